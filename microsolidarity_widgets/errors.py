@@ -1,0 +1,17 @@
+"""Errors a facilitator can read.
+
+Every message says what went wrong in the crew's words and, where it helps, what to do next.
+A ``LedgerError`` always means nothing was recorded.
+"""
+
+
+class LedgerError(ValueError):
+    """Bad input or a ledger that cannot be used; nothing was written."""
+
+
+class LedgerBusy(LedgerError):
+    """Other pages kept the ledger locked for longer than we are willing to wait."""
+
+
+class LedgerFileError(LedgerError):
+    """The ledger file is unreadable, foreign, from a newer version, or not writable."""

@@ -1,0 +1,394 @@
+"""The public API: an append-only ledger of what a congregation's groups did, read as pandas.
+
+    >>> ledger = Ledger.open("data/ledger.sqlite")
+    >>> ledger.add_group("Kestrels", ["Ama", "Bo", "Caz", "Dev"], kind="crew")
+    >>> ledger.record_listening("Kestrels", "2026-01-10", present=["Ama", "Bo", "Caz"])
+    >>> ledger.points()
+
+Every ``record_*`` call validates, then commits before it returns the new event's id. Nothing is
+ever edited: ``void`` adds an event that cancels another. Any ``record_*`` call can be tried
+first with ``preview``, which shows the points it would award without writing anything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+import uuid
+
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+
+from . import rules, scoring
+from . import storage as st
+from .errors import LedgerError
+from .rules import Draft, State
+
+
+def _writes(build):
+    """Make a rule builder into a ledger method that validates and commits in one transaction."""
+
+    @functools.wraps(build)
+    def method(self, *args, **kwargs):
+        return self._commit(build, args, kwargs)
+
+    method.build = build
+    return method
+
+
+class Ledger:
+    """A reciprocity ledger stored in SQLite (a file) or a server database (a URL)."""
+
+    def __init__(self, store: st.Store):
+        self._store = store
+        self._cache_key = None
+        self._cache = None
+
+    @classmethod
+    def open(cls, location: str | os.PathLike | None = None) -> "Ledger":
+        """Open (or create) a ledger at a path or database URL; default ``$MICROSOLIDARITY_LEDGER``."""
+        return cls(st.Store(location))
+
+    @property
+    def location(self) -> str:
+        return self._store.name
+
+    @property
+    def store(self) -> st.Store:
+        return self._store
+
+    def close(self) -> None:
+        self._store.dispose()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Ledger({self.location!r})"
+
+    # --- writing -----------------------------------------------------------------------------
+
+    add_group = _writes(rules.add_group)
+    add_member = _writes(rules.add_member)
+    remove_member = _writes(rules.remove_member)
+    record_listening = _writes(rules.record_listening)
+    record_money = _writes(rules.record_money)
+    record_meeting = _writes(rules.record_meeting)
+    open_conflict = _writes(rules.open_conflict)
+    close_conflict = _writes(rules.close_conflict)
+    record_venture = _writes(rules.record_venture)
+    record_hosting = _writes(rules.record_hosting)
+    record_agreements = _writes(rules.record_agreements)
+    void = _writes(rules.void)
+
+    def rename_member(self, old: str, new: str) -> int:
+        return self._commit(rules.rename, ("member", old, new), {})
+
+    def rename_group(self, old: str, new: str) -> int:
+        return self._commit(rules.rename, ("group", old, new), {})
+
+    def forget_member(self, name: str) -> int:
+        """Erase a member's private texts and replace their name by a pseudonym; points stay."""
+        return self._commit(rules.forget, (name,), {})
+
+    def _commit(self, build, args, kwargs) -> int:
+        uid = uuid.uuid4().hex  # the same id on every retry, so a retried write never lands twice
+
+        def attempt():
+            with self._store.write() as con:
+                done = con.execute(sa.select(st.events.c.id).where(st.events.c.uid == uid)).scalar()
+                if done is not None:
+                    return done
+                draft = build(State(con), *args, **kwargs)
+                return _insert(con, draft, uid)
+
+        event_id = st.with_retries(attempt)
+        self._cache_key = None
+        return event_id
+
+    def preview(self, method: str, *args, **kwargs) -> pd.DataFrame:
+        """The awards a ``record_*`` call would make, without recording it.
+
+        ``ledger.preview("record_money", "Kestrels", "2026-01-17", speaker="Caz", ...)``
+        returns the columns member, points, level, reason. It raises ``LedgerError`` exactly where
+        the real call would.
+        """
+        build = getattr(getattr(type(self), method, None), "build", None)
+        if build is None or not method.startswith(("record_", "open_", "close_")):
+            raise LedgerError(f"{method} cannot be previewed.")
+        with self._store.read() as con:
+            draft = build(State(con), *args, **kwargs)
+            events, parts = self._frames()
+            ev_row, part_rows = _draft_rows(con, draft)
+        events = pd.concat([events, _frame_events(pd.DataFrame([ev_row]))], ignore_index=True)
+        parts = pd.concat([parts, pd.DataFrame(part_rows, columns=parts.columns)], ignore_index=True)
+        awards = scoring.points(events, parts)
+        awards = awards[awards["event_id"] == ev_row["id"]]
+        names = self._names()
+        return pd.DataFrame({
+            "member": awards["member_id"].map(names["member"]).to_numpy(),
+            "points": awards["points"].to_numpy(),
+            "level": awards["level"].to_numpy(),
+            "reason": awards["reason"].to_numpy(),
+        })
+
+    # --- reading -----------------------------------------------------------------------------
+
+    def _frames(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Events and participants as frames, cached until this ledger or another writer adds one."""
+        with self._store.read() as con:
+            key = con.execute(sa.select(sa.func.max(st.events.c.id), sa.func.count())).one()
+            key = (tuple(key), con.execute(sa.select(sa.func.max(st.members.c.id))).scalar())
+            if key == self._cache_key:
+                return self._cache
+            e = st.events.c
+            events = pd.read_sql(sa.select(e.id, e.kind, e.group_id, e.on_date, e.ref_id, e.outcome, e.title, e.detail), con)
+            p = st.participants.c
+            parts = pd.read_sql(sa.select(p.event_id, p.member_id, p.role, p.detail), con)
+        frames = (_frame_events(events), parts.astype({"event_id": "int64", "member_id": "int64"}))
+        self._cache_key, self._cache = key, frames
+        return frames
+
+    def _names(self) -> dict[str, dict[int, str]]:
+        with self._store.read() as con:
+            groups = dict(con.execute(sa.select(st.groups.c.id, st.groups.c.name)).all())
+            members = dict(con.execute(sa.select(st.members.c.id, st.members.c.name)).all())
+            kinds = dict(con.execute(sa.select(st.groups.c.name, st.groups.c.kind)).all())
+        return {"group": groups, "member": members, "kind": kinds}
+
+    def points(self) -> pd.DataFrame:
+        """One row per award: date, group, member, level, points, event_id, reason."""
+        events, parts = self._frames()
+        awards = scoring.points(events, parts)
+        names = self._names()
+        awards.insert(1, "group", awards.pop("group_id").map(names["group"]))
+        awards.insert(2, "member", awards.pop("member_id").map(names["member"]))
+        return awards
+
+    def totals(self, group: str | None = None) -> pd.DataFrame:
+        """Points per member (rows) and level (columns), with a total; for one group or all."""
+        awards = self.points()
+        if group is not None:
+            awards = awards[awards["group"] == self._group_name(group)]
+        table = awards.pivot_table(index="member", columns="level", values="points", aggfunc="sum", fill_value=0)
+        table = table.reindex(columns=range(1, 6), fill_value=0)
+        table.columns = [f"level {c}" for c in table.columns]
+        table["total"] = table.sum(axis=1)
+        return table.sort_values(["total"], ascending=False, kind="stable")
+
+    def trust_over_time(self, by: str = "member") -> pd.DataFrame:
+        """Cumulative points by date per (group, member), or per group with ``by="group"``."""
+        if by not in ("member", "group"):
+            raise LedgerError('trust_over_time is "by member" or "by group".')
+        events, parts = self._frames()
+        daily = scoring.trust_over_time(scoring.points(events, parts), by=by)
+        names = self._names()
+        daily.insert(1, "group", daily.pop("group_id").map(names["group"]))
+        if by == "member":
+            daily.insert(2, "member", daily.pop("member_id").map(names["member"]))
+        return daily.reset_index(drop=True)
+
+    def groups(self) -> pd.DataFrame:
+        """One row per group: group, kind, members (today), size."""
+        names = self._names()
+        rows = []
+        with self._store.read() as con:
+            state = State(con)
+            for gid, gname in sorted(names["group"].items(), key=lambda kv: kv[1].casefold()):
+                roster = list(state.roster(gid).values())
+                rows.append({"group": gname, "kind": names["kind"][gname], "members": roster, "size": len(roster)})
+        return pd.DataFrame(rows, columns=["group", "kind", "members", "size"])
+
+    def members(self, group: str, on: dt.date | str | None = None) -> list[str]:
+        """The members of a group today, or on a given date."""
+        from .values import clean_date
+        with self._store.read() as con:
+            state = State(con)
+            g = state.group(group)
+            return list(state.roster(g.id, clean_date(on) if on is not None else None).values())
+
+    def memberships(self) -> pd.DataFrame:
+        """Every join and departure: group, member, date, change (joined/left), event_id."""
+        events, parts = self._frames()
+        changes = scoring.membership_changes(events, parts)
+        names = self._names()
+        founding = changes["date"] == scoring._BEGINNING
+        return pd.DataFrame({
+            "group": changes["group_id"].map(names["group"]),
+            "member": changes["member_id"].map(names["member"]),
+            "date": changes["date"].where(~founding),
+            "change": np.where(founding, "founded", np.where(changes["in_group"], "joined", "left")),
+            "event_id": changes["event_id"],
+        }).reset_index(drop=True)
+
+    def events(self, include_private: bool = False) -> pd.DataFrame:
+        """Every event, voided ones flagged (voided, voided_by) rather than hidden.
+
+        Private texts (money and conflict notes, private agreements) are left out unless
+        ``include_private`` is True.
+        """
+        e = st.events.c
+        with self._store.read() as con:
+            events = pd.read_sql(sa.select(e.id, e.recorded_at, e.kind, e.group_id, e.on_date, e.ref_id, e.outcome,
+                                           e.title, e.detail, e.note, e.private).order_by(e.id), con)
+        parts = self.participants(include_private=include_private)
+        names = self._names()
+        who = parts.groupby("event_id")["member"].agg(lambda s: ", ".join(dict.fromkeys(s)))
+        void_rows = events[events["kind"] == "void"]
+        voided_by = pd.Series(void_rows["id"].to_numpy(), index=void_rows["ref_id"].astype("int64").to_numpy())
+        out = pd.DataFrame({
+            "id": events["id"],
+            "date": pd.to_datetime(events["on_date"], format="%Y-%m-%d"),
+            "recorded_at": events["recorded_at"],
+            "kind": events["kind"],
+            "level": events["kind"].map(rules.LEVEL_OF_KIND).astype("Int64"),
+            "group": events["group_id"].map(names["group"]),
+            "members": events["id"].map(who).fillna(""),
+            "outcome": events["outcome"],
+            "title": events["title"],
+            "detail": events["detail"],
+            "ref_id": events["ref_id"].astype("Int64"),
+            "voided": events["id"].isin(voided_by.index),
+            "voided_by": events["id"].map(voided_by).astype("Int64"),
+            "private": events["private"].astype(bool),
+        })
+        hidden = events["private"].astype(bool) & ~include_private
+        out["note"] = events["note"].where(~hidden, None)
+        return out
+
+    def participants(self, include_private: bool = False) -> pd.DataFrame:
+        """Who took part in each event and how: event_id, member, role, detail[, note]."""
+        p = st.participants.c
+        cols = [p.event_id, p.member_id, p.role, p.detail] + ([p.note] if include_private else [])
+        with self._store.read() as con:
+            parts = pd.read_sql(sa.select(*cols).order_by(p.id), con)
+        parts.insert(1, "member", parts.pop("member_id").map(self._names()["member"]))
+        return parts
+
+    def open_conflicts(self, group: str | None = None) -> pd.DataFrame:
+        """Conflicts opened and not yet closed: id, group, date, parties."""
+        ev = self.events()
+        live = ev[~ev["voided"]]
+        closed = live.loc[live["kind"] == "conflict_closed", "ref_id"]
+        out = live[(live["kind"] == "conflict_opened") & ~live["id"].isin(closed)]
+        if group is not None:
+            out = out[out["group"] == self._group_name(group)]
+        return out[["id", "group", "date", "members"]].rename(columns={"members": "parties"}).reset_index(drop=True)
+
+    def ventures(self, group: str | None = None) -> pd.DataFrame:
+        ev = self.events()
+        out = ev[(ev["kind"] == "venture") & ~ev["voided"]]
+        if group is not None:
+            out = out[out["group"] == self._group_name(group)]
+        return out[["id", "group", "date", "title", "detail", "members"]].rename(
+            columns={"title": "venture", "detail": "form", "members": "owners"}).reset_index(drop=True)
+
+    def attendance(self, group: str | None = None) -> pd.DataFrame:
+        """Level 3 history: one row per meeting and member expected there, with streak and points."""
+        events, parts = self._frames()
+        att = scoring.attendance(events, parts)
+        names = self._names()
+        att.insert(1, "group", att.pop("group_id").map(names["group"]))
+        att.insert(3, "member", att.pop("member_id").map(names["member"]))
+        if group is not None:
+            att = att[att["group"] == self._group_name(group)]
+        return att.sort_values(["date", "event_id", "member"], kind="stable").reset_index(drop=True)
+
+    def hosting(self, group: str) -> pd.DataFrame:
+        """How often each current member has hosted, least first: member, times, last."""
+        gname = self._group_name(group)
+        roster = self.members(gname)
+        ev = self.events()
+        ids = ev.loc[(ev["kind"] == "hosting") & ~ev["voided"] & (ev["group"] == gname), ["id", "date"]]
+        parts = self.participants().merge(ids, left_on="event_id", right_on="id")
+        counts = parts.groupby("member").agg(times=("event_id", "count"), last=("date", "max"))
+        table = counts.reindex(roster).fillna({"times": 0}).astype({"times": "int64"})
+        table = table.rename_axis("member").reset_index()
+        return table.sort_values(["times", "last", "member"], na_position="first", kind="stable").reset_index(drop=True)
+
+    def suggest_hosts(self, group: str) -> dict[str, str]:
+        """Today's facilitator, timekeeper and note-taker: those who have hosted least."""
+        order = self.hosting(group)["member"].tolist()
+        return dict(zip(rules.HOST_ROLES, order))
+
+    def agreements(self, group: str, include_private: bool = False) -> str | None:
+        """The group's latest recorded agreements, or None."""
+        ev = self.events(include_private=include_private)
+        rows = ev[(ev["kind"] == "agreements") & ~ev["voided"] & (ev["group"] == self._group_name(group))]
+        return None if rows.empty else rows.sort_values(["date", "id"]).iloc[-1]["note"]
+
+    def backup(self, out: str | os.PathLike | None = None):
+        """A consistent copy of the ledger file (safe while pages are writing); returns its path."""
+        return self._store.backup(out)
+
+    def _group_name(self, group: str) -> str:
+        with self._store.read() as con:
+            return State(con).group(group).name
+
+
+# --- rows ------------------------------------------------------------------------------------
+
+
+def _frame_events(events: pd.DataFrame) -> pd.DataFrame:
+    events = events.copy()
+    events["date"] = pd.to_datetime(events.pop("on_date"), format="%Y-%m-%d")
+    events["ref_id"] = events["ref_id"].astype("float64")
+    return events
+
+
+def _draft_rows(con: sa.Connection, draft: Draft) -> tuple[dict, list[tuple]]:
+    """The rows a draft would add, with placeholder ids, for previews."""
+    gid = con.execute(sa.select(st.groups.c.id).where(st.groups.c.name == draft.group)).scalar()
+    row = {"id": -1, "kind": draft.kind, "group_id": gid, "on_date": draft.on.isoformat(), "ref_id": draft.ref_id,
+           "outcome": draft.outcome, "title": draft.title, "detail": draft.detail}
+    state = State(con)
+    parts = [(-1, state.member(p.member).id, p.role, p.detail) for p in draft.parts]
+    return row, parts
+
+
+def _insert(con: sa.Connection, draft: Draft, uid: str) -> int:
+    from .values import name_key
+
+    if draft.new_group_kind:
+        group_id = con.execute(sa.insert(st.groups).values(
+            name=draft.group, name_key=name_key(draft.group), kind=draft.new_group_kind)).inserted_primary_key[0]
+    elif draft.group is not None:
+        group_id = con.execute(sa.select(st.groups.c.id).where(st.groups.c.name == draft.group)).scalar_one()
+    else:
+        group_id = None
+    if draft.rename:
+        what, row_id, new = draft.rename
+        table = st.groups if what == "group" else st.members
+        con.execute(sa.update(table).where(table.c.id == row_id).values(name=new, name_key=name_key(new)))
+        if draft.kind == "forgotten":
+            _erase_texts(con, row_id)
+    now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
+    event_id = con.execute(sa.insert(st.events).values(
+        uid=uid, kind=draft.kind, group_id=group_id, on_date=draft.on.isoformat(), recorded_at=now,
+        ref_id=draft.ref_id, outcome=draft.outcome, title=draft.title, detail=draft.detail, note=draft.note,
+        private=draft.private)).inserted_primary_key[0]
+    if draft.parts:
+        ids = {}
+        for part in draft.parts:
+            key = name_key(part.member)
+            if key not in ids:
+                found = con.execute(sa.select(st.members.c.id).where(st.members.c.name_key == key)).scalar()
+                ids[key] = found if found is not None else con.execute(
+                    sa.insert(st.members).values(name=part.member, name_key=key)).inserted_primary_key[0]
+        con.execute(sa.insert(st.participants), [
+            {"event_id": event_id, "member_id": ids[name_key(p.member)], "role": p.role, "detail": p.detail, "note": p.note}
+            for p in draft.parts])
+    return event_id
+
+
+def _erase_texts(con: sa.Connection, member_id: int) -> None:
+    """Forgetting a member: their own notes, and private notes of events they took part in, go."""
+    p, e = st.participants, st.events
+    con.execute(sa.update(p).where(p.c.member_id == member_id).values(note=None))
+    theirs = sa.select(p.c.event_id).where(p.c.member_id == member_id)
+    con.execute(sa.update(e).where(e.c.id.in_(theirs), e.c.private.is_(True)).values(note=None))

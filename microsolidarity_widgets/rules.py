@@ -1,0 +1,365 @@
+"""What each kind of event needs before it may enter the ledger.
+
+One builder per event kind. Each reads the current state through ``State`` (inside the write
+transaction, so the check and the insert are atomic) and returns a ``Draft`` or raises
+``LedgerError``. Points are not decided here but in ``scoring``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from . import storage as st
+from .errors import LedgerError
+from .values import clean_date, clean_name, clean_names, clean_text, name_key
+
+CREW_SIZE = (3, 8)
+PARTNERSHIP_SIZE = 2
+GROUP_KINDS = ("crew", "partnership")
+OFFER_KINDS = ("perspective", "process or productivity idea", "introduction", "encouragement", "other")
+OUTCOMES = ("resolved", "unresolved")
+HOST_ROLES = ("facilitator", "timekeeper", "note_taker")
+MEETING_PROCESSES = ("Feelz Circle", "Care Pod", "Stewardship", "The Elephants")
+MEMBERSHIP_KINDS = ("group_created", "member_joined", "member_left")
+LEVEL_OF_KIND = {"listening": 1, "money": 2, "meeting": 3, "conflict_opened": 4, "conflict_closed": 4, "venture": 5}
+
+
+@dataclass
+class Part:
+    member: str
+    role: str
+    detail: str | None = None
+    note: str | None = None
+
+
+@dataclass
+class Draft:
+    kind: str
+    on: dt.date
+    group: str | None = None
+    ref_id: int | None = None
+    outcome: str | None = None
+    title: str | None = None
+    detail: str | None = None
+    note: str | None = None
+    private: bool = False
+    parts: list[Part] = field(default_factory=list)
+    new_group_kind: str | None = None
+    rename: tuple[str, str, str] | None = None  # (table, old key, new name)
+
+
+class State:
+    """Small, targeted reads of the ledger for validation (never the whole history)."""
+
+    def __init__(self, con: sa.Connection):
+        self.con = con
+
+    def group(self, name: object) -> sa.Row:
+        name = clean_name(name, "group name")
+        row = self.con.execute(
+            sa.select(st.groups).where(st.groups.c.name_key == name_key(name))
+        ).first()
+        if row is None:
+            known = self.con.execute(sa.select(st.groups.c.name).order_by(st.groups.c.name)).scalars().all()
+            hint = f" Known groups: {', '.join(known)}." if known else " Create it on the crew set-up page first."
+            raise LedgerError(f"There is no group called “{name}”.{hint}")
+        return row
+
+    def member(self, name: str) -> sa.Row | None:
+        return self.con.execute(sa.select(st.members).where(st.members.c.name_key == name_key(name))).first()
+
+    def roster(self, group_id: int, on: dt.date | None = None) -> dict[str, str]:
+        """Members of the group on a date (default: now), as {name_key: name}.
+
+        Founding members belong from the start; joins and departures count from their date;
+        voided membership events count for nothing.
+        """
+        e, p, m = st.events, st.participants, st.members
+        voided = sa.select(e.c.ref_id).where(e.c.kind == "void", e.c.ref_id.is_not(None))
+        q = (
+            sa.select(m.c.name, m.c.name_key, e.c.kind, e.c.on_date, e.c.id)
+            .select_from(e.join(p, p.c.event_id == e.c.id).join(m, m.c.id == p.c.member_id))
+            .where(e.c.group_id == group_id, e.c.kind.in_(MEMBERSHIP_KINDS), e.c.id.not_in(voided))
+        )
+        status: dict[str, tuple] = {}
+        for name, key, kind, on_date, eid in self.con.execute(q):
+            when = "" if kind == "group_created" else on_date
+            if on is not None and when > on.isoformat():
+                continue
+            if key not in status or (when, eid) > status[key][0]:
+                status[key] = ((when, eid), kind != "member_left", name)
+        return {k: v[2] for k, v in sorted(status.items(), key=lambda kv: kv[1][2].casefold()) if v[1]}
+
+    def event(self, event_id: object) -> sa.Row:
+        if isinstance(event_id, bool) or not isinstance(event_id, int):
+            try:
+                event_id = int(str(event_id).strip())
+            except ValueError:
+                raise LedgerError(f"“{event_id}” is not an event number.") from None
+        row = self.con.execute(sa.select(st.events).where(st.events.c.id == event_id)).first()
+        if row is None:
+            raise LedgerError(f"There is no event number {event_id} in this ledger.")
+        return row
+
+    def void_of(self, event_id: int) -> sa.Row | None:
+        e = st.events
+        return self.con.execute(sa.select(e).where(e.c.kind == "void", e.c.ref_id == event_id)).first()
+
+    def live(self, kind: str, group_id: int | None = None, **where) -> list[sa.Row]:
+        """Events of a kind that have not been voided, filtered by column values."""
+        e = st.events
+        voided = sa.select(e.c.ref_id).where(e.c.kind == "void", e.c.ref_id.is_not(None))
+        q = sa.select(e).where(e.c.kind == kind, e.c.id.not_in(voided))
+        if group_id is not None:
+            q = q.where(e.c.group_id == group_id)
+        for col, value in where.items():
+            q = q.where(e.c[col] == value)
+        return self.con.execute(q).all()
+
+    def parts(self, event_id: int) -> list[sa.Row]:
+        p, m = st.participants, st.members
+        q = sa.select(p.c.role, p.c.detail, m.c.name, m.c.id).join(m, m.c.id == p.c.member_id).where(p.c.event_id == event_id)
+        return self.con.execute(q).all()
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def _in_group(state: State, group: sa.Row, on: dt.date, names: object, what: str = "member") -> list[str]:
+    """Resolve names to how the group spells them, refusing anyone not in the group that day."""
+    cleaned = clean_names(names, what)
+    roster = state.roster(group.id, on)
+    out = []
+    for name in cleaned:
+        key = name_key(name)
+        if key not in roster:
+            ever = state.roster(group.id)
+            when = "on that date" if key in ever else ""
+            raise LedgerError(f"“{name}” is not a member of {group.name} {when}".rstrip() + ".")
+        out.append(roster[key])
+    return out
+
+
+def _one(state: State, group: sa.Row, on: dt.date, name: object, what: str) -> str:
+    if name is None or (isinstance(name, str) and not name.strip()):
+        raise LedgerError(f"Choose the {what}.")
+    return _in_group(state, group, on, [name], what)[0]
+
+
+def _check_size(kind: str, size: int, group_name: str) -> None:
+    if kind == "partnership" and size != PARTNERSHIP_SIZE:
+        raise LedgerError(f"A partnership is exactly 2 people; {group_name} would have {size}.")
+    low, high = CREW_SIZE
+    if kind == "crew" and size > high:
+        raise LedgerError(f"A crew has at most {high} members; {group_name} would have {size}. Start a second crew instead.")
+    if kind == "crew" and size < low:
+        raise LedgerError(f"A crew needs at least {low} members; {group_name} would have {size}.")
+
+
+# --- builders ------------------------------------------------------------------------------
+
+
+def add_group(state: State, name, members, kind="crew", on=None) -> Draft:
+    name = clean_name(name, "group name")
+    if kind not in GROUP_KINDS:
+        raise LedgerError(f"A group is a crew or a partnership, not “{kind}”.")
+    names = clean_names(members)
+    _check_size(kind, len(names), name)
+    if state.con.execute(sa.select(st.groups.c.id).where(st.groups.c.name_key == name_key(name))).first():
+        raise LedgerError(f"There is already a group called “{name}”.")
+    on = clean_date(on) if on is not None else dt.date.today()
+    parts = []
+    for n in names:
+        existing = state.member(n)
+        parts.append(Part(existing.name if existing else n, "member"))
+    return Draft("group_created", on, group=name, parts=parts, new_group_kind=kind, title=kind)
+
+
+def add_member(state: State, group, name, on=None) -> Draft:
+    g = state.group(group)
+    name = clean_name(name, "member name")
+    on = clean_date(on) if on is not None else dt.date.today()
+    roster = state.roster(g.id, on)
+    if name_key(name) in roster:
+        raise LedgerError(f"{roster[name_key(name)]} is already a member of {g.name}.")
+    _check_size(g.kind, len(state.roster(g.id)) + 1, g.name)
+    existing = state.member(name)
+    return Draft("member_joined", on, group=g.name, parts=[Part(existing.name if existing else name, "member")])
+
+
+def remove_member(state: State, group, name, on=None) -> Draft:
+    g = state.group(group)
+    on = clean_date(on) if on is not None else dt.date.today()
+    member = _one(state, g, on, name, "member who is leaving")
+    if g.kind == "crew" and len(state.roster(g.id)) - 1 < CREW_SIZE[0]:
+        raise LedgerError(f"{g.name} would drop below {CREW_SIZE[0]} members; a crew needs at least {CREW_SIZE[0]}.")
+    if g.kind == "partnership":
+        raise LedgerError("A partnership is always two people: record a new partnership instead.")
+    return Draft("member_left", on, group=g.name, parts=[Part(member, "member")])
+
+
+def record_listening(state: State, group, on, present, everyone_listened=True) -> Draft:
+    """Level 1: a round where each present member speaks in turn while the rest listen."""
+    g = state.group(group)
+    on = clean_date(on)
+    names = _in_group(state, g, on, present, "present member")
+    if len(names) < 2:
+        raise LedgerError("A listening round needs at least 2 people present.")
+    if not isinstance(everyone_listened, bool):
+        raise LedgerError("Say whether everyone listened to everyone (yes or no).")
+    outcome = "listened" if everyone_listened else "not_listened"
+    return Draft("listening", on, group=g.name, outcome=outcome, parts=[Part(n, "present") for n in names])
+
+
+def record_money(state: State, group, on, speaker, offers=(), asks=(), respectful=(), present=None, note=None) -> Draft:
+    """Level 2: the speaker talks about paid and meaningful work; others offer, the speaker asks."""
+    g = state.group(group)
+    on = clean_date(on)
+    speaker = _one(state, g, on, speaker, "speaker")
+    parts = [Part(speaker, "speaker")]
+    involved = {name_key(speaker)}
+    for item in offers or ():
+        if isinstance(item, str) or not isinstance(item, (tuple, list)) or len(item) not in (2, 3):
+            raise LedgerError("Each offer is (member, kind) or (member, kind, note).")
+        who = _one(state, g, on, item[0], "member making the offer")
+        if name_key(who) == name_key(speaker):
+            raise LedgerError(f"{who} is the speaker: offers come from the other members.")
+        kind = item[1].strip().lower() if isinstance(item[1], str) else item[1]
+        if kind not in OFFER_KINDS:
+            raise LedgerError(f"“{item[1]}” is not a kind of offer; choose one of: {', '.join(OFFER_KINDS)}.")
+        note = clean_text(item[2], "offer note") if len(item) == 3 else None
+        parts.append(Part(who, "offer", kind, note))
+        involved.add(name_key(who))
+    if isinstance(asks, str):
+        asks = [asks]
+    for ask in asks or ():
+        parts.append(Part(speaker, "ask", None, clean_text(ask, "ask", required=True)))
+    for who in clean_names(respectful or (), "member in a respectful exchange"):
+        who = _one(state, g, on, who, "member in a respectful exchange")
+        if name_key(who) == name_key(speaker):
+            raise LedgerError("The respectful-exchange bonus is for the members who exchanged with the speaker, not the speaker.")
+        parts.append(Part(who, "respectful"))
+        involved.add(name_key(who))
+    if present is not None:
+        present = _in_group(state, g, on, present, "present member")
+        here = {name_key(n) for n in present}
+        missing = [p.member for p in parts if name_key(p.member) not in here]
+        if missing:
+            raise LedgerError(f"{missing[0]} took part but is not marked present.")
+        involved = here
+        parts += [Part(n, "present") for n in present]
+    if len(involved) < 2:
+        raise LedgerError("A money round needs the speaker and at least one other member present.")
+    return Draft("money", on, group=g.name, parts=parts, note=clean_text(note), private=True)
+
+
+def record_meeting(state: State, group, on, attended, process=None, note=None) -> Draft:
+    """Level 3: a regular meeting; everyone in the group that day who is not listed missed it."""
+    g = state.group(group)
+    on = clean_date(on)
+    names = _in_group(state, g, on, attended, "member who attended")
+    if process is not None and process not in MEETING_PROCESSES:
+        raise LedgerError(f"“{process}” is not a meeting process we know; choose one of: {', '.join(MEETING_PROCESSES)}.")
+    if state.live("meeting", g.id, on_date=on.isoformat()):
+        raise LedgerError(f"{g.name} already has a meeting recorded on {on.isoformat()}. Undo it first if it was wrong.")
+    return Draft("meeting", on, group=g.name, detail=process, note=clean_text(note), private=True,
+                 parts=[Part(n, "attended") for n in names])
+
+
+def open_conflict(state: State, group, on, parties, description=None) -> Draft:
+    """Level 4: a hurt between members, to be repaired; scores only when it is closed."""
+    g = state.group(group)
+    on = clean_date(on)
+    names = _in_group(state, g, on, parties, "party")
+    if len(names) < 2:
+        raise LedgerError("A conflict is between at least 2 members of the group.")
+    return Draft("conflict_opened", on, group=g.name, note=clean_text(description, "description"), private=True,
+                 parts=[Part(n, "party") for n in names])
+
+
+def close_conflict(state: State, conflict_id, on, outcome, note=None) -> Draft:
+    opened = state.event(conflict_id)
+    if opened.kind != "conflict_opened":
+        raise LedgerError(f"Event {opened.id} is not a conflict.")
+    if state.void_of(opened.id):
+        raise LedgerError(f"Conflict {opened.id} was voided; there is nothing to close.")
+    on = clean_date(on)
+    if on.isoformat() < opened.on_date:
+        raise LedgerError(f"Conflict {opened.id} was opened on {opened.on_date}; it cannot close before that.")
+    if outcome not in OUTCOMES:
+        raise LedgerError(f"A conflict closes as “resolved” or “unresolved”, not “{outcome}”.")
+    if state.live("conflict_closed", ref_id=opened.id):
+        raise LedgerError(f"Conflict {opened.id} is already closed.")
+    group = state.con.execute(sa.select(st.groups.c.name).where(st.groups.c.id == opened.group_id)).scalar_one()
+    return Draft("conflict_closed", on, group=group, ref_id=opened.id, outcome=outcome,
+                 note=clean_text(note), private=True)
+
+
+def record_venture(state: State, group, on, name, form, owners) -> Draft:
+    """Level 5: members who formally co-own a venture."""
+    g = state.group(group)
+    on = clean_date(on)
+    title = clean_name(name, "venture name")
+    form = clean_name(form, "legal form")
+    names = _in_group(state, g, on, owners, "owner")
+    if len(names) < 2:
+        raise LedgerError("A venture needs at least 2 owners from the group.")
+    if any(name_key(r.title) == name_key(title) for r in state.live("venture", g.id)):
+        raise LedgerError(f"{g.name} already has a venture called “{title}”.")
+    return Draft("venture", on, group=g.name, title=title, detail=form, parts=[Part(n, "owner") for n in names])
+
+
+def record_hosting(state: State, group, on, facilitator=None, timekeeper=None, note_taker=None) -> Draft:
+    """Who carried a session's emotional labour; scores nothing, but spreads hosting fairly."""
+    g = state.group(group)
+    on = clean_date(on)
+    parts = [Part(_one(state, g, on, who, role.replace("_", "-")), role)
+             for role, who in zip(HOST_ROLES, (facilitator, timekeeper, note_taker)) if who]
+    if not parts:
+        raise LedgerError("Choose at least one host (facilitator, timekeeper or note-taker).")
+    return Draft("hosting", on, group=g.name, parts=parts)
+
+
+def record_agreements(state: State, group, on, text, private=False) -> Draft:
+    """The crew's agreements (confidentiality, cross-talk); a later record replaces the earlier."""
+    g = state.group(group)
+    return Draft("agreements", clean_date(on), group=g.name, note=clean_text(text, "agreements", required=True),
+                 private=bool(private))
+
+
+def void(state: State, event_id, reason) -> Draft:
+    target = state.event(event_id)
+    reason = clean_text(reason, "reason", required=True)
+    if target.kind == "void":
+        raise LedgerError(f"Event {target.id} is itself a correction; record the event again instead of voiding it.")
+    if target.kind == "group_created":
+        raise LedgerError("A group cannot be voided.")
+    if state.void_of(target.id):
+        raise LedgerError(f"Event {target.id} is already voided.")
+    if target.kind == "conflict_opened" and state.live("conflict_closed", ref_id=target.id):
+        raise LedgerError(f"Conflict {target.id} has been closed: void the closing first.")
+    return Draft("void", dt.date.today(), ref_id=target.id, note=reason)
+
+
+def rename(state: State, what: str, old, new) -> Draft:
+    table = st.groups if what == "group" else st.members
+    old = clean_name(old, f"{what} name")
+    new = clean_name(new, f"{what} name")
+    row = state.con.execute(sa.select(table).where(table.c.name_key == name_key(old))).first()
+    if row is None:
+        raise LedgerError(f"There is no {what} called “{old}”.")
+    clash = state.con.execute(sa.select(table.c.id).where(table.c.name_key == name_key(new))).first()
+    if clash and clash.id != row.id:
+        raise LedgerError(f"There is already a {what} called “{new}”.")
+    return Draft("renamed", dt.date.today(), title=what, rename=(what, row.id, new))
+
+
+def forget(state: State, name) -> Draft:
+    name = clean_name(name, "member name")
+    row = state.member(name)
+    if row is None:
+        raise LedgerError(f"There is no member called “{name}”.")
+    return Draft("forgotten", dt.date.today(), title="member", rename=("member", row.id, f"Former member {row.id}"))

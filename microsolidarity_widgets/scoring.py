@@ -1,0 +1,148 @@
+"""The Reciprocity Game's scoring, as pure pandas over the ledger's events.
+
+Inputs are two frames read straight from storage:
+
+* ``events``: id, kind, group_id, date (datetime64), ref_id, outcome, title, detail
+* ``participants``: event_id, member_id, role, detail
+
+Every function is vectorised over the whole history and depends only on the events, never on the
+order they were recorded in. The numbers below are the binding rules of GAME.md.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+LISTENED = 1            # Level 1: each present member, when everyone listened to everyone
+OFFER = 5               # Level 2: to the member who offers, per offer
+ASK = 5                 # Level 2: to the speaker, per ask
+RESPECT = 1             # Level 2: to the speaker and the member, once per pair per round
+MEETING = (1, 3, 5)     # Level 3: 1st, 2nd, and every later meeting a member attended
+MISSED = -5             # Level 3: each meeting missed while a member of the group
+RESOLVED = 10           # Level 4: each party, when the conflict is resolved
+UNRESOLVED = -20        # Level 4: each party, when it is closed unresolved
+OWNER = 100             # Level 5: each owner, once per venture
+
+AWARD_COLUMNS = ["date", "group_id", "member_id", "level", "points", "event_id", "reason"]
+MEMBERSHIP_KINDS = ("group_created", "member_joined", "member_left")
+_BEGINNING = pd.Timestamp("1900-01-01")
+
+
+def live(events: pd.DataFrame) -> pd.DataFrame:
+    """Events that no void event cancels."""
+    voided = events["ref_id"].where(events["kind"] == "void").dropna()
+    return events[~events["id"].isin(voided)]
+
+
+def _roles(participants: pd.DataFrame, events: pd.DataFrame, role: str) -> pd.DataFrame:
+    """Participants with a role in the given events, joined to the event's id, group and date."""
+    p = participants[participants["role"] == role]
+    return p.merge(events[["id", "group_id", "date"]], left_on="event_id", right_on="id")
+
+
+def _awards(df: pd.DataFrame, level: int, points, reason) -> pd.DataFrame:
+    out = df[["date", "group_id", "member_id", "event_id"]].copy()
+    out["level"] = level
+    out["points"] = points
+    out["reason"] = reason
+    return out[AWARD_COLUMNS]
+
+
+def membership_changes(events: pd.DataFrame, participants: pd.DataFrame) -> pd.DataFrame:
+    """Every join and departure: group_id, member_id, date, in_group, event_id (sorted by date).
+
+    Founding members are dated at the beginning of time so they count for every meeting.
+    """
+    ev = live(events)
+    ev = ev[ev["kind"].isin(MEMBERSHIP_KINDS)]
+    m = _roles(participants, ev, "member").merge(ev[["id", "kind"]], on="id")
+    m["date"] = m["date"].where(m["kind"] != "group_created", _BEGINNING)
+    m["in_group"] = m["kind"] != "member_left"
+    return m[["group_id", "member_id", "date", "in_group", "event_id"]].sort_values(["date", "event_id"], kind="stable")
+
+
+def attendance(events: pd.DataFrame, participants: pd.DataFrame) -> pd.DataFrame:
+    """Level 3, one row per (meeting, member expected there).
+
+    Columns: event_id, group_id, date, member_id, attended, nth (how many meetings of the group
+    the member has attended so far, this one included), streak (consecutive attended meetings up
+    to this one), points.
+    """
+    ev = live(events)
+    meetings = ev.loc[ev["kind"] == "meeting", ["id", "group_id", "date"]].rename(columns={"id": "event_id"})
+    changes = membership_changes(events, participants)
+    pairs = changes[["group_id", "member_id"]].drop_duplicates()
+    expected = meetings.merge(pairs, on="group_id").sort_values("date", kind="stable")
+    expected = pd.merge_asof(
+        expected, changes[["group_id", "member_id", "date", "in_group"]],
+        on="date", by=["group_id", "member_id"], direction="backward",
+    )
+    went = participants.loc[participants["role"] == "attended", ["event_id", "member_id"]].assign(attended=True)
+    expected = expected.merge(went, on=["event_id", "member_id"], how="left")
+    expected["attended"] = expected["attended"].fillna(False).astype(bool)
+    expected = expected[expected["in_group"].fillna(False).astype(bool) | expected["attended"]]
+    expected = expected.sort_values(["group_id", "member_id", "date", "event_id"], kind="stable").reset_index(drop=True)
+
+    by_member = expected.groupby(["group_id", "member_id"], sort=False)
+    expected["nth"] = by_member["attended"].cumsum().astype("int64")
+    run = (~expected["attended"]).astype("int64").groupby([expected["group_id"], expected["member_id"]]).cumsum()
+    expected["streak"] = expected["attended"].astype("int64").groupby(
+        [expected["group_id"], expected["member_id"], run]).cumsum()
+    table = np.array(MEETING)
+    expected["points"] = np.where(
+        expected["attended"], table[np.clip(expected["nth"].to_numpy() - 1, 0, len(table) - 1)], MISSED)
+    return expected[["event_id", "group_id", "date", "member_id", "attended", "nth", "streak", "points"]]
+
+
+def points(events: pd.DataFrame, participants: pd.DataFrame) -> pd.DataFrame:
+    """One row per award: date, group_id, member_id, level, points, event_id, reason."""
+    ev = live(events)
+    parts = participants[participants["event_id"].isin(ev["id"])]
+    frames = []
+
+    listened = ev[(ev["kind"] == "listening") & (ev["outcome"] == "listened")]
+    frames.append(_awards(_roles(parts, listened, "present"), 1, LISTENED, "listened in a round"))
+
+    money = ev[ev["kind"] == "money"]
+    offers = _roles(parts, money, "offer")
+    frames.append(_awards(offers, 2, OFFER, "offer: " + offers["detail"].astype(str)))
+    frames.append(_awards(_roles(parts, money, "ask"), 2, ASK, "asked for help"))
+    respect = _roles(parts, money, "respectful").drop_duplicates(["event_id", "member_id"])
+    frames.append(_awards(respect, 2, RESPECT, "respectful exchange"))
+    speakers = parts.loc[parts["role"] == "speaker", ["event_id", "member_id"]]
+    frames.append(_awards(respect.drop(columns="member_id").merge(speakers, on="event_id"), 2, RESPECT,
+                          "respectful exchange"))
+
+    att = attendance(events, participants)
+    reason = np.where(att["attended"], "attended meeting #" + att["nth"].astype(str), "missed a meeting")
+    frames.append(_awards(att, 3, att["points"], reason))
+
+    opened = ev.loc[ev["kind"] == "conflict_opened", ["id"]]
+    closes = ev.loc[(ev["kind"] == "conflict_closed") & ev["ref_id"].isin(opened["id"]), ["id", "date", "ref_id", "outcome"]]
+    parties = parts.loc[parts["role"] == "party", ["event_id", "member_id"]].merge(
+        ev[["id", "group_id"]], left_on="event_id", right_on="id").drop(columns=["id"])
+    closed = closes.rename(columns={"id": "close_id"}).merge(parties, left_on="ref_id", right_on="event_id")
+    closed["event_id"] = closed["close_id"]
+    resolved = closed["outcome"] == "resolved"
+    frames.append(_awards(closed, 4, np.where(resolved, RESOLVED, UNRESOLVED),
+                          np.where(resolved, "conflict resolved", "conflict closed unresolved")))
+
+    ventures = ev[ev["kind"] == "venture"]
+    frames.append(_awards(_roles(parts, ventures, "owner"), 5, OWNER, "co-owns a venture"))
+
+    out = pd.concat([f for f in frames if len(f)], ignore_index=True) if any(len(f) for f in frames) else \
+        pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(AWARD_COLUMNS, ["datetime64[ns]", "int64", "int64", "int64", "int64", "int64", "str"])})
+    out = out.astype({"level": "int64", "points": "int64", "group_id": "int64", "member_id": "int64", "event_id": "int64"})
+    return out.sort_values(["date", "event_id", "member_id", "level"], kind="stable").reset_index(drop=True)
+
+
+def trust_over_time(awards: pd.DataFrame, by: str = "member") -> pd.DataFrame:
+    """Cumulative points by date, per (group, member) or per group.
+
+    Columns: date, group_id, [member_id,] points (earned that day), cumulative.
+    """
+    keys = ["group_id", "member_id"] if by == "member" else ["group_id"]
+    daily = awards.groupby(keys + ["date"], as_index=False, sort=True)["points"].sum()
+    daily["cumulative"] = daily.groupby(keys, sort=False)["points"].cumsum()
+    return daily[["date"] + keys + ["points", "cumulative"]]

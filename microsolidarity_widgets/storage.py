@@ -1,0 +1,348 @@
+"""Where the ledger lives: schema, connections, file checks and safe writes.
+
+SQLite is the embedded default; any SQLAlchemy URL (``postgresql://…``) works the same way.
+Everything database-specific lives here so the ledger and the scoring never see it.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import sqlite3
+import struct
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy import event as sa_event
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from .errors import LedgerBusy, LedgerError, LedgerFileError
+
+SCHEMA_VERSION = 1
+ENV_VAR = "MICROSOLIDARITY_LEDGER"
+APP_ID = "microsolidarity-ledger"
+
+metadata = sa.MetaData()
+
+meta = sa.Table(
+    "meta",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.String(255), nullable=False),
+)
+
+groups = sa.Table(
+    "groups",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(80), nullable=False),
+    sa.Column("name_key", sa.String(80), nullable=False, unique=True),
+    sa.Column("kind", sa.String(16), nullable=False),
+)
+
+members = sa.Table(
+    "members",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(80), nullable=False),
+    sa.Column("name_key", sa.String(80), nullable=False, unique=True),
+)
+
+# One row per thing that happened. Rows are only ever added: a correction is a "void" event
+# whose ref_id names the event it cancels. Free text in ``note`` is private when ``private``.
+events = sa.Table(
+    "events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("uid", sa.String(32), nullable=False, unique=True),
+    sa.Column("kind", sa.String(24), nullable=False),
+    sa.Column("group_id", sa.Integer, sa.ForeignKey("groups.id"), nullable=True),
+    sa.Column("on_date", sa.String(10), nullable=False),
+    sa.Column("recorded_at", sa.String(32), nullable=False),
+    sa.Column("ref_id", sa.Integer, sa.ForeignKey("events.id"), nullable=True),
+    sa.Column("outcome", sa.String(24), nullable=True),
+    sa.Column("title", sa.String(200), nullable=True),
+    sa.Column("detail", sa.String(200), nullable=True),
+    sa.Column("note", sa.Text, nullable=True),
+    sa.Column("private", sa.Boolean, nullable=False, default=False),
+    sa.Index("ix_events_group_kind", "group_id", "kind"),
+    sa.Index("ix_events_ref", "ref_id"),
+)
+
+# Who took part in an event and how (present, speaker, offer, ask, attended, party, owner, …).
+participants = sa.Table(
+    "participants",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("event_id", sa.Integer, sa.ForeignKey("events.id"), nullable=False),
+    sa.Column("member_id", sa.Integer, sa.ForeignKey("members.id"), nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("detail", sa.String(200), nullable=True),
+    sa.Column("note", sa.Text, nullable=True),
+    sa.Index("ix_participants_event", "event_id"),
+    sa.Index("ix_participants_member", "member_id"),
+)
+
+
+def default_location() -> str:
+    """``$MICROSOLIDARITY_LEDGER``, else ``data/ledger.sqlite`` of the checkout (or of the cwd)."""
+    if os.environ.get(ENV_VAR):
+        return os.environ[ENV_VAR]
+    checkout = Path(__file__).resolve().parent.parent
+    root = checkout if (checkout / "pyproject.toml").exists() else Path.cwd()
+    return str(root / "data" / "ledger.sqlite")
+
+
+def is_url(location: str) -> bool:
+    return "://" in location
+
+
+def describe(location: str) -> str:
+    """The location without any password, for messages."""
+    if is_url(location):
+        return sa.engine.make_url(location).render_as_string(hide_password=True)
+    return location
+
+
+# --- SQLite file checks -------------------------------------------------------------------
+
+_MAGIC = b"SQLite format 3\x00"
+
+
+def check_sqlite_file(path: Path) -> int | None:
+    """Read-only look at an existing file: the schema version it holds, or None if it is empty.
+
+    Never writes: a foreign, truncated or newer file must come out of this untouched.
+    """
+    size = path.stat().st_size
+    if size == 0:
+        return None
+    with open(path, "rb") as fh:
+        header = fh.read(100)
+    if not header.startswith(_MAGIC):
+        raise LedgerFileError(f"{path} is not a Reciprocity ledger (it is not a SQLite database). It was left untouched.")
+    page_size = struct.unpack(">H", header[16:18])[0]
+    page_size = 65536 if page_size == 1 else page_size
+    change_counter, page_count = struct.unpack(">II", header[24:32])
+    valid_for = struct.unpack(">I", header[92:96])[0]
+    if size % page_size or (valid_for == change_counter and size < page_count * page_size):
+        raise LedgerFileError(f"{path} looks truncated or damaged (its size does not match its header). It was left untouched; restore it from a backup.")
+    try:
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if not tables:
+                return None
+            if "meta" not in tables:
+                raise LedgerFileError(f"{path} is a SQLite database but not a Reciprocity ledger. It was left untouched.")
+            rows = dict(con.execute("SELECT key, value FROM meta"))
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        raise LedgerFileError(f"{path} cannot be read as a ledger ({exc}). It was left untouched.") from None
+    return _version_from(rows, str(path))
+
+
+def _version_from(rows: dict, where: str) -> int:
+    if rows.get("application") != APP_ID:
+        raise LedgerFileError(f"{where} is not a Reciprocity ledger. It was left untouched.")
+    try:
+        version = int(rows["schema_version"])
+    except (KeyError, ValueError):
+        raise LedgerFileError(f"{where} has no readable schema version. It was left untouched.") from None
+    if version > SCHEMA_VERSION:
+        raise LedgerFileError(
+            f"{where} was written by a newer version of the workbook (schema {version}; this one reads up to "
+            f"{SCHEMA_VERSION}). Upgrade microsolidarity-widgets to open it. It was left untouched."
+        )
+    return version
+
+
+# --- Engines --------------------------------------------------------------------------------
+
+
+def _sqlite_engine(path: Path) -> sa.Engine:
+    engine = sa.create_engine(f"sqlite:///{path}", connect_args={"timeout": 30})
+
+    @sa_event.listens_for(engine, "connect")
+    def _on_connect(dbapi_con, _record):
+        # Let SQLAlchemy's "begin" hook below issue BEGIN itself, so writers can take the lock early.
+        dbapi_con.isolation_level = None
+        dbapi_con.execute("PRAGMA busy_timeout = 30000")
+        dbapi_con.execute("PRAGMA foreign_keys = ON")
+        # FULL: a record acknowledged to the page survives a power cut, not only a killed process.
+        dbapi_con.execute("PRAGMA synchronous = FULL")
+        # WAL lets pages read while another page writes. Only reached after check_sqlite_file
+        # accepted the file, so a foreign file is never switched.
+        dbapi_con.execute("PRAGMA journal_mode = WAL")
+
+    @sa_event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        # IMMEDIATE takes the write lock before validation reads, so two pages cannot both
+        # decide that the same conflict is still open.
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("write") else "BEGIN")
+
+    return engine
+
+
+class Store:
+    """A connected ledger database with the schema checked, created or migrated."""
+
+    def __init__(self, location: str | os.PathLike | None = None):
+        location = str(location) if location is not None else default_location()
+        self.location = location
+        self.name = describe(location)
+        if is_url(location) and not location.startswith("sqlite:"):
+            self.path = None
+            self.engine = sa.create_engine(location, pool_pre_ping=True)
+            self._open_server()
+        else:
+            path = Path(sa.engine.make_url(location).database) if is_url(location) else Path(location)
+            self.path = path.expanduser()
+            self._open_file()
+        self.writer = self.engine.execution_options(write=True)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def _open_file(self) -> None:
+        path = self.path
+        if path.is_dir():
+            raise LedgerFileError(f"{path} is a folder; give the path of a ledger file.")
+        version = check_sqlite_file(path) if path.exists() else None
+        if version is None:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise LedgerFileError(f"Cannot create the folder for {path}: {exc.strerror}.") from None
+        self.engine = _sqlite_engine(path)
+        if version is None:
+            self._create()
+        elif version < SCHEMA_VERSION:
+            self._migrate(version)
+
+    def _open_server(self) -> None:
+        try:
+            with self.engine.connect() as con:
+                has_meta = sa.inspect(con).has_table("meta")
+                rows = dict(con.execute(sa.select(meta.c.key, meta.c.value)).all()) if has_meta else None
+                other = sa.inspect(con).get_table_names()
+        except DBAPIError as exc:
+            raise LedgerFileError(f"Cannot reach the ledger at {self.name}: {exc.orig}".strip()) from None
+        if rows is None:
+            if set(other) & {"events", "participants", "members", "groups"}:
+                raise LedgerFileError(f"{self.name} holds tables that are not a Reciprocity ledger. It was left untouched.")
+            self._create()
+            return
+        version = _version_from(rows, self.name)
+        if version < SCHEMA_VERSION:
+            self._migrate(version)
+
+    def _create(self) -> None:
+        with self.write() as con:
+            if sa.inspect(con).has_table("meta"):
+                return  # another process created it while we waited for the lock
+            metadata.create_all(con)
+            con.execute(sa.insert(meta), [
+                {"key": "application", "value": APP_ID},
+                {"key": "schema_version", "value": str(SCHEMA_VERSION)},
+            ])
+
+    def _migrate(self, version: int) -> None:
+        backup = self.backup(suffix=f"schema{version}")
+        steps = MIGRATIONS
+        with self.write() as con:
+            for v in range(version, SCHEMA_VERSION):
+                steps[v](con)
+            con.execute(sa.update(meta).where(meta.c.key == "schema_version").values(value=str(SCHEMA_VERSION)))
+        self.migrated_from = (version, backup)
+
+    @contextmanager
+    def write(self):
+        """A write transaction holding the ledger's write lock; committed on exit or rolled back."""
+        engine = getattr(self, "writer", None) or self.engine.execution_options(write=True)
+        with translate_errors(self.name):
+            with engine.begin() as con:
+                if self.dialect == "postgresql":
+                    # One writer at a time, as SQLite's IMMEDIATE gives us: validation then insert is atomic.
+                    con.exec_driver_sql("SELECT pg_advisory_xact_lock(727274)")
+                yield con
+
+    @contextmanager
+    def read(self):
+        with translate_errors(self.name):
+            with self.engine.connect() as con:
+                yield con
+
+    def backup(self, out: str | os.PathLike | None = None, suffix: str = "backup") -> Path:
+        """A consistent copy of a SQLite ledger, safe while pages are writing."""
+        if self.path is None:
+            raise LedgerError("Back up a server ledger with the database's own tools (pg_dump).")
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        target = Path(out) if out else self.path.with_name(f"{self.path.stem}.{suffix}-{stamp}{self.path.suffix}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.exists():
+            raise LedgerError(f"{target} already exists; choose another name.")
+        tmp = target.with_name(target.name + ".part")
+        src = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            dst = sqlite3.connect(tmp)
+            with dst:
+                src.backup(dst)
+            dst.execute("PRAGMA journal_mode = DELETE")
+            dst.close()
+        finally:
+            src.close()
+        shutil.move(tmp, target)
+        return target
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+# Each entry upgrades the schema from version N to N+1 inside one transaction.
+MIGRATIONS: dict[int, callable] = {}
+
+
+_BUSY_WORDS = ("database is locked", "database table is locked", "could not serialize", "deadlock detected")
+
+
+def is_busy(exc: BaseException) -> bool:
+    return any(w in str(exc).lower() for w in _BUSY_WORDS)
+
+
+@contextmanager
+def translate_errors(where: str):
+    """Turn driver errors into messages a facilitator can act on."""
+    try:
+        yield
+    except LedgerError:
+        raise
+    except OperationalError as exc:
+        text = str(exc.orig).lower()
+        if is_busy(exc):
+            raise LedgerBusy("The ledger is busy: another page is saving. Nothing was recorded; try again.") from exc
+        if "readonly" in text or "read-only" in text:
+            raise LedgerFileError(f"The ledger {where} is read-only, so nothing was recorded. Ask whoever set up the workbook to make it writable.") from exc
+        if "disk is full" in text or "no space" in text:
+            raise LedgerFileError(f"The disk holding {where} is full, so nothing was recorded. Free some space and try again.") from exc
+        if "malformed" in text or "not a database" in text:
+            raise LedgerFileError(f"The ledger {where} is damaged ({exc.orig}). Restore it from a backup.") from exc
+        if "unable to open" in text:
+            raise LedgerFileError(f"Cannot open the ledger {where}: check that its folder exists and is writable.") from exc
+        raise LedgerFileError(f"The ledger {where} could not be used: {exc.orig}") from exc
+
+
+def with_retries(action, attempts: int = 8):
+    """Run ``action`` again when the database reports contention; other errors pass through."""
+    for attempt in range(attempts):
+        try:
+            return action()
+        except LedgerBusy:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(min(2.0, 0.05 * 2**attempt) * (0.5 + random.random()))

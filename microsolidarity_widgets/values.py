@@ -1,0 +1,96 @@
+"""Checks and normal forms for the values people type: names, dates and free text.
+
+One place for these rules so that the API, the pages and imports all refuse the same things.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+
+from .errors import LedgerError
+
+MAX_NAME = 80
+MAX_TEXT = 5000
+EARLIEST = dt.date(1900, 1, 1)
+
+
+def _short(text: str, width: int = 24) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def clean_name(value: object, what: str = "name") -> str:
+    """Return the name as it will be stored (trimmed), or raise ``LedgerError``.
+
+    Emoji, accents and right-to-left scripts are names like any other and are kept exactly.
+    Angle brackets are refused because no name needs them and they are the usual start of
+    injected markup.
+    """
+    if not isinstance(value, str):
+        raise LedgerError(f"A {what} must be text, not {type(value).__name__}.")
+    name = value.strip()
+    if not name:
+        raise LedgerError(f"The {what} is empty: type a {what}.")
+    if len(name) > MAX_NAME:
+        raise LedgerError(
+            f"The {what} “{_short(name)}” is {len(name)} characters long; keep it to {MAX_NAME}."
+        )
+    if any(unicodedata.category(c) == "Cc" or c in "\u2028\u2029" for c in name):
+        raise LedgerError(f"The {what} “{_short(name)}” contains a line break, tab or other control character.")
+    if "<" in name or ">" in name:
+        raise LedgerError(f"The {what} “{_short(name)}” contains < or >, which a {what} cannot hold.")
+    return name
+
+
+def name_key(name: str) -> str:
+    """The form two names are compared in: "Ama", " ama " and "AMA" are one person."""
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
+def clean_names(values: object, what: str = "member") -> list[str]:
+    """Clean a list of names and refuse repeats (compared as ``name_key`` does)."""
+    if isinstance(values, str) or not hasattr(values, "__iter__"):
+        raise LedgerError(f"Give the {what}s as a list of names.")
+    names = [clean_name(v, what) for v in values]
+    seen: dict[str, str] = {}
+    for name in names:
+        key = name_key(name)
+        if key in seen:
+            raise LedgerError(f"“{name}” is listed twice (as “{seen[key]}” too).")
+        seen[key] = name
+    return names
+
+
+def clean_date(value: object, what: str = "date", today: dt.date | None = None) -> dt.date:
+    """Accept a ``datetime.date`` or an ISO ``YYYY-MM-DD`` string that is not in the future."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise LedgerError(f"“{_short(value)}” is not a date: write it as YYYY-MM-DD, e.g. 2026-03-01.") from None
+    if not isinstance(value, dt.date):
+        raise LedgerError(f"The {what} is missing or not a date: write it as YYYY-MM-DD.")
+    today = today or dt.date.today()
+    if value > today:
+        raise LedgerError(f"The {what} {value.isoformat()} is in the future; record things once they have happened.")
+    if value < EARLIEST:
+        raise LedgerError(f"The {what} {value.isoformat()} is before {EARLIEST.year}; check the year.")
+    return value
+
+
+def clean_text(value: object, what: str = "note", required: bool = False) -> str | None:
+    """Free text (notes, asks, agreements): any characters, but bounded in size."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise LedgerError(f"The {what} is empty.")
+        return None
+    if not isinstance(value, str):
+        raise LedgerError(f"The {what} must be text.")
+    text = value.strip()
+    if len(text) > MAX_TEXT:
+        raise LedgerError(f"The {what} is {len(text)} characters long; keep it under {MAX_TEXT}.")
+    if "\x00" in text:
+        raise LedgerError(f"The {what} contains a NUL character, which cannot be stored.")
+    return text
