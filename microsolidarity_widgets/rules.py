@@ -330,9 +330,11 @@ def record_agreements(state: State, group, on, text, private=False) -> Draft:
                  private=bool(private))
 
 
-def void(state: State, event_id, reason) -> Draft:
+def void(state: State, event_id, reason, on=None) -> Draft:
+    """A correction: cancels an earlier event (which stays visible, flagged as voided)."""
     target = state.event(event_id)
     reason = clean_text(reason, "reason", required=True)
+    on = clean_date(on) if on is not None else dt.date.today()
     if target.kind == "void":
         raise LedgerError(f"Event {target.id} is itself a correction; record the event again instead of voiding it.")
     if target.kind == "group_created":
@@ -341,7 +343,7 @@ def void(state: State, event_id, reason) -> Draft:
         raise LedgerError(f"Event {target.id} is already voided.")
     if target.kind == "conflict_opened" and state.live("conflict_closed", ref_id=target.id):
         raise LedgerError(f"Conflict {target.id} has been closed: void the closing first.")
-    return Draft("void", dt.date.today(), ref_id=target.id, note=reason)
+    return Draft("void", on, ref_id=target.id, note=reason)
 
 
 def rename(state: State, what: str, old, new) -> Draft:

@@ -1,0 +1,63 @@
+# The two commands of the README: `make serve` and `make test`. Both install what they need.
+SHELL := /bin/bash
+.SHELLFLAGS := -eo pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# This machine's pip config lists local mirrors that may be absent; their warnings are noise.
+PIP := $(BIN)/python -m pip --disable-pip-version-check -q
+QUIET := grep -v "is ignored: it is neither a file nor a directory" || true
+PORT ?= 8866
+
+.PHONY: help install install-test serve test test-fast bench chromium demo clean
+
+help:
+	@echo "make serve   install (first time) and start the workbook at http://127.0.0.1:$(PORT)"
+	@echo "make test    install (first time) and run every test, browser tests included"
+	@echo "make bench   run the benchmarks (not part of make test)"
+	@echo "make demo    write the fictional demo ledger to data/demo.sqlite"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --upgrade pip 2>&1 | $(QUIET)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(PIP) install -e . 2>&1 | $(QUIET)
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(PIP) install -e ".[test]" 2>&1 | $(QUIET)
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+# Browser tests drive Debian's Chromium; Playwright's own browser download does not work offline.
+chromium:
+	@if [ -x /usr/bin/chromium ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian's chromium for the browser tests…"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+		echo "Browser tests need Chromium at /usr/bin/chromium: run 'sudo apt-get install chromium'." >&2; exit 1; \
+	fi
+
+serve: install
+	$(BIN)/microsolidarity serve --port $(PORT)
+
+demo: install
+	$(BIN)/python -m microsolidarity_widgets.demo data/demo.sqlite --force
+
+test: install-test chromium
+	$(BIN)/python -m pytest tests workbooks --nbval-lax
+
+test-fast: install-test
+	$(BIN)/python -m pytest tests -m "not browser and not slow"
+
+bench: install-test chromium
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) build *.egg-info test-artifacts .pytest_cache
