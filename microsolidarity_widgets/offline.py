@@ -1,0 +1,61 @@
+"""Charts that draw with no internet: Vega bundled locally, built once per machine.
+
+Altair's ``JupyterChart`` loads Vega from a CDN unless switched to offline mode, and building the
+offline bundle with vl-convert takes over a second. We build it once, keep it on disk keyed by
+the versions that shape it, and let every kernel load it from there.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import altair as alt
+
+CACHE_ENV = "MICROSOLIDARITY_CACHE"
+
+
+def cache_dir() -> Path:
+    base = os.environ.get(CACHE_ENV) or os.path.join(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"),
+                                                     "microsolidarity-widgets")
+    return Path(base)
+
+
+def bundle_path() -> Path:
+    import vl_convert
+
+    return cache_dir() / f"jupyterchart-altair{alt.__version__}-vlc{vl_convert.__version__}.js"
+
+
+def build_bundle() -> Path:
+    """Build the bundle (if missing) and return its path; safe when several processes race."""
+    path = bundle_path()
+    if path.exists():
+        return path
+    if not alt.JupyterChart._is_offline:
+        alt.JupyterChart.enable_offline()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".part")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(alt.JupyterChart._esm)
+    os.replace(tmp, path)
+    return path
+
+
+def enable_offline_charts() -> None:
+    """Make every ``alt.JupyterChart`` (and plain chart display) use the local Vega bundle."""
+    if not alt.JupyterChart._is_offline:
+        path = bundle_path()
+        try:
+            alt.JupyterChart._esm = path.read_text(encoding="utf-8")
+            alt.JupyterChart._is_offline = True
+        except OSError:
+            build_bundle()
+    alt.renderers.enable("jupyter", offline=True)
+
+
+def chart_widget(chart: alt.TopLevelMixin) -> alt.JupyterChart:
+    """A widget showing ``chart`` offline; update it later by setting ``.chart``."""
+    enable_offline_charts()
+    return alt.JupyterChart(chart, embed_options={"actions": False})
