@@ -1,0 +1,156 @@
+"""A real Voilà server on a throw-away copy of the demo ledger, and Chromium pages that may only
+talk to localhost.
+
+Fixtures:
+- ``server`` (module scope): ``.url`` (base URL), ``.ledger_path``, ``.ledger()`` (a fresh ``Ledger``),
+  ``.open(page, notebook)`` to load a workbook page and wait for its first widget.
+- ``page`` (function scope): a Playwright page. Requests to anything but localhost are aborted and
+  recorded; at teardown the test fails on any such request, console error, page error, ``.voila-error``
+  or traceback text. Screenshots go to ``test-artifacts/screenshots``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from microsolidarity_widgets import Ledger, demo
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
+TRACEBACK = re.compile(r"Traceback \(most recent call last\)|\w+Error: ")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_http(url: str, proc: subprocess.Popen, log: Path, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the server exited early:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"the server did not answer {url} in {timeout}s:\n{log.read_text()[-3000:]}")
+
+
+class Server:
+    def __init__(self, url: str, ledger_path: Path, proc: subprocess.Popen, log: Path):
+        self.url, self.ledger_path, self.proc, self.log = url, ledger_path, proc, log
+
+    def ledger(self) -> Ledger:
+        return Ledger.open(self.ledger_path)
+
+    def open(self, page, notebook: str, timeout: float = 60_000):
+        """Load ``workbooks/<notebook>`` in Voilà and wait until its widgets are on screen."""
+        page.goto(f"{self.url}/voila/render/{notebook}", timeout=timeout)
+        page.wait_for_selector(".widget-button, .widget-dropdown, .widget-text", timeout=timeout)
+        return page
+
+
+def start_server(tmp: Path, ledger_path: Path, extra_args=(), env_extra=None) -> Server:
+    port = free_port()
+    log = tmp / f"voila-{port}.log"
+    env = dict(os.environ, **(env_extra or {}))
+    fh = open(log, "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "microsolidarity_widgets.cli", "serve", "--ledger", str(ledger_path),
+         "--port", str(port), *extra_args],
+        stdout=fh, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_http(url, proc, log)
+    except Exception:
+        stop_server(proc)
+        raise
+    return Server(url, ledger_path, proc, log)
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        os.killpg(proc.pid, 15)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, 9)
+            proc.wait()
+
+
+@pytest.fixture(scope="session")
+def demo_ledger_file(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
+    demo.write(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, demo_ledger_file):
+    tmp = tmp_path_factory.mktemp("server")
+    ledger_path = tmp / "ledger.sqlite"
+    shutil.copy(demo_ledger_file, ledger_path)
+    srv = start_server(tmp, ledger_path)
+    yield srv
+    stop_server(srv.proc)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing at /usr/bin/chromium: run `make chromium` (apt-get install chromium).")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    outside, problems = [], []
+
+    def route(route):
+        host = urlparse(route.request.url).hostname or ""
+        if route.request.url.startswith(("data:", "blob:")) or host in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", route)
+    page.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text}"))
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.problems = problems
+    yield page
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    try:
+        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+        errors = page.locator(".voila-error").count()
+        body = page.locator("body").inner_text(timeout=5000)
+    finally:
+        context.close()
+    assert not outside, f"requests left localhost: {outside}"
+    assert not problems, "\n".join(problems)
+    assert errors == 0, "the page shows a .voila-error"
+    assert not TRACEBACK.search(body), f"the page shows a traceback:\n{body[:2000]}"
