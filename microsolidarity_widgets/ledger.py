@@ -150,7 +150,7 @@ class Ledger:
             events = pd.read_sql(sa.select(e.id, e.kind, e.group_id, e.on_date, e.ref_id, e.outcome, e.title, e.detail), con)
             p = st.participants.c
             parts = pd.read_sql(sa.select(p.event_id, p.member_id, p.role, p.detail), con)
-        frames = (_frame_events(events), parts.astype({"event_id": "int64", "member_id": "int64"}))
+        frames = (_frame_events(events), parts.astype({"event_id": "int64", "member_id": "int64", "role": "str"}))
         self._cache_key, self._cache = key, frames
         return frames
 
@@ -335,9 +335,9 @@ class Ledger:
 
 
 def _frame_events(events: pd.DataFrame) -> pd.DataFrame:
-    events = events.copy()
+    # Fixed dtypes, so an empty ledger and every database driver give frames that merge alike.
+    events = events.astype({"id": "int64", "group_id": "float64", "ref_id": "float64", "kind": "str"})
     events["date"] = pd.to_datetime(events.pop("on_date"), format="%Y-%m-%d")
-    events["ref_id"] = events["ref_id"].astype("float64")
     return events
 
 
@@ -373,13 +373,12 @@ def _insert(con: sa.Connection, draft: Draft, uid: str) -> int:
         ref_id=draft.ref_id, outcome=draft.outcome, title=draft.title, detail=draft.detail, note=draft.note,
         private=draft.private)).inserted_primary_key[0]
     if draft.parts:
-        ids = {}
-        for part in draft.parts:
-            key = name_key(part.member)
+        keys = {name_key(p.member): p.member for p in draft.parts}
+        m = st.members.c
+        ids = dict(con.execute(sa.select(m.name_key, m.id).where(m.name_key.in_(list(keys)))).all())
+        for key, name in keys.items():
             if key not in ids:
-                found = con.execute(sa.select(st.members.c.id).where(st.members.c.name_key == key)).scalar()
-                ids[key] = found if found is not None else con.execute(
-                    sa.insert(st.members).values(name=part.member, name_key=key)).inserted_primary_key[0]
+                ids[key] = con.execute(sa.insert(st.members).values(name=name, name_key=key)).inserted_primary_key[0]
         con.execute(sa.insert(st.participants), [
             {"event_id": event_id, "member_id": ids[name_key(p.member)], "role": p.role, "detail": p.detail, "note": p.note}
             for p in draft.parts])
