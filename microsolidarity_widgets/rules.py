@@ -56,6 +56,9 @@ class State:
 
     def __init__(self, con: sa.Connection):
         self.con = con
+        # A State lives inside one transaction, so a roster read once stays true; builders ask
+        # for the same roster for the speaker, each offer and each exchange.
+        self._rosters: dict[tuple, dict[str, str]] = {}
 
     def group(self, name: object) -> sa.Row:
         name = clean_name(name, "group name")
@@ -77,6 +80,12 @@ class State:
         Founding members belong from the start; joins and departures count from their date;
         voided membership events count for nothing.
         """
+        key = (group_id, on)
+        if key not in self._rosters:
+            self._rosters[key] = self._read_roster(group_id, on)
+        return dict(self._rosters[key])
+
+    def _read_roster(self, group_id: int, on: dt.date | None) -> dict[str, str]:
         e, p, m = st.events, st.participants, st.members
         voided = sa.select(e.c.ref_id).where(e.c.kind == "void", e.c.ref_id.is_not(None))
         q = (
