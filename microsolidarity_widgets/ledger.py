@@ -25,6 +25,7 @@ from . import rules, scoring
 from . import storage as st
 from .errors import LedgerError
 from .rules import Draft, State
+from .values import clean_date, name_key
 
 
 def _writes(build):
@@ -206,7 +207,6 @@ class Ledger:
 
     def members(self, group: str, on: dt.date | str | None = None) -> list[str]:
         """The members of a group today, or on a given date."""
-        from .values import clean_date
         with self._store.read() as con:
             state = State(con)
             g = state.group(group)
@@ -352,8 +352,6 @@ def _draft_rows(con: sa.Connection, draft: Draft) -> tuple[dict, list[tuple]]:
 
 
 def _insert(con: sa.Connection, draft: Draft, uid: str) -> int:
-    from .values import name_key
-
     if draft.new_group_kind:
         group_id = con.execute(sa.insert(st.groups).values(
             name=draft.group, name_key=name_key(draft.group), kind=draft.new_group_kind)).inserted_primary_key[0]
