@@ -1,26 +1,217 @@
 """Altair charts of trust building over time. Each function returns an ``alt.Chart``.
 
-Data is aggregated in pandas before it reaches Vega, so a chart's size does not grow with the
-ledger's history.
+Data is aggregated in pandas (``review``) before it reaches Vega, so a chart's size does not grow
+with the ledger's history: no chart carries more than ``review.MAX_ROWS`` rows. Members keep one
+colour everywhere (``review.member_colours``); pass the same ``colours`` mapping to every chart.
 """
 
 from __future__ import annotations
 
+import json
+
 import altair as alt
 import pandas as pd
 
+from . import review
+from .review import LEVEL_COLOURS, LEVEL_NAMES, ReviewData, Selection
 
-def trust_chart(trust: pd.DataFrame, title: str = "Trust over time") -> alt.Chart:
-    """Cumulative points per member by date, from ``Ledger.trust_over_time()`` (one group's rows)."""
-    data = trust[["date", "member", "cumulative"]].copy()
+WIDTH = "container"
+WHEN = alt.Tooltip("date:T", title="as of", format="%d %b %Y")
+
+
+def _scale(names, colours) -> alt.Scale:
+    """A colour scale fixed to ``colours``, listing only the names the chart shows."""
+    colours = colours or review.cycle_colours(names)
+    names = sorted(set(names), key=lambda n: (str(n).casefold(), str(n)))
+    return alt.Scale(domain=names, range=[colours[n] for n in names])
+
+
+def _label_colours(colours, names) -> alt.ExprRef | str:
+    """Axis labels in each member's colour, so a matrix or grid row reads like the lines."""
+    if not colours:
+        return "black"
+    mapping = json.dumps({n: colours[n] for n in names if n in colours})
+    return alt.ExprRef(expr=f"({mapping})[datum.value] || 'black'")
+
+
+def _subtitle(*notes) -> list[str]:
+    return [n for n in notes if n]
+
+
+def _left_out(n: int, what: str) -> str | None:
+    return f"{n} more {what} not shown (the most active are)." if n else None
+
+
+def _lines(data: pd.DataFrame, key: str, colours, title: str, y_title: str, notes=()) -> alt.Chart:
+    pick = alt.selection_point(fields=[key], bind="legend")
     return (
-        alt.Chart(data, title=title)
-        .mark_line(point=True, interpolate="step-after")
+        alt.Chart(data, title=alt.Title(title, subtitle=_subtitle(*notes)))
+        .mark_line(point=True, interpolate="step-after", strokeWidth=2.5)
         .encode(
-            x=alt.X("date:T", title="Date"),
-            y=alt.Y("cumulative:Q", title="Points so far"),
-            color=alt.Color("member:N", title="Member"),
-            tooltip=[alt.Tooltip("member:N"), alt.Tooltip("date:T"), alt.Tooltip("cumulative:Q", title="points")],
+            x=alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y", labelOverlap=True)),
+            y=alt.Y("cumulative:Q", title=y_title),
+            color=alt.Color(f"{key}:N", title=key.capitalize(), scale=_scale(data[key], colours),
+                            legend=alt.Legend(orient="right", labelLimit=160)),
+            opacity=alt.condition(pick, alt.value(1), alt.value(0.15)),
+            tooltip=[alt.Tooltip(f"{key}:N", title=key), WHEN,
+                     alt.Tooltip("cumulative:Q", title="points so far"),
+                     alt.Tooltip("points:Q", title="earned since the last point")],
         )
-        .properties(width="container", height=220)
+        .add_params(pick)
+        .properties(width=WIDTH, height=260)
     )
+
+
+def trust_chart(trust: pd.DataFrame, title: str = "Trust over time", colours=None) -> alt.Chart:
+    """Cumulative points per member by date, from ``Ledger.trust_over_time()`` (one group's rows)."""
+    data = review.cumulative(trust[["date", "member", "points"]])
+    return _lines(data, "member", colours, title, "Points so far",
+                  [_left_out(data.attrs["left_out"], "members")])
+
+
+def cumulative_chart(points: pd.DataFrame, colours=None, start=None, end=None, max_members: int = 12,
+                     title: str = "Trust built, member by member") -> alt.Chart:
+    """1. Each member's running total of points, from ``Ledger.points()`` rows."""
+    data = review.cumulative(points, start=start, end=end, max_series=max_members)
+    bucket = data.attrs["bucket"]
+    return _lines(data, "member", colours, title, "Points so far", [
+        "Click a name in the legend to follow one member.",
+        None if bucket == "day" else f"One point per {bucket}: the history is long.",
+        _left_out(data.attrs["left_out"], "members")])
+
+
+def levels_chart(points: pd.DataFrame, title: str = "Which levels the crew plays") -> alt.Chart:
+    """2. Points per level per month, stacked; losses (missed meetings…) below zero."""
+    data = review.by_level(points)
+    bucket = data.attrs["bucket"]
+    return (
+        alt.Chart(data, title=alt.Title(title, subtitle=[f"Points per {bucket}, by level; below zero: points lost."]))
+        .mark_bar()
+        .encode(
+            x=alt.X("period:T", title=None, timeUnit="yearmonth" if bucket == "month" else "yearquarter"
+                    if bucket == "quarter" else "year"),
+            y=alt.Y("sum(points):Q", title=f"Points per {bucket}", stack="zero"),
+            color=alt.Color("level_name:N", title="Level",
+                            scale=alt.Scale(domain=list(LEVEL_NAMES.values()), range=LEVEL_COLOURS)),
+            order=alt.Order("level:Q"),
+            tooltip=[alt.Tooltip("period:T", title=bucket, format="%B %Y" if bucket == "month" else "%Y"),
+                     alt.Tooltip("level_name:N", title="level"), alt.Tooltip("sign:N", title="points"),
+                     alt.Tooltip("sum(points):Q", title="how many")],
+        )
+        .properties(width=WIDTH, height=240)
+    )
+
+
+def groups_chart(points: pd.DataFrame, start=None, end=None, selected=(), colours=None,
+                 title: str = "Groups of the congregation compared") -> alt.Chart:
+    """3. Every group's running total by month: the height is its total, the slope its growth."""
+    data = review.group_growth(points, start=start, end=end, selected=selected)
+    colours = colours or review.cycle_colours(data["group"])
+    pick = alt.selection_point(fields=["group"], bind="legend")
+    return (
+        alt.Chart(data, title=alt.Title(title, subtitle=_subtitle(
+            f"Points so far, {data.attrs['bucket']} by {data.attrs['bucket']}: the steeper, the faster a group grows.",
+            "Chosen groups are drawn thick." if selected else None,
+            _left_out(data.attrs["left_out"], "groups"))))
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y", labelOverlap=True)),
+            y=alt.Y("cumulative:Q", title="Points so far"),
+            color=alt.Color("group:N", title="Group", scale=_scale(data["group"], colours),
+                            legend=alt.Legend(labelLimit=160)),
+            strokeWidth=alt.condition("datum.selected", alt.value(3.5), alt.value(1.5)),
+            opacity=alt.condition(pick, alt.value(1), alt.value(0.15)),
+            tooltip=[alt.Tooltip("group:N"), WHEN, alt.Tooltip("cumulative:Q", title="total so far"),
+                     alt.Tooltip("points:Q", title="growth that month")],
+        )
+        .add_params(pick)
+        .properties(width=WIDTH, height=260)
+    )
+
+
+def network_chart(ties: pd.DataFrame, colours=None, members=None, max_members: int = 30,
+                  title: str = "Who is tied to whom") -> alt.Chart:
+    """4. Member × member matrix of ties (``review.ties`` rows); darker means more ties."""
+    data = review.tie_strength(ties, members=members, max_members=max_members)
+    names = data.attrs["members"]
+    axis = dict(sort=names, title=None)
+    labels = _label_colours(colours, names)
+    return (
+        alt.Chart(data, title=alt.Title(title, subtitle=_subtitle(
+            "Each cell counts what two members did together: offers (either way), respectful exchanges,",
+            "meetings both attended, conflicts both resolved, ventures both own.",
+            _left_out(data.attrs["left_out"], "members"))))
+        .mark_rect(stroke="white", strokeWidth=1)
+        .encode(
+            x=alt.X("b:N", **axis, axis=alt.Axis(orient="top", labelAngle=-40, labelColor=labels,
+                                                 labelFontWeight="bold", labelLimit=120)),
+            y=alt.Y("a:N", **axis, axis=alt.Axis(labelColor=labels, labelFontWeight="bold", labelLimit=120)),
+            color=alt.Color("ties:Q", title="Ties", scale=alt.Scale(scheme="blues", domainMin=0)),
+            tooltip=[alt.Tooltip("a:N", title="member"), alt.Tooltip("b:N", title="with"),
+                     alt.Tooltip("ties:Q", title="ties in all"),
+                     alt.Tooltip("offers_given:Q", title="offers made to them"),
+                     alt.Tooltip("offers_received:Q", title="offers received from them"),
+                     alt.Tooltip("respect:Q", title=review.TIE_KINDS["respect"]),
+                     alt.Tooltip("meeting:Q", title=review.TIE_KINDS["meeting"]),
+                     alt.Tooltip("conflict:Q", title=review.TIE_KINDS["conflict"]),
+                     alt.Tooltip("venture:Q", title=review.TIE_KINDS["venture"])],
+        )
+        .properties(width=WIDTH, height=alt.Step(26))
+    )
+
+
+def attendance_chart(attendance: pd.DataFrame, colours=None, max_meetings: int = 36,
+                     title: str = "Level 3: who came to each meeting") -> alt.Chart:
+    """5. Meetings × members from ``Ledger.attendance()``: the streak number, or ✗ when missed."""
+    data = review.attendance_grid(attendance, max_meetings=max_meetings)
+    rows = sorted(data["row"].unique().tolist(), key=lambda r: (r.split(" · ")[-1].casefold(), r.casefold()))
+    label_of = {r: r.split(" · ")[0] for r in rows}
+    labels = _label_colours({r: colours[m] for r, m in label_of.items() if m in colours} if colours else None, rows)
+    return (
+        alt.Chart(data, title=alt.Title(title, subtitleFontWeight="normal", subtitle=_subtitle(
+            "Each number is a streak: meetings attended in a row. ✗: missed (−5 points).",
+            f"The latest {max_meetings} meetings." if data["date"].nunique() >= max_meetings else None)))
+        .mark_text(fontSize=14, fontWeight="bold")
+        .encode(
+            x=alt.X("date:O", timeUnit="yearmonthdate", title=None,
+                    axis=alt.Axis(format="%d %b %y", labelAngle=-50, grid=True)),
+            y=alt.Y("row:N", sort=rows, title=None,
+                    axis=alt.Axis(labelColor=labels, labelFontWeight="bold", labelLimit=200, grid=True)),
+            text=alt.Text("mark:N"),
+            color=alt.Color("status:N", title="Meeting",
+                            scale=alt.Scale(domain=["attended", "missed"], range=["#0072B2", "#D55E00"])),
+            tooltip=[alt.Tooltip("member:N"), alt.Tooltip("group:N"),
+                     alt.Tooltip("date:T", title="meeting", format="%d %b %Y"), alt.Tooltip("status:N"),
+                     alt.Tooltip("streak:Q", title="streak"), alt.Tooltip("points:Q")],
+        )
+        .properties(width=WIDTH, height=alt.Step(24))
+    )
+
+
+CHART_TITLES = {
+    "trust": "Trust built, member by member",
+    "levels": "Which levels the crew plays",
+    "groups": "Groups of the congregation compared",
+    "network": "Who is tied to whom",
+    "attendance": "Level 3: who came to each meeting",
+}
+
+
+def review_charts(data: ReviewData, sel: Selection) -> dict[str, alt.Chart]:
+    """The five review charts for what the pickers chose, keyed as ``CHART_TITLES``."""
+    colours = data.colours()
+    points = sel.who(data.points)
+    in_window = sel.when(points)
+    return {
+        "trust": cumulative_chart(points, colours, start=sel.start, end=sel.end, title=CHART_TITLES["trust"]),
+        "levels": levels_chart(in_window, title=CHART_TITLES["levels"]),
+        "groups": groups_chart(_everyone_of(data.points, sel), start=sel.start, end=sel.end, selected=sel.groups,
+                               colours=review.cycle_colours(data.group_names()), title=CHART_TITLES["groups"]),
+        "network": network_chart(review.selected_ties(data, sel), colours, title=CHART_TITLES["network"]),
+        "attendance": attendance_chart(sel.when(sel.who(data.attendance)), colours, title=CHART_TITLES["attendance"]),
+    }
+
+
+def _everyone_of(points: pd.DataFrame, sel: Selection) -> pd.DataFrame:
+    """Every group's points (the comparison is of the whole congregation), the chosen members only."""
+    return points if not sel.members else points[points["member"].isin(sel.members)]

@@ -59,3 +59,29 @@ def chart_widget(chart: alt.TopLevelMixin) -> alt.JupyterChart:
     """A widget showing ``chart`` offline; update it later by setting ``.chart``."""
     enable_offline_charts()
     return alt.JupyterChart(chart, embed_options={"actions": False})
+
+
+def report_bundle() -> str:
+    """Vega, Vega-Lite and Vega-Embed as one classic script defining ``vegaEmbed``, for pages
+    that must draw charts with no server and no internet (the exported reports).
+
+    vl-convert takes seconds to bundle them, so the result is kept on disk like the widget bundle.
+    """
+    import vl_convert
+    from altair.utils._importers import vl_version_for_vl_convert
+
+    version = vl_version_for_vl_convert()
+    path = cache_dir() / f"report-vl{version}-vlc{vl_convert.__version__}.js"
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        pass
+    # A "</script" inside the bundle would end the inline <script> element early.
+    js = vl_convert.javascript_bundle(vl_version=version).replace("</script", "<\\/script")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".part")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(js)
+    os.replace(tmp, path)
+    return js
+

@@ -1,0 +1,199 @@
+"""What a crew can take away from a review: CSV tables, chart images and one HTML report.
+
+Everything is built offline. The report inlines Vega, Vega-Lite and Vega-Embed, so it opens from
+a USB stick on a machine with no internet. Private notes (money and conflict texts) stay out
+unless ``include_private`` is asked for. Names are user input: in the report they are escaped
+as text, and in CSV a leading ``= + - @`` is neutralised so a spreadsheet never runs a name.
+
+    >>> export_group(ledger, "Kestrels", "exports/")        # -> [Path(...), ...]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import re
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+
+from . import charts, offline, review
+from .review import ReviewData, Selection
+
+EXPORT_WIDTH = 760
+CSV_FORMULA = re.compile(r"^[=+\-@\t\r]")
+
+
+# --- tables ----------------------------------------------------------------------------------
+
+
+def _safe_cells(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells that a spreadsheet would read as a formula get a leading apostrophe."""
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(lambda v: "'" + v if isinstance(v, str) and CSV_FORMULA.match(v) else v)
+    return out
+
+
+def to_csv(frame: pd.DataFrame) -> bytes:
+    return _safe_cells(frame).to_csv(index=False, date_format="%Y-%m-%d").encode("utf-8")
+
+
+def events_table(ledger, sel: Selection = Selection(), include_private: bool = False) -> pd.DataFrame:
+    """The chosen events (groups, dates, members) with private notes only when asked for."""
+    events = ledger.events(include_private=include_private)
+    parts = ledger.participants(include_private=include_private)
+    events = sel.when(events)
+    if sel.groups:
+        events = events[events["group"].isin(sel.groups)]
+    if sel.members:
+        events = events[events["id"].isin(parts.loc[parts["member"].isin(sel.members), "event_id"])]
+    if include_private:
+        said = parts.dropna(subset=["note"])
+        said = said.assign(text=said["member"] + " (" + said["role"] + "): " + said["note"].astype(str))
+        events = events.assign(member_notes=events["id"].map(said.groupby("event_id")["text"].agg("; ".join)))
+    else:
+        events = events.drop(columns=["note"])
+    return events.reset_index(drop=True)
+
+
+def points_table(data: ReviewData, sel: Selection = Selection()) -> pd.DataFrame:
+    return sel.when(sel.who(data.points)).reset_index(drop=True)
+
+
+# --- charts ----------------------------------------------------------------------------------
+
+
+def _fixed_width(chart: alt.TopLevelMixin) -> dict:
+    """The chart's spec with a fixed width: there is no page container to fill in an export."""
+    return chart.properties(width=EXPORT_WIDTH).to_dict()
+
+
+def chart_png(chart: alt.TopLevelMixin, scale: float = 2) -> bytes:
+    import vl_convert
+
+    return vl_convert.vegalite_to_png(_fixed_width(chart), scale=scale)
+
+
+def chart_svg(chart: alt.TopLevelMixin) -> bytes:
+    import vl_convert
+
+    return vl_convert.vegalite_to_svg(_fixed_width(chart)).encode("utf-8")
+
+
+# --- the report ------------------------------------------------------------------------------
+
+
+def _script_json(value) -> str:
+    """JSON that is safe inside an inline <script>: no tag or entity can start in it."""
+    return json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+REPORT_STYLE = """
+body { font-family: system-ui, sans-serif; max-width: 980px; margin: 2em auto; padding: 0 1em; color: #222; }
+h1 { margin-bottom: .2em; } .when { color: #555; margin-top: 0; }
+.summary li { margin: .3em 0; font-size: 1.05em; }
+.chart { margin: 2em 0; }
+table { border-collapse: collapse; margin: 1em 0; } th, td { padding: .3em .7em; border-bottom: 1px solid #ddd; }
+td.n, th.n { text-align: right; }
+"""
+
+
+def report_html(title: str, when: str, chart_specs: dict[str, alt.TopLevelMixin], summary: list[str],
+                totals: pd.DataFrame | None = None) -> str:
+    """One self-contained page: the summary, every chart (drawn by the inlined Vega) and totals."""
+    items = "".join(f"<li>{html.escape(line)}</li>" for line in summary)
+    divs = "".join(f'<div class="chart" id="chart-{i}" role="img" aria-label="{html.escape(name, quote=True)}"></div>'
+                   for i, name in enumerate(chart_specs))
+    specs = {f"chart-{i}": _fixed_width(c) for i, c in enumerate(chart_specs.values())}
+    table = ""
+    if totals is not None and len(totals):
+        head = "".join(f'<th class="n">{html.escape(str(c))}</th>' for c in totals.columns)
+        rows = "".join(
+            f"<tr><td>{html.escape(str(idx))}</td>" + "".join(f'<td class="n">{v}</td>' for v in row) + "</tr>"
+            for idx, row in zip(totals.index, totals.itertuples(index=False)))
+        table = f"<h2>Points per member and level</h2><table><tr><th>member</th>{head}</tr>{rows}</table>"
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{html.escape(title)}</title>
+<style>{REPORT_STYLE}</style>
+<script>{offline.report_bundle()}</script>
+</head>
+<body>
+<h1>{html.escape(title)}</h1>
+<p class="when">{html.escape(when)}</p>
+<h2>Summary</h2>
+<ul class="summary">{items}</ul>
+{divs}
+{table}
+<script>
+const specs = {_script_json(specs)};
+for (const [id, spec] of Object.entries(specs)) {{
+  vegaEmbed("#" + id, spec, {{actions: false, renderer: "svg"}}).catch(console.error);
+}}
+</script>
+</body>
+</html>
+"""
+
+
+def _totals(points: pd.DataFrame) -> pd.DataFrame:
+    table = points.pivot_table(index="member", columns="level", values="points", aggfunc="sum", fill_value=0)
+    table = table.reindex(columns=range(1, 6), fill_value=0)
+    table.columns = [review.LEVEL_NAMES[c] for c in table.columns]
+    table["total"] = table.sum(axis=1)
+    return table.sort_values("total", ascending=False, kind="stable")
+
+
+def _slug(name: str) -> str:
+    """A file-name-safe form of a group name (names may hold any letters, slashes, dots…)."""
+    slug = re.sub(r"[^\w]+", "-", name, flags=re.UNICODE).strip("-")
+    return slug or "group"
+
+
+def _span(data: ReviewData, sel: Selection) -> str:
+    first, last = data.date_span()
+    start = sel.start.date() if sel.start is not None else first
+    end = sel.end.date() if sel.end is not None else last
+    return f"From {start:%d %B %Y} to {end:%d %B %Y}. Made {dt.date.today():%d %B %Y}."
+
+
+def review_files(ledger, data: ReviewData, sel: Selection, include_private: bool = False,
+                 stem: str | None = None) -> dict[str, bytes]:
+    """Every export of one review, in memory: {file name: content}."""
+    stem = stem or ("-".join(_slug(g) for g in sel.groups) if sel.groups else "congregation")
+    chosen = charts.review_charts(data, sel)
+    summary = review.summary(data, sel)
+    files = {
+        f"{stem}-events.csv": to_csv(events_table(ledger, sel, include_private)),
+        f"{stem}-points.csv": to_csv(points_table(data, sel)),
+    }
+    for key, chart in chosen.items():
+        files[f"{stem}-{key}.png"] = chart_png(chart)
+        files[f"{stem}-{key}.svg"] = chart_svg(chart)
+    title = "Trust review: " + (", ".join(sel.groups) if sel.groups else "the whole congregation")
+    files[f"{stem}-report.html"] = report_html(title, _span(data, sel), chosen, summary,
+                                               _totals(points_table(data, sel))).encode("utf-8")
+    return files
+
+
+def export_group(ledger, group: str, out_dir, include_private: bool = False) -> list[Path]:
+    """Write one group's review (CSV of events and points, PNG and SVG of each chart, the HTML
+    report) into ``out_dir`` and return the paths written."""
+    name = ledger._group_name(group)
+    data = ReviewData.load(ledger)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for file_name, content in review_files(ledger, data, Selection(groups=(name,)), include_private).items():
+        path = out / file_name
+        path.write_bytes(content)
+        paths.append(path)
+    return paths
+

@@ -1,0 +1,423 @@
+"""Data for the trust review: what each chart shows, aggregated in pandas, and the summary in words.
+
+Pure pandas, no widgets. Every function takes plain frames (the ones the ``Ledger`` API returns)
+so a chart's input can be checked, or generated at scale, without a ledger. Each aggregation
+keeps its output under ``MAX_ROWS`` however long the history is: time is bucketed coarser
+(day → week → month → quarter → year) and the number of members shown is capped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+MAX_ROWS = 5000
+LEVEL_NAMES = {1: "1 Listening", 2: "2 Money", 3: "3 Consistency", 4: "4 Conflict", 5: "5 Co-owners"}
+# Okabe–Ito (without its yellow, too pale on white) then three of Paul Tol's muted colours:
+# distinguishable with the common colour-vision deficiencies, and readable as text on white.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000",
+           "#882255", "#999933", "#44AA99"]
+LEVEL_COLOURS = ["#88CCEE", "#DDCC77", "#117733", "#CC6677", "#332288"]
+TIE_KINDS = {"offer": "offers", "respect": "respectful exchanges", "meeting": "meetings together",
+             "conflict": "conflicts resolved", "venture": "ventures co-owned"}
+# Bucket sizes tried in turn until a chart's rows fit; None keeps one row per day.
+FREQS = (None, "W", "M", "Q", "Y")
+FREQ_WORDS = {None: "day", "W": "week", "M": "month", "Q": "quarter", "Y": "year"}
+
+
+# --- the data a review reads, and what the pickers chose -------------------------------------
+
+
+@dataclass
+class ReviewData:
+    """The frames a review is drawn from, read once from a ledger (or built by hand in tests)."""
+
+    points: pd.DataFrame        # Ledger.points()
+    events: pd.DataFrame        # Ledger.events()
+    participants: pd.DataFrame  # Ledger.participants()
+    attendance: pd.DataFrame    # Ledger.attendance()
+    memberships: pd.DataFrame   # Ledger.memberships()
+    groups: pd.DataFrame        # Ledger.groups()
+
+    @classmethod
+    def load(cls, ledger) -> "ReviewData":
+        return cls(ledger.points(), ledger.events(), ledger.participants(), ledger.attendance(),
+                   ledger.memberships(), ledger.groups())
+
+    def group_names(self) -> list[str]:
+        return self.groups["group"].tolist()
+
+    def members_of(self, groups) -> list[str]:
+        """Everyone who ever belonged to any of the groups (all groups when none is given)."""
+        m = self.memberships
+        if groups:
+            m = m[m["group"].isin(list(groups))]
+        return sorted(m["member"].unique().tolist(), key=str.casefold)
+
+    def date_span(self) -> tuple[dt.date, dt.date]:
+        dates = self.events.loc[~self.events["voided"], "date"]
+        if dates.empty:
+            today = dt.date.today()
+            return today, today
+        return dates.min().date(), dates.max().date()
+
+    def colours(self) -> dict[str, str]:
+        return member_colours(self.memberships)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the pickers chose. Empty groups or members mean everyone; dates are inclusive."""
+
+    groups: tuple[str, ...] = ()
+    members: tuple[str, ...] = ()
+    start: pd.Timestamp | None = None
+    end: pd.Timestamp | None = None
+
+    def __post_init__(self):
+        for name in ("start", "end"):
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, pd.Timestamp(value).normalize())
+        object.__setattr__(self, "groups", tuple(self.groups))
+        object.__setattr__(self, "members", tuple(self.members))
+
+    def who(self, frame: pd.DataFrame, member_col: str = "member") -> pd.DataFrame:
+        """Rows of the chosen groups and members, whatever their date."""
+        keep = np.ones(len(frame), dtype=bool)
+        if self.groups:
+            keep &= frame["group"].isin(self.groups).to_numpy()
+        if self.members:
+            keep &= frame[member_col].isin(self.members).to_numpy()
+        return frame[keep]
+
+    def when(self, frame: pd.DataFrame, col: str = "date") -> pd.DataFrame:
+        keep = np.ones(len(frame), dtype=bool)
+        if self.start is not None:
+            keep &= (frame[col] >= self.start).to_numpy()
+        if self.end is not None:
+            keep &= (frame[col] <= self.end).to_numpy()
+        return frame[keep]
+
+
+# --- colours ---------------------------------------------------------------------------------
+
+
+def member_colours(memberships: pd.DataFrame, palette=PALETTE) -> dict[str, str]:
+    """One colour per member of the congregation, the same in every chart.
+
+    Members are coloured in sorted order, each taking the first colour no one sharing a group
+    with them already has, so the members of one crew or partnership never look alike (a crew
+    has at most 8 members; the palette has 10 colours).
+    """
+    pairs = memberships[["group", "member"]].drop_duplicates()
+    members = sorted(pairs["member"].unique().tolist(), key=lambda m: (m.casefold(), m))
+    mates = pairs.merge(pairs, on="group")
+    mates = mates[mates["member_x"] != mates["member_y"]].groupby("member_x")["member_y"].agg(set)
+    colours: dict[str, str] = {}
+    used = dict.fromkeys(palette, 0)
+    for member in members:
+        taken = {colours[m] for m in mates.get(member, ()) if m in colours}
+        # the least used free colour, so members of different crews also differ where they can
+        colour = min((c for c in palette if c not in taken), key=used.get, default=None) or min(palette, key=used.get)
+        colours[member] = colour
+        used[colour] += 1
+    return colours
+
+
+def cycle_colours(names, palette=PALETTE) -> dict[str, str]:
+    ordered = sorted(set(names), key=lambda n: (str(n).casefold(), str(n)))
+    return {n: palette[i % len(palette)] for i, n in enumerate(ordered)}
+
+
+# --- 1. cumulative points per member -----------------------------------------------------------
+
+
+def _bucket(dates: pd.Series, freq: str | None) -> pd.Series:
+    """The last day of each date's period (a point on a cumulative line is 'as of' that day)."""
+    if freq is None:
+        return dates
+    return dates.dt.to_period(freq).dt.end_time.dt.normalize()
+
+
+def _top(totals: pd.Series, n: int, keep=()) -> list:
+    """The ``n`` largest by absolute value (ties by name), always including ``keep``."""
+    order = sorted(totals.index, key=lambda k: (-abs(totals[k]), str(k).casefold(), str(k)))
+    chosen = [k for k in order if k in set(keep)]
+    return (chosen + [k for k in order if k not in set(chosen)])[:max(n, len(chosen))]
+
+
+def cumulative(points: pd.DataFrame, key: str = "member", start=None, end=None, max_series: int = 12,
+               max_rows: int = MAX_ROWS, keep=()) -> pd.DataFrame:
+    """Running total of points per member (or per ``key``) from ``points`` rows (date, key, points).
+
+    The total counts everything before ``start`` too (trust is all that was built so far); rows
+    are the window's dates. Returns date, <key>, points (earned in the bucket), cumulative; the
+    frame's ``attrs`` say the bucket size ("day", "week", ...) and how many series were left out.
+    """
+    start = None if start is None else pd.Timestamp(start)
+    end = None if end is None else pd.Timestamp(end)
+    pts = points[[key, "date", "points"]]
+    if end is not None:
+        pts = pts[pts["date"] <= end]
+    totals = pts.groupby(key, sort=False)["points"].sum()
+    shown = _top(totals, max_series, keep=[k for k in keep if k in totals.index])
+    pts = pts[pts[key].isin(shown)]
+    for freq in FREQS:
+        per = pts.groupby([key, _bucket(pts["date"], freq)], sort=True)["points"].sum().reset_index()
+        per["cumulative"] = per.groupby(key, sort=False)["points"].cumsum()
+        if start is not None:
+            before = per[per["date"] < start].groupby(key, sort=True).tail(1).copy()
+            before["date"], before["points"] = start, 0
+            per = pd.concat([before, per[per["date"] >= start]], ignore_index=True)
+        if end is not None:
+            per["date"] = per["date"].clip(upper=end)
+        if len(per) <= max_rows:
+            break
+    per = per.sort_values([key, "date"], kind="stable").reset_index(drop=True)[["date", key, "points", "cumulative"]]
+    per.attrs = {"bucket": FREQ_WORDS[freq], "left_out": len(totals) - len(shown)}
+    return per
+
+
+# --- 2. points per level per month -----------------------------------------------------------
+
+
+def by_level(points: pd.DataFrame, max_rows: int = MAX_ROWS) -> pd.DataFrame:
+    """Points per level per month (coarser when the history is long), gains and losses apart.
+
+    Losses (missed meetings, conflicts closed unresolved) are their own rows so a stacked bar
+    shows them below zero instead of hiding them in a net total. Columns: period, level,
+    level_name, sign ("earned"/"lost"), points.
+    """
+    for freq in FREQS[2:]:
+        period = points["date"].dt.to_period(freq).dt.start_time
+        sign = np.where(points["points"] < 0, "lost", "earned")
+        out = points.groupby([period.rename("period"), points["level"], pd.Series(sign, index=points.index, name="sign")],
+                             sort=True)["points"].sum().reset_index()
+        if len(out) <= max_rows:
+            break
+    out = out[out["points"] != 0].reset_index(drop=True)
+    out.insert(2, "level_name", out["level"].map(LEVEL_NAMES))
+    out.attrs = {"bucket": FREQ_WORDS[freq]}
+    return out
+
+
+# --- 3. groups compared ----------------------------------------------------------------------
+
+
+def group_growth(points: pd.DataFrame, start=None, end=None, selected=(), max_groups: int = 20,
+                 max_rows: int = MAX_ROWS) -> pd.DataFrame:
+    """Each group's running total by month (or coarser): date, group, points, cumulative, selected."""
+    monthly = points.assign(date=_bucket(points["date"], "M"))
+    out = cumulative(monthly, key="group", start=start, end=end, max_series=max_groups, max_rows=max_rows,
+                     keep=selected)
+    bucket = "month" if out.attrs["bucket"] in ("day", "week") else out.attrs["bucket"]
+    out["selected"] = out["group"].isin(list(selected)) if selected else True
+    out.attrs = {"bucket": bucket, "left_out": out.attrs["left_out"]}
+    return out
+
+
+# --- 4. ties between members -----------------------------------------------------------------
+
+
+def ties(events: pd.DataFrame, participants: pd.DataFrame) -> pd.DataFrame:
+    """Every tie GAME.md counts between two members: date, group, event_id, kind, source, target.
+
+    offer: the offerer (source) to the speaker (target); respect: a respectful exchange between
+    a member and the speaker; meeting: both attended; conflict: both parties of a conflict
+    closed as resolved (dated when resolved); venture: both own it. Only ``offer`` has a
+    direction; the others list each pair once with source < target.
+    """
+    live = events.loc[~events["voided"].astype(bool), ["id", "kind", "date", "group", "outcome", "ref_id"]]
+    parts = participants[["event_id", "member", "role"]]
+
+    def roles(kind: str, role: str) -> pd.DataFrame:
+        ids = live.loc[live["kind"] == kind, ["id"]]
+        return parts[parts["role"] == role].merge(ids, left_on="event_id", right_on="id")[["event_id", "member"]]
+
+    def pairs(a: pd.DataFrame, b: pd.DataFrame, kind: str, directed: bool = False) -> pd.DataFrame:
+        p = a.merge(b, on="event_id", suffixes=("_a", "_b"))
+        p = p[p["member_a"] != p["member_b"]]
+        if not directed:
+            lo = np.where(p["member_a"] < p["member_b"], p["member_a"], p["member_b"])
+            hi = np.where(p["member_a"] < p["member_b"], p["member_b"], p["member_a"])
+            p = pd.DataFrame({"event_id": p["event_id"].to_numpy(), "member_a": lo, "member_b": hi})
+            p = p.drop_duplicates()
+        return pd.DataFrame({"event_id": p["event_id"].to_numpy(), "kind": kind,
+                             "source": p["member_a"].to_numpy(), "target": p["member_b"].to_numpy()})
+
+    speakers = roles("money", "speaker")
+    attended = roles("meeting", "attended")
+    owners = roles("venture", "owner")
+    found = [
+        pairs(roles("money", "offer"), speakers, "offer", directed=True),
+        pairs(roles("money", "respectful").drop_duplicates(), speakers, "respect"),
+        # a < b on both sides halves the self-join of a meeting's attendees before it is built
+        _same_event_pairs(attended, "meeting"),
+        _same_event_pairs(owners, "venture"),
+    ]
+    closes = live[(live["kind"] == "conflict_closed") & (live["outcome"] == "resolved")]
+    resolved = parts[parts["role"] == "party"].merge(
+        closes[["id", "ref_id"]].assign(ref_id=lambda d: d["ref_id"].astype("int64")),
+        left_on="event_id", right_on="ref_id")
+    resolved = resolved[resolved["event_id"].isin(live.loc[live["kind"] == "conflict_opened", "id"])]
+    found.append(_same_event_pairs(resolved[["id", "member"]].rename(columns={"id": "event_id"}), "conflict"))
+    out = pd.concat(found, ignore_index=True)
+    info = live.set_index("id")
+    out.insert(0, "date", out["event_id"].map(info["date"]))
+    out.insert(1, "group", out["event_id"].map(info["group"]))
+    return out.sort_values(["date", "event_id", "kind", "source", "target"], kind="stable").reset_index(drop=True)
+
+
+def _same_event_pairs(people: pd.DataFrame, kind: str) -> pd.DataFrame:
+    """Unordered pairs of members named on the same event (one row per pair and event)."""
+    people = people.drop_duplicates()
+    codes, names = pd.factorize(people["member"], sort=True)
+    left = pd.DataFrame({"event_id": people["event_id"].to_numpy(), "a": codes})
+    p = left.merge(left.rename(columns={"a": "b"}), on="event_id")
+    p = p[p["a"] < p["b"]]
+    return pd.DataFrame({"event_id": p["event_id"].to_numpy(), "kind": kind,
+                         "source": names[p["a"].to_numpy()], "target": names[p["b"].to_numpy()]})
+
+
+def tie_strength(ties: pd.DataFrame, members=None, max_members: int = 30, keep=()) -> pd.DataFrame:
+    """Member × member tie counts, each pair in both orders (a symmetric matrix).
+
+    Columns: a, b, ties (all kinds), offers_given (a offered to b), offers_received, then one
+    column per undirected kind. Members are capped at the ``max_members`` with the most ties.
+    """
+    t = ties if members is None else ties[ties["source"].isin(members) & ties["target"].isin(members)]
+    counts = t.groupby(["source", "target", "kind"], sort=False).size().unstack("kind", fill_value=0)
+    counts = counts.reindex(columns=list(TIE_KINDS), fill_value=0).reset_index()
+    fwd = counts.rename(columns={"source": "a", "target": "b"})
+    back = counts.rename(columns={"source": "b", "target": "a"})
+    both = pd.concat([fwd.assign(offers_given=fwd["offer"], offers_received=0),
+                      back.assign(offers_given=0, offers_received=back["offer"])], ignore_index=True)
+    both = both.drop(columns="offer").groupby(["a", "b"], sort=True).sum().reset_index()
+    undirected = [k for k in TIE_KINDS if k != "offer"]
+    both["ties"] = both[["offers_given", "offers_received", *undirected]].sum(axis=1)
+    per_member = both.groupby("a")["ties"].sum()
+    shown = _top(per_member, max_members, keep=[k for k in keep if k in per_member.index])
+    both = both[both["a"].isin(shown) & both["b"].isin(shown)].reset_index(drop=True)
+    both.attrs = {"members": sorted(shown, key=lambda m: (m.casefold(), m)), "left_out": len(per_member) - len(shown)}
+    return both[["a", "b", "ties", "offers_given", "offers_received", *undirected]]
+
+
+# --- 5. Level 3 attendance -------------------------------------------------------------------
+
+
+def attendance_grid(attendance: pd.DataFrame, max_meetings: int = 36, max_members: int = 40,
+                    several_groups: bool | None = None) -> pd.DataFrame:
+    """Meetings × members: date, group, member, row (the y label), status, streak, points, mark.
+
+    Only the latest ``max_meetings`` meetings are kept (the grid is a register, not a history);
+    ``mark`` is what the cell shows: the streak after an attended meeting, ✗ for a missed one.
+    """
+    att = attendance
+    meetings = att[["event_id", "date"]].drop_duplicates("event_id").sort_values(["date", "event_id"])
+    att = att[att["event_id"].isin(meetings["event_id"].tail(max_meetings))]
+    if several_groups is None:
+        several_groups = att["group"].nunique() > 1
+    rows = (att["member"] + " · " + att["group"]) if several_groups else att["member"]
+    out = pd.DataFrame({
+        "date": att["date"], "group": att["group"], "member": att["member"], "row": rows,
+        "status": np.where(att["attended"], "attended", "missed"), "streak": att["streak"], "points": att["points"],
+    })
+    out["mark"] = np.where(att["attended"], att["streak"].astype(str), "✗")
+    keep = sorted(out["row"].unique().tolist(), key=lambda r: (r.split(" · ")[-1].casefold(), r.casefold()))
+    keep = keep if len(keep) <= max_members else sorted(
+        out.groupby("row")["streak"].max().sort_values(ascending=False, kind="stable").index[:max_members])
+    out = out[out["row"].isin(keep)]
+    return out.sort_values(["date", "group", "member"], kind="stable").reset_index(drop=True)
+
+
+def current_streaks(attendance: pd.DataFrame) -> pd.DataFrame:
+    """Each member's streak after their latest meeting in each group: group, member, streak, date."""
+    last = attendance.sort_values(["date", "event_id"], kind="stable").groupby(["group", "member"], sort=True).tail(1)
+    return last[["group", "member", "streak", "date"]].reset_index(drop=True)
+
+
+# --- 6. the summary --------------------------------------------------------------------------
+
+
+NUMBER_WORDS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+
+
+def _count(n: int, one: str, many: str) -> str:
+    word = NUMBER_WORDS[n] if 0 <= n < len(NUMBER_WORDS) else f"{n:,}"
+    return f"{word} {one if n == 1 else many}"
+
+
+def _and(names) -> str:
+    names = list(names)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _day(d: pd.Timestamp) -> str:
+    return f"{d.day} {d:%B %Y}"
+
+
+def _pts(n: int) -> str:
+    return f"{n:,} point" + ("" if abs(n) == 1 else "s")
+
+
+def open_conflicts_at(events: pd.DataFrame, end=None) -> pd.DataFrame:
+    """Conflicts opened by ``end`` and not closed by then: id, group, date, parties."""
+    live = events[~events["voided"].astype(bool)]
+    if end is not None:
+        live = live[live["date"] <= pd.Timestamp(end)]
+    closed = live.loc[live["kind"] == "conflict_closed", "ref_id"]
+    opened = live[(live["kind"] == "conflict_opened") & ~live["id"].isin(closed)]
+    return opened[["id", "group", "date", "members"]].rename(columns={"members": "parties"}).reset_index(drop=True)
+
+
+def selected_ties(data: ReviewData, sel: Selection) -> pd.DataFrame:
+    """Ties in the chosen groups and dates that involve a chosen member."""
+    t = sel.when(ties(data.events, data.participants))
+    if sel.groups:
+        t = t[t["group"].isin(sel.groups)]
+    if sel.members:
+        t = t[t["source"].isin(sel.members) | t["target"].isin(sel.members)]
+    return t
+
+
+def summary(data: ReviewData, sel: Selection) -> list[str]:
+    """A few plain sentences about the chosen groups, members and dates (text, not markup)."""
+    groups = list(sel.groups) or data.group_names()
+    pts = sel.when(sel.who(data.points))
+    first, final = (pd.Timestamp(d) for d in data.date_span())
+    first, final = sel.start or first, sel.end or final
+    lines = []
+    if sel.members:
+        lines.append(f"Showing {_and(sel.members)}.")
+    for group in groups:
+        mine = pts[pts["group"] == group]
+        if mine.empty:
+            lines.append(f"{group} earned no points in these dates.")
+            continue
+        month = mine["date"].dt.to_period("M")
+        last = mine[month == month.max()]
+        lines.append(f"{group} earned {_pts(int(last['points'].sum()))} in {last['date'].iloc[0]:%B %Y} "
+                     f"and {_pts(int(mine['points'].sum()))} from {_day(first)} to {_day(final)}.")
+    streaks = current_streaks(sel.who(sel.when(data.attendance)))
+    for group in groups:
+        mine = streaks[(streaks["group"] == group) & (streaks["streak"] > 0)]
+        if len(mine):
+            best = mine.sort_values(["streak", "member"], ascending=[False, True], kind="stable").iloc[0]
+            lines.append(f"In {group}, {best['member']}'s streak is {_count(int(best['streak']), 'meeting', 'meetings')}.")
+    conflicts = open_conflicts_at(data.events[data.events["group"].isin(groups)], sel.end)
+    if sel.members:
+        conflicts = conflicts[conflicts["parties"].str.split(", ").map(lambda ps: bool(set(ps) & set(sel.members)))]
+    lines.append(f"{_count(len(conflicts), 'conflict is', 'conflicts are').capitalize()} open"
+                 + (f" ({'; '.join(conflicts['group'] + ': ' + conflicts['parties'])})." if len(conflicts) else "."))
+    t = selected_ties(data, sel)
+    if len(t):
+        strength = t.assign(a=np.minimum(t["source"], t["target"]), b=np.maximum(t["source"], t["target"])) \
+            .groupby(["a", "b"]).size().sort_values(ascending=False, kind="stable")
+        (a, b), n = strength.index[0], int(strength.iloc[0])
+        lines.append(f"The strongest tie is between {a} and {b}: {_count(n, 'tie', 'ties')} "
+                     f"(offers, respectful exchanges, shared meetings, resolved conflicts, ventures).")
+    return lines
