@@ -11,7 +11,7 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check -q
 QUIET := grep -v "is ignored: it is neither a file nor a directory" || true
 PORT ?= 8866
 
-.PHONY: help install install-test serve test test-fast bench chromium demo clean
+.PHONY: help install install-test serve test test-fast bench chromium postgres demo clean
 
 help:
 	@echo "make serve   install (first time) and start the workbook at http://127.0.0.1:$(PORT)"
@@ -50,7 +50,18 @@ serve: install
 demo: install
 	$(BIN)/python -m microsolidarity_widgets.demo data/demo.sqlite --force
 
-test: install-test chromium
+# The ledger tests run on SQLite and on a throw-away PostgreSQL server (tests/pg.py starts it
+# from Debian's server binaries; no system cluster is used).
+postgres:
+	@if ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian's postgresql for the ledger tests…"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	else \
+		echo "The PostgreSQL ledger tests need a server: run 'sudo apt-get install postgresql' (they skip without it, and fail in CI)." >&2; \
+	fi
+
+test: install-test chromium postgres
 	$(BIN)/python -m pytest tests workbooks --nbval-lax
 
 test-fast: install-test

@@ -148,9 +148,11 @@ class Ledger:
             if key == self._cache_key:
                 return self._cache
             e = st.events.c
-            events = pd.read_sql(sa.select(e.id, e.kind, e.group_id, e.on_date, e.ref_id, e.outcome, e.title, e.detail), con)
+            # Ordered: a server database returns rows in storage order, which updates reshuffle.
+            events = pd.read_sql(sa.select(e.id, e.kind, e.group_id, e.on_date, e.ref_id, e.outcome, e.title, e.detail)
+                                 .order_by(e.id), con)
             p = st.participants.c
-            parts = pd.read_sql(sa.select(p.event_id, p.member_id, p.role, p.detail), con)
+            parts = pd.read_sql(sa.select(p.event_id, p.member_id, p.role, p.detail).order_by(p.id), con)
         frames = (_frame_events(events), parts.astype({"event_id": "int64", "member_id": "int64", "role": "str"}))
         self._cache_key, self._cache = key, frames
         return frames

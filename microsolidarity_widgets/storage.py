@@ -204,6 +204,10 @@ class Store:
             self.path = path.expanduser()
             self._open_file()
         self.writer = self.engine.execution_options(write=True)
+        # A read sees one snapshot, as a SQLite read transaction does; PostgreSQL's default would
+        # show each statement of one read the writes committed since the previous statement.
+        self.reader = (self.engine.execution_options(isolation_level="REPEATABLE READ")
+                       if self.dialect == "postgresql" else self.engine)
 
     @property
     def dialect(self) -> str:
@@ -253,7 +257,9 @@ class Store:
             ])
 
     def _migrate(self, version: int) -> None:
-        backup = self.backup(suffix=f"schema{version}")
+        # A server database migrates in one transaction that rolls back whole on failure; its
+        # backups are the host's (pg_dump), so only a file gets copied first.
+        backup = self.backup(suffix=f"schema{version}") if self.path is not None else None
         steps = MIGRATIONS
         with self.write() as con:
             for v in range(version, SCHEMA_VERSION):
@@ -275,7 +281,7 @@ class Store:
     @contextmanager
     def read(self):
         with translate_errors(self.name):
-            with self.engine.connect() as con:
+            with self.reader.connect() as con:
                 yield con
 
     def backup(self, out: str | os.PathLike | None = None, suffix: str = "backup") -> Path:

@@ -1,0 +1,64 @@
+"""Fixtures shared by the whole suite.
+
+- ``ledger_location``: where a fresh, empty ledger lives, once per backend: a SQLite file path (not
+  yet created) and a ``postgresql://`` URL of a database of its own on a throw-away server.
+- ``ledger``: an empty ``Ledger`` opened at ``ledger_location``; so every test that uses it runs on
+  both backends (ids ``[sqlite]`` and ``[postgresql]``).
+- ``pg_server`` (session): the throw-away PostgreSQL server of ``tests/pg.py``, started on first use.
+  Without PostgreSQL its tests skip with the reason; in CI (``CI`` set) they fail instead, so a
+  broken install cannot pass as green.
+- ``pg_database``: a factory of fresh PostgreSQL databases (ledger schema included, or not).
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from microsolidarity_widgets import Ledger
+from pg import PgServer, PgUnavailable
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    try:
+        server = PgServer.start()
+    except PgUnavailable as exc:
+        if in_ci():
+            pytest.fail(f"PostgreSQL must run in CI, but: {exc}", pytrace=False)
+        pytest.skip(f"PostgreSQL is not available here ({exc}); CI runs these tests")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_database(pg_server):
+    made = []
+
+    def new(with_schema: bool = True) -> str:
+        made.append(pg_server.new_database(with_schema))
+        return made[-1]
+
+    yield new
+    for url in made:
+        pg_server.drop_database(url)
+
+
+@pytest.fixture(params=BACKENDS)
+def ledger_location(request, tmp_path) -> str:
+    if request.param == "sqlite":
+        return str(tmp_path / "ledger.sqlite")
+    return request.getfixturevalue("pg_database")()
+
+
+@pytest.fixture
+def ledger(ledger_location):
+    with Ledger.open(ledger_location) as opened:
+        yield opened
