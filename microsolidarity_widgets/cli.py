@@ -1,57 +1,131 @@
-"""The ``microsolidarity`` command."""
+"""The ``microsolidarity`` command: serve the workbook, write the demo, export a review, back up.
+
+Every failure a facilitator can cause (a taken port, an unreadable ledger, a missing folder) ends
+in one plain line on stderr and a non-zero exit, never a traceback.
+"""
 
 from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 from pathlib import Path
 
 from . import storage
 from .errors import LedgerError
+from .server import ServeError, Settings
+
+LEDGER_HELP = f"ledger file or database URL (default: ${storage.ENV_VAR}, else data/ledger.sqlite)"
 
 
-def workbooks_dir() -> Path:
-    return Path(__file__).resolve().parent.parent / "workbooks"
-
-
-TEMPLATES = Path(__file__).resolve().parent / "share" / "jupyter"
-
-
-def voila_argv(port: int, ip: str = "127.0.0.1") -> list[str]:
-    return [
-        sys.executable, "-m", "voila", str(workbooks_dir()),
-        "--no-browser", f"--port={port}", f"--Voila.ip={ip}",
-        "--template=microsolidarity", "--show_tracebacks=False",
-    ]
+def _ledger_location(value: str | None) -> str | None:
+    """An absolute path (kernels run in other folders) or a URL as given; None for the default."""
+    if not value:
+        return None
+    return value if storage.is_url(value) else str(Path(value).expanduser().resolve())
 
 
 def serve(args: argparse.Namespace) -> int:
-    env = dict(os.environ)
-    # Voilà finds templates on the Jupyter path; ours ships inside the package.
-    env["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(TEMPLATES), env.get("JUPYTER_PATH")]))
-    if args.ledger:
-        env[storage.ENV_VAR] = args.ledger if storage.is_url(args.ledger) else str(Path(args.ledger).resolve())
-    try:
-        return subprocess.call(voila_argv(args.port), env=env)
-    except KeyboardInterrupt:
-        return 0
+    from . import server
+
+    location = _ledger_location(args.ledger)
+    name = server.check_ledger(location)
+    if location:
+        # Kernels (preheated ones included) inherit the server's environment.
+        os.environ[storage.ENV_VAR] = location
+    settings = Settings(port=args.port, share=args.share, pool_size=args.pool_size,
+                        notebooks=Path(args.notebooks).resolve() if args.notebooks else server.workbooks_dir())
+    server.say(f"Ledger: {name}")
+    return server.run(settings)
+
+
+def demo(args: argparse.Namespace) -> int:
+    from . import demo as demo_module
+
+    path = demo_module.write(args.path, force=args.force)
+    print(f"Demo ledger written to {path}. Try it with: microsolidarity serve --ledger {path}")
+    return 0
+
+
+def export(args: argparse.Namespace) -> int:
+    from .export import export_group
+    from .ledger import Ledger
+
+    with Ledger.open(_ledger_location(args.ledger)) as ledger:
+        written = export_group(ledger, args.group, Path(args.out), include_private=args.include_private)
+    print(f"The review of {args.group} is in {args.out}" + ("" if args.include_private else
+                                                             " (private texts left out)"))
+    for path in written or ():
+        print(f"    {path}")
+    return 0
+
+
+def backup(args: argparse.Namespace) -> int:
+    from .ledger import Ledger
+
+    with Ledger.open(_ledger_location(args.ledger)) as ledger:
+        path = ledger.backup(args.out)
+        print(f"Backed up {ledger.location} to {path}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="microsolidarity",
+        description="The Reciprocity Workbook: serve the pages, write a demo ledger, export a review, back up.")
+    sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser(
+        "serve", help="serve the workbook pages",
+        description="Serve the workbook with Voilà. By default only this machine can open it; with --share, "
+                    "members on the same network join with the printed address, which carries a token.")
+    p.add_argument("--ledger", metavar="PATH|URL", help=LEDGER_HELP)
+    p.add_argument("--port", type=int, default=8866, help="port to listen on (default: %(default)s)")
+    p.add_argument("--share", action="store_true",
+                   help="let members join from their own devices on this network (a token is required)")
+    p.add_argument("--pool-size", type=int, default=1, metavar="N",
+                   help="kernels kept ready per page so it opens quickly; 0 starts one on demand (default: %(default)s)")
+    p.add_argument("--notebooks", metavar="DIR", help="serve this folder of notebooks instead of the workbook's own")
+    p.set_defaults(func=serve)
+
+    p = sub.add_parser("demo", help="write the fictional demo ledger",
+                       description="Write a fictional, deterministic congregation to learn the workbook with.")
+    p.add_argument("path", nargs="?", default="data/demo.sqlite", help="where to write it (default: %(default)s)")
+    p.add_argument("--force", action="store_true", help="replace the file if it exists")
+    p.set_defaults(func=demo)
+
+    p = sub.add_parser("export", help="export a group's review: CSV tables, chart images and an HTML report",
+                       description="Write a group's trust review to a folder. Private texts (money and conflict "
+                                   "notes) are left out unless --include-private is given.")
+    p.add_argument("--group", required=True, help="the crew or partnership to review")
+    p.add_argument("--out", required=True, metavar="DIR", help="folder to write into")
+    p.add_argument("--include-private", action="store_true", help="include private texts (share with care)")
+    p.add_argument("--ledger", metavar="PATH|URL", help=LEDGER_HELP)
+    p.set_defaults(func=export)
+
+    p = sub.add_parser("backup", help="copy the ledger safely, even while pages are writing to it",
+                       description="Write a consistent copy of a SQLite ledger. Safe while the workbook is serving.")
+    p.add_argument("--out", metavar="FILE", help="where to write the copy (default: next to the ledger, dated)")
+    p.add_argument("--ledger", metavar="PATH|URL", help=LEDGER_HELP)
+    p.set_defaults(func=backup)
+    return top
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="microsolidarity", description="Run the Reciprocity Workbook.")
-    sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("serve", help="serve the workbooks with Voilà on this machine")
-    p.add_argument("--ledger", help="ledger file or database URL (default: $MICROSOLIDARITY_LEDGER or data/ledger.sqlite)")
-    p.add_argument("--port", type=int, default=8866)
-    p.set_defaults(func=serve)
-    args = parser.parse_args(argv)
+    args = parser().parse_args(argv)
     try:
         return args.func(args)
-    except LedgerError as exc:
-        print(f"microsolidarity: {exc}", file=sys.stderr)
-        return 2
+    except (LedgerError, ServeError) as exc:
+        return _fail(str(exc))
+    except OSError as exc:
+        return _fail(f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc))
+    except KeyboardInterrupt:
+        return 130
+
+
+def _fail(message: str) -> int:
+    print(f"microsolidarity: {message}", file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":

@@ -1,0 +1,240 @@
+"""Serving the workbooks with Voilà: private by default, quick to open, quiet about errors.
+
+The choices, and why:
+
+* **Local unless shared.** By default the server listens on 127.0.0.1 only and refuses requests
+  whose Host header is not local (a web page open in the facilitator's browser cannot reach it
+  through a rebound DNS name). ``share=True`` listens on every interface for members' phones and
+  laptops, and then every page needs the token printed in the join address.
+* **Preheated kernels.** For every notebook one kernel is started in advance and runs the notebook
+  up to ``voila.utils.wait_for_request()`` (imports done, nothing read yet). When a member opens the
+  page that kernel is handed over and the notebook goes on to read the ledger, so the page shows
+  the ledger as it is when opened, not as it was when the kernel started. Kernels inherit this
+  process's environment, which is how they learn where the ledger is.
+* **Idle kernels culled.** A page closed without saying goodbye leaves its kernel behind; after
+  ``CULL_AFTER`` seconds without activity (and no page connected) it is shut down.
+* **One chart bundle.** The offline Vega bundle is built here, once, on disk; kernels only read it.
+* **No tracebacks on the page.** Voilà replaces a failing cell's error with a neutral sentence and
+  logs the traceback. Errors in widget callbacks would otherwise be sent to the page (which
+  ignores them) and logged nowhere: our kernel spec (``share/jupyter/kernels/python3``, found first
+  on the Jupyter path we set) loads this module as an IPython extension that writes them to the
+  server's log instead. Code sent from a page is never run: Voilà only forwards widget and
+  kernel-info messages to kernels.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import os
+import secrets
+import socket
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent
+JUPYTER_DATA = PACKAGE / "share" / "jupyter"
+TEMPLATE = "microsolidarity"
+CULL_AFTER = 15 * 60  # seconds; long enough for a coffee break with the page closed
+CULL_EVERY = 60
+WARM_WAIT = 120  # seconds to wait for the preheated pages before announcing anyway
+ERROR_NOTE = ("This part of the page could not be shown. Nothing more was recorded from it. "
+              "Whoever runs the workbook can find the details in the server's log.")
+
+
+class ServeError(Exception):
+    """A reason the server cannot start, in one plain sentence."""
+
+
+def workbooks_dir() -> Path:
+    return PACKAGE.parent / "workbooks"
+
+
+@dataclass
+class Settings:
+    port: int = 8866
+    share: bool = False
+    notebooks: Path = field(default_factory=workbooks_dir)
+    pool_size: int = 1
+    token: str | None = None
+
+    @property
+    def ip(self) -> str:
+        return "0.0.0.0" if self.share else "127.0.0.1"
+
+
+def check_port(ip: str, port: int) -> None:
+    """Fail with a plain message when the port is taken, before Voilà would quietly pick another."""
+    if not 0 < port < 65536:
+        raise ServeError(f"{port} is not a port number; choose one between 1024 and 65535.")
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as Tornado does, so TIME_WAIT is no obstacle
+        try:
+            s.bind((ip, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise ServeError(f"Port {port} is already in use (is the workbook already running?). "
+                                 "Stop the other server or choose another port with --port.") from None
+            if exc.errno == errno.EACCES:
+                raise ServeError(f"Port {port} needs administrator rights; choose one above 1024 with --port.") from None
+            raise ServeError(f"Cannot listen on port {port}: {exc.strerror}.") from None
+
+
+def lan_address() -> str | None:
+    """This machine's address on the local network, as members' devices would reach it."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        try:
+            # A UDP "connect" sends nothing; it only asks the kernel which interface would be used.
+            s.connect(("192.0.2.1", 9))
+            address = s.getsockname()[0]
+        except OSError:
+            return None
+    return None if address.startswith("127.") else address
+
+
+def join_urls(settings: Settings) -> list[str]:
+    """The addresses to print: the local one first, then the one members type on their devices."""
+    query = f"?token={settings.token}" if settings.token else ""
+    urls = [f"http://127.0.0.1:{settings.port}/{query}"]
+    if settings.share:
+        lan = lan_address()
+        if lan:
+            urls.append(f"http://{lan}:{settings.port}/{query}")
+    return urls
+
+
+def voila_argv(settings: Settings) -> list[str]:
+    """Command-line configuration for Voilà; it outranks any voila.json a user may have lying around."""
+    return [
+        str(settings.notebooks),
+        f"--Voila.ip={settings.ip}",
+        f"--Voila.port={settings.port}",
+        "--Voila.port_retries=0",
+        "--Voila.open_browser=False",
+        f"--Voila.token={settings.token or ''}",
+        f"--VoilaConfiguration.template={TEMPLATE}",
+        "--VoilaConfiguration.allow_template_override=NO",
+        "--VoilaConfiguration.show_tracebacks=False",
+        f"--VoilaExecutor.cell_error_instruction={ERROR_NOTE}",
+        f"--VoilaConfiguration.preheat_kernel={settings.pool_size > 0}",
+        f"--VoilaConfiguration.default_pool_size={max(settings.pool_size, 0)}",
+        f"--MappingKernelManager.cull_idle_timeout={CULL_AFTER}",
+        f"--MappingKernelManager.cull_interval={CULL_EVERY}",
+    ]
+
+
+def prepare_environment() -> None:
+    """What kernels inherit: our template on the Jupyter path and the way back for wait_for_request."""
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(JUPYTER_DATA), os.environ.get("JUPYTER_PATH")]))
+    # wait_for_request connects to this address; 127.0.0.1 is served in both modes.
+    os.environ["VOILA_APP_IP"] = "127.0.0.1"
+
+
+def build_chart_bundle() -> None:
+    from . import offline
+
+    try:
+        offline.build_bundle()
+    except OSError as exc:
+        raise ServeError(f"Cannot write the offline chart bundle to {offline.cache_dir()}: {exc.strerror}.") from None
+
+
+def run(settings: Settings) -> int:
+    """Start Voilà in this process and serve until interrupted."""
+    if not settings.notebooks.is_dir():
+        raise ServeError(f"{settings.notebooks} is not a folder of notebooks.")
+    if settings.share and not settings.token:
+        settings.token = secrets.token_urlsafe(16)
+    check_port(settings.ip, settings.port)
+    prepare_environment()
+    build_chart_bundle()
+    app = _workbook_voila(settings)
+    app.initialize(voila_argv(settings))
+    if not settings.share:
+        # Tornado settings are applied after Voilà's own, which allow any Host.
+        app.tornado_settings = {**app.tornado_settings, "allow_remote_access": False}
+    app.start()
+    return 0
+
+
+def _workbook_voila(settings: Settings):
+    from tornado.ioloop import IOLoop
+    from voila.app import Voila
+
+    class WorkbookVoila(Voila):
+        def listen(self):
+            # Runs once the loop is started, i.e. after the port was bound.
+            IOLoop.current().add_callback(self._announce)
+            super().listen()
+
+        async def _announce(self):
+            await _wait_until_warm(self.kernel_manager, WARM_WAIT)
+            local, *lan = join_urls(settings)
+            if settings.share:
+                say("The workbook is shared on this network. Members join at:")
+                for url in lan or [local.replace("127.0.0.1", "<this machine's address>")]:
+                    say(f"    {url}")
+                say(f"On this machine: {local}")
+            else:
+                say(f"The workbook is ready at {local}")
+            say("Press Ctrl+C to stop it.")
+
+    # As `voila` itself does: as the singleton, the log every part of Voilà writes to (tracebacks included).
+    return WorkbookVoila.instance()
+
+
+async def _wait_until_warm(kernel_manager, timeout: float) -> None:
+    """Until every preheated notebook waits for its member (or has run to its end)."""
+    from voila.request_info_handler import RequestInfoSocketHandler
+
+    pools = getattr(kernel_manager, "_pools", {})
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while loop.time() < deadline:
+        pending = [f for pool in pools.values() for f in pool if not f.done()]
+        if not pending:
+            items = [f.result() for pool in pools.values() for f in pool if f.exception() is None]
+            if all(i["task"].done() or i["kernel_id"] in RequestInfoSocketHandler._waiters for i in items):
+                return
+        await asyncio.sleep(0.2)
+
+
+def say(line: str) -> None:
+    print(line, flush=True)
+
+
+def load_ipython_extension(shell) -> None:
+    """In a served kernel: tracebacks from widget callbacks, and warnings, go to the server's log, not the page."""
+    import traceback
+    import warnings
+
+    # ipykernel forwards whatever reaches file descriptor 2 to the page; its saved copy of the
+    # original descriptor leads to the server's terminal only.
+    fd = getattr(sys.stderr, "_original_stdstream_copy", None) or sys.__stderr__.fileno()
+
+    def log(text: str) -> None:
+        os.write(fd, text.encode("utf-8", "replace"))
+
+    show = shell.showtraceback
+
+    def showtraceback(*args, **kwargs):
+        parent = shell.kernel.get_parent() if getattr(shell, "kernel", None) else {}
+        if parent.get("header", {}).get("msg_type") == "execute_request":
+            return show(*args, **kwargs)  # a cell: Voilà strips it from the page and logs it
+        log("Error in a page's widget callback (not shown on the page):\n" + traceback.format_exc())
+
+    def showwarning(message, category, filename, lineno, file=None, line=None):
+        log(warnings.formatwarning(message, category, filename, lineno, line))
+
+    shell.showtraceback = showtraceback
+    warnings.showwarning = showwarning
+
+
+def check_ledger(location: str | None) -> str:
+    """Open the ledger once, so an unreadable one stops us before any page is served."""
+    from .ledger import Ledger
+
+    with Ledger.open(location) as ledger:
+        return ledger.location
+
