@@ -418,6 +418,5 @@ def summary(data: ReviewData, sel: Selection) -> list[str]:
         strength = t.assign(a=np.minimum(t["source"], t["target"]), b=np.maximum(t["source"], t["target"])) \
             .groupby(["a", "b"]).size().sort_values(ascending=False, kind="stable")
         (a, b), n = strength.index[0], int(strength.iloc[0])
-        lines.append(f"The strongest tie is between {a} and {b}: {_count(n, 'tie', 'ties')} "
-                     f"(offers, respectful exchanges, shared meetings, resolved conflicts, ventures).")
+        lines.append(f"The strongest tie is between {a} and {b}: {_count(n, 'tie', 'ties')}.")
     return lines

@@ -1,0 +1,216 @@
+"""The trust review page: pick groups, members and dates; see trust grow; take the results home.
+
+    ReviewApp(ledger).widget          # in code and tests
+    show_review()                     # in a notebook or Voilà page
+
+The page reads the ledger once (and again on "Read the ledger again"); every picker change
+redraws the charts in place by setting each ``JupyterChart``'s ``.chart``.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import html
+
+import anywidget
+import ipywidgets as widgets
+import traitlets
+
+from .. import charts, export, offline, review
+from ..errors import LedgerError
+from ..ledger import Ledger
+from ..review import ReviewData, Selection
+
+MIME = {"csv": "text/csv", "png": "image/png", "svg": "image/svg+xml", "html": "text/html"}
+STYLE = """<style>
+.ms-review .vega-embed { width: 100%; }
+.ms-review .ms-summary li { font-size: 1.05em; margin: .25em 0; }
+.ms-review .ms-message { color: #a33; font-weight: bold; }
+.ms-review .ms-downloads a { display: inline-block; margin: .2em 1em .2em 0; }
+</style>"""
+
+
+class Downloads(anywidget.AnyWidget):
+    """Links that save files from the kernel, built in the browser as Blobs: no server route,
+    no internet and no size limit on a data: URI are needed."""
+
+    _esm = """
+    function render({ model, el }) {
+      let urls = [];
+      const draw = () => {
+        urls.forEach(URL.revokeObjectURL);
+        urls = [];
+        el.replaceChildren();
+        el.className = "ms-downloads";
+        for (const f of model.get("files")) {
+          const bytes = Uint8Array.from(atob(f.data), (c) => c.charCodeAt(0));
+          const url = URL.createObjectURL(new Blob([bytes], { type: f.mime }));
+          urls.push(url);
+          const a = document.createElement("a");
+          a.href = url;
+          a.download = f.name;
+          a.textContent = `${f.name} (${f.size})`;  // textContent: a name is never markup
+          el.appendChild(a);
+        }
+      };
+      model.on("change:files", draw);
+      draw();
+      return () => urls.forEach(URL.revokeObjectURL);
+    }
+    export default { render };
+    """
+    files = traitlets.List(traitlets.Dict()).tag(sync=True)
+
+    def offer(self, files: dict[str, bytes]) -> None:
+        self.files = [{"name": name, "mime": MIME.get(name.rsplit(".", 1)[-1], "application/octet-stream"),
+                       "size": _size(len(data)), "data": base64.b64encode(data).decode("ascii")}
+                      for name, data in files.items()]
+
+
+def _size(n: int) -> str:
+    return f"{n / 1_000_000:.1f} MB" if n >= 1_000_000 else f"{max(1, round(n / 1000))} kB"
+
+
+class ReviewPage(widgets.VBox):
+    """The page's root widget; as plain text (nbval, logs) it is the review's summary."""
+
+    summary_text = ""
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = super()._repr_mimebundle_(**kwargs)
+        bundle["text/plain"] = self.summary_text
+        return bundle
+
+
+class ReviewApp:
+    _quiet = False  # set while the member list is rebuilt, so one change redraws once
+
+    def __init__(self, ledger: Ledger):
+        self.ledger = ledger
+        self.data = ReviewData.load(ledger)
+        groups = self.data.group_names()
+        first, last = self.data.date_span()
+        crews = self.data.groups.loc[self.data.groups["kind"] == "crew", "group"].tolist()
+        self.groups = widgets.SelectMultiple(options=groups, value=tuple((crews or groups)[:1]), rows=7,
+                                             description="Groups", layout={"width": "260px"})
+        self.members = widgets.SelectMultiple(options=self.data.members_of(self.groups.value), rows=7,
+                                              description="Members", layout={"width": "260px"})
+        self.start = widgets.DatePicker(value=first, description="From")
+        self.end = widgets.DatePicker(value=last, description="To")
+        self.reload = widgets.Button(description="Read the ledger again", icon="refresh")
+        hint = widgets.HTML("<small>Choose none to see everyone. Ctrl/⌘-click to choose several.</small>")
+        self.message = widgets.HTML(layout={"min_height": "1.5em"})
+        self.summary = widgets.HTML()
+        self.charts = {key: offline.chart_widget(chart) for key, chart in self._charts().items()}
+        self.private = widgets.Checkbox(value=False, indent=False,
+                                        description="Include private notes (money and conflict texts) in the CSV")
+        self.prepare = widgets.Button(description="Prepare downloads", icon="download", button_style="primary")
+        self.downloads = Downloads()
+        self.export_status = widgets.HTML()
+
+        self.groups.observe(self._groups_changed, "value")
+        for w in (self.members, self.start, self.end):
+            w.observe(lambda _: self.update(), "value")
+        self.reload.on_click(lambda _: self.reread())
+        self.prepare.on_click(lambda _: self.prepare_downloads())
+
+        pickers = widgets.HBox([self.groups, self.members, widgets.VBox([self.start, self.end, self.reload, hint])],
+                               layout={"flex_flow": "row wrap"})
+        self.widget = ReviewPage([
+            widgets.HTML(STYLE), pickers, self.message,
+            *self.charts.values(),
+            widgets.HTML("<h3>In a few words</h3>"), self.summary,
+            widgets.HTML("<h3>Take it home</h3><p>Tables (CSV), each chart as a picture (PNG and SVG) and one "
+                         "report page that opens in any browser, even with no internet.</p>"),
+            self.private, self.prepare, self.export_status, self.downloads,
+        ])
+        self.widget.add_class("ms-review")
+        self._show_summary()
+
+    # --- what the pickers chose ----------------------------------------------------------------
+
+    def selection(self) -> Selection:
+        start, end = self.start.value, self.end.value
+        if start and end and start > end:
+            raise LedgerError(f"“From” ({start:%d %b %Y}) is after “To” ({end:%d %b %Y}): swap them.")
+        return Selection(groups=self.groups.value, members=self.members.value, start=start, end=end)
+
+    def _groups_changed(self, _change) -> None:
+        keep = [m for m in self.members.value if m in self.data.members_of(self.groups.value)]
+        with self.members.hold_trait_notifications():
+            self._quiet = True
+            self.members.options = self.data.members_of(self.groups.value)
+            self.members.value = tuple(keep)
+            self._quiet = False
+        self.update()
+
+    def _charts(self, sel: Selection | None = None) -> dict:
+        return charts.review_charts(self.data, sel or self.selection())
+
+    # --- redrawing -----------------------------------------------------------------------------
+
+    def update(self) -> None:
+        if self._quiet:
+            return
+        try:
+            sel = self.selection()
+        except LedgerError as exc:
+            self.message.value = f'<span class="ms-message">{html.escape(str(exc))}</span>'
+            return
+        self.message.value = ""
+        for key, chart in self._charts(sel).items():
+            self.charts[key].chart = chart
+        self._show_summary(sel)
+        self.downloads.files = []
+        self.export_status.value = ""
+
+    def _show_summary(self, sel: Selection | None = None) -> None:
+        lines = review.summary(self.data, sel or self.selection())
+        self.widget.summary_text = "\n".join(lines)
+        self.summary.value = '<ul class="ms-summary">' + "".join(
+            f"<li>{html.escape(line)}</li>" for line in lines) + "</ul>"
+
+    def reread(self) -> None:
+        self.data = ReviewData.load(self.ledger)
+        first, last = self.data.date_span()
+        self._quiet = True
+        self.groups.options = self.data.group_names()
+        self.members.options = self.data.members_of(self.groups.value)
+        self._quiet = False
+        if self.end.value and self.end.value < last:
+            self.end.value = last  # show what was just recorded; a move triggers update()
+        else:
+            self.update()
+
+    def prepare_downloads(self) -> None:
+        try:
+            sel = self.selection()
+        except LedgerError as exc:
+            self.export_status.value = f'<span class="ms-message">{html.escape(str(exc))}</span>'
+            return
+        self.export_status.value = "Preparing…"
+        files = export.review_files(self.ledger, self.data, sel, include_private=self.private.value)
+        self.downloads.offer(files)
+        private = "with" if self.private.value else "without"
+        self.export_status.value = (f"Ready at {dt.datetime.now():%H:%M}: {len(files)} files, {private} private "
+                                    "notes. Click a name to save it.")
+
+
+def show_review(ledger: Ledger | None = None) -> ReviewPage:
+    """Build the review page (on ``$MICROSOLIDARITY_LEDGER`` by default) and return its widget."""
+    offline.enable_offline_charts()
+    try:
+        from voila.utils import wait_for_request
+
+        wait_for_request()  # a preheated Voilà kernel reads the ledger only once someone asks
+    except ImportError:
+        pass
+    try:
+        return ReviewApp(ledger or Ledger.open()).widget
+    except LedgerError as exc:
+        page = ReviewPage([widgets.HTML(f'<p class="ms-message">The review cannot open its ledger. '
+                                        f'{html.escape(str(exc))}</p>')])
+        page.summary_text = str(exc)
+        return page
+
