@@ -69,6 +69,13 @@ def backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def copy(args: argparse.Namespace) -> int:
+    from .migrate import copy as copy_ledger
+
+    print(copy_ledger(_ledger_location(args.src), _ledger_location(args.dst)))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="microsolidarity",
@@ -108,6 +115,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="FILE", help="where to write the copy (default: next to the ledger, dated)")
     p.add_argument("--ledger", metavar="PATH|URL", help=LEDGER_HELP)
     p.set_defaults(func=backup)
+
+    p = sub.add_parser("copy", help="copy one ledger into another (a crew's file into the congregation's database, or back)",
+                       description="Add every event of SRC that DST lacks. Groups and members are matched by name; "
+                                   "running it again adds nothing new. DST is created if it does not exist.")
+    p.add_argument("src", metavar="SRC", help="ledger file or database URL to copy from")
+    p.add_argument("dst", metavar="DST", help="ledger file or database URL to copy into")
+    p.set_defaults(func=copy)
     return top
 
 

@@ -1,0 +1,136 @@
+"""Copy one ledger into another: a crew's SQLite file into the congregation's shared PostgreSQL
+ledger, or back, or one crew's file into another's.
+
+    microsolidarity copy crew.sqlite postgresql://host/congregation
+
+Nothing is lost (private texts, voids, dates and recording times travel as they are) and running
+the copy twice adds nothing the second time: events are known by their ``uid``. Groups and members
+are matched by name (as ``name_key`` compares names); row ids differ between ledgers, so every
+reference (an event's group, a void's target, a participant's member) is translated on the way.
+The whole copy is one write transaction on the target: it lands completely or not at all.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from . import storage as st
+from .errors import LedgerError
+
+
+@dataclass
+class CopyReport:
+    source: str
+    target: str
+    groups_added: int = 0
+    members_added: int = 0
+    events_added: int = 0
+    events_already_there: int = 0
+
+    def __str__(self) -> str:
+        return (f"Copied {self.source} into {self.target}: {self.events_added} new events "
+                f"({self.events_already_there} were already there), {self.groups_added} new groups, "
+                f"{self.members_added} new members.")
+
+
+def _rows(con: sa.Connection, table: sa.Table) -> list[sa.Row]:
+    return con.execute(sa.select(table).order_by(table.c.id)).all()
+
+
+def _snapshot(con: sa.Connection) -> dict[str, list[sa.Row]]:
+    return {t.name: _rows(con, t) for t in (st.groups, st.members, st.events, st.participants)}
+
+
+def _parts_by_event(parts: list[sa.Row]) -> dict[int, list[sa.Row]]:
+    out: dict[int, list[sa.Row]] = {}
+    for p in parts:
+        out.setdefault(p.event_id, []).append(p)
+    return out
+
+
+def copy(source: str | os.PathLike, target: str | os.PathLike) -> CopyReport:
+    """Add every event of ``source`` that ``target`` lacks; returns what was added."""
+    source, target = str(source), str(target)
+    if not st.is_url(source) and not Path(source).expanduser().exists():
+        raise LedgerError(f"There is no ledger at {source}.")
+    src, dst = st.Store(source), st.Store(target)
+    try:
+        if src.path is not None and dst.path is not None and src.path.resolve() == dst.path.resolve():
+            raise LedgerError("The source and the target are the same ledger.")
+        with src.read() as con:
+            have = _snapshot(con)
+        report = CopyReport(src.name, dst.name)
+        with dst.write() as con:
+            _copy_into(con, have, _snapshot(con), report)
+        return report
+    finally:
+        src.dispose()
+        dst.dispose()
+
+
+def _copy_into(con: sa.Connection, src: dict, dst: dict, report: CopyReport) -> None:
+    src_parts, dst_parts = _parts_by_event(src["participants"]), _parts_by_event(dst["participants"])
+    dst_events = {e.uid: e for e in dst["events"]}
+    event_ids: dict[int, int] = {}
+    group_ids: dict[int, int] = {}
+    member_ids: dict[int, int] = {}
+
+    # Events copied before tie rows together even after a rename on either side; the
+    # participants of one event are copied in order, so they pair up one to one.
+    for e in src["events"]:
+        there = dst_events.get(e.uid)
+        if there is None:
+            continue
+        event_ids[e.id] = there.id
+        if e.group_id is not None and there.group_id is not None:
+            group_ids.setdefault(e.group_id, there.group_id)
+        for mine, theirs in zip(src_parts.get(e.id, []), dst_parts.get(there.id, [])):
+            member_ids.setdefault(mine.member_id, theirs.member_id)
+
+    dst_groups = {g.name_key: g for g in dst["groups"]}
+    for g in src["groups"]:
+        if g.id in group_ids:
+            continue
+        same = dst_groups.get(g.name_key)
+        if same is None:
+            group_ids[g.id] = con.execute(sa.insert(st.groups).values(
+                name=g.name, name_key=g.name_key, kind=g.kind)).inserted_primary_key[0]
+            report.groups_added += 1
+        elif same.kind != g.kind:
+            raise LedgerError(f"“{g.name}” is a {g.kind} in {report.source} but a {same.kind} in {report.target}. "
+                              "Rename one of them (rename_group) and copy again. Nothing was copied.")
+        else:
+            group_ids[g.id] = same.id
+
+    dst_members = {m.name_key: m.id for m in dst["members"]}
+    for m in src["members"]:
+        if m.id in member_ids:
+            continue
+        if m.name_key in dst_members:
+            member_ids[m.id] = dst_members[m.name_key]
+        else:
+            member_ids[m.id] = con.execute(sa.insert(st.members).values(
+                name=m.name, name_key=m.name_key)).inserted_primary_key[0]
+            report.members_added += 1
+
+    # In id order, so a void's target is always copied before the void itself.
+    for e in src["events"]:
+        if e.uid in dst_events:
+            report.events_already_there += 1
+            continue
+        row = e._asdict()
+        row.pop("id")
+        row["group_id"] = group_ids[e.group_id] if e.group_id is not None else None
+        row["ref_id"] = event_ids[e.ref_id] if e.ref_id is not None else None
+        new_id = con.execute(sa.insert(st.events).values(**row)).inserted_primary_key[0]
+        event_ids[e.id] = new_id
+        parts = [dict(p._asdict(), event_id=new_id, member_id=member_ids[p.member_id]) for p in src_parts.get(e.id, [])]
+        for p in parts:
+            p.pop("id")
+        if parts:
+            con.execute(sa.insert(st.participants), parts)
+        report.events_added += 1
