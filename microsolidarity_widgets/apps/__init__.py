@@ -1,0 +1,50 @@
+"""The facilitation pages: one app per workbook notebook, built on the shared ``Session``.
+
+In a notebook: ``from microsolidarity_widgets.apps import show_listening; show_listening()``.
+In code and tests: ``ListeningApp(ledger).widget``.
+"""
+
+from __future__ import annotations
+
+from .co_owners import CoOwnersApp
+from .conflict import ConflictApp
+from .consistency import ConsistencyApp
+from .crew import CrewApp
+from .listening import ListeningApp
+from .money import MoneyApp
+from .page import kernel_ledger, show
+from .session import Session, level_summary
+
+
+def show_crew() -> None:
+    show(CrewApp)
+
+
+def show_listening() -> None:
+    show(ListeningApp)
+
+
+def show_money() -> None:
+    show(MoneyApp)
+
+
+def show_consistency() -> None:
+    show(ConsistencyApp)
+
+
+def show_conflict() -> None:
+    show(ConflictApp)
+
+
+def show_co_owners() -> None:
+    show(CoOwnersApp)
+
+
+def summary(level: int | None = None) -> str:
+    """Points per group so far (at one level, or in all), as plain text."""
+    return level_summary(kernel_ledger(), level)
+
+
+__all__ = ["CrewApp", "ListeningApp", "MoneyApp", "ConsistencyApp", "ConflictApp", "CoOwnersApp", "Session",
+           "show", "show_crew", "show_listening", "show_money", "show_consistency", "show_conflict",
+           "show_co_owners", "summary"]

@@ -1,0 +1,56 @@
+"""Level 5 · Co-owners: ventures members have formally set up and own together."""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+import pandas as pd
+
+from ..ledger import Ledger
+from . import texts
+from .session import Checklist, Session, esc, html_table, section, wide
+
+
+class CoOwnersApp:
+    def __init__(self, ledger: Ledger):
+        self.ledger = ledger
+        self.name = widgets.Text(description="Venture name", continuous_update=False,
+                                 layout=widgets.Layout(width="460px"), **wide())
+        self.form = widgets.Combobox(description="Legal form", options=texts.LEGAL_FORMS, ensure_option=False,
+                                     placeholder="e.g. co-op", continuous_update=False,
+                                     layout=widgets.Layout(width="360px"), **wide())
+        self.owners = Checklist("Who owns it?")
+        self.ventures = widgets.HTML()
+
+        self.session = Session(ledger, 5, self.draft, present=None, date_label="Date of incorporation")
+        self.session.on_context(self._refresh)
+        self.session.on_record(lambda _: self._after_record())
+        self.owners.observe(self.session.refresh_preview)
+        for w in (self.name, self.form):
+            w.observe(self.session.refresh_preview, "value")
+
+        venture_box = section("The venture", widgets.HBox([self.name, self.form]), self.owners.widget)
+        self.widget = self.session.page(texts.LEVEL_TITLES[5], texts.CO_OWNERS_GUIDE, venture_box,
+                                        section("This group's ventures", self.ventures))
+
+    def draft(self):
+        s = self.session
+        return "record_venture", (s.group_name, s.on), {"name": self.name.value, "form": self.form.value,
+                                                         "owners": self.owners.value}
+
+    def _refresh(self):
+        self.owners.set_names(self.session.members())
+        self._show_ventures()
+
+    def _after_record(self):
+        self.name.value = ""
+        self.form.value = ""
+        self.owners.value = []
+        self._show_ventures()
+
+    def _show_ventures(self):
+        group = self.session.group.value
+        found = self.ledger.ventures(group) if group else pd.DataFrame(columns=["venture", "form", "date", "owners"])
+        shown = pd.DataFrame({"Venture": found["venture"], "Legal form": found["form"],
+                              "Since": pd.to_datetime(found["date"]).dt.strftime("%Y-%m-%d"), "Owners": found["owners"]})
+        self.ventures.value = html_table(shown) if len(shown) else \
+            f"<i>{esc(group or 'This group')} has no ventures recorded yet.</i>"

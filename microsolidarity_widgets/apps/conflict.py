@@ -1,0 +1,94 @@
+"""Level 4 · Conflict: open a conflict, walk through the repair, close it resolved or not."""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+import pandas as pd
+
+from ..errors import LedgerError
+from ..ledger import Ledger
+from . import texts
+from .session import Checklist, Session, esc, hint, html_table, section, wide
+
+OPEN, CLOSE = "open", "close"
+
+
+class ConflictApp:
+    def __init__(self, ledger: Ledger):
+        self.ledger = ledger
+        self.mode = widgets.ToggleButtons(description="What now?", options=[("Open a conflict", OPEN),
+                                                                             ("Close a conflict", CLOSE)], **wide())
+        self.parties = Checklist("Who is involved?")
+        self.description = widgets.Textarea(description="What happened (private, optional)",
+                                            layout=widgets.Layout(width="100%", height="80px"), **wide())
+        self.description.add_class("ms-private")
+        self.conflict = widgets.Dropdown(description="Conflict", options=[("— choose —", None)],
+                                         layout=widgets.Layout(width="520px"), **wide())
+        self.steps = [widgets.Checkbox(description=text, indent=False, layout=widgets.Layout(width="auto"))
+                      for _key, text in texts.REPAIR_STEPS]
+        self.outcome = widgets.RadioButtons(description="How did it end?", value=None,
+                                            options=[(label, key) for key, label in texts.OUTCOME_LABELS.items()],
+                                            layout=widgets.Layout(width="auto"), **wide())
+        self.close_note = widgets.Textarea(description="Private note (optional)",
+                                           layout=widgets.Layout(width="100%", height="70px"), **wide())
+        self.close_note.add_class("ms-private")
+        self.open_list = widgets.HTML()
+
+        self.session = Session(ledger, 4, self.draft, present=None, undo_kinds=("conflict_opened", "conflict_closed"))
+        self.open_form = section("Open a conflict", self.parties.widget, self.description)
+        self.close_form = section("Repair and close", self.conflict,
+                                  hint("<b>Walk through the repair together</b> (tick each step as you go):"),
+                                  *self.steps, self.outcome, self.close_note)
+        self.forms = widgets.VBox()
+        self.session.on_context(self._refresh)
+        self.session.on_record(lambda _: self._after_record())
+        self.mode.observe(self._show_form, "value")
+        self.parties.observe(self.session.refresh_preview)
+        for w in (self.conflict, self.outcome, self.description, self.close_note):
+            w.observe(self.session.refresh_preview, "value")
+
+        self.widget = self.session.page(texts.LEVEL_TITLES[4], texts.CONFLICT_GUIDE,
+                                        section("Open conflicts in this group", self.open_list),
+                                        section("Step", self.mode), self.forms)
+        self._show_form()
+
+    def draft(self):
+        s = self.session
+        if self.mode.value == OPEN:
+            return "open_conflict", (s.group_name, s.on), {"parties": self.parties.value,
+                                                            "description": self.description.value}
+        if self.conflict.value is None:
+            raise LedgerError("Choose the conflict to close.")
+        if self.outcome.value is None:
+            raise LedgerError("Say how it ended: resolved or unresolved.")
+        return "close_conflict", (self.conflict.value, s.on), {"outcome": self.outcome.value,
+                                                              "note": self.close_note.value}
+
+    def _show_form(self, *_):
+        self.forms.children = [self.open_form if self.mode.value == OPEN else self.close_form]
+        self.session.record_button.description = "Open conflict" if self.mode.value == OPEN else "Close conflict"
+        self.session.refresh_preview()
+
+    def _refresh(self):
+        self.parties.set_names(self.session.members())
+        group = self.session.group.value
+        conflicts = self.ledger.open_conflicts(group) if group else pd.DataFrame(columns=["id", "date", "parties"])
+        chosen = self.conflict.value
+        self.conflict.options = [("— choose —", None)] + [
+            (f"#{i} · opened {d:%Y-%m-%d} · {p}", int(i)) for i, d, p in
+            zip(conflicts["id"], conflicts["date"], conflicts["parties"])]
+        self.conflict.value = chosen if chosen in set(conflicts["id"]) else None
+        shown = pd.DataFrame({"Number": conflicts["id"].map(lambda i: f"#{i}"),
+                              "Opened": conflicts["date"].dt.strftime("%Y-%m-%d"), "Between": conflicts["parties"]})
+        self.open_list.value = html_table(shown) if len(shown) else \
+            f"<i>No open conflicts in {esc(group or 'this group')}.</i>"
+        self.session.refresh_preview()
+
+    def _after_record(self):
+        self.description.value = ""
+        self.close_note.value = ""
+        self.outcome.value = None
+        self.parties.value = []
+        for box in self.steps:
+            box.value = False
+        self._refresh()

@@ -1,0 +1,165 @@
+"""00 · Crew set-up: create crews and partnerships, welcome later joiners, agree how to keep each
+other safe, and see every group with its members."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import ipywidgets as widgets
+import pandas as pd
+
+from .. import rules
+from ..errors import LedgerError
+from ..ledger import Ledger
+from . import texts
+from .session import STYLE, Status, esc, hint, html_table, section, wide
+
+
+def _group_dropdown(description: str) -> widgets.Dropdown:
+    return widgets.Dropdown(description=description, layout=widgets.Layout(width="340px"), **wide())
+
+
+def _date(description: str) -> widgets.DatePicker:
+    return widgets.DatePicker(description=description, value=dt.date.today(), **wide())
+
+
+class CrewApp:
+    def __init__(self, ledger: Ledger):
+        self.ledger = ledger
+        self.status = Status()
+
+        self.new_name = widgets.Text(description="Group name", layout=widgets.Layout(width="420px"), **wide())
+        self.new_kind = widgets.ToggleButtons(description="Kind", options=[("Crew (3–8 people)", "crew"),
+                                                                          ("Partnership (2 people)", "partnership")],
+                                              **wide())
+        self.new_members = widgets.Textarea(description="Members, one per line",
+                                            layout=widgets.Layout(width="420px", height="150px"), **wide())
+        self.new_date = _date("Started on")
+        self.create_button = widgets.Button(description="Create group", button_style="success", icon="users")
+        self.create_button.add_class("ms-primary")
+
+        self.join_group = _group_dropdown("Group")
+        self.join_name = widgets.Text(description="New member's name", layout=widgets.Layout(width="420px"), **wide())
+        self.join_date = _date("Joined on")
+        self.join_button = widgets.Button(description="Add member", button_style="primary", icon="user-plus")
+
+        self.agree_group = _group_dropdown("Group")
+        self.agree_date = _date("Agreed on")
+        self.confidentiality = widgets.Textarea(description="Confidentiality", placeholder=texts.CONFIDENTIALITY_PLACEHOLDER,
+                                                layout=widgets.Layout(width="100%", height="70px"), **wide())
+        self.cross_talk = widgets.Textarea(description="Cross-talk", placeholder=texts.CROSS_TALK_PLACEHOLDER,
+                                           layout=widgets.Layout(width="100%", height="70px"), **wide())
+        self.agree_private = widgets.Checkbox(description="Keep these agreements private (out of exports)",
+                                              indent=False, layout=widgets.Layout(width="auto"))
+        self.agree_button = widgets.Button(description="Record agreements", button_style="primary", icon="handshake-o")
+        self.current_agreements = widgets.HTML()
+
+        self.group_list = widgets.HTML()
+
+        self.create_button.on_click(self.create_group)
+        self.join_button.on_click(self.add_member)
+        self.agree_button.on_click(self.record_agreements)
+        self.agree_group.observe(self._show_agreements, "value")
+
+        why = "".join(f"<li><b>{title}.</b> {question}</li>" for title, question in texts.WHY_SMALL_GROUPS)
+        heading = widgets.HTML("<h2>00 · Crew set-up</h2>")
+        heading.add_class("ms-title")
+        self.widget = widgets.VBox([
+            widgets.HTML(STYLE), heading,
+            hint("Start here: form your crews and partnerships, agree how you keep each other safe, then play."),
+            section("Opening conversation: why meet in small groups?",
+                    hint("Take a round on one or two of these before you begin.<ul class='ms-prompts'>" + why + "</ul>")),
+            section("Create a crew or partnership", self.new_name, self.new_kind, self.new_members, self.new_date,
+                    self.create_button),
+            section("Welcome someone who joins later", widgets.HBox([self.join_group, self.join_date]), self.join_name,
+                    self.join_button),
+            section("Our agreements", hint(texts.AGREEMENTS_HINT), widgets.HBox([self.agree_group, self.agree_date]),
+                    self.confidentiality, self.cross_talk, self.agree_private, self.agree_button,
+                    self.current_agreements),
+            self.status.widget,
+            section("Every group and its members", self.group_list),
+        ])
+        self.widget.add_class("ms-page")
+        self._refresh()
+
+    # --- actions ----------------------------------------------------------------------------
+
+    def create_group(self, _=None):
+        names = [line.strip() for line in self.new_members.value.splitlines() if line.strip()]
+        try:
+            self.ledger.add_group(self.new_name.value, names, kind=self.new_kind.value, on=self.new_date.value)
+        except LedgerError as exc:
+            self.status.error(exc)
+            return
+        name = self.new_name.value.strip()
+        self.status.ok(f"Recorded: the {self.new_kind.value} {name} with {', '.join(names)}.")
+        self.new_name.value = ""
+        self.new_members.value = ""
+        self._refresh(select=name)
+
+    def add_member(self, _=None):
+        try:
+            if not self.join_group.value:
+                raise LedgerError("Choose the group they are joining.")
+            self.ledger.add_member(self.join_group.value, self.join_name.value, on=self.join_date.value)
+        except LedgerError as exc:
+            self.status.error(exc)
+            return
+        self.status.ok(f"Recorded: {self.join_name.value.strip()} joined {self.join_group.value} "
+                       f"on {self.join_date.value:%Y-%m-%d}.")
+        self.join_name.value = ""
+        self._refresh()
+
+    def record_agreements(self, _=None):
+        parts = [(label, box.value.strip()) for label, box in
+                 (("Confidentiality", self.confidentiality), ("Cross-talk", self.cross_talk))]
+        text = "\n".join(f"{label}: {value}" for label, value in parts if value)
+        try:
+            if not self.agree_group.value:
+                raise LedgerError("Choose the group these agreements are for.")
+            self.ledger.record_agreements(self.agree_group.value, self.agree_date.value, text,
+                                          private=self.agree_private.value)
+        except LedgerError as exc:
+            self.status.error(exc)
+            return
+        self.status.ok(f"Recorded: {self.agree_group.value}'s agreements.")
+        self.confidentiality.value = ""
+        self.cross_talk.value = ""
+        self._show_agreements()
+
+    # --- views ------------------------------------------------------------------------------
+
+    def _refresh(self, select: str | None = None):
+        groups = self.ledger.groups()
+        options = [(f"{g} ({k})", g) for g, k in zip(groups["group"], groups["kind"])]
+        for dropdown, kinds in ((self.join_group, ("crew",)), (self.agree_group, rules.GROUP_KINDS)):
+            current = select or dropdown.value
+            dropdown.options = [o for o, k in zip(options, groups["kind"]) if k in kinds]
+            if current in {v for _, v in dropdown.options}:
+                dropdown.value = current
+        self._show_groups(groups)
+        self._show_agreements()
+
+    def _show_groups(self, groups: pd.DataFrame):
+        if groups.empty:
+            self.group_list.value = "<i>No groups yet: create the first one above.</i>"
+            return
+        changes = self.ledger.memberships()
+        joined = changes[changes["change"] == "joined"].groupby(["group", "member"])["date"].max()
+
+        def roster(group, members):
+            return ", ".join(f"{m} (joined {joined[(group, m)]:%Y-%m-%d})" if (group, m) in joined.index else m
+                             for m in members)
+
+        shown = pd.DataFrame({"Group": groups["group"], "Kind": groups["kind"], "Size": groups["size"],
+                              "Members": [roster(g, ms) for g, ms in zip(groups["group"], groups["members"])]})
+        self.group_list.value = html_table(shown, numeric=["Size"])
+
+    def _show_agreements(self, *_):
+        group = self.agree_group.value
+        text = self.ledger.agreements(group, include_private=True) if group else None
+        if text is None:
+            self.current_agreements.value = "<i>No agreements recorded for this group yet.</i>" if group else ""
+            return
+        self.current_agreements.value = (f"<b>{esc(group)}'s current agreements</b>"
+                                         f"<div style='white-space:pre-wrap'>{esc(text)}</div>")

@@ -1,0 +1,120 @@
+"""Level 1 · Listening: go round the circle, one speaker at a time, then record the round."""
+
+from __future__ import annotations
+
+import random
+
+import ipywidgets as widgets
+
+from ..errors import LedgerError
+from ..ledger import Ledger
+from . import texts
+from .countdown import Countdown
+from .session import Session, esc, hint, html_list, section, wide
+
+TURN_LENGTHS = [("30 seconds", 30), ("1 minute", 60), ("90 seconds", 90), ("2 minutes", 120),
+                ("3 minutes", 180), ("5 minutes", 300)]
+
+
+class ListeningApp:
+    def __init__(self, ledger: Ledger, rng: random.Random | None = None):
+        self.rng = rng or random.Random()
+        self.order: list[str] = []
+        self.turn = -1  # index into order; -1 before the round starts
+        self.passed: set[str] = set()
+
+        self.order_view = widgets.HTML()
+        self.shuffle_button = widgets.Button(description="Shuffle the order", icon="random")
+        self.now = widgets.HTML()
+        self.now.add_class("ms-turn")
+        self.next_button = widgets.Button(description="Start the round", button_style="info", icon="play")
+        self.pass_button = widgets.Button(description="Pass", icon="forward", disabled=True,
+                                          tooltip="This person passes: move on to the next")
+        self.length = widgets.Dropdown(description="Time per turn", options=TURN_LENGTHS, value=60, **wide())
+        self.timer = Countdown(seconds=60, autostart=True)
+        self.listened = widgets.RadioButtons(description="Did everyone listen to everyone?", value=None,
+                                             options=[("Yes", True), ("No", False)], **wide())
+
+        self.session = Session(ledger, 1, self.draft)
+        self.session.on_context(self._new_circle)
+        self.session.present.observe(self._present_changed)
+        self.session.on_record(lambda _: self._reset_round())
+        self.shuffle_button.on_click(self.shuffle)
+        self.next_button.on_click(self.next_turn)
+        self.pass_button.on_click(self.pass_turn)
+        self.length.observe(lambda ch: setattr(self.timer, "seconds", ch["new"]), "value")
+        self.listened.observe(self.session.refresh_preview, "value")
+
+        round_box = section(
+            "The round",
+            widgets.HBox([widgets.Label("Order:"), self.order_view, self.shuffle_button]),
+            self.now,
+            widgets.HBox([self.next_button, self.pass_button]),
+            hint("<b>If you are not sure how to begin:</b>" + html_list(esc(o) for o in texts.OPENERS)),
+            widgets.HBox([self.length]),
+            self.timer,
+        )
+        end_box = section("At the end of the round", self.listened)
+        self.widget = self.session.page(texts.LEVEL_TITLES[1], texts.LISTENING_GUIDE, round_box, end_box)
+
+    def draft(self):
+        if self.listened.value is None:
+            raise LedgerError("Say whether everyone listened to everyone (yes or no).")
+        s = self.session
+        return "record_listening", (s.group_name, s.on), {"present": s.here, "everyone_listened": self.listened.value}
+
+    # --- the round --------------------------------------------------------------------------
+
+    def _new_circle(self):
+        self.order = list(self.session.here)
+        self._reset_round()
+
+    def _present_changed(self):
+        here = self.session.here
+        self.order = [n for n in self.order if n in here] + [n for n in here if n not in self.order]
+        self.turn = min(self.turn, len(self.order))
+        self._show_turn()
+
+    def _reset_round(self):
+        self.turn = -1
+        self.passed = set()
+        self.listened.value = None
+        self._show_turn()
+
+    def shuffle(self, _=None):
+        self.rng.shuffle(self.order)
+        self._reset_round()
+
+    def next_turn(self, _=None):
+        if self.turn < len(self.order):
+            self.turn += 1
+        if self.turn < len(self.order):
+            self.timer.next_turn()
+        self._show_turn()
+
+    def pass_turn(self, _=None):
+        if 0 <= self.turn < len(self.order):
+            self.passed.add(self.order[self.turn])
+        self.next_turn()
+
+    @property
+    def speaker(self) -> str | None:
+        return self.order[self.turn] if 0 <= self.turn < len(self.order) else None
+
+    def _show_turn(self):
+        def item(i, name):
+            mark = " (passed)" if name in self.passed else ""
+            text = f"{i + 1}. {esc(name)}{mark}"
+            return f"<b><u>{text}</u></b>" if i == self.turn else text
+
+        self.order_view.value = " &rarr; ".join(item(i, n) for i, n in enumerate(self.order)) or "nobody yet"
+        done = self.turn >= len(self.order) and self.order
+        if self.speaker:
+            self.now.value = f"Now speaking: {esc(self.speaker)}"
+        elif done:
+            self.now.value = "Everyone has had a turn."
+        else:
+            self.now.value = "Ready when you are."
+        self.next_button.description = "Start the round" if self.turn < 0 else "Next speaker"
+        self.next_button.disabled = bool(done) or not self.order
+        self.pass_button.disabled = self.speaker is None

@@ -1,0 +1,129 @@
+"""Level 2 · Money: one speaker, two kinds of work, and the offers and asks that follow."""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+
+from .. import rules
+from ..errors import LedgerError
+from ..ledger import Ledger
+from . import texts
+from .session import Checklist, Session, esc, hint, html_list, section, wide
+
+
+class MoneyApp:
+    def __init__(self, ledger: Ledger):
+        self.offers: list[tuple] = []
+        self.asks: list[str] = []
+        self._filling = False
+
+        self.speaker = widgets.Dropdown(description="Speaker", options=[("— choose —", None)],
+                                        layout=widgets.Layout(width="320px"), **wide())
+        self.private_note = widgets.Textarea(description="Private notes (optional)", placeholder=texts.PRIVATE_NOTE_HINT,
+                                             layout=widgets.Layout(width="100%", height="90px"), **wide())
+        self.private_note.add_class("ms-private")
+        self.offer_who = widgets.Dropdown(description="Who offers", options=[("— choose —", None)],
+                                          layout=widgets.Layout(width="260px"), **wide())
+        self.offer_kind = widgets.Dropdown(description="Kind of offer", options=list(rules.OFFER_KINDS),
+                                           layout=widgets.Layout(width="380px"), **wide())
+        self.offer_note = widgets.Text(description="Offer note (optional)", continuous_update=False,
+                                       layout=widgets.Layout(width="420px"), **wide())
+        self.add_offer_button = widgets.Button(description="Add offer", icon="plus")
+        self.drop_offer_button = widgets.Button(description="Remove last offer", icon="minus")
+        self.offer_list = widgets.HTML()
+        self.ask_text = widgets.Text(description="The speaker asks for", placeholder="e.g. an introduction to …",
+                                     continuous_update=False, layout=widgets.Layout(width="520px"), **wide())
+        self.add_ask_button = widgets.Button(description="Add ask", icon="plus")
+        self.drop_ask_button = widgets.Button(description="Remove last ask", icon="minus")
+        self.ask_list = widgets.HTML()
+        self.respectful = Checklist("Who exchanged with the speaker with mutual respect?")
+
+        self.session = Session(ledger, 2, self.draft)
+        self.session.on_context(self._refill)
+        self.session.present.observe(self._refill)
+        self.session.on_record(lambda _: self._clear())
+        self.speaker.observe(lambda _: self._refill(), "value")
+        self.respectful.observe(self.session.refresh_preview)
+        self.private_note.observe(self.session.refresh_preview, "value")
+        self.add_offer_button.on_click(self.add_offer)
+        self.drop_offer_button.on_click(lambda _: self._drop(self.offers))
+        self.add_ask_button.on_click(self.add_ask)
+        self.drop_ask_button.on_click(lambda _: self._drop(self.asks))
+
+        prompts = "".join(f"<p><b>{title}</b> &mdash; {question}</p>" for title, question in texts.MONEY_PROMPTS)
+        speaker_box = section("The speaker", self.speaker, hint(prompts),
+                              hint("<b>Questions to explore together</b>" + html_list(texts.MONEY_QUESTIONS)),
+                              self.private_note)
+        offers_box = section("Offers from the group", widgets.HBox([self.offer_who, self.offer_kind]),
+                             widgets.HBox([self.offer_note, self.add_offer_button, self.drop_offer_button]),
+                             self.offer_list)
+        asks_box = section("Asks by the speaker", widgets.HBox([self.ask_text, self.add_ask_button, self.drop_ask_button]),
+                           self.ask_list)
+        respect_box = section("Mutual respect", self.respectful.widget)
+        self.widget = self.session.page(texts.LEVEL_TITLES[2], texts.MONEY_GUIDE, speaker_box, offers_box, asks_box,
+                                        respect_box)
+        self._show_lists()
+
+    def draft(self):
+        s = self.session
+        if not self.speaker.value:
+            raise LedgerError("Choose the speaker.")
+        return "record_money", (s.group_name, s.on), {
+            "speaker": self.speaker.value, "offers": list(self.offers), "asks": list(self.asks),
+            "respectful": self.respectful.value, "present": s.here, "note": self.private_note.value}
+
+    def add_offer(self, _=None):
+        if not self.offer_who.value:
+            self.session.status.error("Choose who makes the offer first.", nothing_recorded=False)
+            return
+        note = self.offer_note.value.strip()
+        self.offers.append((self.offer_who.value, self.offer_kind.value) + ((note,) if note else ()))
+        self.respectful.value = self.respectful.value + [self.offer_who.value]
+        self.offer_note.value = ""
+        self._show_lists()
+
+    def add_ask(self, _=None):
+        if not self.ask_text.value.strip():
+            self.session.status.error("Type what the speaker asks for first.", nothing_recorded=False)
+            return
+        self.asks.append(self.ask_text.value.strip())
+        self.ask_text.value = ""
+        self._show_lists()
+
+    def _drop(self, items: list):
+        if items:
+            items.pop()
+        self._show_lists()
+
+    def _refill(self, *_):
+        if self._filling:  # setting a dropdown's options fires its own observers
+            return
+        self._filling = True
+        try:
+            here = self.session.here
+            speaker = self.speaker.value if self.speaker.value in here else None
+            self.speaker.options = [("— choose —", None)] + [(n, n) for n in here]
+            self.speaker.value = speaker
+            others = [n for n in here if n != speaker]
+            who = self.offer_who.value
+            self.offer_who.options = [("— choose —", None)] + [(n, n) for n in others]
+            self.offer_who.value = who if who in others else None
+            self.respectful.set_names(others)
+        finally:
+            self._filling = False
+        self.session.refresh_preview()
+
+    def _clear(self):
+        self.offers.clear()
+        self.asks.clear()
+        self.private_note.value = ""
+        self.respectful.value = []
+        self.speaker.value = None
+        self._show_lists()
+
+    def _show_lists(self):
+        offers = [f"{esc(o[0])} &mdash; {esc(o[1])}" + (f" <i>({esc(o[2])})</i>" if len(o) == 3 else "")
+                  for o in self.offers]
+        self.offer_list.value = html_list(offers) if offers else "<i>No offers yet.</i>"
+        self.ask_list.value = html_list(esc(a) for a in self.asks) if self.asks else "<i>No asks yet.</i>"
+        self.session.refresh_preview()

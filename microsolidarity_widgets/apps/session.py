@@ -1,0 +1,441 @@
+"""The frame every level page shares: which group and day, who is here, who hosts, what the
+exercise would score, recording it, undoing it, and the group's trust chart.
+
+A level page builds its own questions and gives the session one function, ``draft()``, that
+returns the ledger call it wants to make as ``(method, args, kwargs)``. The session previews that
+call while the facilitator fills the page in, and makes it when they press Record.
+
+Anything a person typed is shown as text: widget labels and options are text already, and every
+piece of HTML built here goes through ``html.escape`` first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from typing import Callable, Iterable
+
+import ipywidgets as widgets
+import pandas as pd
+
+from .. import charts, offline, rules
+from ..errors import LedgerBusy, LedgerError
+from ..ledger import Ledger
+from . import texts
+
+Draft = tuple[str, tuple, dict]
+
+STYLE = """
+<style>
+.ms-page { max-width: 1120px; margin: 0 auto; padding: 8px 4px 40px; gap: 16px; font-size: 17px; }
+.ms-page .widget-label, .ms-page .widget-label-basic, .ms-page input, .ms-page select,
+.ms-page textarea, .ms-page button, .ms-page .widget-html-content { font-size: 17px; }
+.ms-page .widget-html-content { line-height: 1.45; }
+.ms-title .widget-html-content h2 { font-size: 30px; margin: 4px 0 2px; }
+.ms-section { border: 1px solid #c9d1da; border-radius: 10px; padding: 12px 18px 14px; background: #fbfcfd; gap: 8px; }
+.ms-section-title .widget-html-content h3 { font-size: 21px; margin: 0 0 4px; color: #1d3557; }
+.ms-scoring .widget-html-content { background: #f3f6fa; border-radius: 8px; padding: 10px 14px; }
+.ms-hint .widget-html-content { color: #4a5561; }
+.ms-page button.ms-primary { font-size: 21px; font-weight: 700; height: 52px; min-width: 240px; border-radius: 8px; }
+.ms-page button:focus-visible, .ms-page input:focus-visible, .ms-page select:focus-visible,
+.ms-page textarea:focus-visible { outline: 3px solid #1a73e8; outline-offset: 2px; }
+.ms-msg { padding: 12px 16px; border-radius: 8px; font-size: 19px; border-left: 8px solid; }
+.ms-msg-ok { background: #e7f5ea; border-color: #1e7d34; color: #0f3d1c; }
+.ms-msg-error { background: #fdecea; border-color: #b3261e; color: #6b1410; }
+.ms-msg-info { background: #eef3fb; border-color: #3b6fb6; color: #1d3557; }
+.ms-table { border-collapse: collapse; margin: 4px 0; }
+.ms-table th, .ms-table td { border-bottom: 1px solid #d5dbe1; padding: 5px 14px 5px 4px; text-align: left; }
+.ms-table td.num, .ms-table th.num { text-align: right; }
+.ms-table tfoot td { font-weight: 700; border-bottom: none; }
+.ms-wait { color: #6b4e00; background: #fff7e0; padding: 8px 12px; border-radius: 8px; }
+.ms-checklist { gap: 2px 18px; }
+.ms-turn .widget-html-content { font-size: 34px; font-weight: 700; color: #1d3557; }
+.ms-steps li, .ms-prompts li { margin: 3px 0; }
+.ms-private textarea { background: #fffdf5; }
+</style>
+"""
+
+
+def esc(value: object) -> str:
+    """Text as it must appear inside HTML, names and notes above all."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def html_list(items: Iterable[str], cls: str = "ms-prompts") -> str:
+    return f'<ul class="{cls}">' + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
+
+
+def html_table(frame: pd.DataFrame, numeric: Iterable[str] = (), footer: dict | None = None) -> str:
+    """A small table, every cell escaped."""
+    numeric = set(numeric)
+    cls = {c: ' class="num"' if c in numeric else "" for c in frame.columns}
+    head = "".join(f"<th{cls[c]}>{esc(c)}</th>" for c in frame.columns)
+    rows = "".join("<tr>" + "".join(f"<td{cls[c]}>{esc(v)}</td>" for c, v in zip(frame.columns, row)) + "</tr>"
+                   for row in frame.itertuples(index=False))
+    foot = ""
+    if footer:
+        foot = "<tfoot><tr>" + "".join(f"<td{cls[c]}>{esc(footer.get(c, ''))}</td>" for c in frame.columns) + "</tr></tfoot>"
+    return f'<table class="ms-table"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody>{foot}</table>'
+
+
+def section(title: str, *children: widgets.Widget) -> widgets.VBox:
+    heading = widgets.HTML(f"<h3>{esc(title)}</h3>")
+    heading.add_class("ms-section-title")
+    box = widgets.VBox([heading, *children])
+    box.add_class("ms-section")
+    return box
+
+
+def hint(markup: str) -> widgets.HTML:
+    """A fixed guide text (trusted HTML from ``texts``)."""
+    w = widgets.HTML(markup)
+    w.add_class("ms-hint")
+    return w
+
+
+def wide(**extra) -> dict:
+    return {"style": {"description_width": "initial"}, **extra}
+
+
+def points_word(n: int) -> str:
+    return f"{n:+d} point" + ("" if abs(n) == 1 else "s")
+
+
+class Status:
+    """The page's message area: recorded (green), refused (red) or neutral, announced to screen readers."""
+
+    def __init__(self):
+        self.widget = widgets.HTML()
+        self.widget.add_class("ms-status")
+        self.kind, self.text = None, ""
+
+    def _show(self, kind: str, text: str) -> None:
+        self.kind, self.text = kind, text
+        role = "alert" if kind == "error" else "status"
+        self.widget.value = f'<div class="ms-msg ms-msg-{kind}" role="{role}" aria-live="polite">{esc(text)}</div>'
+
+    def ok(self, text: str) -> None:
+        self._show("ok", text)
+
+    def info(self, text: str) -> None:
+        self._show("info", text)
+
+    def error(self, exc: LedgerError | str, nothing_recorded: bool = True) -> None:
+        text = str(exc)
+        if isinstance(exc, LedgerBusy):
+            text = f"{text} (Someone else is saving right now.)"
+        if nothing_recorded and "Nothing was recorded" not in text:
+            text = f"Nothing was recorded. {text}"
+        self._show("error", text)
+
+    def clear(self) -> None:
+        self.kind, self.text = None, ""
+        self.widget.value = ""
+
+
+class Checklist:
+    """One checkbox per member, keeping earlier ticks when the list of names changes."""
+
+    def __init__(self, label: str, ticked: bool = False):
+        self.ticked_by_default = ticked
+        self.label = widgets.Label(label)
+        self.boxes: dict[str, widgets.Checkbox] = {}
+        self.row = widgets.HBox(layout=widgets.Layout(flex_flow="row wrap"))
+        self.row.add_class("ms-checklist")
+        self.widget = widgets.VBox([self.label, self.row])
+        self._observers: list[Callable] = []
+
+    def set_names(self, names: Iterable[str]) -> None:
+        old = {n: b.value for n, b in self.boxes.items()}
+        self.boxes = {}
+        for name in names:
+            box = widgets.Checkbox(value=old.get(name, self.ticked_by_default), description=name, indent=False,
+                                   layout=widgets.Layout(width="auto"))
+            box.observe(self._changed, "value")
+            self.boxes[name] = box
+        self.row.children = list(self.boxes.values())
+        self._changed()
+
+    @property
+    def value(self) -> list[str]:
+        return [n for n, b in self.boxes.items() if b.value]
+
+    @value.setter
+    def value(self, names: Iterable[str]) -> None:
+        wanted = set(names)
+        for n, b in self.boxes.items():
+            b.value = n in wanted
+
+    def observe(self, callback: Callable) -> None:
+        self._observers.append(callback)
+
+    def _changed(self, *_):
+        for cb in self._observers:
+            cb()
+
+
+class Hosts:
+    """Today's facilitator, timekeeper and note-taker, suggested from who has hosted least."""
+
+    LABELS = {"facilitator": "Facilitator", "timekeeper": "Timekeeper", "note_taker": "Note-taker"}
+
+    def __init__(self):
+        self.pickers = {role: widgets.Dropdown(description=self.LABELS[role], options=[("—", None)],
+                                               layout=widgets.Layout(width="260px"), **wide())
+                        for role in rules.HOST_ROLES}
+        self.record = widgets.Checkbox(value=True, description="Record these hosts with this session", indent=False,
+                                       layout=widgets.Layout(width="auto"))
+        self.widget = widgets.VBox([hint(texts.HOSTS_HINT), widgets.HBox(list(self.pickers.values())), self.record])
+
+    def set_group(self, ledger: Ledger, group: str | None, members: list[str]) -> None:
+        suggested = ledger.suggest_hosts(group) if group else {}
+        for role, picker in self.pickers.items():
+            picker.options = [("—", None)] + [(m, m) for m in members]
+            picker.value = suggested.get(role) if suggested.get(role) in members else None
+        self.record.value = True
+
+    def chosen(self) -> dict[str, str]:
+        return {role: p.value for role, p in self.pickers.items() if p.value}
+
+
+class Session:
+    """The shared frame of a level page. See the module docstring."""
+
+    def __init__(self, ledger: Ledger, level: int, draft: Callable[[], Draft], *,
+                 kinds: Iterable[str] = rules.GROUP_KINDS, present: str | None = "Who is here today?",
+                 date_label: str = "Date", undo_kinds: Iterable[str] = ()):
+        self.ledger, self.level, self.draft = ledger, level, draft
+        self.kinds = tuple(kinds)
+        self.undo_kinds = tuple(undo_kinds) or tuple(k for k, lv in rules.LEVEL_OF_KIND.items() if lv == level)
+        self._context_observers: list[Callable] = []
+        self._record_observers: list[Callable] = []
+        self._last: list[tuple[int, str]] = []  # (event id, description) of this page's last record
+
+        self.group = widgets.Dropdown(description="Group", layout=widgets.Layout(width="340px"), **wide())
+        self.date = widgets.DatePicker(description=date_label, value=dt.date.today(), **wide())
+        self.present = Checklist(present, ticked=True) if present else None
+        self.hosts = Hosts()
+        self.scoring = widgets.HTML(texts.SCORING[level])
+        self.scoring.add_class("ms-scoring")
+        self.preview = widgets.HTML()
+        self.record_button = widgets.Button(description="Record", button_style="success", icon="check",
+                                            tooltip="Write this exercise into the ledger")
+        self.record_button.add_class("ms-primary")
+        self.status = Status()
+        self.undo_target = widgets.Label()
+        self.undo_reason = widgets.Text(description="Reason for undoing", placeholder="e.g. entered twice",
+                                        layout=widgets.Layout(width="420px"), **wide())
+        self.undo_button = widgets.Button(description="Undo last", icon="undo", button_style="warning",
+                                          tooltip="Cancel the last record (it stays in the history, marked as undone)")
+        self.chart = offline.chart_widget(self._trust_chart(None))
+        self.chart.layout = widgets.Layout(width="100%")
+
+        self.reload_groups(refresh=False)  # the page's own widgets do not exist yet: ``page()`` fills everything in
+        self.group.observe(self._context_changed, "value")
+        self.date.observe(self._context_changed, "value")
+        if self.present:
+            self.present.observe(self.refresh_preview)
+        self.record_button.on_click(self.record)
+        self.undo_button.on_click(self.undo)
+
+    # --- what the page reads -----------------------------------------------------------------
+
+    @property
+    def group_name(self) -> str:
+        if not self.group.value:
+            raise LedgerError("Choose a group first (groups are created on the crew set-up page).")
+        return self.group.value
+
+    @property
+    def on(self) -> dt.date:
+        if self.date.value is None:
+            raise LedgerError("Choose the date.")
+        return self.date.value
+
+    @property
+    def here(self) -> list[str]:
+        return self.present.value if self.present else []
+
+    def members(self) -> list[str]:
+        """Members of the chosen group on the chosen day (empty when either is missing or invalid)."""
+        if not self.group.value or self.date.value is None:
+            return []
+        try:
+            return self.ledger.members(self.group.value, on=self.date.value)
+        except LedgerError as exc:
+            self.status.error(exc)
+            return []
+
+    # --- hooks for the page ----------------------------------------------------------------
+
+    def on_context(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` whenever the group or the date changes (and when the page is built)."""
+        self._context_observers.append(callback)
+
+    def on_record(self, callback: Callable[[int], None]) -> None:
+        """Call ``callback(event_id)`` after each successful record and after an undo (with None)."""
+        self._record_observers.append(callback)
+
+    # --- behaviour --------------------------------------------------------------------------
+
+    def reload_groups(self, refresh: bool = True) -> None:
+        groups = self.ledger.groups()
+        groups = groups[groups["kind"].isin(self.kinds)]
+        groups = groups.iloc[groups["kind"].map(self.kinds.index).argsort(kind="stable")]  # the page's main kind first
+        current = self.group.value
+        self.group.options = [(f"{g} ({k})", g) for g, k in zip(groups["group"], groups["kind"])]
+        if current in set(groups["group"]):
+            self.group.value = current
+        elif len(groups):
+            self.group.value = groups["group"].iloc[0]
+        if refresh:
+            self._context_changed()
+
+    def _context_changed(self, *_):
+        members = self.members()
+        if self.present:
+            self.present.set_names(members)
+        try:
+            self.hosts.set_group(self.ledger, self.group.value, members)
+        except LedgerError as exc:
+            self.status.error(exc)
+        for cb in self._context_observers:
+            cb()
+        self._refresh_after_change()
+
+    def _refresh_after_change(self):
+        self.refresh_preview()
+        self.refresh_chart()
+        self._refresh_undo_target()
+
+    def refresh_preview(self, *_):
+        try:
+            method, args, kwargs = self.draft()
+            table = self.ledger.preview(method, *args, **kwargs)
+        except LedgerError as exc:
+            self.preview.value = f'<div class="ms-wait">Not ready to record yet: {esc(exc)}</div>'
+            return
+        if table.empty:
+            self.preview.value = '<div class="ms-hint">Recording this gives no points.</div>'
+            return
+        shown = pd.DataFrame({"Member": table["member"], "Points": table["points"].map(lambda n: f"{n:+d}"),
+                              "Why": table["reason"]})
+        total = int(table["points"].sum())
+        self.preview.value = ("<b>If you record this now:</b>" +
+                              html_table(shown, numeric=["Points"], footer={"Member": "Total", "Points": f"{total:+d}"}))
+
+    def refresh_chart(self):
+        self.chart.chart = self._trust_chart(self.group.value)
+
+    def _trust_chart(self, group: str | None):
+        trust = self.ledger.trust_over_time()
+        trust = trust[trust["group"] == group] if group else trust.iloc[:0]
+        title = f"Trust in {group} over time" if group else "Trust over time"
+        return charts.trust_chart(trust, title=title)
+
+    def record(self, _=None) -> int | None:
+        """Commit the page's draft (and today's hosts), then say what it awarded."""
+        try:
+            method, args, kwargs = self.draft()
+            hosts = self.hosts.chosen() if self.hosts.record.value else {}
+            if hosts:  # a bad host choice must stop the whole record, before anything is written
+                self.ledger.preview("record_hosting", self.group_name, self.on, **hosts)
+            event_id = getattr(self.ledger, method)(*args, **kwargs)
+        except LedgerError as exc:
+            self.status.error(exc)
+            return None
+        recorded = [(event_id, self._describe(event_id))]
+        extra = ""
+        if hosts:
+            try:
+                recorded.append((self.ledger.record_hosting(self.group_name, self.on, **hosts), "today's hosts"))
+                self.hosts.record.value = False  # hosts are recorded once per session, not per round
+            except LedgerError as exc:
+                extra = f" Today's hosts were not recorded: {exc}"
+        self._last = recorded
+        awards = self.ledger.points()
+        mine = awards[awards["event_id"] == event_id]
+        group = self.ledger.events().set_index("id").at[event_id, "group"]
+        total = int(awards.loc[awards["group"] == group, "points"].sum())
+        if mine.empty:
+            given = "No points for this one."
+        else:
+            per = mine.groupby("member", sort=False)["points"].sum()
+            given = "Points: " + ", ".join(f"{m} {points_word(int(p))}" for m, p in per.items()) + "."
+        self.status.ok(f"Recorded ({recorded[0][1]}). {given} {group} now has {total} points in all.{extra}")
+        self._refresh_after_change()
+        for cb in self._record_observers:
+            cb(event_id)
+        return event_id
+
+    def undo(self, _=None) -> None:
+        """Void the last record of this page (or the group's latest at this level) with a reason."""
+        target = self._last or self._latest_in_group()
+        if not target:
+            self.status.error("There is nothing to undo here yet.")
+            return
+        reason = self.undo_reason.value
+        try:
+            for event_id, _what in target:
+                self.ledger.void(event_id, reason=reason)
+        except LedgerError as exc:
+            self.status.error(exc)
+            return
+        self._last = []
+        self.undo_reason.value = ""
+        self.status.ok(f"Undone: {target[0][1]}. It stays in the history, marked as undone ({reason.strip()}).")
+        self._refresh_after_change()
+        for cb in self._record_observers:
+            cb(None)
+
+    def _latest_in_group(self) -> list[tuple[int, str]]:
+        if not self.group.value:
+            return []
+        ev = self.ledger.events()
+        ev = ev[(ev["group"] == self.group.value) & ev["kind"].isin(self.undo_kinds) & ~ev["voided"]]
+        if ev.empty:
+            return []
+        event_id = int(ev["id"].max())
+        return [(event_id, self._describe(event_id))]
+
+    def _describe(self, event_id: int) -> str:
+        row = self.ledger.events().set_index("id").loc[event_id]
+        what = row["kind"].replace("_", " ")
+        return f"{what} on {row['date']:%Y-%m-%d}" + (f" with {row['members']}" if row["members"] else "")
+
+    def _refresh_undo_target(self):
+        target = self._last or self._latest_in_group()
+        self.undo_target.value = f"Last record: {target[0][1]}" if target else "Nothing to undo yet."
+
+    # --- layout -----------------------------------------------------------------------------
+
+    def page(self, title: str, guide: str, *body: widgets.Widget) -> widgets.VBox:
+        """The whole page: heading, context, the level's own sections, then preview, record and chart."""
+        heading = widgets.HTML(f"<h2>{esc(title)}</h2>")
+        heading.add_class("ms-title")
+        context = [widgets.HBox([self.group, self.date])]
+        if self.present:
+            context.append(self.present.widget)
+        context.append(self.hosts.widget)
+        record = section("Record", self.scoring, self.preview, self.record_button, self.status.widget)
+        undo = section("Made a mistake?", self.undo_target, widgets.HBox([self.undo_reason, self.undo_button]))
+        chart = section("Trust over time", self.chart)
+        page = widgets.VBox([widgets.HTML(STYLE), heading, hint(guide), section("Today's session", *context),
+                             *body, record, undo, chart])
+        page.add_class("ms-page")
+        self._context_changed()
+        return page
+
+
+def level_summary(ledger: Ledger, level: int | None = None) -> str:
+    """Points per group (at one level, or in all), as plain text: the pages' opening summary."""
+    awards = ledger.points()
+    if level is not None:
+        awards = awards[awards["level"] == level]
+    groups = ledger.groups()
+    if groups.empty:
+        return "No groups yet."
+    totals = awards.groupby("group")["points"].sum()
+    table = pd.DataFrame({"group": groups["group"], "kind": groups["kind"], "members": groups["size"],
+                          "points": groups["group"].map(totals).fillna(0).astype(int)})
+    return table.to_string(index=False)

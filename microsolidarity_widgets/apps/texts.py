@@ -1,0 +1,154 @@
+"""Every prompt, guide and scoring explanation the pages show, in one place and in our own words.
+
+These are trusted, fixed texts (simple HTML). Anything a person typed never goes through here
+unescaped: the pages escape names and notes before they touch HTML.
+"""
+
+from __future__ import annotations
+
+# --- scoring, in plain words (numbers from GAME.md) -------------------------------------------
+
+SCORING = {
+    1: "<b>How Level 1 scores.</b> If everyone listened to everyone, each person who was here gets "
+       "<b>1 point</b>. If not, the round is still written down but nobody gets points this time. "
+       "At least 2 people need to be here.",
+    2: "<b>How Level 2 scores.</b> Each offer earns the person who made it <b>5 points</b>. Each thing the "
+       "speaker asks for earns the speaker <b>5 points</b> &mdash; asking is a gift too. For each person who "
+       "exchanged with the speaker with mutual respect, both of them get <b>1 point</b> (once per pair per round).",
+    3: "<b>How Level 3 scores.</b> Counting only the meetings each person came to: their 1st gives "
+       "<b>1 point</b>, their 2nd <b>3 points</b>, and every one after that <b>5 points</b>. Each meeting a "
+       "member misses costs <b>5 points</b>. Someone who joined later only counts meetings after they joined.",
+    4: "<b>How Level 4 scores.</b> Opening a conflict scores nothing: it is work in progress. When it closes "
+       "<b>resolved</b>, each person involved gets <b>10 points</b>; closed <b>unresolved</b>, each loses "
+       "<b>20 points</b>. A conflict only ever scores once.",
+    5: "<b>How Level 5 scores.</b> Each owner of a venture the group has formally set up together gets "
+       "<b>100 points</b>, once per venture.",
+}
+
+LEVEL_TITLES = {
+    1: "Level 1 · Listening",
+    2: "Level 2 · Money",
+    3: "Level 3 · Consistency",
+    4: "Level 4 · Conflict",
+    5: "Level 5 · Co-owners",
+}
+
+HOSTS_HINT = ("Hosting is shared work. These suggestions come from who has hosted least so far; "
+              "change them if today is different.")
+
+# --- 00 crew set-up ---------------------------------------------------------------------------
+
+WHY_SMALL_GROUPS = [
+    ("New habits", "What care work goes unseen when we meet &mdash; hosting, preparing, cleaning up, checking "
+                   "on someone? How could we notice it and share it out fairly?"),
+    ("Living with difference", "Where do we expect to disagree? What would help us stay curious instead of "
+                               "pulling away?"),
+    ("Looking after each other", "Can this be a place to talk through what is hard, the way friends help "
+                                 "each other think?"),
+    ("Proof it can work", "If we manage to coordinate without anyone being forced, what would we want to "
+                          "write down so other groups can copy it?"),
+    ("Hard times", "If one of us, or all of us, hit a rough patch, what would we want to already have in "
+                   "place?"),
+]
+
+AGREEMENTS_HINT = ("Before the first exercise, agree how you keep each other safe. Two questions to settle: "
+                   "what stays inside the group, and how people respond while someone else is speaking.")
+CONFIDENTIALITY_PLACEHOLDER = "e.g. Stories stay in the room; the lessons can travel."
+CROSS_TALK_PLACEHOLDER = "e.g. Nobody responds during a turn; questions come afterwards and only if welcome."
+
+# --- 01 listening -----------------------------------------------------------------------------
+
+LISTENING_GUIDE = ("Go round one at a time. Whoever has the turn says something true for them right now; "
+                   "everyone else simply listens &mdash; no replies, no advice. Anyone may pass.")
+OPENERS = [
+    "Right now I'm looking forward to …",
+    "Today I feel … and I think it's because …",
+    "Something on my mind this week is …",
+]
+
+# --- 02 money ---------------------------------------------------------------------------------
+
+MONEY_GUIDE = ("One person is the speaker. They describe two kinds of work, then the group looks for ways "
+               "to bring the two closer together. Only go here once the crew feels safe with each other.")
+MONEY_PROMPTS = [
+    ("A &middot; Paid work", "What do you do that brings in money?"),
+    ("B &middot; Meaningful work", "What work matters most to you, paid or not?"),
+]
+MONEY_QUESTIONS = [
+    "Roughly how much comes in, and from where? (Say only what you are comfortable with &mdash; no amounts needed.)",
+    "What way of living would help you be at your best, and what would that cost?",
+    "If it's not enough: what new approach could you experiment with?",
+    "If it's enough: could you earn it with fewer compromises, more freedom or more impact?",
+    "If there's more than you need: what would have to be true for you to share some with the crew?",
+]
+PRIVATE_NOTE_HINT = "Private: kept out of exports and charts. Nothing here is required."
+
+# --- 03 consistency ---------------------------------------------------------------------------
+
+CONSISTENCY_GUIDE = ("Meet roughly once a month and take turns. The point is the rhythm: showing up again "
+                     "and again is what builds trust.")
+REFLECTION_PROMPTS = [
+    "Looking back: what has happened for you since we last met?",
+    "Looking ahead: where might you go next, and what would help?",
+    "Is there anything you would like the others to keep in mind until next time?",
+]
+
+PROCESS_STEPS = {
+    "Feelz Circle": [
+        "Agree the norms for cross-talk and confidentiality before anything else.",
+        "Open with a poem, a quote or a short moment of quiet.",
+        "Go round: each person speaks to the personal, the political and the professional.",
+        "After their turn, each person may ask the circle for feedback.",
+        "Variants: a Council round (speak and listen from the heart, keep it lean and spontaneous, maybe a "
+        "silent witness) or a Clearness Committee (one focus person, 4–6 people and a facilitator; a 10–15 "
+        "minute opening; only honest open questions; mirroring near the end; double confidentiality; "
+        "1.5–2 hours).",
+    ],
+    "Care Pod": [
+        "3–5 people, 60–90 minutes; weekly at first, later every two weeks or monthly.",
+        "The host role rotates, and the pod agrees up front when it will end.",
+        "Explore your ideal self, then your real self: strengths and gaps.",
+        "Turn the gaps into a learning agenda, then experiment and practise between meetings.",
+        "Lean on the trusting relationships in the pod; at the end, look back: what works, what could be "
+        "better, what will we change?",
+    ],
+    "Stewardship": [
+        "Each member has a steward (it need not be mutual); meet about once a month.",
+        "How did last month go? What did you enjoy, what did you not?",
+        "What will you do differently?",
+        "How are your longer-term goals coming along?",
+        "How can I support you?",
+    ],
+    "The Elephants": [
+        "About 4 people who agree to be fully open with each other.",
+        "Begin with a personal reflection: what do you want from life?",
+        "Set goals at 10-year, 3-year, 1-year and quarterly horizons across relationships, work, money, "
+        "health and leisure.",
+        "Share a short report every week and a longer one every quarter.",
+        "Hold a review together each quarter.",
+    ],
+}
+NO_PROCESS = "Our own way"
+
+# --- 04 conflict ------------------------------------------------------------------------------
+
+CONFLICT_GUIDE = ("Someone said or did something careless, or a message landed wrong, and another member "
+                  "got hurt. Repair is a practice: go through the steps together, at whatever pace it needs.")
+REPAIR_STEPS = [
+    ("apology", "The one who caused the hurt apologises."),
+    ("responsibility", "They take responsibility for what happened, without excuses."),
+    ("amends", "They try to make it right."),
+    ("listening", "The one who was hurt is heard out fully."),
+    ("forgiveness", "The one who was hurt forgives, when they are ready."),
+]
+OUTCOME_LABELS = {
+    "resolved": "Resolved: we found a way forward we both agree with",
+    "unresolved": "Unresolved: we are closing it without agreement",
+}
+
+# --- 05 co-owners -----------------------------------------------------------------------------
+
+CO_OWNERS_GUIDE = ("When members formally set something up together &mdash; a company, an association, a "
+                   "co-op, a savings pool, a lending circle, a livelihood pod &mdash; and share its legal "
+                   "ownership, write it down here.")
+LEGAL_FORMS = ["company", "association", "co-op", "savings pool", "lending circle", "livelihood pod"]
