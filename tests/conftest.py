@@ -62,3 +62,13 @@ def ledger_location(request, tmp_path) -> str:
 def ledger(ledger_location):
     with Ledger.open(ledger_location) as opened:
         yield opened
+
+
+@pytest.fixture
+def crew_ledger(tmp_path):
+    """A SQLite ledger holding GAME.md's groups (crew Kestrels: Ama Bo Caz Dev; partnership Ama+Bo),
+    founded 2026-01-01, for the page tests (the pages only use the Ledger API, tested on both backends)."""
+    with Ledger.open(tmp_path / "pages.sqlite") as opened:
+        opened.add_group("Kestrels", ["Ama", "Bo", "Caz", "Dev"], kind="crew", on="2026-01-01")
+        opened.add_group("Ama+Bo", ["Ama", "Bo"], kind="partnership", on="2026-01-01")
+        yield opened
