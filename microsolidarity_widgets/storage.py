@@ -17,11 +17,12 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy import event as sa_event
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError
 
 from .errors import LedgerBusy, LedgerError, LedgerFileError
 
-SCHEMA_VERSION = 1
+# 2: index events(kind, ref_id), so the "not voided" check every validation runs is a lookup, not a scan.
+SCHEMA_VERSION = 2
 ENV_VAR = "MICROSOLIDARITY_LEDGER"
 APP_ID = "microsolidarity-ledger"
 
@@ -70,6 +71,7 @@ events = sa.Table(
     sa.Column("private", sa.Boolean, nullable=False, default=False),
     sa.Index("ix_events_group_kind", "group_id", "kind"),
     sa.Index("ix_events_ref", "ref_id"),
+    sa.Index("ix_events_kind_ref", "kind", "ref_id"),
 )
 
 # Who took part in an event and how (present, speaker, offer, ask, attended, party, owner, …).
@@ -124,16 +126,29 @@ def check_sqlite_file(path: Path) -> int | None:
         header = fh.read(100)
     if not header.startswith(_MAGIC):
         raise LedgerFileError(f"{path} is not a Reciprocity ledger (it is not a SQLite database). It was left untouched.")
+    damaged = LedgerFileError(f"{path} looks truncated or damaged (its size does not match its header). "
+                              "It was left untouched; restore it from a backup.")
+    if len(header) < 100:
+        raise damaged
     page_size = struct.unpack(">H", header[16:18])[0]
     page_size = 65536 if page_size == 1 else page_size
     change_counter, page_count = struct.unpack(">II", header[24:32])
     valid_for = struct.unpack(">I", header[92:96])[0]
-    if size % page_size or (valid_for == change_counter and size < page_count * page_size):
-        raise LedgerFileError(f"{path} looks truncated or damaged (its size does not match its header). It was left untouched; restore it from a backup.")
+    if page_size < 512 or page_size & (page_size - 1) or size % page_size or (
+            valid_for == change_counter and size < page_count * page_size):
+        raise damaged
+    user_version, _, _, app_id = struct.unpack(">IIII", header[60:76])
+    # Without a -wal or -journal beside it nothing is pending, so read it as immutable: SQLite then
+    # leaves no -shm/-wal files behind next to a file that may not even be ours.
+    pending = any(path.with_name(path.name + s).exists() for s in ("-wal", "-journal"))
+    mode = "mode=ro" if pending else "immutable=1"
     try:
-        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True)
         try:
             tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if not tables and (user_version or app_id):
+                raise LedgerFileError(f"{path} is an empty database of another program, not a Reciprocity ledger. "
+                                      "It was left untouched.")
             if not tables:
                 return None
             if "meta" not in tables:
@@ -191,6 +206,8 @@ def _sqlite_engine(path: Path) -> sa.Engine:
 class Store:
     """A connected ledger database with the schema checked, created or migrated."""
 
+    migrated_from: tuple[int, Path | None] | None = None  # (old schema, its backup) when opening upgraded it
+
     def __init__(self, location: str | os.PathLike | None = None):
         location = str(location) if location is not None else default_location()
         self.location = location
@@ -223,6 +240,14 @@ class Store:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise LedgerFileError(f"Cannot create the folder for {path}: {exc.strerror}.") from None
+        # SQLite keeps its -wal and -shm files beside the ledger, so the folder must be writable too.
+        # os.access also answers for a read-only disk, where even root cannot write.
+        blocked = [p for p in ((path,) if path.exists() else ()) + (path.parent,) if not os.access(p, os.W_OK)]
+        if blocked:
+            raise LedgerFileError(
+                f"The ledger {path} is read-only ({'the file' if blocked[0] == path else 'its folder'} cannot be "
+                "written), so nothing can be recorded. It was left untouched. Ask whoever set up the workbook to "
+                "make it writable, or open a copy of it.")
         self.engine = _sqlite_engine(path)
         if version is None:
             self._create()
@@ -259,9 +284,14 @@ class Store:
     def _migrate(self, version: int) -> None:
         # A server database migrates in one transaction that rolls back whole on failure; its
         # backups are the host's (pg_dump), so only a file gets copied first.
-        backup = self.backup(suffix=f"schema{version}") if self.path is not None else None
         steps = MIGRATIONS
         with self.write() as con:
+            # Read the version again under the write lock: pages opening the same old file at once
+            # must migrate (and back it up) once, not once each.
+            version = int(con.execute(sa.select(meta.c.value).where(meta.c.key == "schema_version")).scalar_one())
+            if version >= SCHEMA_VERSION:
+                return
+            backup = self.backup(suffix=f"schema{version}") if self.path is not None else None
             for v in range(version, SCHEMA_VERSION):
                 steps[v](con)
             con.execute(sa.update(meta).where(meta.c.key == "schema_version").values(value=str(SCHEMA_VERSION)))
@@ -310,8 +340,14 @@ class Store:
         self.engine.dispose()
 
 
+def _index(name: str) -> sa.Index:
+    return next(ix for table in metadata.tables.values() for ix in table.indexes if ix.name == name)
+
+
 # Each entry upgrades the schema from version N to N+1 inside one transaction.
-MIGRATIONS: dict[int, callable] = {}
+MIGRATIONS: dict[int, callable] = {
+    1: lambda con: _index("ix_events_kind_ref").create(con, checkfirst=True),
+}
 
 
 _BUSY_WORDS = ("database is locked", "database table is locked", "could not serialize", "deadlock detected")
@@ -328,7 +364,12 @@ def translate_errors(where: str):
         yield
     except LedgerError:
         raise
-    except OperationalError as exc:
+    except Exception as raised:
+        # Not only OperationalError: SQLite reports a damaged file ("malformed", "not a database")
+        # as a plain DatabaseError, and pandas.read_sql wraps driver errors in its own class.
+        exc = raised if isinstance(raised, DBAPIError) else raised.__cause__
+        if not isinstance(exc, DBAPIError):
+            raise
         text = str(exc.orig).lower()
         if is_busy(exc):
             raise LedgerBusy("The ledger is busy: another page is saving. Nothing was recorded; try again.") from exc
