@@ -108,6 +108,8 @@ class State:
                 event_id = int(str(event_id).strip())
             except ValueError:
                 raise LedgerError(f"“{event_id}” is not an event number.") from None
+        if not 0 < event_id < 2**63:  # beyond a database integer: no such event, and no driver overflow
+            raise LedgerError(f"There is no event number {str(event_id)[:24]} in this ledger.")
         row = self.con.execute(sa.select(st.events).where(st.events.c.id == event_id)).first()
         if row is None:
             raise LedgerError(f"There is no event number {event_id} in this ledger.")
@@ -230,6 +232,9 @@ def record_money(state: State, group, on, speaker, offers=(), asks=(), respectfu
     speaker = _one(state, g, on, speaker, "speaker")
     parts = [Part(speaker, "speaker")]
     involved = {name_key(speaker)}
+    for listed, what in ((offers, "offers"), (asks, "asks")):
+        if listed is not None and not isinstance(listed, str) and not isinstance(listed, (list, tuple)):
+            raise LedgerError(f"Give the {what} as a list, not {type(listed).__name__}.")
     for item in offers or ():
         if isinstance(item, str) or not isinstance(item, (tuple, list)) or len(item) not in (2, 3):
             raise LedgerError("Each offer is (member, kind) or (member, kind, note).")
@@ -239,8 +244,8 @@ def record_money(state: State, group, on, speaker, offers=(), asks=(), respectfu
         kind = item[1].strip().lower() if isinstance(item[1], str) else item[1]
         if kind not in OFFER_KINDS:
             raise LedgerError(f"“{item[1]}” is not a kind of offer; choose one of: {', '.join(OFFER_KINDS)}.")
-        note = clean_text(item[2], "offer note") if len(item) == 3 else None
-        parts.append(Part(who, "offer", kind, note))
+        offer_note = clean_text(item[2], "offer note") if len(item) == 3 else None
+        parts.append(Part(who, "offer", kind, offer_note))
         involved.add(name_key(who))
     if isinstance(asks, str):
         asks = [asks]
@@ -335,8 +340,10 @@ def record_hosting(state: State, group, on, facilitator=None, timekeeper=None, n
 def record_agreements(state: State, group, on, text, private=False) -> Draft:
     """The crew's agreements (confidentiality, cross-talk); a later record replaces the earlier."""
     g = state.group(group)
+    if not isinstance(private, bool):
+        raise LedgerError("Say whether the agreements are private (yes or no).")
     return Draft("agreements", clean_date(on), group=g.name, note=clean_text(text, "agreements", required=True),
-                 private=bool(private))
+                 private=private)
 
 
 def void(state: State, event_id, reason, on=None) -> Draft:
@@ -373,4 +380,9 @@ def forget(state: State, name) -> Draft:
     row = state.member(name)
     if row is None:
         raise LedgerError(f"There is no member called “{name}”.")
-    return Draft("forgotten", dt.date.today(), title="member", rename=("member", row.id, f"Former member {row.id}"))
+    pseudonym, n = f"Former member {row.id}", 1
+    # Someone may already carry that name (a rename): the pseudonym must not clash with a real one.
+    while (taken := state.member(pseudonym)) is not None and taken.id != row.id:
+        n += 1
+        pseudonym = f"Former member {row.id}-{n}"
+    return Draft("forgotten", dt.date.today(), title="member", rename=("member", row.id, pseudonym))

@@ -1,0 +1,158 @@
+"""The ``microsolidarity`` command: help, demo, export, backup, and plain one-line failures."""
+
+from __future__ import annotations
+
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from microsolidarity_widgets import Ledger, demo
+from microsolidarity_widgets.cli import main
+
+COMMAND = [sys.executable, "-m", "microsolidarity_widgets.cli"]
+
+
+def run(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    return subprocess.run([*COMMAND, *args], capture_output=True, text=True, timeout=timeout)
+
+
+def assert_one_plain_line(result: subprocess.CompletedProcess, *words: str) -> None:
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("microsolidarity: ") and "Traceback" not in result.stderr
+    for word in words:
+        assert word in lines[0]
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory) -> Path:
+    return demo.write(tmp_path_factory.mktemp("cli") / "demo.sqlite")
+
+
+@pytest.mark.parametrize("command, phrase", [
+    (None, "serve"), ("serve", "--share"), ("demo", "fictional"), ("export", "--include-private"), ("backup", "--out"),
+])
+def test_help(capsys, command, phrase):
+    with pytest.raises(SystemExit) as done:
+        main([command, "--help"] if command else ["--help"])
+    assert done.value.code == 0
+    assert phrase in capsys.readouterr().out
+
+
+def test_demo_writes_the_demo_ledger_and_keeps_an_existing_file(tmp_path, capsys):
+    path = tmp_path / "demo.sqlite"
+    assert main(["demo", str(path)]) == 0
+    with Ledger.open(path) as ledger:
+        assert {"Kestrels", "Herons", "Otters", "Wrens"} <= set(ledger.groups()["group"])
+    before = path.read_bytes()
+    assert main(["demo", str(path)]) == 1
+    assert "already exists" in capsys.readouterr().err
+    assert path.read_bytes() == before
+
+
+def test_export_writes_the_review_and_keeps_private_texts_out(demo_file, tmp_path):
+    ledger_path = tmp_path / "ledger.sqlite"
+    ledger_path.write_bytes(demo_file.read_bytes())
+    secret = "rent is due and I am short 4321"
+    with Ledger.open(ledger_path) as ledger:
+        ledger.record_money("Kestrels", "2026-10-20", speaker="Ama", offers=[("Bo", "encouragement")],
+                            present=["Ama", "Bo", "Caz"], note=secret)
+        # The round's own note survives its offers (an offer's note once overwrote it).
+        assert ledger.events(include_private=True)["note"].iloc[-1] == secret
+
+    def export(out: Path, *extra: str) -> str:
+        assert main(["export", "--group", "Kestrels", "--out", str(out), "--ledger", str(ledger_path), *extra]) == 0
+        names = {p.suffix for p in out.iterdir()}
+        assert {".csv", ".png", ".html"} <= names, names
+        return "".join(p.read_text(errors="replace") for p in out.iterdir() if p.suffix in (".csv", ".html"))
+
+    assert secret not in export(tmp_path / "review")
+    assert secret in export(tmp_path / "review-private", "--include-private")
+
+
+def test_export_of_an_unknown_group_is_one_plain_line(demo_file, tmp_path):
+    result = run("export", "--group", "Albatrosses", "--out", str(tmp_path / "x"), "--ledger", str(demo_file))
+    assert_one_plain_line(result, "Albatrosses")
+
+
+WRITER = """
+import datetime as dt
+import sys
+from pathlib import Path
+from microsolidarity_widgets import Ledger
+ledger, stop = Ledger.open(sys.argv[1]), Path(sys.argv[2])
+day = dt.date(2026, 10, 31)
+while not stop.exists():
+    ledger.record_money("Herons", day, speaker="Fen", offers=[("Gus", "perspective"), ("Hana", "introduction")],
+                        asks=["a lift"], respectful=["Gus"], present=["Fen", "Gus", "Hana", "Ines"])
+    print("wrote", flush=True)
+"""
+
+
+def test_backup_while_another_process_writes_is_consistent(demo_file, tmp_path):
+    ledger_path = tmp_path / "ledger.sqlite"
+    ledger_path.write_bytes(demo_file.read_bytes())
+    stop = tmp_path / "stop"
+    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(ledger_path), str(stop)],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        writer.stdout.readline()  # writing has begun
+        copies = []
+        for n in range(3):
+            copies.append(tmp_path / f"copy{n}.sqlite")
+            assert main(["backup", "--ledger", str(ledger_path), "--out", str(copies[-1])]) == 0
+    finally:
+        stop.touch()
+        writer.wait(timeout=60)
+    assert writer.returncode == 0
+
+    counts = []
+    for copy in copies:
+        con = sqlite3.connect(copy)
+        try:
+            assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+            assert con.execute("PRAGMA foreign_key_check").fetchall() == []
+            # Every round was committed whole: four participants per money round, never fewer.
+            sizes = [n for (n,) in con.execute(
+                "SELECT count(p.id) FROM events e LEFT JOIN participants p ON p.event_id = e.id "
+                "WHERE e.kind = 'money' AND e.on_date = '2026-10-31' GROUP BY e.id")]
+            assert sizes and set(sizes) == {9}
+            counts.append(con.execute("SELECT count(*) FROM events").fetchone()[0])
+        finally:
+            con.close()
+        with Ledger.open(copy) as ledger:
+            assert len(ledger.points()) > 0
+    with Ledger.open(ledger_path) as ledger:
+        assert len(ledger.events()) > counts[0]  # the writer really was writing during the copies
+
+
+def test_backup_refuses_to_overwrite(demo_file, tmp_path):
+    out = tmp_path / "copy.sqlite"
+    out.write_text("keep me")
+    result = run("backup", "--ledger", str(demo_file), "--out", str(out))
+    assert_one_plain_line(result, "already exists")
+    assert out.read_text() == "keep me"
+
+
+def test_serve_stops_at_an_unreadable_ledger_before_starting(tmp_path):
+    bad = tmp_path / "ledger.sqlite"
+    bad.write_text("these are my shopping notes, not a ledger")
+    started = time.monotonic()
+    result = run("serve", "--ledger", str(bad), "--port", "0")
+    assert_one_plain_line(result, "not a Reciprocity ledger")
+    assert time.monotonic() - started < 30
+    assert bad.read_text().startswith("these are my shopping notes")
+
+
+def test_serve_stops_when_the_port_is_taken(demo_file):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        result = run("serve", "--ledger", str(demo_file), "--port", str(taken.getsockname()[1]))
+    assert_one_plain_line(result, "already in use", "--port")
