@@ -47,7 +47,7 @@ class ConflictApp:
         for w in (self.conflict, self.outcome, self.description, self.close_note):
             w.observe(self.session.refresh_preview, "value")
 
-        self.widget = self.session.page(texts.LEVEL_TITLES[4], texts.CONFLICT_GUIDE,
+        self.widget = self.session.page(texts.CONFLICT_GUIDE,
                                         section("Open conflicts in this group", self.open_list),
                                         section("Step", self.mode), self.forms)
         self._show_form()

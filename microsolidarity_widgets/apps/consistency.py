@@ -94,7 +94,7 @@ class ConsistencyApp:
                               self.process, self.steps, self.note)
         next_box = section("Next meeting", hint("About a month from today. Add it to your calendars now."),
                            self.next_date, self.download)
-        self.widget = self.session.page(texts.LEVEL_TITLES[3], texts.CONSISTENCY_GUIDE, history_box, meeting_box, next_box)
+        self.widget = self.session.page(texts.CONSISTENCY_GUIDE, history_box, meeting_box, next_box)
         self._show_steps()
 
     def draft(self):

@@ -62,10 +62,8 @@ class CrewApp:
         self.agree_group.observe(self._show_agreements, "value")
 
         why = "".join(f"<li><b>{title}.</b> {question}</li>" for title, question in texts.WHY_SMALL_GROUPS)
-        heading = widgets.HTML("<h2>00 · Crew set-up</h2>")
-        heading.add_class("ms-title")
         self.widget = widgets.VBox([
-            widgets.HTML(STYLE), heading,
+            widgets.HTML(STYLE),
             hint("Start here: form your crews and partnerships, agree how you keep each other safe, then play."),
             section("Opening conversation: why meet in small groups?",
                     hint("Take a round on one or two of these before you begin.<ul class='ms-prompts'>" + why + "</ul>")),
@@ -135,8 +133,9 @@ class CrewApp:
         for dropdown, kinds in ((self.join_group, ("crew",)), (self.agree_group, rules.GROUP_KINDS)):
             current = select or dropdown.value
             dropdown.options = [o for o, k in zip(options, groups["kind"]) if k in kinds]
-            if current in {v for _, v in dropdown.options}:
-                dropdown.value = current
+            values = [v for _, v in dropdown.options]
+            if values:
+                dropdown.value = current if current in values else values[0]
         self._show_groups(groups)
         self._show_agreements()
 

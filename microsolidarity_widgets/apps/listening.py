@@ -55,7 +55,7 @@ class ListeningApp:
             self.timer,
         )
         end_box = section("At the end of the round", self.listened)
-        self.widget = self.session.page(texts.LEVEL_TITLES[1], texts.LISTENING_GUIDE, round_box, end_box)
+        self.widget = self.session.page(texts.LISTENING_GUIDE, round_box, end_box)
 
     def draft(self):
         if self.listened.value is None:

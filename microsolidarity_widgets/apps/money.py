@@ -46,9 +46,9 @@ class MoneyApp:
         self.respectful.observe(self.session.refresh_preview)
         self.private_note.observe(self.session.refresh_preview, "value")
         self.add_offer_button.on_click(self.add_offer)
-        self.drop_offer_button.on_click(lambda _: self._drop(self.offers))
+        self.drop_offer_button.on_click(self.drop_offer)
         self.add_ask_button.on_click(self.add_ask)
-        self.drop_ask_button.on_click(lambda _: self._drop(self.asks))
+        self.drop_ask_button.on_click(self.drop_ask)
 
         prompts = "".join(f"<p><b>{title}</b> &mdash; {question}</p>" for title, question in texts.MONEY_PROMPTS)
         speaker_box = section("The speaker", self.speaker, hint(prompts),
@@ -60,7 +60,7 @@ class MoneyApp:
         asks_box = section("Asks by the speaker", widgets.HBox([self.ask_text, self.add_ask_button, self.drop_ask_button]),
                            self.ask_list)
         respect_box = section("Mutual respect", self.respectful.widget)
-        self.widget = self.session.page(texts.LEVEL_TITLES[2], texts.MONEY_GUIDE, speaker_box, offers_box, asks_box,
+        self.widget = self.session.page(texts.MONEY_GUIDE, speaker_box, offers_box, asks_box,
                                         respect_box)
         self._show_lists()
 
@@ -90,9 +90,16 @@ class MoneyApp:
         self.ask_text.value = ""
         self._show_lists()
 
-    def _drop(self, items: list):
-        if items:
-            items.pop()
+    def drop_offer(self, _=None):
+        if self.offers:
+            who = self.offers.pop()[0]
+            if all(o[0] != who for o in self.offers):  # the tick came with the offer, so it goes with it
+                self.respectful.value = [n for n in self.respectful.value if n != who]
+        self._show_lists()
+
+    def drop_ask(self, _=None):
+        if self.asks:
+            self.asks.pop()
         self._show_lists()
 
     def _refill(self, *_):

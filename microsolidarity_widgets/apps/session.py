@@ -27,11 +27,13 @@ Draft = tuple[str, tuple, dict]
 
 STYLE = """
 <style>
-.ms-page { max-width: 1120px; margin: 0 auto; padding: 8px 4px 40px; gap: 16px; font-size: 17px; }
+.ms-page { max-width: 1120px; padding: 8px 0 40px; gap: 16px; font-size: 17px; }
+.ms-page .widget-button, .ms-page .widget-toggle-button { width: auto; min-width: 110px; height: 38px; padding: 0 16px; }
+.ms-page .widget-vbox > .widget-button { align-self: flex-start; }
+.ms-page .widget-dropdown select, .ms-page .widget-text input, .ms-page .widget-datepicker input { height: 34px; }
 .ms-page .widget-label, .ms-page .widget-label-basic, .ms-page input, .ms-page select,
 .ms-page textarea, .ms-page button, .ms-page .widget-html-content { font-size: 17px; }
 .ms-page .widget-html-content { line-height: 1.45; }
-.ms-title .widget-html-content h2 { font-size: 30px; margin: 4px 0 2px; }
 .ms-section { border: 1px solid #c9d1da; border-radius: 10px; padding: 12px 18px 14px; background: #fbfcfd; gap: 8px; }
 .ms-section-title .widget-html-content h3 { font-size: 21px; margin: 0 0 4px; color: #1d3557; }
 .ms-scoring .widget-html-content { background: #f3f6fa; border-radius: 8px; padding: 10px 14px; }
@@ -409,10 +411,9 @@ class Session:
 
     # --- layout -----------------------------------------------------------------------------
 
-    def page(self, title: str, guide: str, *body: widgets.Widget) -> widgets.VBox:
-        """The whole page: heading, context, the level's own sections, then preview, record and chart."""
-        heading = widgets.HTML(f"<h2>{esc(title)}</h2>")
-        heading.add_class("ms-title")
+    def page(self, guide: str, *body: widgets.Widget) -> widgets.VBox:
+        """The whole page under the notebook's own heading: guide, context, the level's own sections,
+        then preview, record, undo and the chart."""
         context = [widgets.HBox([self.group, self.date])]
         if self.present:
             context.append(self.present.widget)
@@ -420,7 +421,7 @@ class Session:
         record = section("Record", self.scoring, self.preview, self.record_button, self.status.widget)
         undo = section("Made a mistake?", self.undo_target, widgets.HBox([self.undo_reason, self.undo_button]))
         chart = section("Trust over time", self.chart)
-        page = widgets.VBox([widgets.HTML(STYLE), heading, hint(guide), section("Today's session", *context),
+        page = widgets.VBox([widgets.HTML(STYLE), hint(guide), section("Today's session", *context),
                              *body, record, undo, chart])
         page.add_class("ms-page")
         self._context_changed()

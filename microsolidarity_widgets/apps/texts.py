@@ -25,14 +25,6 @@ SCORING = {
        "<b>100 points</b>, once per venture.",
 }
 
-LEVEL_TITLES = {
-    1: "Level 1 · Listening",
-    2: "Level 2 · Money",
-    3: "Level 3 · Consistency",
-    4: "Level 4 · Conflict",
-    5: "Level 5 · Co-owners",
-}
-
 HOSTS_HINT = ("Hosting is shared work. These suggestions come from who has hosted least so far; "
               "change them if today is different.")
 

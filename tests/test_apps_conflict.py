@@ -1,0 +1,62 @@
+"""Level 4 page: open a conflict, walk the repair, close it (GAME.md step 4)."""
+
+import datetime as dt
+
+from microsolidarity_widgets.apps import ConflictApp
+
+
+def conflict_page(ledger):
+    app = ConflictApp(ledger)
+    app.session.group.value = "Kestrels"
+    return app, app.session
+
+
+def test_open_then_resolve(crew_ledger):
+    app, s = conflict_page(crew_ledger)
+    s.date.value = dt.date(2026, 2, 5)
+    app.parties.value = ["Bo", "Dev"]
+    app.description.value = "A careless remark about Dev's project."
+    assert "Recording this gives no points" in s.preview.value
+    s.record_button.click()
+    assert s.status.kind == "ok", s.status.text
+    assert "Bo, Dev" in app.open_list.value
+    cid = int(crew_ledger.open_conflicts("Kestrels")["id"].iloc[0])
+
+    app.mode.value = "close"
+    assert s.record_button.description == "Close conflict"
+    app.conflict.value = cid
+    for step in app.steps:
+        step.value = True
+    s.date.value = dt.date(2026, 2, 20)
+    app.outcome.value = "unresolved"
+    assert s.preview.value.count("-20") == 2  # the consequence is shown before confirming
+    app.outcome.value = "resolved"
+    assert s.preview.value.count("+10") == 2
+    s.record_button.click()
+    assert s.status.kind == "ok", s.status.text
+    p = crew_ledger.points()
+    assert p.groupby("member")["points"].sum().to_dict() == {"Bo": 10, "Dev": 10}
+    assert (p["date"] == "2026-02-20").all()
+    assert crew_ledger.open_conflicts("Kestrels").empty and "No open conflicts" in app.open_list.value
+    private = crew_ledger.events(include_private=True)
+    assert "careless remark" in private.loc[private["kind"] == "conflict_opened", "note"].iloc[0]
+    assert crew_ledger.events().loc[lambda e: e["kind"] == "conflict_opened", "note"].isna().all()
+
+
+def test_bad_input_records_nothing(crew_ledger):
+    app, s = conflict_page(crew_ledger)
+    s.date.value = dt.date(2026, 2, 5)
+    app.parties.value = ["Bo"]
+    s.record_button.click()
+    assert s.status.kind == "error" and "at least 2" in s.status.text
+    cid = crew_ledger.open_conflict("Kestrels", "2026-02-05", parties=["Bo", "Dev"])
+    s.reload_groups()
+    app.mode.value = "close"
+    app.conflict.value = cid
+    s.record_button.click()
+    assert "resolved or unresolved" in s.status.text
+    app.outcome.value = "resolved"
+    s.date.value = dt.date(2026, 2, 1)
+    s.record_button.click()
+    assert s.status.kind == "error" and "cannot close before" in s.status.text
+    assert crew_ledger.points().empty and len(crew_ledger.open_conflicts()) == 1

@@ -1,0 +1,67 @@
+"""Level 3 page: GAME.md's partnership meetings (step 3), history, processes and the calendar file."""
+
+import datetime as dt
+import re
+from urllib.parse import unquote
+
+from microsolidarity_widgets.apps import ConsistencyApp
+from microsolidarity_widgets.apps.consistency import meeting_ics, month_later
+
+
+def test_worked_example_meetings(crew_ledger):
+    app = ConsistencyApp(crew_ledger)
+    s = app.session
+    s.group.value = "Ama+Bo"
+    assert "no meetings recorded yet" in app.history.value
+    for day, came in [("2026-02-01", ["Ama", "Bo"]), ("2026-03-01", ["Ama"]), ("2026-04-01", ["Ama", "Bo"])]:
+        s.date.value = dt.date.fromisoformat(day)
+        s.present.value = came
+        s.record_button.click()
+        assert s.status.kind == "ok", s.status.text
+    p = crew_ledger.points()
+    assert p.groupby("member")["points"].sum().to_dict() == {"Ama": 9, "Bo": -1}
+    assert "3 attended in a row" in app.history.value and "1 attended in a row" in app.history.value
+    assert "<td>2026-03-01</td><td>Ama</td><td>Bo</td>" in app.history.value
+
+
+def test_a_second_meeting_on_the_same_day_is_refused(crew_ledger):
+    crew_ledger.record_meeting("Ama+Bo", "2026-02-01", attended=["Ama", "Bo"])
+    app = ConsistencyApp(crew_ledger)
+    s = app.session
+    s.group.value = "Ama+Bo"
+    s.date.value = dt.date(2026, 2, 1)
+    s.record_button.click()
+    assert s.status.kind == "error" and "already has a meeting" in s.status.text
+    assert (crew_ledger.events()["kind"] == "meeting").sum() == 1
+
+
+def test_process_steps_are_shown_and_recorded(crew_ledger):
+    app = ConsistencyApp(crew_ledger)
+    s = app.session
+    s.group.value = "Kestrels"
+    s.date.value = dt.date(2026, 2, 3)
+    app.process.value = "Stewardship"
+    assert "How can I support you?" in app.steps.value
+    s.record_button.click()
+    ev = crew_ledger.events()
+    assert ev.loc[ev["kind"] == "meeting", "detail"].tolist() == ["Stewardship"]
+
+
+def test_next_meeting_is_a_month_later_as_a_calendar_file(crew_ledger):
+    app = ConsistencyApp(crew_ledger)
+    s = app.session
+    s.group.value = "Ama+Bo"
+    s.date.value = dt.date(2026, 1, 31)
+    assert app.next_date.value == dt.date(2026, 2, 28)
+    href = re.search(r'href="([^"]+)"', app.download.value).group(1)
+    assert href.startswith("data:text/calendar;charset=utf-8,")
+    ics = unquote(href.split(",", 1)[1])
+    assert "DTSTART;VALUE=DATE:20260228\r\n" in ics and "SUMMARY:Ama+Bo meeting\r\n" in ics
+    assert 'download="Ama-Bo-meeting-2026-02-28.ics"' in app.download.value
+
+
+def test_calendar_text_is_escaped():
+    ics = meeting_ics('Rock, Paper; "Scissors"', dt.date(2026, 12, 31), now=dt.datetime(2026, 1, 1))
+    assert "SUMMARY:Rock\\, Paper\\; \"Scissors\" meeting\r\n" in ics
+    assert "DTEND;VALUE=DATE:20270101" in ics
+    assert month_later(dt.date(2026, 12, 15)) == dt.date(2027, 1, 15)

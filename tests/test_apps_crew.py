@@ -1,0 +1,54 @@
+"""00 crew set-up page: groups, later joiners and agreements through the widgets."""
+
+import datetime as dt
+
+from microsolidarity_widgets.apps import CrewApp
+
+
+def test_create_a_crew_add_a_joiner_and_agree(crew_ledger):
+    app = CrewApp(crew_ledger)
+    app.new_name.value = "Wrens & Co"
+    app.new_members.value = "Rafa\n Sol \n\nTam\n"
+    app.new_date.value = dt.date(2026, 2, 1)
+    app.create_button.click()
+    assert app.status.kind == "ok", app.status.text
+    assert crew_ledger.members("Wrens & Co") == ["Rafa", "Sol", "Tam"]
+    assert "<td>Wrens &amp; Co</td>" in app.group_list.value
+
+    assert app.join_group.value == "Wrens & Co"
+    app.join_name.value = "Uma"
+    app.join_date.value = dt.date(2026, 3, 1)
+    app.join_button.click()
+    assert app.status.kind == "ok", app.status.text
+    assert crew_ledger.members("Wrens & Co", on="2026-02-15") == ["Rafa", "Sol", "Tam"]
+    assert "Uma (joined 2026-03-01)" in app.group_list.value
+
+    app.agree_group.value = "Wrens & Co"
+    app.confidentiality.value = "What we share stays with us."
+    app.cross_talk.value = "No replies during a turn."
+    app.agree_button.click()
+    assert app.status.kind == "ok", app.status.text
+    assert crew_ledger.agreements("Wrens & Co") == "Confidentiality: What we share stays with us.\nCross-talk: No replies during a turn."
+    assert "No replies during a turn." in app.current_agreements.value
+
+
+def test_wrong_sizes_and_empty_agreements_are_refused(crew_ledger):
+    app = CrewApp(crew_ledger)
+    before = len(crew_ledger.events())
+    app.new_name.value = "Big"
+    app.new_members.value = "\n".join(f"P{i}" for i in range(9))
+    app.create_button.click()
+    assert app.status.kind == "error" and "at most 8" in app.status.text
+    app.new_kind.value = "partnership"
+    app.new_members.value = "A\nB\nC"
+    app.create_button.click()
+    assert "exactly 2" in app.status.text
+    app.agree_group.value = "Kestrels"
+    app.agree_button.click()
+    assert app.status.kind == "error" and "empty" in app.status.text
+    app.join_group.value = "Kestrels"
+    app.join_name.value = "Ama"
+    app.join_button.click()
+    assert "already a member" in app.status.text
+    assert len(crew_ledger.events()) == before
+    assert [v for _, v in app.join_group.options] == ["Kestrels"]  # partnerships take no joiners

@@ -1,0 +1,59 @@
+"""Level 1 page: going round, the timer, passing, and recording the round."""
+
+import datetime as dt
+import random
+
+from microsolidarity_widgets.apps import ListeningApp
+
+
+def test_a_full_round(crew_ledger):
+    app = ListeningApp(crew_ledger, rng=random.Random(7))
+    s = app.session
+    s.group.value = "Kestrels"
+    s.date.value = dt.date(2026, 1, 10)
+    s.present.boxes["Dev"].value = False
+    app.shuffle_button.click()
+    order = list(app.order)
+    assert sorted(order) == ["Ama", "Bo", "Caz"]
+    app.length.value = 120
+    assert app.timer.seconds == 120
+    app.next_button.click()
+    assert app.speaker == order[0] and f"Now speaking: {order[0]}" in app.now.value
+    turn = app.timer.turn
+    app.pass_button.click()  # the first speaker passes
+    assert app.speaker == order[1] and app.timer.turn == turn + 1
+    assert f"{order[0]} (passed)" in app.order_view.value
+    app.next_button.click()
+    app.next_button.click()
+    assert app.speaker is None and "Everyone has had a turn" in app.now.value
+    assert app.next_button.disabled and app.pass_button.disabled
+    app.listened.value = True
+    s.record_button.click()
+    assert s.status.kind == "ok"
+    p = crew_ledger.points()
+    assert p.groupby("member")["points"].sum().to_dict() == {"Ama": 1, "Bo": 1, "Caz": 1}
+    assert (p["date"] == "2026-01-10").all()
+    assert app.listened.value is None and app.speaker is None  # ready for the next round
+
+
+def test_a_round_where_not_everyone_listened_is_kept_without_points(crew_ledger):
+    app = ListeningApp(crew_ledger)
+    s = app.session
+    s.group.value = "Kestrels"
+    s.date.value = dt.date(2026, 1, 11)
+    app.listened.value = False
+    assert "Recording this gives no points" in s.preview.value
+    s.record_button.click()
+    assert s.status.kind == "ok" and "No points" in s.status.text
+    assert crew_ledger.points().empty
+    assert (crew_ledger.events()["kind"] == "listening").sum() == 1
+
+
+def test_people_arriving_late_join_the_end_of_the_order(crew_ledger):
+    app = ListeningApp(crew_ledger)
+    s = app.session
+    s.group.value = "Kestrels"
+    s.present.value = ["Bo", "Ama"]
+    app.order = ["Bo", "Ama"]
+    s.present.value = ["Bo", "Ama", "Dev"]
+    assert app.order == ["Bo", "Ama", "Dev"]

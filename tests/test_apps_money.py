@@ -1,0 +1,75 @@
+"""Level 2 page: GAME.md's money round (step 2 of the worked example) through the widgets."""
+
+import datetime as dt
+
+import pandas as pd
+
+from microsolidarity_widgets.apps import MoneyApp
+
+
+def money_page(ledger):
+    app = MoneyApp(ledger)
+    s = app.session
+    s.group.value = "Kestrels"
+    s.date.value = dt.date(2026, 1, 17)
+    return app, s
+
+
+def offer(app, who, kind, note=""):
+    app.offer_who.value = who
+    app.offer_kind.value = kind
+    app.offer_note.value = note
+    app.add_offer_button.click()
+
+
+def test_worked_example_round(crew_ledger):
+    app, s = money_page(crew_ledger)
+    app.speaker.value = "Caz"
+    assert [v for _, v in app.offer_who.options] == [None, "Ama", "Bo", "Dev"]  # not the speaker
+    offer(app, "Ama", "introduction", "knows a co-op lawyer")
+    offer(app, "Dev", "perspective")
+    offer(app, "Dev", "encouragement")
+    offer(app, "Bo", "other")
+    app.drop_offer_button.click()  # Bo's was a mistake
+    app.ask_text.value = "an intro to a co-op lawyer"
+    app.add_ask_button.click()
+    assert app.respectful.value == ["Ama", "Dev"]  # ticked as they offered
+    app.private_note.value = "Earns from two part-time jobs."
+    assert "+11" not in s.preview.value and "Total" in s.preview.value
+    s.record_button.click()
+    assert s.status.kind == "ok", s.status.text
+    assert crew_ledger.points().groupby("member")["points"].sum().to_dict() == {"Ama": 6, "Caz": 7, "Dev": 11}
+    ev = crew_ledger.events()
+    money = ev[ev["kind"] == "money"].iloc[0]
+    assert money["private"] and pd.isna(money["note"])  # private text stays out of ordinary reads
+    private = crew_ledger.events(include_private=True)
+    assert private.loc[private["kind"] == "money", "note"].iloc[0] == "Earns from two part-time jobs."
+    assert app.offers == [] and app.asks == [] and app.speaker.value is None  # ready for the next speaker
+
+
+def test_no_speaker_is_refused(crew_ledger):
+    app, s = money_page(crew_ledger)
+    s.record_button.click()
+    assert s.status.kind == "error" and "Choose the speaker" in s.status.text
+    assert (crew_ledger.events()["kind"] == "money").sum() == 0
+
+
+def test_an_offer_from_someone_not_present_is_refused(crew_ledger):
+    app, s = money_page(crew_ledger)
+    app.speaker.value = "Caz"
+    offer(app, "Dev", "perspective")
+    s.present.boxes["Dev"].value = False
+    assert "Dev took part but is not marked present" in s.preview.value
+    s.record_button.click()
+    assert s.status.kind == "error" and "not marked present" in s.status.text
+    assert (crew_ledger.events()["kind"] == "money").sum() == 0
+
+
+def test_typed_text_is_escaped_in_the_lists(crew_ledger):
+    app, s = money_page(crew_ledger)
+    app.speaker.value = "Bo"
+    app.ask_text.value = "<script>alert(1)</script>"
+    app.add_ask_button.click()
+    offer(app, "Ama", "other", "<img src=x onerror=alert(1)>")
+    assert "<script>" not in app.ask_list.value and "&lt;script&gt;" in app.ask_list.value
+    assert "<img" not in app.offer_list.value

@@ -1,0 +1,117 @@
+"""The shared page frame (Session), driven through the listening page: recording, refusing, undoing."""
+
+import datetime as dt
+
+from microsolidarity_widgets import LedgerBusy
+from microsolidarity_widgets.apps import ListeningApp
+
+
+def totals(ledger, group="Kestrels"):
+    p = ledger.points()
+    return p[p["group"] == group].groupby("member")["points"].sum().to_dict()
+
+
+def listening_page(ledger, day="2026-01-10", present=("Ama", "Bo", "Caz")):
+    app = ListeningApp(ledger)
+    s = app.session
+    s.group.value = "Kestrels"
+    s.date.value = dt.date.fromisoformat(day)
+    s.present.value = present
+    app.listened.value = True
+    return app, s
+
+
+def test_groups_list_crews_first_and_hosts_are_suggested(crew_ledger):
+    crew_ledger.record_hosting("Kestrels", "2026-01-02", facilitator="Ama", timekeeper="Bo", note_taker="Caz")
+    s = ListeningApp(crew_ledger).session
+    assert [v for _, v in s.group.options] == ["Kestrels", "Ama+Bo"]
+    assert s.hosts.pickers["facilitator"].value == "Dev"  # the one who has never hosted
+
+
+def test_record_commits_then_confirms_points_and_total(crew_ledger):
+    app, s = listening_page(crew_ledger)
+    before = s.chart.chart.to_dict()
+    assert "+1" in s.preview.value and len(crew_ledger.events()) == 2  # preview writes nothing
+    s.record_button.click()
+    assert s.status.kind == "ok"
+    assert "Ama +1 point" in s.status.text and "Kestrels now has 3 points" in s.status.text
+    assert totals(crew_ledger) == {"Ama": 1, "Bo": 1, "Caz": 1}
+    assert crew_ledger.hosting("Kestrels")["times"].sum() == 3  # today's hosts went in with the round
+    assert s.hosts.record.value is False  # and are not recorded twice in one session
+    assert s.chart.chart.to_dict() != before
+
+
+def test_bad_input_shows_a_message_and_records_nothing(crew_ledger):
+    app, s = listening_page(crew_ledger, present=("Ama",))
+    assert "at least 2" in s.preview.value
+    s.record_button.click()
+    assert s.status.kind == "error"
+    assert s.status.text.startswith("Nothing was recorded.") and "at least 2 people" in s.status.text
+    assert len(crew_ledger.events()) == 2  # no round, and no hosting either
+
+
+def test_unanswered_question_and_future_date_are_refused(crew_ledger):
+    app, s = listening_page(crew_ledger)
+    app.listened.value = None
+    s.record_button.click()
+    assert "Say whether everyone listened" in s.status.text
+    s.date.value = dt.date.today() + dt.timedelta(days=3)
+    app.listened.value = True
+    s.record_button.click()
+    assert s.status.kind == "error" and "in the future" in s.status.text
+    assert len(crew_ledger.events()) == 2
+
+
+def test_a_busy_ledger_is_reported_in_plain_words(crew_ledger, monkeypatch):
+    app, s = listening_page(crew_ledger)
+
+    def busy(*args, **kwargs):
+        raise LedgerBusy("The ledger is busy: another page is saving. Nothing was recorded; try again.")
+
+    monkeypatch.setattr(crew_ledger, "record_listening", busy)
+    s.record_button.click()
+    assert s.status.kind == "error" and "busy" in s.status.text and "Someone else is saving" in s.status.text
+    assert len(crew_ledger.events()) == 2
+
+
+def test_undo_needs_a_reason_and_voids_the_round_and_its_hosts(crew_ledger):
+    app, s = listening_page(crew_ledger)
+    s.record_button.click()
+    assert "listening on 2026-01-10" in s.undo_target.value
+    s.undo_button.click()
+    assert s.status.kind == "error" and "reason" in s.status.text
+    assert totals(crew_ledger) == {"Ama": 1, "Bo": 1, "Caz": 1}
+    s.undo_reason.value = "wrong crew"
+    s.undo_button.click()
+    assert s.status.kind == "ok" and "Undone" in s.status.text
+    assert totals(crew_ledger) == {}
+    assert crew_ledger.hosting("Kestrels")["times"].sum() == 0
+    assert crew_ledger.events()["voided"].sum() == 2
+
+
+def test_undo_on_a_fresh_page_voids_the_groups_latest_round(crew_ledger):
+    crew_ledger.record_listening("Kestrels", "2026-01-03", present=["Ama", "Bo"])
+    latest = crew_ledger.record_listening("Kestrels", "2026-01-04", present=["Caz", "Dev"])
+    s = ListeningApp(crew_ledger).session
+    s.group.value = "Kestrels"
+    assert "2026-01-04" in s.undo_target.value
+    s.undo_reason.value = "did not happen"
+    s.undo_button.click()
+    ev = crew_ledger.events().set_index("id")
+    assert ev.at[latest, "voided"] and totals(crew_ledger) == {"Ama": 1, "Bo": 1}
+
+
+def test_names_are_shown_as_text(tmp_path):
+    from microsolidarity_widgets import Ledger
+
+    with Ledger.open(tmp_path / "l.sqlite") as ledger:
+        ledger.add_group("R&D", ['Jo "JJ" & co', "Zoë", "Ana"], kind="crew", on="2026-01-01")
+        app = ListeningApp(ledger)
+        s = app.session
+        s.date.value = dt.date(2026, 1, 5)
+        app.listened.value = True
+        assert "Jo &quot;JJ&quot; &amp; co" in s.preview.value and 'Jo "JJ" & co' not in s.preview.value
+        assert "Jo &quot;JJ&quot; &amp; co" in app.order_view.value
+        s.record_button.click()
+        assert 'Jo "JJ" & co +1 point' in s.status.text  # the status keeps the text; its HTML escapes it
+        assert "Jo &quot;JJ&quot; &amp; co" in s.status.widget.value
