@@ -34,6 +34,14 @@ def _label_colours(colours, names) -> alt.ExprRef | str:
     return alt.ExprRef(expr=f"({mapping})[datum.value] || 'black'")
 
 
+def _readable(chart: alt.Chart) -> alt.Chart:
+    """Type large enough to read on a projector at the back of a room."""
+    return (chart.configure_axis(labelFontSize=13, titleFontSize=13)
+            .configure_legend(labelFontSize=13, titleFontSize=13)
+            .configure_title(fontSize=18, subtitleFontSize=13, subtitleColor="#444", anchor="start")
+            .configure_view(strokeWidth=0))
+
+
 def _subtitle(*notes) -> list[str]:
     return [n for n in notes if n]
 
@@ -44,11 +52,11 @@ def _left_out(n: int, what: str) -> str | None:
 
 def _lines(data: pd.DataFrame, key: str, colours, title: str, y_title: str, notes=()) -> alt.Chart:
     pick = alt.selection_point(fields=[key], bind="legend")
-    return (
+    return _readable(
         alt.Chart(data, title=alt.Title(title, subtitle=_subtitle(*notes)))
         .mark_line(point=True, interpolate="step-after", strokeWidth=2.5)
         .encode(
-            x=alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y", labelOverlap=True)),
+            x=alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y", labelOverlap="greedy", labelSeparation=12)),
             y=alt.Y("cumulative:Q", title=y_title),
             color=alt.Color(f"{key}:N", title=key.capitalize(), scale=_scale(data[key], colours),
                             legend=alt.Legend(orient="right", labelLimit=160)),
@@ -84,7 +92,7 @@ def levels_chart(points: pd.DataFrame, title: str = "Which levels the crew plays
     """2. Points per level per month, stacked; losses (missed meetings…) below zero."""
     data = review.by_level(points)
     bucket = data.attrs["bucket"]
-    return (
+    return _readable(
         alt.Chart(data, title=alt.Title(title, subtitle=[f"Points per {bucket}, by level; below zero: points lost."]))
         .mark_bar()
         .encode(
@@ -108,14 +116,14 @@ def groups_chart(points: pd.DataFrame, start=None, end=None, selected=(), colour
     data = review.group_growth(points, start=start, end=end, selected=selected)
     colours = colours or review.cycle_colours(data["group"])
     pick = alt.selection_point(fields=["group"], bind="legend")
-    return (
+    return _readable(
         alt.Chart(data, title=alt.Title(title, subtitle=_subtitle(
             f"Points so far, {data.attrs['bucket']} by {data.attrs['bucket']}: the steeper, the faster a group grows.",
             "Chosen groups are drawn thick." if selected else None,
             _left_out(data.attrs["left_out"], "groups"))))
         .mark_line(point=True)
         .encode(
-            x=alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y", labelOverlap=True)),
+            x=alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y", labelOverlap="greedy", labelSeparation=12)),
             y=alt.Y("cumulative:Q", title="Points so far"),
             color=alt.Color("group:N", title="Group", scale=_scale(data["group"], colours),
                             legend=alt.Legend(labelLimit=160)),
@@ -136,7 +144,7 @@ def network_chart(ties: pd.DataFrame, colours=None, members=None, max_members: i
     names = data.attrs["members"]
     axis = dict(sort=names, title=None)
     labels = _label_colours(colours, names)
-    return (
+    return _readable(
         alt.Chart(data, title=alt.Title(title, subtitle=_subtitle(
             "Each cell counts what two members did together: offers (either way), respectful exchanges,",
             "meetings both attended, conflicts both resolved, ventures both own.",
@@ -167,7 +175,7 @@ def attendance_chart(attendance: pd.DataFrame, colours=None, max_meetings: int =
     rows = sorted(data["row"].unique().tolist(), key=lambda r: (r.split(" · ")[-1].casefold(), r.casefold()))
     label_of = {r: r.split(" · ")[0] for r in rows}
     labels = _label_colours({r: colours[m] for r, m in label_of.items() if m in colours} if colours else None, rows)
-    return (
+    return _readable(
         alt.Chart(data, title=alt.Title(title, subtitleFontWeight="normal", subtitle=_subtitle(
             "Each number is a streak: meetings attended in a row. ✗: missed (−5 points).",
             f"The latest {max_meetings} meetings." if data["date"].nunique() >= max_meetings else None)))

@@ -232,55 +232,60 @@ def ties(events: pd.DataFrame, participants: pd.DataFrame) -> pd.DataFrame:
     direction; the others list each pair once with source < target.
     """
     live = events.loc[~events["voided"].astype(bool), ["id", "kind", "date", "group", "outcome", "ref_id"]]
-    parts = participants[["event_id", "member", "role"]]
+    # Members and roles as integer codes: pairs of a long history are built and compared as ints.
+    member, names = pd.factorize(participants["member"], sort=True)
+    role, role_names = pd.factorize(participants["role"])
+    parts = pd.DataFrame({"event_id": participants["event_id"].to_numpy(), "m": member, "role": role})
+    role_code = {r: i for i, r in enumerate(role_names)}
 
-    def roles(kind: str, role: str) -> pd.DataFrame:
-        ids = live.loc[live["kind"] == kind, ["id"]]
-        return parts[parts["role"] == role].merge(ids, left_on="event_id", right_on="id")[["event_id", "member"]]
+    def roles(kind: str, role: str, events_of: pd.Series | None = None) -> pd.DataFrame:
+        ids = live.loc[live["kind"] == kind, "id"] if events_of is None else events_of
+        p = parts[(parts["role"].to_numpy() == role_code.get(role, -1)) & parts["event_id"].isin(ids).to_numpy()]
+        return p[["event_id", "m"]]
 
-    def pairs(a: pd.DataFrame, b: pd.DataFrame, kind: str, directed: bool = False) -> pd.DataFrame:
-        p = a.merge(b, on="event_id", suffixes=("_a", "_b"))
-        p = p[p["member_a"] != p["member_b"]]
-        if not directed:
-            lo = np.where(p["member_a"] < p["member_b"], p["member_a"], p["member_b"])
-            hi = np.where(p["member_a"] < p["member_b"], p["member_b"], p["member_a"])
-            p = pd.DataFrame({"event_id": p["event_id"].to_numpy(), "member_a": lo, "member_b": hi})
-            p = p.drop_duplicates()
-        return pd.DataFrame({"event_id": p["event_id"].to_numpy(), "kind": kind,
-                             "source": p["member_a"].to_numpy(), "target": p["member_b"].to_numpy()})
-
-    speakers = roles("money", "speaker")
-    attended = roles("meeting", "attended")
-    owners = roles("venture", "owner")
-    found = [
-        pairs(roles("money", "offer"), speakers, "offer", directed=True),
-        pairs(roles("money", "respectful").drop_duplicates(), speakers, "respect"),
-        # a < b on both sides halves the self-join of a meeting's attendees before it is built
-        _same_event_pairs(attended, "meeting"),
-        _same_event_pairs(owners, "venture"),
-    ]
+    speakers = roles("money", "speaker").rename(columns={"m": "b"})
+    offers = roles("money", "offer").rename(columns={"m": "a"}).merge(speakers, on="event_id")
+    # once per pair per round, as scoring counts the respect bonus
+    respect = roles("money", "respectful").drop_duplicates().rename(columns={"m": "a"}).merge(speakers, on="event_id")
     closes = live[(live["kind"] == "conflict_closed") & (live["outcome"] == "resolved")]
-    resolved = parts[parts["role"] == "party"].merge(
-        closes[["id", "ref_id"]].assign(ref_id=lambda d: d["ref_id"].astype("int64")),
-        left_on="event_id", right_on="ref_id")
-    resolved = resolved[resolved["event_id"].isin(live.loc[live["kind"] == "conflict_opened", "id"])]
-    found.append(_same_event_pairs(resolved[["id", "member"]].rename(columns={"id": "event_id"}), "conflict"))
+    closes = closes[closes["ref_id"].isin(live.loc[live["kind"] == "conflict_opened", "id"])]
+    parties = roles("conflict_opened", "party", closes["ref_id"].astype("int64")).merge(
+        pd.DataFrame({"event_id": closes["ref_id"].astype("int64").to_numpy(), "close": closes["id"].to_numpy()}))
+    found = [
+        _pairs(offers, "offer", directed=True),
+        _pairs(respect, "respect"),
+        _pairs(_same_event(roles("meeting", "attended")), "meeting"),
+        _pairs(_same_event(roles("venture", "owner")), "venture"),
+        _pairs(_same_event(pd.DataFrame({"event_id": parties["close"], "m": parties["m"]})), "conflict"),
+    ]
     out = pd.concat(found, ignore_index=True)
-    info = live.set_index("id")
-    out.insert(0, "date", out["event_id"].map(info["date"]))
-    out.insert(1, "group", out["event_id"].map(info["group"]))
-    return out.sort_values(["date", "event_id", "kind", "source", "target"], kind="stable").reset_index(drop=True)
+    at = pd.Index(live["id"]).get_indexer(out["event_id"])
+    dates = live["date"].to_numpy()[at]
+    order = np.lexsort((out["event_id"].to_numpy(), dates))
+    at = at[order]
+    return pd.DataFrame({
+        "date": dates[order],
+        "group": live["group"].to_numpy()[at],
+        "event_id": out["event_id"].to_numpy()[order],
+        "kind": out["kind"].to_numpy()[order],
+        "source": names.take(out["source"].to_numpy()[order]),
+        "target": names.take(out["target"].to_numpy()[order]),
+    })
 
 
-def _same_event_pairs(people: pd.DataFrame, kind: str) -> pd.DataFrame:
-    """Unordered pairs of members named on the same event (one row per pair and event)."""
-    people = people.drop_duplicates()
-    codes, names = pd.factorize(people["member"], sort=True)
-    left = pd.DataFrame({"event_id": people["event_id"].to_numpy(), "a": codes})
-    p = left.merge(left.rename(columns={"a": "b"}), on="event_id")
-    p = p[p["a"] < p["b"]]
-    return pd.DataFrame({"event_id": p["event_id"].to_numpy(), "kind": kind,
-                         "source": names[p["a"].to_numpy()], "target": names[p["b"].to_numpy()]})
+def _same_event(people: pd.DataFrame) -> pd.DataFrame:
+    """Unordered pairs (a < b) of member codes named on the same event."""
+    p = people.rename(columns={"m": "a"}).merge(people.rename(columns={"m": "b"}), on="event_id")
+    return p[p["a"] < p["b"]]
+
+
+def _pairs(p: pd.DataFrame, kind: str, directed: bool = False) -> pd.DataFrame:
+    a, b = p["a"].to_numpy(), p["b"].to_numpy()
+    keep = a != b
+    if not directed:
+        a, b = np.minimum(a, b), np.maximum(a, b)
+    return pd.DataFrame({"event_id": p["event_id"].to_numpy()[keep], "kind": kind, "source": a[keep],
+                         "target": b[keep]})
 
 
 def tie_strength(ties: pd.DataFrame, members=None, max_members: int = 30, keep=()) -> pd.DataFrame:

@@ -1,0 +1,161 @@
+"""The review charts, checked through their Vega-Lite specs."""
+
+from __future__ import annotations
+
+import json
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import pytest
+
+from microsolidarity_widgets import Ledger, charts, demo, review
+from microsolidarity_widgets.review import MAX_ROWS, ReviewData, Selection
+
+
+def rows(chart: alt.Chart) -> list[dict]:
+    spec = chart.to_dict()
+    return spec["datasets"][spec["data"]["name"]]
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    with Ledger.open(demo.write(tmp_path_factory.mktemp("demo") / "demo.sqlite")) as ledger:
+        yield ReviewData.load(ledger)
+
+
+@pytest.fixture(scope="module")
+def kestrels(data):
+    return charts.review_charts(data, Selection(groups=("Kestrels",)))
+
+
+def test_every_chart_is_an_altair_chart(kestrels):
+    assert set(kestrels) == set(charts.CHART_TITLES)
+    for key, chart in kestrels.items():
+        assert isinstance(chart, alt.Chart), key
+        assert chart.to_dict()["title"]["text"] == charts.CHART_TITLES[key]
+
+
+def test_trust_lines_end_at_ledger_points(data, kestrels):
+    spec = kestrels["trust"].to_dict()
+    assert spec["mark"]["type"] == "line" and spec["mark"]["interpolate"] == "step-after"
+    enc = spec["encoding"]
+    assert (enc["x"]["field"], enc["y"]["field"], enc["color"]["field"]) == ("date", "cumulative", "member")
+    assert {t["field"] for t in enc["tooltip"]} == {"member", "date", "cumulative", "points"}
+    last = pd.DataFrame(rows(kestrels["trust"])).groupby("member")["cumulative"].last().to_dict()
+    pts = data.points[data.points["group"] == "Kestrels"]
+    assert last == pts.groupby("member")["points"].sum().to_dict()
+
+
+def test_levels_bars_add_up_to_ledger_totals(data, kestrels):
+    spec = kestrels["levels"].to_dict()
+    assert spec["mark"]["type"] == "bar" and spec["encoding"]["y"]["stack"] == "zero"
+    assert spec["encoding"]["color"]["scale"]["domain"] == list(review.LEVEL_NAMES.values())
+    got = pd.DataFrame(rows(kestrels["levels"])).groupby("level")["points"].sum().to_dict()
+    pts = data.points[data.points["group"] == "Kestrels"]
+    assert got == pts.groupby("level")["points"].sum().to_dict()
+
+
+def test_groups_compares_the_whole_congregation(data, kestrels):
+    spec = kestrels["groups"].to_dict()
+    assert spec["mark"]["type"] == "line" and spec["encoding"]["color"]["field"] == "group"
+    frame = pd.DataFrame(rows(kestrels["groups"]))
+    assert frame.groupby("group")["cumulative"].last().to_dict() == data.points.groupby("group")["points"].sum().to_dict()
+    assert set(frame.loc[frame["selected"], "group"]) == {"Kestrels"}
+
+
+def test_network_counts_ties(data, kestrels):
+    spec = kestrels["network"].to_dict()
+    assert spec["mark"]["type"] == "rect"
+    assert (spec["encoding"]["x"]["field"], spec["encoding"]["y"]["field"], spec["encoding"]["color"]["field"]) == \
+        ("b", "a", "ties")
+    cells = {(r["a"], r["b"]): r["ties"] for r in rows(kestrels["network"])}
+    t = review.ties(data.events, data.participants)
+    t = t[t["group"] == "Kestrels"]
+    caz_eve = ((t["source"] == "Caz") & (t["target"] == "Eve")) | ((t["source"] == "Eve") & (t["target"] == "Caz"))
+    assert cells[("Caz", "Eve")] == cells[("Eve", "Caz")] == caz_eve.sum() > 0
+    assert sum(cells.values()) == 2 * len(t)
+
+
+def test_attendance_grid_matches_ledger(data, kestrels):
+    spec = kestrels["attendance"].to_dict()
+    assert spec["mark"]["type"] == "text" and spec["encoding"]["text"]["field"] == "mark"
+    grid = pd.DataFrame(rows(kestrels["attendance"]))
+    att = data.attendance[data.attendance["group"] == "Kestrels"]
+    assert len(grid) == len(att[att["event_id"].isin(att["event_id"].drop_duplicates().tail(36))])
+    assert (grid["status"] == "missed").sum() == (grid["mark"] == "✗").sum() > 0
+
+
+def test_a_member_has_one_colour_in_every_chart(data):
+    colours = data.colours()
+    both = charts.review_charts(data, Selection(groups=("Kestrels", "Ama+Bo")))
+    scale = both["trust"].to_dict()["encoding"]["color"]["scale"]
+    assert dict(zip(scale["domain"], scale["range"])) == {m: colours[m] for m in scale["domain"]}
+    for key in ("network", "attendance"):
+        expr = both[key].to_dict()["encoding"]["y"]["axis"]["labelColor"]["expr"]
+        mapping = json.loads(expr[1:expr.index(")")])
+        for label, colour in mapping.items():
+            assert colour == colours[label.split(" · ")[0]]
+
+
+def test_trust_chart_keeps_its_signature(data):
+    with pytest.raises(TypeError):
+        charts.trust_chart()
+    trust = data.points[data.points["group"] == "Wrens"]
+    trust = review.cumulative(trust)  # any frame with date, member, points
+    chart = charts.trust_chart(trust, "Wrens")
+    assert isinstance(chart, alt.Chart) and chart.to_dict()["title"]["text"] == "Wrens"
+
+
+def test_empty_selection_draws_empty_charts(data):
+    empty = charts.review_charts(data, Selection(groups=("Wrens",), start="2025-03-01", end="2025-03-02"))
+    for key, chart in empty.items():
+        chart.to_dict()  # valid specs, no exception
+    assert rows(empty["trust"]) == [] and rows(empty["attendance"]) == []
+
+
+# --- a very long history -----------------------------------------------------------------------
+
+
+def synthetic(n: int = 1_000_000, seed: int = 4):
+    """Frames shaped like the ledger's for ``n`` events: 40 crews of 8 over 30 years."""
+    rng = np.random.default_rng(seed)
+    groups = np.array([f"Crew {i:02}" for i in range(40)], dtype=object)
+    names = np.array([f"m{i // 8}-{i % 8}" for i in range(40 * 8)], dtype=object)  # member g-k is names[8g + k]
+    days = pd.Timestamp("1996-01-01") + pd.to_timedelta(np.sort(rng.integers(0, 30 * 365, n)), unit="D")
+    g = rng.integers(0, 40, n)
+    points = pd.DataFrame({"date": days, "group": groups[g], "member": names[8 * g + rng.integers(0, 8, n)],
+                           "level": rng.integers(1, 6, n), "points": rng.choice([1, 5, 3, -5, 10, 100], n),
+                           "event_id": np.arange(n), "reason": "synthetic"})
+    kinds = rng.choice(np.array(["meeting", "money", "listening"], dtype=object), n, p=[0.4, 0.2, 0.4])
+    events = pd.DataFrame({"id": np.arange(n), "kind": kinds, "date": days, "group": groups[g], "outcome": None,
+                           "ref_id": np.nan, "voided": False})
+    meetings, money = np.flatnonzero(kinds == "meeting"), np.flatnonzero(kinds == "money")
+    parts = [pd.DataFrame({"event_id": meetings, "member": names[8 * g[meetings] + k], "role": "attended"})
+             for k in range(4)]
+    parts += [pd.DataFrame({"event_id": money, "member": names[8 * g[money] + k], "role": role})
+              for k, role in [(4, "speaker"), (5, "offer"), (6, "offer"), (5, "respectful")]]
+    participants = pd.concat(parts, ignore_index=True)
+    streak = rng.integers(0, 12, len(meetings) * 8)
+    attendance = pd.DataFrame({"event_id": np.repeat(meetings, 8), "group": np.repeat(groups[g[meetings]], 8),
+                               "date": np.repeat(days[meetings], 8),
+                               "member": names[8 * np.repeat(g[meetings], 8) + np.tile(np.arange(8), len(meetings))],
+                               "attended": streak > 0, "nth": streak, "streak": streak,
+                               "points": np.where(streak > 0, 5, -5)})
+    return points, events, participants, attendance
+
+
+@pytest.mark.slow
+def test_a_million_events_fit_in_every_chart():
+    points, events, participants, attendance = synthetic()
+    colours = review.cycle_colours(points["member"].unique())
+    made = {
+        "trust": charts.cumulative_chart(points, colours),
+        "levels": charts.levels_chart(points),
+        "groups": charts.groups_chart(points, selected=["Crew 03"]),
+        "network": charts.network_chart(review.ties(events, participants), colours),
+        "attendance": charts.attendance_chart(attendance, colours),
+    }
+    for key, chart in made.items():
+        n = len(rows(chart))  # to_dict() itself raises MaxRowsError past 5,000 rows
+        assert 0 < n <= MAX_ROWS, (key, n)

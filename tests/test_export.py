@@ -1,0 +1,100 @@
+"""Exports: CSV tables (private notes only on request), chart images, the offline HTML report."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pandas as pd
+import pytest
+
+from microsolidarity_widgets import Ledger, LedgerError, charts, export
+from microsolidarity_widgets.review import ReviewData, Selection
+from test_worked_example import play_worked_example
+
+ODD = '=HYPERLINK(1) & "Jo"'
+SECRETS = ("SECRET-salary", "SECRET-hurt", "SECRET-offer", "SECRET-ask", "SECRET-closing")
+
+
+@pytest.fixture(scope="module")
+def ledger(tmp_path_factory):
+    ledger = Ledger.open(tmp_path_factory.mktemp("export") / "ledger.sqlite")
+    play_worked_example(ledger)
+    ledger.add_member("Kestrels", ODD, on="2026-01-02")
+    ledger.record_money("Kestrels", "2026-03-10", speaker="Bo", offers=[("Caz", "other", SECRETS[2]), (ODD, "other")],
+                        asks=[SECRETS[3]], note=SECRETS[0])
+    cid = ledger.open_conflict("Kestrels", "2026-03-11", parties=["Ama", "Dev"], description=SECRETS[1])
+    ledger.close_conflict(cid, "2026-03-12", outcome="resolved", note=SECRETS[4])
+    yield ledger
+    ledger.close()
+
+
+@pytest.fixture(scope="module")
+def written(ledger, tmp_path_factory):
+    return export.export_group(ledger, "kestrels", tmp_path_factory.mktemp("out"))
+
+
+def test_export_group_writes_every_file(written):
+    names = sorted(p.name for p in written)
+    assert names == sorted(["Kestrels-events.csv", "Kestrels-points.csv", "Kestrels-report.html"]
+                           + [f"Kestrels-{k}.{ext}" for k in charts.CHART_TITLES for ext in ("png", "svg")])
+    for path in written:
+        assert path.exists() and path.stat().st_size > 0
+        if path.suffix == ".png":
+            assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        if path.suffix == ".svg":
+            assert path.read_text(encoding="utf-8").lstrip().startswith("<svg")
+
+
+def test_unknown_group_is_a_clear_error(ledger, tmp_path):
+    with pytest.raises(LedgerError, match="no group called"):
+        export.export_group(ledger, "Nobody", tmp_path)
+    assert not list(tmp_path.iterdir())
+
+
+def test_csv_leaves_private_notes_out_unless_asked(ledger, written):
+    public = next(p for p in written if p.name == "Kestrels-events.csv").read_text(encoding="utf-8")
+    assert not any(s in public for s in SECRETS)
+    assert "money" in public and "conflict_closed" in public
+    private = export.to_csv(export.events_table(ledger, Selection(groups=("Kestrels",)), include_private=True))
+    private = private.decode("utf-8")
+    assert all(s in private for s in SECRETS)
+
+
+def test_points_csv_matches_the_ledger(ledger, written):
+    got = pd.read_csv(next(p for p in written if p.name == "Kestrels-points.csv"), parse_dates=["date"])
+    want = ledger.points()
+    want = want[want["group"] == "Kestrels"].reset_index(drop=True)
+    want["member"] = want["member"].replace({ODD: "'" + ODD})  # the one name a spreadsheet would run
+    assert got[["member", "level", "points"]].values.tolist() == want[["member", "level", "points"]].values.tolist()
+    assert (got["date"] == want["date"]).all()
+
+
+def test_csv_never_hands_a_spreadsheet_a_formula(written):
+    text = next(p for p in written if p.name == "Kestrels-events.csv").read_text(encoding="utf-8")
+    frame = pd.read_csv(io.StringIO(text))
+    cells = frame.astype(str).stack()
+    assert not cells.str.match(r"^[=+@]").any()
+    assert cells.str.contains("'" + ODD, regex=False).any()
+
+
+def test_report_is_self_contained_and_escapes_names(written):
+    page = next(p for p in written if p.name == "Kestrels-report.html").read_text(encoding="utf-8")
+    markup = re.sub(r"<script>.*?</script>", "<script></script>", page, flags=re.S)
+    assert markup.count("<script></script>") == 2  # the inlined Vega bundle, then the charts
+    assert not re.search(r"\b(src|href)=", markup, re.I)  # nothing to fetch
+    assert "vegaEmbed" in page and page.count('class="chart"') == len(charts.CHART_TITLES)
+    assert "<td>=HYPERLINK(1) &amp; &quot;Jo&quot;</td>" in page  # in the totals table, as text
+    assert not any(s in page for s in SECRETS)
+
+
+def test_report_html_escapes_markup_in_names_and_specs(ledger):
+    data = ReviewData.load(ledger)
+    evil = "<img src=x onerror=alert(1)></script><script>alert(2)</script>"
+    chart = charts.levels_chart(data.points.assign(level_name=evil), title=evil)
+    totals = pd.DataFrame({"total": [1]}, index=[evil])
+    page = export.report_html(evil, evil, {"levels": chart}, [evil], totals)
+    body = page[page.index("<body>"):]
+    assert "<img" not in body and body.count("<script>") == 1 and "alert(2)</script>" not in body
+    assert "&lt;img src=x onerror=alert(1)&gt;" in body
+    assert "\\u003cimg" in body  # the chart spec, JSON-escaped inside the script

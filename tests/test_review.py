@@ -1,0 +1,152 @@
+"""The review's data: ties, running totals, levels, groups, attendance, colours and the summary."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from microsolidarity_widgets import Ledger, demo, review
+from microsolidarity_widgets.review import ReviewData, Selection
+from test_worked_example import play_worked_example
+
+
+@pytest.fixture(scope="module")
+def worked(tmp_path_factory):
+    ledger = Ledger.open(tmp_path_factory.mktemp("worked") / "ledger.sqlite")
+    play_worked_example(ledger)
+    yield ledger
+    ledger.close()
+
+
+@pytest.fixture(scope="module")
+def demo_ledger(tmp_path_factory):
+    ledger = Ledger.open(demo.write(tmp_path_factory.mktemp("demo") / "demo.sqlite"))
+    yield ledger
+    ledger.close()
+
+
+def test_ties_of_the_worked_example(worked):
+    t = review.ties(worked.events(), worked.participants())
+    found = sorted(zip(t["date"].dt.strftime("%m-%d"), t["kind"], t["source"], t["target"]))
+    assert found == [
+        ("01-17", "offer", "Ama", "Caz"), ("01-17", "offer", "Dev", "Caz"), ("01-17", "offer", "Dev", "Caz"),
+        ("01-17", "respect", "Ama", "Caz"), ("01-17", "respect", "Caz", "Dev"),
+        ("02-01", "meeting", "Ama", "Bo"),
+        ("02-20", "conflict", "Bo", "Dev"),   # dated when resolved
+        ("04-01", "meeting", "Ama", "Bo"),    # 03-01 only Ama came: no tie
+        ("05-01", "venture", "Ama", "Caz"),
+    ]
+
+
+def test_ties_skip_voided_and_unresolved(worked, tmp_path):
+    ledger = Ledger.open(tmp_path / "l.sqlite")
+    play_worked_example(ledger)
+    cid = ledger.open_conflict("Kestrels", "2026-03-01", parties=["Ama", "Caz"])
+    ledger.close_conflict(cid, "2026-03-05", outcome="unresolved")
+    meeting = ledger.record_meeting("Ama+Bo", "2026-05-01", attended=["Ama", "Bo"])
+    ledger.void(meeting, reason="wrong day", on="2026-05-02")
+    t = review.ties(ledger.events(), ledger.participants())
+    assert len(t) == 9 and not ((t["kind"] == "conflict") & (t["source"] == "Ama")).any()
+
+
+def test_tie_strength_is_a_symmetric_matrix(worked):
+    s = review.tie_strength(review.ties(worked.events(), worked.participants())).set_index(["a", "b"])
+    assert s.loc[("Ama", "Caz")].to_dict() == {"ties": 3, "offers_given": 1, "offers_received": 0, "respect": 1,
+                                               "meeting": 0, "conflict": 0, "venture": 1}
+    assert s.loc[("Caz", "Ama"), "offers_received"] == 1 and s.loc[("Caz", "Ama"), "ties"] == 3
+    assert s.loc[("Caz", "Dev"), "offers_received"] == 2 and s.loc[("Dev", "Caz"), "offers_given"] == 2
+    assert s.loc[("Bo", "Ama"), "meeting"] == 2 and s.loc[("Dev", "Bo"), "conflict"] == 1
+    assert len(s) == 8  # four pairs, each both ways
+
+
+def test_cumulative_ends_at_each_members_total(demo_ledger):
+    points = demo_ledger.points()
+    kestrels = points[points["group"] == "Kestrels"]
+    data = review.cumulative(kestrels)
+    last = data.groupby("member")["cumulative"].last().to_dict()
+    assert last == kestrels.groupby("member")["points"].sum().to_dict()
+    assert data.attrs == {"bucket": "day", "left_out": 0}
+    # coarser buckets when rows would not fit, same totals
+    squeezed = review.cumulative(kestrels, max_rows=60)
+    assert len(squeezed) <= 60 and squeezed.attrs["bucket"] in ("month", "quarter")
+    assert squeezed.groupby("member")["cumulative"].last().to_dict() == last
+
+
+def test_cumulative_window_counts_what_came_before(worked):
+    p = worked.points()
+    data = review.cumulative(p, start="2026-03-01", end="2026-04-30")
+    ama = data[data["member"] == "Ama"]
+    # 1 (listening) + 6 (money) + 1 (first meeting) before March, then +3 on 1 March, +5 on 1 April
+    assert ama["cumulative"].tolist() == [8, 11, 16]
+    assert ama["date"].iloc[0] == pd.Timestamp("2026-03-01")
+    assert data["date"].max() <= pd.Timestamp("2026-04-30")
+
+
+def test_cumulative_caps_the_members_shown():
+    points = pd.DataFrame({"date": pd.Timestamp("2026-01-01"), "member": [f"m{i:02}" for i in range(30)],
+                           "points": range(30)})
+    data = review.cumulative(points, max_series=12)
+    assert data["member"].nunique() == 12 and data.attrs["left_out"] == 18
+    assert set(data["member"]) == {f"m{i:02}" for i in range(18, 30)}  # the most points
+
+
+def test_levels_split_gains_and_losses(worked):
+    data = review.by_level(worked.points())
+    l3 = data[data["level"] == 3]
+    assert l3[["period", "sign", "points"]].values.tolist() == [
+        [pd.Timestamp("2026-02-01"), "earned", 2], [pd.Timestamp("2026-03-01"), "earned", 3],
+        [pd.Timestamp("2026-03-01"), "lost", -5], [pd.Timestamp("2026-04-01"), "earned", 8]]
+    assert data.groupby("level")["points"].sum().to_dict() == {1: 3, 2: 24, 3: 8, 4: 20, 5: 200}
+    assert set(data["level_name"]) == set(review.LEVEL_NAMES.values())
+
+
+def test_group_growth_marks_the_chosen_groups(demo_ledger):
+    points = demo_ledger.points()
+    data = review.group_growth(points, selected=["Otters"])
+    assert data.groupby("group")["cumulative"].last().to_dict() == points.groupby("group")["points"].sum().to_dict()
+    assert set(data.loc[data["selected"], "group"]) == {"Otters"}
+    assert data.attrs["bucket"] == "month" and (data["date"].dt.is_month_end | (data["date"] == data["date"].max())).all()
+
+
+def test_attendance_grid_marks_streaks_and_misses(worked):
+    grid = review.attendance_grid(worked.attendance())
+    assert grid[["member", "status", "mark"]].values.tolist() == [
+        ["Ama", "attended", "1"], ["Bo", "attended", "1"], ["Ama", "attended", "2"], ["Bo", "missed", "✗"],
+        ["Ama", "attended", "3"], ["Bo", "attended", "1"]]
+    assert list(grid["row"]) == list(grid["member"])  # one group: rows are plain names
+    assert len(review.attendance_grid(worked.attendance(), max_meetings=1)) == 2
+
+
+def test_member_colours_differ_within_every_group(demo_ledger):
+    memberships = demo_ledger.memberships()
+    colours = review.member_colours(memberships)
+    assert set(colours.values()) <= set(review.PALETTE)
+    for group, members in memberships.groupby("group")["member"]:
+        members = set(members)
+        assert len({colours[m] for m in members}) == len(members), group
+    assert review.member_colours(memberships.iloc[::-1]) == colours  # order of rows does not matter
+
+
+def test_summary_of_the_worked_example(worked):
+    data = ReviewData.load(worked)
+    sel = Selection(start="2026-01-01", end="2026-06-30")
+    assert review.summary(data, sel) == [
+        "Ama+Bo earned 8 points in April 2026 and 8 points from 1 January 2026 to 30 June 2026.",
+        "Kestrels earned 200 points in May 2026 and 247 points from 1 January 2026 to 30 June 2026.",
+        "In Ama+Bo, Ama's streak is three meetings.",
+        "No conflicts are open.",
+        "The strongest tie is between Ama and Caz: three ties.",
+    ]
+    early = review.summary(data, Selection(groups=("Kestrels",), members=("Bo",), start="2026-01-01",
+                                           end="2026-02-10"))
+    assert early == ["Showing Bo.",
+                     "Kestrels earned 1 point in January 2026 and 1 point from 1 January 2026 to 10 February 2026.",
+                     "One conflict is open (Kestrels: Bo, Dev)."]
+
+
+def test_selection_filters_groups_members_and_dates(demo_ledger):
+    points = demo_ledger.points()
+    sel = Selection(groups=("Kestrels", "Ama+Bo"), members=("Bo",), start="2025-06-01", end="2025-06-30")
+    got = sel.when(sel.who(points))
+    assert set(got["group"]) <= {"Kestrels", "Ama+Bo"} and set(got["member"]) == {"Bo"}
+    assert got["date"].between("2025-06-01", "2025-06-30").all() and len(got)
