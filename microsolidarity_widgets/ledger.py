@@ -94,8 +94,14 @@ class Ledger:
         return self._commit(rules.rename, ("group", old, new), {})
 
     def forget_member(self, name: str) -> int:
-        """Erase a member's private texts and replace their name by a pseudonym; points stay."""
-        return self._commit(rules.forget, (name,), {})
+        """Erase a member's private texts and replace their name by a pseudonym; points stay.
+
+        The erased words are then scrubbed from the database itself (free pages, the write-ahead
+        log), not only from what the API shows. Backups made earlier still hold them.
+        """
+        event_id = self._commit(rules.forget, (name,), {})
+        self._store.scrub()
+        return event_id
 
     def _commit(self, build, args, kwargs) -> int:
         uid = uuid.uuid4().hex  # the same id on every retry, so a retried write never lands twice
@@ -119,9 +125,9 @@ class Ledger:
         returns the columns member, points, level, reason. It raises ``LedgerError`` exactly where
         the real call would.
         """
-        build = getattr(getattr(type(self), method, None), "build", None)
+        build = getattr(getattr(type(self), method, None), "build", None) if isinstance(method, str) else None
         if build is None or not method.startswith(("record_", "open_", "close_")):
-            raise LedgerError(f"{method} cannot be previewed.")
+            raise LedgerError(f"Only record_…, open_… and close_… calls can be previewed; {method} cannot be previewed.")
         with self._store.read() as con:
             draft = build(State(con), *args, **kwargs)
             events, parts = self._frames()
@@ -187,7 +193,7 @@ class Ledger:
     def trust_over_time(self, by: str = "member") -> pd.DataFrame:
         """Cumulative points by date per (group, member), or per group with ``by="group"``."""
         if by not in ("member", "group"):
-            raise LedgerError('trust_over_time is "by member" or "by group".')
+            raise LedgerError(f'Trust over time is counted "by member" or "by group", not “{by}”.')
         events, parts = self._frames()
         daily = scoring.trust_over_time(scoring.points(events, parts), by=by)
         names = self._names()
@@ -386,8 +392,14 @@ def _insert(con: sa.Connection, draft: Draft, uid: str) -> int:
 
 
 def _erase_texts(con: sa.Connection, member_id: int) -> None:
-    """Forgetting a member: their own notes, and private notes of events they took part in, go."""
+    """Forgetting a member: their own notes, and every private text of the events they took part
+    in (an offer note in their money round speaks about them too), go.
+
+    A conflict's closing names no parties itself, so its note goes with the opening it refers to.
+    """
     p, e = st.participants, st.events
-    con.execute(sa.update(p).where(p.c.member_id == member_id).values(note=None))
     theirs = sa.select(p.c.event_id).where(p.c.member_id == member_id)
-    con.execute(sa.update(e).where(e.c.id.in_(theirs), e.c.private.is_(True)).values(note=None))
+    private = sa.select(e.c.id).where(e.c.id.in_(theirs), e.c.private.is_(True))
+    con.execute(sa.update(p).where((p.c.member_id == member_id) | p.c.event_id.in_(private)).values(note=None))
+    con.execute(sa.update(e).where(e.c.id.in_(theirs) | e.c.ref_id.in_(theirs), e.c.private.is_(True))
+                .values(note=None))

@@ -336,6 +336,27 @@ class Store:
         shutil.move(tmp, target)
         return target
 
+    def scrub(self) -> None:
+        """Rewrite the database so erased text leaves the disk files, not only the tables.
+
+        Updated rows leave their old bytes in free pages and in the write-ahead log; VACUUM rebuilds
+        the file from live rows and a TRUNCATE checkpoint empties the log.
+        """
+        with translate_errors(self.name):
+            if self.dialect == "sqlite":
+                raw = self.engine.raw_connection()  # VACUUM cannot run inside SQLAlchemy's transaction
+                try:
+                    raw.driver_connection.execute("VACUUM")
+                    busy = raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+                finally:
+                    raw.close()
+                if busy:
+                    raise LedgerBusy("The member is forgotten, but another page kept the ledger busy, so old "
+                                     "copies of the erased words may remain on disk; forget them again later.")
+            elif self.dialect == "postgresql":
+                with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as con:
+                    con.exec_driver_sql("VACUUM FULL events, participants, members")
+
     def dispose(self) -> None:
         self.engine.dispose()
 

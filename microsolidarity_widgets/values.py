@@ -15,8 +15,17 @@ MAX_TEXT = 5000
 EARLIEST = dt.date(1900, 1, 1)
 
 
+# Characters that change how a name looks without being visible themselves: bidi overrides and
+# isolates can show one name as another, zero-width spaces make two equal-looking names differ.
+# Joiners (U+200C/U+200D) stay allowed: emoji sequences and several scripts need them.
+INVISIBLE = frozenset("\u200b\u2060\ufeff\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
 def _short(text: str, width: int = 24) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+    """A refused value as a message may quote it: cut short, its unprintable characters shown as �."""
+    text = text if len(text) <= width else text[: width - 1] + "…"
+    return "".join("\ufffd" if unicodedata.category(c) == "Cc" or c in "\u2028\u2029" or c in INVISIBLE else c
+                   for c in text)
 
 
 def clean_name(value: object, what: str = "name") -> str:
@@ -30,13 +39,16 @@ def clean_name(value: object, what: str = "name") -> str:
         raise LedgerError(f"A {what} must be text, not {type(value).__name__}.")
     name = value.strip()
     if not name:
-        raise LedgerError(f"The {what} is empty: type a {what}.")
+        raise LedgerError(f"The {what} is empty: type a name.")
     if len(name) > MAX_NAME:
         raise LedgerError(
             f"The {what} “{_short(name)}” is {len(name)} characters long; keep it to {MAX_NAME}."
         )
     if any(unicodedata.category(c) == "Cc" or c in "\u2028\u2029" for c in name):
         raise LedgerError(f"The {what} “{_short(name)}” contains a line break, tab or other control character.")
+    if any(c in INVISIBLE for c in name):
+        raise LedgerError(f"The {what} “{_short(name)}” contains an invisible character (a zero-width space or a "
+                          "text-direction override); type it again without pasting.")
     if "<" in name or ">" in name:
         raise LedgerError(f"The {what} “{_short(name)}” contains < or >, which a {what} cannot hold.")
     return name
@@ -49,8 +61,8 @@ def name_key(name: str) -> str:
 
 def clean_names(values: object, what: str = "member") -> list[str]:
     """Clean a list of names and refuse repeats (compared as ``name_key`` does)."""
-    if isinstance(values, str) or not hasattr(values, "__iter__"):
-        raise LedgerError(f"Give the {what}s as a list of names.")
+    if isinstance(values, (str, bytes, dict)) or not hasattr(values, "__iter__"):
+        raise LedgerError(f"Give the names of each {what} as a list.")
     names = [clean_name(v, what) for v in values]
     seen: dict[str, str] = {}
     for name in names:
