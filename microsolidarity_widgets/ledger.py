@@ -325,10 +325,11 @@ class Ledger:
         return dict(zip(rules.HOST_ROLES, order))
 
     def agreements(self, group: str, include_private: bool = False) -> str | None:
-        """The group's latest recorded agreements, or None."""
+        """The group's latest recorded agreements, or None (also when they are private and not asked for)."""
         ev = self.events(include_private=include_private)
         rows = ev[(ev["kind"] == "agreements") & ~ev["voided"] & (ev["group"] == self._group_name(group))]
-        return None if rows.empty else rows.sort_values(["date", "id"]).iloc[-1]["note"]
+        note = None if rows.empty else rows.sort_values(["date", "id"]).iloc[-1]["note"]
+        return None if pd.isna(note) else note
 
     def backup(self, out: str | os.PathLike | None = None):
         """A consistent copy of the ledger file (safe while pages are writing); returns its path."""
