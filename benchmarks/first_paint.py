@@ -1,0 +1,85 @@
+"""First paint: from navigation to the first control a member can use, per workbook, in Chromium.
+
+Each workbook is compared with a bare notebook holding one ipywidgets.Button, served by the same
+server (production defaults: preheated kernels) in the same run. Before every navigation the
+server is left to go quiet, so each page finds its preheated kernel ready, as a member arriving
+at a session would. Target: workbook / bare <= 1.2.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from microsolidarity_widgets import demo
+
+from .common import BARE, FIRST_WIDGET, Served, arguments, browser, chromium_version, local_only, median, save, table
+
+TARGET = 1.2
+# Set the moment the first control appears, measured from the start of navigation.
+WATCH = """
+(() => {
+  const seen = () => {
+    if (window.__firstWidget === undefined && document.querySelector(%r)) {
+      window.__firstWidget = performance.now();
+    }
+  };
+  new MutationObserver(seen).observe(document, {childList: true, subtree: true});
+})();
+""" % FIRST_WIDGET
+
+
+def first_paint(context, url: str) -> float:
+    page = context.new_page()
+    local_only(page)
+    try:
+        page.goto(url, wait_until="commit")
+        page.wait_for_function("window.__firstWidget !== undefined", timeout=120_000)
+        return page.evaluate("window.__firstWidget")
+    finally:
+        page.close()  # Voilà shuts the page's kernel down
+
+
+def main() -> int:
+    args = arguments(__doc__.splitlines()[0])
+    runs = 1 if args.smoke else 5
+    from playwright.sync_api import sync_playwright
+
+    from .common import workbooks
+
+    notebooks = workbooks(args.smoke)
+    work = Path(tempfile.mkdtemp(prefix="bench-paint-"))
+    served = None
+    try:
+        ledger = demo.write(work / "demo.sqlite")
+        served = Served([*notebooks, BARE], work, ledger)
+        times: dict[str, list[float]] = {nb.name: [] for nb in [BARE, *notebooks]}
+        with sync_playwright() as p:
+            chromium = browser(p)
+            context = chromium.new_context(viewport={"width": 1280, "height": 900})
+            context.add_init_script(WATCH)
+            for _ in range(runs):
+                for name in times:  # the bare page in every round, so drift hits both alike
+                    served.quiet()
+                    times[name].append(first_paint(context, f"{served.url}/voila/render/{name}"))
+            chromium.close()
+    finally:
+        if served:
+            served.stop()
+        shutil.rmtree(work, ignore_errors=True)
+
+    bare = median(times[BARE.name])
+    rows = [{"page": name, "median_ms": median(t), "runs_ms": [round(x) for x in t],
+             "ratio": round(median(t) / bare, 2)} for name, t in times.items()]
+    for row in rows:
+        row["target"] = "-" if row["page"] == BARE.name else ("met" if row["ratio"] <= TARGET else "MISSED")
+    print(f"First paint (navigation to first control), median of {runs}, ms; target ratio <= {TARGET}")
+    table(rows, ["page", "median_ms", "ratio", "target", "runs_ms"])
+    save("first_paint", {"runs": runs, "smoke": args.smoke, "target_ratio": TARGET, "chromium": chromium_version(),
+                         "pages": rows}, args.results)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,33 @@
+"""The benchmarks still run (smoke sizes), so ``make bench`` cannot rot. Speed is not judged here."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+
+def smoke(module: str, results) -> dict:
+    done = subprocess.run([sys.executable, "-m", module, "--smoke", "--results", str(results)],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
+    return json.loads((results / f"{module.rsplit('.', 1)[1]}.json").read_text())
+
+
+def test_scale(tmp_path):
+    result = smoke("benchmarks.scale", tmp_path)
+    (row,) = result["rows"]
+    assert row["events"] > 1000 and row["participants"] > row["events"]
+    assert row["floor_s"] > 0 and row["points_s"] > 0 and row["peak_mb"] > 0
+
+
+@pytest.mark.browser
+def test_first_paint_and_record_latency(tmp_path):
+    paint = smoke("benchmarks.first_paint", tmp_path)
+    assert [p["page"] for p in paint["pages"]] == ["bare_button.ipynb", "01_listening.ipynb"]
+    assert all(p["median_ms"] > 0 for p in paint["pages"])
+    record = smoke("benchmarks.record_latency", tmp_path)
+    assert len(record["bare_ms"]) == len(record["record_ms"]) == 2
+    assert set(json.loads((tmp_path / "latest.json").read_text())) == {"first_paint", "record_latency"}
