@@ -98,7 +98,8 @@ class ReviewApp:
                                               description="Members", layout={"width": "260px"})
         self.start = widgets.DatePicker(value=first, description="From")
         self.end = widgets.DatePicker(value=last, description="To")
-        self.reload = widgets.Button(description="Read the ledger again", icon="refresh", layout={"width": "auto"})
+        self.reload = widgets.Button(description="Read the ledger again",
+                                     layout={"width": "auto", "align_self": "flex-start"})
         hint = widgets.HTML("<small>Choose none to see everyone. Ctrl/⌘-click to choose several.</small>")
         self.message = widgets.HTML(layout={"min_height": "1.5em"})
         self.summary = widgets.HTML()
@@ -107,8 +108,8 @@ class ReviewApp:
             chart.layout = widgets.Layout(margin="0 0 36px 0", width="100%")
         self.private = widgets.Checkbox(value=False, indent=False, layout={"width": "auto"},
                                         description="Include private notes (money and conflict texts) in the CSV")
-        self.prepare = widgets.Button(description="Prepare downloads", icon="download", button_style="primary",
-                                      layout={"width": "auto"})
+        self.prepare = widgets.Button(description="Prepare downloads", button_style="primary",
+                                      layout={"width": "auto", "align_self": "flex-start"})
         self.downloads = Downloads()
         self.export_status = widgets.HTML()
 

@@ -7,7 +7,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from conftest import ARTIFACTS
+from .conftest import ARTIFACTS
 from microsolidarity_widgets import export
 
 pytestmark = pytest.mark.browser
