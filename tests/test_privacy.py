@@ -3,8 +3,10 @@ exports by default, and gone for good (from the API and from the file's bytes) w
 forgotten."""
 
 import json
+import re
 import sqlite3
 import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -196,3 +198,15 @@ def test_the_demo_is_fictional_and_holds_no_contact_details(tmp_path):
     assert len(texts) > 20
     for pattern in (r"@\w+\.\w", r"https?://|www\.", r"\+?\d[\d \-]{7,}\d"):  # e-mail, web, phone
         assert not texts.str.contains(pattern).any(), pattern
+
+
+def test_the_readme_forget_example_runs_as_written(tmp_path):
+    section = (REPO / "README.md").read_text(encoding="utf-8").split("## Your data", 1)[1]
+    code = re.search(r"```python\n(.*?)```", section, flags=re.S).group(1)
+    with Ledger.open(tmp_path / "data" / "ledger.sqlite") as ledger:
+        ledger.add_group("Kestrels", ["Ama", "Bo", "Caz"], on="2025-01-01")
+        ledger.record_money("Kestrels", "2025-02-01", speaker="Ama", offers=[("Bo", "other")], asks=["a lift"], note="SECRET-readme")
+    run = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert "Former member 1" in run.stdout and "Ama" not in run.stdout
+    assert b"SECRET-readme" not in raw_bytes(tmp_path / "data" / "ledger.sqlite")
