@@ -19,6 +19,7 @@ def test_a_full_round(crew_ledger):
     assert app.timer.seconds == 120
     app.next_button.click()
     assert app.speaker == order[0] and f"Now speaking: {order[0]}" in app.now.value
+    assert app.timer.autostart and app.timer.remaining == 120  # the turn's countdown starts in the page
     turn = app.timer.turn
     app.pass_button.click()  # the first speaker passes
     assert app.speaker == order[1] and app.timer.turn == turn + 1
@@ -27,6 +28,7 @@ def test_a_full_round(crew_ledger):
     app.next_button.click()
     assert app.speaker is None and "Everyone has had a turn" in app.now.value
     assert app.next_button.disabled and app.pass_button.disabled
+    assert not app.timer.autostart  # the clock stops with the round
     app.listened.value = True
     s.record_button.click()
     assert s.status.kind == "ok"

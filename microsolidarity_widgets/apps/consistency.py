@@ -47,8 +47,7 @@ def meeting_ics(group: str, day: dt.date, now: dt.datetime | None = None) -> str
 def download_link(text: str, filename: str, label: str) -> str:
     """An <a download> holding ``text`` in a data: URI, so it works offline and in Voilà."""
     href = "data:text/calendar;charset=utf-8," + quote(text, safe="")
-    return (f'<a class="ms-download" href="{esc(href)}" download="{esc(filename)}" '
-            f'style="font-size:18px">{esc(label)}</a>')
+    return f'<a class="ms-download" href="{esc(href)}" download="{esc(filename)}">{esc(label)}</a>'
 
 
 def member_history(att: pd.DataFrame) -> pd.DataFrame:
@@ -92,7 +91,7 @@ class ConsistencyApp:
         meeting_box = section("Today's meeting",
                               hint("<b>Take turns reflecting</b>" + html_list(texts.REFLECTION_PROMPTS)),
                               self.process, self.steps, self.note)
-        next_box = section("Next meeting", hint("About a month from today. Add it to your calendars now."),
+        next_box = section("Next meeting", hint("About a month after this one. Add it to everyone's calendar now."),
                            self.next_date, self.download)
         self.widget = self.session.page(texts.CONSISTENCY_GUIDE, history_box, meeting_box, next_box)
         self._show_steps()

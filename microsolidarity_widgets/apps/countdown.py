@@ -83,7 +83,7 @@ _CSS = """
 
 
 class Countdown(anywidget.AnyWidget):
-    """Counts down ``seconds`` in the page; bump ``turn`` to start afresh for the next speaker."""
+    """Counts down ``seconds`` in the page; ``restart()`` starts afresh for the next speaker."""
 
     _esm = _ESM
     _css = _CSS
@@ -93,6 +93,8 @@ class Countdown(anywidget.AnyWidget):
     remaining = traitlets.Int(60).tag(sync=True)  # reported by the page when paused, reset or finished
     running = traitlets.Bool(False).tag(sync=True)
 
-    def next_turn(self) -> None:
+    def restart(self, run: bool = True) -> None:
+        """Back to the full length, counting down at once if ``run`` (the next speaker's turn)."""
+        self.autostart = run
         self.remaining = self.seconds
         self.turn += 1

@@ -35,13 +35,13 @@ class CrewApp:
         self.new_members = widgets.Textarea(description="Members, one per line",
                                             layout=widgets.Layout(width="420px", height="150px"), **wide())
         self.new_date = _date("Started on")
-        self.create_button = widgets.Button(description="Create group", button_style="success", icon="users")
+        self.create_button = widgets.Button(description="Create crew", button_style="success", disabled=True)
         self.create_button.add_class("ms-primary")
 
         self.join_group = _group_dropdown("Group")
         self.join_name = widgets.Text(description="New member's name", layout=widgets.Layout(width="420px"), **wide())
         self.join_date = _date("Joined on")
-        self.join_button = widgets.Button(description="Add member", button_style="primary", icon="user-plus")
+        self.join_button = widgets.Button(description="Add member", button_style="primary", disabled=True)
 
         self.agree_group = _group_dropdown("Group")
         self.agree_date = _date("Agreed on")
@@ -51,11 +51,14 @@ class CrewApp:
                                            layout=widgets.Layout(width="100%", height="70px"), **wide())
         self.agree_private = widgets.Checkbox(description="Keep these agreements private (out of exports)",
                                               indent=False, layout=widgets.Layout(width="auto"))
-        self.agree_button = widgets.Button(description="Record agreements", button_style="primary", icon="handshake-o")
+        self.agree_button = widgets.Button(description="Record agreements", button_style="primary")
         self.current_agreements = widgets.HTML()
 
         self.group_list = widgets.HTML()
 
+        for w in (self.new_name, self.new_kind, self.new_members):
+            w.observe(self._ready_to_create, "value")
+        self.join_name.observe(lambda ch: setattr(self.join_button, "disabled", not ch["new"].strip()), "value")
         self.create_button.on_click(self.create_group)
         self.join_button.on_click(self.add_member)
         self.agree_button.on_click(self.record_agreements)
@@ -81,6 +84,10 @@ class CrewApp:
         self._refresh()
 
     # --- actions ----------------------------------------------------------------------------
+
+    def _ready_to_create(self, *_):
+        self.create_button.description = f"Create {self.new_kind.value}"
+        self.create_button.disabled = not (self.new_name.value.strip() and self.new_members.value.strip())
 
     def create_group(self, _=None):
         names = [line.strip() for line in self.new_members.value.splitlines() if line.strip()]

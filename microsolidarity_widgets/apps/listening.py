@@ -24,14 +24,14 @@ class ListeningApp:
         self.passed: set[str] = set()
 
         self.order_view = widgets.HTML()
-        self.shuffle_button = widgets.Button(description="Shuffle the order", icon="random")
+        self.shuffle_button = widgets.Button(description="Shuffle the order")
         self.now = widgets.HTML()
         self.now.add_class("ms-turn")
-        self.next_button = widgets.Button(description="Start the round", button_style="info", icon="play")
-        self.pass_button = widgets.Button(description="Pass", icon="forward", disabled=True,
+        self.next_button = widgets.Button(description="Start the round", button_style="info")
+        self.pass_button = widgets.Button(description="Pass", disabled=True,
                                           tooltip="This person passes: move on to the next")
         self.length = widgets.Dropdown(description="Time per turn", options=TURN_LENGTHS, value=60, **wide())
-        self.timer = Countdown(seconds=60, autostart=True)
+        self.timer = Countdown(seconds=60)
         self.listened = widgets.RadioButtons(description="Did everyone listen to everyone?", value=None,
                                              options=[("Yes", True), ("No", False)], **wide())
 
@@ -79,6 +79,7 @@ class ListeningApp:
         self.turn = -1
         self.passed = set()
         self.listened.value = None
+        self.timer.restart(run=False)
         self._show_turn()
 
     def shuffle(self, _=None):
@@ -88,8 +89,7 @@ class ListeningApp:
     def next_turn(self, _=None):
         if self.turn < len(self.order):
             self.turn += 1
-        if self.turn < len(self.order):
-            self.timer.next_turn()
+        self.timer.restart(run=self.speaker is not None)  # the round's end stops the clock
         self._show_turn()
 
     def pass_turn(self, _=None):

@@ -28,13 +28,13 @@ class MoneyApp:
                                            layout=widgets.Layout(width="380px"), **wide())
         self.offer_note = widgets.Text(description="Offer note (optional)", continuous_update=False,
                                        layout=widgets.Layout(width="420px"), **wide())
-        self.add_offer_button = widgets.Button(description="Add offer", icon="plus")
-        self.drop_offer_button = widgets.Button(description="Remove last offer", icon="minus")
+        self.add_offer_button = widgets.Button(description="Add offer", disabled=True)
+        self.drop_offer_button = widgets.Button(description="Remove last offer")
         self.offer_list = widgets.HTML()
         self.ask_text = widgets.Text(description="The speaker asks for", placeholder="e.g. an introduction to …",
-                                     continuous_update=False, layout=widgets.Layout(width="520px"), **wide())
-        self.add_ask_button = widgets.Button(description="Add ask", icon="plus")
-        self.drop_ask_button = widgets.Button(description="Remove last ask", icon="minus")
+                                     layout=widgets.Layout(width="520px"), **wide())
+        self.add_ask_button = widgets.Button(description="Add ask", disabled=True)
+        self.drop_ask_button = widgets.Button(description="Remove last ask")
         self.ask_list = widgets.HTML()
         self.respectful = Checklist("Who exchanged with the speaker with mutual respect?")
 
@@ -45,6 +45,8 @@ class MoneyApp:
         self.speaker.observe(lambda _: self._refill(), "value")
         self.respectful.observe(self.session.refresh_preview)
         self.private_note.observe(self.session.refresh_preview, "value")
+        self.offer_who.observe(self._name_offer_button, "value")
+        self.ask_text.observe(lambda ch: setattr(self.add_ask_button, "disabled", not ch["new"].strip()), "value")
         self.add_offer_button.on_click(self.add_offer)
         self.drop_offer_button.on_click(self.drop_offer)
         self.add_ask_button.on_click(self.add_ask)
@@ -89,6 +91,12 @@ class MoneyApp:
         self.asks.append(self.ask_text.value.strip())
         self.ask_text.value = ""
         self._show_lists()
+
+    def _name_offer_button(self, change):
+        # The button says whose offer it adds, so nobody credits the wrong person by accident.
+        who = change["new"]
+        self.add_offer_button.description = f"Add offer from {who}" if who else "Add offer"
+        self.add_offer_button.disabled = not who
 
     def drop_offer(self, _=None):
         if self.offers:

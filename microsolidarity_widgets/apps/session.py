@@ -54,6 +54,9 @@ STYLE = """
 .ms-turn .widget-html-content { font-size: 34px; font-weight: 700; color: #1d3557; }
 .ms-steps li, .ms-prompts li { margin: 3px 0; }
 .ms-private textarea { background: #fffdf5; }
+.ms-page a.ms-download { display: inline-block; color: #0b57d0; text-decoration: underline; font-weight: 600;
+  font-size: 18px; padding: 6px 0; }
+.ms-page a.ms-download:focus-visible { outline: 3px solid #1a73e8; outline-offset: 2px; }
 </style>
 """
 
@@ -148,14 +151,16 @@ class Checklist:
         self._observers: list[Callable] = []
 
     def set_names(self, names: Iterable[str]) -> None:
-        old = {n: b.value for n, b in self.boxes.items()}
-        self.boxes = {}
+        # Boxes of names that stay are kept as they are, so a click that crosses a refresh is not lost.
+        boxes = {}
         for name in names:
-            box = widgets.Checkbox(value=old.get(name, self.ticked_by_default), description=name, indent=False,
-                                   layout=widgets.Layout(width="auto"))
-            box.observe(self._changed, "value")
-            self.boxes[name] = box
-        self.row.children = list(self.boxes.values())
+            boxes[name] = self.boxes.get(name)
+            if boxes[name] is None:
+                boxes[name] = widgets.Checkbox(value=self.ticked_by_default, description=name, indent=False,
+                                               layout=widgets.Layout(width="auto"))
+                boxes[name].observe(self._changed, "value")
+        self.boxes = boxes
+        self.row.children = list(boxes.values())
         self._changed()
 
     @property
@@ -220,14 +225,14 @@ class Session:
         self.scoring = widgets.HTML(texts.SCORING[level])
         self.scoring.add_class("ms-scoring")
         self.preview = widgets.HTML()
-        self.record_button = widgets.Button(description="Record", button_style="success", icon="check",
+        self.record_button = widgets.Button(description="Record", button_style="success",
                                             tooltip="Write this exercise into the ledger")
         self.record_button.add_class("ms-primary")
         self.status = Status()
         self.undo_target = widgets.Label()
         self.undo_reason = widgets.Text(description="Reason for undoing", placeholder="e.g. entered twice",
                                         layout=widgets.Layout(width="420px"), **wide())
-        self.undo_button = widgets.Button(description="Undo last", icon="undo", button_style="warning",
+        self.undo_button = widgets.Button(description="Undo last", button_style="warning",
                                           tooltip="Cancel the last record (it stays in the history, marked as undone)")
         self.chart = offline.chart_widget(self._trust_chart(None))
         self.chart.layout = widgets.Layout(width="100%")
