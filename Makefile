@@ -28,7 +28,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(PIP) install -e ".[test]" 2>&1 | $(QUIET)
+	$(PIP) install -e ".[test,hub]" 2>&1 | $(QUIET)
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
@@ -44,8 +44,9 @@ chromium:
 		echo "Browser tests need Chromium at /usr/bin/chromium: run 'sudo apt-get install chromium'." >&2; exit 1; \
 	fi
 
+# make serve LEDGER=path/to/ledger.sqlite SHARE=1 : another ledger; let members join from their devices.
 serve: install
-	$(BIN)/microsolidarity serve --port $(PORT)
+	$(BIN)/microsolidarity serve --port $(PORT) $(if $(LEDGER),--ledger "$(LEDGER)") $(if $(SHARE),--share)
 
 demo: install
 	$(BIN)/python -m microsolidarity_widgets.demo data/demo.sqlite --force

@@ -42,8 +42,9 @@ def machine() -> dict:
     except (OSError, StopIteration):
         pass
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    # Other work on the machine skews every figure; the load average says how much there was.
     return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": round(memory, 1), "os": platform.platform(),
-            "python": platform.python_version()}
+            "python": platform.python_version(), "load_average_1_5_15": [round(x, 1) for x in os.getloadavg()]}
 
 
 def save(name: str, result: dict, folder: Path) -> None:
