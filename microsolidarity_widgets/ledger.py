@@ -246,7 +246,7 @@ class Ledger:
                                            e.title, e.detail, e.note, e.private).order_by(e.id), con)
         parts = self.participants(include_private=include_private)
         names = self._names()
-        who = parts.groupby("event_id")["member"].agg(lambda s: ", ".join(dict.fromkeys(s)))
+        who = _names_per_event(parts)
         void_rows = events[events["kind"] == "void"]
         voided_by = pd.Series(void_rows["id"].to_numpy(), index=void_rows["ref_id"].astype("int64").to_numpy())
         out = pd.DataFrame({
@@ -341,6 +341,21 @@ class Ledger:
 
 
 # --- rows ------------------------------------------------------------------------------------
+
+
+def _names_per_event(parts: pd.DataFrame) -> pd.Series:
+    """Each event's members, in the order they took part, each once: "Ama, Bo".
+
+    One join per event in plain Python; a pandas per-group lambda cost ~100 µs per event, which
+    made reading a long history take minutes (benchmarks/scale.py).
+    """
+    pairs = parts[["event_id", "member"]].drop_duplicates()
+    ids = pairs["event_id"].to_numpy()
+    order = np.argsort(ids, kind="stable")
+    ids, names = ids[order], pairs["member"].astype(str).to_numpy()[order]
+    starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if len(ids) else np.array([], dtype="int64")
+    return pd.Series([", ".join(chunk) for chunk in np.split(names, starts[1:])] if len(ids) else [],
+                     index=ids[starts], dtype=object)
 
 
 def _frame_events(events: pd.DataFrame) -> pd.DataFrame:
