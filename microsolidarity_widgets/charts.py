@@ -172,9 +172,9 @@ def attendance_chart(attendance: pd.DataFrame, colours=None, max_meetings: int =
                      title: str = "Level 3: who came to each meeting") -> alt.Chart:
     """5. Meetings × members from ``Ledger.attendance()``: the streak number, or ✗ when missed."""
     data = review.attendance_grid(attendance, max_meetings=max_meetings)
-    rows = sorted(data["row"].unique().tolist(), key=lambda r: (r.split(" · ")[-1].casefold(), r.casefold()))
-    label_of = {r: r.split(" · ")[0] for r in rows}
-    labels = _label_colours({r: colours[m] for r, m in label_of.items() if m in colours} if colours else None, rows)
+    rows = review.grid_rows(data)
+    member_of = dict(zip(data["row"], data["member"]))
+    labels = _label_colours({r: colours[m] for r, m in member_of.items() if m in colours} if colours else None, rows)
     return _readable(
         alt.Chart(data, title=alt.Title(title, subtitleFontWeight="normal", subtitle=_subtitle(
             "Each number is a streak: meetings attended in a row. ✗: missed (−5 points).",

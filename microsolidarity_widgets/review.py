@@ -332,11 +332,17 @@ def attendance_grid(attendance: pd.DataFrame, max_meetings: int = 36, max_member
         "status": np.where(att["attended"], "attended", "missed"), "streak": att["streak"], "points": att["points"],
     })
     out["mark"] = np.where(att["attended"], att["streak"].astype(str), "✗")
-    keep = sorted(out["row"].unique().tolist(), key=lambda r: (r.split(" · ")[-1].casefold(), r.casefold()))
-    keep = keep if len(keep) <= max_members else sorted(
-        out.groupby("row")["streak"].max().sort_values(ascending=False, kind="stable").index[:max_members])
-    out = out[out["row"].isin(keep)]
+    if out["row"].nunique() > max_members:  # the longest streaks stay
+        best = out.groupby("row")["streak"].max().sort_values(ascending=False, kind="stable")
+        out = out[out["row"].isin(best.index[:max_members])]
     return out.sort_values(["date", "group", "member"], kind="stable").reset_index(drop=True)
+
+
+def grid_rows(grid: pd.DataFrame) -> list[str]:
+    """The grid's row labels in reading order: by group, then member."""
+    rows = grid.drop_duplicates("row")
+    return sorted(rows["row"], key=dict(zip(rows["row"], zip(rows["group"].astype(str).str.casefold(),
+                                                              rows["member"].astype(str).str.casefold()))).get)
 
 
 def current_streaks(attendance: pd.DataFrame) -> pd.DataFrame:
@@ -395,13 +401,13 @@ def summary(data: ReviewData, sel: Selection) -> list[str]:
     pts = sel.when(sel.who(data.points))
     first, final = (pd.Timestamp(d) for d in data.date_span())
     first, final = sel.start or first, sel.end or final
-    lines = []
+    lines = [] if groups else ["Nothing is recorded yet: set up a crew, play a round, and come back."]
     if sel.members:
         lines.append(f"Showing {_and(sel.members)}.")
     for group in groups:
         mine = pts[pts["group"] == group]
         if mine.empty:
-            lines.append(f"{group} earned no points in these dates.")
+            lines.append(f"{group} earned no points from {_day(first)} to {_day(final)}.")
             continue
         month = mine["date"].dt.to_period("M")
         last = mine[month == month.max()]

@@ -150,3 +150,20 @@ def test_selection_filters_groups_members_and_dates(demo_ledger):
     got = sel.when(sel.who(points))
     assert set(got["group"]) <= {"Kestrels", "Ama+Bo"} and set(got["member"]) == {"Bo"}
     assert got["date"].between("2025-06-01", "2025-06-30").all() and len(got)
+
+
+def test_an_empty_ledger_reviews_without_error(tmp_path):
+    from microsolidarity_widgets import charts
+
+    with Ledger.open(tmp_path / "empty.sqlite") as ledger:
+        data = ReviewData.load(ledger)
+        assert review.summary(data, Selection()) == [
+            "Nothing is recorded yet: set up a crew, play a round, and come back.", "No conflicts are open."]
+        for chart in charts.review_charts(data, Selection()).values():
+            chart.to_dict()
+        ledger.add_group("Kestrels", ["Ama", "Bo", "Caz"], kind="crew", on="2026-01-01")
+        data = ReviewData.load(ledger)
+        assert review.summary(data, Selection(groups=("Kestrels",)))[0] == \
+            "Kestrels earned no points from 1 January 2026 to 1 January 2026."
+        for chart in charts.review_charts(data, Selection(groups=("Kestrels",))).values():
+            chart.to_dict()
