@@ -27,7 +27,7 @@ STYLE = """<style>
 .ms-review .vega-embed { width: 100%; }
 .ms-review .ms-summary li { font-size: 1.05em; margin: .25em 0; }
 .ms-review .ms-message { color: #a33; font-weight: bold; }
-.ms-review .ms-downloads a { display: inline-block; margin: .2em 1em .2em 0; }
+.ms-review .ms-downloads a { display: inline-block; margin: .2em 1em .2em 0; color: #0b5cad; text-decoration: underline; }
 </style>"""
 
 

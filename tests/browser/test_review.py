@@ -64,6 +64,7 @@ def test_review_page_draws_every_chart_and_follows_the_pickers(server, page, bro
     wait_for_charts(page)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "review-kestrels.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     # downloads are built in the browser from the kernel's bytes
     page.get_by_role("button", name="Prepare downloads").click()
