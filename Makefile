@@ -11,7 +11,7 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check -q
 QUIET := grep -v "is ignored: it is neither a file nor a directory" || true
 PORT ?= 8866
 
-.PHONY: help install install-test serve test test-fast bench chromium postgres demo clean
+.PHONY: help install install-test serve test test-fast bench chromium postgres hub demo clean
 
 help:
 	@echo "make serve   install (first time) and start the workbook at http://127.0.0.1:$(PORT)"
@@ -62,7 +62,18 @@ postgres:
 		echo "The PostgreSQL ledger tests need a server: run 'sudo apt-get install postgresql' (they skip without it, and fail in CI)." >&2; \
 	fi
 
-test: install-test chromium postgres
+# The congregation hub's proxy (deploy/): the Node.js configurable-http-proxy from npm, kept beside
+# the virtualenv. Without npm the hub falls back to the proxy's Python port, installed by pip.
+HUB_PROXY := $(VENV)/node/node_modules/.bin/configurable-http-proxy
+$(HUB_PROXY):
+	@if command -v npm >/dev/null; then \
+		npm install --no-save --no-audit --no-fund --loglevel=error --prefix $(VENV)/node configurable-http-proxy@5; \
+	else \
+		echo "npm is missing: the hub will use the Python port of configurable-http-proxy." >&2; \
+	fi
+hub: install-test $(HUB_PROXY)
+
+test: install-test chromium postgres hub
 	$(BIN)/python -m pytest tests workbooks --nbval-lax
 
 test-fast: install-test
