@@ -167,3 +167,39 @@ def test_an_empty_ledger_reviews_without_error(tmp_path):
             "Kestrels earned no points from 1 January 2026 to 1 January 2026."
         for chart in charts.review_charts(data, Selection(groups=("Kestrels",))).values():
             chart.to_dict()
+
+
+def test_review_page_follows_its_pickers(demo_ledger):
+    import datetime as dt
+
+    from microsolidarity_widgets.apps.review import ReviewApp
+
+    app = ReviewApp(demo_ledger)
+    assert app.groups.value == ("Herons",) and app.widget.summary_text.startswith("Herons earned")
+    before = app.charts["trust"].chart
+    app.groups.value = ("Kestrels",)
+    assert app.charts["trust"].chart is not before and app.widget.summary_text.startswith("Kestrels earned")
+    assert app.members.options == ("Ama", "Bo", "Caz", "Dev", "Eve")
+
+    app.start.value, app.end.value = dt.date(2026, 5, 1), dt.date(2026, 1, 1)
+    assert "swap them" in app.message.value
+    app.end.value = dt.date(2026, 6, 30)
+    assert app.message.value == "" and "from 1 May 2026 to 30 June 2026" in app.widget.summary_text
+
+    app.prepare_downloads()
+    names = [f["name"] for f in app.downloads.files]
+    assert "Kestrels-report.html" in names and len(names) == 13
+    app.groups.value = ("Otters",)
+    assert app.downloads.files == []  # stale downloads never outlive the choice they were made for
+
+
+def test_review_page_reads_new_records_on_request(tmp_path):
+    from microsolidarity_widgets.apps.review import ReviewApp
+
+    with Ledger.open(tmp_path / "l.sqlite") as ledger:
+        play_worked_example(ledger)
+        app = ReviewApp(ledger)
+        ledger.record_listening("Kestrels", "2026-07-04", present=["Ama", "Bo"])
+        assert "July 2026" not in app.widget.summary_text
+        app.reread()
+        assert app.widget.summary_text.startswith("Kestrels earned 2 points in July 2026")
