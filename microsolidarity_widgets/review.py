@@ -9,7 +9,7 @@ keeps its output under ``MAX_ROWS`` however long the history is: time is buckete
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd

@@ -25,7 +25,7 @@ def wait_for_charts(page, timeout: float = 60_000) -> None:
         }}""", timeout=timeout)
 
 
-def open_offline(browser, path: Path, shot: str):
+def open_offline(browser, path: Path):
     """Open a file in a fresh Chromium tab that may load nothing but that file."""
     context = browser.new_context(viewport={"width": 1100, "height": 900})
     outside, problems = [], []
@@ -82,7 +82,7 @@ def test_review_page_draws_every_chart_and_follows_the_pickers(server, page, bro
     got.value.save_as(csv)
     assert csv.read_text(encoding="utf-8").startswith("date,group,member,level,points")
 
-    context, report_page, outside, problems = open_offline(browser, report, "report-from-page")
+    context, report_page, outside, problems = open_offline(browser, report)
     try:
         wait_for_charts(report_page)
         assert "Kestrels earned" in report_page.locator(".summary").inner_text()
@@ -96,7 +96,7 @@ def test_exported_group_report_draws_offline(server, browser, tmp_path):
     with server.ledger() as ledger:
         paths = export.export_group(ledger, "Otters", tmp_path)
     report = next(p for p in paths if p.name == "Otters-report.html")
-    context, page, outside, problems = open_offline(browser, report, "report-otters")
+    context, page, outside, problems = open_offline(browser, report)
     try:
         wait_for_charts(page)
         assert page.locator(".vega-embed").count() == CHARTS
