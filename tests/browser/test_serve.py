@@ -24,7 +24,12 @@ from microsolidarity_widgets.server import lan_address
 
 pytestmark = pytest.mark.browser
 
+# As the level apps do: wait for the visitor, then read what the request and the server passed on.
 CLICK = """\
+import os
+from voila.utils import wait_for_request
+wait_for_request()
+print("query:", os.environ.get("QUERY_STRING"), "ledger:", os.environ.get("MICROSOLIDARITY_LEDGER"))
 import ipywidgets as widgets
 button, label = widgets.Button(description="Go"), widgets.Label("waiting")
 def clicked(_):
@@ -71,6 +76,8 @@ def serving(request, tmp_path_factory, demo_ledger_file, notebooks):
         ledger = tmp / "ledger.sqlite"
         shutil.copy(demo_ledger_file, ledger)
         started.append(helpers.start_server(tmp, ledger, extra_args=["--notebooks", str(notebooks), *args]))
+        # Answering is not ready: the preheated kernels are in place once the address is printed.
+        wait_for_log(started[-1], r"^(The workbook is ready at|Members join at)", timeout=240)
         return started[-1]
 
     yield start
@@ -128,14 +135,17 @@ WIDGET = "application/vnd.jupyter.widget-view+json"
 
 def test_default_server_answers_on_loopback_only(local):
     port = int(local.url.rsplit(":", 1)[1])
-    status, body, _ = fetch(f"{local.url}/voila/render/click.ipynb")
+    status, body, _ = fetch(f"{local.url}/voila/render/click.ipynb?visit=42")
     assert status == 200 and WIDGET in body
+    # The preheated kernel waited for this request and then saw it, and the ledger given to serve.
+    assert f"query: visit=42 ledger: {local.ledger_path}" in body
+    assert "Using pre-heated kernel" in local.log.read_text()
     with pytest.raises(ConnectionRefusedError):
         socket.create_connection((non_loopback_address(), port), timeout=5).close()
     # A page elsewhere cannot reach it through a DNS name pointed at 127.0.0.1 either.
     status, body, _ = fetch(f"{local.url}/voila/render/click.ipynb", host=f"workbook.example.org:{port}")
     assert status == 403 and WIDGET not in body
-    assert "The workbook is ready at http://127.0.0.1:" in wait_for_log(local, r"^The workbook is ready at \S+$").group(0)
+    assert re.search(r"^The workbook is ready at http://127\.0\.0\.1:\d+/$", local.log.read_text(), re.M)
 
 
 def test_shared_server_needs_its_token(shared):
