@@ -270,7 +270,7 @@ class Session:
         try:
             return self.ledger.members(self.group.value, on=self.date.value)
         except LedgerError as exc:
-            self.status.error(exc)
+            self.status.error(exc, nothing_recorded=False)
             return []
 
     # --- hooks for the page ----------------------------------------------------------------
