@@ -86,15 +86,8 @@ class State:
         return dict(self._rosters[key])
 
     def _read_roster(self, group_id: int, on: dt.date | None) -> dict[str, str]:
-        e, p, m = st.events, st.participants, st.members
-        voided = sa.select(e.c.ref_id).where(e.c.kind == "void", e.c.ref_id.is_not(None))
-        q = (
-            sa.select(m.c.name, m.c.name_key, e.c.kind, e.c.on_date, e.c.id)
-            .select_from(e.join(p, p.c.event_id == e.c.id).join(m, m.c.id == p.c.member_id))
-            .where(e.c.group_id == group_id, e.c.kind.in_(MEMBERSHIP_KINDS), e.c.id.not_in(voided))
-        )
         status: dict[str, tuple] = {}
-        for name, key, kind, on_date, eid in self.con.execute(q):
+        for name, key, kind, on_date, eid in self.con.execute(_ROSTER, {"group_id": group_id}):
             when = "" if kind == "group_created" else on_date
             if on is not None and when > on.isoformat():
                 continue
@@ -135,6 +128,17 @@ class State:
         p, m = st.participants, st.members
         q = sa.select(p.c.role, p.c.detail, m.c.name, m.c.id).join(m, m.c.id == p.c.member_id).where(p.c.event_id == event_id)
         return self.con.execute(q).all()
+
+
+# Built once: every record reads a roster, and building the statement cost more than running it.
+_ROSTER = (
+    sa.select(st.members.c.name, st.members.c.name_key, st.events.c.kind, st.events.c.on_date, st.events.c.id)
+    .select_from(st.events.join(st.participants, st.participants.c.event_id == st.events.c.id)
+                 .join(st.members, st.members.c.id == st.participants.c.member_id))
+    .where(st.events.c.group_id == sa.bindparam("group_id"), st.events.c.kind.in_(MEMBERSHIP_KINDS),
+           st.events.c.id.not_in(sa.select(st.events.c.ref_id).where(st.events.c.kind == "void",
+                                                                     st.events.c.ref_id.is_not(None))))
+)
 
 
 # --- helpers --------------------------------------------------------------------------------
