@@ -8,7 +8,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 # This machine's pip config lists local mirrors that may be absent; their warnings are noise.
 PIP := $(BIN)/python -m pip --disable-pip-version-check -q
-QUIET := grep -v "is ignored: it is neither a file nor a directory" || true
+# In braces so that grep finding nothing is fine but a failed pip still fails the pipeline (pipefail).
+QUIET := { grep -v "is ignored: it is neither a file nor a directory" || true; }
 PORT ?= 8866
 
 .PHONY: help install install-test serve test test-fast bench chromium postgres hub demo clean
