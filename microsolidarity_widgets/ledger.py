@@ -155,11 +155,14 @@ class Ledger:
                 return self._cache
             e = st.events.c
             # Ordered: a server database returns rows in storage order, which updates reshuffle.
-            events = pd.read_sql(sa.select(e.id, e.kind, e.group_id, e.on_date, e.ref_id, e.outcome, e.title, e.detail)
-                                 .order_by(e.id), con)
+            events = _read_frame(con, sa.select(e.id, e.kind, e.group_id, e.on_date, e.ref_id, e.outcome, e.title,
+                                                e.detail).order_by(e.id),
+                                 lambda c: _frame_events(_shared(c, "kind", "outcome", "detail")))
             p = st.participants.c
-            parts = pd.read_sql(sa.select(p.event_id, p.member_id, p.role, p.detail).order_by(p.id), con)
-        frames = (_frame_events(events), parts.astype({"event_id": "int64", "member_id": "int64", "role": "str"}))
+            parts = _read_frame(con, sa.select(p.event_id, p.member_id, p.role, p.detail).order_by(p.id),
+                                lambda c: _shared(c, "role", "detail").astype(
+                                    {"event_id": "int64", "member_id": "int64", "role": "str"}))
+        frames = (events, parts)
         self._cache_key, self._cache = key, frames
         return frames
 
@@ -341,6 +344,34 @@ class Ledger:
 
 
 # --- rows ------------------------------------------------------------------------------------
+
+
+_CHUNK_ROWS = 200_000
+
+
+def _read_frame(con: sa.Connection, query, shape) -> pd.DataFrame:
+    """A whole query as one frame, read in chunks that ``shape`` puts into compact dtypes at once.
+
+    Read in one go, the rows wait as Python objects before pandas converts them: gigabytes at a
+    million events (benchmarks/scale.py). In chunks, only one chunk's worth ever waits.
+    """
+    chunks = [shape(chunk) for chunk in pd.read_sql(query, con, chunksize=_CHUNK_ROWS)]
+    if not chunks:  # no rows: one plain read gives the columns
+        return shape(pd.read_sql(query, con))
+    return chunks[0] if len(chunks) == 1 else pd.concat(chunks, ignore_index=True)
+
+
+def _shared(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """Columns of a few distinct words (roles, kinds) holding one string object per word, not per row.
+
+    The driver makes a new string for every row: at a million events that is hundreds of MB for
+    the word "present" alone.
+    """
+    frame = frame.copy()
+    for col in columns:
+        codes, words = pd.factorize(frame[col], use_na_sentinel=False)
+        frame[col] = np.asarray(words, dtype=object)[codes]
+    return frame
 
 
 def _names_per_event(parts: pd.DataFrame) -> pd.Series:

@@ -45,3 +45,19 @@ def test_names_per_event_keeps_order_and_drops_repeats():
     expected = parts.groupby("event_id")["member"].agg(lambda s: ", ".join(dict.fromkeys(s)))
     assert _names_per_event(parts).sort_index().to_dict() == expected.to_dict()
     assert _names_per_event(parts.iloc[:0]).empty
+
+
+def test_frames_read_in_chunks_equal_one_read(monkeypatch, tmp_path):
+    """Chunked reading (for memory at scale) changes nothing, chunk boundaries included."""
+    import pandas as pd
+
+    from microsolidarity_widgets import Ledger, demo, ledger as ledger_module
+
+    path = demo.write(tmp_path / "demo.sqlite")
+    with Ledger.open(path) as whole:
+        expected = whole.points(), whole.trust_over_time(), whole.events()
+    monkeypatch.setattr(ledger_module, "_CHUNK_ROWS", 7)
+    with Ledger.open(path) as chunked:
+        got = chunked.points(), chunked.trust_over_time(), chunked.events()
+    for a, b in zip(got, expected):
+        pd.testing.assert_frame_equal(a, b)

@@ -75,7 +75,10 @@ def serving(request, tmp_path_factory, demo_ledger_file, notebooks):
         tmp = tmp_path_factory.mktemp("serve")
         ledger = tmp / "ledger.sqlite"
         shutil.copy(demo_ledger_file, ledger)
-        started.append(helpers.start_server(tmp, ledger, extra_args=["--notebooks", str(notebooks), *args]))
+        cache = tmp / "cache"  # a fresh chart-bundle cache, so building it is serve's doing
+        started.append(helpers.start_server(tmp, ledger, extra_args=["--notebooks", str(notebooks), *args],
+                                            env_extra={"MICROSOLIDARITY_CACHE": str(cache)}))
+        started[-1].cache = cache
         # Answering is not ready: the preheated kernels are in place once the address is printed.
         wait_for_log(started[-1], r"^(The workbook is ready at|Members join at)", timeout=240)
         return started[-1]
@@ -140,6 +143,7 @@ def test_default_server_answers_on_loopback_only(local):
     # The preheated kernel waited for this request and then saw it, and the ledger given to serve.
     assert f"query: visit=42 ledger: {local.ledger_path}" in body
     assert "Using pre-heated kernel" in local.log.read_text()
+    assert list(local.cache.glob("jupyterchart-*.js")), "serve did not build the offline chart bundle"
     with pytest.raises(ConnectionRefusedError):
         socket.create_connection((non_loopback_address(), port), timeout=5).close()
     # A page elsewhere cannot reach it through a DNS name pointed at 127.0.0.1 either.
