@@ -11,7 +11,7 @@ def test_create_a_crew_add_a_joiner_and_agree(crew_ledger):
     app.new_members.value = "Rafa\n Sol \n\nTam\n"
     app.new_date.value = dt.date(2026, 2, 1)
     app.create_button.click()
-    assert app.status.kind == "ok", app.status.text
+    assert app.create_status.kind == "ok", app.create_status.text
     assert crew_ledger.members("Wrens & Co") == ["Rafa", "Sol", "Tam"]
     assert "<td>Wrens &amp; Co</td>" in app.group_list.value
 
@@ -19,7 +19,7 @@ def test_create_a_crew_add_a_joiner_and_agree(crew_ledger):
     app.join_name.value = "Uma"
     app.join_date.value = dt.date(2026, 3, 1)
     app.join_button.click()
-    assert app.status.kind == "ok", app.status.text
+    assert app.join_status.kind == "ok", app.join_status.text
     assert crew_ledger.members("Wrens & Co", on="2026-02-15") == ["Rafa", "Sol", "Tam"]
     assert "Uma (joined 2026-03-01)" in app.group_list.value
 
@@ -27,7 +27,7 @@ def test_create_a_crew_add_a_joiner_and_agree(crew_ledger):
     app.confidentiality.value = "What we share stays with us."
     app.cross_talk.value = "No replies during a turn."
     app.agree_button.click()
-    assert app.status.kind == "ok", app.status.text
+    assert app.agree_status.kind == "ok", app.agree_status.text
     assert crew_ledger.agreements("Wrens & Co") == "Confidentiality: What we share stays with us.\nCross-talk: No replies during a turn."
     assert "No replies during a turn." in app.current_agreements.value
 
@@ -38,17 +38,17 @@ def test_wrong_sizes_and_empty_agreements_are_refused(crew_ledger):
     app.new_name.value = "Big"
     app.new_members.value = "\n".join(f"P{i}" for i in range(9))
     app.create_button.click()
-    assert app.status.kind == "error" and "at most 8" in app.status.text
+    assert app.create_status.kind == "error" and "at most 8" in app.create_status.text
     app.new_kind.value = "partnership"
     app.new_members.value = "A\nB\nC"
     app.create_button.click()
-    assert "exactly 2" in app.status.text
+    assert "exactly 2" in app.create_status.text
     app.agree_group.value = "Kestrels"
     app.agree_button.click()
-    assert app.status.kind == "error" and "empty" in app.status.text
+    assert app.agree_status.kind == "error" and "empty" in app.agree_status.text
     app.join_group.value = "Kestrels"
     app.join_name.value = "Ama"
     app.join_button.click()
-    assert "already a member" in app.status.text
+    assert "already a member" in app.join_status.text
     assert len(crew_ledger.events()) == before
     assert [v for _, v in app.join_group.options] == ["Kestrels"]  # partnerships take no joiners

@@ -26,7 +26,8 @@ def _date(description: str) -> widgets.DatePicker:
 class CrewApp:
     def __init__(self, ledger: Ledger):
         self.ledger = ledger
-        self.status = Status()
+        # Each form answers right under itself, where the facilitator is looking.
+        self.create_status, self.join_status, self.agree_status = Status(), Status(), Status()
 
         self.new_name = widgets.Text(description="Group name", layout=widgets.Layout(width="420px"), **wide())
         self.new_kind = widgets.ToggleButtons(description="Kind", options=[("Crew (3–8 people)", "crew"),
@@ -71,13 +72,12 @@ class CrewApp:
             section("Opening conversation: why meet in small groups?",
                     hint("Take a round on one or two of these before you begin.<ul class='ms-prompts'>" + why + "</ul>")),
             section("Create a crew or partnership", self.new_name, self.new_kind, self.new_members, self.new_date,
-                    self.create_button),
+                    self.create_button, self.create_status.widget),
             section("Welcome someone who joins later", widgets.HBox([self.join_group, self.join_date]), self.join_name,
-                    self.join_button),
+                    self.join_button, self.join_status.widget),
             section("Our agreements", hint(texts.AGREEMENTS_HINT), widgets.HBox([self.agree_group, self.agree_date]),
                     self.confidentiality, self.cross_talk, self.agree_private, self.agree_button,
-                    self.current_agreements),
-            self.status.widget,
+                    self.agree_status.widget, self.current_agreements),
             section("Every group and its members", self.group_list),
         ])
         self.widget.add_class("ms-page")
@@ -94,10 +94,10 @@ class CrewApp:
         try:
             self.ledger.add_group(self.new_name.value, names, kind=self.new_kind.value, on=self.new_date.value)
         except LedgerError as exc:
-            self.status.error(exc)
+            self.create_status.error(exc)
             return
         name = self.new_name.value.strip()
-        self.status.ok(f"Recorded: the {self.new_kind.value} {name} with {', '.join(names)}.")
+        self.create_status.ok(f"Recorded: the {self.new_kind.value} {name} with {', '.join(names)}.")
         self.new_name.value = ""
         self.new_members.value = ""
         self._refresh(select=name)
@@ -108,9 +108,9 @@ class CrewApp:
                 raise LedgerError("Choose the group they are joining.")
             self.ledger.add_member(self.join_group.value, self.join_name.value, on=self.join_date.value)
         except LedgerError as exc:
-            self.status.error(exc)
+            self.join_status.error(exc)
             return
-        self.status.ok(f"Recorded: {self.join_name.value.strip()} joined {self.join_group.value} "
+        self.join_status.ok(f"Recorded: {self.join_name.value.strip()} joined {self.join_group.value} "
                        f"on {self.join_date.value:%Y-%m-%d}.")
         self.join_name.value = ""
         self._refresh()
@@ -125,9 +125,9 @@ class CrewApp:
             self.ledger.record_agreements(self.agree_group.value, self.agree_date.value, text,
                                           private=self.agree_private.value)
         except LedgerError as exc:
-            self.status.error(exc)
+            self.agree_status.error(exc)
             return
-        self.status.ok(f"Recorded: {self.agree_group.value}'s agreements.")
+        self.agree_status.ok(f"Recorded: {self.agree_group.value}'s agreements.")
         self.confidentiality.value = ""
         self.cross_talk.value = ""
         self._show_agreements()

@@ -30,6 +30,8 @@ STYLE = """
 .ms-page { max-width: 1120px; padding: 8px 0 40px; gap: 16px; font-size: 17px; }
 .ms-page .widget-button, .ms-page .widget-toggle-button { width: auto; min-width: 110px; height: 38px; padding: 0 16px; }
 .ms-page .widget-vbox > .widget-button { align-self: flex-start; }
+.ms-page .widget-datepicker { width: auto; }
+.ms-page .widget-datepicker input[type="date"] { width: 190px; flex: none; }
 .ms-page .widget-dropdown select, .ms-page .widget-text input, .ms-page .widget-datepicker input { height: 34px; }
 .ms-page .widget-label, .ms-page .widget-label-basic, .ms-page input, .ms-page select,
 .ms-page textarea, .ms-page button, .ms-page .widget-html-content { font-size: 17px; }
