@@ -80,7 +80,7 @@ def serving(request, tmp_path_factory, demo_ledger_file, notebooks):
                                             env_extra={"MICROSOLIDARITY_CACHE": str(cache)}))
         started[-1].cache = cache
         # Answering is not ready: the preheated kernels are in place once the address is printed.
-        wait_for_log(started[-1], r"^(The workbook is ready at|Members join at)", timeout=240)
+        wait_for_log(started[-1], r"^The workbook is (ready at|shared on)", timeout=240)
         return started[-1]
 
     yield start
