@@ -50,5 +50,6 @@ def test_wrong_sizes_and_empty_agreements_are_refused(crew_ledger):
     app.join_name.value = "Ama"
     app.join_button.click()
     assert "already a member" in app.join_status.text
+    assert app.agree_status.kind is None and app.create_status.kind is None  # one message at a time
     assert len(crew_ledger.events()) == before
     assert [v for _, v in app.join_group.options] == ["Kestrels"]  # partnerships take no joiners

@@ -85,11 +85,18 @@ class CrewApp:
 
     # --- actions ----------------------------------------------------------------------------
 
+    def _answer_under(self, status: Status) -> None:
+        """Only the form just used shows a message, so an old one never reads as the latest."""
+        for other in (self.create_status, self.join_status, self.agree_status):
+            if other is not status:
+                other.clear()
+
     def _ready_to_create(self, *_):
         self.create_button.description = f"Create {self.new_kind.value}"
         self.create_button.disabled = not (self.new_name.value.strip() and self.new_members.value.strip())
 
     def create_group(self, _=None):
+        self._answer_under(self.create_status)
         names = [line.strip() for line in self.new_members.value.splitlines() if line.strip()]
         try:
             self.ledger.add_group(self.new_name.value, names, kind=self.new_kind.value, on=self.new_date.value)
@@ -103,6 +110,7 @@ class CrewApp:
         self._refresh(select=name)
 
     def add_member(self, _=None):
+        self._answer_under(self.join_status)
         try:
             if not self.join_group.value:
                 raise LedgerError("Choose the group they are joining.")
@@ -116,6 +124,7 @@ class CrewApp:
         self._refresh()
 
     def record_agreements(self, _=None):
+        self._answer_under(self.agree_status)
         parts = [(label, box.value.strip()) for label, box in
                  (("Confidentiality", self.confidentiality), ("Cross-talk", self.cross_talk))]
         text = "\n".join(f"{label}: {value}" for label, value in parts if value)
