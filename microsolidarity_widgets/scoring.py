@@ -115,7 +115,11 @@ def points(events: pd.DataFrame, participants: pd.DataFrame) -> pd.DataFrame:
                           "respectful exchange"))
 
     att = attendance(events, participants)
-    reason = np.where(att["attended"], "attended meeting #" + att["nth"].astype(str), "missed a meeting")
+    # One string per distinct count, looked up by code: built per row, millions of equal strings.
+    nth = att["nth"].to_numpy()
+    said = np.array(["missed a meeting"] + [f"attended meeting #{n}" for n in range(1, int(nth.max(initial=0)) + 1)],
+                    dtype=object)
+    reason = said[np.where(att["attended"].to_numpy(), nth, 0)]
     frames.append(_awards(att, 3, att["points"], reason))
 
     opened = ev.loc[ev["kind"] == "conflict_opened", ["id"]]
