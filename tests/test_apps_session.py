@@ -115,3 +115,42 @@ def test_names_are_shown_as_text(tmp_path):
         s.record_button.click()
         assert 'Jo "JJ" & co +1 point' in s.status.text  # the status keeps the text; its HTML escapes it
         assert "Jo &quot;JJ&quot; &amp; co" in s.status.widget.value
+
+
+def test_after_a_record_the_preview_waits_calmly_until_the_form_changes(crew_ledger):
+    from microsolidarity_widgets.apps import ConsistencyApp
+
+    app = ConsistencyApp(crew_ledger)
+    s = app.session
+    s.group.value = "Ama+Bo"
+    s.date.value = dt.date(2026, 2, 1)
+    s.record_button.click()
+    assert s.status.kind == "ok"
+    # The reset form would be refused (a meeting on that day exists now), but that is not news.
+    assert "Not ready" not in s.preview.value and "already has a meeting" not in s.preview.value
+    assert "Recorded. Fill in the next one when you are ready." in s.preview.value
+    s.date.value = dt.date(2026, 3, 1)
+    assert "Recorded. Fill in" not in s.preview.value and "If you record this now" in s.preview.value
+    s.date.value = dt.date(2026, 2, 1)
+    assert "Not ready to record yet" in s.preview.value and "already has a meeting" in s.preview.value
+
+
+def test_the_confirmation_comes_after_the_commit_and_before_the_redraw(crew_ledger, monkeypatch):
+    app, s = listening_page(crew_ledger)
+    steps = []
+    for name, step in (("record_listening", "commit"), ("points", "score all"), ("trust_over_time", "redraw")):
+        real = getattr(crew_ledger, name)
+        monkeypatch.setattr(crew_ledger, name, lambda *a, _real=real, _step=step, **k: steps.append(_step) or _real(*a, **k))
+    real_ok = s.status.ok
+    monkeypatch.setattr(s.status, "ok", lambda text: steps.append("message") or real_ok(text))
+    s.record_button.click()
+    assert steps[:3] == ["commit", "message", "redraw"]  # no scoring of the whole ledger in between
+    assert "Ama +1 point" in s.status.text and "Kestrels now has 3 points in all" in s.status.text
+
+
+def test_the_total_is_put_right_when_another_page_recorded_meanwhile(crew_ledger):
+    app, s = listening_page(crew_ledger)
+    crew_ledger.record_listening("Kestrels", "2026-01-09", present=["Ama", "Dev"])  # from another device
+    s.record_button.click()
+    assert totals(crew_ledger) == {"Ama": 2, "Bo": 1, "Caz": 1, "Dev": 1}
+    assert "Kestrels now has 5 points in all" in s.status.text

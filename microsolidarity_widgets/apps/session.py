@@ -34,7 +34,12 @@ STYLE = """
 .ms-page .widget-datepicker input[type="date"] { width: 190px; flex: none; }
 .ms-page .widget-dropdown select, .ms-page .widget-text input, .ms-page .widget-datepicker input { height: 34px; }
 .ms-page .widget-label, .ms-page .widget-label-basic, .ms-page input, .ms-page select,
-.ms-page textarea, .ms-page button, .ms-page .widget-html-content { font-size: 17px; }
+.ms-page textarea, .ms-page button, .ms-page .widget-html-content, .ms-page .widget-radio-box label,
+.ms-page .widget-checkbox label, .ms-page .widget-text input, .ms-page .widget-textarea textarea,
+.ms-page .widget-datepicker input, .ms-page .widget-dropdown select { font-size: 17px; }
+.ms-page .widget-toggle-button { background: #e8ecf1; color: #1d3557; border: 1px solid #9aa7b5; }
+.ms-page .widget-toggle-button.mod-active, .ms-page .jupyter-button.mod-active {
+  background: #1d4f91; color: #fff; border-color: #1d4f91; font-weight: 700; box-shadow: none; }
 .ms-page .widget-html-content { line-height: 1.45; }
 .ms-section { border: 1px solid #c9d1da; border-radius: 10px; padding: 12px 18px 14px; background: #fbfcfd; gap: 8px; }
 .ms-section-title .widget-html-content h3 { font-size: 21px; margin: 0 0 4px; color: #1d3557; }
@@ -219,6 +224,14 @@ class Session:
         self._context_observers: list[Callable] = []
         self._record_observers: list[Callable] = []
         self._last: list[tuple[int, str]] = []  # (event id, description) of this page's last record
+        # The last preview's draft and awards, and the group's total as the chart last saw it: enough to
+        # confirm a record at once, without scoring the whole ledger again before the facilitator sees it.
+        self._previewed: tuple[str, pd.DataFrame] | None = None
+        self._group_total: tuple[str, int] | None = None
+        # After a record the form is reset; until someone changes it, the preview says so calmly
+        # instead of judging the empty form (``None`` while the page is resetting itself).
+        self._settled: str | None = None
+        self._settling = False
 
         self.group = widgets.Dropdown(description="Group", layout=widgets.Layout(width="340px"), **wide())
         self.date = widgets.DatePicker(description=date_label, value=dt.date.today(), **wide())
@@ -317,13 +330,27 @@ class Session:
         self.refresh_chart()
         self._refresh_undo_target()
 
-    def refresh_preview(self, *_):
+    def _draft_key(self) -> str:
         try:
-            method, args, kwargs = self.draft()
-            table = self.ledger.preview(method, *args, **kwargs)
+            return repr(self.draft())
+        except LedgerError as exc:
+            return f"not ready: {exc}"
+
+    def refresh_preview(self, *_):
+        if self._settling:
+            return
+        if self._settled is not None:
+            if self._draft_key() == self._settled:
+                return
+            self._settled = None
+        self._previewed = None
+        try:
+            draft = self.draft()
+            table = self.ledger.preview(draft[0], *draft[1], **draft[2])
         except LedgerError as exc:
             self.preview.value = f'<div class="ms-wait">Not ready to record yet: {esc(exc)}</div>'
             return
+        self._previewed = (repr(draft), table)
         if table.empty:
             self.preview.value = '<div class="ms-hint">Recording this gives no points.</div>'
             return
@@ -339,42 +366,56 @@ class Session:
     def _trust_chart(self, group: str | None):
         trust = self.ledger.trust_over_time()
         trust = trust[trust["group"] == group] if group else trust.iloc[:0]
+        self._group_total = (group, int(trust["points"].sum())) if group else None
         title = f"Trust in {group} over time" if group else "Trust over time"
         return charts.trust_chart(trust, title=title)
 
     def record(self, _=None) -> int | None:
-        """Commit the page's draft (and today's hosts), then say what it awarded."""
+        """Commit the page's draft (and today's hosts), say what it awarded, then refresh the page."""
         try:
-            method, args, kwargs = self.draft()
+            method, args, kwargs = draft = self.draft()
+            group = self.group_name
             hosts = self.hosts.chosen() if self.hosts.record.value else {}
             if hosts:  # a bad host choice must stop the whole record, before anything is written
-                self.ledger.preview("record_hosting", self.group_name, self.on, **hosts)
+                self.ledger.preview("record_hosting", group, self.on, **hosts)
+            before = self._group_total if self._group_total and self._group_total[0] == group else None
+            awards = self._previewed[1] if self._previewed and self._previewed[0] == repr(draft) else None
             event_id = getattr(self.ledger, method)(*args, **kwargs)
         except LedgerError as exc:
             self.status.error(exc)
             return None
-        recorded = [(event_id, self._describe(event_id))]
+        recorded = [(event_id, _summary(method, args[1], awards))]
         extra = ""
         if hosts:
             try:
-                recorded.append((self.ledger.record_hosting(self.group_name, self.on, **hosts), "today's hosts"))
+                recorded.append((self.ledger.record_hosting(group, self.on, **hosts), "today's hosts"))
                 self.hosts.record.value = False  # hosts are recorded once per session, not per round
             except LedgerError as exc:
                 extra = f" Today's hosts were not recorded: {exc}"
         self._last = recorded
-        awards = self.ledger.points()
-        mine = awards[awards["event_id"] == event_id]
-        group = self.ledger.events().set_index("id").at[event_id, "group"]
-        total = int(awards.loc[awards["group"] == group, "points"].sum())
-        if mine.empty:
-            given = "No points for this one."
-        else:
-            per = mine.groupby("member", sort=False)["points"].sum()
-            given = "Points: " + ", ".join(f"{m} {points_word(int(p))}" for m, p in per.items()) + "."
-        self.status.ok(f"Recorded ({recorded[0][1]}). {given} {group} now has {total} points in all.{extra}")
-        self._refresh_after_change()
-        for cb in self._record_observers:
-            cb(event_id)
+        if awards is None or before is None:  # no preview of this very draft to go by: score it properly
+            points = self.ledger.points()
+            awards = points[points["event_id"] == event_id]
+            before = (group, int(points.loc[points["group"] == group, "points"].sum()) - int(awards["points"].sum()))
+        def confirm(total: int) -> None:  # said now, and again if the redrawn chart finds another total
+            self.status.ok(f"Recorded ({recorded[0][1]}). {_given(awards)} {group} now has {total} points in all.{extra}")
+
+        total = before[1] + int(awards["points"].sum())
+        confirm(total)
+        # The message is on screen; now the slower part: reset the form and redraw tables and chart.
+        self._settling = True
+        try:
+            for cb in self._record_observers:
+                cb(event_id)
+        finally:
+            self._settling = False
+        self._settled = self._draft_key()
+        self._previewed = None
+        self.preview.value = '<div class="ms-msg-info ms-msg">Recorded. Fill in the next one when you are ready.</div>'
+        self.refresh_chart()
+        if self._group_total and self._group_total[1] != total:  # someone else recorded for this group meanwhile
+            confirm(self._group_total[1])
+        self._refresh_undo_target()
         return event_id
 
     def undo(self, _=None) -> None:
@@ -391,6 +432,7 @@ class Session:
             self.status.error(exc)
             return
         self._last = []
+        self._settled = None
         self.undo_reason.value = ""
         self.status.ok(f"Undone: {target[0][1]}. It stays in the history, marked as undone ({reason.strip()}).")
         self._refresh_after_change()
@@ -433,6 +475,21 @@ class Session:
         page.add_class("ms-page")
         self._context_changed()
         return page
+
+
+def _given(awards: pd.DataFrame) -> str:
+    if awards.empty:
+        return "No points for this one."
+    per = awards.groupby("member", sort=False)["points"].sum()
+    return "Points: " + ", ".join(f"{m} {points_word(int(p))}" for m, p in per.items()) + "."
+
+
+def _summary(method: str, on, awards: pd.DataFrame | None) -> str:
+    """What was just recorded, in the words ``_describe`` uses, from the call itself (no read)."""
+    kind = {"open_conflict": "conflict_opened", "close_conflict": "conflict_closed"}.get(
+        method, method.removeprefix("record_"))
+    who = list(dict.fromkeys(awards["member"])) if awards is not None else []
+    return f"{kind.replace('_', ' ')} on {pd.Timestamp(on):%Y-%m-%d}" + (f" with {', '.join(who)}" if who else "")
 
 
 def level_summary(ledger: Ledger, level: int | None = None) -> str:
