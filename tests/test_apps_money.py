@@ -33,7 +33,8 @@ def test_worked_example_round(crew_ledger):
     app.drop_offer_button.click()  # Bo's was a mistake
     app.ask_text.value = "an intro to a co-op lawyer"
     app.add_ask_button.click()
-    assert app.respectful.value == ["Ama", "Dev"]  # ticked as they offered
+    assert app.respectful.value == []  # offering alone earns no respect bonus: the facilitator decides
+    app.respectful.value = ["Ama", "Dev"]
     app.private_note.value = "Earns from two part-time jobs."
     assert "+11" not in s.preview.value and "Total" in s.preview.value
     s.record_button.click()
@@ -73,3 +74,17 @@ def test_typed_text_is_escaped_in_the_lists(crew_ledger):
     offer(app, "Ama", "other", "<img src=x onerror=alert(1)>")
     assert "<script>" not in app.ask_list.value and "&lt;script&gt;" in app.ask_list.value
     assert "<img" not in app.offer_list.value
+
+
+def test_respect_is_the_facilitators_call_and_leaves_with_the_last_offer(crew_ledger):
+    app, s = money_page(crew_ledger)
+    app.speaker.value = "Caz"
+    offer(app, "Ama", "introduction")
+    offer(app, "Dev", "perspective")
+    assert app.respectful.value == [] and "respectful exchange" not in s.preview.value
+    respect = next(box for box in app.widget.children if app.respectful.widget in getattr(box, "children", ()))
+    assert "Nobody is ticked for you" in respect.children[1].value  # the hint right above the boxes
+    app.respectful.value = ["Ama", "Dev"]
+    assert "respectful exchange" in s.preview.value
+    app.drop_offer_button.click()  # Dev's only offer goes, and the respect tick with it
+    assert app.respectful.value == ["Ama"]

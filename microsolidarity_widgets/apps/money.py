@@ -61,7 +61,7 @@ class MoneyApp:
                              self.offer_list)
         asks_box = section("Asks by the speaker", widgets.HBox([self.ask_text, self.add_ask_button, self.drop_ask_button]),
                            self.ask_list)
-        respect_box = section("Mutual respect", self.respectful.widget)
+        respect_box = section("Mutual respect", hint(texts.RESPECT_HINT), self.respectful.widget)
         self.widget = self.session.page(texts.MONEY_GUIDE, speaker_box, offers_box, asks_box,
                                         respect_box)
         self._show_lists()
@@ -80,7 +80,6 @@ class MoneyApp:
             return
         note = self.offer_note.value.strip()
         self.offers.append((self.offer_who.value, self.offer_kind.value) + ((note,) if note else ()))
-        self.respectful.value = self.respectful.value + [self.offer_who.value]
         self.offer_note.value = ""
         self._show_lists()
 
@@ -101,7 +100,7 @@ class MoneyApp:
     def drop_offer(self, _=None):
         if self.offers:
             who = self.offers.pop()[0]
-            if all(o[0] != who for o in self.offers):  # the tick came with the offer, so it goes with it
+            if all(o[0] != who for o in self.offers):  # an exchange that no longer happened earns no respect bonus
                 self.respectful.value = [n for n in self.respectful.value if n != who]
         self._show_lists()
 

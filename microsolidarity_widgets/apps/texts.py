@@ -73,6 +73,8 @@ MONEY_QUESTIONS = [
     "If it's enough: could you earn it with fewer compromises, more freedom or more impact?",
     "If there's more than you need: what would have to be true for you to share some with the crew?",
 ]
+RESPECT_HINT = ("Your call as facilitator: tick someone only if their exchange with the speaker was made with "
+                "mutual respect and positive regard. Nobody is ticked for you.")
 PRIVATE_NOTE_HINT = "Private: kept out of exports and charts. Nothing here is required."
 
 # --- 03 consistency ---------------------------------------------------------------------------

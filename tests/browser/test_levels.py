@@ -114,6 +114,12 @@ def test_money_round(server, page):
     page.get_by_label("The speaker asks for").fill("a reader for a grant draft")
     page.get_by_role("button", name="Add ask").click()
     expect(page.get_by_role("cell", name="asked for help")).to_be_visible()
+    respect = page.locator(".ms-section").filter(has_text="Mutual respect")
+    for who in ("Ama", "Dev"):  # not ticked for the facilitator: offering alone is not respect
+        box = respect.get_by_role("checkbox", name=who, exact=True)
+        expect(box).not_to_be_checked()
+        box.check()
+    expect(page.get_by_role("cell", name="respectful exchange").first).to_be_visible()
     record(page)
     expect(status(page)).to_contain_text("Recorded (money on")
     money = new_events(server, since).query("kind == 'money'")
