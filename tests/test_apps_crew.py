@@ -53,3 +53,17 @@ def test_wrong_sizes_and_empty_agreements_are_refused(crew_ledger):
     assert app.agree_status.kind is None and app.create_status.kind is None  # one message at a time
     assert len(crew_ledger.events()) == before
     assert [v for _, v in app.join_group.options] == ["Kestrels"]  # partnerships take no joiners
+
+
+def test_a_greyed_out_create_button_says_what_is_missing(crew_ledger):
+    app = CrewApp(crew_ledger)
+    assert app.create_button.disabled
+    assert app.create_missing.value == "To create it, type a name for the group and list the members, one per line."
+    app.new_members.value = "Rafa\nSol\nTam"
+    assert app.create_button.disabled and app.create_missing.value == "To create it, type a name for the group."
+    app.new_name.value = "   "
+    assert app.create_button.disabled and "type a name" in app.create_missing.value
+    app.new_name.value = "Wrens"
+    assert not app.create_button.disabled and app.create_missing.value == ""
+    app.new_members.value = ""
+    assert app.create_missing.value == "To create it, list the members, one per line."

@@ -38,6 +38,7 @@ class CrewApp:
         self.new_date = _date("Started on")
         self.create_button = widgets.Button(description="Create crew", button_style="success", disabled=True)
         self.create_button.add_class("ms-primary")
+        self.create_missing = hint("")  # says why the button is greyed out
 
         self.join_group = _group_dropdown("Group")
         self.join_name = widgets.Text(description="New member's name", layout=widgets.Layout(width="420px"), **wide())
@@ -72,7 +73,7 @@ class CrewApp:
             section("Opening conversation: why meet in small groups?",
                     hint("Take a round on one or two of these before you begin.<ul class='ms-prompts'>" + why + "</ul>")),
             section("Create a crew or partnership", self.new_name, self.new_kind, self.new_members, self.new_date,
-                    self.create_button, self.create_status.widget),
+                    self.create_button, self.create_missing, self.create_status.widget),
             section("Welcome someone who joins later", widgets.HBox([self.join_group, self.join_date]), self.join_name,
                     self.join_button, self.join_status.widget),
             section("Our agreements", hint(texts.AGREEMENTS_HINT), widgets.HBox([self.agree_group, self.agree_date]),
@@ -81,6 +82,7 @@ class CrewApp:
             section("Every group and its members", self.group_list),
         ])
         self.widget.add_class("ms-page")
+        self._ready_to_create()
         self._refresh()
 
     # --- actions ----------------------------------------------------------------------------
@@ -93,7 +95,11 @@ class CrewApp:
 
     def _ready_to_create(self, *_):
         self.create_button.description = f"Create {self.new_kind.value}"
-        self.create_button.disabled = not (self.new_name.value.strip() and self.new_members.value.strip())
+        missing = [what for what, box in (("type a name for the group", self.new_name),
+                                          ("list the members, one per line", self.new_members))
+                   if not box.value.strip()]
+        self.create_button.disabled = bool(missing)
+        self.create_missing.value = f"To create it, {' and '.join(missing)}." if missing else ""
 
     def create_group(self, _=None):
         self._answer_under(self.create_status)
