@@ -19,7 +19,7 @@ def test_open_then_resolve(crew_ledger):
     assert "Recording this gives no points" in s.preview.value
     s.record_button.click()
     assert s.status.kind == "ok", s.status.text
-    assert "Bo, Dev" in app.open_list.value
+    assert "Bo &amp; Dev" in app.open_list.value
     cid = int(crew_ledger.open_conflicts("Kestrels")["id"].iloc[0])
 
     app.mode.value = "close"
@@ -60,3 +60,29 @@ def test_bad_input_records_nothing(crew_ledger):
     s.record_button.click()
     assert s.status.kind == "error" and "cannot close before" in s.status.text
     assert crew_ledger.points().empty and len(crew_ledger.open_conflicts()) == 1
+
+
+def test_conflicts_are_named_by_who_and_when_and_a_lone_one_is_preselected(crew_ledger):
+    first = crew_ledger.open_conflict("Kestrels", "2026-02-05", parties=["Bo", "Dev"])
+    app, s = conflict_page(crew_ledger)
+    app.mode.value = "close"
+    assert app.conflict.options[1] == ("Bo & Dev — opened 5 Feb 2026 (Kestrels)", first)
+    assert app.conflict.value == first  # the only one open: nothing to choose
+    assert "<td>Bo &amp; Dev</td><td>5 Feb 2026</td>" in app.open_list.value and "#" not in app.open_list.value
+    crew_ledger.open_conflict("Kestrels", "2026-02-07", parties=["Ama", "Caz", "Dev"])
+    app.conflict.value = None
+    s.reload_groups()
+    assert app.conflict.value is None  # two open: the facilitator picks
+    assert [label for label, _ in app.conflict.options][2] == "Ama, Caz & Dev — opened 7 Feb 2026 (Kestrels)"
+
+
+def test_opening_a_second_conflict_between_the_same_people_is_warned_not_refused(crew_ledger):
+    crew_ledger.open_conflict("Kestrels", "2026-02-05", parties=["Bo", "Dev"])
+    app, s = conflict_page(crew_ledger)
+    s.date.value = dt.date(2026, 2, 9)
+    app.parties.value = ["Bo", "Caz"]
+    assert "Check first" not in s.preview.value
+    app.parties.value = ["Dev", "Bo"]
+    assert "Check first: Bo &amp; Dev already have a conflict open here, opened 5 Feb 2026." in s.preview.value
+    s.record_button.click()
+    assert s.status.kind == "ok" and len(crew_ledger.open_conflicts("Kestrels")) == 2

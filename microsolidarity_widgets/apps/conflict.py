@@ -33,8 +33,10 @@ class ConflictApp:
                                            layout=widgets.Layout(width="100%", height="70px"), **wide())
         self.close_note.add_class("ms-private")
         self.open_list = widgets.HTML()
+        self.open_now = pd.DataFrame(columns=["id", "group", "date", "parties"])  # the group's, as last shown
 
-        self.session = Session(ledger, 4, self.draft, present=None, undo_kinds=("conflict_opened", "conflict_closed"))
+        self.session = Session(ledger, 4, self.draft, present=None, undo_kinds=("conflict_opened", "conflict_closed"),
+                               warn=self._same_parties_open)
         self.open_form = section("Open a conflict", self.parties.widget, self.description)
         self.close_form = section("Repair and close", self.conflict,
                                   hint("<b>Walk through the repair together</b> (tick each step as you go):"),
@@ -69,17 +71,27 @@ class ConflictApp:
         self.session.record_button.description = "Open conflict" if self.mode.value == OPEN else "Close conflict"
         self.session.refresh_preview()
 
+    def _same_parties_open(self) -> str:
+        if self.mode.value != OPEN:
+            return ""
+        parties = set(self.parties.value)
+        same = [row for row in self.open_now.itertuples() if set(row.parties.split(", ")) == parties]
+        return (f"{_between(same[0].parties)} already have a conflict open here, opened {_day(same[0].date)}. "
+                "Record a new one only if this is something else.") if same else ""
+
     def _refresh(self):
         self.parties.set_names(self.session.members())
         group = self.session.group.value
-        conflicts = self.ledger.open_conflicts(group) if group else pd.DataFrame(columns=["id", "date", "parties"])
+        self.open_now = conflicts = self.ledger.open_conflicts(group) if group else self.open_now.iloc[:0]
         chosen = self.conflict.value
         self.conflict.options = [("— choose —", None)] + [
-            (f"#{i} · opened {d:%Y-%m-%d} · {p}", int(i)) for i, d, p in
-            zip(conflicts["id"], conflicts["date"], conflicts["parties"])]
-        self.conflict.value = chosen if chosen in set(conflicts["id"]) else None
-        shown = pd.DataFrame({"Number": conflicts["id"].map(lambda i: f"#{i}"),
-                              "Opened": conflicts["date"].dt.strftime("%Y-%m-%d"), "Between": conflicts["parties"]})
+            (f"{_between(p)} — opened {_day(d)} ({g})", int(i)) for i, g, d, p in
+            zip(conflicts["id"], conflicts["group"], conflicts["date"], conflicts["parties"])]
+        ids = [int(i) for i in conflicts["id"]]
+        # With only one conflict open there is nothing to choose: it is the one being closed.
+        self.conflict.value = chosen if chosen in ids else ids[0] if len(ids) == 1 else None
+        shown = pd.DataFrame({"Between": conflicts["parties"].map(_between),
+                              "Opened": conflicts["date"].map(_day)})
         self.open_list.value = html_table(shown) if len(shown) else \
             f"<i>No open conflicts in {esc(group or 'this group')}.</i>"
         self.session.refresh_preview()
@@ -92,3 +104,13 @@ class ConflictApp:
         for box in self.steps:
             box.value = False
         self._refresh()
+
+
+def _between(parties: str) -> str:
+    """"Ama, Bo, Dev" as people say it: "Ama, Bo & Dev"."""
+    first, _, last = parties.rpartition(", ")
+    return f"{first} & {last}" if first else last
+
+
+def _day(date) -> str:
+    return f"{date.day} {date:%b %Y}"

@@ -217,8 +217,9 @@ class Session:
 
     def __init__(self, ledger: Ledger, level: int, draft: Callable[[], Draft], *,
                  kinds: Iterable[str] = rules.GROUP_KINDS, present: str | None = "Who is here today?",
-                 date_label: str = "Date", undo_kinds: Iterable[str] = ()):
+                 date_label: str = "Date", undo_kinds: Iterable[str] = (), warn: Callable[[], str] | None = None):
         self.ledger, self.level, self.draft = ledger, level, draft
+        self.warn = warn  # the page's own caution about a valid draft (plain text), or "" when there is none
         self.kinds = tuple(kinds)
         self.undo_kinds = tuple(undo_kinds) or tuple(k for k, lv in rules.LEVEL_OF_KIND.items() if lv == level)
         self._context_observers: list[Callable] = []
@@ -351,13 +352,15 @@ class Session:
             self.preview.value = f'<div class="ms-wait">Not ready to record yet: {esc(exc)}</div>'
             return
         self._previewed = (repr(draft), table)
+        caution = self.warn() if self.warn else ""
+        caution = f'<div class="ms-wait">Check first: {esc(caution)}</div>' if caution else ""
         if table.empty:
-            self.preview.value = '<div class="ms-hint">Recording this gives no points.</div>'
+            self.preview.value = caution + '<div class="ms-hint">Recording this gives no points.</div>'
             return
         shown = pd.DataFrame({"Member": table["member"], "Points": table["points"].map(lambda n: f"{n:+d}"),
                               "Why": table["reason"]})
         total = int(table["points"].sum())
-        self.preview.value = ("<b>If you record this now:</b>" +
+        self.preview.value = (caution + "<b>If you record this now:</b>" +
                               html_table(shown, numeric=["Points"], footer={"Member": "Total", "Points": f"{total:+d}"}))
 
     def refresh_chart(self):
