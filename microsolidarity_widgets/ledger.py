@@ -208,12 +208,16 @@ class Ledger:
     def groups(self) -> pd.DataFrame:
         """One row per group: group, kind, members (today), size."""
         names = self._names()
+        # Today's rosters from the cached frames at once, as State.roster counts them (each member's
+        # latest live membership change): one roster query per group took a minute at 10k groups.
+        changes = scoring.membership_changes(*self._frames())
+        latest = changes.drop_duplicates(["group_id", "member_id"], keep="last")
+        latest = latest[latest["in_group"]]
+        in_group = latest["member_id"].map(names["member"]).groupby(latest["group_id"].to_numpy()).agg(list)
         rows = []
-        with self._store.read() as con:
-            state = State(con)
-            for gid, gname in sorted(names["group"].items(), key=lambda kv: kv[1].casefold()):
-                roster = list(state.roster(gid).values())
-                rows.append({"group": gname, "kind": names["kind"][gname], "members": roster, "size": len(roster)})
+        for gid, gname in sorted(names["group"].items(), key=lambda kv: kv[1].casefold()):
+            roster = sorted(in_group.get(gid, []), key=str.casefold)
+            rows.append({"group": gname, "kind": names["kind"][gname], "members": roster, "size": len(roster)})
         return pd.DataFrame(rows, columns=["group", "kind", "members", "size"])
 
     def members(self, group: str, on: dt.date | str | None = None) -> list[str]:
