@@ -154,3 +154,50 @@ def test_the_total_is_put_right_when_another_page_recorded_meanwhile(crew_ledger
     s.record_button.click()
     assert totals(crew_ledger) == {"Ama": 2, "Bo": 1, "Caz": 1, "Dev": 1}
     assert "Kestrels now has 5 points in all" in s.status.text
+
+
+def _texts(widget):
+    value = getattr(widget, "value", None)
+    own = [value] if isinstance(value, str) else []
+    return own + [t for child in getattr(widget, "children", ()) for t in _texts(child)]
+
+
+def test_each_page_leaves_its_purpose_to_the_notebook_and_keeps_its_extra_advice(crew_ledger):
+    import ipywidgets
+
+    from microsolidarity_widgets import apps
+
+    advice = {apps.ListeningApp: "Anyone may pass", apps.MoneyApp: "feels safe with each other",
+              apps.ConflictApp: "at whatever pace it needs", apps.ConsistencyApp: None, apps.CoOwnersApp: None,
+              apps.CrewApp: None}
+    for app_class, kept in advice.items():
+        app = app_class(crew_ledger)
+        if app_class is apps.ConflictApp:
+            app.mode.value = "close"  # the repair advice belongs to the closing form
+        page = app.widget
+        loose = [w for w in page.children if isinstance(w, ipywidgets.HTML) and "<style>" not in w.value]
+        assert loose == [], f"{app_class.__name__} repeats the notebook's intro in a paragraph of its own"
+        if kept:
+            assert any(kept in t for t in _texts(page)), app_class.__name__
+
+
+def test_projected_controls_are_as_large_as_the_text_and_the_chosen_toggle_stands_out():
+    import re
+
+    from microsolidarity_widgets.apps.session import STYLE
+
+    rules = [(sel, body) for sel, body in re.findall(r"([^{}]+)\{([^}]*)\}", STYLE)]
+
+    def declared(selector, prop):
+        found = [re.search(prop + r":\s*([^;]+)", body) for sel, body in rules
+                 if selector in [s.strip() for s in sel.split(",")]]
+        return [m.group(1).strip() for m in found if m]
+
+    for control in (".ms-page .widget-radio-box label", ".ms-page .widget-text input",
+                    ".ms-page .widget-datepicker input", ".ms-page select", ".ms-page textarea"):
+        sizes = [int(v.removesuffix("px")) for v in declared(control, "font-size")]
+        assert sizes and min(sizes) >= 17, control
+    chosen = ".ms-page .widget-toggle-button.mod-active"
+    assert declared(chosen, "color") == ["#fff"]
+    assert declared(chosen, "background") != declared(".ms-page .widget-toggle-button", "background")
+    assert declared(".ms-page button:focus-visible", "outline")  # keyboard focus stays visible

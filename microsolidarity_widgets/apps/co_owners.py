@@ -29,7 +29,7 @@ class CoOwnersApp:
             w.observe(self.session.refresh_preview, "value")
 
         venture_box = section("The venture", widgets.HBox([self.name, self.form]), self.owners.widget)
-        self.widget = self.session.page(texts.CO_OWNERS_GUIDE, venture_box,
+        self.widget = self.session.page(venture_box,
                                         section("This group's ventures", self.ventures))
 
     def draft(self):

@@ -39,7 +39,7 @@ class ConflictApp:
                                warn=self._same_parties_open)
         self.open_form = section("Open a conflict", self.parties.widget, self.description)
         self.close_form = section("Repair and close", self.conflict,
-                                  hint("<b>Walk through the repair together</b> (tick each step as you go):"),
+                                  hint(texts.REPAIR_HINT),
                                   *self.steps, self.outcome, self.close_note)
         self.forms = widgets.VBox()
         self.session.on_context(self._refresh)
@@ -49,8 +49,7 @@ class ConflictApp:
         for w in (self.conflict, self.outcome, self.description, self.close_note):
             w.observe(self.session.refresh_preview, "value")
 
-        self.widget = self.session.page(texts.CONFLICT_GUIDE,
-                                        section("Open conflicts in this group", self.open_list),
+        self.widget = self.session.page(section("Open conflicts in this group", self.open_list),
                                         section("Step", self.mode), self.forms)
         self._show_form()
 

@@ -93,7 +93,7 @@ class ConsistencyApp:
                               self.process, self.steps, self.note)
         next_box = section("Next meeting", hint("About a month after this one. Add it to everyone's calendar now."),
                            self.next_date, self.download)
-        self.widget = self.session.page(texts.CONSISTENCY_GUIDE, history_box, meeting_box, next_box)
+        self.widget = self.session.page(history_box, meeting_box, next_box)
         self._show_steps()
 
     def draft(self):

@@ -69,7 +69,6 @@ class CrewApp:
         why = "".join(f"<li><b>{title}.</b> {question}</li>" for title, question in texts.WHY_SMALL_GROUPS)
         self.widget = widgets.VBox([
             widgets.HTML(STYLE),
-            hint("Start here: form your crews and partnerships, agree how you keep each other safe, then play."),
             section("Opening conversation: why meet in small groups?",
                     hint("Take a round on one or two of these before you begin.<ul class='ms-prompts'>" + why + "</ul>")),
             section("Create a crew or partnership", self.new_name, self.new_kind, self.new_members, self.new_date,

@@ -47,6 +47,7 @@ class ListeningApp:
 
         round_box = section(
             "The round",
+            hint(texts.LISTENING_RULE),
             widgets.HBox([widgets.Label("Order:"), self.order_view, self.shuffle_button]),
             self.now,
             widgets.HBox([self.next_button, self.pass_button]),
@@ -55,7 +56,7 @@ class ListeningApp:
             self.timer,
         )
         end_box = section("At the end of the round", self.listened)
-        self.widget = self.session.page(texts.LISTENING_GUIDE, round_box, end_box)
+        self.widget = self.session.page(round_box, end_box)
 
     def draft(self):
         if self.listened.value is None:

@@ -53,7 +53,7 @@ class MoneyApp:
         self.drop_ask_button.on_click(self.drop_ask)
 
         prompts = "".join(f"<p><b>{title}</b> &mdash; {question}</p>" for title, question in texts.MONEY_PROMPTS)
-        speaker_box = section("The speaker", self.speaker, hint(prompts),
+        speaker_box = section("The speaker", hint(texts.MONEY_WHEN), self.speaker, hint(prompts),
                               hint("<b>Questions to explore together</b>" + html_list(texts.MONEY_QUESTIONS)),
                               self.private_note)
         offers_box = section("Offers from the group", widgets.HBox([self.offer_who, self.offer_kind]),
@@ -62,7 +62,7 @@ class MoneyApp:
         asks_box = section("Asks by the speaker", widgets.HBox([self.ask_text, self.add_ask_button, self.drop_ask_button]),
                            self.ask_list)
         respect_box = section("Mutual respect", hint(texts.RESPECT_HINT), self.respectful.widget)
-        self.widget = self.session.page(texts.MONEY_GUIDE, speaker_box, offers_box, asks_box,
+        self.widget = self.session.page(speaker_box, offers_box, asks_box,
                                         respect_box)
         self._show_lists()
 

@@ -463,9 +463,10 @@ class Session:
 
     # --- layout -----------------------------------------------------------------------------
 
-    def page(self, guide: str, *body: widgets.Widget) -> widgets.VBox:
-        """The whole page under the notebook's own heading: guide, context, the level's own sections,
-        then preview, record, undo and the chart."""
+    def page(self, *body: widgets.Widget) -> widgets.VBox:
+        """The whole page under the notebook's own heading and introduction (which say what the page is
+        for, so the page does not say it again): context, the level's own sections, then preview,
+        record, undo and the chart."""
         context = [widgets.HBox([self.group, self.date])]
         if self.present:
             context.append(self.present.widget)
@@ -473,7 +474,7 @@ class Session:
         record = section("Record", self.scoring, self.preview, self.record_button, self.status.widget)
         undo = section("Made a mistake?", self.undo_target, widgets.HBox([self.undo_reason, self.undo_button]))
         chart = section("Trust over time", self.chart)
-        page = widgets.VBox([widgets.HTML(STYLE), hint(guide), section("Today's session", *context),
+        page = widgets.VBox([widgets.HTML(STYLE), section("Today's session", *context),
                              *body, record, undo, chart])
         page.add_class("ms-page")
         self._context_changed()

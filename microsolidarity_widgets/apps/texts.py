@@ -50,8 +50,7 @@ CROSS_TALK_PLACEHOLDER = "e.g. Nobody responds during a turn; questions come aft
 
 # --- 01 listening -----------------------------------------------------------------------------
 
-LISTENING_GUIDE = ("Go round one at a time. Whoever has the turn says something true for them right now; "
-                   "everyone else simply listens &mdash; no replies, no advice. Anyone may pass.")
+LISTENING_RULE = "While someone has the turn, nobody replies or gives advice. Anyone may pass."
 OPENERS = [
     "Right now I'm looking forward to …",
     "Today I feel … and I think it's because …",
@@ -60,8 +59,7 @@ OPENERS = [
 
 # --- 02 money ---------------------------------------------------------------------------------
 
-MONEY_GUIDE = ("One person is the speaker. They describe two kinds of work, then the group looks for ways "
-               "to bring the two closer together. Only go here once the crew feels safe with each other.")
+MONEY_WHEN = "Only come to this level once the crew feels safe with each other."
 MONEY_PROMPTS = [
     ("A &middot; Paid work", "What do you do that brings in money?"),
     ("B &middot; Meaningful work", "What work matters most to you, paid or not?"),
@@ -79,8 +77,6 @@ PRIVATE_NOTE_HINT = "Private: kept out of exports and charts. Nothing here is re
 
 # --- 03 consistency ---------------------------------------------------------------------------
 
-CONSISTENCY_GUIDE = ("Meet roughly once a month and take turns. The point is the rhythm: showing up again "
-                     "and again is what builds trust.")
 REFLECTION_PROMPTS = [
     "Looking back: what has happened for you since we last met?",
     "Looking ahead: where might you go next, and what would help?",
@@ -126,8 +122,8 @@ NO_PROCESS = "Our own way"
 
 # --- 04 conflict ------------------------------------------------------------------------------
 
-CONFLICT_GUIDE = ("Someone said or did something careless, or a message landed wrong, and another member "
-                  "got hurt. Repair is a practice: go through the steps together, at whatever pace it needs.")
+REPAIR_HINT = ("<b>Walk through the repair together</b>, at whatever pace it needs "
+               "(tick each step as you go):")
 REPAIR_STEPS = [
     ("apology", "The one who caused the hurt apologises."),
     ("responsibility", "They take responsibility for what happened, without excuses."),
@@ -142,7 +138,4 @@ OUTCOME_LABELS = {
 
 # --- 05 co-owners -----------------------------------------------------------------------------
 
-CO_OWNERS_GUIDE = ("When members formally set something up together &mdash; a company, an association, a "
-                   "co-op, a savings pool, a lending circle, a livelihood pod &mdash; and share its legal "
-                   "ownership, write it down here.")
 LEGAL_FORMS = ["company", "association", "co-op", "savings pool", "lending circle", "livelihood pod"]
