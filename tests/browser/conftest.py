@@ -124,10 +124,11 @@ def browser():
         b.close()
 
 
-@pytest.fixture
-def page(browser, request):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
+def guard(page) -> tuple[list[str], list[str]]:
+    """Abort every request that leaves localhost and collect console and page errors.
+
+    Returns the two lists (requests that tried to leave, problems) for the caller to assert on.
+    """
     outside, problems = [], []
 
     def route(route):
@@ -141,6 +142,14 @@ def page(browser, request):
     page.route("**/*", route)
     page.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text}"))
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    return outside, problems
+
+
+@pytest.fixture
+def page(browser, request):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    outside, problems = guard(page)
     page.problems = problems
     yield page
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

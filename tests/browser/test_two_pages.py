@@ -5,14 +5,13 @@ shows everything."""
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import urlparse
 
 import pytest
 from playwright.sync_api import expect
 
 from microsolidarity_widgets.apps.consistency import month_later
 
-from .conftest import LOCAL_HOSTS, TRACEBACK
+from .conftest import TRACEBACK, guard
 
 pytestmark = pytest.mark.browser
 
@@ -23,18 +22,7 @@ DATES = ["2026-01-05", "2026-02-05", "2026-03-05", "2026-04-05"]
 def second_page(page):
     """Another tab of the same browser, held to the same rules as the ``page`` fixture's."""
     other = page.context.new_page()
-    outside, problems = [], []
-
-    def route(route):
-        if route.request.url.startswith(("data:", "blob:")) or (urlparse(route.request.url).hostname or "") in LOCAL_HOSTS:
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    other.route("**/*", route)
-    other.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text}"))
-    other.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    outside, problems = guard(other)
     return other, outside, problems
 
 
