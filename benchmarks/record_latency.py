@@ -66,7 +66,10 @@ def record_round_trips(page, url: str, n: int) -> list[float]:
         group.select_option(label="Kestrels")
     out = []
     for _ in range(n):
-        page.locator(".ms-wait", has_text="listened").wait_for(timeout=60_000)  # the last round is cleared
+        # The form is ready again: on arrival it asks whether everyone listened; after a record it
+        # says so calmly once the last round's answers are cleared.
+        page.locator(".ms-wait", has_text="listened").or_(page.get_by_text("Fill in the next one")).wait_for(
+            timeout=60_000)
         page.get_by_role("radio", name="Yes").check()
         # As a facilitator would: the preview of the points shows before Record is pressed.
         page.get_by_text("If you record this now").wait_for(timeout=60_000)

@@ -366,14 +366,18 @@ def _read_frame(con: sa.Connection, query, shape) -> pd.DataFrame:
     driver's tuples, half the read time at a million events. The queries read plain columns
     (no bound values, no type conversion), so the driver's values are already the right ones.
     """
-    compiled = query.compile(dialect=con.dialect)
+    compiled = str(query.compile(dialect=con.dialect))
     cursor = con.connection.cursor()
     try:
-        cursor.execute(str(compiled))
+        cursor.execute(compiled)
         columns = [d[0] for d in cursor.description]
         chunks = []
         while rows := cursor.fetchmany(_CHUNK_ROWS):
             chunks.append(shape(pd.DataFrame.from_records(rows, columns=columns, coerce_float=True)))
+    except con.dialect.loaded_dbapi.Error as exc:
+        # Past SQLAlchemy here, so wrap the driver's error as SQLAlchemy would: storage then
+        # words it for the page (a damaged file, a busy or unreachable database).
+        raise sa.exc.DBAPIError.instance(compiled, None, exc, con.dialect.loaded_dbapi.Error) from exc
     finally:
         cursor.close()
     if not chunks:  # no rows: one plain read gives the columns
