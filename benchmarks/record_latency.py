@@ -18,12 +18,14 @@ from .common import BARE, ROOT, Served, arguments, browser, chromium_version, lo
 TARGET = 1.5
 LISTENING = ROOT / "workbooks" / "01_listening.ipynb"
 
-# Click ``button`` and resolve with the milliseconds until an element matching ``changed`` appears
-# that was not there before the click.
+# Click ``button`` and resolve with the milliseconds until the text of the elements matching
+# ``changed`` differs from before the click and contains ``word``. By text, not by element: widgets
+# re-render unchanged messages as new elements, which would end the timing before the kernel answered.
 CLICK_UNTIL = """
-([button, changed]) => new Promise((resolve, reject) => {
-  for (const el of document.querySelectorAll(changed)) el.dataset.benchOld = "1";
-  const fresh = () => [...document.querySelectorAll(changed)].some(el => !el.dataset.benchOld);
+([button, changed, word]) => new Promise((resolve, reject) => {
+  const text = () => [...document.querySelectorAll(changed)].map(el => el.textContent).join("|");
+  const before = text();
+  const fresh = () => { const now = text(); return now !== before && now.includes(word); };
   const t0 = performance.now();
   const observer = new MutationObserver(() => {
     if (fresh()) { observer.disconnect(); resolve(performance.now() - t0); }
@@ -73,7 +75,7 @@ def record_round_trips(page, url: str, n: int) -> list[float]:
         page.get_by_role("radio", name="Yes").check()
         # As a facilitator would: the preview of the points shows before Record is pressed.
         page.get_by_text("If you record this now").wait_for(timeout=60_000)
-        out.append(page.evaluate(CLICK_UNTIL, ["button.ms-primary", ".ms-msg-ok"]))
+        out.append(page.evaluate(CLICK_UNTIL, ["button.ms-primary", ".ms-msg-ok", "Recorded"]))
     return out
 
 
