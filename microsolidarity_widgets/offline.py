@@ -7,6 +7,7 @@ the versions that shape it, and let every kernel load it from there.
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from pathlib import Path
@@ -14,6 +15,8 @@ from pathlib import Path
 import altair as alt
 
 CACHE_ENV = "MICROSOLIDARITY_CACHE"
+# Set by `microsolidarity serve`: where that server offers the bundle as a cacheable file.
+BUNDLE_URL_ENV = "MICROSOLIDARITY_CHART_BUNDLE_URL"
 
 
 def cache_dir() -> Path:
@@ -46,13 +49,30 @@ def build_bundle() -> Path:
 def enable_offline_charts() -> None:
     """Make every ``alt.JupyterChart`` (and plain chart display) use the local Vega bundle."""
     if not alt.JupyterChart._is_offline:
+        url = os.environ.get(BUNDLE_URL_ENV)
         path = bundle_path()
-        try:
-            alt.JupyterChart._esm = path.read_text(encoding="utf-8")
+        if url and path.exists():
+            # A few bytes per chart widget: the browser fetches (and caches) the bundle from our own
+            # server, once, however many charts and pages there are.
+            alt.JupyterChart._esm = loader_module(url)
             alt.JupyterChart._is_offline = True
-        except OSError:
-            build_bundle()
+        else:
+            try:
+                alt.JupyterChart._esm = path.read_text(encoding="utf-8")
+                alt.JupyterChart._is_offline = True
+            except OSError:
+                build_bundle()
     alt.renderers.enable("jupyter", offline=True)
+
+
+def loader_module(url: str) -> str:
+    """An ES module that re-exports the chart widget's code from ``url`` (a path on this server).
+
+    anywidget runs the module from a blob: URL, against which a path cannot resolve; the page's
+    own address can.
+    """
+    return (f"const bundle = await import(new URL({json.dumps(url)}, document.baseURI).href);\n"
+            "export default bundle.default;\n")
 
 
 def chart_widget(chart: alt.TopLevelMixin) -> alt.JupyterChart:

@@ -38,6 +38,7 @@ JUPYTER_DATA = PACKAGE / "share" / "jupyter"
 TEMPLATE = "microsolidarity"
 CULL_AFTER = 15 * 60  # seconds; long enough for a coffee break with the page closed
 CULL_EVERY = 60
+BUNDLE_ROUTE = "microsolidarity/charts"  # served by `serve`: public Vega code, no token needed
 WARM_WAIT = 120  # seconds to wait for the preheated pages before announcing anyway
 ERROR_NOTE = ("This part of the page could not be shown. Nothing more was recorded from it. "
               "Whoever runs the workbook can find the details in the server's log.")
@@ -151,6 +152,11 @@ def run(settings: Settings) -> int:
     build_chart_bundle()
     app = _workbook_voila(settings)
     app.initialize(voila_argv(settings))
+    from . import offline
+
+    # Kernels (started by app.start) point their chart widgets at the bundle this server serves.
+    base = (app.server_url or app.base_url).rstrip("/")
+    os.environ[offline.BUNDLE_URL_ENV] = f"{base}/{BUNDLE_ROUTE}/{offline.bundle_path().name}"
     if not settings.share:
         # Tornado settings are applied after Voilà's own, which allow any Host.
         app.tornado_settings = {**app.tornado_settings, "allow_remote_access": False}
@@ -159,10 +165,24 @@ def run(settings: Settings) -> int:
 
 
 def _workbook_voila(settings: Settings):
+    from jupyter_server.utils import url_path_join
     from tornado.ioloop import IOLoop
+    from tornado.web import StaticFileHandler
     from voila.app import Voila
 
+    from . import offline
+
+    class _BundleHandler(StaticFileHandler):
+        def get_cache_time(self, path, modified, mime_type):
+            return 365 * 24 * 3600  # the file name carries the versions that shape it
+
     class WorkbookVoila(Voila):
+        def init_handlers(self):
+            # The chart bundle as a file the browser caches, instead of ~900 kB inside every chart widget.
+            return [*super().init_handlers(),
+                    (url_path_join(self.server_url, BUNDLE_ROUTE, "(.*)"), _BundleHandler,
+                     {"path": str(offline.cache_dir())})]
+
         def listen(self):
             # Runs once the loop is started, i.e. after the port was bound.
             IOLoop.current().add_callback(self._announce)

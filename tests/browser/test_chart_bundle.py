@@ -1,0 +1,20 @@
+"""Under `microsolidarity serve`, chart widgets fetch the Vega bundle from the workbook's own server."""
+
+import urllib.request
+
+import pytest
+
+from microsolidarity_widgets import offline
+
+pytestmark = pytest.mark.browser
+
+
+def test_charts_draw_from_the_served_bundle(server, page):
+    fetched = []
+    page.on("requestfinished", lambda r: "/microsolidarity/charts/" in r.url and fetched.append(r.url))
+    server.open(page, "01_listening.ipynb")
+    page.locator(".vega-embed svg, .vega-embed canvas").first.wait_for(timeout=60_000)
+    assert fetched and fetched[0].endswith(offline.bundle_path().name)
+    with urllib.request.urlopen(fetched[0]) as answer:
+        assert answer.headers["Content-Type"].startswith(("application/javascript", "text/javascript"))
+        assert "max-age" in answer.headers["Cache-Control"]
