@@ -71,8 +71,21 @@ def loader_module(url: str) -> str:
     anywidget runs the module from a blob: URL, against which a path cannot resolve; the page's
     own address can.
     """
-    return (f"const bundle = await import(new URL({json.dumps(url)}, document.baseURI).href);\n"
-            "export default bundle.default;\n")
+    # A chart as wide as its container is measured when drawn and again only on a window resize:
+    # drawn while Voilà still hides the page, it would stay 0 px wide. Re-measure when the
+    # widget's own box changes size.
+    return f"""const bundle = await import(new URL({json.dumps(url)}, document.baseURI).href);
+const widget = bundle.default;
+export default {{
+  ...widget,
+  async render(context) {{
+    const cleanup = await widget.render(context);
+    const watch = new ResizeObserver(() => window.dispatchEvent(new Event("resize")));
+    watch.observe(context.el);
+    return () => {{ watch.disconnect(); if (typeof cleanup === "function") cleanup(); }};
+  }},
+}};
+"""
 
 
 def chart_widget(chart: alt.TopLevelMixin) -> alt.JupyterChart:

@@ -13,8 +13,12 @@ def test_charts_draw_from_the_served_bundle(server, page):
     fetched = []
     page.on("requestfinished", lambda r: "/microsolidarity/charts/" in r.url and fetched.append(r.url))
     server.open(page, "01_listening.ipynb")
-    page.locator(".vega-embed svg, .vega-embed canvas").first.wait_for(timeout=60_000)
+    chart = page.locator(".vega-embed svg.marks").first
+    chart.wait_for(state="attached", timeout=60_000)
     assert fetched and fetched[0].endswith(offline.bundle_path().name)
+    # However early it was drawn (even while the page was still hidden), the chart ends up as wide as its box.
+    page.wait_for_function("() => Number(document.querySelector('.vega-embed svg.marks').getAttribute('width')) > 300",
+                           timeout=30_000)
     with urllib.request.urlopen(fetched[0]) as answer:
         assert answer.headers["Content-Type"].startswith(("application/javascript", "text/javascript"))
         assert "max-age" in answer.headers["Cache-Control"]
