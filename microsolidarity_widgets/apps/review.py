@@ -157,10 +157,8 @@ class ReviewApp:
     def update(self) -> None:
         if self._quiet:
             return
-        try:
-            sel = self.selection()
-        except LedgerError as exc:
-            self.message.value = f'<span class="ms-message">{html.escape(str(exc))}</span>'
+        sel = self._selection_or_say(self.message)
+        if sel is None:
             return
         self.message.value = ""
         for key, chart in self._charts(sel).items():
@@ -168,6 +166,14 @@ class ReviewApp:
         self._show_summary(sel)
         self.downloads.files = []
         self.export_status.value = ""
+
+    def _selection_or_say(self, where) -> Selection | None:
+        """The pickers' selection, or None with the reason shown in ``where`` (e.g. dates the wrong way round)."""
+        try:
+            return self.selection()
+        except LedgerError as exc:
+            where.value = f'<span class="ms-message">{html.escape(str(exc))}</span>'
+            return None
 
     def _show_summary(self, sel: Selection | None = None) -> None:
         lines = review.summary(self.data, sel or self.selection())
@@ -188,10 +194,8 @@ class ReviewApp:
             self.update()
 
     def prepare_downloads(self) -> None:
-        try:
-            sel = self.selection()
-        except LedgerError as exc:
-            self.export_status.value = f'<span class="ms-message">{html.escape(str(exc))}</span>'
+        sel = self._selection_or_say(self.export_status)
+        if sel is None:
             return
         self.export_status.value = "Preparing…"
         files = export.review_files(self.ledger, self.data, sel, include_private=self.private.value)
