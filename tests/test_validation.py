@@ -9,7 +9,10 @@ import sqlalchemy as sa
 from microsolidarity_widgets import LedgerError
 from microsolidarity_widgets import storage as st
 
-TOMORROW = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+
+def tomorrow() -> str:
+    # Worked out when the test runs, not at collection (a run crossing midnight would turn it into today).
+    return (dt.date.today() + dt.timedelta(days=1)).isoformat()
 
 
 @pytest.fixture
@@ -74,7 +77,7 @@ CASES = {
     "duplicate members": (None, lambda l, _: l.add_group("Larks", ["Ama", "Bo", " ama "]), "listed twice"),
     "existing group": (None, lambda l, _: l.add_group("kestrels", ["A", "B", "C"]), "already a group called"),
     "already a member": (None, lambda l, _: l.add_member("Kestrels", "AMA", on="2025-02-01"), "already a member"),
-    "future date": (None, lambda l, _: l.record_listening("Kestrels", TOMORROW, present=["Ama", "Bo"]),
+    "future date": (None, lambda l, _: l.record_listening("Kestrels", tomorrow(), present=["Ama", "Bo"]),
                     "is in the future"),
     "malformed date": (None, lambda l, _: l.record_listening("Kestrels", "10/01/2026", present=["Ama", "Bo"]),
                        "is not a date"),
