@@ -342,6 +342,18 @@ class Ledger:
         note = None if rows.empty else rows.sort_values(["date", "id"]).iloc[-1]["note"]
         return None if pd.isna(note) else note
 
+    def revision(self) -> tuple[int, int]:
+        """(highest event id, number of events): it changes whenever anyone writes to the ledger, so
+        two equal revisions mean nothing was written in between.
+
+        Every change (renames and forgetting included) adds an event and none is ever removed. The
+        count is there because on a server database a write that started first can commit a lower
+        id after a higher one is already visible.
+        """
+        with self._store.read() as con:
+            top, count = con.execute(sa.select(sa.func.max(st.events.c.id), sa.func.count(st.events.c.id))).one()
+        return (top or 0, count)
+
     def backup(self, out: str | os.PathLike | None = None):
         """A consistent copy of the ledger file (safe while pages are writing); returns its path."""
         return self._store.backup(out)

@@ -1,12 +1,19 @@
 """Showing an app in a notebook or a Voilà page, preheated kernels included.
 
-Voilà can start a page's kernel before anyone asks for the page ("preheating"). Everything slow
-and stateless (imports, the offline chart bundle) happens before ``wait_for_request()``; the
-ledger is read and the widgets are built only after it, so a preheated page is never stale.
+Voilà can start a page's kernel before anyone asks for the page ("preheating"): the notebook runs
+until ``wait_for_request()`` and waits there for a visitor. The page is built before that wait, so
+the visitor does not wait for the ledger to be read and a hundred-odd widgets to be made. It must
+still show the ledger as it is when opened, not as it was when the kernel started: after the wait
+it is built again if anyone wrote to the ledger meanwhile (the ledger's revision changed) or the
+day changed (date pickers start at today), and the widgets of the first build are closed, so the
+browser is not sent them too. Outside a preheated Voilà kernel (JupyterLab, nbval) the wait returns
+at once and the first build is the one shown.
 """
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import functools
 from typing import Callable
 
@@ -28,14 +35,84 @@ def kernel_ledger() -> Ledger:
 
 def show(build: Callable[[Ledger], object]) -> None:
     """Display ``build(ledger).widget``, or a plain-words message if the ledger cannot be opened."""
+    display(fresh_page(build, _cannot_open))
+
+
+def _cannot_open(exc: LedgerError) -> widgets.Widget:
+    status = Status()
+    status.error(f"The workbook cannot open its ledger. {exc}", nothing_recorded=False)
+    return widgets.VBox([widgets.HTML(STYLE), status.widget])
+
+
+def fresh_page(build: Callable[[Ledger], object], cannot_open: Callable[[LedgerError], widgets.Widget],
+               ledger: Ledger | None = None) -> widgets.Widget:
+    """``build(ledger).widget`` as the ledger is when the visitor arrives, built ahead of them when
+    nothing changed meanwhile; ``cannot_open(error)`` when the ledger cannot be read.
+
+    ``ledger`` defaults to ``kernel_ledger()``.
+    """
     offline.enable_offline_charts()
+    early = Build(build, ledger)
     wait_for_request()
+    if early.current():
+        return early.widget
+    early.close()
+    late = Build(build, ledger)
+    if late.error is not None:
+        late.close()
+        return cannot_open(late.error)
+    return late.widget
+
+
+class Build:
+    """One build of a page: its root widget (or the error that stopped it), every widget it made,
+    and the ledger revision and day it was built for."""
+
+    def __init__(self, build: Callable[[Ledger], object], ledger: Ledger | None = None):
+        self.made: list[widgets.Widget] = []
+        self.widget: widgets.Widget | None = None
+        self.error: LedgerError | None = None
+        self.on = dt.date.today()
+        with _collecting(self.made):
+            try:
+                self.ledger = ledger or kernel_ledger()
+                # Read before building: a write landing during the build makes it stale, never lost.
+                self.revision = self.ledger.revision()
+                self.widget = build(self.ledger).widget
+            except LedgerError as exc:
+                if ledger is None:
+                    kernel_ledger.cache_clear()  # the next build opens it afresh, once it is fixed
+                self.error = exc
+
+    def current(self) -> bool:
+        """Whether this build still shows the ledger and the day as they are now."""
+        if self.error is not None or self.on != dt.date.today():
+            return False
+        try:
+            return self.ledger.revision() == self.revision
+        except LedgerError:
+            return False  # a new build will say why in plain words
+
+    def close(self) -> None:
+        """Close every widget this build made, those not (or no longer) on the page included."""
+        for widget in self.made:
+            widget.close()
+        self.made.clear()
+
+
+@contextlib.contextmanager
+def _collecting(made: list[widgets.Widget]):
+    """Collect every widget constructed inside the block: walking a page's children would miss the
+    parts a page keeps aside until asked for (e.g. the form for closing a conflict)."""
+    before = widgets.Widget._widget_construction_callback  # ipywidgets offers no getter; usually None
+
+    def constructed(widget):
+        made.append(widget)
+        if before is not None:
+            before(widget)
+
+    widgets.Widget.on_widget_constructed(constructed)
     try:
-        app = build(kernel_ledger())
-    except LedgerError as exc:
-        kernel_ledger.cache_clear()  # let a reload retry once the ledger is fixed
-        status = Status()
-        status.error(f"The workbook cannot open its ledger. {exc}", nothing_recorded=False)
-        display(widgets.VBox([widgets.HTML(STYLE), status.widget]))
-        return
-    display(app.widget)
+        yield made
+    finally:
+        widgets.Widget.on_widget_constructed(before)

@@ -21,6 +21,7 @@ from .. import charts, export, offline, review
 from ..errors import LedgerError
 from ..ledger import Ledger
 from ..review import ReviewData, Selection
+from .page import fresh_page
 
 MIME = {"csv": "text/csv", "png": "image/png", "svg": "image/svg+xml", "html": "text/html"}
 STYLE = """<style>
@@ -207,18 +208,11 @@ class ReviewApp:
 
 def show_review(ledger: Ledger | None = None) -> ReviewPage:
     """Build the review page (on ``$MICROSOLIDARITY_LEDGER`` by default) and return its widget."""
-    offline.enable_offline_charts()
-    try:
-        from voila.utils import wait_for_request
+    return fresh_page(ReviewApp, _cannot_open, ledger)
 
-        wait_for_request()  # a preheated Voilà kernel reads the ledger only once someone asks
-    except ImportError:
-        pass
-    try:
-        return ReviewApp(ledger or Ledger.open()).widget
-    except LedgerError as exc:
-        page = ReviewPage([widgets.HTML(f'<p class="ms-message">The review cannot open its ledger. '
-                                        f'{html.escape(str(exc))}</p>')])
-        page.summary_text = str(exc)
-        return page
 
+def _cannot_open(exc: LedgerError) -> ReviewPage:
+    page = ReviewPage([widgets.HTML(f'<p class="ms-message">The review cannot open its ledger. '
+                                    f'{html.escape(str(exc))}</p>')])
+    page.summary_text = str(exc)
+    return page
