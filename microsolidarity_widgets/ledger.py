@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from . import rules, scoring
+from . import frames, rules, scoring
 from . import storage as st
 from .errors import LedgerError
 from .rules import Draft, State
@@ -132,8 +132,7 @@ class Ledger:
             draft = build(State(con), *args, **kwargs)
             events, parts = self._frames()
             ev_row, part_rows = _draft_rows(con, draft)
-        events = pd.concat([events, _frame_events(pd.DataFrame([ev_row]))], ignore_index=True)
-        parts = pd.concat([parts, pd.DataFrame(part_rows, columns=parts.columns)], ignore_index=True)
+        events, parts = _like(events, [ev_row]), _like(parts, part_rows)
         awards = scoring.points(events, parts)
         awards = awards[awards["event_id"] == ev_row["id"]]
         names = self._names()
@@ -153,18 +152,10 @@ class Ledger:
             key = (tuple(key), con.execute(sa.select(sa.func.max(st.members.c.id))).scalar())
             if key == self._cache_key:
                 return self._cache
-            e = st.events.c
-            # Ordered: a server database returns rows in storage order, which updates reshuffle.
-            events = _read_frame(con, sa.select(e.id, e.kind, e.group_id, e.on_date, e.ref_id, e.outcome, e.title,
-                                                e.detail).order_by(e.id),
-                                 lambda c: _frame_events(_shared(c, "kind", "outcome", "detail")))
-            p = st.participants.c
-            parts = _read_frame(con, sa.select(p.event_id, p.member_id, p.role, p.detail).order_by(p.id),
-                                lambda c: _shared(c, "role", "detail").astype(
-                                    {"event_id": "int64", "member_id": "int64", "role": "str"}))
-        frames = (events, parts)
-        self._cache_key, self._cache = key, frames
-        return frames
+            events = frames.read_table(con, st.events, SCORED_EVENT_COLUMNS).rename(columns={"on_date": "date"})
+            parts = frames.read_table(con, st.participants, SCORED_PARTICIPANT_COLUMNS)
+        self._cache_key, self._cache = key, (events, parts)
+        return self._cache
 
     def _names(self) -> dict[str, dict[int, str]]:
         with self._store.read() as con:
@@ -247,25 +238,22 @@ class Ledger:
         Private texts (money and conflict notes, private agreements) are left out unless
         ``include_private`` is True.
         """
-        e = st.events.c
         with self._store.read() as con:
-            events = _read_frame(con, sa.select(e.id, e.recorded_at, e.kind, e.group_id, e.on_date, e.ref_id,
-                                                e.outcome, e.title, e.detail, e.note, e.private).order_by(e.id),
-                                 lambda c: _shared(c, "kind", "outcome"))
-        parts = self.participants()  # the names only: the cached scoring rows, not a second read
+            events = frames.read_table(con, st.events, EVENT_COLUMNS)
+        parts = self._frames()[1]  # who took part: the cached scoring rows, not a second read
         names = self._names()
-        who = _names_per_event(parts)
+        who = frames.names_per_event(parts["event_id"].to_numpy(), parts["member_id"].to_numpy(), names["member"])
         void_rows = events[events["kind"] == "void"]
         voided_by = pd.Series(void_rows["id"].to_numpy(), index=void_rows["ref_id"].astype("int64").to_numpy())
         out = pd.DataFrame({
             "id": events["id"],
-            "date": pd.to_datetime(events["on_date"], format="%Y-%m-%d"),
+            "date": events["on_date"],
             "recorded_at": events["recorded_at"],
-            "kind": events["kind"],
+            "kind": events["kind"].astype("str"),  # plain text for crews' own code (categories don't add up)
             "level": events["kind"].map(rules.LEVEL_OF_KIND).astype("Int64"),
             "group": events["group_id"].map(names["group"]),
             "members": events["id"].map(who).fillna(""),
-            "outcome": events["outcome"],
+            "outcome": events["outcome"].astype("str"),
             "title": events["title"],
             "detail": events["detail"],
             "ref_id": events["ref_id"].astype("Int64"),
@@ -280,12 +268,11 @@ class Ledger:
     def participants(self, include_private: bool = False) -> pd.DataFrame:
         """Who took part in each event and how: event_id, member, role, detail[, note]."""
         if include_private:
-            p = st.participants.c
             with self._store.read() as con:
-                parts = _read_frame(con, sa.select(p.event_id, p.member_id, p.role, p.detail, p.note).order_by(p.id),
-                                    lambda c: _shared(c, "role", "detail"))
+                parts = frames.read_table(con, st.participants, {**SCORED_PARTICIPANT_COLUMNS, "note": frames.TEXT})
         else:  # the very rows scoring reads, already cached
-            parts = self._frames()[1].copy()
+            parts = self._frames()[1]
+        parts = parts.astype({"role": "str", "detail": "str"})  # a copy: the cached rows stay as they are
         parts.insert(1, "member", parts.pop("member_id").map(self._names()["member"]))
         return parts
 
@@ -365,81 +352,37 @@ class Ledger:
 
 # --- rows ------------------------------------------------------------------------------------
 
-
-_CHUNK_ROWS = 200_000
-
-
-def _read_frame(con: sa.Connection, query, shape) -> pd.DataFrame:
-    """A whole query as one frame, read in chunks that ``shape`` puts into compact dtypes at once.
-
-    Read in one go, the rows wait as Python objects before pandas converts them: gigabytes at a
-    million events (benchmarks/scale.py). In chunks, only one chunk's worth ever waits.
-    The rows come from the driver's own cursor: SQLAlchemy's result rows cost more than the
-    driver's tuples, half the read time at a million events. The queries read plain columns
-    (no bound values, no type conversion), so the driver's values are already the right ones.
-    """
-    compiled = str(query.compile(dialect=con.dialect))
-    cursor = con.connection.cursor()
-    try:
-        cursor.execute(compiled)
-        columns = [d[0] for d in cursor.description]
-        chunks = []
-        while rows := cursor.fetchmany(_CHUNK_ROWS):
-            chunks.append(shape(pd.DataFrame.from_records(rows, columns=columns, coerce_float=True)))
-    except con.dialect.loaded_dbapi.Error as exc:
-        # Past SQLAlchemy here, so wrap the driver's error as SQLAlchemy would: storage then
-        # words it for the page (a damaged file, a busy or unreachable database).
-        raise sa.exc.DBAPIError.instance(compiled, None, exc, con.dialect.loaded_dbapi.Error) from exc
-    finally:
-        cursor.close()
-    if not chunks:  # no rows: one plain read gives the columns
-        return shape(pd.read_sql(query, con))
-    # A chunk whose texts are all empty holds them as objects; the whole column is text again.
-    return (chunks[0] if len(chunks) == 1 else pd.concat(chunks, ignore_index=True)).infer_objects()
+# What scoring reads (no free texts: they would cost memory at every score), and what events() shows.
+SCORED_EVENT_COLUMNS = {"id": frames.ID, "kind": frames.WORD, "group_id": frames.REF, "on_date": frames.DAY,
+                        "ref_id": frames.REF, "outcome": frames.WORD}
+SCORED_PARTICIPANT_COLUMNS = {"event_id": frames.ID, "member_id": frames.ID, "role": frames.WORD,
+                              "detail": frames.WORD}
+EVENT_COLUMNS = {"id": frames.ID, "recorded_at": frames.TEXT, "kind": frames.WORD, "group_id": frames.REF,
+                 "on_date": frames.DAY, "ref_id": frames.REF, "outcome": frames.WORD, "title": frames.TEXT,
+                 "detail": frames.TEXT, "note": frames.TEXT, "private": frames.FLAG}
 
 
-def _shared(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
-    """Columns of a few distinct words (roles, kinds) holding one string object per word, not per row.
-
-    The driver makes a new string for every row: at a million events that is hundreds of MB for
-    the word "present" alone.
-    """
-    frame = frame.copy()
-    for col in columns:
-        codes, words = pd.factorize(frame[col], use_na_sentinel=False)
-        frame[col] = np.asarray(words, dtype=object)[codes]
-    return frame
-
-
-def _names_per_event(parts: pd.DataFrame) -> pd.Series:
-    """Each event's members, in the order they took part, each once: "Ama, Bo".
-
-    One join per event in plain Python; a pandas per-group lambda cost ~100 µs per event, which
-    made reading a long history take minutes (benchmarks/scale.py).
-    """
-    pairs = parts[["event_id", "member"]].drop_duplicates()
-    ids = pairs["event_id"].to_numpy()
-    order = np.argsort(ids, kind="stable")
-    ids, names = ids[order], pairs["member"].astype(str).to_numpy()[order]
-    starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if len(ids) else np.array([], dtype="int64")
-    return pd.Series([", ".join(chunk) for chunk in np.split(names, starts[1:])] if len(ids) else [],
-                     index=ids[starts], dtype=object)
+def _like(frame: pd.DataFrame, rows: list[dict]) -> pd.DataFrame:
+    """``frame`` with ``rows`` added, every column keeping its dtype (categories grow as needed)."""
+    extra = pd.DataFrame(rows, columns=frame.columns)
+    for col in frame.columns:
+        if isinstance(frame[col].dtype, pd.CategoricalDtype):
+            words = frame[col].cat.categories.union(pd.Index(extra[col].dropna().unique(), dtype=object), sort=False)
+            frame = frame.assign(**{col: frame[col].cat.set_categories(words)})
+            extra[col] = pd.Categorical(extra[col], categories=words)
+        else:
+            extra[col] = extra[col].astype(frame[col].dtype)
+    return pd.concat([frame, extra], ignore_index=True)
 
 
-def _frame_events(events: pd.DataFrame) -> pd.DataFrame:
-    # Fixed dtypes, so an empty ledger and every database driver give frames that merge alike.
-    events = events.astype({"id": "int64", "group_id": "float64", "ref_id": "float64", "kind": "str"})
-    events["date"] = pd.to_datetime(events.pop("on_date"), format="%Y-%m-%d")
-    return events
-
-
-def _draft_rows(con: sa.Connection, draft: Draft) -> tuple[dict, list[tuple]]:
+def _draft_rows(con: sa.Connection, draft: Draft) -> tuple[dict, list[dict]]:
     """The rows a draft would add, with placeholder ids, for previews."""
     gid = con.execute(sa.select(st.groups.c.id).where(st.groups.c.name == draft.group)).scalar()
-    row = {"id": -1, "kind": draft.kind, "group_id": gid, "on_date": draft.on.isoformat(), "ref_id": draft.ref_id,
-           "outcome": draft.outcome, "title": draft.title, "detail": draft.detail}
+    row = {"id": -1, "kind": draft.kind, "group_id": gid, "date": pd.Timestamp(draft.on), "ref_id": draft.ref_id,
+           "outcome": draft.outcome}
     state = State(con)
-    parts = [(-1, state.member(p.member).id, p.role, p.detail) for p in draft.parts]
+    parts = [{"event_id": -1, "member_id": state.member(p.member).id, "role": p.role, "detail": p.detail}
+             for p in draft.parts]
     return row, parts
 
 

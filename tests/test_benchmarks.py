@@ -31,33 +31,3 @@ def test_first_paint_and_record_latency(tmp_path):
     record = smoke("benchmarks.record_latency", tmp_path)
     assert len(record["bare_ms"]) == len(record["record_ms"]) == 2
     assert set(json.loads((tmp_path / "latest.json").read_text())) == {"first_paint", "record_latency"}
-
-
-def test_names_per_event_keeps_order_and_drops_repeats():
-    """The fast path the scale benchmark led to says exactly what the per-group join said."""
-    import numpy as np
-    import pandas as pd
-
-    from microsolidarity_widgets.ledger import _names_per_event
-
-    rng = np.random.default_rng(3)
-    parts = pd.DataFrame({"event_id": rng.integers(1, 40, 500), "member": rng.choice(["Ama", "Bo", "Caz", "Dev"], 500)})
-    expected = parts.groupby("event_id")["member"].agg(lambda s: ", ".join(dict.fromkeys(s)))
-    assert _names_per_event(parts).sort_index().to_dict() == expected.to_dict()
-    assert _names_per_event(parts.iloc[:0]).empty
-
-
-def test_frames_read_in_chunks_equal_one_read(monkeypatch, tmp_path):
-    """Chunked reading (for memory at scale) changes nothing, chunk boundaries included."""
-    import pandas as pd
-
-    from microsolidarity_widgets import Ledger, demo, ledger as ledger_module
-
-    path = demo.write(tmp_path / "demo.sqlite")
-    with Ledger.open(path) as whole:
-        expected = whole.points(), whole.trust_over_time(), whole.events()
-    monkeypatch.setattr(ledger_module, "_CHUNK_ROWS", 7)
-    with Ledger.open(path) as chunked:
-        got = chunked.points(), chunked.trust_over_time(), chunked.events()
-    for a, b in zip(got, expected):
-        pd.testing.assert_frame_equal(a, b)
