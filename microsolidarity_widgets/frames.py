@@ -34,20 +34,21 @@ class _Column:
         self.chunks: list[np.ndarray] = []
         self.words: dict[object, int] = {}  # each distinct value (word or day) and its code
 
-    def add(self, values: tuple) -> None:
+    def add(self, values: np.ndarray) -> None:
+        """Add one chunk of this column's values (an object array)."""
         if self.how == ID:
-            self.chunks.append(np.fromiter(values, dtype=np.int64, count=len(values)))
+            self.chunks.append(values.astype(np.int64))
         elif self.how == REF:
-            self.chunks.append(np.array(values, dtype=np.float64))  # None becomes NaN
+            self.chunks.append(np.where(values == None, np.nan, values).astype(np.float64))  # noqa: E711 (elementwise)
         elif self.how == FLAG:
-            self.chunks.append(np.array(values, dtype=bool))
+            self.chunks.append(values.astype(bool))
         elif self.how in (WORD, DAY):
-            codes, uniques = pd.factorize(np.array(values, dtype=object))
+            codes, uniques = pd.factorize(values)
             # this chunk's codes into the whole column's; the last slot keeps -1 (empty) as -1
             to_column = np.array([self.words.setdefault(u, len(self.words)) for u in uniques] + [-1], dtype=np.int32)
             self.chunks.append(to_column[codes])
         else:
-            self.chunks.append(np.array(values, dtype=object))
+            self.chunks.append(values)
 
     def finish(self) -> pd.api.extensions.ExtensionArray | np.ndarray:
         empty = {ID: np.int64, REF: np.float64, FLAG: bool, WORD: np.int32, DAY: np.int32, TEXT: object}[self.how]
@@ -75,8 +76,10 @@ def read_table(con: sa.Connection, table: sa.Table, columns: dict[str, str]) -> 
     try:
         cursor.execute(compiled)
         while rows := cursor.fetchmany(CHUNK_ROWS):
-            for column, values in zip(kept, zip(*rows)):
-                column.add(values)
+            table_chunk = np.empty((len(rows), len(kept)), dtype=object)
+            table_chunk[:] = rows  # one C loop, where zip(*rows) builds a tuple per column value
+            for i, column in enumerate(kept):
+                column.add(table_chunk[:, i])
     except con.dialect.loaded_dbapi.Error as exc:
         # Past SQLAlchemy here, so wrap the driver's error as SQLAlchemy would: storage then
         # words it for the page (a damaged file, a busy or unreachable database).

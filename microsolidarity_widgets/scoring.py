@@ -25,6 +25,7 @@ UNRESOLVED = -20        # Level 4: each party, when it is closed unresolved
 OWNER = 100             # Level 5: each owner, once per venture
 
 AWARD_COLUMNS = ["date", "group_id", "member_id", "level", "points", "event_id", "reason"]
+AWARD_DTYPES = ["datetime64[ns]", "int64", "int64", "int64", "int64", "int64", object]
 MEMBERSHIP_KINDS = ("group_created", "member_joined", "member_left")
 _BEGINNING = pd.Timestamp("1900-01-01")
 
@@ -135,10 +136,23 @@ def points(events: pd.DataFrame, participants: pd.DataFrame) -> pd.DataFrame:
     ventures = ev[ev["kind"] == "venture"]
     frames.append(_awards(_roles(parts, ventures, "owner"), 5, OWNER, "co-owns a venture"))
 
-    out = pd.concat([f for f in frames if len(f)], ignore_index=True) if any(len(f) for f in frames) else \
-        pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(AWARD_COLUMNS, ["datetime64[ns]", "int64", "int64", "int64", "int64", "int64", "str"])})
-    out = out.astype({"level": "int64", "points": "int64", "group_id": "int64", "member_id": "int64", "event_id": "int64"})
-    return out.sort_values(["date", "event_id", "member_id", "level"], kind="stable").reset_index(drop=True)
+    del att, parts  # the awards are all that is needed from here on: at a million events, every copy is 100s of MB
+    return _stack(frames)
+
+
+def _stack(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """The awards of every level as one frame, sorted by date, event, member and level.
+
+    Built column by column, each column freed from the parts as it is joined: a concat, a cast and
+    a sort of whole frames held four copies of millions of awards at once (benchmarks/scale.py).
+    """
+    columns = {}
+    for col, dtype in zip(AWARD_COLUMNS, AWARD_DTYPES):
+        values = [f.pop(col).to_numpy() for f in frames if len(f)]
+        columns[col] = np.concatenate(values).astype(dtype, copy=False) if values else np.array([], dtype=dtype)
+    frames.clear()
+    order = np.lexsort((columns["level"], columns["member_id"], columns["event_id"], columns["date"]))
+    return pd.DataFrame({col: columns.pop(col)[order] for col in AWARD_COLUMNS})
 
 
 def trust_over_time(awards: pd.DataFrame, by: str = "member") -> pd.DataFrame:
