@@ -139,7 +139,7 @@ def groups_chart(points: pd.DataFrame, start=None, end=None, selected=(), colour
 
 def network_chart(ties: pd.DataFrame, colours=None, members=None, max_members: int = 30,
                   title: str = "Who is tied to whom") -> alt.Chart:
-    """4. Member × member matrix of ties (``review.ties`` rows); darker means more ties."""
+    """4. Member × member matrix of ties (``Ledger.ties()`` rows); darker means more ties."""
     data = review.tie_strength(ties, members=members, max_members=max_members)
     names = data.attrs["members"]
     axis = dict(sort=names, title=None)

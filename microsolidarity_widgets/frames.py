@@ -95,10 +95,14 @@ def names_per_event(event_ids: np.ndarray, member_ids: np.ndarray, names: dict[i
     Built a rank at a time (every event's first member, then every second one, ...): a handful of
     vectorised passes instead of one Python join per event, which took seconds at a million events.
     """
-    pairs = pd.DataFrame({"event": event_ids, "member": member_ids}).drop_duplicates()
-    order = np.argsort(pairs["event"].to_numpy(), kind="stable")
-    ids = pairs["event"].to_numpy()[order]
-    who = pd.Series(names, dtype=object).reindex(pairs["member"].to_numpy()[order]).to_numpy(dtype=object)
+    # Repeats (a speaker who also asked) found on one integer per (event, member): cheap to hash.
+    event_ids, member_ids = np.asarray(event_ids, dtype=np.int64), np.asarray(member_ids, dtype=np.int64)
+    first = ~pd.Series(event_ids * (int(member_ids.max(initial=0)) + 1) + member_ids).duplicated().to_numpy()
+    ids, members = event_ids[first], member_ids[first]
+    if len(ids) > 1 and not (ids[1:] >= ids[:-1]).all():  # rows come in event order unless built by hand
+        order = np.argsort(ids, kind="stable")
+        ids, members = ids[order], members[order]
+    who = pd.Series(names, dtype=object).reindex(members).to_numpy(dtype=object)
     starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if len(ids) else np.array([], dtype=np.int64)
     event_of = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(ids)]))
     rank = np.arange(len(ids)) - starts[event_of]

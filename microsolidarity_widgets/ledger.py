@@ -232,37 +232,40 @@ class Ledger:
             "event_id": changes["event_id"],
         }).reset_index(drop=True)
 
-    def events(self, include_private: bool = False) -> pd.DataFrame:
+    def events(self, include_private: bool = False, texts: bool = True) -> pd.DataFrame:
         """Every event, voided ones flagged (voided, voided_by) rather than hidden.
 
         Private texts (money and conflict notes, private agreements) are left out unless
-        ``include_private`` is True.
+        ``include_private`` is True. ``texts=False`` leaves out every text column (recorded_at,
+        members, title, detail, note): what happened and when, from the rows scoring already
+        holds, without a second read (for charting a long history).
         """
-        with self._store.read() as con:
-            events = frames.read_table(con, st.events, EVENT_COLUMNS)
-        parts = self._frames()[1]  # who took part: the cached scoring rows, not a second read
+        events, parts = self._frames()
         names = self._names()
-        who = frames.names_per_event(parts["event_id"].to_numpy(), parts["member_id"].to_numpy(), names["member"])
+        if texts:
+            with self._store.read() as con:
+                events = frames.read_table(con, st.events, EVENT_COLUMNS).rename(columns={"on_date": "date"})
+            who = frames.names_per_event(parts["event_id"].to_numpy(), parts["member_id"].to_numpy(), names["member"])
         void_rows = events[events["kind"] == "void"]
         voided_by = pd.Series(void_rows["id"].to_numpy(), index=void_rows["ref_id"].astype("int64").to_numpy())
         out = pd.DataFrame({
             "id": events["id"],
-            "date": events["on_date"],
-            "recorded_at": events["recorded_at"],
+            "date": events["date"],
+            **({"recorded_at": events["recorded_at"]} if texts else {}),
             "kind": events["kind"].astype("str"),  # plain text for crews' own code (categories don't add up)
             "level": events["kind"].map(rules.LEVEL_OF_KIND).astype("Int64"),
             "group": events["group_id"].map(names["group"]),
-            "members": events["id"].map(who).fillna(""),
+            **({"members": events["id"].map(who).fillna("")} if texts else {}),
             "outcome": events["outcome"].astype("str"),
-            "title": events["title"],
-            "detail": events["detail"],
+            **({"title": events["title"], "detail": events["detail"]} if texts else {}),
             "ref_id": events["ref_id"].astype("Int64"),
             "voided": events["id"].isin(voided_by.index),
             "voided_by": events["id"].map(voided_by).astype("Int64"),
             "private": events["private"].astype(bool),
         })
-        hidden = events["private"].astype(bool) & ~include_private
-        out["note"] = events["note"].where(~hidden, None)
+        if texts:
+            hidden = events["private"].astype(bool) & ~include_private
+            out["note"] = events["note"].where(~hidden, None)
         return out
 
     def participants(self, include_private: bool = False) -> pd.DataFrame:
@@ -276,15 +279,51 @@ class Ledger:
         parts.insert(1, "member", parts.pop("member_id").map(self._names()["member"]))
         return parts
 
-    def open_conflicts(self, group: str | None = None) -> pd.DataFrame:
-        """Conflicts opened and not yet closed: id, group, date, parties."""
-        ev = self.events()
-        live = ev[~ev["voided"]]
-        closed = live.loc[live["kind"] == "conflict_closed", "ref_id"]
-        out = live[(live["kind"] == "conflict_opened") & ~live["id"].isin(closed)]
+    def conflicts(self, group: str | None = None) -> pd.DataFrame:
+        """Every conflict (voided ones left out): id, group, date (opened), parties, closed (date or
+        NaT while open), outcome."""
+        events, parts = self._frames()
+        ev = scoring.live(events)
+        opened = ev.loc[ev["kind"] == "conflict_opened", ["id", "group_id", "date"]]
+        closes = ev.loc[ev["kind"] == "conflict_closed", ["ref_id", "date", "outcome"]]
+        closes = pd.DataFrame({"id": closes["ref_id"].astype("int64"), "closed": closes["date"],
+                               "outcome": closes["outcome"].astype("str")})  # a live conflict closes once
+        out = opened.merge(closes, on="id", how="left")
+        parties = parts[(parts["role"] == "party") & parts["event_id"].isin(opened["id"])]
+        names = self._names()
+        who = frames.names_per_event(parties["event_id"].to_numpy(), parties["member_id"].to_numpy(), names["member"])
+        out = pd.DataFrame({"id": out["id"], "group": out["group_id"].map(names["group"]), "date": out["date"],
+                            "parties": out["id"].map(who).fillna(""), "closed": out["closed"],
+                            "outcome": out["outcome"]})
         if group is not None:
             out = out[out["group"] == self._group_name(group)]
-        return out[["id", "group", "date", "members"]].rename(columns={"members": "parties"}).reset_index(drop=True)
+        return out.reset_index(drop=True)
+
+    def open_conflicts(self, group: str | None = None) -> pd.DataFrame:
+        """Conflicts opened and not yet closed: id, group, date, parties."""
+        out = self.conflicts(group)
+        return out.loc[out["closed"].isna(), ["id", "group", "date", "parties"]].reset_index(drop=True)
+
+    def ties(self) -> pd.DataFrame:
+        """Every tie GAME.md counts between two members: date, group, event_id, kind, source, target.
+
+        See ``scoring.ties``; undirected ties name the pair in alphabetical order.
+        """
+        events, parts = self._frames()
+        names = self._names()
+        # Members coded in the order of their names, so "source < target" reads alphabetically.
+        ordered = sorted(names["member"], key=lambda i: names["member"][i])
+        code = pd.Series(np.arange(len(ordered)), index=ordered, dtype=np.int64)
+        coded = pd.DataFrame({"event_id": parts["event_id"], "member_id": code.reindex(parts["member_id"]).to_numpy(),
+                              "role": parts["role"]})
+        t = scoring.ties(events, coded)
+        del coded
+        everyone = np.array([names["member"][i] for i in ordered], dtype=object)
+        return pd.DataFrame({
+            "date": t.pop("date"), "group": t.pop("group_id").map(names["group"]), "event_id": t.pop("event_id"),
+            "kind": t.pop("kind").astype("str"), "source": everyone[t.pop("source").to_numpy()],
+            "target": everyone[t.pop("target").to_numpy()],
+        })
 
     def ventures(self, group: str | None = None) -> pd.DataFrame:
         ev = self.events()
@@ -354,7 +393,7 @@ class Ledger:
 
 # What scoring reads (no free texts: they would cost memory at every score), and what events() shows.
 SCORED_EVENT_COLUMNS = {"id": frames.ID, "kind": frames.WORD, "group_id": frames.REF, "on_date": frames.DAY,
-                        "ref_id": frames.REF, "outcome": frames.WORD}
+                        "ref_id": frames.REF, "outcome": frames.WORD, "private": frames.FLAG}
 SCORED_PARTICIPANT_COLUMNS = {"event_id": frames.ID, "member_id": frames.ID, "role": frames.WORD,
                               "detail": frames.WORD}
 EVENT_COLUMNS = {"id": frames.ID, "recorded_at": frames.TEXT, "kind": frames.WORD, "group_id": frames.REF,
@@ -379,7 +418,7 @@ def _draft_rows(con: sa.Connection, draft: Draft) -> tuple[dict, list[dict]]:
     """The rows a draft would add, with placeholder ids, for previews."""
     gid = con.execute(sa.select(st.groups.c.id).where(st.groups.c.name == draft.group)).scalar()
     row = {"id": -1, "kind": draft.kind, "group_id": gid, "date": pd.Timestamp(draft.on), "ref_id": draft.ref_id,
-           "outcome": draft.outcome}
+           "outcome": draft.outcome, "private": bool(draft.private)}
     state = State(con)
     parts = [{"event_id": -1, "member_id": state.member(p.member).id, "role": p.role, "detail": p.detail}
              for p in draft.parts]

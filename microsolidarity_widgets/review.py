@@ -33,18 +33,28 @@ FREQ_WORDS = {None: "day", "W": "week", "M": "month", "Q": "quarter", "Y": "year
 
 @dataclass
 class ReviewData:
-    """The frames a review is drawn from, read once from a ledger (or built by hand in tests)."""
+    """What a review is drawn from, read once from a ledger (or built by hand in tests).
+
+    Only what the charts and the summary use is kept, so a long history fits in memory: no
+    events or participants, but the ties (worked out once, not on every change of the pickers),
+    the conflicts and the first and last day.
+    """
 
     points: pd.DataFrame        # Ledger.points()
-    events: pd.DataFrame        # Ledger.events()
-    participants: pd.DataFrame  # Ledger.participants()
+    ties: pd.DataFrame          # Ledger.ties()
+    conflicts: pd.DataFrame     # Ledger.conflicts()
+    span: tuple[dt.date, dt.date] | None  # the first and last day anything (not voided) happened
     attendance: pd.DataFrame    # Ledger.attendance()
     memberships: pd.DataFrame   # Ledger.memberships()
     groups: pd.DataFrame        # Ledger.groups()
 
     @classmethod
     def load(cls, ledger) -> "ReviewData":
-        return cls(ledger.points(), ledger.events(), ledger.participants(), ledger.attendance(),
+        events = ledger.events(texts=False)
+        days = events.loc[~events["voided"], "date"]
+        span = (days.min().date(), days.max().date()) if len(days) else None
+        del events, days  # before the next reads: at a million events every frame is 100 MB or more
+        return cls(ledger.points(), ledger.ties(), ledger.conflicts(), span, ledger.attendance(),
                    ledger.memberships(), ledger.groups())
 
     def group_names(self) -> list[str]:
@@ -58,11 +68,11 @@ class ReviewData:
         return sorted(m["member"].unique().tolist(), key=str.casefold)
 
     def date_span(self) -> tuple[dt.date, dt.date]:
-        dates = self.events.loc[~self.events["voided"], "date"]
-        if dates.empty:
+        """The first and last day of the history (today for an empty ledger)."""
+        if self.span is None:
             today = dt.date.today()
             return today, today
-        return dates.min().date(), dates.max().date()
+        return self.span
 
     def colours(self) -> dict[str, str]:
         return member_colours(self.memberships)
@@ -192,11 +202,14 @@ def by_level(points: pd.DataFrame, max_rows: int = MAX_ROWS) -> pd.DataFrame:
     shows them below zero instead of hiding them in a net total. Columns: period, level,
     level_name, sign ("earned"/"lost"), points.
     """
+    # Summed per day first: bucketing then works on a few thousand days, not on every award.
+    lost = pd.Series(points["points"].to_numpy() < 0, index=points.index, name="lost")
+    daily = points.groupby([points["date"], points["level"], lost], sort=False)["points"].sum().reset_index()
+    sign = np.where(daily["lost"], "lost", "earned")
     for freq in FREQS[2:]:
-        period = points["date"].dt.to_period(freq).dt.start_time
-        sign = np.where(points["points"] < 0, "lost", "earned")
-        out = points.groupby([period.rename("period"), points["level"], pd.Series(sign, index=points.index, name="sign")],
-                             sort=True)["points"].sum().reset_index()
+        period = daily["date"].dt.to_period(freq).dt.start_time
+        out = daily.groupby([period.rename("period"), daily["level"], pd.Series(sign, index=daily.index, name="sign")],
+                            sort=True)["points"].sum().reset_index()
         if len(out) <= max_rows:
             break
     out = out[out["points"] != 0].reset_index(drop=True)
@@ -221,71 +234,6 @@ def group_growth(points: pd.DataFrame, start=None, end=None, selected=(), max_gr
 
 
 # --- 4. ties between members -----------------------------------------------------------------
-
-
-def ties(events: pd.DataFrame, participants: pd.DataFrame) -> pd.DataFrame:
-    """Every tie GAME.md counts between two members: date, group, event_id, kind, source, target.
-
-    offer: the offerer (source) to the speaker (target); respect: a respectful exchange between
-    a member and the speaker; meeting: both attended; conflict: both parties of a conflict
-    closed as resolved (dated when resolved); venture: both own it. Only ``offer`` has a
-    direction; the others list each pair once with source < target.
-    """
-    live = events.loc[~events["voided"].astype(bool), ["id", "kind", "date", "group", "outcome", "ref_id"]]
-    # Members and roles as integer codes: pairs of a long history are built and compared as ints.
-    member, names = pd.factorize(participants["member"], sort=True)
-    role, role_names = pd.factorize(participants["role"])
-    parts = pd.DataFrame({"event_id": participants["event_id"].to_numpy(), "m": member, "role": role})
-    role_code = {r: i for i, r in enumerate(role_names)}
-
-    def roles(kind: str, role: str, events_of: pd.Series | None = None) -> pd.DataFrame:
-        ids = live.loc[live["kind"] == kind, "id"] if events_of is None else events_of
-        p = parts[(parts["role"].to_numpy() == role_code.get(role, -1)) & parts["event_id"].isin(ids).to_numpy()]
-        return p[["event_id", "m"]]
-
-    speakers = roles("money", "speaker").rename(columns={"m": "b"})
-    offers = roles("money", "offer").rename(columns={"m": "a"}).merge(speakers, on="event_id")
-    # once per pair per round, as scoring counts the respect bonus
-    respect = roles("money", "respectful").drop_duplicates().rename(columns={"m": "a"}).merge(speakers, on="event_id")
-    closes = live[(live["kind"] == "conflict_closed") & (live["outcome"] == "resolved")]
-    closes = closes[closes["ref_id"].isin(live.loc[live["kind"] == "conflict_opened", "id"])]
-    parties = roles("conflict_opened", "party", closes["ref_id"].astype("int64")).merge(
-        pd.DataFrame({"event_id": closes["ref_id"].astype("int64").to_numpy(), "close": closes["id"].to_numpy()}))
-    found = [
-        _pairs(offers, "offer", directed=True),
-        _pairs(respect, "respect"),
-        _pairs(_same_event(roles("meeting", "attended")), "meeting"),
-        _pairs(_same_event(roles("venture", "owner")), "venture"),
-        _pairs(_same_event(pd.DataFrame({"event_id": parties["close"], "m": parties["m"]})), "conflict"),
-    ]
-    out = pd.concat(found, ignore_index=True)
-    at = pd.Index(live["id"]).get_indexer(out["event_id"])
-    dates = live["date"].to_numpy()[at]
-    order = np.lexsort((out["event_id"].to_numpy(), dates))
-    at = at[order]
-    return pd.DataFrame({
-        "date": dates[order],
-        "group": live["group"].to_numpy()[at],
-        "event_id": out["event_id"].to_numpy()[order],
-        "kind": out["kind"].to_numpy()[order],
-        "source": names.take(out["source"].to_numpy()[order]),
-        "target": names.take(out["target"].to_numpy()[order]),
-    })
-
-
-def _same_event(people: pd.DataFrame) -> pd.DataFrame:
-    """Unordered pairs (a < b) of member codes named on the same event."""
-    p = people.rename(columns={"m": "a"}).merge(people.rename(columns={"m": "b"}), on="event_id")
-    return p[p["a"] < p["b"]]
-
-
-def _pairs(p: pd.DataFrame, kind: str, directed: bool = False) -> pd.DataFrame:
-    a, b = p["a"].to_numpy(), p["b"].to_numpy()
-    keep = a != b
-    if not directed:
-        a, b = np.minimum(a, b), np.maximum(a, b)
-    return pd.DataFrame({"event_id": p["event_id"].to_numpy()[keep], "kind": kind, "source": a[keep],
-                         "target": b[keep]})
 
 
 def tie_strength(ties: pd.DataFrame, members=None, max_members: int = 30, keep=()) -> pd.DataFrame:
@@ -375,19 +323,19 @@ def _pts(n: int) -> str:
     return f"{n:,} point" + ("" if abs(n) == 1 else "s")
 
 
-def open_conflicts_at(events: pd.DataFrame, end=None) -> pd.DataFrame:
-    """Conflicts opened by ``end`` and not closed by then: id, group, date, parties."""
-    live = events[~events["voided"].astype(bool)]
-    if end is not None:
-        live = live[live["date"] <= pd.Timestamp(end)]
-    closed = live.loc[live["kind"] == "conflict_closed", "ref_id"]
-    opened = live[(live["kind"] == "conflict_opened") & ~live["id"].isin(closed)]
-    return opened[["id", "group", "date", "members"]].rename(columns={"members": "parties"}).reset_index(drop=True)
+def open_conflicts_at(conflicts: pd.DataFrame, end=None) -> pd.DataFrame:
+    """Of ``Ledger.conflicts()``, those opened by ``end`` and not closed by then: id, group, date, parties."""
+    if end is None:
+        still = conflicts["closed"].isna()
+    else:
+        end = pd.Timestamp(end)
+        still = (conflicts["date"] <= end) & ~(conflicts["closed"] <= end)
+    return conflicts.loc[still, ["id", "group", "date", "parties"]].reset_index(drop=True)
 
 
 def selected_ties(data: ReviewData, sel: Selection) -> pd.DataFrame:
     """Ties in the chosen groups and dates that involve a chosen member."""
-    t = sel.when(ties(data.events, data.participants))
+    t = sel.when(data.ties)
     if sel.groups:
         t = t[t["group"].isin(sel.groups)]
     if sel.members:
@@ -419,7 +367,7 @@ def summary(data: ReviewData, sel: Selection) -> list[str]:
         if len(mine):
             best = mine.sort_values(["streak", "member"], ascending=[False, True], kind="stable").iloc[0]
             lines.append(f"In {group}, {best['member']}'s streak is {_count(int(best['streak']), 'meeting', 'meetings')}.")
-    conflicts = open_conflicts_at(data.events[data.events["group"].isin(groups)], sel.end)
+    conflicts = open_conflicts_at(data.conflicts[data.conflicts["group"].isin(groups)], sel.end)
     if sel.members:
         conflicts = conflicts[conflicts["parties"].str.split(", ").map(lambda ps: bool(set(ps) & set(sel.members)))]
     lines.append(f"{_count(len(conflicts), 'conflict is', 'conflicts are').capitalize()} open"

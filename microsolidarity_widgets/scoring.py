@@ -27,6 +27,7 @@ OWNER = 100             # Level 5: each owner, once per venture
 AWARD_COLUMNS = ["date", "group_id", "member_id", "level", "points", "event_id", "reason"]
 AWARD_DTYPES = ["datetime64[ns]", "int64", "int64", "int64", "int64", "int64", object]
 MEMBERSHIP_KINDS = ("group_created", "member_joined", "member_left")
+TIE_KINDS = ("offer", "respect", "meeting", "conflict", "venture")
 _BEGINNING = pd.Timestamp("1900-01-01")
 
 
@@ -153,6 +154,87 @@ def _stack(frames: list[pd.DataFrame]) -> pd.DataFrame:
     frames.clear()
     order = np.lexsort((columns["level"], columns["member_id"], columns["event_id"], columns["date"]))
     return pd.DataFrame({col: columns.pop(col)[order] for col in AWARD_COLUMNS})
+
+
+def ties(events: pd.DataFrame, participants: pd.DataFrame) -> pd.DataFrame:
+    """Every tie GAME.md counts between two members: date, group_id, event_id, kind, source, target.
+
+    offer: the offerer (source) to the speaker (target); respect: a respectful exchange between
+    a member and the speaker, once per round; meeting: both attended; conflict: both parties of
+    a conflict closed as resolved (dated when resolved); venture: both own it. Only ``offer``
+    has a direction; the others list each pair once with source < target (as member ids, or
+    whatever integer codes the participants carry).
+    """
+    ev = live(events)
+    event_ids, members = participants["event_id"].to_numpy(), participants["member_id"].to_numpy()
+    role = participants["role"]
+
+    def named(role_name: str, events_of) -> pd.DataFrame:
+        with_role = np.flatnonzero((role == role_name).to_numpy())  # first: the events are looked up among few rows
+        keep = with_role[np.isin(event_ids[with_role], np.asarray(events_of, dtype=np.int64))]
+        return pd.DataFrame({"event_id": event_ids[keep], "m": members[keep]})
+
+    def of_kind(kind: str):
+        return ev.loc[ev["kind"] == kind, "id"]
+
+    speakers = named("speaker", of_kind("money")).rename(columns={"m": "b"})
+    offers = named("offer", of_kind("money")).rename(columns={"m": "a"}).merge(speakers, on="event_id")
+    respect = named("respectful", of_kind("money")).drop_duplicates().rename(columns={"m": "a"}).merge(
+        speakers, on="event_id")
+    closes = ev[(ev["kind"] == "conflict_closed") & (ev["outcome"] == "resolved")]
+    closes = closes[closes["ref_id"].isin(of_kind("conflict_opened"))]
+    parties = named("party", closes["ref_id"]).merge(
+        pd.DataFrame({"event_id": closes["ref_id"].astype("int64").to_numpy(), "close": closes["id"].to_numpy()}))
+    found = [
+        _pairs(offers, "offer", directed=True),
+        _pairs(respect, "respect"),
+        _pairs(_same_event(named("attended", of_kind("meeting"))), "meeting"),
+        _pairs(_same_event(named("owner", of_kind("venture"))), "venture"),
+        _pairs(_same_event(pd.DataFrame({"event_id": parties["close"], "m": parties["m"]})), "conflict"),
+    ]
+    out = pd.concat(found, ignore_index=True)
+    del found
+    at = pd.Index(ev["id"]).get_indexer(out["event_id"])
+    dates = ev["date"].to_numpy()[at]
+    order = np.lexsort((out["event_id"].to_numpy(), dates))
+    at = at[order]
+    # Column by column, each freed once taken: millions of ties at a million events.
+    return pd.DataFrame({
+        "date": dates[order],
+        "group_id": ev["group_id"].to_numpy()[at],
+        "event_id": out.pop("event_id").to_numpy()[order],
+        "kind": pd.Categorical(out.pop("kind"), categories=TIE_KINDS)[order],
+        "source": out.pop("source").to_numpy()[order],
+        "target": out.pop("target").to_numpy()[order],
+    })
+
+
+def _same_event(people: pd.DataFrame) -> pd.DataFrame:
+    """Unordered pairs (a < b) of members named on the same event.
+
+    With the rows in event order, positions ``gap`` apart in one event make every pair once, so
+    the pairs are built a gap at a time: a self-join first made every ordered pair and every
+    member with itself, millions of rows to throw away at a million events.
+    """
+    p = people.drop_duplicates().sort_values("event_id", kind="stable")
+    event, member = p["event_id"].to_numpy(), p["m"].to_numpy()
+    found = [pd.DataFrame({"event_id": event[:0], "a": member[:0], "b": member[:0]})]
+    for gap in range(1, len(p)):
+        same = event[gap:] == event[:-gap]
+        if not same.any():
+            break
+        a, b = member[:-gap][same], member[gap:][same]
+        found.append(pd.DataFrame({"event_id": event[gap:][same], "a": np.minimum(a, b), "b": np.maximum(a, b)}))
+    return pd.concat(found, ignore_index=True)
+
+
+def _pairs(p: pd.DataFrame, kind: str, directed: bool = False) -> pd.DataFrame:
+    a, b = p["a"].to_numpy(), p["b"].to_numpy()
+    keep = a != b
+    if not directed:
+        a, b = np.minimum(a, b), np.maximum(a, b)
+    return pd.DataFrame({"event_id": p["event_id"].to_numpy()[keep], "kind": kind, "source": a[keep],
+                         "target": b[keep]})
 
 
 def trust_over_time(awards: pd.DataFrame, by: str = "member") -> pd.DataFrame:

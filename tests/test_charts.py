@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from microsolidarity_widgets import Ledger, charts, demo, review
+from microsolidarity_widgets import Ledger, charts, demo, review, scoring
 from microsolidarity_widgets.review import MAX_ROWS, ReviewData, Selection
 
 
@@ -70,8 +70,7 @@ def test_network_counts_ties(data, kestrels):
     assert (spec["encoding"]["x"]["field"], spec["encoding"]["y"]["field"], spec["encoding"]["color"]["field"]) == \
         ("b", "a", "ties")
     cells = {(r["a"], r["b"]): r["ties"] for r in rows(kestrels["network"])}
-    t = review.ties(data.events, data.participants)
-    t = t[t["group"] == "Kestrels"]
+    t = data.ties[data.ties["group"] == "Kestrels"]
     caz_eve = ((t["source"] == "Caz") & (t["target"] == "Eve")) | ((t["source"] == "Eve") & (t["target"] == "Caz"))
     assert cells[("Caz", "Eve")] == cells[("Eve", "Caz")] == caz_eve.sum() > 0
     assert sum(cells.values()) == 2 * len(t)
@@ -118,7 +117,7 @@ def test_empty_selection_draws_empty_charts(data):
 
 
 def synthetic(n: int = 1_000_000, seed: int = 4):
-    """Frames shaped like the ledger's for ``n`` events: 40 crews of 8 over 30 years."""
+    """Points, ties and attendance shaped like the ledger's for ``n`` events: 40 crews of 8 over 30 years."""
     rng = np.random.default_rng(seed)
     groups = np.array([f"Crew {i:02}" for i in range(40)], dtype=object)
     names = np.array([f"m{i // 8}-{i % 8}" for i in range(40 * 8)], dtype=object)  # member g-k is names[8g + k]
@@ -128,12 +127,12 @@ def synthetic(n: int = 1_000_000, seed: int = 4):
                            "level": rng.integers(1, 6, n), "points": rng.choice([1, 5, 3, -5, 10, 100], n),
                            "event_id": np.arange(n), "reason": "synthetic"})
     kinds = rng.choice(np.array(["meeting", "money", "listening"], dtype=object), n, p=[0.4, 0.2, 0.4])
-    events = pd.DataFrame({"id": np.arange(n), "kind": kinds, "date": days, "group": groups[g], "outcome": None,
-                           "ref_id": np.nan, "voided": False})
+    events = pd.DataFrame({"id": np.arange(n), "kind": kinds, "date": days, "group_id": g, "outcome": None,
+                           "ref_id": np.nan})
     meetings, money = np.flatnonzero(kinds == "meeting"), np.flatnonzero(kinds == "money")
-    parts = [pd.DataFrame({"event_id": meetings, "member": names[8 * g[meetings] + k], "role": "attended"})
+    parts = [pd.DataFrame({"event_id": meetings, "member_id": 8 * g[meetings] + k, "role": "attended"})
              for k in range(4)]
-    parts += [pd.DataFrame({"event_id": money, "member": names[8 * g[money] + k], "role": role})
+    parts += [pd.DataFrame({"event_id": money, "member_id": 8 * g[money] + k, "role": role})
               for k, role in [(4, "speaker"), (5, "offer"), (6, "offer"), (5, "respectful")]]
     participants = pd.concat(parts, ignore_index=True)
     streak = rng.integers(0, 12, len(meetings) * 8)
@@ -142,18 +141,20 @@ def synthetic(n: int = 1_000_000, seed: int = 4):
                                "member": names[8 * np.repeat(g[meetings], 8) + np.tile(np.arange(8), len(meetings))],
                                "attended": streak > 0, "nth": streak, "streak": streak,
                                "points": np.where(streak > 0, 5, -5)})
-    return points, events, participants, attendance
+    t = scoring.ties(events, participants)  # as Ledger.ties() names them
+    ties = t.assign(group=groups[t.pop("group_id")], source=names[t["source"]], target=names[t["target"]])
+    return points, ties, attendance
 
 
 @pytest.mark.slow
 def test_a_million_events_fit_in_every_chart():
-    points, events, participants, attendance = synthetic()
+    points, ties, attendance = synthetic()
     colours = review.cycle_colours(points["member"].unique())
     made = {
         "trust": charts.cumulative_chart(points, colours),
         "levels": charts.levels_chart(points),
         "groups": charts.groups_chart(points, selected=["Crew 03"]),
-        "network": charts.network_chart(review.ties(events, participants), colours),
+        "network": charts.network_chart(ties, colours),
         "attendance": charts.attendance_chart(attendance, colours),
     }
     for key, chart in made.items():

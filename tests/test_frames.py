@@ -79,3 +79,11 @@ def test_a_ledger_read_in_tiny_chunks_says_the_same(monkeypatch, tmp_path):
         got = chunked.points(), chunked.trust_over_time(), chunked.events(), chunked.participants(True)
     for a, b in zip(got, expected):
         pd.testing.assert_frame_equal(a, b)
+
+
+def test_events_without_texts_are_the_events_with_their_texts_left_out(tmp_path):
+    with Ledger.open(demo.write(tmp_path / "demo.sqlite")) as ledger:
+        full, lean = ledger.events(include_private=True), ledger.events(texts=False)
+    texts = ["recorded_at", "members", "title", "detail", "note"]
+    assert not set(texts) & set(lean.columns)
+    pd.testing.assert_frame_equal(lean, full.drop(columns=texts))

@@ -41,14 +41,18 @@ def demo_pair(tmp_path_factory, pg_server):
     lambda l: l.memberships(),
     lambda l: l.events(include_private=True).drop(columns="recorded_at"),
     lambda l: l.events().drop(columns="recorded_at"),
+    lambda l: l.events(texts=False),
     lambda l: l.participants(include_private=True),
     lambda l: l.groups(),
     lambda l: l.hosting("Herons"),
     lambda l: l.open_conflicts(),
+    lambda l: l.conflicts(),
+    lambda l: l.ties(),
     lambda l: l.ventures(),
     lambda l: l.preview("record_listening", "Otters", "2026-10-02", present=["Lior", "Mina", "Noor"]),
 ], ids=["points", "totals", "totals-crew", "trust", "trust-group", "attendance", "memberships", "events-private",
-        "events", "participants", "groups", "hosting", "open-conflicts", "ventures", "preview"])
+        "events", "events-no-texts", "participants", "groups", "hosting", "open-conflicts", "conflicts", "ties",
+        "ventures", "preview"])
 def test_same_frames_on_both_backends(demo_pair, read):
     sqlite, pg = demo_pair
     expected = read(sqlite)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from microsolidarity_widgets import Ledger, demo, review
+from microsolidarity_widgets import Ledger, demo, review, scoring
 from microsolidarity_widgets.review import ReviewData, Selection
 from test_worked_example import play_worked_example
 
@@ -26,7 +27,7 @@ def demo_ledger(tmp_path_factory):
 
 
 def test_ties_of_the_worked_example(worked):
-    t = review.ties(worked.events(), worked.participants())
+    t = worked.ties()
     found = sorted(zip(t["date"].dt.strftime("%m-%d"), t["kind"], t["source"], t["target"]))
     assert found == [
         ("01-17", "offer", "Ama", "Caz"), ("01-17", "offer", "Dev", "Caz"), ("01-17", "offer", "Dev", "Caz"),
@@ -45,12 +46,12 @@ def test_ties_skip_voided_and_unresolved(worked, tmp_path):
     ledger.close_conflict(cid, "2026-03-05", outcome="unresolved")
     meeting = ledger.record_meeting("Ama+Bo", "2026-05-01", attended=["Ama", "Bo"])
     ledger.void(meeting, reason="wrong day", on="2026-05-02")
-    t = review.ties(ledger.events(), ledger.participants())
+    t = ledger.ties()
     assert len(t) == 9 and not ((t["kind"] == "conflict") & (t["source"] == "Ama")).any()
 
 
 def test_tie_strength_is_a_symmetric_matrix(worked):
-    s = review.tie_strength(review.ties(worked.events(), worked.participants())).set_index(["a", "b"])
+    s = review.tie_strength(worked.ties()).set_index(["a", "b"])
     assert s.loc[("Ama", "Caz")].to_dict() == {"ties": 3, "offers_given": 1, "offers_received": 0, "respect": 1,
                                                "meeting": 0, "conflict": 0, "venture": 1}
     assert s.loc[("Caz", "Ama"), "offers_received"] == 1 and s.loc[("Caz", "Ama"), "ties"] == 3
@@ -203,3 +204,14 @@ def test_review_page_reads_new_records_on_request(tmp_path):
         assert "July 2026" not in app.widget.summary_text
         app.reread()
         assert app.widget.summary_text.startswith("Kestrels earned 2 points in July 2026")
+
+
+def test_pairs_of_an_event_are_every_pair_once():
+    """Pairs built a gap at a time are exactly the pairs of a self-join, whatever the order of the rows."""
+    rng = np.random.default_rng(11)
+    people = pd.DataFrame({"event_id": rng.integers(1, 60, 400), "m": rng.integers(0, 12, 400)})
+    joined = people.merge(people, on="event_id", suffixes=("_a", "_b"))
+    expected = set(joined.loc[joined["m_a"] < joined["m_b"], ["event_id", "m_a", "m_b"]].itertuples(index=False, name=None))
+    got = scoring._same_event(people)
+    assert len(got) == len(expected) and set(got.itertuples(index=False, name=None)) == expected
+    assert scoring._same_event(people.iloc[:0]).empty

@@ -1,5 +1,6 @@
 """Every scoring rule of GAME.md and its edges, through the public API."""
 
+import pandas as pd
 import pytest
 
 from microsolidarity_widgets import LedgerError
@@ -130,6 +131,22 @@ def test_voiding_a_close_reopens_the_conflict(crew):
     assert total(crew) == 0 and crew.open_conflicts()["id"].tolist() == [cid]
     crew.close_conflict(cid, "2026-02-20", outcome="resolved")
     assert total(crew, "Bo") == 10
+
+
+def test_conflicts_lists_each_with_its_close(crew):
+    first = crew.open_conflict("Kestrels", "2026-02-05", parties=["Dev", "Bo"])
+    second = crew.open_conflict("Kestrels", "2026-02-07", parties=["Ama", "Caz"])
+    wrong = crew.open_conflict("Kestrels", "2026-02-08", parties=["Ama", "Bo"])
+    crew.void(wrong, reason="not a conflict")
+    close = crew.close_conflict(first, "2026-02-06", outcome="unresolved")
+    crew.void(close, reason="closed by mistake")
+    crew.close_conflict(first, "2026-02-20", outcome="resolved")
+    c = crew.conflicts()
+    assert c["id"].tolist() == [first, second] and c["parties"].tolist() == ["Dev, Bo", "Ama, Caz"]
+    assert str(c["closed"].iloc[0].date()) == "2026-02-20" and c["outcome"].iloc[0] == "resolved"
+    assert pd.isna(c["closed"].iloc[1]) and crew.open_conflicts()["id"].tolist() == [second]
+    assert crew.conflicts("Kestrels").equals(c) and crew.conflicts().columns.tolist() == [
+        "id", "group", "date", "parties", "closed", "outcome"]
 
 
 def test_venture_each_owner_once(crew):
