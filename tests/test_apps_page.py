@@ -135,3 +135,20 @@ def test_every_kind_of_change_moves_the_ledger_revision(ledger):
     ledger.points()  # reading changes nothing
     seen.append(ledger.revision())
     assert seen[0] == (0, 0) and len(set(seen[:4])) == 4 and seen[4] == seen[3]
+
+
+def test_the_summary_worked_out_ahead_follows_later_writes(crew_ledger, monkeypatch):
+    monkeypatch.setenv("MICROSOLIDARITY_LEDGER", crew_ledger.location)
+    page.kernel_ledger.cache_clear()
+    try:
+        before = page.summary(level=1)
+        with Ledger.open(crew_ledger.location) as other:
+            other.record_listening("Kestrels", "2026-01-10", present=["Ama", "Bo", "Caz"])
+        after = page.summary(level=1)
+    finally:
+        page.kernel_ledger.cache_clear()
+    assert kestrels_points(before) == "0" and kestrels_points(after) == "3"
+
+
+def kestrels_points(summary: str) -> str:
+    return next(line.split() for line in summary.splitlines() if line.split()[0] == "Kestrels")[-1]

@@ -12,8 +12,8 @@ from .consistency import ConsistencyApp
 from .crew import CrewApp
 from .listening import ListeningApp
 from .money import MoneyApp
-from .page import kernel_ledger, show
-from .session import Session, level_summary
+from .page import show, summary
+from .session import Session
 
 
 def show_crew() -> None:
@@ -21,28 +21,23 @@ def show_crew() -> None:
 
 
 def show_listening() -> None:
-    show(ListeningApp)
+    show(ListeningApp, level=1)
 
 
 def show_money() -> None:
-    show(MoneyApp)
+    show(MoneyApp, level=2)
 
 
 def show_consistency() -> None:
-    show(ConsistencyApp)
+    show(ConsistencyApp, level=3)
 
 
 def show_conflict() -> None:
-    show(ConflictApp)
+    show(ConflictApp, level=4)
 
 
 def show_co_owners() -> None:
-    show(CoOwnersApp)
-
-
-def summary(level: int | None = None) -> str:
-    """Points per group so far (at one level, or in all), as plain text."""
-    return level_summary(kernel_ledger(), level)
+    show(CoOwnersApp, level=5)
 
 
 __all__ = ["CrewApp", "ListeningApp", "MoneyApp", "ConsistencyApp", "ConflictApp", "CoOwnersApp", "Session",

@@ -6,8 +6,9 @@ the visitor does not wait for the ledger to be read and a hundred-odd widgets to
 still show the ledger as it is when opened, not as it was when the kernel started: after the wait
 it is built again if anyone wrote to the ledger meanwhile (the ledger's revision changed) or the
 day changed (date pickers start at today), and the widgets of the first build are closed, so the
-browser is not sent them too. Outside a preheated Voilà kernel (JupyterLab, nbval) the wait returns
-at once and the first build is the one shown.
+browser is not sent them too. The summary the notebook prints after the page is worked out ahead in
+the same way. Outside a preheated Voilà kernel (JupyterLab, nbval) the wait returns at once and the
+first build is the one shown.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from voila.utils import wait_for_request
 from .. import offline
 from ..errors import LedgerError
 from ..ledger import Ledger
-from .session import STYLE, Status
+from .session import STYLE, Status, level_summary
 
 
 @functools.cache
@@ -33,9 +34,25 @@ def kernel_ledger() -> Ledger:
     return Ledger.open()
 
 
-def show(build: Callable[[Ledger], object]) -> None:
-    """Display ``build(ledger).widget``, or a plain-words message if the ledger cannot be opened."""
+def show(build: Callable[[Ledger], object], level: int | None = None) -> None:
+    """Display ``build(ledger).widget``, or a plain-words message if the ledger cannot be opened.
+
+    The page's notebook prints ``summary(level)`` next; it is worked out before the visitor arrives too.
+    """
+    with contextlib.suppress(LedgerError):  # the page itself says why in plain words
+        summary(level)
     display(fresh_page(build, _cannot_open))
+
+
+def summary(level: int | None = None) -> str:
+    """Points per group so far (at one level, or in all), as plain text."""
+    ledger = kernel_ledger()
+    return _summary(ledger, ledger.revision(), level)
+
+
+@functools.lru_cache(maxsize=8)
+def _summary(ledger: Ledger, revision: tuple[int, int], level: int | None) -> str:
+    return level_summary(ledger, level)
 
 
 def _cannot_open(exc: LedgerError) -> widgets.Widget:
