@@ -159,6 +159,7 @@ def measure_ledger(path: Path) -> dict:
     _, points_s = timed(ledger.points)
     _, trust_s = timed(ledger.trust_over_time)
     ledger.close()
+    del ledger, _  # the review below starts from nothing, as a review page's kernel does
 
     def chart_data():
         with Ledger.open(path) as fresh:  # nothing cached: the review page reads everything itself

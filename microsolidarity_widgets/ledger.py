@@ -61,7 +61,9 @@ class Ledger:
         return self._store
 
     def close(self) -> None:
+        """Let go of the database connections and of the rows cached for scoring."""
         self._store.dispose()
+        self._cache_key, self._cache = None, None
 
     def __enter__(self):
         return self
