@@ -54,8 +54,12 @@ class ReviewData:
         days = events.loc[~events["voided"], "date"]
         span = (days.min().date(), days.max().date()) if len(days) else None
         del events, days  # before the next reads: at a million events every frame is 100 MB or more
-        return cls(ledger.points(), ledger.ties(), ledger.conflicts(), span, ledger.attendance(),
-                   ledger.memberships(), ledger.groups())
+        # Names, kinds and reasons held as categories (a small code per row instead of a pointer):
+        # at a million events these frames hold millions of rows each.
+        points = _coded(ledger.points(), "group", "member", "reason")
+        ties = _coded(ledger.ties(), "group", "kind", "source", "target")
+        attendance = _coded(ledger.attendance(), "group", "member")
+        return cls(points, ties, ledger.conflicts(), span, attendance, ledger.memberships(), ledger.groups())
 
     def group_names(self) -> list[str]:
         return self.groups["group"].tolist()
@@ -76,6 +80,10 @@ class ReviewData:
 
     def colours(self) -> dict[str, str]:
         return member_colours(self.memberships)
+
+
+def _coded(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    return frame.astype({col: "category" for col in columns})
 
 
 @dataclass(frozen=True)
@@ -274,9 +282,10 @@ def attendance_grid(attendance: pd.DataFrame, max_meetings: int = 36, max_member
     att = att[att["event_id"].isin(meetings["event_id"].tail(max_meetings))]
     if several_groups is None:
         several_groups = att["group"].nunique() > 1
-    rows = (att["member"] + " · " + att["group"]) if several_groups else att["member"]
+    member, group = att["member"].astype(str), att["group"].astype(str)  # text, not categories: joined below
+    rows = (member + " · " + group) if several_groups else member
     out = pd.DataFrame({
-        "date": att["date"], "group": att["group"], "member": att["member"], "row": rows,
+        "date": att["date"], "group": group, "member": member, "row": rows,
         "status": np.where(att["attended"], "attended", "missed"), "streak": att["streak"], "points": att["points"],
     })
     out["mark"] = np.where(att["attended"], att["streak"].astype(str), "✗")
@@ -374,8 +383,11 @@ def summary(data: ReviewData, sel: Selection) -> list[str]:
                  + (f" ({'; '.join(conflicts['group'] + ': ' + conflicts['parties'])})." if len(conflicts) else "."))
     t = selected_ties(data, sel)
     if len(t):
-        strength = t.assign(a=np.minimum(t["source"], t["target"]), b=np.maximum(t["source"], t["target"])) \
-            .groupby(["a", "b"]).size().sort_values(ascending=False, kind="stable")
+        # counted per (source, target) first, so the names are compared on a few rows, not on every tie
+        pairs = t.groupby(["source", "target"], observed=True).size().reset_index(name="n")
+        a, b = pairs["source"].astype(str).to_numpy(), pairs["target"].astype(str).to_numpy()
+        strength = pairs.assign(a=np.minimum(a, b), b=np.maximum(a, b)).groupby(["a", "b"])["n"].sum() \
+            .sort_values(ascending=False, kind="stable")
         (a, b), n = strength.index[0], int(strength.iloc[0])
         lines.append(f"The strongest tie is between {a} and {b}: {_count(n, 'tie', 'ties')}.")
     return lines
