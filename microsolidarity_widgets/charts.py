@@ -18,6 +18,8 @@ from .review import LEVEL_COLOURS, LEVEL_NAMES, ReviewData, Selection
 WIDTH = "container"
 WHEN = alt.Tooltip("date:T", title="as of", format="%d %b %Y")
 
+READABLE = 15  # px: the smallest type in a chart, read on a projector from the back of a room
+
 
 def _scale(names, colours) -> alt.Scale:
     """A colour scale fixed to ``colours``, listing only the names the chart shows."""
@@ -36,9 +38,9 @@ def _label_colours(colours, names) -> alt.ExprRef | str:
 
 def _readable(chart: alt.Chart) -> alt.Chart:
     """Type large enough to read on a projector at the back of a room."""
-    return (chart.configure_axis(labelFontSize=13, titleFontSize=13)
-            .configure_legend(labelFontSize=13, titleFontSize=13)
-            .configure_title(fontSize=18, subtitleFontSize=13, subtitleColor="#444", anchor="start")
+    return (chart.configure_axis(labelFontSize=READABLE, titleFontSize=READABLE)
+            .configure_legend(labelFontSize=READABLE, titleFontSize=READABLE)
+            .configure_title(fontSize=READABLE + 5, subtitleFontSize=READABLE, subtitleColor="#444", anchor="start")
             .configure_view(strokeWidth=0))
 
 
@@ -179,7 +181,7 @@ def attendance_chart(attendance: pd.DataFrame, colours=None, max_meetings: int =
         alt.Chart(data, title=alt.Title(title, subtitleFontWeight="normal", subtitle=_subtitle(
             "Each number is a streak: meetings attended in a row. ✗: missed (−5 points).",
             f"The latest {max_meetings} meetings." if data["date"].nunique() >= max_meetings else None)))
-        .mark_text(fontSize=14, fontWeight="bold")
+        .mark_text(fontSize=READABLE, fontWeight="bold")
         .encode(
             x=alt.X("date:O", timeUnit="yearmonthdate", title=None,
                     axis=alt.Axis(format="%d %b %y", labelAngle=-50, grid=True)),

@@ -160,3 +160,11 @@ def test_a_million_events_fit_in_every_chart():
     for key, chart in made.items():
         n = len(rows(chart))  # to_dict() itself raises MaxRowsError past 5,000 rows
         assert 0 < n <= MAX_ROWS, (key, n)
+
+
+def test_type_is_large_enough_for_a_projector(kestrels):
+    for key, chart in kestrels.items():
+        config = chart.to_dict()["config"]
+        sizes = [config["axis"]["labelFontSize"], config["axis"]["titleFontSize"], config["legend"]["labelFontSize"],
+                 config["title"]["subtitleFontSize"]]
+        assert min(sizes) >= 15 and config["title"]["fontSize"] > 15, key
