@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import expect
 
 from .conftest import ARTIFACTS
 from microsolidarity_widgets import export
@@ -43,6 +45,18 @@ def open_offline(browser, path: Path):
     page.on("pageerror", lambda e: problems.append(str(e)))
     page.goto(path.resolve().as_uri())
     return context, page, outside, problems
+
+
+def test_a_review_built_ahead_shows_what_was_recorded_before_it_was_opened(server, page):
+    # Once the server says it is ready, the review's preheated kernel has built its page and waits.
+    deadline = time.monotonic() + 240
+    while "The workbook is ready at" not in server.log.read_text(errors="replace"):
+        assert time.monotonic() < deadline, server.log.read_text()[-3000:]
+        time.sleep(0.2)
+    with server.ledger() as ledger:  # another process records meanwhile
+        ledger.add_group("Swifts", ["Ines", "Jon"], kind="partnership", on="2026-05-01")
+    server.open(page, NOTEBOOK)
+    expect(page.get_by_label("Groups", exact=True).locator("option", has_text="Swifts")).to_have_count(1)
 
 
 def test_review_page_draws_every_chart_and_follows_the_pickers(server, page, browser, tmp_path):
