@@ -294,9 +294,11 @@ class Ledger:
         parties = parts[(parts["role"] == "party") & parts["event_id"].isin(opened["id"])]
         names = self._names()
         who = frames.names_per_event(parties["event_id"].to_numpy(), parties["member_id"].to_numpy(), names["member"])
-        out = pd.DataFrame({"id": out["id"], "group": out["group_id"].map(names["group"]), "date": out["date"],
-                            "parties": out["id"].map(who).fillna(""), "closed": out["closed"],
-                            "outcome": out["outcome"]})
+        # Names as text even when there is no conflict yet (an empty map gives numbers): the review,
+        # like a crew's own code, splits the parties with .str.
+        out = pd.DataFrame({"id": out["id"], "group": out["group_id"].map(names["group"]).astype("str"),
+                            "date": out["date"], "parties": out["id"].map(who).fillna("").astype("str"),
+                            "closed": out["closed"], "outcome": out["outcome"]})
         if group is not None:
             out = out[out["group"] == self._group_name(group)]
         return out.reset_index(drop=True)
@@ -322,7 +324,8 @@ class Ledger:
         del coded
         everyone = np.array([names["member"][i] for i in ordered], dtype=object)
         return pd.DataFrame({
-            "date": t.pop("date"), "group": t.pop("group_id").map(names["group"]), "event_id": t.pop("event_id"),
+            "date": t.pop("date"), "group": t.pop("group_id").map(names["group"]).astype("str"),  # text with no ties too
+            "event_id": t.pop("event_id"),
             "kind": t.pop("kind").astype("str"), "source": everyone[t.pop("source").to_numpy()],
             "target": everyone[t.pop("target").to_numpy()],
         })

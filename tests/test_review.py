@@ -215,3 +215,14 @@ def test_pairs_of_an_event_are_every_pair_once():
     got = scoring._same_event(people)
     assert len(got) == len(expected) and set(got.itertuples(index=False, name=None)) == expected
     assert scoring._same_event(people.iloc[:0]).empty
+
+
+def test_choosing_a_member_before_any_conflict_or_tie(crew_ledger):
+    """A young crew (a round played, no conflict, no tie yet): the frames hold text, so the summary
+    for one member reads them like any other."""
+    crew_ledger.record_listening("Kestrels", "2026-01-10", present=["Ama", "Bo", "Caz", "Dev"])
+    for frame in (crew_ledger.conflicts(), crew_ledger.open_conflicts(), crew_ledger.ties()):
+        assert frame.empty and frame["group"].str.len().sum() == 0
+    assert crew_ledger.conflicts()["parties"].str.split(", ").empty
+    lines = review.summary(ReviewData.load(crew_ledger), Selection(members=("Ama",)))
+    assert "No conflicts are open." in lines
