@@ -6,6 +6,7 @@ happens meanwhile (another page recording, midnight passing, nothing at all).
 
 import datetime as dt
 import types
+import weakref
 
 import pytest
 
@@ -54,6 +55,26 @@ def test_a_write_by_another_page_meanwhile_is_on_the_page_shown(crew_ledger, mea
     assert built[1].session.undo_target.value.startswith("Last record: listening on 2026-01-10 with Ama, Bo, Caz")
     assert built[0].widget.comm is None and built[0].session.record_button.comm is None  # the stale page is closed
     assert built[1].session.record_button.comm is not None
+
+
+def test_a_stale_build_is_let_go_before_the_page_is_built_again(crew_ledger, meanwhile):
+    """A review built ahead holds a whole history: kept until the garbage collector gets round to
+    its widgets' reference cycles, it would double the peak memory of the rebuild."""
+    def another_page_records():
+        with Ledger.open(crew_ledger.location) as other:
+            other.record_listening("Kestrels", "2026-01-10", present=["Ama", "Bo", "Caz"])
+
+    meanwhile.happens = another_page_records
+    apps, earlier_alive = [], []
+
+    def build(ledger):
+        earlier_alive.extend(ref() is not None for ref in apps)
+        app = ListeningApp(ledger)
+        apps.append(weakref.ref(app))
+        return app
+
+    page.fresh_page(build, page._cannot_open, crew_ledger)
+    assert len(apps) == 2 and earlier_alive == [False]
 
 
 def test_the_discarded_build_closes_the_parts_kept_off_the_page_too(crew_ledger):

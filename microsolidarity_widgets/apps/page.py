@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import gc
 from typing import Callable
 
 import ipywidgets as widgets
@@ -74,6 +75,10 @@ def fresh_page(build: Callable[[Ledger], object], cannot_open: Callable[[LedgerE
     if early.current():
         return early.widget
     early.close()
+    # Let go of the stale build before the next one reads the ledger: its widgets hold it in
+    # reference cycles that only a collection frees, and a review holds the whole history.
+    del early
+    gc.collect()
     late = Build(build, ledger)
     if late.error is not None:
         late.close()
