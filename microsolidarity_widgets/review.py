@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from . import scoring
+
 MAX_ROWS = 5000
 LEVEL_NAMES = {1: "1 Listening", 2: "2 Money", 3: "3 Consistency", 4: "4 Conflict", 5: "5 Co-owners"}
 # Okabe–Ito (without its yellow, too pale on white) then three of Paul Tol's muted colours:
@@ -21,8 +23,9 @@ LEVEL_NAMES = {1: "1 Listening", 2: "2 Money", 3: "3 Consistency", 4: "4 Conflic
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000",
            "#882255", "#999933", "#44AA99"]
 LEVEL_COLOURS = ["#88CCEE", "#DDCC77", "#117733", "#CC6677", "#332288"]
-TIE_KINDS = {"offer": "offers", "respect": "respectful exchanges", "meeting": "meetings together",
-             "conflict": "conflicts resolved", "venture": "ventures co-owned"}
+# The words for each kind of tie scoring.ties finds, in its order.
+TIE_KINDS = dict(zip(scoring.TIE_KINDS, ["offers", "respectful exchanges", "meetings together", "conflicts resolved",
+                                         "ventures co-owned"], strict=True))
 # Bucket sizes tried in turn until a chart's rows fit; None keeps one row per day.
 FREQS = (None, "W", "M", "Q", "Y")
 FREQ_WORDS = {None: "day", "W": "week", "M": "month", "Q": "quarter", "Y": "year"}

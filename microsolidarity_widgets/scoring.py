@@ -25,7 +25,7 @@ UNRESOLVED = -20        # Level 4: each party, when it is closed unresolved
 OWNER = 100             # Level 5: each owner, once per venture
 
 AWARD_COLUMNS = ["date", "group_id", "member_id", "level", "points", "event_id", "reason"]
-AWARD_DTYPES = ["datetime64[ns]", "int64", "int64", "int64", "int64", "int64", object]
+AWARD_DTYPES = ["datetime64[us]", "int64", "int64", "int64", "int64", "int64", object]  # days, as the events hold them
 MEMBERSHIP_KINDS = ("group_created", "member_joined", "member_left")
 TIE_KINDS = ("offer", "respect", "meeting", "conflict", "venture")
 _BEGINNING = pd.Timestamp("1900-01-01")
