@@ -150,8 +150,7 @@ class Ledger:
     def _frames(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Events and participants as frames, cached until this ledger or another writer adds one."""
         with self._store.read() as con:
-            key = con.execute(sa.select(sa.func.max(st.events.c.id), sa.func.count())).one()
-            key = (tuple(key), con.execute(sa.select(sa.func.max(st.members.c.id))).scalar())
+            key = _revision(con)  # in the same read as the rows, so the key always describes them
             if key == self._cache_key:
                 return self._cache
             events = frames.read_table(con, st.events, SCORED_EVENT_COLUMNS).rename(columns={"on_date": "date"})
@@ -382,8 +381,7 @@ class Ledger:
         id after a higher one is already visible.
         """
         with self._store.read() as con:
-            top, count = con.execute(sa.select(sa.func.max(st.events.c.id), sa.func.count(st.events.c.id))).one()
-        return (top or 0, count)
+            return _revision(con)
 
     def backup(self, out: str | os.PathLike | None = None):
         """A consistent copy of the ledger file (safe while pages are writing); returns its path."""
@@ -404,6 +402,11 @@ SCORED_PARTICIPANT_COLUMNS = {"event_id": frames.ID, "member_id": frames.ID, "ro
 EVENT_COLUMNS = {"id": frames.ID, "recorded_at": frames.TEXT, "kind": frames.WORD, "group_id": frames.REF,
                  "on_date": frames.DAY, "ref_id": frames.REF, "outcome": frames.WORD, "title": frames.TEXT,
                  "detail": frames.TEXT, "note": frames.TEXT, "private": frames.FLAG}
+
+
+def _revision(con: sa.Connection) -> tuple[int, int]:
+    top, count = con.execute(sa.select(sa.func.max(st.events.c.id), sa.func.count(st.events.c.id))).one()
+    return (top or 0, count)
 
 
 def _like(frame: pd.DataFrame, rows: list[dict]) -> pd.DataFrame:
