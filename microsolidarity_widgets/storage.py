@@ -134,31 +134,60 @@ def check_sqlite_file(path: Path) -> int | None:
     page_size = 65536 if page_size == 1 else page_size
     change_counter, page_count = struct.unpack(">II", header[24:32])
     valid_for = struct.unpack(">I", header[92:96])[0]
-    if page_size < 512 or page_size & (page_size - 1) or size % page_size or (
-            valid_for == change_counter and size < page_count * page_size):
+    if page_size < 512 or page_size & (page_size - 1):
+        raise damaged
+    wal = path.with_name(path.name + "-wal")
+    # Committed pages may still sit in the write-ahead log rather than in the file itself: a disk
+    # that filled up before the log was copied back leaves a short file whose header promises more.
+    # Then the file and its log are only judged together, by SQLite itself (below).
+    in_wal = wal.exists() and wal.stat().st_size > 0
+    short = size % page_size or (valid_for == change_counter and size < page_count * page_size)
+    if short and not in_wal:
         raise damaged
     user_version, _, _, app_id = struct.unpack(">IIII", header[60:76])
     # Without a -wal or -journal beside it nothing is pending, so read it as immutable: SQLite then
     # leaves no -shm/-wal files behind next to a file that may not even be ours.
-    pending = any(path.with_name(path.name + s).exists() for s in ("-wal", "-journal"))
+    pending = wal.exists() or path.with_name(path.name + "-journal").exists()
     mode = "mode=ro" if pending else "immutable=1"
+    shm = path.with_name(path.name + "-shm")
+    shm_before = shm.exists()
+    try:
+        rows = _read_meta(path, mode, short, damaged, user_version or app_id)
+        return None if rows is None else _version_from(rows, str(path))
+    except LedgerFileError:
+        # Reading beside a log makes SQLite create its -shm index: a refused file gets none left behind.
+        if not shm_before:
+            shm.unlink(missing_ok=True)
+        raise
+
+
+def _read_meta(path: Path, mode: str, short: bool, damaged: LedgerFileError, foreign_marks: int) -> dict | None:
     try:
         con = sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True)
         try:
+            if short and not _judged_whole(con):
+                raise damaged
             tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-            if not tables and (user_version or app_id):
+            if not tables and foreign_marks:
                 raise LedgerFileError(f"{path} is an empty database of another program, not a Reciprocity ledger. "
                                       "It was left untouched.")
             if not tables:
                 return None
             if "meta" not in tables:
                 raise LedgerFileError(f"{path} is a SQLite database but not a Reciprocity ledger. It was left untouched.")
-            rows = dict(con.execute("SELECT key, value FROM meta"))
+            return dict(con.execute("SELECT key, value FROM meta"))
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
         raise LedgerFileError(f"{path} cannot be read as a ledger ({exc}). It was left untouched.") from None
-    return _version_from(rows, str(path))
+
+
+def _judged_whole(con: sqlite3.Connection) -> bool:
+    """SQLite's own verdict on a file read together with its write-ahead log."""
+    try:
+        return con.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+    except sqlite3.DatabaseError:
+        return False
 
 
 def _version_from(rows: dict, where: str) -> int:

@@ -33,6 +33,13 @@ def truncated_half(path, good):
     path.write_bytes(good[: len(good) // 2])
 
 
+def truncated_beside_a_log_that_lacks_the_pages(path, good):
+    # A -wal beside a short file is judged by SQLite (it may hold the missing pages after a full
+    # disk); one that does not hold them leaves the file as damaged as it is.
+    path.write_bytes(good[: len(good) // 2])
+    path.with_name(path.name + "-wal").write_bytes(bytes(4096))
+
+
 def truncated_at_a_page(path, good):
     path.write_bytes(good[: 4096 * 2])
 
@@ -86,6 +93,7 @@ def a_ledger_without_a_version(path, good):
 
 CASES = {
     truncated_half: "looks truncated or damaged",
+    truncated_beside_a_log_that_lacks_the_pages: "looks truncated or damaged",
     truncated_at_a_page: "looks truncated or damaged",
     truncated_inside_the_header: "looks truncated or damaged",
     zeroed_after_first_page: "cannot be read as a ledger",

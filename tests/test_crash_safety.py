@@ -136,6 +136,32 @@ def test_a_full_disk_is_reported_in_words_and_nothing_is_partial(small_disk):
     assert integrity(path) == "ok"
 
 
+def test_a_ledger_closed_on_a_full_disk_reopens_with_everything_acknowledged(small_disk, tmp_path):
+    """The disk fills before SQLite can copy its log back into the file: the file is then shorter
+    than its header says, and the committed pages live in -wal. That pair is a healthy ledger; the
+    workbook must read it (and back it up) rather than call it damaged."""
+    path = small_disk / "ledger.sqlite"
+    with Ledger.open(path) as ledger:
+        ledger.add_group("Kestrels", CREW, on="2000-01-01")
+        recorded, _ = fill_until_full(ledger)
+        acknowledged = ledger.events(include_private=True)
+    wal = path.with_name(path.name + "-wal")
+    assert wal.stat().st_size > path.stat().st_size  # the situation of the report: the pages are in the log
+    with Ledger.open(path) as ledger:
+        assert ledger.events(include_private=True).equals(acknowledged)
+        assert len(acknowledged) == recorded + 1 and half_written(ledger) == []
+        copy = ledger.backup(tmp_path / "rescued.sqlite")
+    assert integrity(copy) == "ok"
+    with Ledger.open(copy) as rescued:
+        assert rescued.events(include_private=True).equals(acknowledged)
+    # Once there is room again, the ledger simply goes on.
+    subprocess.run(["mount", "-o", "remount,size=8m", str(small_disk)], check=True)
+    with Ledger.open(path) as ledger:
+        ledger.record_listening("Kestrels", "2001-02-01", present=["Ama", "Bo"])
+        assert len(ledger.events()) == recorded + 2
+    assert integrity(path) == "ok"
+
+
 def test_a_full_ledger_by_page_limit_is_reported_and_recovers(tmp_path):
     """The same path without root: SQLite's max_page_count makes the file 'full'."""
     path = tmp_path / "ledger.sqlite"
