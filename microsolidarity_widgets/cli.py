@@ -51,7 +51,7 @@ def export(args: argparse.Namespace) -> int:
     from .export import export_group
     from .ledger import Ledger
 
-    with Ledger.open(_ledger_location(args.ledger)) as ledger:
+    with Ledger.open(_ledger_location(args.ledger), read_only=True) as ledger:
         written = export_group(ledger, args.group, Path(args.out), include_private=args.include_private)
     print(f"The review of {args.group} is in {args.out}" + ("" if args.include_private else
                                                              " (private texts left out)"))
@@ -63,7 +63,7 @@ def export(args: argparse.Namespace) -> int:
 def backup(args: argparse.Namespace) -> int:
     from .ledger import Ledger
 
-    with Ledger.open(_ledger_location(args.ledger)) as ledger:
+    with Ledger.open(_ledger_location(args.ledger), read_only=True) as ledger:
         path = ledger.backup(args.out)
         print(f"Backed up {ledger.location} to {path}")
     return 0

@@ -15,3 +15,8 @@ class LedgerBusy(LedgerError):
 
 class LedgerFileError(LedgerError):
     """The ledger file is unreadable, foreign, from a newer version, or not writable."""
+
+
+class LookAlikeName(UserWarning):
+    """A name that differs from another member's of the same group, yet looks the same on screen
+    (Cyrillic "Е" for Latin "E"). Recorded, because two people may truly be called so, but worth a look."""

@@ -48,9 +48,13 @@ class Ledger:
         self._cache = None
 
     @classmethod
-    def open(cls, location: str | os.PathLike | None = None) -> "Ledger":
-        """Open (or create) a ledger at a path or database URL; default ``$MICROSOLIDARITY_LEDGER``."""
-        return cls(st.Store(location))
+    def open(cls, location: str | os.PathLike | None = None, read_only: bool = False) -> "Ledger":
+        """Open (or create) a ledger at a path or database URL; default ``$MICROSOLIDARITY_LEDGER``.
+
+        ``read_only=True`` only reads: a missing ledger is an error rather than created, nothing is
+        ever written, and a ledger on a read-only disk opens too (to export or back it up).
+        """
+        return cls(st.Store(location, read_only=read_only))
 
     @property
     def location(self) -> str:
@@ -113,8 +117,16 @@ class Ledger:
                 done = con.execute(sa.select(st.events.c.id).where(st.events.c.uid == uid)).scalar()
                 if done is not None:
                     return done
-                draft = build(State(con), *args, **kwargs)
-                return _insert(con, draft, uid)
+                state = State(con)
+                draft = build(state, *args, **kwargs)
+                # A change to the past (a void, a dated join or departure) is checked against the
+                # whole history it leaves; the rollback takes it back when that history breaks a rule.
+                group_id = rules.reaches_back(state, draft)
+                before = rules.history_problems(con, group_id) if group_id is not None else None
+                event_id = _insert(con, draft, uid)
+                if group_id is not None:
+                    rules.refuse_new_problems(con, group_id, before, draft)
+                return event_id
 
         event_id = st.with_retries(attempt)
         self._cache_key = None

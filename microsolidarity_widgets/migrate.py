@@ -18,8 +18,10 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from . import rules
 from . import storage as st
 from .errors import LedgerError
+from .values import clean_name, name_key
 
 
 @dataclass
@@ -54,22 +56,32 @@ def _parts_by_event(parts: list[sa.Row]) -> dict[int, list[sa.Row]]:
 
 def copy(source: str | os.PathLike, target: str | os.PathLike) -> CopyReport:
     """Add every event of ``source`` that ``target`` lacks; returns what was added."""
-    source, target = str(source), str(target)
-    if not st.is_url(source) and not Path(source).expanduser().exists():
-        raise LedgerError(f"There is no ledger at {source}.")
-    src, dst = st.Store(source), st.Store(target)
+    source, target = st.check_location(source), st.check_location(target)
+    src = st.Store(source, read_only=True)  # a copy only reads its source: never created, never changed
     try:
-        if src.path is not None and dst.path is not None and src.path.resolve() == dst.path.resolve():
+        made = None if st.is_url(target) else Path(target).expanduser()
+        made = made if made is not None and not made.exists() else None
+        if src.path is not None and made is None and not st.is_url(target) and \
+                src.path.resolve() == Path(target).expanduser().resolve():
             raise LedgerError("The source and the target are the same ledger.")
         with src.read() as con:
             have = _snapshot(con)
-        report = CopyReport(src.name, dst.name)
-        with dst.write() as con:
-            _copy_into(con, have, _snapshot(con), report)
-        return report
+        dst = st.Store(target)
+        try:
+            report = CopyReport(src.name, dst.name)
+            with dst.write() as con:
+                _copy_into(con, have, _snapshot(con), report)
+            return report
+        except BaseException:
+            dst.dispose()
+            if made is not None:  # a target made for this copy goes with it: no empty ledger left behind
+                for suffix in ("", "-wal", "-shm"):
+                    Path(str(made) + suffix).unlink(missing_ok=True)
+            raise
+        finally:
+            dst.dispose()
     finally:
         src.dispose()
-        dst.dispose()
 
 
 def _copy_into(con: sa.Connection, src: dict, dst: dict, report: CopyReport) -> None:
@@ -91,31 +103,47 @@ def _copy_into(con: sa.Connection, src: dict, dst: dict, report: CopyReport) -> 
         for mine, theirs in zip(src_parts.get(e.id, []), dst_parts.get(there.id, [])):
             member_ids.setdefault(mine.member_id, theirs.member_id)
 
+    # A group is the one its founding event made: a group of the same name founded apart in the
+    # other ledger is another group, and merging the two would make a crew nobody formed.
     dst_groups = {g.name_key: g for g in dst["groups"]}
+    founded = {}
+    for ledger, where in ((src, report.source), (dst, report.target)):
+        for e in ledger["events"]:
+            if e.kind == "group_created":
+                founded[(where, e.group_id)] = e.on_date
     for g in src["groups"]:
         if g.id in group_ids:
             continue
-        same = dst_groups.get(g.name_key)
-        if same is None:
-            group_ids[g.id] = con.execute(sa.insert(st.groups).values(
-                name=g.name, name_key=g.name_key, kind=g.kind)).inserted_primary_key[0]
-            report.groups_added += 1
-        elif same.kind != g.kind:
-            raise LedgerError(f"“{g.name}” is a {g.kind} in {report.source} but a {same.kind} in {report.target}. "
-                              "Rename one of them (rename_group) and copy again. Nothing was copied.")
-        else:
-            group_ids[g.id] = same.id
+        name = _clean(g.name, "group name")
+        same = dst_groups.get(name_key(name))
+        if same is not None:
+            raise LedgerError(
+                f"“{g.name}” names two different groups: a {g.kind} started on "
+                f"{founded.get((report.source, g.id), '?')} in {report.source} and a {same.kind} started on "
+                f"{founded.get((report.target, same.id), '?')} in {report.target}. Rename one of them "
+                "(rename_group) and copy again. Nothing was copied.")
+        group_ids[g.id] = con.execute(sa.insert(st.groups).values(
+            name=name, name_key=name_key(name), kind=g.kind)).inserted_primary_key[0]
+        report.groups_added += 1
 
     dst_members = {m.name_key: m.id for m in dst["members"]}
     for m in src["members"]:
         if m.id in member_ids:
             continue
-        if m.name_key in dst_members:
-            member_ids[m.id] = dst_members[m.name_key]
+        name = _clean(m.name, "member name")
+        if name_key(name) in dst_members:
+            member_ids[m.id] = dst_members[name_key(name)]
         else:
             member_ids[m.id] = con.execute(sa.insert(st.members).values(
-                name=m.name, name_key=m.name_key)).inserted_primary_key[0]
+                name=name, name_key=name_key(name))).inserted_primary_key[0]
             report.members_added += 1
+
+    # Copied events obey the rules recorded ones do: every group they reach is replayed whole, and
+    # a problem the copy would bring in refuses all of it (the transaction rolls back).
+    group_of = {e.id: e.group_id for e in src["events"]}
+    reached = {group_ids[gid] for e in src["events"] if e.uid not in dst_events
+               for gid in (e.group_id, group_of.get(e.ref_id)) if gid is not None}
+    before = {gid: rules.history_problems(con, gid) for gid in reached if gid in {g.id for g in dst["groups"]}}
 
     # In id order, so a void's target is always copied before the void itself.
     for e in src["events"]:
@@ -134,3 +162,14 @@ def _copy_into(con: sa.Connection, src: dict, dst: dict, report: CopyReport) -> 
         if parts:
             con.execute(sa.insert(st.participants), parts)
         report.events_added += 1
+    for gid in sorted(reached):
+        rules.refuse_new_problems(con, gid, before.get(gid, {}),
+                                  lead=f"Nothing was copied: in {report.target}, after the copy, ")
+
+
+def _clean(name: str, what: str) -> str:
+    """A name from the other ledger, held to today's rules (it may be older than them)."""
+    try:
+        return clean_name(name, what)
+    except LedgerError as exc:
+        raise LedgerError(f"{exc} Nothing was copied; rename it in the source first.") from None

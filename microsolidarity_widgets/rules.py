@@ -8,13 +8,14 @@ transaction, so the check and the insert are atomic) and returns a ``Draft`` or 
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
 from . import storage as st
-from .errors import LedgerError
-from .values import clean_date, clean_name, clean_names, clean_text, name_key
+from .errors import LedgerError, LookAlikeName
+from .values import EARLIEST, clean_date, clean_name, clean_names, clean_text, look_alikes, name_key
 
 CREW_SIZE = (3, 8)
 PARTNERSHIP_SIZE = 2
@@ -70,6 +71,12 @@ class State:
             hint = f" Known groups: {', '.join(known)}." if known else " Create it on the crew set-up page first."
             raise LedgerError(f"There is no group called “{name}”.{hint}")
         return row
+
+    def started(self, group: sa.Row) -> str:
+        """The day the group was created (ISO), before which nothing can happen in it."""
+        e = st.events
+        return self.con.execute(sa.select(sa.func.min(e.c.on_date)).where(
+            e.c.group_id == group.id, e.c.kind == "group_created")).scalar() or EARLIEST.isoformat()
 
     def member(self, name: str) -> sa.Row | None:
         return self.con.execute(sa.select(st.members).where(st.members.c.name_key == name_key(name))).first()
@@ -144,6 +151,16 @@ _ROSTER = (
 # --- helpers --------------------------------------------------------------------------------
 
 
+def _dated(state: State, group: sa.Row, on: object, today_if_none: bool = False) -> dt.date:
+    """A clean date on which the group already existed (``None`` is today where the API defaults so)."""
+    on = dt.date.today() if on is None and today_if_none else clean_date(on)
+    started = state.started(group)
+    if on.isoformat() < started:
+        raise LedgerError(f"{group.name} started on {started}: nothing can be recorded for it on {on.isoformat()}, "
+                          "before it existed. Check the date.")
+    return on
+
+
 def _in_group(state: State, group: sa.Row, on: dt.date, names: object, what: str = "member") -> list[str]:
     """Resolve names to how the group spells them, refusing anyone not in the group that day."""
     cleaned = clean_names(names, what)
@@ -154,7 +171,9 @@ def _in_group(state: State, group: sa.Row, on: dt.date, names: object, what: str
         if key not in roster:
             ever = state.roster(group.id)
             when = "on that date" if key in ever else ""
-            raise LedgerError(f"“{name}” is not a member of {group.name} {when}".rstrip() + ".")
+            alike = look_alikes(name, roster.values())
+            hint = f" Did you mean “{alike[0]}” (the letters look alike but differ)?" if alike else ""
+            raise LedgerError(f"“{name}” is not a member of {group.name} {when}".rstrip() + "." + hint)
         out.append(roster[key])
     return out
 
@@ -178,6 +197,14 @@ def _check_size(kind: str, size: int, group_name: str) -> None:
 # --- builders ------------------------------------------------------------------------------
 
 
+def _warn_look_alikes(group: str, name: str, others) -> None:
+    alike = look_alikes(name, others)
+    if alike:
+        warnings.warn(LookAlikeName(
+            f"“{name}” looks like “{alike[0]}”, another member of {group}, but the letters differ (one may come "
+            "from another alphabet). If they are one person, void this and use the existing name."), stacklevel=4)
+
+
 def add_group(state: State, name, members, kind="crew", on=None) -> Draft:
     name = clean_name(name, "group name")
     if kind not in GROUP_KINDS:
@@ -187,6 +214,8 @@ def add_group(state: State, name, members, kind="crew", on=None) -> Draft:
     if state.con.execute(sa.select(st.groups.c.id).where(st.groups.c.name_key == name_key(name))).first():
         raise LedgerError(f"There is already a group called “{name}”.")
     on = clean_date(on) if on is not None else dt.date.today()
+    for i, n in enumerate(names):
+        _warn_look_alikes(name, n, names[:i])
     parts = []
     for n in names:
         existing = state.member(n)
@@ -197,20 +226,21 @@ def add_group(state: State, name, members, kind="crew", on=None) -> Draft:
 def add_member(state: State, group, name, on=None) -> Draft:
     g = state.group(group)
     name = clean_name(name, "member name")
-    on = clean_date(on) if on is not None else dt.date.today()
+    on = _dated(state, g, on, today_if_none=True)
     roster = state.roster(g.id, on)
     if name_key(name) in roster:
         raise LedgerError(f"{roster[name_key(name)]} is already a member of {g.name}.")
     _check_size(g.kind, len(state.roster(g.id)) + 1, g.name)
+    _warn_look_alikes(g.name, name, {**state.roster(g.id), **roster}.values())
     existing = state.member(name)
     return Draft("member_joined", on, group=g.name, parts=[Part(existing.name if existing else name, "member")])
 
 
 def remove_member(state: State, group, name, on=None) -> Draft:
     g = state.group(group)
-    on = clean_date(on) if on is not None else dt.date.today()
+    on = _dated(state, g, on, today_if_none=True)
     member = _one(state, g, on, name, "member who is leaving")
-    if g.kind == "crew" and len(state.roster(g.id)) - 1 < CREW_SIZE[0]:
+    if g.kind == "crew" and len(state.roster(g.id, on)) - 1 < CREW_SIZE[0]:
         raise LedgerError(f"{g.name} would drop below {CREW_SIZE[0]} members; a crew needs at least {CREW_SIZE[0]}.")
     if g.kind == "partnership":
         raise LedgerError("A partnership is always two people: record a new partnership instead.")
@@ -220,7 +250,7 @@ def remove_member(state: State, group, name, on=None) -> Draft:
 def record_listening(state: State, group, on, present, everyone_listened=True) -> Draft:
     """Level 1: a round where each present member speaks in turn while the rest listen."""
     g = state.group(group)
-    on = clean_date(on)
+    on = _dated(state, g, on)
     names = _in_group(state, g, on, present, "present member")
     if len(names) < 2:
         raise LedgerError("A listening round needs at least 2 people present.")
@@ -233,7 +263,7 @@ def record_listening(state: State, group, on, present, everyone_listened=True) -
 def record_money(state: State, group, on, speaker, offers=(), asks=(), respectful=(), present=None, note=None) -> Draft:
     """Level 2: the speaker talks about paid and meaningful work; others offer, the speaker asks."""
     g = state.group(group)
-    on = clean_date(on)
+    on = _dated(state, g, on)
     speaker = _one(state, g, on, speaker, "speaker")
     parts = [Part(speaker, "speaker")]
     involved = {name_key(speaker)}
@@ -278,7 +308,7 @@ def record_money(state: State, group, on, speaker, offers=(), asks=(), respectfu
 def record_meeting(state: State, group, on, attended, process=None, note=None) -> Draft:
     """Level 3: a regular meeting; everyone in the group that day who is not listed missed it."""
     g = state.group(group)
-    on = clean_date(on)
+    on = _dated(state, g, on)
     names = _in_group(state, g, on, attended, "member who attended")
     if process is not None and process not in MEETING_PROCESSES:
         raise LedgerError(f"“{process}” is not a meeting process we know; choose one of: {', '.join(MEETING_PROCESSES)}.")
@@ -291,7 +321,7 @@ def record_meeting(state: State, group, on, attended, process=None, note=None) -
 def open_conflict(state: State, group, on, parties, description=None) -> Draft:
     """Level 4: a hurt between members, to be repaired; scores only when it is closed."""
     g = state.group(group)
-    on = clean_date(on)
+    on = _dated(state, g, on)
     names = _in_group(state, g, on, parties, "party")
     if len(names) < 2:
         raise LedgerError("A conflict is between at least 2 members of the group.")
@@ -320,7 +350,7 @@ def close_conflict(state: State, conflict_id, on, outcome, note=None) -> Draft:
 def record_venture(state: State, group, on, name, form, owners) -> Draft:
     """Level 5: members who formally co-own a venture."""
     g = state.group(group)
-    on = clean_date(on)
+    on = _dated(state, g, on)
     title = clean_name(name, "venture name")
     form = clean_name(form, "legal form")
     names = _in_group(state, g, on, owners, "owner")
@@ -334,7 +364,7 @@ def record_venture(state: State, group, on, name, form, owners) -> Draft:
 def record_hosting(state: State, group, on, facilitator=None, timekeeper=None, note_taker=None) -> Draft:
     """Who carried a session's emotional labour; scores nothing, but spreads hosting fairly."""
     g = state.group(group)
-    on = clean_date(on)
+    on = _dated(state, g, on)
     parts = [Part(_one(state, g, on, who, role.replace("_", "-")), role)
              for role, who in zip(HOST_ROLES, (facilitator, timekeeper, note_taker)) if who]
     if not parts:
@@ -347,19 +377,33 @@ def record_agreements(state: State, group, on, text, private=False) -> Draft:
     g = state.group(group)
     if not isinstance(private, bool):
         raise LedgerError("Say whether the agreements are private (yes or no).")
-    return Draft("agreements", clean_date(on), group=g.name, note=clean_text(text, "agreements", required=True),
+    return Draft("agreements", _dated(state, g, on), group=g.name, note=clean_text(text, "agreements", required=True),
                  private=private)
 
 
+# Events a void cannot take back: what they did is not undone by flagging them.
+UNVOIDABLE = {
+    "void": "Event {id} is itself a correction; record the event again instead of voiding it.",
+    "group_created": "A group cannot be voided.",
+    "renamed": "Event {id} is a rename, which a void cannot take back: rename them back instead.",
+    "forgotten": "Event {id} forgot a member: their texts are erased and cannot come back, so it cannot be voided.",
+}
+
+
 def void(state: State, event_id, reason, on=None) -> Draft:
-    """A correction: cancels an earlier event (which stays visible, flagged as voided)."""
+    """A correction: cancels an earlier event (which stays visible, flagged as voided).
+
+    What the void leaves must be a history the rules accept, as if the voided event had never
+    been recorded; ``history_problems`` checks that once the void is in place.
+    """
     target = state.event(event_id)
     reason = clean_text(reason, "reason", required=True)
     on = clean_date(on) if on is not None else dt.date.today()
-    if target.kind == "void":
-        raise LedgerError(f"Event {target.id} is itself a correction; record the event again instead of voiding it.")
-    if target.kind == "group_created":
-        raise LedgerError("A group cannot be voided.")
+    if target.kind in UNVOIDABLE:
+        raise LedgerError(UNVOIDABLE[target.kind].format(id=target.id))
+    if on.isoformat() < target.on_date:
+        raise LedgerError(f"Event {target.id} happened on {target.on_date}; its correction cannot be dated "
+                          f"{on.isoformat()}, before it.")
     if state.void_of(target.id):
         raise LedgerError(f"Event {target.id} is already voided.")
     if target.kind == "conflict_opened" and state.live("conflict_closed", ref_id=target.id):
@@ -391,3 +435,120 @@ def forget(state: State, name) -> Draft:
         n += 1
         pseudonym = f"Former member {row.id}-{n}"
     return Draft("forgotten", dt.date.today(), title="member", rename=("member", row.id, pseudonym))
+
+
+# --- the history as a whole -------------------------------------------------------------------
+#
+# Builders check one new event against the ledger as it is. A change that reaches back in time (a
+# void, a dated join or departure, a copy from another ledger) can also break what came after it,
+# so those are checked by replaying the group's whole history with the change in place: each
+# problem that was not there before is refused.
+
+_GROUP_HISTORY = (
+    sa.select(st.events.c.id, st.events.c.kind, st.events.c.on_date, st.events.c.ref_id, st.events.c.title,
+              st.participants.c.member_id, st.members.c.name)
+    .select_from(st.events.outerjoin(st.participants, st.participants.c.event_id == st.events.c.id)
+                 .outerjoin(st.members, st.members.c.id == st.participants.c.member_id))
+    .where(st.events.c.group_id == sa.bindparam("group_id"), st.events.c.kind != "void",
+           st.events.c.id.not_in(sa.select(st.events.c.ref_id).where(st.events.c.kind == "void",
+                                                                     st.events.c.ref_id.is_not(None))))
+    .order_by(st.events.c.id)
+)
+
+
+def _words(kind: str) -> str:
+    return kind.replace("_", " ")
+
+
+def history_problems(con: sa.Connection, group_id: int) -> dict[tuple, str]:
+    """Every way the group's live history breaks the rules, keyed so that two checks compare."""
+    group = con.execute(sa.select(st.groups).where(st.groups.c.id == group_id)).one()
+    events: dict[int, tuple] = {}
+    people: dict[int, list[tuple[int, str]]] = {}
+    for eid, kind, on, ref_id, title, member_id, name in con.execute(_GROUP_HISTORY, {"group_id": group_id}):
+        events.setdefault(eid, (kind, on, ref_id, title))
+        if member_id is not None:
+            people.setdefault(eid, []).append((member_id, name))
+    problems: dict[tuple, str] = {}
+    started = min((on for kind, on, _, _ in events.values() if kind == "group_created"), default=EARLIEST.isoformat())
+
+    # Membership, replayed in the order State.roster reads it: founders first, then by date and id.
+    changes = sorted(((("" if kind == "group_created" else on), eid) for eid, (kind, on, _, _) in events.items()
+                      if kind in MEMBERSHIP_KINDS))
+    inside: dict[int, str] = {}
+    spans: dict[int, list[tuple[str, bool]]] = {}  # member -> [(from when, in the group)]
+    for i, (when, eid) in enumerate(changes):
+        kind = events[eid][0]
+        for member_id, name in people.get(eid, []):
+            joins = kind != "member_left"
+            if joins and member_id in inside:
+                problems[("joins twice", member_id, when)] = f"{name} would join {group.name} on {when} while already a member"
+            elif not joins and member_id not in inside:
+                problems[("leaves unjoined", member_id, when)] = (f"{name} would leave {group.name} on {when} "
+                                                                  "without being a member then")
+            if joins:
+                inside[member_id] = name
+            else:
+                inside.pop(member_id, None)
+            spans.setdefault(member_id, []).append((when, joins))
+        if i + 1 == len(changes) or changes[i + 1][0] != when:  # the size once the whole day is counted
+            size, day = len(inside), when or started
+            low, high = (PARTNERSHIP_SIZE, PARTNERSHIP_SIZE) if group.kind == "partnership" else CREW_SIZE
+            if size > high:
+                problems[("size", day)] = (f"{group.name} would have {size} members on {day}, and a {group.kind} "
+                                           f"has at most {high}")
+            elif size < low:
+                problems[("size", day)] = (f"{group.name} would have {size} members on {day}, and a {group.kind} "
+                                           f"needs at least {low}")
+
+    def member_on(member_id: int, day: str) -> bool:
+        state = False
+        for when, joins in spans.get(member_id, []):
+            if when > day:
+                break
+            state = joins
+        return state
+
+    meetings: dict[str, int] = {}
+    ventures: dict[str, int] = {}
+    closings: dict[int, int] = {}
+    for eid, (kind, on, ref_id, title) in events.items():
+        if on < started and kind != "group_created":
+            problems[("before start", eid)] = (f"event {eid} ({_words(kind)}) would be dated {on}, before "
+                                               f"{group.name} started on {started}")
+        if kind in MEMBERSHIP_KINDS:
+            continue
+        for member_id, name in people.get(eid, []):
+            if not member_on(member_id, on):
+                problems[("not a member", eid, member_id)] = (f"{name} would not be a member of {group.name} on {on}, "
+                                                              f"yet took part in event {eid} ({_words(kind)}) that day")
+        if kind == "meeting" and meetings.setdefault(on, eid) != eid:
+            problems[("two meetings", on)] = f"{group.name} would have two meetings on {on} (events {meetings[on]} and {eid})"
+        if kind == "venture" and ventures.setdefault(name_key(title or ""), eid) != eid:
+            problems[("two ventures", name_key(title or ""))] = f"{group.name} would have two ventures called “{title}”"
+        if kind == "conflict_closed" and closings.setdefault(ref_id, eid) != eid:
+            problems[("closed twice", ref_id)] = f"conflict {ref_id} would be closed twice (events {closings[ref_id]} and {eid})"
+    return problems
+
+
+def reaches_back(state: State, draft: Draft) -> int | None:
+    """The group whose past a draft changes (a void, a join or a departure), or None."""
+    if draft.kind in ("member_joined", "member_left"):
+        return state.group(draft.group).id
+    if draft.kind == "void":
+        return state.event(draft.ref_id).group_id
+    return None
+
+
+def refuse_new_problems(con: sa.Connection, group_id: int, before: dict[tuple, str], draft: Draft | None = None,
+                        lead: str | None = None) -> None:
+    """Raise ``LedgerError`` naming the first problem the change brought into the group's history."""
+    new = [message for key, message in history_problems(con, group_id).items() if key not in before]
+    if not new:
+        return
+    more = f" (and {len(new) - 1} more problem{'s' * (len(new) > 2)})" if len(new) > 1 else ""
+    if lead is None and draft is not None and draft.kind == "void":
+        lead = f"Event {draft.ref_id} cannot be voided: without it, "
+    elif lead is None:
+        lead = "Not recorded: with this change, "
+    raise LedgerError(f"{lead}{new[0]}{more}.")

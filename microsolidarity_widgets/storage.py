@@ -103,9 +103,41 @@ def is_url(location: str) -> bool:
 
 
 def describe(location: str) -> str:
-    """The location without any password, for messages."""
+    """The location without any password, cut to a length a message can quote."""
     if is_url(location):
-        return sa.engine.make_url(location).render_as_string(hide_password=True)
+        try:
+            location = sa.engine.make_url(location).render_as_string(hide_password=True)
+        except sa.exc.ArgumentError:
+            location = location.split("://", 1)[0] + "://…"  # unreadable, so it may hide a password
+    return location if len(location) <= 200 else location[:199] + "…"
+
+
+def check_location(location: object) -> str:
+    """The location as text, or a ``LedgerFileError`` saying why it can be no ledger's."""
+    if isinstance(location, os.PathLike):
+        location = os.fspath(location)
+    if not isinstance(location, str):
+        raise LedgerFileError(f"A ledger is opened with a file path or a database URL, not {type(location).__name__}.")
+    if not location.strip():
+        raise LedgerFileError("The ledger location is empty: give a file path or a database URL.")
+    if "\x00" in location:
+        raise LedgerFileError(f"The ledger location “{describe(location.replace(chr(0), '�'))}” contains a NUL "
+                              "character, which no file name can hold.")
+    if not is_url(location):
+        return location
+    try:
+        url = sa.engine.make_url(location)
+    except sa.exc.ArgumentError:
+        raise LedgerFileError(f"“{describe(location)}” is not a database URL the workbook can read: give a file "
+                              "path, or a URL such as postgresql://user@host/database.") from None
+    if url.get_backend_name() == "sqlite":
+        if not url.database or url.database == ":memory:":
+            raise LedgerFileError(f"“{describe(location)}” names no file: a ledger must outlive the page, so give "
+                                  "a path such as data/ledger.sqlite (or sqlite:///data/ledger.sqlite).")
+    elif url.get_backend_name() != "postgresql":
+        raise LedgerFileError(f"The workbook keeps its ledger in a SQLite file or a PostgreSQL database, not in "
+                              f"“{url.get_backend_name()}” (from {describe(location)}). Give a file path or a "
+                              "postgresql:// URL.")
     return location
 
 
@@ -208,7 +240,26 @@ def _version_from(rows: dict, where: str) -> int:
 # --- Engines --------------------------------------------------------------------------------
 
 
-def _sqlite_engine(path: Path) -> sa.Engine:
+def _sqlite_engine(path: Path, read_only: bool = False) -> sa.Engine:
+    if read_only:
+        # mode=ro reads beside other pages' writes; without a -wal nothing is pending, and a
+        # ledger on a read-only disk (where SQLite could not even make its -shm) opens as immutable.
+        pending = path.with_name(path.name + "-wal").exists()
+        mode = "mode=ro" if pending or os.access(path.parent, os.W_OK) else "immutable=1"
+        uri = f"{path.resolve().as_uri()}?{mode}"
+        engine = sa.create_engine("sqlite://", poolclass=sa.pool.QueuePool,
+                                  creator=lambda: sqlite3.connect(uri, uri=True, timeout=30, check_same_thread=False))
+
+        @sa_event.listens_for(engine, "connect")
+        def _on_connect_to_read(dbapi_con, _record):
+            dbapi_con.isolation_level = None
+            dbapi_con.execute("PRAGMA busy_timeout = 30000")
+
+        @sa_event.listens_for(engine, "begin")
+        def _on_begin_to_read(conn):
+            conn.exec_driver_sql("BEGIN")
+
+        return engine
     engine = sa.create_engine(f"sqlite:///{path}", connect_args={"timeout": 30})
 
     @sa_event.listens_for(engine, "connect")
@@ -237,13 +288,23 @@ class Store:
 
     migrated_from: tuple[int, Path | None] | None = None  # (old schema, its backup) when opening upgraded it
 
-    def __init__(self, location: str | os.PathLike | None = None):
-        location = str(location) if location is not None else default_location()
+    def __init__(self, location: str | os.PathLike | None = None, read_only: bool = False):
+        """``read_only``: for commands that only read (export, backup, a copy's source). Such a
+        store never creates, migrates or writes anything, and opens a ledger nobody may write to."""
+        location = check_location(location) if location is not None else default_location()
         self.location = location
         self.name = describe(location)
+        self.read_only = read_only
         if is_url(location) and not location.startswith("sqlite:"):
             self.path = None
-            self.engine = sa.create_engine(location, pool_pre_ping=True)
+            try:
+                self.engine = sa.create_engine(location, pool_pre_ping=True)
+            except ImportError:
+                raise LedgerFileError(
+                    f"{self.name} is a PostgreSQL database, but its driver (psycopg) is not installed. Install it "
+                    "with: pip install \"microsolidarity-widgets[postgres]\" (or: pip install \"psycopg[binary]\").") from None
+            except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError) as exc:
+                raise LedgerFileError(f"Cannot use {self.name} as a ledger: {describe(str(exc))}") from None
             self._open_server()
         else:
             path = Path(sa.engine.make_url(location).database) if is_url(location) else Path(location)
@@ -264,6 +325,9 @@ class Store:
         if path.is_dir():
             raise LedgerFileError(f"{path} is a folder; give the path of a ledger file.")
         version = check_sqlite_file(path) if path.exists() else None
+        if self.read_only:
+            self._open_file_to_read(version)
+            return
         if version is None:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
@@ -283,6 +347,16 @@ class Store:
         elif version < SCHEMA_VERSION:
             self._migrate(version)
 
+    def _open_file_to_read(self, version: int | None) -> None:
+        path = self.path
+        if version is None:
+            raise LedgerFileError(f"There is no ledger at {path}" + (" (the file is empty)." if path.exists() else
+                                  ": check the path. Nothing was created."))
+        if version < SCHEMA_VERSION:
+            raise LedgerFileError(f"{path} was written by an older version of the workbook; open it once with "
+                                  "`microsolidarity serve --ledger` (which upgrades it, after a backup) and try again.")
+        self.engine = _sqlite_engine(path, read_only=True)
+
     def _open_server(self) -> None:
         try:
             with self.engine.connect() as con:
@@ -294,9 +368,14 @@ class Store:
         if rows is None:
             if set(other) & {"events", "participants", "members", "groups"}:
                 raise LedgerFileError(f"{self.name} holds tables that are not a Reciprocity ledger. It was left untouched.")
+            if self.read_only:
+                raise LedgerFileError(f"{self.name} holds no ledger yet: check the database's name. Nothing was created.")
             self._create()
             return
         version = _version_from(rows, self.name)
+        if version < SCHEMA_VERSION and self.read_only:
+            raise LedgerFileError(f"{self.name} was written by an older version of the workbook; open it once to "
+                                  "record (which upgrades it) and try again.")
         if version < SCHEMA_VERSION:
             self._migrate(version)
 
@@ -329,6 +408,8 @@ class Store:
     @contextmanager
     def write(self):
         """A write transaction holding the ledger's write lock; committed on exit or rolled back."""
+        if getattr(self, "read_only", False):
+            raise LedgerFileError(f"{self.name} was opened only to read, so nothing was recorded.")
         engine = getattr(self, "writer", None) or self.engine.execution_options(write=True)
         with translate_errors(self.name):
             with engine.begin() as con:

@@ -15,29 +15,56 @@ MAX_TEXT = 5000
 EARLIEST = dt.date(1900, 1, 1)
 
 
-# Characters that change how a name looks without being visible themselves: bidi overrides and
-# isolates can show one name as another, zero-width spaces make two equal-looking names differ.
-# Joiners (U+200C/U+200D) stay allowed: emoji sequences and several scripts need them.
-INVISIBLE = frozenset("\u200b\u2060\ufeff\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Characters that change how a name looks without being visible themselves: bidi overrides,
+# isolates and marks can show one name as another, zero-width spaces and fillers make two
+# equal-looking names differ. Beyond these, every format character (Unicode category Cf: soft
+# hyphen, U+200E/U+200F, U+061C …) counts as invisible, except the joiners in the places that need
+# them (``_joiner_needed``).
+INVISIBLE = frozenset("\u200b\u2060\ufeff\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+                      "\u034f\u115f\u1160\u17b4\u17b5\u2800\u3164\uffa0")
+ZWNJ, ZWJ = "\u200c", "\u200d"
+
+
+def _joiner_needed(text: str, i: int) -> bool:
+    """A joiner is part of the name where it shapes it: ZWJ inside an emoji sequence (👩‍👩‍👧) or
+    after a virama (Indic conjuncts), ZWNJ between two letters (Persian, Indic)."""
+    before, after = text[i - 1: i], text[i + 1: i + 2]
+    if not before or not after:
+        return False
+    virama = unicodedata.combining(before) == 9
+    if text[i] == ZWJ:
+        emoji = all(unicodedata.category(c) == "So" or c == "\ufe0f" or 0x1F3FB <= ord(c) <= 0x1F3FF for c in (before, after))
+        return emoji or virama
+    return virama or all(unicodedata.category(c)[0] in "LM" for c in (before, after))
+
+
+def _invisible(text: str) -> bool:
+    for i, c in enumerate(text):
+        if c in INVISIBLE:
+            return True
+        if unicodedata.category(c) == "Cf" and not (c in (ZWJ, ZWNJ) and _joiner_needed(text, i)) and not (
+                0xE0020 <= ord(c) <= 0xE007F):  # emoji tag sequences (subdivision flags)
+            return True
+    return False
 
 
 def _short(text: str, width: int = 24) -> str:
     """A refused value as a message may quote it: cut short, its unprintable characters shown as �."""
     text = text if len(text) <= width else text[: width - 1] + "…"
-    return "".join("\ufffd" if unicodedata.category(c) == "Cc" or c in "\u2028\u2029" or c in INVISIBLE else c
-                   for c in text)
+    return "".join("\ufffd" if unicodedata.category(c) in ("Cc", "Cf") or c in "\u2028\u2029" or c in INVISIBLE
+                   else c for c in text)
 
 
 def clean_name(value: object, what: str = "name") -> str:
     """Return the name as it will be stored (trimmed), or raise ``LedgerError``.
 
-    Emoji, accents and right-to-left scripts are names like any other and are kept exactly.
-    Angle brackets are refused because no name needs them and they are the usual start of
-    injected markup.
+    Emoji, accents and right-to-left scripts are names like any other, kept in their composed
+    form (NFC), so that "Zoë" typed on two keyboards is stored as one spelling. Angle brackets are
+    refused because no name needs them and they are the usual start of injected markup.
     """
     if not isinstance(value, str):
         raise LedgerError(f"A {what} must be text, not {type(value).__name__}.")
-    name = value.strip()
+    name = unicodedata.normalize("NFC", value.strip())
     if not name:
         raise LedgerError(f"The {what} is empty: type a name.")
     if len(name) > MAX_NAME:
@@ -46,9 +73,9 @@ def clean_name(value: object, what: str = "name") -> str:
         )
     if any(unicodedata.category(c) == "Cc" or c in "\u2028\u2029" for c in name):
         raise LedgerError(f"The {what} “{_short(name)}” contains a line break, tab or other control character.")
-    if any(c in INVISIBLE for c in name):
-        raise LedgerError(f"The {what} “{_short(name)}” contains an invisible character (a zero-width space or a "
-                          "text-direction override); type it again without pasting.")
+    if _invisible(name):
+        raise LedgerError(f"The {what} “{_short(name)}” contains an invisible character (a zero-width space, a "
+                          "text-direction mark or a filler); type it again without pasting.")
     if "<" in name or ">" in name:
         raise LedgerError(f"The {what} “{_short(name)}” contains < or >, which a {what} cannot hold.")
     return name
@@ -106,3 +133,27 @@ def clean_text(value: object, what: str = "note", required: bool = False) -> str
     if "\x00" in text:
         raise LedgerError(f"The {what} contains a NUL character, which cannot be stored.")
     return text
+
+
+# --- names that only look alike ---------------------------------------------------------------
+
+
+def _prototype(c: str) -> str:
+    """One character standing for all that look like it (Unicode's confusables data, as shipped
+    by confusable_homoglyphs): Cyrillic "е", Greek "ε"… and Latin "e" share one."""
+    from confusable_homoglyphs import confusables
+
+    found = confusables.confusables_data.get(c)
+    return min([c, *(h["c"] for h in found)]) if found else c
+
+
+def skeleton(name: str) -> str:
+    """What a name looks like, in the spirit of Unicode TR39: two names with one skeleton can pass
+    for each other on a screen."""
+    return "".join(_prototype(c) for c in name_key(name))
+
+
+def look_alikes(name: str, others) -> list[str]:
+    """The names among ``others`` that differ from ``name`` yet look like it."""
+    key, shape = name_key(name), skeleton(name)
+    return [o for o in others if name_key(o) != key and skeleton(o) == shape]

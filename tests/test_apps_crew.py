@@ -67,3 +67,30 @@ def test_a_greyed_out_create_button_says_what_is_missing(crew_ledger):
     assert not app.create_button.disabled and app.create_missing.value == ""
     app.new_members.value = ""
     assert app.create_missing.value == "To create it, list the members, one per line."
+
+
+def test_a_cleared_date_is_refused_not_taken_as_today(crew_ledger):
+    app = CrewApp(crew_ledger)
+    before = len(crew_ledger.events())
+    app.new_name.value, app.new_members.value = "Wrens", "Rafa\nSol\nTam"
+    app.new_date.value = None
+    app.create_button.click()
+    assert app.create_status.kind == "error" and "Choose the date" in app.create_status.text
+    app.join_group.value, app.join_name.value = "Kestrels", "Eve"
+    app.join_date.value = None
+    app.join_button.click()
+    assert app.join_status.kind == "error" and "Choose the date" in app.join_status.text
+    app.agree_group.value, app.confidentiality.value = "Kestrels", "What we share stays here."
+    app.agree_date.value = None
+    app.agree_button.click()
+    assert app.agree_status.kind == "error" and "Choose the date" in app.agree_status.text
+    assert len(crew_ledger.events()) == before
+
+
+def test_a_look_alike_name_is_recorded_with_a_note(crew_ledger):
+    app = CrewApp(crew_ledger)
+    app.join_group.value, app.join_name.value = "Kestrels", "\u0410ma"  # Cyrillic А, not Latin A
+    app.join_date.value = dt.date(2026, 2, 1)
+    app.join_button.click()
+    assert app.join_status.kind == "ok", app.join_status.text
+    assert "Note: “\u0410ma” looks like “Ama”, another member of Kestrels" in app.join_status.text

@@ -52,7 +52,7 @@ def scores(ledger):
 
 def fresh(tmp_path, name):
     ledger = Ledger.open(tmp_path / f"{name}.sqlite")
-    ledger.add_group("Crew", MEMBERS, kind="crew")
+    ledger.add_group("Crew", MEMBERS, kind="crew", on=START)
     return ledger
 
 

@@ -51,7 +51,7 @@ def test_money_participants_must_be_present_when_presence_is_given(crew):
 
 
 def test_second_and_third_meeting_after_a_missed_one(ledger):
-    ledger.add_group("Ama+Bo", ["Ama", "Bo"], kind="partnership")
+    ledger.add_group("Ama+Bo", ["Ama", "Bo"], kind="partnership", on="2026-01-01")
     ledger.record_meeting("Ama+Bo", "2026-01-01", attended=["Ama", "Bo"])
     ledger.record_meeting("Ama+Bo", "2026-02-01", attended=["Ama"])
     ledger.record_meeting("Ama+Bo", "2026-03-01", attended=["Ama", "Bo"])
@@ -65,7 +65,7 @@ def test_second_and_third_meeting_after_a_missed_one(ledger):
 
 
 def test_meetings_score_by_date_not_recording_order(ledger):
-    ledger.add_group("Ama+Bo", ["Ama", "Bo"], kind="partnership")
+    ledger.add_group("Ama+Bo", ["Ama", "Bo"], kind="partnership", on="2026-01-01")
     ledger.record_meeting("Ama+Bo", "2026-03-01", attended=["Ama"])
     ledger.record_meeting("Ama+Bo", "2026-01-01", attended=["Ama"])
     p = ledger.points().query("member == 'Ama'").sort_values("date")
@@ -104,7 +104,7 @@ def test_voided_award_counts_for_nothing_and_stays_visible(crew):
 
 
 def test_voided_meeting_reranks_later_meetings(ledger):
-    ledger.add_group("Ama+Bo", ["Ama", "Bo"], kind="partnership")
+    ledger.add_group("Ama+Bo", ["Ama", "Bo"], kind="partnership", on="2026-01-01")
     first = ledger.record_meeting("Ama+Bo", "2026-01-01", attended=["Ama", "Bo"])
     ledger.record_meeting("Ama+Bo", "2026-02-01", attended=["Ama", "Bo"])
     ledger.void(first, reason="that was a social, not a meeting")

@@ -6,8 +6,8 @@ from microsolidarity_widgets import Ledger
 
 
 def play_worked_example(ledger: Ledger) -> None:
-    ledger.add_group("Kestrels", ["Ama", "Bo", "Caz", "Dev"], kind="crew")
-    ledger.add_group("Ama+Bo", ["Ama", "Bo"], kind="partnership")
+    ledger.add_group("Kestrels", ["Ama", "Bo", "Caz", "Dev"], kind="crew", on="2026-01-01")
+    ledger.add_group("Ama+Bo", ["Ama", "Bo"], kind="partnership", on="2026-01-01")
     ledger.record_listening("Kestrels", "2026-01-10", present=["Ama", "Bo", "Caz"], everyone_listened=True)
     ledger.record_money("Kestrels", "2026-01-17", speaker="Caz",
                         offers=[("Ama", "introduction"), ("Dev", "perspective"), ("Dev", "encouragement")],

@@ -4,12 +4,13 @@ other safe, and see every group with its members."""
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 
 import ipywidgets as widgets
 import pandas as pd
 
 from .. import rules
-from ..errors import LedgerError
+from ..errors import LedgerError, LookAlikeName
 from ..ledger import Ledger
 from . import texts
 from .session import STYLE, Status, esc, hint, html_table, section, wide
@@ -21,6 +22,21 @@ def _group_dropdown(description: str) -> widgets.Dropdown:
 
 def _date(description: str) -> widgets.DatePicker:
     return widgets.DatePicker(description=description, value=dt.date.today(), **wide())
+
+
+def _chosen(picker: widgets.DatePicker) -> dt.date:
+    """The picked date; a cleared picker is refused rather than read as today."""
+    if picker.value is None:
+        raise LedgerError("Choose the date.")
+    return picker.value
+
+
+def _recording(call, *args, **kwargs) -> str:
+    """Run a ledger call; what it warns about (a look-alike name) comes back as words to show."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", LookAlikeName)
+        call(*args, **kwargs)
+    return "".join(f" Note: {w.message}" for w in caught if issubclass(w.category, LookAlikeName))
 
 
 class CrewApp:
@@ -104,12 +120,13 @@ class CrewApp:
         self._answer_under(self.create_status)
         names = [line.strip() for line in self.new_members.value.splitlines() if line.strip()]
         try:
-            self.ledger.add_group(self.new_name.value, names, kind=self.new_kind.value, on=self.new_date.value)
+            note = _recording(self.ledger.add_group, self.new_name.value, names, kind=self.new_kind.value,
+                              on=_chosen(self.new_date))
         except LedgerError as exc:
             self.create_status.error(exc)
             return
         name = self.new_name.value.strip()
-        self.create_status.ok(f"Recorded: the {self.new_kind.value} {name} with {', '.join(names)}.")
+        self.create_status.ok(f"Recorded: the {self.new_kind.value} {name} with {', '.join(names)}.{note}")
         self.new_name.value = ""
         self.new_members.value = ""
         self._refresh(select=name)
@@ -119,12 +136,13 @@ class CrewApp:
         try:
             if not self.join_group.value:
                 raise LedgerError("Choose the group they are joining.")
-            self.ledger.add_member(self.join_group.value, self.join_name.value, on=self.join_date.value)
+            note = _recording(self.ledger.add_member, self.join_group.value, self.join_name.value,
+                              on=_chosen(self.join_date))
         except LedgerError as exc:
             self.join_status.error(exc)
             return
         self.join_status.ok(f"Recorded: {self.join_name.value.strip()} joined {self.join_group.value} "
-                       f"on {self.join_date.value:%Y-%m-%d}.")
+                            f"on {self.join_date.value:%Y-%m-%d}.{note}")
         self.join_name.value = ""
         self._refresh()
 
@@ -136,7 +154,7 @@ class CrewApp:
         try:
             if not self.agree_group.value:
                 raise LedgerError("Choose the group these agreements are for.")
-            self.ledger.record_agreements(self.agree_group.value, self.agree_date.value, text,
+            self.ledger.record_agreements(self.agree_group.value, _chosen(self.agree_date), text,
                                           private=self.agree_private.value)
         except LedgerError as exc:
             self.agree_status.error(exc)

@@ -1,0 +1,151 @@
+"""The ledger's invariants hold on every path, not only on the path of a fresh record: a void, a
+dated join or departure and a copy are checked against the whole history they leave behind.
+
+Every test runs on SQLite and on PostgreSQL (the ``ledger`` fixture)."""
+
+import pytest
+
+from microsolidarity_widgets import LedgerError
+
+
+def counts(ledger):
+    return len(ledger.events()), len(ledger.participants())
+
+
+@pytest.fixture
+def kestrels(ledger):
+    """A crew of three from 2025-01-01; Dev joins on 02-01, Caz leaves on 03-01 (three again)."""
+    ledger.add_group("Kestrels", ["Ama", "Bo", "Caz"], on="2025-01-01")
+    ids = {"dev joined": ledger.add_member("Kestrels", "Dev", on="2025-02-01"),
+           "caz left": ledger.remove_member("Kestrels", "Caz", on="2025-03-01")}
+    return ledger, ids
+
+
+def refused(ledger, call, *words):
+    before = counts(ledger)
+    with pytest.raises(LedgerError) as err:
+        call()
+    for w in words:
+        assert w in str(err.value), str(err.value)
+    assert counts(ledger) == before
+    return str(err.value)
+
+
+# --- voids ---------------------------------------------------------------------------------
+
+
+def test_voiding_a_join_cannot_leave_a_crew_of_two(kestrels):
+    ledger, ids = kestrels
+    message = refused(ledger, lambda: ledger.void(ids["dev joined"], "typo"),
+                      f"Event {ids['dev joined']} cannot be voided: without it, Kestrels would have 2 members on "
+                      "2025-03-01, and a crew needs at least 3")
+    assert "Traceback" not in message
+    assert ledger.members("Kestrels") == ["Ama", "Bo", "Dev"]
+
+
+def test_voiding_a_departure_cannot_make_a_crew_of_nine(ledger):
+    ledger.add_group("Big", [f"P{i}" for i in range(8)], on="2025-01-01")
+    left = ledger.remove_member("Big", "P7", on="2025-02-01")
+    ledger.add_member("Big", "Q", on="2025-03-01")
+    refused(ledger, lambda: ledger.void(left, "never left"),
+            "without it, Big would have 9 members on 2025-03-01, and a crew has at most 8")
+    assert len(ledger.members("Big")) == 8
+
+
+def test_voiding_a_join_of_someone_who_took_part_since_is_refused(kestrels):
+    ledger, ids = kestrels
+    ledger.add_member("Kestrels", "Eve", on="2025-04-01")
+    joined = ledger.add_member("Kestrels", "Fay", on="2025-04-02")
+    round_id = ledger.record_listening("Kestrels", "2025-05-01", present=["Ama", "Fay"])
+    refused(ledger, lambda: ledger.void(joined, "typo"),
+            f"Fay would not be a member of Kestrels on 2025-05-01, yet took part in event {round_id} (listening)")
+    ledger.void(round_id, "wrong crew")  # once the round is voided, so can the join be
+    ledger.void(joined, "typo")
+    assert ledger.members("Kestrels") == ["Ama", "Bo", "Dev", "Eve"]
+
+
+def test_voiding_a_departure_of_someone_who_joined_again_is_refused(kestrels):
+    ledger, ids = kestrels
+    ledger.add_member("Kestrels", "Caz", on="2025-06-01")
+    refused(ledger, lambda: ledger.void(ids["caz left"], "typo"),
+            "Caz would join Kestrels on 2025-06-01 while already a member")
+
+
+def test_a_void_that_leaves_a_valid_history_is_recorded(kestrels):
+    ledger, ids = kestrels
+    ledger.add_member("Kestrels", "Eve", on="2025-02-15")
+    ledger.void(ids["dev joined"], "joined another crew after all")
+    assert ledger.members("Kestrels") == ["Ama", "Bo", "Eve"]
+    assert ledger.members("Kestrels", on="2025-02-10") == ["Ama", "Bo", "Caz"]
+
+
+@pytest.mark.parametrize("change, words", [
+    (lambda l: l.rename_member("Ama", "Amara"), "is a rename, which a void cannot take back: rename them back"),
+    (lambda l: l.rename_group("Kestrels", "Hawks"), "is a rename, which a void cannot take back"),
+    (lambda l: l.forget_member("Bo"), "forgot a member: their texts are erased and cannot come back"),
+])
+def test_voids_that_cannot_mean_anything_are_refused(kestrels, change, words):
+    ledger, _ = kestrels
+    event_id = change(ledger)
+    names = ledger.groups()
+    refused(ledger, lambda: ledger.void(event_id, "undo"), f"Event {event_id} ", words)
+    assert ledger.groups().equals(names)
+    assert not ledger.events()["voided"].any()
+
+
+def test_a_void_cannot_be_dated_before_the_event_it_corrects(kestrels):
+    ledger, _ = kestrels
+    round_id = ledger.record_listening("Kestrels", "2025-05-01", present=["Ama", "Bo"])
+    refused(ledger, lambda: ledger.void(round_id, "typo", on="2025-04-30"),
+            f"Event {round_id} happened on 2025-05-01; its correction cannot be dated 2025-04-30")
+
+
+# --- joins and departures dated in the past ---------------------------------------------------
+
+
+def test_a_departure_dated_before_someone_took_part_is_refused(kestrels):
+    ledger, _ = kestrels
+    ledger.add_member("Kestrels", "Eve", on="2025-03-15")
+    round_id = ledger.record_listening("Kestrels", "2025-05-01", present=["Ama", "Dev"])
+    refused(ledger, lambda: ledger.remove_member("Kestrels", "Dev", on="2025-04-01"),
+            "Not recorded: with this change, Dev would not be a member of Kestrels on 2025-05-01, yet took part "
+            f"in event {round_id} (listening) that day")
+    ledger.remove_member("Kestrels", "Dev", on="2025-05-02")  # after the round: fine
+
+
+def test_a_join_dated_back_cannot_overfill_the_crew_in_the_past(ledger):
+    ledger.add_group("Big", [f"P{i}" for i in range(8)], on="2025-01-01")
+    ledger.remove_member("Big", "P7", on="2025-03-01")
+    # Today the crew has 7, but between 02-01 and 03-01 it would have had 9.
+    refused(ledger, lambda: ledger.add_member("Big", "Q", on="2025-02-01"),
+            "Big would have 9 members on 2025-02-01, and a crew has at most 8")
+    ledger.add_member("Big", "Q", on="2025-03-01")
+
+
+def test_a_second_departure_before_a_later_one_is_refused(kestrels):
+    ledger, _ = kestrels
+    ledger.add_member("Kestrels", "Eve", on="2025-04-01")
+    ledger.remove_member("Kestrels", "Dev", on="2025-06-01")
+    refused(ledger, lambda: ledger.remove_member("Kestrels", "Dev", on="2025-05-01"),
+            "Dev would leave Kestrels on 2025-06-01 without being a member then")
+
+
+# --- nothing before the group existed -------------------------------------------------------
+
+
+@pytest.mark.parametrize("call", [
+    lambda l: l.record_meeting("Kestrels", "1950-03-01", attended=["Ama"]),
+    lambda l: l.add_member("Kestrels", "Eve", on="1901-01-01"),
+    lambda l: l.remove_member("Kestrels", "Dev", on="2024-12-31"),
+    lambda l: l.record_venture("Kestrels", "1960-01-01", "Pod", "co-op", ["Ama", "Bo"]),
+    lambda l: l.record_listening("Kestrels", "2024-12-31", present=["Ama", "Bo"]),
+    lambda l: l.record_money("Kestrels", "2000-01-01", speaker="Ama", offers=[("Bo", "other")]),
+    lambda l: l.open_conflict("Kestrels", "2000-01-01", parties=["Ama", "Bo"]),
+    lambda l: l.record_hosting("Kestrels", "2000-01-01", facilitator="Ama"),
+    lambda l: l.record_agreements("Kestrels", "2000-01-01", "No phones."),
+], ids=["meeting", "join", "departure", "venture", "listening", "money", "conflict", "hosting", "agreements"])
+def test_nothing_is_recorded_before_the_group_started(ledger, call):
+    ledger.add_group("Kestrels", ["Ama", "Bo", "Caz", "Dev"], on="2025-01-01")
+    refused(ledger, lambda: call(ledger), "Kestrels started on 2025-01-01: nothing can be recorded for it on",
+            "before it existed")
+    assert ledger.points().empty
