@@ -52,13 +52,32 @@ def _left_out(n: int, what: str) -> str | None:
     return f"{n} more {what} not shown (the most active are)." if n else None
 
 
+# (longest span in days, tick interval, step, label format): labels that differ from tick to tick.
+TIME_TICKS = ((14, "day", 1, "%d %b"), (120, "week", 1, "%d %b"), (550, "month", 1, "%b %Y"),
+              (366 * 3, "month", 3, "%b %Y"))
+
+
+def _time_axis(dates: pd.Series) -> alt.Axis:
+    """A date axis with one tick per day, week, month (or quarter) or year as the span needs, so no
+    label repeats: Vega's own ticks for a short span fall on days, all labelled with the same month."""
+    dates = pd.to_datetime(pd.Series(dates)).dropna()
+    span = (dates.max() - dates.min()).days if len(dates) else 0
+    interval, step, fmt = "year", 1, "%Y"
+    for longest, unit, unit_step, unit_fmt in TIME_TICKS:
+        if span <= longest:
+            interval, step, fmt = unit, unit_step, unit_fmt
+            break
+    return alt.Axis(format=fmt, tickCount={"interval": interval, "step": step}, labelOverlap="greedy",
+                    labelSeparation=12)
+
+
 def _lines(data: pd.DataFrame, key: str, colours, title: str, y_title: str, notes=()) -> alt.Chart:
     pick = alt.selection_point(fields=[key], bind="legend")
     return _readable(
         alt.Chart(data, title=alt.Title(title, subtitle=_subtitle(*notes)))
         .mark_line(point=True, interpolate="step-after", strokeWidth=2.5)
         .encode(
-            x=alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y", labelOverlap="greedy", labelSeparation=12)),
+            x=alt.X("date:T", title=None, axis=_time_axis(data["date"])),
             y=alt.Y("cumulative:Q", title=y_title),
             color=alt.Color(f"{key}:N", title=key.capitalize(), scale=_scale(data[key], colours),
                             legend=alt.Legend(orient="right", labelLimit=160)),
@@ -125,7 +144,7 @@ def groups_chart(points: pd.DataFrame, start=None, end=None, selected=(), colour
             _left_out(data.attrs["left_out"], "groups"))))
         .mark_line(point=True)
         .encode(
-            x=alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y", labelOverlap="greedy", labelSeparation=12)),
+            x=alt.X("date:T", title=None, axis=_time_axis(data["date"])),
             y=alt.Y("cumulative:Q", title="Points so far"),
             color=alt.Color("group:N", title="Group", scale=_scale(data["group"], colours),
                             legend=alt.Legend(labelLimit=160)),

@@ -143,14 +143,6 @@ for (const [id, spec] of Object.entries(specs)) {{
 """
 
 
-def _totals(points: pd.DataFrame) -> pd.DataFrame:
-    table = points.pivot_table(index="member", columns="level", values="points", aggfunc="sum", fill_value=0)
-    table = table.reindex(columns=range(1, 6), fill_value=0)
-    table.columns = [review.LEVEL_NAMES[c] for c in table.columns]
-    table["total"] = table.sum(axis=1)
-    return table.sort_values("total", ascending=False, kind="stable")
-
-
 def _slug(name: str) -> str:
     """A file-name-safe form of a group name (names may hold any letters, slashes, dots…)."""
     slug = re.sub(r"[^\w]+", "-", name, flags=re.UNICODE).strip("-")
@@ -179,7 +171,7 @@ def review_files(ledger, data: ReviewData, sel: Selection, include_private: bool
         files[f"{stem}-{key}.svg"] = chart_svg(chart)
     title = "Trust review: " + (", ".join(sel.groups) if sel.groups else "the whole congregation")
     files[f"{stem}-report.html"] = report_html(title, _span(data, sel), chosen, summary,
-                                               _totals(points_table(data, sel))).encode("utf-8")
+                                               review.member_totals(points_table(data, sel))).encode("utf-8")
     return files
 
 

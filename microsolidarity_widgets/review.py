@@ -235,7 +235,15 @@ def by_level(points: pd.DataFrame, max_rows: int = MAX_ROWS) -> pd.DataFrame:
 def group_growth(points: pd.DataFrame, start=None, end=None, selected=(), max_groups: int = 20,
                  max_rows: int = MAX_ROWS) -> pd.DataFrame:
     """Each group's running total by month (or coarser): date, group, points, cumulative, selected."""
-    monthly = points.assign(date=_bucket(points["date"], "M"))
+    # A point earned by ``end`` counts even though its month ends after ``end`` (the current month,
+    # above all): the month's point is drawn on ``end`` itself, which is the last day anything
+    # happened when no end is chosen (never a day in the future).
+    if end is not None:
+        end = pd.Timestamp(end)
+        points = points[points["date"] <= end]
+    elif len(points):
+        end = points["date"].max()
+    monthly = points.assign(date=_bucket(points["date"], "M").clip(upper=end))
     out = cumulative(monthly, key="group", start=start, end=end, max_series=max_groups, max_rows=max_rows,
                      keep=selected)
     bucket = "month" if out.attrs["bucket"] in ("day", "week") else out.attrs["bucket"]
@@ -311,7 +319,22 @@ def current_streaks(attendance: pd.DataFrame) -> pd.DataFrame:
     return last[["group", "member", "streak", "date"]].reset_index(drop=True)
 
 
-# --- 6. the summary --------------------------------------------------------------------------
+# --- 6. each member's totals ------------------------------------------------------------------
+
+
+def member_totals(points: pd.DataFrame) -> pd.DataFrame:
+    """Points per member (rows) and level (columns, by name), with a total, highest first: what a
+    crew asks at the end of an evening, on the page and in the report alike."""
+    table = points.pivot_table(index="member", columns="level", values="points", aggfunc="sum", fill_value=0,
+                               observed=True)
+    table = table.reindex(columns=range(1, 6), fill_value=0)
+    table.columns = [LEVEL_NAMES[c] for c in table.columns]
+    table["total"] = table.sum(axis=1)
+    table.index = table.index.astype(str)
+    return table.sort_values(["total"], ascending=False, kind="stable")
+
+
+# --- 7. the summary --------------------------------------------------------------------------
 
 
 NUMBER_WORDS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
@@ -377,8 +400,11 @@ def summary(data: ReviewData, sel: Selection) -> list[str]:
     for group in groups:
         mine = streaks[(streaks["group"] == group) & (streaks["streak"] > 0)]
         if len(mine):
-            best = mine.sort_values(["streak", "member"], ascending=[False, True], kind="stable").iloc[0]
-            lines.append(f"In {group}, {best['member']}'s streak is {_count(int(best['streak']), 'meeting', 'meetings')}.")
+            longest = int(mine["streak"].max())
+            best = sorted(mine.loc[mine["streak"] == longest, "member"].astype(str), key=str.casefold)
+            streak = _count(longest, "meeting", "meetings")
+            lines.append(f"In {group}, {best[0]}'s streak is {streak}." if len(best) == 1 else
+                         f"In {group}, the longest streak is {streak}, shared by {_and(best)}.")
     conflicts = open_conflicts_at(data.conflicts[data.conflicts["group"].isin(groups)], sel.end)
     if sel.members:
         conflicts = conflicts[conflicts["parties"].str.split(", ").map(lambda ps: bool(set(ps) & set(sel.members)))]
@@ -389,8 +415,10 @@ def summary(data: ReviewData, sel: Selection) -> list[str]:
         # counted per (source, target) first, so the names are compared on a few rows, not on every tie
         pairs = t.groupby(["source", "target"], observed=True).size().reset_index(name="n")
         a, b = pairs["source"].astype(str).to_numpy(), pairs["target"].astype(str).to_numpy()
-        strength = pairs.assign(a=np.minimum(a, b), b=np.maximum(a, b)).groupby(["a", "b"])["n"].sum() \
-            .sort_values(ascending=False, kind="stable")
-        (a, b), n = strength.index[0], int(strength.iloc[0])
-        lines.append(f"The strongest tie is between {a} and {b}: {_count(n, 'tie', 'ties')}.")
+        strength = pairs.assign(a=np.minimum(a, b), b=np.maximum(a, b)).groupby(["a", "b"])["n"].sum()
+        n = int(strength.max())
+        strongest = [f"{a} and {b}" for a, b in strength.index[strength.to_numpy() == n]]
+        ties = _count(n, "tie", "ties")
+        lines.append(f"The strongest tie is between {strongest[0]}: {ties}." if len(strongest) == 1 else
+                     f"The strongest ties, {ties} each, are between {'; '.join(strongest)}.")
     return lines

@@ -261,12 +261,19 @@ def record_listening(state: State, group, on, present, everyone_listened=True) -
 
 
 def record_money(state: State, group, on, speaker, offers=(), asks=(), respectful=(), present=None, note=None) -> Draft:
-    """Level 2: the speaker talks about paid and meaningful work; others offer, the speaker asks."""
+    """Level 2: the speaker talks about paid and meaningful work; others offer, the speaker asks.
+
+    ``offers``: ``(member, kind)`` or ``(member, kind, note)`` each. ``asks``: each ask is its text
+    (an ask to the whole group) or ``(text, to)``, ``to`` being the member or list of members it is
+    addressed to. ``respectful``: members who exchanged with the speaker with mutual respect; only
+    a member who made an offer or to whom an ask was addressed can be one (GAME.md).
+    """
     g = state.group(group)
     on = _dated(state, g, on)
     speaker = _one(state, g, on, speaker, "speaker")
     parts = [Part(speaker, "speaker")]
     involved = {name_key(speaker)}
+    exchanged: set[str] = set()  # members who made an offer or were asked: the only ones a bonus can go to
     for listed, what in ((offers, "offers"), (asks, "asks")):
         if listed is not None and not isinstance(listed, str) and not isinstance(listed, (list, tuple)):
             raise LedgerError(f"Give the {what} as a list, not {type(listed).__name__}.")
@@ -282,14 +289,27 @@ def record_money(state: State, group, on, speaker, offers=(), asks=(), respectfu
         offer_note = clean_text(item[2], "offer note") if len(item) == 3 else None
         parts.append(Part(who, "offer", kind, offer_note))
         involved.add(name_key(who))
+        exchanged.add(name_key(who))
     if isinstance(asks, str):
         asks = [asks]
-    for ask in asks or ():
-        parts.append(Part(speaker, "ask", None, clean_text(ask, "ask", required=True)))
+    for number, ask in enumerate(asks or (), start=1):
+        text, to = _ask(ask)
+        addressed = _addressees(state, g, on, to, speaker)
+        # An addressed ask and the "asked" rows of its addressees share a detail, so each
+        # addressee is linked to the very ask they received.
+        link = f"ask {number}" if addressed else None
+        parts.append(Part(speaker, "ask", link, clean_text(text, "ask", required=True)))
+        parts += [Part(who, "asked", link) for who in addressed]
+        involved.update(name_key(who) for who in addressed)
+        exchanged.update(name_key(who) for who in addressed)
     for who in clean_names(respectful or (), "member in a respectful exchange"):
         who = _one(state, g, on, who, "member in a respectful exchange")
         if name_key(who) == name_key(speaker):
             raise LedgerError("The respectful-exchange bonus is for the members who exchanged with the speaker, not the speaker.")
+        if name_key(who) not in exchanged:
+            raise LedgerError(f"{who} made no offer and was not asked for anything in this round: the mutual-respect "
+                              "bonus is only for members who exchanged with the speaker. Add their offer, or the ask "
+                              "addressed to them, first.")
         parts.append(Part(who, "respectful"))
         involved.add(name_key(who))
     if present is not None:
@@ -303,6 +323,25 @@ def record_money(state: State, group, on, speaker, offers=(), asks=(), respectfu
     if len(involved) < 2:
         raise LedgerError("A money round needs the speaker and at least one other member present.")
     return Draft("money", on, group=g.name, parts=parts, note=clean_text(note), private=True)
+
+
+def _ask(ask) -> tuple[object, object]:
+    """An ask as (text, to): plain text is an ask to the whole group (``to`` None)."""
+    if isinstance(ask, str):
+        return ask, None
+    if isinstance(ask, (tuple, list)) and len(ask) == 2 and isinstance(ask[0], str):
+        return ask[0], ask[1]
+    raise LedgerError("Each ask is its text, or (text, member or list of members it is addressed to).")
+
+
+def _addressees(state: State, group: sa.Row, on: dt.date, to, speaker: str) -> list[str]:
+    """The members an ask is addressed to (none: the whole group), never the speaker."""
+    if to is None or (isinstance(to, (list, tuple)) and not to):
+        return []
+    names = _in_group(state, group, on, [to] if isinstance(to, str) else to, "member the ask is addressed to")
+    if any(name_key(n) == name_key(speaker) for n in names):
+        raise LedgerError(f"{speaker} is the speaker: an ask is addressed to the other members.")
+    return names
 
 
 def record_meeting(state: State, group, on, attended, process=None, note=None) -> Draft:

@@ -88,3 +88,39 @@ def test_respect_is_the_facilitators_call_and_leaves_with_the_last_offer(crew_le
     assert "respectful exchange" in s.preview.value
     app.drop_offer_button.click()  # Dev's only offer goes, and the respect tick with it
     assert app.respectful.value == ["Ama"]
+
+
+def test_the_respect_bonus_is_offered_only_to_members_who_exchanged(crew_ledger):
+    """GAME.md: the bonus is for a member who made an offer or to whom an ask was addressed."""
+    app, s = money_page(crew_ledger)
+    app.speaker.value = "Caz"
+    assert list(app.respectful.boxes) == [] and app.nobody_to_respect.layout.display != "none"
+    assert "Ama" not in s.preview.value
+    offer(app, "Ama", "introduction")
+    assert list(app.respectful.boxes) == ["Ama"] and app.nobody_to_respect.layout.display == "none"
+    app.ask_text.value = "a lift on Saturday"
+    app.ask_to.value = ["Bo"]
+    app.add_ask_button.click()
+    assert app.asks == [("a lift on Saturday", ["Bo"])] and app.ask_to.value == []
+    assert "to Bo" in app.ask_list.value
+    app.ask_text.value = "a reader for my essay"  # to the whole group: nobody new to tick
+    app.add_ask_button.click()
+    assert list(app.respectful.boxes) == ["Ama", "Bo"]
+    app.respectful.value = ["Bo"]
+    s.record_button.click()
+    assert s.status.kind == "ok", s.status.text
+    assert crew_ledger.points().groupby("member")["points"].sum().to_dict() == {"Ama": 5, "Bo": 1, "Caz": 5 + 5 + 1}
+    asked = crew_ledger.participants().query("role == 'asked'")
+    assert asked["member"].tolist() == ["Bo"]
+
+
+def test_removing_the_ask_removes_its_addressee_from_the_bonus(crew_ledger):
+    app, s = money_page(crew_ledger)
+    app.speaker.value = "Caz"
+    app.ask_text.value = "an introduction"
+    app.ask_to.value = ["Dev"]
+    app.add_ask_button.click()
+    app.respectful.value = ["Dev"]
+    assert "respectful exchange" in s.preview.value
+    app.drop_ask_button.click()
+    assert list(app.respectful.boxes) == [] and "respectful exchange" not in s.preview.value

@@ -168,3 +168,27 @@ def test_type_is_large_enough_for_a_projector(kestrels):
         sizes = [config["axis"]["labelFontSize"], config["axis"]["titleFontSize"], config["legend"]["labelFontSize"],
                  config["title"]["subtitleFontSize"]]
         assert min(sizes) >= 15 and config["title"]["fontSize"] > 15, key
+
+
+def x_labels(chart: alt.Chart) -> list[str]:
+    """The x axis's tick labels as Vega draws them (rendered to SVG by vl-convert)."""
+    import re
+
+    from microsolidarity_widgets import export
+
+    svg = export.chart_svg(chart).decode()
+    axis = svg[svg.index('aria-label="X-axis'):]
+    axis = axis[:axis.index('aria-label="Y-axis')] if 'aria-label="Y-axis' in axis else axis
+    return re.findall(r"<text[^>]*>([^<]+)</text>", axis)
+
+
+@pytest.mark.parametrize("days", [0, 3, 20, 70, 200, 900, 2000])
+def test_time_axes_never_repeat_a_label(days):
+    """An evening, a month, a season or years: one tick per day, week, month or year as the span needs."""
+    dates = pd.date_range("2026-10-01", periods=4, freq=f"{max(days // 3, 1)}D")[: 1 if days == 0 else 4]
+    points = pd.DataFrame({"date": list(dates) * 2, "member": ["Zoë"] * len(dates) + ["Ngozi"] * len(dates),
+                           "points": 1, "group": ["Kestrels"] * len(dates) + ["Herons"] * len(dates), "level": 1})
+    for chart in (charts.cumulative_chart(points), charts.groups_chart(points), charts.trust_chart(points),
+                  charts.levels_chart(points)):
+        labels = x_labels(chart)
+        assert labels and len(labels) == len(set(labels)), labels

@@ -34,7 +34,8 @@ def play(ledger, action, n):
     if kind == "money":
         speaker, *others = action[2]
         return ledger.record_money("Crew", day, speaker=speaker, offers=[(o, "perspective") for o in others[: action[3]]],
-                                   asks=["help"] * action[3], respectful=others[:1], present=action[2])
+                                   asks=["help"] * action[3] + [("a lift", others[-1:])], respectful=others[-1:],
+                                   present=action[2])
     if kind == "meeting":
         return ledger.record_meeting("Crew", day, attended=action[2])
     if kind == "conflict":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -226,3 +228,80 @@ def test_choosing_a_member_before_any_conflict_or_tie(crew_ledger):
     assert crew_ledger.conflicts()["parties"].str.split(", ").empty
     lines = review.summary(ReviewData.load(crew_ledger), Selection(members=("Ama",)))
     assert "No conflicts are open." in lines
+
+
+def _points(rows):
+    """Award rows (date, group, member, points) as Ledger.points() shapes them."""
+    frame = pd.DataFrame(rows, columns=["date", "group", "member", "points"])
+    return frame.assign(date=pd.to_datetime(frame["date"]), level=1)
+
+
+@pytest.mark.parametrize("end", ["2026-10-01", "2026-10-20", "2026-10-31"])
+def test_group_growth_counts_the_current_month(end):
+    """A crew that founded a venture this month must not look as if it lost trust: the line reaches
+    ``end`` with every point earned by then, on the first, a middle and the last day of a month."""
+    points = _points([("2026-09-30", "Kestrels", "Zoë", 5), ("2026-10-01", "Kestrels", "Zoë", 100),
+                      ("2026-11-01", "Kestrels", "Zoë", 7)])
+    out = review.group_growth(points, end=end)
+    last = out.iloc[-1]
+    assert last["date"] == pd.Timestamp(end) and last["cumulative"] == 105
+    assert out["date"].max() <= pd.Timestamp(end)
+
+
+def test_group_growth_never_reaches_past_the_last_day():
+    points = _points([("2026-10-20", "Kestrels", "Zoë", 3), ("2026-12-02", "Kestrels", "Ngozi", 4)])
+    out = review.group_growth(points)
+    assert out["date"].tolist() == [pd.Timestamp("2026-10-31"), pd.Timestamp("2026-12-02")]
+    assert out["cumulative"].tolist() == [3, 7]
+
+
+def test_the_exported_report_shows_the_current_month(tmp_path):
+    """The report's 'groups compared' data ends on the chosen day with the month's points in it."""
+    import json
+    import re
+
+    from microsolidarity_widgets import export
+
+    with Ledger.open(tmp_path / "l.sqlite") as ledger:
+        ledger.add_group("Kestrels", ["Zoë", "Ngozi", "Łukasz"], on="2026-09-01")
+        ledger.record_listening("Kestrels", "2026-09-15", present=["Zoë", "Ngozi"])
+        ledger.record_venture("Kestrels", "2026-10-20", name="Pod", form="co-op", owners=["Zoë", "Łukasz"])
+        data = ReviewData.load(ledger)
+        files = export.review_files(ledger, data, Selection(groups=("Kestrels",), end="2026-10-20"))
+    report = files["Kestrels-report.html"].decode()
+    specs = json.loads(re.search(r"const specs = (\{.*?\});\n", report, re.S).group(1))
+    groups = next(s for s in specs.values() if s.get("title", {}).get("text") == "Groups of the congregation compared")
+    rows = next(iter(groups["datasets"].values()))
+    assert rows[-1]["cumulative"] == 202 and rows[-1]["date"].startswith("2026-10-20")
+
+
+def test_tie_sentences_name_everyone_tied():
+    points = _points([("2026-10-20", "Crew", m, 1) for m in ("Zoë", "Ngozi", "Łukasz", "Ama")])
+    ties = pd.DataFrame({"date": pd.to_datetime(["2026-10-20"] * 3), "group": "Crew", "event_id": [1, 2, 3],
+                         "kind": "meeting", "source": ["Ngozi", "Ama", "Ama"], "target": ["Zoë", "Łukasz", "Ngozi"]})
+    ties = ties.iloc[:2]  # two pairs with one tie each
+    attendance = pd.DataFrame({"event_id": [1, 1, 1], "group": "Crew", "date": pd.to_datetime(["2026-10-20"] * 3),
+                               "member": ["Zoë", "Ngozi", "Łukasz"], "attended": True, "nth": 1,
+                               "streak": [2, 2, 1], "points": 1})
+    conflicts = pd.DataFrame(columns=["id", "group", "date", "parties", "closed", "outcome"])
+    groups = pd.DataFrame({"group": ["Crew"], "kind": ["crew"], "members": [["Ama", "Ngozi", "Zoë", "Łukasz"]],
+                           "size": [4]})
+    data = ReviewData(points, ties, conflicts, None, attendance, pd.DataFrame(columns=["group", "member"]), groups)
+    lines = review.summary(data, Selection())
+    assert "In Crew, the longest streak is two meetings, shared by Ngozi and Zoë." in lines
+    assert "The strongest ties, one tie each, are between Ama and Łukasz; Ngozi and Zoë." in lines
+
+
+def test_review_page_shows_each_members_totals(worked):
+    from microsolidarity_widgets.apps.review import ReviewApp
+
+    app = ReviewApp(worked)
+    app.groups.value = ()  # everyone, as GAME.md's worked example totals them
+    cells = [c for c in app.totals.value.split("<td") if c]
+    table = app.totals.value
+    for member, total in {"Ama": 116, "Bo": 10, "Caz": 108, "Dev": 21}.items():
+        assert f"<td>{member}</td>" in table
+        assert re.search(rf"<td>{member}</td>(<td[^>]*>-?\d+</td>){{5}}<td class=\"num\">{total}</td>", table), member
+    assert "1 Listening" in table and "5 Co-owners" in table and cells
+    app.members.value = ("Bo",)
+    assert "<td>Ama</td>" not in app.totals.value and "<td>Bo</td>" in app.totals.value

@@ -14,7 +14,7 @@ from .session import Checklist, Session, esc, hint, html_list, section, wide
 class MoneyApp:
     def __init__(self, ledger: Ledger):
         self.offers: list[tuple] = []
-        self.asks: list[str] = []
+        self.asks: list[str | tuple[str, list[str]]] = []  # as record_money takes them: text, or (text, to)
         self._filling = False
 
         self.speaker = widgets.Dropdown(description="Speaker", options=[("— choose —", None)],
@@ -35,8 +35,10 @@ class MoneyApp:
                                      layout=widgets.Layout(width="520px"), **wide())
         self.add_ask_button = widgets.Button(description="Add ask", disabled=True)
         self.drop_ask_button = widgets.Button(description="Remove last ask")
+        self.ask_to = Checklist(texts.ASK_TO_HINT)
         self.ask_list = widgets.HTML()
         self.respectful = Checklist("Who exchanged with the speaker with mutual respect?")
+        self.nobody_to_respect = hint(texts.RESPECT_NOBODY_YET)
 
         self.session = Session(ledger, 2, self.draft)
         self.session.on_context(self._refill)
@@ -60,8 +62,9 @@ class MoneyApp:
                              widgets.HBox([self.offer_note, self.add_offer_button, self.drop_offer_button]),
                              self.offer_list)
         asks_box = section("Asks by the speaker", widgets.HBox([self.ask_text, self.add_ask_button, self.drop_ask_button]),
-                           self.ask_list)
-        respect_box = section("Mutual respect", hint(texts.RESPECT_HINT), self.respectful.widget)
+                           self.ask_to.widget, self.ask_list)
+        respect_box = section("Mutual respect", hint(texts.RESPECT_HINT), self.respectful.widget,
+                              self.nobody_to_respect)
         self.widget = self.session.page(speaker_box, offers_box, asks_box,
                                         respect_box)
         self._show_lists()
@@ -87,8 +90,10 @@ class MoneyApp:
         if not self.ask_text.value.strip():
             self.session.status.error("Type what the speaker asks for first.", nothing_recorded=False)
             return
-        self.asks.append(self.ask_text.value.strip())
+        text, to = self.ask_text.value.strip(), self.ask_to.value
+        self.asks.append((text, to) if to else text)
         self.ask_text.value = ""
+        self.ask_to.value = []
         self._show_lists()
 
     def _name_offer_button(self, change):
@@ -99,9 +104,7 @@ class MoneyApp:
 
     def drop_offer(self, _=None):
         if self.offers:
-            who = self.offers.pop()[0]
-            if all(o[0] != who for o in self.offers):  # an exchange that no longer happened earns no respect bonus
-                self.respectful.value = [n for n in self.respectful.value if n != who]
+            self.offers.pop()
         self._show_lists()
 
     def drop_ask(self, _=None):
@@ -122,7 +125,8 @@ class MoneyApp:
             who = self.offer_who.value
             self.offer_who.options = [("— choose —", None)] + [(n, n) for n in others]
             self.offer_who.value = who if who in others else None
-            self.respectful.set_names(others)
+            self.ask_to.set_names(others)
+            self._list_exchanged()
         finally:
             self._filling = False
         self.session.refresh_preview()
@@ -132,6 +136,7 @@ class MoneyApp:
         self.asks.clear()
         self.private_note.value = ""
         self.respectful.value = []
+        self.ask_to.value = []
         self.speaker.value = None
         self._show_lists()
 
@@ -139,5 +144,20 @@ class MoneyApp:
         offers = [f"{esc(o[0])} &mdash; {esc(o[1])}" + (f" <i>({esc(o[2])})</i>" if len(o) == 3 else "")
                   for o in self.offers]
         self.offer_list.value = html_list(offers) if offers else "<i>No offers yet.</i>"
-        self.ask_list.value = html_list(esc(a) for a in self.asks) if self.asks else "<i>No asks yet.</i>"
+        asks = [esc(a) if isinstance(a, str) else f"{esc(a[0])} &mdash; <i>to {esc(', '.join(a[1]))}</i>"
+                for a in self.asks]
+        self.ask_list.value = html_list(asks) if asks else "<i>No asks yet.</i>"
+        self._list_exchanged()
         self.session.refresh_preview()
+
+    def exchanged(self) -> list[str]:
+        """Members present (not the speaker) who made an offer or were asked: the only ones the
+        respect bonus can go to (GAME.md), in the order of the list of who is here."""
+        names = {o[0] for o in self.offers} | {n for a in self.asks if not isinstance(a, str) for n in a[1]}
+        return [n for n in self.session.here if n in names and n != self.speaker.value]
+
+    def _list_exchanged(self):
+        # A member whose last offer or ask was removed leaves the list, and their tick with them.
+        names = self.exchanged()
+        self.respectful.set_names(names)
+        self.nobody_to_respect.layout.display = "none" if names else None

@@ -22,12 +22,16 @@ from ..errors import LedgerError
 from ..ledger import Ledger
 from ..review import ReviewData, Selection
 from .page import fresh_page
+from .session import html_table
 
 MIME = {"csv": "text/csv", "png": "image/png", "svg": "image/svg+xml", "html": "text/html"}
 STYLE = """<style>
 .ms-review .vega-embed { width: 100%; }
 .ms-review .ms-summary li { font-size: 1.05em; margin: .25em 0; }
 .ms-review .ms-message { color: #a33; font-weight: bold; }
+.ms-review .ms-table { border-collapse: collapse; }
+.ms-review .ms-table th, .ms-review .ms-table td { border-bottom: 1px solid #d5dbe1; padding: 4px 14px 4px 4px; text-align: left; }
+.ms-review .ms-table .num { text-align: right; }
 .ms-review .ms-downloads a { display: inline-block; margin: .2em 1em .2em 0; color: #0b5cad; text-decoration: underline; }
 </style>"""
 
@@ -104,6 +108,8 @@ class ReviewApp:
         hint = widgets.HTML("<small>Choose none to see everyone. Ctrl/⌘-click to choose several.</small>")
         self.message = widgets.HTML(layout={"min_height": "1.5em"})
         self.summary = widgets.HTML()
+        self.totals = widgets.HTML()
+        self.totals.add_class("ms-totals")
         self.charts = {key: offline.chart_widget(chart) for key, chart in self._charts().items()}
         for chart in self.charts.values():
             chart.layout = widgets.Layout(margin="0 0 36px 0", width="100%")
@@ -126,6 +132,7 @@ class ReviewApp:
             widgets.HTML(STYLE), pickers, self.message,
             *self.charts.values(),
             widgets.HTML("<h3>In a few words</h3>"), self.summary,
+            widgets.HTML("<h3>Points per member</h3>"), self.totals,
             widgets.HTML("<h3>Take it home</h3><p>Tables (CSV), each chart as a picture (PNG and SVG) and one "
                          "report page that opens in any browser, even with no internet.</p>"),
             self.private, self.prepare, self.export_status, self.downloads,
@@ -181,6 +188,16 @@ class ReviewApp:
         self.widget.summary_text = "\n".join(lines)
         self.summary.value = '<ul class="ms-summary">' + "".join(
             f"<li>{html.escape(line)}</li>" for line in lines) + "</ul>"
+        self._show_totals(sel or self.selection())
+
+    def _show_totals(self, sel: Selection) -> None:
+        """Each chosen member's points by level and in all, for the chosen groups and dates."""
+        table = review.member_totals(export.points_table(self.data, sel))
+        if table.empty:
+            self.totals.value = "<p>No points in this choice of groups, members and dates.</p>"
+            return
+        shown = table.reset_index().rename(columns={"member": "Member", "total": "Total"})
+        self.totals.value = html_table(shown, numeric=[c for c in shown.columns if c != "Member"])
 
     def reread(self) -> None:
         self.data = ReviewData.load(self.ledger)

@@ -72,7 +72,10 @@ MONEY_QUESTIONS = [
     "If there's more than you need: what would have to be true for you to share some with the crew?",
 ]
 RESPECT_HINT = ("Your call as facilitator: tick someone only if their exchange with the speaker was made with "
-                "mutual respect and positive regard. Nobody is ticked for you.")
+                "mutual respect and positive regard. Nobody is ticked for you. Only members who made an offer, or "
+                "to whom an ask was addressed, are listed: an exchange is what the bonus rewards.")
+RESPECT_NOBODY_YET = ("Nobody to tick yet: add an offer, or an ask addressed to someone, and they appear here.")
+ASK_TO_HINT = "Addressed to (optional): tick whom the speaker asks; leave all unticked for an ask to the whole group."
 PRIVATE_NOTE_HINT = "Private: kept out of exports and charts. Nothing here is required."
 
 # --- 03 consistency ---------------------------------------------------------------------------
