@@ -360,6 +360,9 @@ def void(state: State, event_id, reason, on=None) -> Draft:
         raise LedgerError(f"Event {target.id} is itself a correction; record the event again instead of voiding it.")
     if target.kind == "group_created":
         raise LedgerError("A group cannot be voided.")
+    if target.kind == "formation" and target.outcome == "lasting":  # its crews must go with it
+        raise LedgerError(f"Event {target.id} formed crews: undo it as a whole on the congregation page "
+                          "(Congregation.undo_formation), which voids the crews with it.")
     if state.void_of(target.id):
         raise LedgerError(f"Event {target.id} is already voided.")
     if target.kind == "conflict_opened" and state.live("conflict_closed", ref_id=target.id):
