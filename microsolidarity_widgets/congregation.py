@@ -330,6 +330,65 @@ class Congregation:
         return pd.DataFrame({"inviter": pool["invited_by"], "invitee": pool["name"], "date": pool["joined"],
                              "generation": [generation(n) for n in pool["name"]]})
 
+    def invitation_tree(self) -> pd.DataFrame:
+        """The invitations laid out as a tree for drawing: name, inviter, generation (0: the hosts),
+        x, y (position) and parent_x, parent_y (the inviter's position; none for the hosts)."""
+        inv = self.invitations()
+        children: dict[str | None, list[str]] = {}
+        for inviter, invitee in zip(inv["inviter"], inv["invitee"]):
+            children.setdefault(inviter if isinstance(inviter, str) else None, []).append(invitee)
+        rows, leaf = [], [0]
+
+        def place(name, parent, depth):  # leaves one row apart, a parent in the middle of its children
+            kids = children.get(name if depth else None, [])
+            ys = [place(k, name, depth + 1) for k in kids]
+            y = sum(ys) / len(ys) if ys else float(leaf[0])
+            if not ys:
+                leaf[0] += 1
+            rows.append({"name": name, "inviter": parent, "generation": depth, "x": float(depth), "y": y})
+            return y
+
+        place("Hosts", None, 0)
+        tree = pd.DataFrame(rows, columns=["name", "inviter", "generation", "x", "y"])
+        at = {(r["name"], r["generation"]): (r["x"], r["y"]) for _, r in tree.iterrows()}
+        parent = [at.get((p, g - 1)) if g else None for p, g in zip(tree["inviter"], tree["generation"])]
+        parent = [at[("Hosts", 0)] if g == 1 else p for p, g in zip(parent, tree["generation"])]
+        tree["parent_x"] = [p[0] if p else None for p in parent]
+        tree["parent_y"] = [p[1] if p else None for p in parent]
+        return tree.sort_values(["generation", "y"]).reset_index(drop=True)
+
+    def availability(self) -> pd.DataFrame:
+        """How many people of the pool can meet in each weekly slot: day, part, people (counts only;
+        ``attrs["without"]`` counts those who gave no slot)."""
+        pool = self.pool(include_private=True)
+        counts = {s: 0 for s in formation.SLOTS}
+        for slots in pool["slots"]:
+            for s in slots:
+                counts[s] += 1
+        out = pd.DataFrame([{"day": s.split()[0], "part": s.split()[1], "people": n} for s, n in counts.items()])
+        out.attrs["without"] = int(sum(1 for s in pool["slots"] if not s))
+        return out
+
+    def compare_crews(self) -> pd.DataFrame:
+        """The lasting crews this congregation formed (still standing), with their points since forming:
+        crew, formed, level, level_name, points (one row per crew and level; levels with no points left out,
+        a crew with none at all kept with 0 points)."""
+        from .review import LEVEL_NAMES
+
+        lasting = self.formations()
+        lasting = lasting[lasting["kind"] == "lasting"]
+        formed = {crew: day for day, crews in zip(lasting["date"], lasting["crews"]) for crew in crews}
+        standing = set(self.ledger.groups()["group"])
+        formed = {c: d for c, d in formed.items() if c in standing}
+        points = self.ledger.points()
+        points = points[points["group"].isin(list(formed))]
+        per = points.groupby(["group", "level"], as_index=False)["points"].sum()
+        rows = [{"crew": g, "formed": formed[g], "level": int(lv), "level_name": LEVEL_NAMES[int(lv)], "points": int(p)}
+                for g, lv, p in zip(per["group"], per["level"], per["points"])]
+        rows += [{"crew": c, "formed": d, "level": 1, "level_name": LEVEL_NAMES[1], "points": 0}
+                 for c, d in formed.items() if c not in set(per["group"])]
+        return pd.DataFrame(rows, columns=["crew", "formed", "level", "level_name", "points"])
+
     def gatherings(self) -> pd.DataFrame:
         """id, title, date, came (list of names), count."""
         ev = self._events()

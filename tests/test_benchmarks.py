@@ -26,7 +26,7 @@ def test_scale(tmp_path):
 @pytest.mark.browser
 def test_first_paint_and_record_latency(tmp_path):
     paint = smoke("benchmarks.first_paint", tmp_path)
-    assert [p["page"] for p in paint["pages"]] == ["bare_button.ipynb", "01_listening.ipynb"]
+    assert [p["page"] for p in paint["pages"]] == ["bare_button.ipynb", "02_listening.ipynb"]
     assert all(p["median_ms"] > 0 for p in paint["pages"])
     record = smoke("benchmarks.record_latency", tmp_path)
     assert len(record["bare_ms"]) == len(record["record_ms"]) == 2

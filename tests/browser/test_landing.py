@@ -38,7 +38,7 @@ def test_landing_lists_the_pages_in_order_and_opens_the_crew_page(server, page):
     page.screenshot(path=str(ARTIFACTS / "landing.png"), full_page=True)  # the teardown one shows the crew page
 
     page.get_by_role("link", name="Crew set-up").click()
-    page.wait_for_url(re.compile(r"/voila/render/00_crew\.ipynb"))
+    page.wait_for_url(re.compile(r"/voila/render/01_crew\.ipynb"))
     page.locator(".widget-button").first.wait_for(timeout=60_000)
 
 
@@ -46,8 +46,8 @@ def test_landing_lists_an_unknown_notebook_by_its_file_name_under_a_base_url(tmp
     """Served under a prefix (as JupyterHub does), with a notebook the page has no title for."""
     folder = tmp_path / "books"
     folder.mkdir()
-    shutil.copy(WORKBOOKS / "01_listening.ipynb", folder)
-    shutil.copy(WORKBOOKS / "01_listening.ipynb", folder / "extra session.ipynb")
+    shutil.copy(WORKBOOKS / "02_listening.ipynb", folder)
+    shutil.copy(WORKBOOKS / "02_listening.ipynb", folder / "extra session.ipynb")
     port = free_port()
     log = tmp_path / "voila.log"
     with open(log, "w") as fh:
@@ -63,6 +63,6 @@ def test_landing_lists_an_unknown_notebook_by_its_file_name_under_a_base_url(tmp
         html = urllib.request.urlopen(url).read().decode()
     finally:
         stop_server(proc)
-    assert '<a href="/user/x/voila/render/01_listening.ipynb">Listening</a>' in html
+    assert '<a href="/user/x/voila/render/02_listening.ipynb">Listening</a>' in html
     assert '<a href="/user/x/voila/render/extra%20session.ipynb">extra session.ipynb</a>' in html
     assert "<script" not in html
