@@ -16,7 +16,11 @@ what each person asked for (−2 per person per seat away; the round's size for 
 Placing a person outweighs all of them (+1000 each), so nobody is left out for a better mix.
 
 The same people, settings and seed give the same suggestion: the search uses a fixed number of
-workers in interleaved (deterministic) mode, a fixed random seed and a deterministic time limit.
+workers (interleaved when more than one), a fixed random seed and a deterministic time limit (a measure
+of work done, not of seconds). The wall-clock limit is a safety net: when it cuts a search short on a
+loaded machine, the answer is the best found by then, and with no answer at all the greedy crews (which
+keep every hard rule) are returned, marked "greedy". The search starts from those greedy crews, so it is
+never worse than them.
 """
 
 from __future__ import annotations
@@ -98,7 +102,7 @@ class Round:
     # the wall-clock limit is only a safety net.
     work: float = 1.0
     time_limit: float = 10.0
-    workers: int = 2
+    workers: int = 1
 
     def check(self) -> None:
         low, high = CREW_RANGE
@@ -134,7 +138,7 @@ class Suggestion:
     unplaced: dict[str, str]       # name → why they could not be placed
     score: int                     # the soft objective of these crews (see ``score``)
     bound: int | None              # the solver's proven upper bound of that score (None: not solved)
-    status: str                    # "optimal", "feasible", "not solved"
+    status: str                    # "optimal", "feasible", "greedy" (solver out of time), "not solved"
     seconds: float
     round: Round = field(default_factory=Round)
 
@@ -315,7 +319,8 @@ def suggest(people: list[Person], rnd: Round = Round(), hint: list[list[str]] | 
             unplaced[p.name] = (f"only {n} people could be placed at all, fewer than the smallest crew of {rnd.min_size}")
         return Suggestion([], unplaced, 0, None, "not solved", time.perf_counter() - started, rnd)
 
-    K = n // rnd.min_size
+    # Enough crews for everyone at the round's size, and a couple more for the solver to play with.
+    K = min(n // rnd.min_size, -(-n // rnd.size) + 2)
     # The greedy crews (or the facilitator's edited ones) are a complete starting point: each variable
     # below is hinted with its value there, so the search starts from a valid answer.
     start = hint if hint is not None else greedy(round_people, rnd)
@@ -432,7 +437,7 @@ def suggest(people: list[Person], rnd: Round = Round(), hint: list[list[str]] | 
     prm = solver.parameters
     prm.random_seed = int(rnd.seed)
     prm.num_workers = rnd.workers
-    prm.interleave_search = True  # workers take turns: the same answer for the same seed on any load
+    prm.interleave_search = True  # with several workers, they take turns: the same answer for the same seed
     # Probing in presolve took seconds on a pool of 90 and bought nothing the search does not find.
     prm.cp_model_probing_level = 0
     prm.max_deterministic_time = rnd.work
@@ -440,9 +445,14 @@ def suggest(people: list[Person], rnd: Round = Round(), hint: list[list[str]] | 
     status = solver.Solve(m)
     seconds = time.perf_counter() - started
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        for p in round_people:
-            unplaced[p.name] = "the solver found no way to form crews in the time given; try a wider size range"
-        return Suggestion([], unplaced, 0, None, "not solved", seconds, rnd)
+        # No answer in the time given (a loaded machine): the greedy crews keep every hard rule too.
+        by = {name_key(p.name): p for p in round_people}
+        crews = [describe([by[name_key(nm)] for nm in names]) for names in start]
+        placed_names = {name_key(nm) for names in start for nm in names}
+        for person in round_people:
+            if name_key(person.name) not in placed_names:
+                unplaced[person.name] = _left_out(person, rnd)
+        return Suggestion(crews, unplaced, score(start, round_people, rnd), None, "greedy", seconds, rnd)
     crews = []
     for c in range(K):
         names = [round_people[p] for p in members_of[c] if solver.Value(x[p, c])]

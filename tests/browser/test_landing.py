@@ -22,7 +22,7 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKBOOKS = ROOT / "workbooks"
-TITLES = ["Crew set-up", "Listening", "Money", "Consistency", "Conflict", "Co-owners", "Trust review"]
+TITLES = ["Congregation", "Crew set-up", "Listening", "Money", "Consistency", "Conflict", "Co-owners", "Trust review"]
 
 
 def test_landing_lists_the_pages_in_order_and_opens_the_crew_page(server, page):
@@ -32,7 +32,8 @@ def test_landing_lists_the_pages_in_order_and_opens_the_crew_page(server, page):
     links = page.locator("ol.pages a")
     assert links.all_inner_texts() == TITLES
     assert page.get_by_role("link", name="Crew set-up").is_visible()
-    assert page.locator("ol.pages li").first.inner_text().lower().startswith("start here")
+    assert page.locator("ol.pages li").first.inner_text().lower().startswith("before crews")
+    assert page.locator("ol.pages li").nth(1).inner_text().lower().startswith("start here")
     assert page.locator("script").count() == 0, "the landing page should need no JavaScript"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "landing.png"), full_page=True)  # the teardown one shows the crew page
