@@ -412,7 +412,7 @@ class Congregation:
                 crews.setdefault(crew, []).append(name)
             row = {"id": r["id"], "date": r["date"], "kind": r["outcome"], "gathering": r["ref_id"], "crews": crews}
             if include_private:
-                row["why"] = {c["crew"]: c["why"] for c in json.loads(r["note"] or "[]")}
+                row["why"] = {c["crew"]: c["why"] for c in json.loads(r["note"] if isinstance(r["note"], str) else "[]")}
             rows.append(row)
         return pd.DataFrame(rows, columns=["id", "date", "kind", "gathering", "crews"] + (["why"] if include_private else []))
 
@@ -457,7 +457,7 @@ class Congregation:
         who = dict(zip(parts["event_id"], parts["key"]))
         out = {}
         for i, note in zip(rows["id"], rows["note"]):
-            if note:  # erased when the person was forgotten
+            if isinstance(note, str):  # None once the person was forgotten
                 a = json.loads(note)
                 out[who[i]] = Answers(tuple(a["work"]), tuple(a["slots"]), a["region"], a["size"], tuple(a["knows"]))
         return out
