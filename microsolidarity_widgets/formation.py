@@ -186,7 +186,7 @@ def violations(crews: list[list[str]], people: list[Person], rnd: Round = Round(
         if len(known_pairs(members)) > 1:
             out.append(f"crew {i} holds {len(known_pairs(members))} pairs who already know each other well")
     for a, b in rnd.together:
-        if where.get(name_key(a)) != where.get(name_key(b)) or name_key(a) not in where:
+        if where.get(name_key(a)) != where.get(name_key(b)):  # both left out keeps the pin too
             out.append(f"{a} and {b} are pinned together but not in one crew")
     for a, b in rnd.apart:
         if name_key(a) in where and where.get(name_key(a)) == where.get(name_key(b)):
