@@ -23,6 +23,13 @@ def test_scale(tmp_path):
     assert row["floor_s"] > 0 and row["points_s"] > 0 and row["peak_mb"] > 0
 
 
+def test_formation(tmp_path):
+    result = smoke("benchmarks.formation", tmp_path)
+    (row,) = result["rows"]
+    assert row["people"] == 20 and row["broken_rules"] == 0 and row["status"] in ("optimal", "feasible", "greedy")
+    assert {"greedy_score", "random_score", "random_broken", "gap"} <= set(row)
+
+
 @pytest.mark.browser
 def test_first_paint_and_record_latency(tmp_path):
     paint = smoke("benchmarks.first_paint", tmp_path)

@@ -58,7 +58,7 @@ class CongregationApp:
 
         # The congregation.
         self.which = widgets.Dropdown(description="Congregation", layout=FIELD, **wide())
-        self.new_name = _text("Name", "e.g. Lisbon circle")
+        self.new_name = _text("Congregation name", "e.g. Lisbon circle")
         self.new_region = _text("Region", "e.g. Lisbon and around")
         self.new_purpose = widgets.Textarea(description="Purpose", placeholder="e.g. people supporting each other to "
                                             "do more meaningful work", layout=FIELD, **wide())
@@ -73,7 +73,7 @@ class CongregationApp:
         self.agree_button = widgets.Button(description="Record agreements", button_style="primary")
 
         # The pool.
-        self.person = _text("Name")
+        self.person = _text("Person's name")
         self.invited_by = widgets.Dropdown(description="Invited by", layout=FIELD, **wide())
         self.work = _text("Meaningful work", "a few tags, separated by ;")
         self.slots = _text("Can meet", "e.g. Tue evening; Sat morning")
