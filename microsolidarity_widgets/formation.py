@@ -343,13 +343,15 @@ def suggest(people: list[Person], rnd: Round = Round(), hint: list[list[str]] | 
     for p in range(n):
         m.Add(sum(x[p, c] for c in crews_of[p]) == placed[p])
     used = [var(f"used{c}", bool(hinted[c])) for c in range(K)]
-    size = []
+    sizes = range(rnd.min_size, rnd.max_size + 1)
+    # Each used crew has exactly one size: one flag per possible size (a handful), which also prices
+    # the seats away from what people asked for per crew rather than per person and crew.
+    size_is = {}
     for c in range(K):
-        s = var(f"size{c}", len(hinted[c]), rnd.max_size)
-        m.Add(s == sum(x[p, c] for p in members_of[c]))
-        m.Add(s >= rnd.min_size).OnlyEnforceIf(used[c])
-        m.Add(s == 0).OnlyEnforceIf(used[c].Not())
-        size.append(s)
+        for k in sizes:
+            size_is[c, k] = var(f"size{c}_{k}", len(hinted[c]) == k)
+        m.Add(sum(size_is[c, k] for k in sizes) == used[c])
+        m.Add(sum(x[p, c] for p in members_of[c]) == sum(k * size_is[c, k] for k in sizes))
         if c:
             m.AddImplication(used[c], used[c - 1])
     # A meeting slot per crew, which every member must have.
@@ -360,8 +362,12 @@ def suggest(people: list[Person], rnd: Round = Round(), hint: list[list[str]] | 
         for s in slots:
             meet[c, s] = var(f"meet{c}_{s}", bool(common) and s == common[0])
         m.Add(sum(meet[c, s] for s in slots) == used[c])
-    for (p, c), v in x.items():
-        m.Add(v <= sum(meet[c, s] for s in round_people[p].slots))
+    # Nobody without the crew's slot is in it: one constraint per crew and slot, not per person.
+    for c in range(K):
+        for s in slots:
+            lacking = [x[p, c] for p in members_of[c] if s not in round_people[p].slots]
+            if lacking:
+                m.Add(sum(lacking) == 0).OnlyEnforceIf(meet[c, s])
     # At most one pair who know each other well per crew.
     pairs = sorted({tuple(sorted((idx[name_key(p.name)], idx[name_key(k)])))
                     for p in round_people for k in p.knows
@@ -423,14 +429,13 @@ def suggest(people: list[Person], rnd: Round = Round(), hint: list[list[str]] | 
             some = var("", bool(hinted[c]) and any(round_people[p].region for p in hinted[c]))
             m.Add(some <= sum(present))
             terms.append(EXTRA_REGION * (sum(present) - some))
-    for p, person in enumerate(round_people):
-        want = person.size or rnd.size
-        mine = len(hinted[crew_at[p]]) if p in crew_at else want
-        away = var(f"away{p}", abs(mine - want), rnd.max_size)
-        for c in crews_of[p]:
-            m.Add(away >= size[c] - want).OnlyEnforceIf(x[p, c])
-            m.Add(away >= want - size[c]).OnlyEnforceIf(x[p, c])
-        terms.append(SEAT_AWAY * away)
+    for c in range(K):
+        cost = {k: [(abs(k - (round_people[p].size or rnd.size)), x[p, c]) for p in members_of[c]] for k in sizes}
+        top = max(sum(w for w, _ in cost[k]) for k in sizes)
+        seats = var(f"seats{c}", sum(abs(len(hinted[c]) - (round_people[p].size or rnd.size)) for p in hinted[c]), top)
+        for k in sizes:
+            m.Add(seats >= sum(w * v for w, v in cost[k] if w)).OnlyEnforceIf(size_is[c, k])
+        terms.append(SEAT_AWAY * seats)
     m.Maximize(sum(terms))
 
     solver = cp_model.CpSolver()
@@ -440,8 +445,12 @@ def suggest(people: list[Person], rnd: Round = Round(), hint: list[list[str]] | 
     prm.interleave_search = True  # with several workers, they take turns: the same answer for the same seed
     # Probing in presolve took seconds on a pool of 90 and bought nothing the search does not find.
     prm.cp_model_probing_level = 0
+    # On a large pool presolve alone can outlast the time limit (it checks the clock rarely); the search
+    # starts from the greedy hint anyway. Small pools keep it: it is what proves them optimal quickly.
+    prm.cp_model_presolve = n <= 40
     prm.max_deterministic_time = rnd.work
-    prm.max_time_in_seconds = rnd.time_limit
+    # The wall-clock limit covers building the model too.
+    prm.max_time_in_seconds = max(0.2, rnd.time_limit - (time.perf_counter() - started))
     status = solver.Solve(m)
     seconds = time.perf_counter() - started
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
