@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-BENCHMARKS = ["benchmarks.first_paint", "benchmarks.record_latency", "benchmarks.scale"]
+BENCHMARKS = ["benchmarks.first_paint", "benchmarks.record_latency", "benchmarks.scale", "benchmarks.formation"]
 
 
 def main() -> int:

@@ -16,7 +16,7 @@ from microsolidarity_widgets import demo
 from .common import BARE, ROOT, Served, arguments, browser, chromium_version, local_only, median, save, table
 
 TARGET = 1.5
-LISTENING = ROOT / "workbooks" / "01_listening.ipynb"
+LISTENING = ROOT / "workbooks" / "02_listening.ipynb"
 
 # Click ``button`` and resolve with the milliseconds until the text of the elements matching
 # ``changed`` differs from before the click and contains ``word``. By text, not by element: widgets

@@ -13,7 +13,7 @@ MICROSOLIDARITY_HUB_USERS      comma-separated user names allowed to log in (def
 MICROSOLIDARITY_HUB_STATE      folder for the hub's own files, members' homes and the chart cache
                                (default: the folder the hub is started in)
 MICROSOLIDARITY_HUB_PORTS      "HUB_API,PROXY_API": loopback ports of the hub's internal APIs (default 8081,8001)
-MICROSOLIDARITY_HUB_START      the page a member lands on (default /voila/render/00_crew.ipynb)
+MICROSOLIDARITY_HUB_START      the page a member lands on (default /voila/render/01_crew.ipynb)
 MICROSOLIDARITY_HUB_AUTH       "shared-password" (default) or the name or class of another
                                authenticator, e.g. "pam", "nativeauthenticator.NativeAuthenticator"
 MICROSOLIDARITY_HUB_SPAWNER    "simple" (default: every member's pages run as the hub's user) or
@@ -79,7 +79,7 @@ if os.geteuid() == 0 and c.JupyterHub.spawner_class == "simple":
     c.Spawner.args.append("--allow-root")
 c.Spawner.notebook_dir = str(server.workbooks_dir())
 # Not Voilà's list of pages (/voila/tree): without a kernel its widget plugins fail in the browser.
-c.Spawner.default_url = os.environ.get("MICROSOLIDARITY_HUB_START", "/voila/render/00_crew.ipynb")
+c.Spawner.default_url = os.environ.get("MICROSOLIDARITY_HUB_START", "/voila/render/01_crew.ipynb")
 cache = STATE / "cache"
 os.environ[offline.CACHE_ENV] = str(cache)
 offline.build_bundle()  # once for everyone, not once per member's first page

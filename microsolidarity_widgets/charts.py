@@ -244,3 +244,63 @@ def review_charts(data: ReviewData, sel: Selection) -> dict[str, alt.Chart]:
 def _everyone_of(points: pd.DataFrame, sel: Selection) -> pd.DataFrame:
     """Every group's points (the comparison is of the whole congregation), the chosen members only."""
     return points if not sel.members else points[points["member"].isin(sel.members)]
+
+
+# --- the congregation ------------------------------------------------------------------------------
+
+
+def invitation_chart(tree: pd.DataFrame, title: str = "Who brought whom into the pool") -> alt.Chart:
+    """The invitation tree from ``Congregation.invitation_tree()``: the hosts on the left, each person one
+    step right of whoever invited them, a line from inviter to invitee."""
+    nodes = tree.assign(kind=tree["generation"].map(lambda g: "hosts" if g == 0 else f"generation {g}"))
+    edges = tree.dropna(subset=["parent_x"])
+    height = max(120, 26 * (int(tree["y"].max()) + 1)) if len(tree) else 120
+    right = float(tree["x"].max()) + 1.2 if len(tree) else 1.0
+    x = alt.X("x:Q", title=None, axis=None, scale=alt.Scale(domain=[-0.2, right]))
+    y = alt.Y("y:Q", title=None, axis=None, scale=alt.Scale(reverse=True))
+    lines = alt.Chart(edges).mark_rule(color="#9aa7b5", strokeWidth=1.5).encode(
+        x=alt.X("parent_x:Q", title=None, axis=None, scale=alt.Scale(domain=[-0.2, right])),
+        y=alt.Y("parent_y:Q", title=None, axis=None, scale=alt.Scale(reverse=True)), x2="x:Q", y2="y:Q")
+    dots = alt.Chart(nodes).mark_circle(size=140, opacity=1).encode(
+        x=x, y=y, color=alt.Color("kind:N", title="Who", scale=alt.Scale(scheme="tableau10")),
+        tooltip=[alt.Tooltip("name:N", title="person"), alt.Tooltip("inviter:N", title="invited by"),
+                 alt.Tooltip("generation:Q")])
+    labels = alt.Chart(nodes).mark_text(align="left", dx=9, fontSize=READABLE).encode(x=x, y=y, text="name:N")
+    return _readable(alt.layer(lines, dots, labels, title=alt.Title(title, subtitle=_subtitle(
+        "Left to right: the hosts, the people they invited, the people those invited, and so on.",
+        "No one yet." if len(tree) <= 1 else None))).properties(width=WIDTH, height=height))
+
+
+def availability_chart(slots: pd.DataFrame, title: str = "The pool by availability") -> alt.Chart:
+    """How many people of the pool can meet in each weekly slot (``Congregation.availability()``)."""
+    from .formation import DAYS, PARTS
+
+    x = alt.X("day:N", sort=list(DAYS), title=None, axis=alt.Axis(orient="top", labelAngle=0))
+    y = alt.Y("part:N", sort=list(PARTS), title=None)
+    cells = alt.Chart().mark_rect(stroke="white", strokeWidth=2).encode(
+        x=x, y=y, color=alt.Color("people:Q", title="People", scale=alt.Scale(scheme="greens", domainMin=0)),
+        tooltip=[alt.Tooltip("day:N"), alt.Tooltip("part:N"), alt.Tooltip("people:Q")])
+    counts = alt.Chart().mark_text(fontSize=READABLE, fontWeight="bold").encode(
+        x=x, y=y, text="people:Q",
+        color=alt.condition(f"datum.people > {max(1, int(slots['people'].max()) if len(slots) else 1) / 2}",
+                            alt.value("white"), alt.value("#10311b")))
+    without = int(slots.attrs.get("without", 0))
+    return _readable(alt.layer(cells, counts, data=slots, title=alt.Title(title, subtitle=_subtitle(
+        "People who can meet each week in each slot; a crew needs one slot all its members share.",
+        f"{without} people gave no slot yet." if without else None))).properties(width=WIDTH, height=alt.Step(44)))
+
+
+def crews_chart(compare: pd.DataFrame, title: str = "The crews that formed, compared") -> alt.Chart:
+    """Points per crew formed by the congregation since it formed (``Congregation.compare_crews()``)."""
+    return _readable(
+        alt.Chart(compare, title=alt.Title(title, subtitle=_subtitle(
+            "Each crew's points since its formation round, by level.", "No crews formed yet." if compare.empty else None)))
+        .mark_bar()
+        .encode(y=alt.Y("crew:N", title=None, sort="-x"),
+                x=alt.X("points:Q", title="Points since forming", stack="zero"),
+                color=alt.Color("level_name:N", title="Level",
+                                scale=alt.Scale(domain=list(LEVEL_NAMES.values()), range=list(LEVEL_COLOURS))),
+                tooltip=[alt.Tooltip("crew:N"), alt.Tooltip("formed:T", format="%d %b %Y"),
+                         alt.Tooltip("level_name:N", title="level"), alt.Tooltip("points:Q")])
+        .properties(width=WIDTH, height=alt.Step(30))
+    )

@@ -166,6 +166,10 @@ def review_files(ledger, data: ReviewData, sel: Selection, include_private: bool
         f"{stem}-events.csv": to_csv(events_table(ledger, sel, include_private)),
         f"{stem}-points.csv": to_csv(points_table(data, sel)),
     }
+    if not sel.groups:  # the whole congregation: its pool, invitations and the crews it formed too
+        extra, tables = congregation_exports(ledger, include_private)
+        chosen.update(extra)
+        files.update({f"{stem}-{key}.csv": to_csv(table) for key, table in tables.items()})
     for key, chart in chosen.items():
         files[f"{stem}-{key}.png"] = chart_png(chart)
         files[f"{stem}-{key}.svg"] = chart_svg(chart)
@@ -173,6 +177,27 @@ def review_files(ledger, data: ReviewData, sel: Selection, include_private: bool
     files[f"{stem}-report.html"] = report_html(title, _span(data, sel), chosen, summary,
                                                review.member_totals(points_table(data, sel))).encode("utf-8")
     return files
+
+
+def congregation_exports(ledger, include_private: bool = False) -> tuple[dict[str, alt.Chart], dict[str, pd.DataFrame]]:
+    """Each congregation's charts (who brought whom, the crews it formed compared; the pool by
+    availability only with ``include_private``, as it is drawn from personal answers) and its pool table
+    (answers only with ``include_private``), keyed for file names."""
+    from .congregation import Congregation
+
+    chosen, tables = {}, {}
+    for name in Congregation.names(ledger):
+        c, slug = Congregation(ledger, name), _slug(name)
+        chosen[f"{slug}-invitations"] = charts.invitation_chart(c.invitation_tree(), title=f"{name}: who brought whom")
+        chosen[f"{slug}-crews"] = charts.crews_chart(c.compare_crews(), title=f"{name}: the crews that formed")
+        if include_private:
+            chosen[f"{slug}-availability"] = charts.availability_chart(c.availability(), title=f"{name}: availability")
+        pool = c.pool(include_private=include_private)
+        for col in ("work", "slots", "knows"):
+            if col in pool:
+                pool[col] = pool[col].map("; ".join)
+        tables[f"{slug}-pool"] = pool
+    return chosen, tables
 
 
 def export_group(ledger, group: str, out_dir, include_private: bool = False) -> list[Path]:

@@ -218,8 +218,15 @@ class Ledger:
         latest = changes.drop_duplicates(["group_id", "member_id"], keep="last")
         latest = latest[latest["in_group"]]
         in_group = latest["member_id"].map(names["member"]).groupby(latest["group_id"].to_numpy()).agg(list)
+        # Not listed: congregations (see ``congregation.Congregation``: their pool are not members) and
+        # crews whose creation was voided with the formation round that made them.
+        events = self._frames()[0]
+        created = events.loc[events["kind"] == "group_created", "group_id"]
+        undone = set(created) - set(scoring.live(events).query("kind == 'group_created'")["group_id"])
         rows = []
         for gid, gname in sorted(names["group"].items(), key=lambda kv: kv[1].casefold()):
+            if gid in undone or names["kind"][gname] == "congregation":
+                continue
             roster = sorted(in_group.get(gid, []), key=str.casefold)
             rows.append({"group": gname, "kind": names["kind"][gname], "members": roster, "size": len(roster)})
         return pd.DataFrame(rows, columns=["group", "kind", "members", "size"])

@@ -443,6 +443,9 @@ def void(state: State, event_id, reason, on=None) -> Draft:
     if on.isoformat() < target.on_date:
         raise LedgerError(f"Event {target.id} happened on {target.on_date}; its correction cannot be dated "
                           f"{on.isoformat()}, before it.")
+    if target.kind == "formation" and target.outcome == "lasting":  # its crews must go with it
+        raise LedgerError(f"Event {target.id} formed crews: undo it as a whole on the congregation page "
+                          "(Congregation.undo_formation), which voids the crews with it.")
     if state.void_of(target.id):
         raise LedgerError(f"Event {target.id} is already voided.")
     if target.kind == "conflict_opened" and state.live("conflict_closed", ref_id=target.id):

@@ -22,7 +22,10 @@ from sqlalchemy.exc import DBAPIError
 from .errors import LedgerBusy, LedgerError, LedgerFileError
 
 # 2: index events(kind, ref_id), so the "not voided" check every validation runs is a lookup, not a scan.
-SCHEMA_VERSION = 2
+# 3: congregations (a group kind) and their events (pool, invitations, answers, gatherings, formations);
+#    no table changes, but a workbook older than this would list a congregation as a crew and show crews
+#    undone with their formation round, so it must refuse such a ledger rather than misread it.
+SCHEMA_VERSION = 3
 ENV_VAR = "MICROSOLIDARITY_LEDGER"
 APP_ID = "microsolidarity-ledger"
 
@@ -478,6 +481,7 @@ def _index(name: str) -> sa.Index:
 # Each entry upgrades the schema from version N to N+1 inside one transaction.
 MIGRATIONS: dict[int, callable] = {
     1: lambda con: _index("ix_events_kind_ref").create(con, checkfirst=True),
+    2: lambda con: None,  # see SCHEMA_VERSION: only the version changes
 }
 
 

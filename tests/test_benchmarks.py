@@ -23,10 +23,17 @@ def test_scale(tmp_path):
     assert row["floor_s"] > 0 and row["points_s"] > 0 and row["peak_mb"] > 0
 
 
+def test_formation(tmp_path):
+    result = smoke("benchmarks.formation", tmp_path)
+    (row,) = result["rows"]
+    assert row["people"] == 20 and row["broken_rules"] == 0 and row["status"] in ("optimal", "feasible", "greedy")
+    assert {"greedy_score", "random_score", "random_broken", "gap"} <= set(row)
+
+
 @pytest.mark.browser
 def test_first_paint_and_record_latency(tmp_path):
     paint = smoke("benchmarks.first_paint", tmp_path)
-    assert [p["page"] for p in paint["pages"]] == ["bare_button.ipynb", "01_listening.ipynb"]
+    assert [p["page"] for p in paint["pages"]] == ["bare_button.ipynb", "02_listening.ipynb"]
     assert all(p["median_ms"] > 0 for p in paint["pages"])
     record = smoke("benchmarks.record_latency", tmp_path)
     assert len(record["bare_ms"]) == len(record["record_ms"]) == 2

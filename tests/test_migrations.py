@@ -124,7 +124,7 @@ def test_the_schema_1_fixture_plus_the_migrations_is_todays_schema(tmp_path):
     old, new = tmp_path / "old.sqlite", tmp_path / "new.sqlite"
     make_schema_1(old)
     Ledger.open(new).close()
-    assert st.SCHEMA_VERSION == 2 and sorted(st.MIGRATIONS) == [1]
+    assert st.SCHEMA_VERSION == 3 and sorted(st.MIGRATIONS) == [1, 2]
     assert ddl(new) == {**ddl(old), **{k: " ".join(v.replace("(", " ( ").replace(")", " ) ").replace(",", " , ").split())
                                         for k, v in ADDED_SINCE_1.items()}}
 
@@ -211,5 +211,30 @@ def test_a_server_ledger_of_schema_1_migrates_in_one_transaction(pg_database):
     engine = sa.create_engine(url)
     with engine.connect() as con:
         assert "ix_events_kind_ref" in {ix["name"] for ix in sa.inspect(con).get_indexes("events")}
-        assert con.execute(sa.select(st.meta.c.value).where(st.meta.c.key == "schema_version")).scalar() == "2"
+        assert con.execute(sa.select(st.meta.c.value).where(st.meta.c.key == "schema_version")).scalar() == "3"
     engine.dispose()
+
+
+def test_a_schema_2_file_is_backed_up_and_opened_as_3_and_a_schema_2_workbook_refuses_3(tmp_path, source, monkeypatch):
+    """Schema 3 adds congregations (no table changes): a schema-2 ledger opens, keeps every row and can
+    hold a congregation; a workbook that reads only up to 2 refuses the upgraded file instead of listing
+    its congregation as a crew."""
+    from microsolidarity_widgets.congregation import Congregation
+
+    path = tmp_path / "ledger.sqlite"
+    make_schema_1(path, source[0])
+    with Ledger.open(path):
+        pass
+    con = sqlite3.connect(path)
+    con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    con.commit()
+    con.close()
+    before = rows(path)
+    with Ledger.open(path) as ledger:
+        assert ledger.store.migrated_from[0] == 2 and "schema2" in ledger.store.migrated_from[1].name
+        Congregation.create(ledger, "Lisbon circle", region="Lisbon", on="2026-01-01")
+    assert rows(next(tmp_path.glob("*schema2*"))) == before
+    assert st.check_sqlite_file(path) == 3
+    monkeypatch.setattr(st, "SCHEMA_VERSION", 2)
+    with pytest.raises(LedgerError, match="newer version"):
+        st.check_sqlite_file(path)

@@ -8,12 +8,17 @@ from __future__ import annotations
 
 from .co_owners import CoOwnersApp
 from .conflict import ConflictApp
+from .congregation import CongregationApp
 from .consistency import ConsistencyApp
 from .crew import CrewApp
 from .listening import ListeningApp
 from .money import MoneyApp
 from .page import show, summary
 from .session import Session
+
+
+def show_congregation() -> None:
+    show(CongregationApp)
 
 
 def show_crew() -> None:
@@ -40,6 +45,6 @@ def show_co_owners() -> None:
     show(CoOwnersApp, level=5)
 
 
-__all__ = ["CrewApp", "ListeningApp", "MoneyApp", "ConsistencyApp", "ConflictApp", "CoOwnersApp", "Session",
-           "show", "show_crew", "show_listening", "show_money", "show_consistency", "show_conflict",
+__all__ = ["CongregationApp", "CrewApp", "ListeningApp", "MoneyApp", "ConsistencyApp", "ConflictApp", "CoOwnersApp", "Session",
+           "show", "show_congregation", "show_crew", "show_listening", "show_money", "show_consistency", "show_conflict",
            "show_co_owners", "summary"]

@@ -1,4 +1,4 @@
-"""00 · Crew set-up: create crews and partnerships, welcome later joiners, agree how to keep each
+"""01 · Crew set-up: create crews and partnerships, welcome later joiners, agree how to keep each
 other safe, and see every group with its members."""
 
 from __future__ import annotations

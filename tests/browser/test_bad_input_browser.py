@@ -80,7 +80,7 @@ CREW_CASES = [  # (group name, members, words of the refusal)
 def test_refusals_on_the_crew_page_record_nothing_and_run_nothing(tricky, hooked):
     page = hooked
     before = event_count(tricky)
-    tricky.open(page, "00_crew.ipynb")
+    tricky.open(page, "01_crew.ipynb")
     alert = page.get_by_role("alert")
     for name, members, words in CREW_CASES:
         create(page, name, members)
@@ -102,7 +102,7 @@ def test_refusals_on_the_crew_page_record_nothing_and_run_nothing(tricky, hooked
 
 def test_markup_in_names_and_notes_shows_as_text(tricky, hooked):
     page = hooked
-    tricky.open(page, "00_crew.ipynb")
+    tricky.open(page, "01_crew.ipynb")
     for name in TRICKY:
         expect(page.get_by_text(name, exact=False).first).to_be_visible()
     agreements_group = page.get_by_label("Group", exact=True).nth(1)
@@ -114,7 +114,7 @@ def test_markup_in_names_and_notes_shows_as_text(tricky, hooked):
 
 def test_tricky_names_are_checkboxes_by_their_own_text(tricky, hooked):
     page = hooked
-    tricky.open(page, "01_listening.ipynb")
+    tricky.open(page, "02_listening.ipynb")
     page.get_by_label("Group", exact=True).select_option("Tricksters (crew)")
     for name in TRICKY:
         expect(page.get_by_role("checkbox", name=name, exact=True)).to_be_visible()
@@ -123,7 +123,7 @@ def test_tricky_names_are_checkboxes_by_their_own_text(tricky, hooked):
 def test_a_venture_named_in_markup_is_refused(tricky, hooked):
     page = hooked
     before = event_count(tricky)
-    tricky.open(page, "05_co_owners.ipynb")
+    tricky.open(page, "06_co_owners.ipynb")
     page.get_by_label("Group", exact=True).select_option("Kestrels (crew)")
     page.get_by_label("Venture name").fill("<svg onload=alert(5)>")
     page.get_by_label("Legal form").fill("co-op")
@@ -140,7 +140,7 @@ def test_a_venture_named_in_markup_is_refused(tricky, hooked):
 def test_a_meeting_in_the_future_is_refused(tricky, hooked):
     page = hooked
     before = event_count(tricky)
-    tricky.open(page, "03_consistency.ipynb")
+    tricky.open(page, "04_consistency.ipynb")
     page.get_by_label("Group", exact=True).select_option("Ama+Bo (partnership)")
     page.get_by_label("Date", exact=True).fill("2099-03-01")
     expect(page.get_by_role("link", name="Download the 01 April 2099 meeting (.ics calendar file)")).to_be_visible()

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.browser
 def test_charts_draw_from_the_served_bundle(server, page):
     fetched = []
     page.on("requestfinished", lambda r: "/microsolidarity/charts/" in r.url and fetched.append(r.url))
-    server.open(page, "01_listening.ipynb")
+    server.open(page, "02_listening.ipynb")
     chart = page.locator(".vega-embed svg.marks").first
     chart.wait_for(state="attached", timeout=60_000)
     assert fetched and fetched[0].endswith(offline.bundle_path().name)

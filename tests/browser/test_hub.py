@@ -18,7 +18,7 @@ from .conftest import free_port, stop_server, wait_http
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 PASSWORD = "a shared test password"
-START = "01_listening.ipynb"
+START = "02_listening.ipynb"
 
 pytestmark = pytest.mark.browser
 
@@ -89,5 +89,5 @@ def test_two_facilitators_record_into_one_shared_ledger(hub, page):
     new = ev[~ev["id"].isin(before) & (ev["kind"] == "listening")]
     assert sorted(new["group"]) == ["Herons", "Kestrels"], said
     # Without logging in, a page is never served: the hub sends the visitor to its login.
-    with urllib.request.urlopen(f"{hub.url}/user/ama/voila/render/01_listening.ipynb", timeout=30) as answer:
+    with urllib.request.urlopen(f"{hub.url}/user/ama/voila/render/02_listening.ipynb", timeout=30) as answer:
         assert "/hub/login" in answer.url

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKBOOKS = ROOT / "workbooks"
-TITLES = ["Crew set-up", "Listening", "Money", "Consistency", "Conflict", "Co-owners", "Trust review"]
+TITLES = ["Congregation", "Crew set-up", "Listening", "Money", "Consistency", "Conflict", "Co-owners", "Trust review"]
 
 
 def test_landing_lists_the_pages_in_order_and_opens_the_crew_page(server, page):
@@ -32,13 +32,14 @@ def test_landing_lists_the_pages_in_order_and_opens_the_crew_page(server, page):
     links = page.locator("ol.pages a")
     assert links.all_inner_texts() == TITLES
     assert page.get_by_role("link", name="Crew set-up").is_visible()
-    assert page.locator("ol.pages li").first.inner_text().lower().startswith("start here")
+    assert page.locator("ol.pages li").first.inner_text().lower().startswith("before crews")
+    assert page.locator("ol.pages li").nth(1).inner_text().lower().startswith("start here")
     assert page.locator("script").count() == 0, "the landing page should need no JavaScript"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "landing.png"), full_page=True)  # the teardown one shows the crew page
 
     page.get_by_role("link", name="Crew set-up").click()
-    page.wait_for_url(re.compile(r"/voila/render/00_crew\.ipynb"))
+    page.wait_for_url(re.compile(r"/voila/render/01_crew\.ipynb"))
     page.locator(".widget-button").first.wait_for(timeout=60_000)
 
 
@@ -46,8 +47,8 @@ def test_landing_lists_an_unknown_notebook_by_its_file_name_under_a_base_url(tmp
     """Served under a prefix (as JupyterHub does), with a notebook the page has no title for."""
     folder = tmp_path / "books"
     folder.mkdir()
-    shutil.copy(WORKBOOKS / "01_listening.ipynb", folder)
-    shutil.copy(WORKBOOKS / "01_listening.ipynb", folder / "extra session.ipynb")
+    shutil.copy(WORKBOOKS / "02_listening.ipynb", folder)
+    shutil.copy(WORKBOOKS / "02_listening.ipynb", folder / "extra session.ipynb")
     port = free_port()
     log = tmp_path / "voila.log"
     with open(log, "w") as fh:
@@ -63,6 +64,6 @@ def test_landing_lists_an_unknown_notebook_by_its_file_name_under_a_base_url(tmp
         html = urllib.request.urlopen(url).read().decode()
     finally:
         stop_server(proc)
-    assert '<a href="/user/x/voila/render/01_listening.ipynb">Listening</a>' in html
+    assert '<a href="/user/x/voila/render/02_listening.ipynb">Listening</a>' in html
     assert '<a href="/user/x/voila/render/extra%20session.ipynb">extra session.ipynb</a>' in html
     assert "<script" not in html

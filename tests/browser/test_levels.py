@@ -47,7 +47,7 @@ def record(page, button: str = "Record"):
 
 def test_crew_setup(server, page):
     since = last_id(server)
-    server.open(page, "00_crew.ipynb")
+    server.open(page, "01_crew.ipynb")
     page.get_by_label("Group name").fill("Larks")
     page.get_by_label("Members, one per line").fill("Vic\nWen\nXan")
     page.get_by_role("button", name="Create crew").click()
@@ -66,7 +66,7 @@ def test_crew_setup(server, page):
 
 def test_listening_round(server, page):
     since = last_id(server)
-    server.open(page, "01_listening.ipynb")
+    server.open(page, "02_listening.ipynb")
     choose_group(page, "Kestrels")
     page.get_by_role("checkbox", name="Eve", exact=True).uncheck()
     expect(page.get_by_text("5. Eve")).to_have_count(0)
@@ -98,7 +98,7 @@ def test_listening_round(server, page):
 
 def test_money_round(server, page):
     since = last_id(server)
-    server.open(page, "02_money.ipynb")
+    server.open(page, "03_money.ipynb")
     choose_group(page, "Kestrels")
     record(page)
     expect(page.get_by_role("alert")).to_contain_text("Choose the speaker")
@@ -128,7 +128,7 @@ def test_money_round(server, page):
 
 def test_consistency_meeting(server, page):
     since = last_id(server)
-    server.open(page, "03_consistency.ipynb")
+    server.open(page, "04_consistency.ipynb")
     choose_group(page, "Ama+Bo", "partnership")
     expect(page.get_by_text("Latest meetings")).to_be_visible()
     page.get_by_label("Date", exact=True).fill("2026-11-01")
@@ -154,7 +154,7 @@ def test_consistency_meeting(server, page):
 
 def test_conflict_repair(server, page):
     since = last_id(server)
-    server.open(page, "04_conflict.ipynb")
+    server.open(page, "05_conflict.ipynb")
     choose_group(page, "Kestrels")
     page.get_by_role("checkbox", name="Bo", exact=True).check()
     expect(page.get_by_text("Not ready to record yet: A conflict is between at least 2")).to_be_visible()
@@ -183,7 +183,7 @@ def test_co_owners_venture(server, page):
     with server.ledger() as ledger:  # after the server preheated this page's kernel: it must still show
         ledger.record_venture("Kestrels", "2026-06-01", name="Kestrel Bakery", form="co-op", owners=["Ama", "Eve"])
     since = last_id(server)
-    server.open(page, "05_co_owners.ipynb")
+    server.open(page, "06_co_owners.ipynb")
     choose_group(page, "Kestrels")
     expect(page.get_by_role("cell", name="Kestrel Pod")).to_be_visible()
     expect(page.get_by_role("cell", name="Kestrel Bakery")).to_be_visible()

@@ -14,7 +14,7 @@ from microsolidarity_widgets import export
 
 pytestmark = pytest.mark.browser
 
-NOTEBOOK = "06_trust_review.ipynb"
+NOTEBOOK = "07_trust_review.ipynb"
 CHARTS = 5
 
 

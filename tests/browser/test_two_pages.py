@@ -27,7 +27,7 @@ def second_page(page):
 
 
 def open_pair(server, page):
-    server.open(page, "03_consistency.ipynb")
+    server.open(page, "04_consistency.ipynb")
     page.get_by_label("Group", exact=True).select_option(f"{PAIR} (partnership)")
     expect(page.get_by_text(f"{PAIR} has no meetings recorded yet").or_(page.get_by_text("Latest meetings"))
            ).to_be_visible()

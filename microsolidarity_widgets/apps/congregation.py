@@ -1,0 +1,475 @@
+"""00 · Congregation: start a congregation, build its pool (typed in or from a form's CSV), record
+gatherings, run a crew formation round (pin, swap, re-solve) and create the crews in one step.
+
+Everything the page shows is read back from the ledger through ``Congregation``; the only state kept
+here is the round in progress (its suggestion and the facilitator's pins and swaps) until it is created.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import ipywidgets as widgets
+import pandas as pd
+
+from .. import charts, formation, offline
+from ..congregation import Congregation
+from ..errors import LedgerError
+from ..ledger import Ledger
+from ..values import name_key
+from .session import STYLE, Checklist, Status, esc, hint, html_table, section, wide
+
+NEW = "__new__"
+HOST = "__host__"
+FIELD = widgets.Layout(width="100%", max_width="420px")
+
+
+def _text(description: str, placeholder: str = "") -> widgets.Text:
+    return widgets.Text(description=description, placeholder=placeholder, layout=FIELD, **wide())
+
+
+def _date(description: str) -> widgets.DatePicker:
+    return widgets.DatePicker(description=description, value=dt.date.today(), **wide())
+
+
+# Rows that wrap on a phone (390 px wide) instead of scrolling sideways; long tables scroll inside themselves.
+PAGE_STYLE = """<style>
+.ms-congregation .ms-wrap { gap: 6px 16px; }
+.ms-congregation .widget-dropdown select, .ms-congregation .widget-text input { min-width: 0; }
+.ms-congregation .ms-crews li { margin: 6px 0; }
+.ms-congregation .widget-inline-hbox .widget-label { max-width: none; }
+</style>"""
+
+
+def _wrap(*children) -> widgets.HBox:
+    box = widgets.HBox(list(children), layout=widgets.Layout(flex_flow="row wrap"))
+    box.add_class("ms-wrap")
+    return box
+
+
+class CongregationApp:
+    def __init__(self, ledger: Ledger):
+        self.ledger = ledger
+        self.congregation: Congregation | None = None
+        self.suggestion: formation.Suggestion | None = None
+        self.crews: list[list[str]] = []     # the round's crews as the facilitator left them (after swaps)
+        self.pins: list[tuple[str, str, str]] = []  # (a, b, "together"|"apart")
+        self.statuses = {k: Status() for k in ("start", "agree", "person", "csv", "gathering", "round", "create")}
+
+        # The congregation.
+        self.which = widgets.Dropdown(description="Congregation", layout=FIELD, **wide())
+        self.new_name = _text("Congregation name", "e.g. Lisbon circle")
+        self.new_region = _text("Region", "e.g. Lisbon and around")
+        self.new_purpose = widgets.Textarea(description="Purpose", placeholder="e.g. people supporting each other to "
+                                            "do more meaningful work", layout=FIELD, **wide())
+        self.new_date = _date("Started on")
+        self.start_button = widgets.Button(description="Start the congregation", button_style="success")
+        self.new_form = widgets.VBox([self.new_name, self.new_region, self.new_purpose, self.new_date,
+                                      self.start_button, self.statuses["start"].widget])
+        self.about = widgets.HTML()
+        self.agreements = widgets.Textarea(description="Agreements", layout=widgets.Layout(width="100%", height="80px"),
+                                           placeholder="How the congregation governs itself: the minimum structure "
+                                                       "the first gathering agreed", **wide())
+        self.agree_button = widgets.Button(description="Record agreements", button_style="primary")
+
+        # The pool.
+        self.person = _text("Person's name")
+        self.invited_by = widgets.Dropdown(description="Invited by", layout=FIELD, **wide())
+        self.work = _text("Meaningful work", "a few tags, separated by ;")
+        self.slots = _text("Can meet", "e.g. Tue evening; Sat morning")
+        self.region = _text("Region or time zone")
+        self.size = widgets.Dropdown(description="Preferred crew size", options=[("no preference", None)] +
+                                     [(str(n), n) for n in range(3, 9)], **wide())
+        self.knows = _text("Knows well", "names in the pool, separated by ;")
+        self.on = _date("Joined on")
+        self.add_button = widgets.Button(description="Add to the pool", button_style="success")
+        self.upload = widgets.FileUpload(accept=".csv,text/csv", multiple=False, description="Choose a CSV")
+        self.import_button = widgets.Button(description="Import the CSV", button_style="primary")
+        self.show_answers = widgets.Checkbox(description="Show everyone's answers (personal: only on your own screen)",
+                                             indent=False, layout=widgets.Layout(width="auto"))
+        self.pool_table = widgets.HTML()
+
+        # Gatherings.
+        self.gathering_title = _text("Gathering", "e.g. First gathering")
+        self.gathering_date = _date("Held on")
+        self.came = Checklist("Who came?")
+        self.gathering_button = widgets.Button(description="Record the gathering", button_style="primary")
+        self.gathering_list = widgets.HTML()
+
+        # The formation round.
+        self.who = widgets.Dropdown(description="Who is in this round", layout=FIELD, **wide())
+        self.target = widgets.BoundedIntText(value=formation.DEFAULT_SIZE, min=3, max=8, description="Crew size",
+                                             layout=widgets.Layout(width="170px"), **wide())
+        self.low = widgets.BoundedIntText(value=formation.DEFAULT_RANGE[0], min=3, max=8, description="from",
+                                          layout=widgets.Layout(width="120px"), **wide())
+        self.high = widgets.BoundedIntText(value=formation.DEFAULT_RANGE[1], min=3, max=8, description="to",
+                                           layout=widgets.Layout(width="120px"), **wide())
+        self.seed = widgets.BoundedIntText(value=0, min=0, max=10**6, description="Seed",
+                                           layout=widgets.Layout(width="150px"), **wide())
+        self.suggest_button = widgets.Button(description="Suggest crews", button_style="success")
+        self.suggest_button.add_class("ms-primary")
+        self.pin_a = widgets.Dropdown(description="Pin", layout=FIELD, **wide())
+        self.pin_b = widgets.Dropdown(description="and", layout=FIELD, **wide())
+        self.pin_how = widgets.ToggleButtons(options=[("apart", "apart"), ("together", "together")], value="apart")
+        self.pin_button = widgets.Button(description="Add pin", button_style="primary")
+        self.clear_pins = widgets.Button(description="Clear pins")
+        self.pin_list = widgets.HTML()
+        self.swap_a = widgets.Dropdown(description="Swap", layout=FIELD, **wide())
+        self.swap_b = widgets.Dropdown(description="with", layout=FIELD, **wide())
+        self.swap_button = widgets.Button(description="Swap them", button_style="primary")
+        self.result = widgets.HTML()
+        self.temporary = widgets.Dropdown(description="Create as", layout=FIELD, **wide())
+        self.create_button = widgets.Button(description="Create these crews", button_style="success", disabled=True)
+        self.create_button.add_class("ms-primary")
+        self.formation_list = widgets.HTML()
+        self.undo_reason = _text("Reason for undoing", "e.g. formed too early")
+        self.undo_button = widgets.Button(description="Undo the last formation", button_style="warning")
+
+        self.tree = offline.chart_widget(charts.invitation_chart(pd.DataFrame(
+            columns=["name", "inviter", "generation", "x", "y", "parent_x", "parent_y"])))
+        self.tree.layout = widgets.Layout(width="100%")
+        self.availability = offline.chart_widget(charts.availability_chart(_no_slots()))
+        self.availability.layout = widgets.Layout(width="100%")
+
+        self.which.observe(self._chosen, "value")
+        self.start_button.on_click(self.start)
+        self.agree_button.on_click(self.record_agreements)
+        self.add_button.on_click(self.add_person)
+        self.import_button.on_click(self.import_csv)
+        self.show_answers.observe(lambda _: self._show_pool(), "value")
+        self.gathering_button.on_click(self.record_gathering)
+        self.suggest_button.on_click(self.suggest)
+        self.pin_button.on_click(self.add_pin)
+        self.clear_pins.on_click(self.clear)
+        self.swap_button.on_click(self.swap)
+        self.create_button.on_click(self.create)
+        self.undo_button.on_click(self.undo)
+
+        s = self.statuses
+        self.body = widgets.VBox([
+            section("Its purpose and agreements", self.about, self.agreements, self.agree_button, s["agree"].widget),
+            section("The pool", hint("Everyone who may join a crew. Their answers are personal: they stay out of "
+                                     "exports and charts unless you ask, like money notes."),
+                    self.person, self.invited_by, self.work, self.slots, self.region, self.size, self.knows, self.on,
+                    self.add_button, s["person"].widget,
+                    hint("Or import a form's export: a CSV with the columns <b>name, work, slots</b> and, if you "
+                         "have them, <b>invited_by, region, size, knows</b> (lists inside a cell separated by ;)."),
+                    _wrap(self.upload, self.import_button), s["csv"].widget, self.show_answers, self.pool_table),
+            section("Who brought whom", self.tree),
+            section("The pool by availability", self.availability),
+            section("Gatherings", self.gathering_title, self.gathering_date, self.came.widget, self.gathering_button,
+                    s["gathering"].widget, self.gathering_list),
+            section("Crew formation round",
+                    hint("The round suggests crews for the people in it: every crew shares a weekly slot, holds at "
+                         "most one pair who already know each other well, and keeps your pins; then it looks for "
+                         "shared or complementary interests, one region per crew and the sizes people asked for."),
+                    self.who, _wrap(self.target, self.low, self.high, self.seed), self.suggest_button,
+                    _wrap(self.pin_a, self.pin_b), _wrap(self.pin_how, self.pin_button, self.clear_pins), self.pin_list,
+                    s["round"].widget, self.result, _wrap(self.swap_a, self.swap_b), self.swap_button,
+                    self.temporary, self.create_button, s["create"].widget),
+            section("Formations so far", self.formation_list, self.undo_reason, self.undo_button),
+        ])
+        self.widget = widgets.VBox([widgets.HTML(STYLE), widgets.HTML(PAGE_STYLE), section("The congregation", self.which, self.new_form),
+                                    self.body])
+        self.widget.add_class("ms-page")
+        self.widget.add_class("ms-congregation")
+        self._reload(select=None)
+
+    # --- reading the ledger back ---------------------------------------------------------------
+
+    def _reload(self, select: str | None) -> None:
+        names = Congregation.names(self.ledger)
+        current = select or (self.which.value if self.which.value not in (None, NEW) else None)
+        self.which.options = [(n, n) for n in names] + [("Start a new congregation…", NEW)]
+        self.which.value = current if current in names else (names[0] if names else NEW)
+        self._chosen()
+
+    def _chosen(self, *_):
+        new = self.which.value in (None, NEW)
+        self.new_form.layout.display = None if new else "none"
+        self.body.layout.display = "none" if new else None
+        self.congregation = None if new else Congregation(self.ledger, self.which.value)
+        self._forget_round()
+        if not new:
+            self._refresh()
+
+    def _refresh(self) -> None:
+        c = self.congregation
+        about = c.details()
+        self.about.value = (f"<b>{esc(c.name)}</b>" + (f" · {esc(about['region'])}" if about["region"] else "") +
+                            f" · started {about['started']:%Y-%m-%d}" +
+                            (f"<br>Purpose: {esc(about['purpose'])}" if about["purpose"] else "") +
+                            (f"<div style='white-space:pre-wrap'>Agreements: {esc(about['agreements'])}</div>"
+                             if about["agreements"] else ""))
+        pool = c.pool()
+        names = list(pool["name"])
+        self.invited_by.options = [("— a host invited them", HOST)] + [(n, n) for n in names]
+        self.came.set_names(names)
+        for dd in (self.pin_a, self.pin_b):
+            dd.options = [(n, n) for n in names]
+        gatherings = c.gatherings()
+        self.who.options = ([("Everyone in the pool not yet in a crew", None)] +
+                            [(f"Who came to {t} ({d:%Y-%m-%d})", int(i))
+                             for i, t, d in zip(gatherings["id"], gatherings["title"], gatherings["date"])])
+        self.temporary.options = ([("lasting crews (each becomes a crew of the workbook)", None)] +
+                                  [(f"temporary crews for {t} ({d:%Y-%m-%d})", int(i))
+                                   for i, t, d in zip(gatherings["id"], gatherings["title"], gatherings["date"])])
+        self.gathering_list.value = (html_table(pd.DataFrame({"Gathering": gatherings["title"],
+                                                              "Date": gatherings["date"].dt.strftime("%Y-%m-%d"),
+                                                              "Came": gatherings["count"]}), numeric=["Came"])
+                                     if len(gatherings) else "<i>No gathering recorded yet.</i>")
+        self._show_pool(pool)
+        self._show_formations()
+        self.tree.chart = charts.invitation_chart(c.invitation_tree())
+        self.availability.chart = charts.availability_chart(c.availability())
+
+    def _show_pool(self, pool: pd.DataFrame | None = None) -> None:
+        if self.congregation is None:
+            return
+        private = self.show_answers.value
+        pool = self.congregation.pool(include_private=private) if pool is None or private else pool
+        if pool.empty:
+            self.pool_table.value = "<i>Nobody in the pool yet: add the first people above.</i>"
+            return
+        shown = pd.DataFrame({"Name": pool["name"], "Invited by": pool["invited_by"].fillna("a host"),
+                              "Answered": pool["answered"].map({True: "yes", False: "not yet"}),
+                              "In a crew": pool["member"].map({True: "yes", False: ""})})
+        if private:
+            shown["Meaningful work"] = pool["work"].map("; ".join)
+            shown["Can meet"] = pool["slots"].map("; ".join)
+            shown["Region"] = pool["region"].fillna("")
+            shown["Size"] = pool["size"].map(lambda s: "" if pd.isna(s) else str(int(s)))
+            shown["Knows well"] = pool["knows"].map("; ".join)
+        self.pool_table.value = (f"<p>{len(pool)} people in the pool.</p>"
+                                 f"<div style='overflow-x:auto'>{html_table(shown)}</div>")
+
+    def _show_formations(self) -> None:
+        f = self.congregation.formations()
+        if f.empty:
+            self.formation_list.value = "<i>No crews formed yet.</i>"
+            return
+        rows = [{"Date": f"{d:%Y-%m-%d}", "Kind": k,
+                 "Crews": "; ".join(f"{crew}: {', '.join(ms)}" for crew, ms in crews.items())}
+                for d, k, crews in zip(f["date"], f["kind"], f["crews"])]
+        self.formation_list.value = html_table(pd.DataFrame(rows))
+
+    def _answer_under(self, key: str) -> Status:
+        for k, status in self.statuses.items():
+            if k != key:
+                status.clear()
+        return self.statuses[key]
+
+    # --- the congregation -----------------------------------------------------------------------
+
+    def start(self, _=None):
+        status = self._answer_under("start")
+        try:
+            c = Congregation.create(self.ledger, self.new_name.value, region=self.new_region.value,
+                                    purpose=self.new_purpose.value, on=self.new_date.value)
+        except LedgerError as exc:
+            status.error(exc)
+            return
+        for box in (self.new_name, self.new_region, self.new_purpose):
+            box.value = ""
+        self._reload(select=c.name)
+        self.statuses["agree"].ok(f"Recorded: the congregation {c.name}. Add its people to the pool below.")
+
+    def record_agreements(self, _=None):
+        status = self._answer_under("agree")
+        try:
+            self.ledger.record_agreements(self.congregation.name, dt.date.today(), self.agreements.value)
+        except LedgerError as exc:
+            status.error(exc)
+            return
+        self.agreements.value = ""
+        self._refresh()
+        status.ok(f"Recorded: {self.congregation.name}'s agreements.")
+
+    # --- the pool ---------------------------------------------------------------------------------
+
+    def add_person(self, _=None):
+        status = self._answer_under("person")
+        answers = {"work": self.work.value, "slots": self.slots.value, "region": self.region.value or None,
+                   "size": self.size.value, "knows": self.knows.value}
+        try:
+            if self.on.value is None:
+                raise LedgerError("Choose the date they joined the pool.")
+            if self.invited_by.value in (None, HOST):
+                self.congregation.add_person(self.person.value, on=self.on.value, answers=answers)
+            else:
+                self.congregation.invite(self.invited_by.value, self.person.value, on=self.on.value, answers=answers)
+        except LedgerError as exc:
+            status.error(exc)
+            return
+        name = self.person.value.strip()
+        for box in (self.person, self.work, self.slots, self.knows):
+            box.value = ""
+        self._refresh()
+        status.ok(f"Recorded: {name} is in the pool.")
+
+    def import_csv(self, _=None):
+        status = self._answer_under("csv")
+        files = self.upload.value
+        if not files:
+            status.error("Choose a CSV file first.")
+            return
+        upload = files[0]
+        try:
+            names = self.congregation.import_csv(bytes(upload["content"]), on=self.on.value)
+        except LedgerError as exc:
+            status.error(f"{upload['name']}: {exc}")
+            return
+        self.upload.value = ()
+        self._refresh()
+        status.ok(f"Recorded: {len(names)} people from {upload['name']} are in the pool ({', '.join(names)}).")
+
+    def record_gathering(self, _=None):
+        status = self._answer_under("gathering")
+        try:
+            self.congregation.record_gathering(self.gathering_title.value, self.gathering_date.value, self.came.value)
+        except LedgerError as exc:
+            status.error(exc)
+            return
+        title = self.gathering_title.value.strip()
+        count = len(self.came.value)
+        self.gathering_title.value = ""
+        self.came.value = []
+        self._refresh()
+        status.ok(f"Recorded: {title}, with {count} people.")
+
+    # --- the formation round --------------------------------------------------------------------
+
+    def _round(self) -> formation.Round:
+        return formation.Round(size=self.target.value, min_size=self.low.value, max_size=self.high.value,
+                               seed=self.seed.value,
+                               together=tuple((a, b) for a, b, how in self.pins if how == "together"),
+                               apart=tuple((a, b) for a, b, how in self.pins if how == "apart"))
+
+    def _round_people(self) -> list[str] | None:
+        if self.who.value is None:
+            return None
+        g = self.congregation.gatherings()
+        return list(g.loc[g["id"] == self.who.value, "came"].iloc[0])
+
+    def suggest(self, _=None):
+        status = self._answer_under("round")
+        status.info("Looking for crews…")
+        try:
+            rnd = self._round()
+            names = self._round_people()
+            if names is None:
+                pool = self.congregation.pool()
+                names = list(pool.loc[~pool["member"], "name"])
+            self.suggestion = formation.suggest(self.congregation.people(names), rnd)
+        except LedgerError as exc:
+            status.error(exc, nothing_recorded=False)
+            return
+        self.crews = formation.solution(self.suggestion)
+        s = self.suggestion
+        gap = "" if s.gap is None else (" It is the best possible." if s.status == "optimal" else
+                                        f" The solver proved it is within {s.gap:.0%} of the best possible.")
+        placed = sum(len(c) for c in self.crews)
+        status.ok(f"Suggested {len(self.crews)} crews for {placed} people in {s.seconds:.1f} s.{gap} "
+                  "Nothing is recorded until you create them.")
+        self._show_round()
+
+    def add_pin(self, _=None):
+        status = self._answer_under("round")
+        a, b = self.pin_a.value, self.pin_b.value
+        if not a or not b or name_key(a) == name_key(b):
+            status.error("Choose two different people to pin.", nothing_recorded=False)
+            return
+        self.pins = [p for p in self.pins if {name_key(p[0]), name_key(p[1])} != {name_key(a), name_key(b)}]
+        self.pins.append((a, b, self.pin_how.value))
+        self._show_pins()
+        status.info(f"Pinned {a} and {b} {self.pin_how.value}. Press “Suggest crews” to solve again with the pins.")
+
+    def clear(self, _=None):
+        self.pins = []
+        self._show_pins()
+
+    def swap(self, _=None):
+        status = self._answer_under("round")
+        a, b = self.swap_a.value, self.swap_b.value
+        where = {n: i for i, crew in enumerate(self.crews) for n in crew}
+        if a not in where or b not in where or where[a] == where[b]:
+            status.error("Choose two people in different crews to swap.", nothing_recorded=False)
+            return
+        ca, cb = self.crews[where[a]], self.crews[where[b]]
+        ca[ca.index(a)], cb[cb.index(b)] = b, a
+        status.info(f"Swapped {a} and {b}.")
+        self._show_round()
+
+    def _show_pins(self):
+        self.pin_list.value = ("Pins: " + "; ".join(f"{esc(a)} and {esc(b)} {how}" for a, b, how in self.pins)
+                               if self.pins else "")
+
+    def _show_round(self):
+        if self.suggestion is None:
+            self.result.value = ""
+            self.create_button.disabled = True
+            return
+        people = self.congregation.people([n for c in self.crews for n in c])
+        by = {name_key(p.name): p for p in people}
+        broken = formation.violations(self.crews, people, self._round())
+        blocks = []
+        for i, crew in enumerate(self.crews, 1):
+            why = formation.describe([by[name_key(n)] for n in crew]).why
+            blocks.append(f"<li><b>Crew {i}</b>: {esc(', '.join(crew))}<br><span class='ms-hint'>{esc(why)}</span></li>")
+        left = self.suggestion.unplaced
+        out = f"<ol class='ms-crews'>{''.join(blocks)}</ol>" if blocks else "<p>No crew could be formed.</p>"
+        if left:
+            out += ("<p><b>Not placed:</b></p><ul>" +
+                    "".join(f"<li>{esc(n)}: {esc(why)}.</li>" for n, why in left.items()) + "</ul>")
+        if broken:
+            out += ('<div class="ms-wait">Your swaps break a rule: ' + esc("; ".join(broken)) +
+                    ". Swap back, or suggest again.</div>")
+        self.result.value = out
+        names = [(n, n) for c in self.crews for n in c]
+        self.swap_a.options, self.swap_b.options = names, names
+        self.create_button.disabled = not self.crews or bool(broken)
+
+    def _forget_round(self):
+        self.suggestion, self.crews, self.pins = None, [], []
+        self._show_pins()
+        self._show_round()
+
+    def create(self, _=None):
+        status = self._answer_under("create")
+        temporary = self.temporary.value
+        try:
+            people = self.congregation.people([n for c in self.crews for n in c])
+            by = {name_key(p.name): p for p in people}
+            explained = formation.Suggestion([formation.describe([by[name_key(n)] for n in c]) for c in self.crews],
+                                             {}, 0, None, "edited", 0.0)
+            fid = self.congregation.form_crews(explained, on=dt.date.today(), temporary_for=temporary)
+        except LedgerError as exc:
+            status.error(exc)
+            return
+        crews = self.congregation.formations().set_index("id").loc[fid, "crews"]
+        self._forget_round()
+        self._refresh()
+        kind = "temporary crews" if temporary else "crews"
+        status.ok(f"Recorded: {len(crews)} {kind}: " + "; ".join(f"{c} ({', '.join(m)})" for c, m in crews.items()) +
+                  ("." if temporary else ". Each is now a crew on every level page."))
+
+    def undo(self, _=None):
+        status = self._answer_under("create")
+        f = self.congregation.formations()
+        if f.empty:
+            status.error("There is no formation to undo.")
+            return
+        last = int(f["id"].iloc[-1])
+        try:
+            self.congregation.undo_formation(last, self.undo_reason.value)
+        except LedgerError as exc:
+            status.error(exc)
+            return
+        self.undo_reason.value = ""
+        self._refresh()
+        status.ok(f"Undone: the formation of {f['date'].iloc[-1]:%Y-%m-%d} and its crews. "
+                  "It stays in the history, marked as undone.")
+
+
+def _no_slots() -> pd.DataFrame:
+    return pd.DataFrame([{"day": s.split()[0], "part": s.split()[1], "people": 0} for s in formation.SLOTS])

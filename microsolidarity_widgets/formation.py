@@ -1,0 +1,548 @@
+"""A crew formation round: suggest crews for a congregation's pool with OR-Tools CP-SAT.
+
+Plain Python (no widgets, no ledger): the people of the round and the round's settings go in, a
+``Suggestion`` comes out. The congregation module feeds it from the ledger and records the crews.
+
+Hard constraints (a suggestion never breaks them):
+- every crew's size is within the round's range (GAME.md allows 3–8; the default range is 4–6 around 5);
+- every crew shares at least one weekly slot when all of its members can meet;
+- at most one pair of people who already know each other well per crew (either of them saying so counts);
+- pairs pinned together share a crew, pairs pinned apart do not.
+Whoever cannot be placed without breaking one of them is left out with a plain reason.
+
+Soft goals, in the objective (``score``): interests shared by two or more in a crew (+3 a tag) and the
+variety a crew brings (+1 a tag), one region per crew (−4 for each extra region), and crew sizes near
+what each person asked for (−2 per person per seat away; the round's size for those who did not say).
+Placing a person outweighs all of them (+1000 each), so nobody is left out for a better mix.
+
+The same people, settings and seed give the same suggestion: the search uses a fixed number of
+workers (interleaved when more than one), a fixed random seed and a deterministic time limit (a measure
+of work done, not of seconds). The wall-clock limit is a safety net: when it cuts a search short on a
+loaded machine, the answer is the best found by then, and with no answer at all the greedy crews (which
+keep every hard rule) are returned, marked "greedy". The search starts from those greedy crews, so it is
+never worse than them.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import random
+import re
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .errors import LedgerError
+from .values import name_key
+
+DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+PARTS = ("morning", "afternoon", "evening")
+SLOTS = tuple(f"{d} {p}" for d in DAYS for p in PARTS)
+CREW_RANGE = (3, 8)  # GAME.md
+DEFAULT_SIZE, DEFAULT_RANGE = 5, (4, 6)
+
+PLACED, SHARED_TAG, TAG, EXTRA_REGION, SEAT_AWAY = 1000, 3, 1, -4, -2
+
+_DAY_WORDS = {**{d.lower(): d for d in DAYS}, **{n.lower(): d for n, d in zip(DAY_NAMES, DAYS)},
+              "tues": "Tue", "weds": "Wed", "thur": "Thu", "thurs": "Thu"}
+_PART_WORDS = {p: p for p in PARTS} | {p + "s": p for p in PARTS} | {"am": "morning", "pm": "afternoon",
+                                                                     "night": "evening", "nights": "evening"}
+
+
+def parse_slot(text: object) -> str:
+    """One weekly slot in its usual form ("Tue evening"), from "tuesday evenings", "TUE-evening", …"""
+    if not isinstance(text, str):
+        raise LedgerError(f"A weekly slot is text such as “Tue evening”, not {type(text).__name__}.")
+    words = [w for w in re.split(r"[\s\-_/]+", text.strip().lower()) if w]
+    if len(words) == 2 and words[0] in _DAY_WORDS and words[1] in _PART_WORDS:
+        return f"{_DAY_WORDS[words[0]]} {_PART_WORDS[words[1]]}"
+    shown = text.strip()[:30]
+    raise LedgerError(f"“{shown}” is not a weekly slot we know: write a day and a part of the day, "
+                      "such as “Tue evening” or “Saturday morning”.")
+
+
+def parse_slots(value: object) -> tuple[str, ...]:
+    """Slots from a list or from text separated by ; or , (a form's export), in week order, once each."""
+    items = re.split(r"[;,\n]", value) if isinstance(value, str) else list(value or ())
+    found = {parse_slot(s) for s in items if not (isinstance(s, str) and not s.strip())}
+    return tuple(s for s in SLOTS if s in found)
+
+
+def slot_words(slot: str) -> str:
+    """“Tue evening” → “Tuesday evenings”, as an explanation says it."""
+    day, part = slot.split()
+    return f"{DAY_NAMES[DAYS.index(day)]} {part}s"
+
+
+@dataclass(frozen=True)
+class Person:
+    """What one person of the pool said about themselves (all of it optional but the name)."""
+
+    name: str
+    work: tuple[str, ...] = ()        # meaningful work, a few words or tags
+    slots: tuple[str, ...] = ()       # weekly slots they can meet, as parse_slot gives them
+    region: str | None = None         # region or time zone
+    size: int | None = None           # preferred crew size
+    knows: tuple[str, ...] = ()       # people of the pool they already know well
+
+
+@dataclass(frozen=True)
+class Round:
+    """One formation round's settings, set by the facilitator."""
+
+    size: int = DEFAULT_SIZE
+    min_size: int = DEFAULT_RANGE[0]
+    max_size: int = DEFAULT_RANGE[1]
+    together: tuple[tuple[str, str], ...] = ()
+    apart: tuple[tuple[str, str], ...] = ()
+    seed: int = 0
+    # Deterministic seconds of search (a measure of work, so the answer does not depend on the load);
+    # the wall-clock limit is only a safety net.
+    work: float = 1.0
+    time_limit: float = 10.0
+    workers: int = 1
+
+    def check(self) -> None:
+        low, high = CREW_RANGE
+        for what, value in (("smallest crew size", self.min_size), ("largest crew size", self.max_size),
+                            ("crew size", self.size)):
+            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+                raise LedgerError(f"The {what} must be a whole number from {low} to {high} (GAME.md); got {value!r}.")
+        if not self.min_size <= self.size <= self.max_size:
+            raise LedgerError(f"The crew size {self.size} must lie within the range {self.min_size}–{self.max_size}.")
+        pairs_together = {frozenset(map(name_key, p)) for p in self.together}
+        for a, b in self.apart:
+            if frozenset((name_key(a), name_key(b))) in pairs_together:
+                raise LedgerError(f"{a} and {b} are pinned both together and apart; remove one of the two pins.")
+        for a, b in itertools.chain(self.together, self.apart):
+            if name_key(a) == name_key(b):
+                raise LedgerError(f"A pin joins two different people; {a} is pinned to themselves.")
+
+
+@dataclass
+class Crew:
+    members: list[str]
+    slots: list[str]               # slots every member can meet
+    shared: list[str]              # interests two or more of them share
+    brings: list[str]              # interests only one of them brings
+    regions: list[str]
+    known_pair: tuple[str, str] | None
+    why: str = ""
+
+
+@dataclass
+class Suggestion:
+    crews: list[Crew]
+    unplaced: dict[str, str]       # name → why they could not be placed
+    score: int                     # the soft objective of these crews (see ``score``)
+    bound: int | None              # the solver's proven upper bound of that score (None: not solved)
+    status: str                    # "optimal", "feasible", "greedy" (solver out of time), "not solved"
+    seconds: float
+    round: Round = field(default_factory=Round)
+
+    @property
+    def gap(self) -> float | None:
+        """Proven distance between this score and the best one possible, as a share of the proven
+        bound (0.0: optimal). None when the solver did not run."""
+        if self.bound is None:
+            return None
+        return max(0, self.bound - self.score) / max(1, abs(self.bound))
+
+    def crew_of(self, name: str) -> int | None:
+        key = name_key(name)
+        return next((i for i, c in enumerate(self.crews) if key in {name_key(m) for m in c.members}), None)
+
+
+# --- the objective, for any assignment (the solver's, a greedy one, a random one) ---------------
+
+
+def crew_score(members: list[Person], target: int) -> int:
+    tags = Counter(t for p in members for t in {name_key(w) for w in p.work})
+    regions = {name_key(p.region) for p in members if p.region}
+    seats = sum(abs(len(members) - (p.size or target)) for p in members)
+    return (SHARED_TAG * sum(1 for n in tags.values() if n >= 2) + TAG * len(tags)
+            + EXTRA_REGION * max(0, len(regions) - 1) + SEAT_AWAY * seats)
+
+
+def score(crews: list[list[str]], people: list[Person], rnd: Round = Round()) -> int:
+    """The soft objective of crews given by names (placement not counted)."""
+    by = {name_key(p.name): p for p in people}
+    return sum(crew_score([by[name_key(n)] for n in c], rnd.size) for c in crews)
+
+
+def violations(crews: list[list[str]], people: list[Person], rnd: Round = Round()) -> list[str]:
+    """Every hard constraint the crews break, in words (empty: none)."""
+    by = {name_key(p.name): p for p in people}
+    where = {name_key(n): i for i, c in enumerate(crews) for n in c}
+    out = []
+    for i, names in enumerate(crews, 1):
+        members = [by[name_key(n)] for n in names]
+        if not rnd.min_size <= len(members) <= rnd.max_size:
+            out.append(f"crew {i} has {len(members)} people, outside {rnd.min_size}–{rnd.max_size}")
+        if members and not set.intersection(*(set(p.slots) for p in members)):
+            out.append(f"crew {i} shares no weekly slot")
+        if len(known_pairs(members)) > 1:
+            out.append(f"crew {i} holds {len(known_pairs(members))} pairs who already know each other well")
+    for a, b in rnd.together:
+        if where.get(name_key(a)) != where.get(name_key(b)):  # both left out keeps the pin too
+            out.append(f"{a} and {b} are pinned together but not in one crew")
+    for a, b in rnd.apart:
+        if name_key(a) in where and where.get(name_key(a)) == where.get(name_key(b)):
+            out.append(f"{a} and {b} are pinned apart but share crew {where[name_key(a)] + 1}")
+    return out
+
+
+def known_pairs(members: list[Person]) -> list[tuple[str, str]]:
+    keys = {name_key(p.name): p.name for p in members}
+    pairs = set()
+    for p in members:
+        for k in p.knows:
+            if name_key(k) in keys and name_key(k) != name_key(p.name):
+                pairs.add(tuple(sorted((p.name, keys[name_key(k)]), key=name_key)))
+    return sorted(pairs)
+
+
+def describe(members: list[Person]) -> Crew:
+    """A crew's common ground, and a sentence saying why these people were put together."""
+    slots = [s for s in SLOTS if all(s in p.slots for p in members)]
+    tags = Counter(name_key(w) for p in members for w in dict.fromkeys(map(str.strip, p.work)))
+    spelled = {name_key(w): w.strip() for p in members for w in p.work}
+    shared = sorted((spelled[t] for t, n in tags.items() if n >= 2), key=lambda t: (-tags[name_key(t)], t.casefold()))
+    brings = sorted((spelled[t] for t, n in tags.items() if n == 1), key=str.casefold)
+    regions = sorted({p.region for p in members if p.region}, key=str.casefold)
+    pairs = known_pairs(members)
+    crew = Crew([p.name for p in members], slots, shared, brings, regions, pairs[0] if pairs else None)
+    days = ", ".join(slot_words(s) for s in slots[:3]) + (" and more" if len(slots) > 3 else "")
+    parts = [f"all can meet {days}" if slots else "no common slot"]
+    if shared:
+        parts.append("share: " + ", ".join(shared[:5]))
+    if brings:
+        parts.append("each also brings: " + ", ".join(brings[:5]))
+    if len(regions) == 1:
+        parts.append(f"all in {regions[0]}")
+    elif regions:
+        parts.append("regions: " + ", ".join(regions))
+    wanted = [p.size for p in members if p.size]
+    if wanted:
+        fits = sum(1 for s in wanted if s == len(members))
+        parts.append(f"{fits} of the {len(wanted)} who gave a crew size asked for {len(members)}")
+    if pairs:
+        parts.append(f"{pairs[0][0]} and {pairs[0][1]} already know each other well")
+    crew.why = "; ".join(parts) + "."
+    return crew
+
+
+# --- who cannot be placed, whatever the solver does -----------------------------------------
+
+
+def _clusters(names: list[str], together) -> list[list[str]]:
+    """People pinned together, as groups (a pin chain A–B, B–C makes one group)."""
+    parent = {n: n for n in names}
+
+    def root(n):
+        while parent[n] != n:
+            parent[n] = parent[parent[n]]
+            n = parent[n]
+        return n
+
+    for a, b in together:
+        if a in parent and b in parent:
+            parent[root(a)] = root(b)
+    groups: dict[str, list[str]] = {}
+    for n in names:
+        groups.setdefault(root(n), []).append(n)
+    return list(groups.values())
+
+
+def _cannot(people: list[Person], rnd: Round) -> dict[str, str]:
+    """People no crew can take, with the reason (checked before solving, so the reason is exact)."""
+    out: dict[str, str] = {}
+    keys = [name_key(p.name) for p in people]
+    by = dict(zip(keys, people))
+    if len(people) < rnd.min_size:
+        return {p.name: f"the round has {len(people)} people; a crew needs at least {rnd.min_size}" for p in people}
+    for p in people:
+        if not p.slots:
+            out[p.name] = "they gave no weekly slot, and every crew must share one"
+            continue
+        others = max(sum(1 for q in people if q is not p and s in q.slots) for s in p.slots)
+        if others < rnd.min_size - 1:
+            out[p.name] = (f"no weekly slot of theirs ({', '.join(p.slots)}) is shared by {rnd.min_size - 1} others "
+                           f"(at most {others} share one)")
+    together = [(name_key(a), name_key(b)) for a, b in rnd.together]
+    for group in _clusters(keys, together):
+        if len(group) < 2:
+            continue
+        members = [by[k] for k in group]
+        names = ", ".join(p.name for p in members)
+        reason = None
+        if len(group) > rnd.max_size:
+            reason = f"{names} are pinned together, more than the largest crew of {rnd.max_size}"
+        elif not set.intersection(*(set(p.slots) for p in members)):
+            reason = f"{names} are pinned together but share no weekly slot"
+        elif len(known_pairs(members)) > 1:
+            reason = f"{names} are pinned together and hold more than one pair who know each other well"
+        elif blocked := [p.name for p in members if p.name in out]:
+            reason = f"they are pinned together with {blocked[0]}, who cannot be placed"
+        if reason:
+            for p in members:
+                out.setdefault(p.name, reason)
+    return out
+
+
+# --- the solver -------------------------------------------------------------------------------
+
+
+def suggest(people: list[Person], rnd: Round = Round(), hint: list[list[str]] | None = None) -> Suggestion:
+    """Suggest crews for everyone in ``people`` (see the module's docstring)."""
+    from ortools.sat.python import cp_model  # imported here: pages that never form crews skip its load
+
+    started = time.perf_counter()
+    rnd.check()
+    seen: dict[str, str] = {}
+    for p in people:
+        if name_key(p.name) in seen:
+            raise LedgerError(f"“{p.name}” is in the round twice (as “{seen[name_key(p.name)]}” too).")
+        seen[name_key(p.name)] = p.name
+    for a, b in itertools.chain(rnd.together, rnd.apart):
+        for n in (a, b):
+            if name_key(n) not in seen:
+                raise LedgerError(f"{n} is pinned but is not in this round.")
+    unplaced = _cannot(people, rnd)
+    round_people = [p for p in people if p.name not in unplaced]
+    idx = {name_key(p.name): i for i, p in enumerate(round_people)}
+    n = len(round_people)
+    if n < rnd.min_size:
+        for p in round_people:
+            unplaced[p.name] = (f"only {n} people could be placed at all, fewer than the smallest crew of {rnd.min_size}")
+        return Suggestion([], unplaced, 0, None, "not solved", time.perf_counter() - started, rnd)
+
+    # Enough crews for everyone at the round's size, and a couple more for the solver to play with.
+    K = min(n // rnd.min_size, -(-n // rnd.size) + 2)
+    # The greedy crews (or the facilitator's edited ones) are a complete starting point: each variable
+    # below is hinted with its value there, so the search starts from a valid answer.
+    start = hint if hint is not None else greedy(round_people, rnd)
+    crew_at = {idx[name_key(nm)]: c for c, names in enumerate(_relabel(start, idx)) for nm in names}
+    m = cp_model.CpModel()
+
+    def var(name: str, value, upper: int = 1):
+        v = m.NewBoolVar(name) if upper == 1 else m.NewIntVar(0, upper, name)
+        m.AddHint(v, int(value))
+        return v
+
+    x = {}
+    for p in range(n):
+        for c in range(min(K, p + 1)):  # symmetry: crews numbered by their first member
+            x[p, c] = var(f"x{p}_{c}", crew_at.get(p) == c)
+    crews_of = {p: [c for c in range(K) if (p, c) in x] for p in range(n)}
+    members_of = {c: [p for p in range(n) if (p, c) in x] for c in range(K)}
+    hinted = {c: [p for p in members_of[c] if crew_at.get(p) == c] for c in range(K)}
+    placed = [var(f"placed{p}", p in crew_at) for p in range(n)]
+    for p in range(n):
+        m.Add(sum(x[p, c] for c in crews_of[p]) == placed[p])
+    used = [var(f"used{c}", bool(hinted[c])) for c in range(K)]
+    sizes = range(rnd.min_size, rnd.max_size + 1)
+    # Each used crew has exactly one size: one flag per possible size (a handful), which also prices
+    # the seats away from what people asked for per crew rather than per person and crew.
+    size_is = {}
+    for c in range(K):
+        for k in sizes:
+            size_is[c, k] = var(f"size{c}_{k}", len(hinted[c]) == k)
+        m.Add(sum(size_is[c, k] for k in sizes) == used[c])
+        m.Add(sum(x[p, c] for p in members_of[c]) == sum(k * size_is[c, k] for k in sizes))
+        if c:
+            m.AddImplication(used[c], used[c - 1])
+    # A meeting slot per crew, which every member must have.
+    slots = sorted({s for p in round_people for s in p.slots}, key=SLOTS.index)
+    meet = {}
+    for c in range(K):
+        common = [s for s in slots if hinted[c] and all(s in round_people[p].slots for p in hinted[c])]
+        for s in slots:
+            meet[c, s] = var(f"meet{c}_{s}", bool(common) and s == common[0])
+        m.Add(sum(meet[c, s] for s in slots) == used[c])
+    # Nobody without the crew's slot is in it: one constraint per crew and slot, not per person.
+    for c in range(K):
+        for s in slots:
+            lacking = [x[p, c] for p in members_of[c] if s not in round_people[p].slots]
+            if lacking:
+                m.Add(sum(lacking) == 0).OnlyEnforceIf(meet[c, s])
+    # At most one pair who know each other well per crew.
+    pairs = sorted({tuple(sorted((idx[name_key(p.name)], idx[name_key(k)])))
+                    for p in round_people for k in p.knows
+                    if name_key(k) in idx and name_key(k) != name_key(p.name)})
+    for c in range(K):
+        both = []
+        for a, b in pairs:
+            if (a, c) in x and (b, c) in x:
+                v = var("", a in hinted[c] and b in hinted[c])
+                m.AddBoolOr([x[a, c].Not(), x[b, c].Not(), v])
+                both.append(v)
+        if len(both) > 1:
+            m.Add(sum(both) <= 1)
+    # Pins.
+    for a, b in rnd.together:
+        if name_key(a) in idx and name_key(b) in idx:
+            i, j = idx[name_key(a)], idx[name_key(b)]
+            m.Add(placed[i] == placed[j])
+            for c in range(K):
+                m.Add(x.get((i, c), 0) == x.get((j, c), 0))
+    for a, b in rnd.apart:
+        if name_key(a) in idx and name_key(b) in idx:
+            i, j = idx[name_key(a)], idx[name_key(b)]
+            for c in range(K):
+                if (i, c) in x and (j, c) in x:
+                    m.AddBoolOr([x[i, c].Not(), x[j, c].Not()])
+    # Soft goals: the same terms as ``crew_score``.
+    terms = [PLACED * sum(placed)]
+    tag_holders: dict[str, list[int]] = {}
+    for p, person in enumerate(round_people):
+        for t in {name_key(w) for w in person.work}:
+            tag_holders.setdefault(t, []).append(p)
+    region_of: dict[str, list[int]] = {}
+    for p, person in enumerate(round_people):
+        if person.region:
+            region_of.setdefault(name_key(person.region), []).append(p)
+    for c in range(K):
+        for t, holders in tag_holders.items():
+            here = [p for p in holders if (p, c) in x]
+            if not here:
+                continue
+            count = sum(1 for p in here if p in hinted[c])
+            any_ = var("", count >= 1)
+            m.Add(any_ <= sum(x[p, c] for p in here))
+            terms.append(TAG * any_)
+            if len(here) > 1:
+                two = var("", count >= 2)
+                m.Add(2 * two <= sum(x[p, c] for p in here))
+                terms.append(SHARED_TAG * two)
+        present = []
+        for g, holders in region_of.items():
+            here = [p for p in holders if (p, c) in x]
+            if here:
+                r = var("", any(p in hinted[c] for p in here))
+                for p in here:
+                    m.AddImplication(x[p, c], r)
+                present.append(r)
+        if len(present) > 1:
+            some = var("", bool(hinted[c]) and any(round_people[p].region for p in hinted[c]))
+            m.Add(some <= sum(present))
+            terms.append(EXTRA_REGION * (sum(present) - some))
+    for c in range(K):
+        cost = {k: [(abs(k - (round_people[p].size or rnd.size)), x[p, c]) for p in members_of[c]] for k in sizes}
+        top = max(sum(w for w, _ in cost[k]) for k in sizes)
+        seats = var(f"seats{c}", sum(abs(len(hinted[c]) - (round_people[p].size or rnd.size)) for p in hinted[c]), top)
+        for k in sizes:
+            m.Add(seats >= sum(w * v for w, v in cost[k] if w)).OnlyEnforceIf(size_is[c, k])
+        terms.append(SEAT_AWAY * seats)
+    m.Maximize(sum(terms))
+
+    solver = cp_model.CpSolver()
+    prm = solver.parameters
+    prm.random_seed = int(rnd.seed)
+    prm.num_workers = rnd.workers
+    prm.interleave_search = True  # with several workers, they take turns: the same answer for the same seed
+    # Probing in presolve took seconds on a pool of 90 and bought nothing the search does not find.
+    prm.cp_model_probing_level = 0
+    # On a large pool presolve alone can outlast the time limit (it checks the clock rarely); the search
+    # starts from the greedy hint anyway. Small pools keep it: it is what proves them optimal quickly.
+    prm.cp_model_presolve = n <= 40
+    prm.max_deterministic_time = rnd.work
+    # The wall-clock limit covers building the model too.
+    prm.max_time_in_seconds = max(0.2, rnd.time_limit - (time.perf_counter() - started))
+    status = solver.Solve(m)
+    seconds = time.perf_counter() - started
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        # No answer in the time given (a loaded machine): the greedy crews keep every hard rule too.
+        by = {name_key(p.name): p for p in round_people}
+        crews = [describe([by[name_key(nm)] for nm in names]) for names in start]
+        placed_names = {name_key(nm) for names in start for nm in names}
+        for person in round_people:
+            if name_key(person.name) not in placed_names:
+                unplaced[person.name] = _left_out(person, rnd)
+        return Suggestion(crews, unplaced, score(start, round_people, rnd), None, "greedy", seconds, rnd)
+    crews = []
+    for c in range(K):
+        names = [round_people[p] for p in members_of[c] if solver.Value(x[p, c])]
+        if names:
+            crews.append(describe(names))
+    for p, person in enumerate(round_people):
+        if not solver.Value(placed[p]):
+            unplaced[person.name] = _left_out(person, rnd)
+    total_placed = sum(len(c.members) for c in crews)
+    soft = int(round(solver.ObjectiveValue())) - PLACED * total_placed
+    bound = int(math.floor(solver.BestObjectiveBound() + 1e-6)) - PLACED * total_placed
+    return Suggestion(crews, unplaced, soft, bound, "optimal" if status == cp_model.OPTIMAL else "feasible",
+                      seconds, rnd)
+
+
+def _left_out(person: Person, rnd: Round) -> str:
+    return (f"no crew of {rnd.min_size}–{rnd.max_size} could take them without breaking a rule: every crew shares a "
+            f"weekly slot (theirs: {', '.join(person.slots)}), holds at most one pair who know each other well, "
+            "and keeps the pins")
+
+
+def _relabel(crews: list[list[str]], idx: dict[str, int]) -> list[list[str]]:
+    """Crews numbered by their first member, as the model's symmetry breaking expects."""
+    crews = [sorted(c, key=lambda n: idx[name_key(n)]) for c in crews if c]
+    return sorted(crews, key=lambda c: idx[name_key(c[0])])
+
+
+def solution(s: Suggestion) -> list[list[str]]:
+    return [list(c.members) for c in s.crews]
+
+
+# --- baselines: the same objective, reached without a solver -------------------------------------
+
+
+def greedy(people: list[Person], rnd: Round = Round()) -> list[list[str]]:
+    """Crews built one person at a time (the least available first), each into the open crew where
+    they add most to the score without breaking a hard constraint; crews left too small are undone."""
+    by = {name_key(p.name): p for p in people}
+    units = _clusters([name_key(p.name) for p in people], [(name_key(a), name_key(b)) for a, b in rnd.together])
+    units = [[by[k] for k in u] for u in units]
+    units.sort(key=lambda u: (len(set.intersection(*(set(p.slots) for p in u))), -len(u), name_key(u[0].name)))
+    apart = {frozenset((name_key(a), name_key(b))) for a, b in rnd.apart}
+    crews: list[list[Person]] = []
+
+    def fits(crew, unit, limit):
+        group = crew + unit
+        return (len(group) <= limit and set.intersection(*(set(p.slots) for p in group))
+                and len(known_pairs(group)) <= 1
+                and not any(frozenset((name_key(a.name), name_key(b.name))) in apart for a in crew for b in unit))
+
+    def place(unit, limit):
+        best, gain = None, None
+        for crew in crews:
+            if fits(crew, unit, limit):
+                g = crew_score(crew + unit, rnd.size) - crew_score(crew, rnd.size)
+                if gain is None or g > gain:
+                    best, gain = crew, g
+        if best is not None:
+            best.extend(unit)
+            return True
+        return False
+
+    for unit in units:
+        if not set.intersection(*(set(p.slots) for p in unit)) or len(unit) > rnd.max_size:
+            continue
+        if not place(unit, rnd.size):
+            crews.append(list(unit))
+    small = [c for c in crews if len(c) < rnd.min_size]
+    crews = [c for c in crews if len(c) >= rnd.min_size]
+    for crew in small:
+        for unit in _clusters([name_key(p.name) for p in crew], [(name_key(a), name_key(b)) for a, b in rnd.together]):
+            place([by[k] for k in unit], rnd.max_size)
+    return [[p.name for p in c] for c in crews]
+
+
+def random_crews(people: list[Person], rnd: Round = Round(), seed: int = 0) -> list[list[str]]:
+    """Everyone shuffled and dealt into crews of the round's size (the last few join the others)."""
+    names = [p.name for p in people]
+    random.Random(seed).shuffle(names)
+    k = max(1, len(names) // rnd.size)
+    crews = [names[i * rnd.size:(i + 1) * rnd.size] for i in range(k)]
+    for i, name in enumerate(names[k * rnd.size:]):
+        crews[i % k].append(name)
+    return crews

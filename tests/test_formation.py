@@ -1,0 +1,136 @@
+"""The formation round: every hard rule holds in every suggestion, or the reason says who cannot be placed
+and why; the same pool and seed give the same crews; the explanations say what the crew shares."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from microsolidarity_widgets import LedgerError
+from microsolidarity_widgets import formation as f
+from microsolidarity_widgets.formation import Person, Round
+
+SOME_SLOTS = ["Tue evening", "Thu morning", "Sat morning", "Sun afternoon"]
+TAGS = ["gardening", "co-ops", "software", "care", "music"]
+# Small searches keep the property tests quick; the hard rules do not depend on how long it searched.
+QUICK = dict(work=0.3, time_limit=20.0)
+
+
+@st.composite
+def pools(draw):
+    n = draw(st.integers(0, 14))
+    names = [f"P{i}" for i in range(n)]
+    people = []
+    for i, name in enumerate(names):
+        knows = draw(st.lists(st.sampled_from(names), max_size=2, unique=True)) if names else []
+        people.append(Person(name, tuple(draw(st.lists(st.sampled_from(TAGS), max_size=3, unique=True))),
+                             tuple(s for s in f.SLOTS if s in draw(st.lists(st.sampled_from(SOME_SLOTS), max_size=3))),
+                             draw(st.sampled_from([None, "Lisbon", "Porto"])), draw(st.sampled_from([None, 3, 4, 5, 6])),
+                             tuple(k for k in knows if k != name)))
+    low = draw(st.integers(3, 5))
+    high = draw(st.integers(low, 7))
+    pairs = st.tuples(st.sampled_from(names), st.sampled_from(names)).filter(lambda p: p[0] != p[1]) if n > 1 else None
+    together = draw(st.lists(pairs, max_size=2)) if pairs is not None else []
+    apart = [p for p in (draw(st.lists(pairs, max_size=2)) if pairs is not None else [])
+             if frozenset(p) not in {frozenset(t) for t in together}]
+    rnd = Round(size=draw(st.integers(low, high)), min_size=low, max_size=high, together=tuple(together),
+                apart=tuple(apart), seed=draw(st.integers(0, 3)), **QUICK)
+    return people, rnd
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pools())
+def test_every_hard_rule_holds_or_the_reason_says_who_and_why(case):
+    people, rnd = case
+    s = f.suggest(people, rnd)
+    crews = f.solution(s)
+    assert f.violations(crews, people, rnd) == []
+    placed = [n for c in crews for n in c]
+    assert len(placed) == len(set(placed))
+    assert sorted(placed + list(s.unplaced)) == sorted(p.name for p in people)  # placed, or a reason
+    assert all(isinstance(why, str) and why for why in s.unplaced.values())
+    for name, why in s.unplaced.items():
+        person = next(p for p in people if p.name == name)
+        if not person.slots and len(people) >= rnd.min_size:
+            assert "gave no weekly slot" in why
+    if s.bound is not None:
+        assert s.score <= s.bound and s.gap >= 0
+    assert s.score == f.score(crews, people, rnd)  # the solver's objective is the one the baselines get
+    assert s.score >= f.score(f.greedy(people, rnd), people, rnd) or len(placed) > len(
+        [n for c in f.greedy(people, rnd) for n in c])  # never worse than where it started
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pools())
+def test_same_pool_and_seed_same_suggestion(case):
+    people, rnd = case
+    first, again = f.suggest(people, rnd), f.suggest(people, rnd)
+    assert f.solution(first) == f.solution(again) and first.unplaced == again.unplaced
+
+
+def test_same_seed_same_crews_on_a_pool_of_forty():
+    people = [Person(f"P{i:02d}", (TAGS[i % 5], TAGS[(i * 3) % 5]), (SOME_SLOTS[i % 2], "Sat morning"),
+                     ["Lisbon", "Porto"][i % 2], [None, 5, 6][i % 3]) for i in range(40)]
+    rnd = Round(seed=7, work=0.5, time_limit=60)
+    assert f.solution(f.suggest(people, rnd)) == f.solution(f.suggest(people, rnd))
+
+
+def test_a_crew_is_explained_in_words():
+    people = [Person("Ama", ("gardening", "co-ops"), ("Tue evening",), "Lisbon"),
+              Person("Bo", ("co-ops", "software"), ("Tue evening", "Thu morning"), "Lisbon", knows=("Ama",)),
+              Person("Caz", ("gardening",), ("Tue evening",), "Lisbon", 3)]
+    s = f.suggest(people, Round(size=3, min_size=3, max_size=3))
+    assert s.status == "optimal" and s.gap == 0
+    assert s.crews[0].why == ("all can meet Tuesday evenings; share: co-ops, gardening; each also brings: software; "
+                              "all in Lisbon; 1 of the 1 who gave a crew size asked for 3; "
+                              "Ama and Bo already know each other well.")
+
+
+def test_reasons_name_the_rule_and_the_person():
+    lone = Person("Lone", ("x",), ("Sun evening",))
+    none = Person("Nobody", ("x",), ())
+    rest = [Person(f"P{i}", ("x",), ("Tue evening",)) for i in range(6)]
+    s = f.suggest(rest + [lone, none], Round(size=3, min_size=3, max_size=4, **QUICK))
+    assert "no weekly slot of theirs (Sun evening) is shared by 2 others" in s.unplaced["Lone"]
+    assert "gave no weekly slot" in s.unplaced["Nobody"]
+    big = Round(size=3, min_size=3, max_size=3, together=(("P0", "P1"), ("P1", "P2"), ("P2", "P3")), **QUICK)
+    s = f.suggest(rest, big)
+    assert "P0, P1, P2, P3 are pinned together, more than the largest crew of 3" in s.unplaced["P0"]
+    friends = [Person(f"F{i}", (), ("Tue evening",), knows=tuple(f"F{j}" for j in range(4) if j != i)) for i in range(4)]
+    s = f.suggest(friends, Round(size=4, min_size=4, max_size=4, **QUICK))
+    assert not s.crews and all("at most one pair who know each other well" in w for w in s.unplaced.values())
+    s = f.suggest(rest[:2], Round(**QUICK))
+    assert all("the round has 2 people; a crew needs at least 4" == w for w in s.unplaced.values())
+
+
+def test_pins_apart_and_together_are_kept():
+    people = [Person(f"P{i}", (), ("Tue evening",)) for i in range(8)]
+    rnd = Round(size=4, min_size=4, max_size=4, together=(("P0", "P7"),), apart=(("P0", "P1"), ("P2", "P3")), **QUICK)
+    s = f.suggest(people, rnd)
+    assert not s.unplaced and s.crew_of("P0") == s.crew_of("P7") != s.crew_of("P1")
+    assert s.crew_of("P2") != s.crew_of("P3")
+
+
+@pytest.mark.parametrize("text, slot", [("tuesday evenings", "Tue evening"), ("SAT-morning", "Sat morning"),
+                                        (" Thu   afternoon ", "Thu afternoon"), ("sun night", "Sun evening")])
+def test_slots_in_the_forms_people_write(text, slot):
+    assert f.parse_slot(text) == slot
+
+
+@pytest.mark.parametrize("text", ["Tuesday", "evening", "Tue 19:00", "every day", "Mon morning evening"])
+def test_a_slot_in_an_unknown_format_is_refused_in_plain_words(text):
+    with pytest.raises(LedgerError, match="is not a weekly slot we know: write a day and a part of the day"):
+        f.parse_slot(text)
+
+
+def test_bad_rounds_are_refused():
+    people = [Person("A", (), ("Tue evening",)), Person("a ", (), ("Tue evening",))]
+    with pytest.raises(LedgerError, match="in the round twice"):
+        f.suggest(people)
+    with pytest.raises(LedgerError, match="from 3 to 8"):
+        f.suggest([], Round(max_size=9))
+    with pytest.raises(LedgerError, match="must lie within the range 4–6"):
+        f.suggest([], Round(size=3))
+    with pytest.raises(LedgerError, match="Zed is pinned but is not in this round"):
+        f.suggest(people[:1], Round(apart=(("A", "Zed"),)))
