@@ -431,7 +431,7 @@ EVENT_COLUMNS = {"id": frames.ID, "recorded_at": frames.TEXT, "kind": frames.WOR
 def _yes_or_no(value: object, what: str) -> None:
     # "no" is a true string: taken as a yes, it would show private texts to someone who said no.
     if not isinstance(value, (bool, np.bool_)):
-        raise LedgerError(f"{what} is True or False, not “{shown(value)}”.")
+        raise LedgerError(f"Say {what}=True or {what}=False, not “{shown(value)}”.")
 
 
 def _revision(con: sa.Connection) -> tuple[int, int]:

@@ -109,8 +109,8 @@ class State:
             except ValueError:
                 raise LedgerError(f"“{shown(event_id)}” is not an event number.") from None
         if not 0 < event_id < 2**63:  # beyond a database integer: no such event, and no driver overflow
-            shown = event_id if abs(event_id) < 10**24 else "that large"
-            raise LedgerError(f"There is no event number {shown} in this ledger.")
+            number = event_id if abs(event_id) < 10**24 else "that large"
+            raise LedgerError(f"There is no event number {number} in this ledger.")
         row = self.con.execute(sa.select(st.events).where(st.events.c.id == event_id)).first()
         if row is None:
             raise LedgerError(f"There is no event number {event_id} in this ledger.")

@@ -110,8 +110,10 @@ def clean_date(value: object, what: str = "date", today: dt.date | None = None) 
     if isinstance(value, dt.datetime):
         try:
             value = value.date()
-        except (TypeError, ValueError):  # pandas' NaT is a datetime that holds no date
+        except (TypeError, ValueError):
             value = None
+    if isinstance(value, dt.date) and value != value:  # pandas' NaT: a datetime that holds no date
+        value = None
     if isinstance(value, str):
         try:
             value = dt.date.fromisoformat(value.strip())
