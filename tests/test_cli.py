@@ -189,7 +189,7 @@ def test_a_read_only_ledger_can_be_exported_and_backed_up(demo_file, tmp_path):
             where.chmod(0o555)
         before = sorted(p.name for p in where.iterdir())
         exported = run("export", "--group", "Kestrels", "--out", str(tmp_path / "out"), "--ledger",
-                       str(where / "ledger.sqlite"))
+                       str(where / "ledger.sqlite"), timeout=600)
         assert exported.returncode == 0, exported.stderr
         assert (tmp_path / "out").is_dir() and any((tmp_path / "out").iterdir())
         backed = run("backup", "--ledger", str(where / "ledger.sqlite"), "--out", str(tmp_path / "copy.sqlite"))
