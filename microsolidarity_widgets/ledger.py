@@ -25,7 +25,7 @@ from . import frames, rules, scoring
 from . import storage as st
 from .errors import LedgerError
 from .rules import Draft, State
-from .values import clean_date, name_key
+from .values import clean_date, name_key, shown
 
 
 def _writes(build):
@@ -105,8 +105,16 @@ class Ledger:
         The erased words are then scrubbed from the database itself (free pages, the write-ahead
         log), not only from what the API shows. Backups made earlier still hold them.
         """
+        with self._store.read() as con:
+            pseudonym = rules.forget(State(con), name).rename[2]  # the name they will carry from now on
         event_id = self._commit(rules.forget, (name,), {})
-        self._store.scrub()
+        try:
+            self._store.scrub()
+        except st.LedgerBusy:
+            raise st.LedgerBusy(
+                f"{shown(name)} is forgotten: their texts are erased and they are now called “{pseudonym}”. "
+                "Another page kept the ledger busy, so old copies of the erased words may still sit in the "
+                f"ledger's files: to clear them, forget “{pseudonym}” again once the pages are quiet.") from None
         return event_id
 
     def _commit(self, build, args, kwargs) -> int:
@@ -141,7 +149,7 @@ class Ledger:
         """
         build = getattr(getattr(type(self), method, None), "build", None) if isinstance(method, str) else None
         if build is None or not method.startswith(("record_", "open_", "close_")):
-            raise LedgerError(f"Only record_…, open_… and close_… calls can be previewed; {method} cannot be previewed.")
+            raise LedgerError(f"Only record_…, open_… and close_… calls can be previewed; {shown(method)} cannot be previewed.")
         with self._store.read() as con:
             draft = build(State(con), *args, **kwargs)
             events, parts = self._frames()
@@ -200,7 +208,7 @@ class Ledger:
     def trust_over_time(self, by: str = "member") -> pd.DataFrame:
         """Cumulative points by date per (group, member), or per group with ``by="group"``."""
         if by not in ("member", "group"):
-            raise LedgerError(f'Trust over time is counted "by member" or "by group", not “{by}”.')
+            raise LedgerError(f'Trust over time is counted "by member" or "by group", not “{shown(by)}”.')
         events, parts = self._frames()
         daily = scoring.trust_over_time(scoring.points(events, parts), by=by)
         names = self._names()
@@ -260,6 +268,8 @@ class Ledger:
         members, title, detail, note): what happened and when, from the rows scoring already
         holds, without a second read (for charting a long history).
         """
+        _yes_or_no(include_private, "include_private")
+        _yes_or_no(texts, "texts")
         events, parts = self._frames()
         names = self._names()
         if texts:
@@ -290,6 +300,7 @@ class Ledger:
 
     def participants(self, include_private: bool = False) -> pd.DataFrame:
         """Who took part in each event and how: event_id, member, role, detail[, note]."""
+        _yes_or_no(include_private, "include_private")
         if include_private:
             with self._store.read() as con:
                 parts = frames.read_table(con, st.participants, {**SCORED_PARTICIPANT_COLUMNS, "note": frames.TEXT})
@@ -386,6 +397,7 @@ class Ledger:
 
     def agreements(self, group: str, include_private: bool = False) -> str | None:
         """The group's latest recorded agreements, or None (also when they are private and not asked for)."""
+        _yes_or_no(include_private, "include_private")
         ev = self.events(include_private=include_private)
         rows = ev[(ev["kind"] == "agreements") & ~ev["voided"] & (ev["group"] == self._group_name(group))]
         note = None if rows.empty else rows.sort_values(["date", "id"]).iloc[-1]["note"]
@@ -421,6 +433,12 @@ SCORED_PARTICIPANT_COLUMNS = {"event_id": frames.ID, "member_id": frames.ID, "ro
 EVENT_COLUMNS = {"id": frames.ID, "recorded_at": frames.TEXT, "kind": frames.WORD, "group_id": frames.REF,
                  "on_date": frames.DAY, "ref_id": frames.REF, "outcome": frames.WORD, "title": frames.TEXT,
                  "detail": frames.TEXT, "note": frames.TEXT, "private": frames.FLAG}
+
+
+def _yes_or_no(value: object, what: str) -> None:
+    # "no" is a true string: taken as a yes, it would show private texts to someone who said no.
+    if not isinstance(value, (bool, np.bool_)):
+        raise LedgerError(f"Say {what}=True or {what}=False, not “{shown(value)}”.")
 
 
 def _revision(con: sa.Connection) -> tuple[int, int]:

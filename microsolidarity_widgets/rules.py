@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from . import storage as st
 from .errors import LedgerError, LookAlikeName
-from .values import EARLIEST, clean_date, clean_name, clean_names, clean_text, look_alikes, name_key
+from .values import EARLIEST, clean_date, clean_name, clean_names, clean_text, look_alikes, name_key, shown
 
 CREW_SIZE = (3, 8)
 PARTNERSHIP_SIZE = 2
@@ -107,10 +107,10 @@ class State:
             try:
                 event_id = int(str(event_id).strip())
             except ValueError:
-                raise LedgerError(f"“{event_id}” is not an event number.") from None
+                raise LedgerError(f"“{shown(event_id)}” is not an event number.") from None
         if not 0 < event_id < 2**63:  # beyond a database integer: no such event, and no driver overflow
-            shown = event_id if abs(event_id) < 10**24 else "that large"
-            raise LedgerError(f"There is no event number {shown} in this ledger.")
+            number = event_id if abs(event_id) < 10**24 else "that large"
+            raise LedgerError(f"There is no event number {number} in this ledger.")
         row = self.con.execute(sa.select(st.events).where(st.events.c.id == event_id)).first()
         if row is None:
             raise LedgerError(f"There is no event number {event_id} in this ledger.")
@@ -208,7 +208,7 @@ def _warn_look_alikes(group: str, name: str, others) -> None:
 def add_group(state: State, name, members, kind="crew", on=None) -> Draft:
     name = clean_name(name, "group name")
     if kind not in GROUP_KINDS:
-        raise LedgerError(f"A group is a crew or a partnership, not “{kind}”.")
+        raise LedgerError(f"A group is a crew or a partnership, not “{shown(kind)}”.")
     names = clean_names(members)
     _check_size(kind, len(names), name)
     if state.con.execute(sa.select(st.groups.c.id).where(st.groups.c.name_key == name_key(name))).first():
@@ -285,7 +285,7 @@ def record_money(state: State, group, on, speaker, offers=(), asks=(), respectfu
             raise LedgerError(f"{who} is the speaker: offers come from the other members.")
         kind = item[1].strip().lower() if isinstance(item[1], str) else item[1]
         if kind not in OFFER_KINDS:
-            raise LedgerError(f"“{item[1]}” is not a kind of offer; choose one of: {', '.join(OFFER_KINDS)}.")
+            raise LedgerError(f"“{shown(item[1])}” is not a kind of offer; choose one of: {', '.join(OFFER_KINDS)}.")
         offer_note = clean_text(item[2], "offer note") if len(item) == 3 else None
         parts.append(Part(who, "offer", kind, offer_note))
         involved.add(name_key(who))
@@ -350,7 +350,7 @@ def record_meeting(state: State, group, on, attended, process=None, note=None) -
     on = _dated(state, g, on)
     names = _in_group(state, g, on, attended, "member who attended")
     if process is not None and process not in MEETING_PROCESSES:
-        raise LedgerError(f"“{process}” is not a meeting process we know; choose one of: {', '.join(MEETING_PROCESSES)}.")
+        raise LedgerError(f"“{shown(process)}” is not a meeting process we know; choose one of: {', '.join(MEETING_PROCESSES)}.")
     if state.live("meeting", g.id, on_date=on.isoformat()):
         raise LedgerError(f"{g.name} already has a meeting recorded on {on.isoformat()}. Undo it first if it was wrong.")
     return Draft("meeting", on, group=g.name, detail=process, note=clean_text(note), private=True,
@@ -378,7 +378,7 @@ def close_conflict(state: State, conflict_id, on, outcome, note=None) -> Draft:
     if on.isoformat() < opened.on_date:
         raise LedgerError(f"Conflict {opened.id} was opened on {opened.on_date}; it cannot close before that.")
     if outcome not in OUTCOMES:
-        raise LedgerError(f"A conflict closes as “resolved” or “unresolved”, not “{outcome}”.")
+        raise LedgerError(f"A conflict closes as “resolved” or “unresolved”, not “{shown(outcome)}”.")
     if state.live("conflict_closed", ref_id=opened.id):
         raise LedgerError(f"Conflict {opened.id} is already closed.")
     group = state.con.execute(sa.select(st.groups.c.name).where(st.groups.c.id == opened.group_id)).scalar_one()

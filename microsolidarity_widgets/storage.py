@@ -243,13 +243,21 @@ def _version_from(rows: dict, where: str) -> int:
 # --- Engines --------------------------------------------------------------------------------
 
 
+def _reading_uri(path: Path) -> str:
+    """How to open a ledger file only to read it.
+
+    mode=ro reads beside other pages' writes. A ledger in a folder nobody may write to (a read-only
+    disk), with no -wal beside it, has nothing pending and nobody writing: it opens as immutable,
+    since SQLite could not even make its -shm there.
+    """
+    pending = path.with_name(path.name + "-wal").exists()
+    mode = "mode=ro" if pending or os.access(path.parent, os.W_OK) else "immutable=1"
+    return f"{path.resolve().as_uri()}?{mode}"
+
+
 def _sqlite_engine(path: Path, read_only: bool = False) -> sa.Engine:
     if read_only:
-        # mode=ro reads beside other pages' writes; without a -wal nothing is pending, and a
-        # ledger on a read-only disk (where SQLite could not even make its -shm) opens as immutable.
-        pending = path.with_name(path.name + "-wal").exists()
-        mode = "mode=ro" if pending or os.access(path.parent, os.W_OK) else "immutable=1"
-        uri = f"{path.resolve().as_uri()}?{mode}"
+        uri = _reading_uri(path)
         engine = sa.create_engine("sqlite://", poolclass=sa.pool.QueuePool,
                                   creator=lambda: sqlite3.connect(uri, uri=True, timeout=30, check_same_thread=False))
 
@@ -437,15 +445,19 @@ class Store:
         if target.exists():
             raise LedgerError(f"{target} already exists; choose another name.")
         tmp = target.with_name(target.name + ".part")
-        src = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
         try:
-            dst = sqlite3.connect(tmp)
-            with dst:
-                src.backup(dst)
-            dst.execute("PRAGMA journal_mode = DELETE")
-            dst.close()
-        finally:
-            src.close()
+            src = sqlite3.connect(_reading_uri(self.path), uri=True)
+            try:
+                dst = sqlite3.connect(tmp)
+                with dst:
+                    src.backup(dst)
+                dst.execute("PRAGMA journal_mode = DELETE")
+                dst.close()
+            finally:
+                src.close()
+        except sqlite3.Error as exc:
+            tmp.unlink(missing_ok=True)
+            raise LedgerFileError(f"Could not back up {self.name} to {target}: {exc}.") from None
         shutil.move(tmp, target)
         return target
 
@@ -464,8 +476,8 @@ class Store:
                 finally:
                     raw.close()
                 if busy:
-                    raise LedgerBusy("The member is forgotten, but another page kept the ledger busy, so old "
-                                     "copies of the erased words may remain on disk; forget them again later.")
+                    raise LedgerBusy("Another page kept the ledger busy, so old copies of erased words may remain "
+                                     "in the ledger's files.")
             elif self.dialect == "postgresql":
                 with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as con:
                     con.exec_driver_sql("VACUUM FULL events, participants, members")

@@ -55,6 +55,11 @@ def _short(text: str, width: int = 24) -> str:
                    else c for c in text)
 
 
+def shown(value: object, width: int = 40) -> str:
+    """Any value as a message may quote it: its text, cut short (a message never repeats a megabyte)."""
+    return _short(str(value), width)
+
+
 def clean_name(value: object, what: str = "name") -> str:
     """Return the name as it will be stored (trimmed), or raise ``LedgerError``.
 
@@ -103,7 +108,12 @@ def clean_names(values: object, what: str = "member") -> list[str]:
 def clean_date(value: object, what: str = "date", today: dt.date | None = None) -> dt.date:
     """Accept a ``datetime.date`` or an ISO ``YYYY-MM-DD`` string that is not in the future."""
     if isinstance(value, dt.datetime):
-        value = value.date()
+        try:
+            value = value.date()
+        except (TypeError, ValueError):
+            value = None
+    if isinstance(value, dt.date) and value != value:  # pandas' NaT: a datetime that holds no date
+        value = None
     if isinstance(value, str):
         try:
             value = dt.date.fromisoformat(value.strip())

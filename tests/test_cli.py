@@ -156,3 +156,54 @@ def test_serve_stops_when_the_port_is_taken(demo_file):
         taken.listen()
         result = run("serve", "--ledger", str(demo_file), "--port", str(taken.getsockname()[1]))
     assert_one_plain_line(result, "already in use", "--port")
+
+
+@pytest.mark.parametrize("args", [
+    ["export", "--group", "Kestrels", "--out", "{tmp}/out", "--ledger", "{tmp}/ledgr.sqlite"],
+    ["backup", "--ledger", "{tmp}/nope/ledgr.sqlite"],
+    ["backup", "--ledger", "{tmp}/nope/ledgr.sqlite", "--out", "{tmp}/copy.sqlite"],
+    ["copy", "{tmp}/nope/ledgr.sqlite", "{tmp}/target.sqlite"],
+], ids=["export", "backup", "backup --out", "copy"])
+def test_a_mistyped_ledger_is_missing_and_nothing_is_created(tmp_path, args):
+    result = run(*[a.format(tmp=tmp_path) for a in args])
+    assert_one_plain_line(result, "There is no ledger at", "ledgr.sqlite")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_read_only_ledger_can_be_exported_and_backed_up(demo_file, tmp_path):
+    """On a disk nobody may write to (a mount made read-only; without root, modes do it)."""
+    import os
+    import shutil
+
+    where = tmp_path / "ro"
+    where.mkdir()
+    mounted = False
+    if os.geteuid() == 0 and shutil.which("mount"):
+        mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(where)]).returncode == 0
+    try:
+        shutil.copy(demo_file, where / "ledger.sqlite")
+        if mounted:
+            subprocess.run(["mount", "-o", "remount,ro", str(where)], check=True)
+        else:
+            (where / "ledger.sqlite").chmod(0o444)
+            where.chmod(0o555)
+        before = sorted(p.name for p in where.iterdir())
+        exported = run("export", "--group", "Kestrels", "--out", str(tmp_path / "out"), "--ledger",
+                       str(where / "ledger.sqlite"), timeout=600)
+        assert exported.returncode == 0, exported.stderr
+        assert (tmp_path / "out").is_dir() and any((tmp_path / "out").iterdir())
+        backed = run("backup", "--ledger", str(where / "ledger.sqlite"), "--out", str(tmp_path / "copy.sqlite"))
+        assert backed.returncode == 0, backed.stderr
+        with Ledger.open(tmp_path / "copy.sqlite") as copy:
+            assert "Kestrels" in set(copy.groups()["group"])
+        assert sorted(p.name for p in where.iterdir()) == before
+    finally:
+        if mounted:
+            for _ in range(20):
+                if subprocess.run(["umount", str(where)], capture_output=True).returncode == 0:
+                    break
+                time.sleep(0.1)
+            else:
+                subprocess.run(["umount", "-l", str(where)])
+        else:
+            where.chmod(0o755)

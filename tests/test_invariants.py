@@ -149,3 +149,117 @@ def test_nothing_is_recorded_before_the_group_started(ledger, call):
     refused(ledger, lambda: call(ledger), "Kestrels started on 2025-01-01: nothing can be recorded for it on",
             "before it existed")
     assert ledger.points().empty
+
+
+# --- look-alike names ------------------------------------------------------------------------
+
+INVISIBLES = {"left-to-right mark": "\u200e", "right-to-left mark": "\u200f", "Arabic letter mark": "\u061c",
+              "soft hyphen": "\u00ad", "combining grapheme joiner": "\u034f", "Hangul filler": "\u3164",
+              "zero-width joiner between letters": "\u200d"}
+
+
+@pytest.mark.parametrize("mark", INVISIBLES.values(), ids=INVISIBLES.keys())
+def test_names_with_invisible_marks_are_refused(ledger, mark):
+    ledger.add_group("Kestrels", ["Ama", "Bo", "Caz"], on="2025-01-01")
+    refused(ledger, lambda: ledger.add_member("Kestrels", f"Am{mark}a", on="2025-02-01"), "invisible character")
+    assert ledger.members("Kestrels") == ["Ama", "Bo", "Caz"]
+
+
+def test_joiners_that_shape_a_name_are_kept(ledger):
+    family, persian, conjunct = "👩\u200d👩\u200d👧 Família", "می\u200cخواهم", "क्\u200dष"
+    ledger.add_group("Kestrels", [family, persian, conjunct], on="2025-01-01")
+    assert sorted(ledger.members("Kestrels")) == sorted([family, persian, conjunct])
+
+
+def test_names_are_stored_composed(ledger):
+    ledger.add_group("Kestrels", ["Zoe\u0308", "Bo", "Caz"], on="2025-01-01")
+    assert "Zo\u00eb" in ledger.members("Kestrels")
+    assert "Zo\u00eb" in set(ledger.participants()["member"])
+
+
+def test_a_look_alike_of_a_member_is_recorded_with_a_warning(ledger):
+    from microsolidarity_widgets import LookAlikeName
+
+    ledger.add_group("Kestrels", ["Eva", "Bo", "Caz"], on="2025-01-01")
+    with pytest.warns(LookAlikeName, match="“\u0415va” looks like “Eva”, another member of Kestrels"):
+        ledger.add_member("Kestrels", "\u0415va", on="2025-02-01")  # Cyrillic Е
+    with pytest.warns(LookAlikeName, match="looks like “Ama”"):
+        ledger.add_group("Larks", ["Ama", "\u0410ma", "Dev"], on="2025-01-01")
+    # Recording for the look-alike when only the other is in the crew points at the difference.
+    refused(ledger, lambda: ledger.record_listening("Larks", "2025-03-01", present=["Dev", "\u0415va"]),
+            "is not a member of Larks")
+    message = refused(ledger, lambda: ledger.record_listening("Kestrels", "2025-01-10", present=["Bo", "\u0415va"]),
+                      "is not a member of Kestrels on that date")
+    assert "Did you mean “Eva”" in message
+
+
+def test_different_names_do_not_warn(ledger, recwarn):
+    ledger.add_group("Kestrels", ["Eva", "Ava", "Eve", "Zoë", "Zoe"], on="2025-01-01")
+    assert not [w for w in recwarn if "looks like" in str(w.message)]
+
+
+# --- locations and arguments that are not what they should be -------------------------------
+
+
+@pytest.mark.parametrize("location, words", [
+    (42, "A ledger is opened with a file path or a database URL, not int"),
+    ("sqlite://", "names no file"),
+    ("sqlite:///:memory:", "names no file"),
+    ("mysql://host/db", "not in “mysql”"),
+    ("nosuch+driver://x/y", "not in “nosuch”"),
+    ("://nothing", "is not a database URL the workbook can read"),
+    ("ledger\x00.sqlite", "contains a NUL character"),
+    ("", "The ledger location is empty"),
+])
+def test_a_location_that_can_hold_no_ledger_is_refused_in_words(tmp_path, monkeypatch, location, words):
+    from microsolidarity_widgets import Ledger, LedgerFileError
+
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(LedgerFileError) as err:
+        Ledger.open(location)
+    assert words in str(err.value)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_postgresql_url_without_its_driver_says_how_to_install_it(tmp_path):
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.modules['psycopg'] = None; sys.modules['psycopg2'] = None\n"
+            "from microsolidarity_widgets import Ledger, LedgerError\n"
+            "try:\n    Ledger.open('postgresql://someone:secret@db.example/congregation')\n"
+            "except LedgerError as exc:\n    print(exc)\n")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert "its driver (psycopg) is not installed" in run.stdout
+    assert 'pip install "microsolidarity-widgets[postgres]"' in run.stdout
+    assert "secret" not in run.stdout
+
+
+def test_odd_arguments_get_words_not_tracebacks(ledger):
+    import pandas as pd
+
+    ledger.add_group("Kestrels", ["Ama", "Bo", "Caz"], on="2025-01-01")
+    refused(ledger, lambda: ledger.events(include_private="no"), "Say include_private=True or include_private=False, not “no”")
+    refused(ledger, lambda: ledger.participants(include_private="yes"), "Say include_private=True or include_private=False")
+    refused(ledger, lambda: ledger.record_listening("Kestrels", pd.NaT, present=["Ama", "Bo"]),
+            "The date is missing or not a date")
+    refused(ledger, lambda: ledger.add_member("Kestrels", "Eve", on=pd.NaT), "The date is missing or not a date")
+
+
+@pytest.mark.parametrize("call", [
+    lambda l: l.close_conflict("x" * 1_000_000, "2025-02-01", "resolved"),
+    lambda l: l.close_conflict(["y"] * 200_000, "2025-02-01", "resolved"),
+    lambda l: l.add_group("Larks", ["A", "B", "C"], kind="z" * 1_000_000),
+    lambda l: l.record_meeting("Kestrels", "2025-02-01", ["Ama"], process="p" * 1_000_000),
+    lambda l: l.record_money("Kestrels", "2025-02-01", speaker="Ama", offers=[("Bo", "k" * 1_000_000)]),
+    lambda l: l.trust_over_time(by="w" * 1_000_000),
+    lambda l: l.preview("record_" + "m" * 1_000_000),
+    lambda l: l.events(include_private="n" * 1_000_000),
+], ids=["event id", "event id list", "group kind", "process", "offer kind", "trust by", "preview", "include_private"])
+def test_a_message_never_quotes_a_megabyte(ledger, call):
+    ledger.add_group("Kestrels", ["Ama", "Bo", "Caz"], on="2025-01-01")
+    conflict = ledger.open_conflict("Kestrels", "2025-01-02", parties=["Ama", "Bo"])
+    assert conflict
+    message = refused(ledger, lambda: call(ledger))
+    assert len(message) < 400, message[:500]

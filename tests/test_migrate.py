@@ -137,3 +137,60 @@ def test_copy_command(crew_file, tmp_path):
                               str(tmp_path / "none.sqlite"), str(target)], capture_output=True, text=True, timeout=120)
     assert missing.returncode == 1
     assert "There is no ledger" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_two_crews_of_one_name_are_not_merged(tmp_path, ledger_location):
+    """Each ledger has its own crew of eight called Kestrels: copying must not make one of sixteen."""
+    mine = tmp_path / "mine.sqlite"
+    with Ledger.open(mine) as ledger:
+        ledger.add_group("Kestrels", [f"A{i}" for i in range(8)], on="2025-01-01")
+        ledger.record_listening("Kestrels", "2025-02-01", present=["A0", "A1"])
+    with Ledger.open(ledger_location) as shared:
+        shared.add_group("kestrels", [f"B{i}" for i in range(8)], on="2025-03-01")
+    before = counts(ledger_location)
+    with pytest.raises(LedgerError) as err:
+        migrate.copy(mine, ledger_location)
+    assert "“Kestrels” names two different groups: a crew started on 2025-01-01" in str(err.value)
+    assert "a crew started on 2025-03-01" in str(err.value) and "Nothing was copied" in str(err.value)
+    assert counts(ledger_location) == before
+    with Ledger.open(ledger_location) as shared:
+        assert len(shared.members("Kestrels")) == 8
+
+
+def test_copied_events_obey_the_rules_or_nothing_is_copied(tmp_path, ledger_location):
+    """The same crew on two laptops: each side adds a member; together they would be nine."""
+    shared_file = tmp_path / "shared.sqlite"
+    with Ledger.open(shared_file) as ledger:
+        ledger.add_group("Kestrels", [f"A{i}" for i in range(7)], on="2025-01-01")
+    migrate.copy(shared_file, ledger_location)
+    with Ledger.open(shared_file) as ledger:
+        ledger.add_member("Kestrels", "Yan", on="2025-02-01")
+        ledger.record_listening("Kestrels", "2025-02-02", present=["A0", "Yan"])
+    with Ledger.open(ledger_location) as other:
+        other.add_member("Kestrels", "Zoe", on="2025-02-01")
+    before = counts(ledger_location)
+    with pytest.raises(LedgerError) as err:
+        migrate.copy(shared_file, ledger_location)
+    assert str(err.value).startswith("Nothing was copied: in ")
+    assert "Kestrels would have 9 members on 2025-02-01, and a crew has at most 8" in str(err.value)
+    assert counts(ledger_location) == before  # not the listening round either: all or nothing
+
+
+def test_a_failed_copy_into_a_new_file_leaves_no_file(tmp_path):
+    src = tmp_path / "src.sqlite"
+    with Ledger.open(src) as ledger:
+        ledger.add_group("Kestrels", ["Ama", "Bo", "Caz"], on="2025-01-01")
+    st_con = sa.create_engine(f"sqlite:///{src}")
+    with st_con.begin() as con:  # a name from before today's rules (an invisible mark inside)
+        con.execute(sa.update(st.members).where(st.members.c.name == "Bo").values(name="B\u200fo", name_key="b\u200fo"))
+    st_con.dispose()
+    target = tmp_path / "new.sqlite"
+    with pytest.raises(LedgerError, match="invisible character.*Nothing was copied"):
+        migrate.copy(src, target)
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith("new.sqlite")]
+
+
+def test_copy_never_creates_its_source(tmp_path):
+    with pytest.raises(LedgerError, match="There is no ledger at"):
+        migrate.copy(tmp_path / "typo" / "src.sqlite", tmp_path / "dst.sqlite")
+    assert sorted(p.name for p in tmp_path.iterdir()) == []

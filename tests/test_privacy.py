@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from microsolidarity_widgets import Ledger, demo, export
+from microsolidarity_widgets import Ledger, LedgerError, demo, export
 from microsolidarity_widgets import storage as st
 from microsolidarity_widgets.charts import review_charts
 from microsolidarity_widgets.review import ReviewData, Selection
@@ -210,3 +210,26 @@ def test_the_readme_forget_example_runs_as_written(tmp_path):
     assert run.returncode == 0, run.stderr
     assert "Former member 1" in run.stdout and "Ama" not in run.stdout
     assert b"SECRET-readme" not in raw_bytes(tmp_path / "data" / "ledger.sqlite")
+
+
+def test_a_forget_kept_from_scrubbing_says_how_to_finish_and_that_way_works(tmp_path):
+    """A long read holds the log: the message names the pseudonym, and forgetting that finishes the job."""
+    path = tmp_path / "ledger.sqlite"
+    with Ledger.open(path) as ledger:
+        play(ledger)
+        reader = sqlite3.connect(path)
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM events").fetchone()  # a read transaction, as a long export holds
+        try:
+            with pytest.raises(LedgerError) as err:
+                ledger.forget_member(ZEB)
+        finally:
+            reader.rollback()
+            reader.close()
+        message = str(err.value)
+        pseudonym = next(n for n in ledger.members("Kestrels") if n.startswith("Former member"))
+        assert f"is forgotten: their texts are erased and they are now called “{pseudonym}”" in message
+        assert f"forget “{pseudonym}” again once the pages are quiet" in message
+        ledger.forget_member(pseudonym)  # what the message says to do
+        on_disk = raw_bytes(path)
+    assert ZEB.encode() not in on_disk
