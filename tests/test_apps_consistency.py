@@ -65,3 +65,15 @@ def test_calendar_text_is_escaped():
     assert "SUMMARY:Rock\\, Paper\\; \"Scissors\" meeting\r\n" in ics
     assert "DTEND;VALUE=DATE:20270101" in ics
     assert month_later(dt.date(2026, 12, 15)) == dt.date(2027, 1, 15)
+
+
+def test_the_confirmation_names_who_came_and_who_missed(crew_ledger):
+    app = ConsistencyApp(crew_ledger)
+    s = app.session
+    s.group.value = "Kestrels"
+    s.date.value = dt.date(2026, 2, 1)
+    s.present.value = ["Ama", "Caz"]
+    s.record_button.click()
+    assert s.status.kind == "ok", s.status.text
+    assert "Recorded (meeting on 2026-02-01 in Kestrels: came Ama, Caz; missed Bo, Dev)" in s.status.text
+    assert "came Ama, Caz; missed Bo, Dev" in s.undo_target.value
