@@ -43,6 +43,11 @@ STYLE = """
 .ms-page .widget-html-content { line-height: 1.45; }
 .ms-section { border: 1px solid #c9d1da; border-radius: 10px; padding: 12px 18px 14px; background: #fbfcfd; gap: 8px; }
 .ms-section-title .widget-html-content h3 { font-size: 21px; margin: 0 0 4px; color: #1d3557; }
+/* Sticking needs every box between the bar and the page's scroller to let it overflow. */
+.ms-page.widget-vbox, .jp-OutputArea:has(.ms-recordbar), .jp-OutputArea-child:has(.ms-recordbar),
+.jp-OutputArea-output:has(.ms-recordbar) { overflow: visible; }
+.ms-recordbar { position: sticky; bottom: 0; z-index: 5; max-height: 45vh; overflow-y: auto;
+  box-shadow: 0 -6px 14px rgba(29, 53, 87, .18); background: #fbfcfd; }
 .ms-scoring .widget-html-content { background: #f3f6fa; border-radius: 8px; padding: 10px 14px; }
 .ms-hint .widget-html-content { color: #4a5561; }
 .ms-page button.ms-primary { font-size: 21px; font-weight: 700; height: 52px; min-width: 240px; border-radius: 8px; }
@@ -526,12 +531,16 @@ class Session:
             context.append(self.present.widget)
         if self.hosts:
             context.append(self.hosts.widget)
-        record = section("Record", self.scoring, self.preview, self.record_button, self.status.widget)
+        scoring = section("Points at this level", self.scoring)
+        # The preview, the button and the answer stay in view at the foot of the screen while the form
+        # above is filled in (a projector at 1280×720 shows a third of a level page at a time).
+        record = section("Record", self.preview, self.record_button, self.status.widget)
+        record.add_class("ms-recordbar")
         undo = section("Made a mistake?", self.undo_target, widgets.HBox([self.undo_reason, self.undo_button]),
                        self.undo_confirm)
         chart = section("Trust over time", self.chart)
         page = widgets.VBox([widgets.HTML(STYLE), section("Today's session", *context),
-                             *body, record, undo, chart])
+                             *body, scoring, record, undo, chart])
         page.add_class("ms-page")
         self._context_changed()
         return page
