@@ -371,19 +371,28 @@ def open_conflict(state: State, group, on, parties, description=None) -> Draft:
 def close_conflict(state: State, conflict_id, on, outcome, note=None) -> Draft:
     opened = state.event(conflict_id)
     if opened.kind != "conflict_opened":
-        raise LedgerError(f"Event {opened.id} is not a conflict.")
+        raise LedgerError("That record is not a conflict: choose a conflict to close.")
+    # Named by its people and its day, as the pages list conflicts (row ids mean nothing to anyone).
+    which = _conflict_words(state, opened)
     if state.void_of(opened.id):
-        raise LedgerError(f"Conflict {opened.id} was voided; there is nothing to close.")
+        raise LedgerError(f"{which} was undone; there is nothing to close.")
     on = clean_date(on)
     if on.isoformat() < opened.on_date:
-        raise LedgerError(f"Conflict {opened.id} was opened on {opened.on_date}; it cannot close before that.")
+        raise LedgerError(f"{which} was opened on {opened.on_date}; it cannot close before that.")
     if outcome not in OUTCOMES:
         raise LedgerError(f"A conflict closes as “resolved” or “unresolved”, not “{shown(outcome)}”.")
     if state.live("conflict_closed", ref_id=opened.id):
-        raise LedgerError(f"Conflict {opened.id} is already closed.")
+        raise LedgerError(f"{which} is already closed.")
     group = state.con.execute(sa.select(st.groups.c.name).where(st.groups.c.id == opened.group_id)).scalar_one()
     return Draft("conflict_closed", on, group=group, ref_id=opened.id, outcome=outcome,
                  note=clean_text(note), private=True)
+
+
+def _conflict_words(state: State, opened: sa.Row) -> str:
+    """"The conflict between Ama and Bo opened on 2026-02-05"."""
+    names = sorted((p.name for p in state.parts(opened.id) if p.role == "party"), key=str.casefold)
+    between = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
+    return f"The conflict between {between} opened on {opened.on_date}"
 
 
 def record_venture(state: State, group, on, name, form, owners) -> Draft:

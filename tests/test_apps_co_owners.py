@@ -38,3 +38,16 @@ def test_one_owner_or_a_repeated_name_is_refused(crew_ledger):
     s.record_button.click()
     assert s.status.kind == "error" and "already has a venture" in s.status.text
     assert len(crew_ledger.ventures()) == 1
+
+
+def test_the_venture_page_does_not_ask_about_hosts(crew_ledger):
+    from microsolidarity_widgets.apps import CoOwnersApp
+
+    app = CoOwnersApp(crew_ledger)
+    assert app.session.hosts is None
+    stack, texts = [app.widget], []
+    while stack:
+        w = stack.pop()
+        stack.extend(getattr(w, "children", ()))
+        texts.append(str(getattr(w, "value", "")) + str(getattr(w, "description", "")))
+    assert not any("Facilitator" in t or "hosts" in t.lower() for t in texts)

@@ -86,3 +86,18 @@ def test_opening_a_second_conflict_between_the_same_people_is_warned_not_refused
     assert "Check first: Bo &amp; Dev already have a conflict open here, opened 5 Feb 2026." in s.preview.value
     s.record_button.click()
     assert s.status.kind == "ok" and len(crew_ledger.open_conflicts("Kestrels")) == 2
+
+
+def test_messages_name_conflicts_by_people_and_day_and_leave_with_their_form(crew_ledger):
+    cid = crew_ledger.open_conflict("Kestrels", "2026-02-05", parties=["Bo", "Dev"])
+    app, s = conflict_page(crew_ledger)
+    app.mode.value = "close"
+    app.conflict.value = cid
+    app.outcome.value = "resolved"
+    s.date.value = dt.date(2026, 2, 1)  # before it was opened
+    s.record_button.click()
+    assert s.status.kind == "error"
+    assert "The conflict between Bo and Dev opened on 2026-02-05" in s.status.text
+    assert str(cid) not in s.status.text.replace("2026-02-05", "").replace("2026-02-01", "")
+    s.date.value = dt.date(2026, 2, 20)  # now valid: the old refusal must not sit beside the preview
+    assert s.status.kind is None and "+10" in s.preview.value

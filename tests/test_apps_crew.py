@@ -94,3 +94,55 @@ def test_a_look_alike_name_is_recorded_with_a_note(crew_ledger):
     app.join_button.click()
     assert app.join_status.kind == "ok", app.join_status.text
     assert "Note: “\u0410ma” looks like “Ama”, another member of Kestrels" in app.join_status.text
+
+
+def test_rename_and_remove_a_member_keep_history(crew_ledger):
+    crew_ledger.add_member("Kestrels", "Zoë", on="2026-01-05")
+    crew_ledger.record_listening("Kestrels", "2026-01-10", present=["Ama", "Bo", "Zoë"])
+    app = CrewApp(crew_ledger)
+    app.change_group.value = "Kestrels"
+    assert [v for _, v in app.change_member.options] == [None, "Ama", "Bo", "Caz", "Dev", "Zoë"]
+    assert app.rename_button.disabled and app.remove_button.disabled
+    app.change_member.value = "Bo"
+    app.rename_to.value = "Bó Ngozi"
+    app.rename_button.click()
+    assert app.change_status.kind == "ok", app.change_status.text
+    assert "Bó Ngozi" in crew_ledger.members("Kestrels") and "Bó Ngozi" in crew_ledger.members("Ama+Bo")
+    assert crew_ledger.totals().loc["Bó Ngozi", "total"] == 1  # the round is still theirs
+    assert app.change_member.value == "Bó Ngozi"
+
+    app.change_member.value = "Zoë"
+    app.leave_date.value = dt.date(2026, 2, 1)
+    app.remove_button.click()
+    assert app.change_status.kind == "ok", app.change_status.text
+    assert "Zoë left Kestrels on 2026-02-01" in app.change_status.text
+    assert "Zoë" not in crew_ledger.members("Kestrels") and "Zoë" in crew_ledger.members("Kestrels", on="2026-01-20")
+    assert crew_ledger.totals().loc["Zoë", "total"] == 1
+    assert "Zoë" not in [v for _, v in app.change_member.options]
+
+    app.change_member.value = "Ama"
+    app.remove_button.click()  # four left in Kestrels: one may go, a crew keeps at least 3
+    assert app.change_status.kind == "ok"
+    app.change_member.value = "Caz"
+    app.remove_button.click()
+    assert app.change_status.kind == "error" and "at least 3" in app.change_status.text
+
+
+def test_a_new_partnership_leaves_the_agreements_picker_alone(crew_ledger):
+    app = CrewApp(crew_ledger)
+    app.agree_group.value = "Kestrels"
+    app.new_name.value = "Caz+Dev"
+    app.new_kind.value = "partnership"
+    app.new_members.value = "Caz\nDev"
+    app.create_button.click()
+    assert app.create_status.kind == "ok", app.create_status.text
+    assert app.agree_group.value == "Kestrels" and app.change_group.value != "Caz+Dev"
+
+
+def test_the_crew_notebook_shows_no_stale_summary_under_its_table():
+    import json
+    from pathlib import Path
+
+    notebook = json.loads((Path(__file__).parent.parent / "workbooks" / "00_crew.ipynb").read_text())
+    code = "".join("".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "code")
+    assert "summary" not in code  # "No groups yet." printed when the page opened sat under the live table

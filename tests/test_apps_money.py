@@ -36,7 +36,10 @@ def test_worked_example_round(crew_ledger):
     assert app.respectful.value == []  # offering alone earns no respect bonus: the facilitator decides
     app.respectful.value = ["Ama", "Dev"]
     app.private_note.value = "Earns from two part-time jobs."
-    assert "+11" not in s.preview.value and "Total" in s.preview.value
+    rows = s.preview.value.split("<tr>")  # one row per person: their total and what makes it up
+    dev = next(r for r in rows if "<td>Dev</td>" in r)
+    assert "+11" in dev and "offer: perspective +5, offer: encouragement +5, respectful exchange +1" in dev
+    assert sum("<td>Dev</td>" in r for r in rows) == 1 and "Total" in s.preview.value
     s.record_button.click()
     assert s.status.kind == "ok", s.status.text
     assert crew_ledger.points().groupby("member")["points"].sum().to_dict() == {"Ama": 6, "Caz": 7, "Dev": 11}

@@ -52,7 +52,9 @@ def test_a_write_by_another_page_meanwhile_is_on_the_page_shown(crew_ledger, mea
     shown = page.fresh_page(counting(ListeningApp, built), page._cannot_open, crew_ledger)
     assert len(built) == 2 and shown is built[1].widget
     assert built[0].session.undo_target.value == "Nothing to undo yet."
-    assert built[1].session.undo_target.value.startswith("Last record: listening on 2026-01-10 with Ama, Bo, Caz")
+    assert built[1].session.undo_target.value.startswith(
+        "Last record: listening on 2026-01-10 in Kestrels, recorded at ")
+    assert built[1].session.undo_target.value.endswith(": present Ama, Bo, Caz.")
     assert built[0].widget.comm is None and built[0].session.record_button.comm is None  # the stale page is closed
     assert built[1].session.record_button.comm is not None
 

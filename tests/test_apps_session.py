@@ -32,6 +32,8 @@ def test_record_commits_then_confirms_points_and_total(crew_ledger):
     app, s = listening_page(crew_ledger)
     before = s.chart.chart.to_dict()
     assert "+1" in s.preview.value and len(crew_ledger.events()) == 2  # preview writes nothing
+    assert s.hosts.record.value is False  # hosts are a suggestion: recorded only when ticked
+    s.hosts.record.value = True
     s.record_button.click()
     assert s.status.kind == "ok"
     assert "Ama +1 point" in s.status.text and "Kestrels now has 3 points" in s.status.text
@@ -76,13 +78,16 @@ def test_a_busy_ledger_is_reported_in_plain_words(crew_ledger, monkeypatch):
 
 def test_undo_needs_a_reason_and_voids_the_round_and_its_hosts(crew_ledger):
     app, s = listening_page(crew_ledger)
+    s.hosts.record.value = True
     s.record_button.click()
-    assert "listening on 2026-01-10" in s.undo_target.value
+    assert "listening on 2026-01-10 in Kestrels" in s.undo_target.value and "hosting" in s.undo_target.value
     s.undo_button.click()
     assert s.status.kind == "error" and "reason" in s.status.text
     assert totals(crew_ledger) == {"Ama": 1, "Bo": 1, "Caz": 1}
     s.undo_reason.value = "wrong crew"
     s.undo_button.click()
+    assert s.status.kind is None and "Undo listening on 2026-01-10" in s.undo_question.value  # asked once
+    s.undo_yes.click()
     assert s.status.kind == "ok" and "Undone" in s.status.text
     assert totals(crew_ledger) == {}
     assert crew_ledger.hosting("Kestrels")["times"].sum() == 0
@@ -97,6 +102,7 @@ def test_undo_on_a_fresh_page_voids_the_groups_latest_round(crew_ledger):
     assert "2026-01-04" in s.undo_target.value
     s.undo_reason.value = "did not happen"
     s.undo_button.click()
+    s.undo_yes.click()
     ev = crew_ledger.events().set_index("id")
     assert ev.at[latest, "voided"] and totals(crew_ledger) == {"Ama": 1, "Bo": 1}
 
@@ -201,3 +207,76 @@ def test_projected_controls_are_as_large_as_the_text_and_the_chosen_toggle_stand
     assert declared(chosen, "color") == ["#fff"]
     assert declared(chosen, "background") != declared(".ms-page .widget-toggle-button", "background")
     assert declared(".ms-page button:focus-visible", "outline")  # keyboard focus stays visible
+
+
+def test_undo_names_what_it_voids_and_never_another_groups_record(crew_ledger):
+    app, s = listening_page(crew_ledger)
+    s.record_button.click()
+    told = s.undo_target.value
+    assert told.startswith("Last record: listening on 2026-01-10 in Kestrels, recorded at ")
+    assert told.endswith(": present Ama, Bo, Caz.") and "event" not in told.lower()
+    s.group.value = "Ama+Bo"  # another group: its own records only, never the Kestrels round
+    assert s.undo_target.value == "Nothing to undo yet." and s.undo_button.disabled
+    s.undo_reason.value = "typo"
+    s.undo_button.click()
+    assert s.undo_confirm.layout.display == "none" and totals(crew_ledger) == {"Ama": 1, "Bo": 1, "Caz": 1}
+    s.group.value = "Kestrels"
+    s.undo_reason.value = "typo"
+    s.undo_button.click()
+    assert s.undo_confirm.layout.display != "none"
+    s.undo_no.click()  # kept: nothing voided
+    assert s.undo_confirm.layout.display == "none" and totals(crew_ledger) == {"Ama": 1, "Bo": 1, "Caz": 1}
+    s.undo_button.click()
+    s.group.value = "Ama+Bo"  # a question left open is withdrawn when the group changes
+    assert s.undo_confirm.layout.display == "none"
+    assert crew_ledger.events()["voided"].sum() == 0
+
+
+def test_the_same_round_twice_warns_and_undo_says_which_one_went(crew_ledger):
+    import microsolidarity_widgets.apps.session as session
+
+    app, s = listening_page(crew_ledger)
+    s.record_button.click()
+    first = crew_ledger.events().query("kind == 'listening'")["id"].max()
+    app.listened.value = True  # the form was reset; the same round again
+    s.present.value = ["Ama", "Bo", "Caz"]
+    assert "Check first: a listening round with the same people is already recorded for Kestrels" in s.preview.value
+    s.record_button.click()  # a warning, not a refusal
+    assert s.status.kind == "ok" and (crew_ledger.events()["kind"] == "listening").sum() == 2
+    second = crew_ledger.events().query("kind == 'listening'")["id"].max()
+    recorded = crew_ledger.events().set_index("id")["recorded_at"]
+    assert recorded[first] != recorded[second]
+    s.undo_reason.value = "entered twice"
+    s.undo_button.click()
+    second_at = session._local_time(recorded[second])
+    assert f"recorded at {second_at} (the 2nd of 2 that day)" in s.undo_question.value
+    s.undo_yes.click()
+    assert f"Undone: listening on 2026-01-10 in Kestrels, recorded at {second_at} (the 2nd of 2" in s.status.text
+    ev = crew_ledger.events().set_index("id")
+    assert ev.at[second, "voided"] and not ev.at[first, "voided"]
+    assert f"recorded at {session._local_time(recorded[first])}" in s.undo_target.value
+
+
+def test_a_different_round_the_same_day_is_not_warned_about(crew_ledger):
+    app, s = listening_page(crew_ledger)
+    s.record_button.click()
+    app.listened.value = True
+    s.present.value = ["Ama", "Bo"]
+    assert "Check first" not in s.preview.value
+
+
+def test_messages_belong_to_the_form_they_are_about(crew_ledger):
+    app, s = listening_page(crew_ledger, present=("Ama",))
+    s.record_button.click()
+    assert s.status.kind == "error"
+    s.present.value = ["Ama", "Bo"]  # the form changed: the refusal is about a form no longer there
+    assert s.status.kind is None and s.status.widget.value == ""
+    s.record_button.click()
+    assert s.status.kind == "ok"
+    s.date.value = dt.date(2026, 1, 11)  # another day: the confirmation goes too
+    assert s.status.kind is None
+    app.listened.value = True
+    s.record_button.click()
+    assert s.status.kind == "ok"
+    s.group.value = "Ama+Bo"
+    assert s.status.kind is None

@@ -107,7 +107,7 @@ def test_eight_pages_at_once_record_every_answer_exactly_once(tmp_path):
     closings = [ls[0] for ls in lines]
     # The "is it still open?" check and the insert are one transaction: exactly one page closed it.
     assert closings.count("closed") == 1, closings
-    assert all(c == "closed" or c.endswith(f"Conflict {conflict_id} is already closed.") for c in closings)
+    assert all(c == "closed" or c.endswith("The conflict between Ama and Bo opened on 2000-01-01 is already closed.") for c in closings), closings
     acked = [int(x) for ls in lines for x in ls[1:]]
     assert len(acked) == len(set(acked)) == PROCESSES * EACH
 

@@ -21,7 +21,7 @@ class CoOwnersApp:
         self.owners = Checklist("Who owns it?")
         self.ventures = widgets.HTML()
 
-        self.session = Session(ledger, 5, self.draft, present=None, date_label="Date of incorporation")
+        self.session = Session(ledger, 5, self.draft, present=None, date_label="Date of incorporation", hosts=False)
         self.session.on_context(self._refresh)
         self.session.on_record(lambda _: self._after_record())
         self.owners.observe(self.session.refresh_preview)

@@ -5,10 +5,13 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+import uuid
 from urllib.parse import quote
 
+import icalendar
 import ipywidgets as widgets
 import pandas as pd
+from text_unidecode import unidecode
 
 from .. import rules
 from ..ledger import Ledger
@@ -22,26 +25,43 @@ def month_later(day: dt.date) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def _ics_text(value: str) -> str:
-    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+# How many meetings a monthly series holds: a year of them, after which a crew decides again.
+SERIES_LENGTH = 12
 
 
-def meeting_ics(group: str, day: dt.date, now: dt.datetime | None = None) -> str:
-    """A one-event calendar file (RFC 5545) for an all-day meeting of ``group`` on ``day``."""
+def meeting_ics(group: str, day: dt.date, now: dt.datetime | None = None, monthly: bool = False) -> str:
+    """A calendar file (RFC 5545, written by ``icalendar``) for an all-day meeting of ``group`` on
+    ``day``, or with ``monthly`` a series of ``SERIES_LENGTH`` meetings a month apart from it.
+
+    A series started on the 29th–31st keeps to that day, or the month's last day when it is shorter
+    (as ``month_later`` does): a plain monthly rule would skip the months without that day.
+    """
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//Reciprocity Workbook//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    event = icalendar.Event()
+    event.add("uid", f"{uuid.uuid5(uuid.NAMESPACE_URL, f'{group}/{day:%Y-%m-%d}/{monthly}')}@reciprocity-workbook")
     now = now or dt.datetime.now(dt.timezone.utc)
-    slug = re.sub(r"[^a-z0-9]+", "-", group.casefold()).strip("-") or "group"
-    lines = [
-        "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Reciprocity Workbook//EN", "CALSCALE:GREGORIAN",
-        "BEGIN:VEVENT",
-        f"UID:{slug}-{day:%Y%m%d}@reciprocity-workbook",
-        f"DTSTAMP:{now:%Y%m%dT%H%M%SZ}",
-        f"DTSTART;VALUE=DATE:{day:%Y%m%d}",
-        f"DTEND;VALUE=DATE:{day + dt.timedelta(days=1):%Y%m%d}",
-        f"SUMMARY:{_ics_text(group + ' meeting')}",
-        "DESCRIPTION:" + _ics_text("Our monthly meeting: where we have been, and where we might go next."),
-        "END:VEVENT", "END:VCALENDAR",
-    ]
-    return "\r\n".join(lines) + "\r\n"
+    event.add("dtstamp", now if now.tzinfo else now.replace(tzinfo=dt.timezone.utc))  # a stamp is in UTC
+    event.add("dtstart", day)
+    event.add("dtend", day + dt.timedelta(days=1))
+    event.add("summary", f"{group} meeting")
+    event.add("description", "Our monthly meeting: where we have been, and where we might go next.")
+    if monthly:
+        rule = {"freq": "monthly", "count": SERIES_LENGTH}
+        if day.day > 28:
+            rule.update(bymonthday=list(range(28, day.day + 1)), bysetpos=-1)
+        event.add("rrule", rule)
+    cal.add_component(event)
+    return cal.to_ical().decode("utf-8")
+
+
+def calendar_file_name(group: str, day: dt.date, monthly: bool = False) -> str:
+    """``Zoe-Ngozi-meeting-2026-11-20.ics`` for "Zoë & Ngozi": letters transliterated, not dropped,
+    so every calendar and file system takes the name and people still recognise it."""
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", unidecode(group)).strip("-") or "group"
+    return f"{slug}-{'monthly-from' if monthly else 'meeting'}-{day:%Y-%m-%d}.ics"
 
 
 def download_link(text: str, filename: str, label: str) -> str:
@@ -78,6 +98,9 @@ class ConsistencyApp:
                                      **wide())
         self.note.add_class("ms-private")
         self.next_date = widgets.DatePicker(description="Next meeting", **wide())
+        self.series = widgets.ToggleButtons(description="Calendar file", **wide(),
+                                            options=[("The next meeting", False),
+                                                     (f"Every month ({SERIES_LENGTH} meetings)", True)])
         self.download = widgets.HTML()
 
         self.session = Session(ledger, 3, self.draft, present="Who came to today's meeting?")
@@ -86,13 +109,14 @@ class ConsistencyApp:
         self.process.observe(self._show_steps, "value")
         self.note.observe(self.session.refresh_preview, "value")
         self.next_date.observe(self._show_download, "value")
+        self.series.observe(self._show_download, "value")
 
         history_box = section("How this group has been showing up", self.history)
         meeting_box = section("Today's meeting",
                               hint("<b>Take turns reflecting</b>" + html_list(texts.REFLECTION_PROMPTS)),
                               self.process, self.steps, self.note)
         next_box = section("Next meeting", hint("About a month after this one. Add it to everyone's calendar now."),
-                           self.next_date, self.download)
+                           self.next_date, self.series, self.download)
         self.widget = self.session.page(history_box, meeting_box, next_box)
         self._show_steps()
 
@@ -139,6 +163,8 @@ class ConsistencyApp:
         if not group or day is None:
             self.download.value = ""
             return
-        slug = re.sub(r"[^A-Za-z0-9]+", "-", group).strip("-") or "group"
-        self.download.value = download_link(meeting_ics(group, day), f"{slug}-meeting-{day:%Y-%m-%d}.ics",
-                                            f"Download the {day:%d %B %Y} meeting (.ics calendar file)")
+        monthly = self.series.value
+        label = (f"Download a meeting every month from {day:%d %B %Y} (.ics calendar file)" if monthly else
+                 f"Download the {day:%d %B %Y} meeting (.ics calendar file)")
+        self.download.value = download_link(meeting_ics(group, day, monthly=monthly),
+                                            calendar_file_name(group, day, monthly), label)

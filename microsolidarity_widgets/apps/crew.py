@@ -44,6 +44,7 @@ class CrewApp:
         self.ledger = ledger
         # Each form answers right under itself, where the facilitator is looking.
         self.create_status, self.join_status, self.agree_status = Status(), Status(), Status()
+        self.change_status = Status()
 
         self.new_name = widgets.Text(description="Group name", layout=widgets.Layout(width="420px"), **wide())
         self.new_kind = widgets.ToggleButtons(description="Kind", options=[("Crew (3–8 people)", "crew"),
@@ -60,6 +61,15 @@ class CrewApp:
         self.join_name = widgets.Text(description="New member's name", layout=widgets.Layout(width="420px"), **wide())
         self.join_date = _date("Joined on")
         self.join_button = widgets.Button(description="Add member", button_style="primary", disabled=True)
+
+        # Rename a member (everywhere: one person, one name) or record that they left a group.
+        self.change_group = _group_dropdown("Group")
+        self.change_member = widgets.Dropdown(description="Member", options=[("— choose —", None)],
+                                              layout=widgets.Layout(width="300px"), **wide())
+        self.rename_to = widgets.Text(description="New name", layout=widgets.Layout(width="320px"), **wide())
+        self.rename_button = widgets.Button(description="Rename", button_style="primary", disabled=True)
+        self.leave_date = _date("Left on")
+        self.remove_button = widgets.Button(description="Remove from the group", button_style="warning", disabled=True)
 
         self.agree_group = _group_dropdown("Group")
         self.agree_date = _date("Agreed on")
@@ -81,6 +91,11 @@ class CrewApp:
         self.join_button.on_click(self.add_member)
         self.agree_button.on_click(self.record_agreements)
         self.agree_group.observe(self._show_agreements, "value")
+        self.change_group.observe(self._list_members, "value")
+        for w in (self.change_member, self.rename_to):
+            w.observe(self._ready_to_change, "value")
+        self.rename_button.on_click(self.rename_member)
+        self.remove_button.on_click(self.remove_member)
 
         why = "".join(f"<li><b>{title}.</b> {question}</li>" for title, question in texts.WHY_SMALL_GROUPS)
         self.widget = widgets.VBox([
@@ -91,6 +106,10 @@ class CrewApp:
                     self.create_button, self.create_missing, self.create_status.widget),
             section("Welcome someone who joins later", widgets.HBox([self.join_group, self.join_date]), self.join_name,
                     self.join_button, self.join_status.widget),
+            section("Rename or remove a member", hint(texts.CHANGE_MEMBER_HINT),
+                    widgets.HBox([self.change_group, self.change_member]),
+                    widgets.HBox([self.rename_to, self.rename_button]),
+                    widgets.HBox([self.leave_date, self.remove_button]), self.change_status.widget),
             section("Our agreements", hint(texts.AGREEMENTS_HINT), widgets.HBox([self.agree_group, self.agree_date]),
                     self.confidentiality, self.cross_talk, self.agree_private, self.agree_button,
                     self.agree_status.widget, self.current_agreements),
@@ -104,7 +123,7 @@ class CrewApp:
 
     def _answer_under(self, status: Status) -> None:
         """Only the form just used shows a message, so an old one never reads as the latest."""
-        for other in (self.create_status, self.join_status, self.agree_status):
+        for other in (self.create_status, self.join_status, self.agree_status, self.change_status):
             if other is not status:
                 other.clear()
 
@@ -146,6 +165,35 @@ class CrewApp:
         self.join_name.value = ""
         self._refresh()
 
+    def rename_member(self, _=None):
+        self._answer_under(self.change_status)
+        old, new = self.change_member.value, self.rename_to.value.strip()
+        try:
+            if not old:
+                raise LedgerError("Choose the member to rename.")
+            self.ledger.rename_member(old, new)
+        except LedgerError as exc:
+            self.change_status.error(exc)
+            return
+        self.change_status.ok(f"Recorded: {old} is now called {new}, in every group; their history and points "
+                              "stay theirs.")
+        self.rename_to.value = ""
+        self._refresh(chosen_member=new)
+
+    def remove_member(self, _=None):
+        self._answer_under(self.change_status)
+        group, who, on = self.change_group.value, self.change_member.value, self.leave_date.value
+        try:
+            if not group or not who:
+                raise LedgerError("Choose the group and the member who is leaving.")
+            self.ledger.remove_member(group, who, on=on)
+        except LedgerError as exc:
+            self.change_status.error(exc)
+            return
+        self.change_status.ok(f"Recorded: {who} left {group} on {on:%Y-%m-%d}. What they did before stays in "
+                              "the history with its points; meetings after that day no longer count them.")
+        self._refresh()
+
     def record_agreements(self, _=None):
         self._answer_under(self.agree_status)
         parts = [(label, box.value.strip()) for label, box in
@@ -166,17 +214,32 @@ class CrewApp:
 
     # --- views ------------------------------------------------------------------------------
 
-    def _refresh(self, select: str | None = None):
+    def _refresh(self, select: str | None = None, chosen_member: str | None = None):
         groups = self.ledger.groups()
         options = [(f"{g} ({k})", g) for g, k in zip(groups["group"], groups["kind"])]
-        for dropdown, kinds in ((self.join_group, ("crew",)), (self.agree_group, rules.GROUP_KINDS)):
-            current = select or dropdown.value
+        # A new crew is where the next joiner goes; the other pickers stay on what the facilitator chose.
+        for dropdown, kinds, follow in ((self.join_group, ("crew",), True), (self.agree_group, rules.GROUP_KINDS, False),
+                                        (self.change_group, rules.GROUP_KINDS, False)):
+            current = (select if follow else None) or dropdown.value
             dropdown.options = [o for o, k in zip(options, groups["kind"]) if k in kinds]
             values = [v for _, v in dropdown.options]
             if values:
                 dropdown.value = current if current in values else values[0]
         self._show_groups(groups)
         self._show_agreements()
+        self._list_members(chosen=chosen_member)
+
+    def _list_members(self, *_, chosen: str | None = None):
+        group = self.change_group.value
+        names = self.ledger.members(group) if group else []
+        current = chosen or self.change_member.value
+        self.change_member.options = [("— choose —", None)] + [(n, n) for n in names]
+        self.change_member.value = current if current in names else None
+        self._ready_to_change()
+
+    def _ready_to_change(self, *_):
+        self.remove_button.disabled = not self.change_member.value
+        self.rename_button.disabled = not (self.change_member.value and self.rename_to.value.strip())
 
     def _show_groups(self, groups: pd.DataFrame):
         if groups.empty:
@@ -189,9 +252,11 @@ class CrewApp:
             return ", ".join(f"{m} (joined {joined[(group, m)]:%Y-%m-%d})" if (group, m) in joined.index else m
                              for m in members)
 
+        points = self.ledger.points().groupby("group")["points"].sum()
         shown = pd.DataFrame({"Group": groups["group"], "Kind": groups["kind"], "Size": groups["size"],
-                              "Members": [roster(g, ms) for g, ms in zip(groups["group"], groups["members"])]})
-        self.group_list.value = html_table(shown, numeric=["Size"])
+                              "Members": [roster(g, ms) for g, ms in zip(groups["group"], groups["members"])],
+                              "Points": groups["group"].map(points).fillna(0).astype(int)})
+        self.group_list.value = html_table(shown, numeric=["Size", "Points"])
 
     def _show_agreements(self, *_):
         group = self.agree_group.value

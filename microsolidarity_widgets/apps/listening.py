@@ -5,12 +5,13 @@ from __future__ import annotations
 import random
 
 import ipywidgets as widgets
+import pandas as pd
 
 from ..errors import LedgerError
 from ..ledger import Ledger
 from . import texts
 from .countdown import Countdown
-from .session import Session, esc, hint, html_list, section, wide
+from .session import Session, describe, esc, hint, html_list, section, wide
 
 TURN_LENGTHS = [("30 seconds", 30), ("1 minute", 60), ("90 seconds", 90), ("2 minutes", 120),
                 ("3 minutes", 180), ("5 minutes", 300)]
@@ -35,7 +36,8 @@ class ListeningApp:
         self.listened = widgets.RadioButtons(description="Did everyone listen to everyone?", value=None,
                                              options=[("Yes", True), ("No", False)], **wide())
 
-        self.session = Session(ledger, 1, self.draft)
+        self.ledger = ledger
+        self.session = Session(ledger, 1, self.draft, warn=self._recorded_already)
         self.session.on_context(self._new_circle)
         self.session.present.observe(self._present_changed)
         self.session.on_record(lambda _: self._reset_round())
@@ -63,6 +65,23 @@ class ListeningApp:
             raise LedgerError("Say whether everyone listened to everyone (yes or no).")
         s = self.session
         return "record_listening", (s.group_name, s.on), {"present": s.here, "everyone_listened": self.listened.value}
+
+    def _recorded_already(self) -> str:
+        """A caution (not a refusal: a circle may well do two rounds) when a round with the very same
+        people is already recorded for this group and day, so a double click is noticed."""
+        s = self.session
+        ev = self.ledger.events(texts=False)
+        rounds = ev.loc[(ev["kind"] == "listening") & ~ev["voided"] & (ev["group"] == s.group.value)
+                        & (ev["date"] == pd.Timestamp(s.on)), "id"]
+        if rounds.empty:
+            return ""
+        parts = self.ledger.participants()
+        here = set(s.here)
+        same = [int(i) for i in rounds if set(parts.loc[parts["event_id"] == i, "member"]) == here]
+        if not same:
+            return ""
+        return (f"a listening round with the same people is already recorded for {s.group.value} on {s.on:%Y-%m-%d} "
+                f"({describe(self.ledger, same[-1:])}). Record this one too only if it is another round.")
 
     # --- the round --------------------------------------------------------------------------
 

@@ -43,6 +43,11 @@ STYLE = """
 .ms-page .widget-html-content { line-height: 1.45; }
 .ms-section { border: 1px solid #c9d1da; border-radius: 10px; padding: 12px 18px 14px; background: #fbfcfd; gap: 8px; }
 .ms-section-title .widget-html-content h3 { font-size: 21px; margin: 0 0 4px; color: #1d3557; }
+/* Sticking needs every box between the bar and the page's scroller to let it overflow. */
+.ms-page.widget-vbox, .jp-OutputArea:has(.ms-recordbar), .jp-OutputArea-child:has(.ms-recordbar),
+.jp-OutputArea-output:has(.ms-recordbar) { overflow: visible; }
+.ms-recordbar { position: sticky; bottom: 0; z-index: 5; max-height: 45vh; overflow-y: auto;
+  box-shadow: 0 -6px 14px rgba(29, 53, 87, .18); background: #fbfcfd; }
 .ms-scoring .widget-html-content { background: #f3f6fa; border-radius: 8px; padding: 10px 14px; }
 .ms-hint .widget-html-content { color: #4a5561; }
 .ms-page button.ms-primary { font-size: 21px; font-weight: 700; height: 52px; min-width: 240px; border-radius: 8px; }
@@ -189,7 +194,9 @@ class Checklist:
 
 
 class Hosts:
-    """Today's facilitator, timekeeper and note-taker, suggested from who has hosted least."""
+    """Today's facilitator, timekeeper and note-taker, suggested from who has hosted least.
+
+    Only a suggestion: nothing is recorded unless the facilitator ticks the box (unticked by default)."""
 
     LABELS = {"facilitator": "Facilitator", "timekeeper": "Timekeeper", "note_taker": "Note-taker"}
 
@@ -197,7 +204,7 @@ class Hosts:
         self.pickers = {role: widgets.Dropdown(description=self.LABELS[role], options=[("—", None)],
                                                layout=widgets.Layout(width="260px"), **wide())
                         for role in rules.HOST_ROLES}
-        self.record = widgets.Checkbox(value=True, description="Record these hosts with this session", indent=False,
+        self.record = widgets.Checkbox(value=False, description="Record these hosts with this session", indent=False,
                                        layout=widgets.Layout(width="auto"))
         self.widget = widgets.VBox([hint(texts.HOSTS_HINT), widgets.HBox(list(self.pickers.values())), self.record])
 
@@ -206,7 +213,7 @@ class Hosts:
         for role, picker in self.pickers.items():
             picker.options = [("—", None)] + [(m, m) for m in members]
             picker.value = suggested.get(role) if suggested.get(role) in members else None
-        self.record.value = True
+        self.record.value = False
 
     def chosen(self) -> dict[str, str]:
         return {role: p.value for role, p in self.pickers.items() if p.value}
@@ -217,14 +224,18 @@ class Session:
 
     def __init__(self, ledger: Ledger, level: int, draft: Callable[[], Draft], *,
                  kinds: Iterable[str] = rules.GROUP_KINDS, present: str | None = "Who is here today?",
-                 date_label: str = "Date", undo_kinds: Iterable[str] = (), warn: Callable[[], str] | None = None):
+                 date_label: str = "Date", undo_kinds: Iterable[str] = (), warn: Callable[[], str] | None = None,
+                 hosts: bool = True):
         self.ledger, self.level, self.draft = ledger, level, draft
         self.warn = warn  # the page's own caution about a valid draft (plain text), or "" when there is none
         self.kinds = tuple(kinds)
         self.undo_kinds = tuple(undo_kinds) or tuple(k for k, lv in rules.LEVEL_OF_KIND.items() if lv == level)
         self._context_observers: list[Callable] = []
         self._record_observers: list[Callable] = []
-        self._last: list[tuple[int, str]] = []  # (event id, description) of this page's last record
+        # This page's last record: its group and its events' ids (the exercise, then any hosts).
+        self._last: tuple[str, list[int]] | None = None
+        self._undoing: list[int] = []  # what the undo waiting for confirmation would void
+        self._message_for: str | None = None  # the draft the message on screen is about
         # The last preview's draft and awards, and the group's total as the chart last saw it: enough to
         # confirm a record at once, without scoring the whole ledger again before the facilitator sees it.
         self._previewed: tuple[str, pd.DataFrame] | None = None
@@ -237,7 +248,7 @@ class Session:
         self.group = widgets.Dropdown(description="Group", layout=widgets.Layout(width="340px"), **wide())
         self.date = widgets.DatePicker(description=date_label, value=dt.date.today(), **wide())
         self.present = Checklist(present, ticked=True) if present else None
-        self.hosts = Hosts()
+        self.hosts = Hosts() if hosts else None
         self.scoring = widgets.HTML(texts.SCORING[level])
         self.scoring.add_class("ms-scoring")
         self.preview = widgets.HTML()
@@ -248,8 +259,13 @@ class Session:
         self.undo_target = widgets.Label()
         self.undo_reason = widgets.Text(description="Reason for undoing", placeholder="e.g. entered twice",
                                         layout=widgets.Layout(width="420px"), **wide())
-        self.undo_button = widgets.Button(description="Undo last", button_style="warning",
-                                          tooltip="Cancel the last record (it stays in the history, marked as undone)")
+        self.undo_button = widgets.Button(description="Undo this record…", button_style="warning",
+                                          tooltip="Cancel this record (it stays in the history, marked as undone)")
+        self.undo_question = widgets.HTML()
+        self.undo_yes = widgets.Button(description="Yes, undo it", button_style="danger")
+        self.undo_no = widgets.Button(description="No, keep it")
+        self.undo_confirm = widgets.VBox([self.undo_question, widgets.HBox([self.undo_yes, self.undo_no])],
+                                         layout=widgets.Layout(display="none"))
         self.chart = offline.chart_widget(self._trust_chart(None))
         self.chart.layout = widgets.Layout(width="100%")
 
@@ -260,6 +276,8 @@ class Session:
             self.present.observe(self.refresh_preview)
         self.record_button.on_click(self.record)
         self.undo_button.on_click(self.undo)
+        self.undo_yes.on_click(self.confirm_undo)
+        self.undo_no.on_click(lambda _: self._ask_undo(None))
 
     # --- what the page reads -----------------------------------------------------------------
 
@@ -315,11 +333,16 @@ class Session:
             self._context_changed()
 
     def _context_changed(self, *_):
+        # A message is about the form as it was: another group or day makes it stale, and so
+        # does an undo that was waiting for confirmation.
+        self.status.clear()
+        self._ask_undo(None)
         members = self.members()
         if self.present:
             self.present.set_names(members)
         try:
-            self.hosts.set_group(self.ledger, self.group.value, members)
+            if self.hosts:
+                self.hosts.set_group(self.ledger, self.group.value, members)
         except LedgerError as exc:
             self.status.error(exc)
         for cb in self._context_observers:
@@ -340,8 +363,11 @@ class Session:
     def refresh_preview(self, *_):
         if self._settling:
             return
+        key = self._draft_key()
+        if self.status.kind is not None and key != self._message_for:
+            self.status.clear()  # the message was about a form that has changed since
         if self._settled is not None:
-            if self._draft_key() == self._settled:
+            if key == self._settled:
                 return
             self._settled = None
         self._previewed = None
@@ -357,8 +383,14 @@ class Session:
         if table.empty:
             self.preview.value = caution + '<div class="ms-hint">Recording this gives no points.</div>'
             return
-        shown = pd.DataFrame({"Member": table["member"], "Points": table["points"].map(lambda n: f"{n:+d}"),
-                              "Why": table["reason"]})
+        # One row per person: their total, and the awards that make it up (each with its points when
+        # there are several).
+        rows = []
+        for member, own in table.groupby("member", sort=False):
+            why = own["reason"].iloc[0] if len(own) == 1 else \
+                ", ".join(f"{r} {n:+d}" for r, n in zip(own["reason"], own["points"]))
+            rows.append({"Member": member, "Points": f"{int(own['points'].sum()):+d}", "Why": why})
+        shown = pd.DataFrame(rows, columns=["Member", "Points", "Why"])
         total = int(table["points"].sum())
         self.preview.value = (caution + "<b>If you record this now:</b>" +
                               html_table(shown, numeric=["Points"], footer={"Member": "Total", "Points": f"{total:+d}"}))
@@ -378,30 +410,31 @@ class Session:
         try:
             method, args, kwargs = draft = self.draft()
             group = self.group_name
-            hosts = self.hosts.chosen() if self.hosts.record.value else {}
+            hosts = self.hosts.chosen() if self.hosts and self.hosts.record.value else {}
             if hosts:  # a bad host choice must stop the whole record, before anything is written
                 self.ledger.preview("record_hosting", group, self.on, **hosts)
             before = self._group_total if self._group_total and self._group_total[0] == group else None
             awards = self._previewed[1] if self._previewed and self._previewed[0] == repr(draft) else None
             event_id = getattr(self.ledger, method)(*args, **kwargs)
         except LedgerError as exc:
-            self.status.error(exc)
+            self._say_error(exc)
             return None
-        recorded = [(event_id, _summary(method, args[1], awards))]
+        recorded = [event_id]
         extra = ""
         if hosts:
             try:
-                recorded.append((self.ledger.record_hosting(group, self.on, **hosts), "today's hosts"))
+                recorded.append(self.ledger.record_hosting(group, self.on, **hosts))
                 self.hosts.record.value = False  # hosts are recorded once per session, not per round
             except LedgerError as exc:
                 extra = f" Today's hosts were not recorded: {exc}"
-        self._last = recorded
+        self._last = (group, recorded)
+        what = describe(self.ledger, recorded, when=False)
         if awards is None or before is None:  # no preview of this very draft to go by: score it properly
             points = self.ledger.points()
             awards = points[points["event_id"] == event_id]
             before = (group, int(points.loc[points["group"] == group, "points"].sum()) - int(awards["points"].sum()))
         def confirm(total: int) -> None:  # said now, and again if the redrawn chart finds another total
-            self.status.ok(f"Recorded ({recorded[0][1]}). {_given(awards)} {group} now has {total} points in all.{extra}")
+            self.status.ok(f"Recorded ({what}). {_given(awards)} {group} now has {total} points in all.{extra}")
 
         total = before[1] + int(awards["points"].sum())
         confirm(total)
@@ -412,7 +445,7 @@ class Session:
                 cb(event_id)
         finally:
             self._settling = False
-        self._settled = self._draft_key()
+        self._settled = self._message_for = self._draft_key()
         self._previewed = None
         self.preview.value = '<div class="ms-msg-info ms-msg">Recorded. Fill in the next one when you are ready.</div>'
         self.refresh_chart()
@@ -422,44 +455,70 @@ class Session:
         return event_id
 
     def undo(self, _=None) -> None:
-        """Void the last record of this page (or the group's latest at this level) with a reason."""
-        target = self._last or self._latest_in_group()
+        """Ask once whether to void the record named above (this page's last record in the group on
+        screen, or the group's latest at this level); ``confirm_undo`` does it."""
+        target = self._undo_target()
         if not target:
-            self.status.error("There is nothing to undo here yet.")
+            self._say_error("There is nothing to undo here yet.", nothing_recorded=False)
             return
-        reason = self.undo_reason.value
+        if not self.undo_reason.value.strip():
+            self._say_error("Say why it is undone (the reason stays in the history). Nothing was undone.",
+                            nothing_recorded=False)
+            return
+        self.status.clear()
+        self._ask_undo(target)
+
+    def _ask_undo(self, target: list[int] | None) -> None:
+        self._undoing = list(target or [])
+        if self._undoing:
+            self.undo_question.value = (f"<b>Undo {esc(describe(self.ledger, self._undoing))}?</b> It stays in the "
+                                        "history, marked as undone, and its points are taken back.")
+        self.undo_confirm.layout.display = None if self._undoing else "none"
+
+    def confirm_undo(self, _=None) -> None:
+        """Void what the question named (each event of it), then say what was voided."""
+        target, reason = self._undoing, self.undo_reason.value
+        self._ask_undo(None)
+        if not target:
+            return
+        what = describe(self.ledger, target)
         try:
-            for event_id, _what in target:
+            for event_id in target:
                 self.ledger.void(event_id, reason=reason)
         except LedgerError as exc:
-            self.status.error(exc)
+            self._say_error(exc, nothing_recorded=False)
+            self._refresh_undo_target()
             return
-        self._last = []
+        if self._last and self._last[1] == target:
+            self._last = None
         self._settled = None
         self.undo_reason.value = ""
-        self.status.ok(f"Undone: {target[0][1]}. It stays in the history, marked as undone ({reason.strip()}).")
         self._refresh_after_change()
         for cb in self._record_observers:
             cb(None)
+        self.status.ok(f"Undone: {what}. It stays in the history, marked as undone ({reason.strip()}).")
+        self._message_for = self._draft_key()
 
-    def _latest_in_group(self) -> list[tuple[int, str]]:
+    def _say_error(self, exc: LedgerError | str, nothing_recorded: bool = True) -> None:
+        self.status.error(exc, nothing_recorded=nothing_recorded)
+        self._message_for = self._draft_key()
+
+    def _undo_target(self) -> list[int]:
+        """This page's last record if it is of the group on screen and still stands, else the
+        group's latest live record at this level: never another group's."""
+        ev = self.ledger.events(texts=False)
+        live = ev[~ev["voided"]]
+        if self._last and self._last[0] == self.group.value and set(self._last[1]) <= set(live["id"]):
+            return list(self._last[1])
         if not self.group.value:
             return []
-        ev = self.ledger.events()
-        ev = ev[(ev["group"] == self.group.value) & ev["kind"].isin(self.undo_kinds) & ~ev["voided"]]
-        if ev.empty:
-            return []
-        event_id = int(ev["id"].max())
-        return [(event_id, self._describe(event_id))]
-
-    def _describe(self, event_id: int) -> str:
-        row = self.ledger.events().set_index("id").loc[event_id]
-        what = row["kind"].replace("_", " ")
-        return f"{what} on {row['date']:%Y-%m-%d}" + (f" with {row['members']}" if row["members"] else "")
+        mine = live[(live["group"] == self.group.value) & live["kind"].isin(self.undo_kinds)]
+        return [int(mine["id"].max())] if len(mine) else []
 
     def _refresh_undo_target(self):
-        target = self._last or self._latest_in_group()
-        self.undo_target.value = f"Last record: {target[0][1]}" if target else "Nothing to undo yet."
+        target = self._undo_target()
+        self.undo_target.value = f"Last record: {describe(self.ledger, target)}." if target else "Nothing to undo yet."
+        self.undo_button.disabled = not target
 
     # --- layout -----------------------------------------------------------------------------
 
@@ -470,12 +529,18 @@ class Session:
         context = [widgets.HBox([self.group, self.date])]
         if self.present:
             context.append(self.present.widget)
-        context.append(self.hosts.widget)
-        record = section("Record", self.scoring, self.preview, self.record_button, self.status.widget)
-        undo = section("Made a mistake?", self.undo_target, widgets.HBox([self.undo_reason, self.undo_button]))
+        if self.hosts:
+            context.append(self.hosts.widget)
+        scoring = section("Points at this level", self.scoring)
+        # The preview, the button and the answer stay in view at the foot of the screen while the form
+        # above is filled in (a projector at 1280×720 shows a third of a level page at a time).
+        record = section("Record", self.preview, self.record_button, self.status.widget)
+        record.add_class("ms-recordbar")
+        undo = section("Made a mistake?", self.undo_target, widgets.HBox([self.undo_reason, self.undo_button]),
+                       self.undo_confirm)
         chart = section("Trust over time", self.chart)
         page = widgets.VBox([widgets.HTML(STYLE), section("Today's session", *context),
-                             *body, record, undo, chart])
+                             *body, scoring, record, undo, chart])
         page.add_class("ms-page")
         self._context_changed()
         return page
@@ -488,12 +553,62 @@ def _given(awards: pd.DataFrame) -> str:
     return "Points: " + ", ".join(f"{m} {points_word(int(p))}" for m, p in per.items()) + "."
 
 
-def _summary(method: str, on, awards: pd.DataFrame | None) -> str:
-    """What was just recorded, in the words ``_describe`` uses, from the call itself (no read)."""
-    kind = {"open_conflict": "conflict_opened", "close_conflict": "conflict_closed"}.get(
-        method, method.removeprefix("record_"))
-    who = list(dict.fromkeys(awards["member"])) if awards is not None else []
-    return f"{kind.replace('_', ' ')} on {pd.Timestamp(on):%Y-%m-%d}" + (f" with {', '.join(who)}" if who else "")
+# Who did what in an event, in the order a description names them.
+ROLE_WORDS = {"speaker": "speaker", "offer": "offers from", "asked": "asked", "attended": "came",
+              "party": "between", "owner": "owners", "facilitator": "facilitator", "timekeeper": "timekeeper",
+              "note_taker": "note-taker", "member": "member", "present": "present"}
+
+
+def describe(ledger: Ledger, event_ids: list[int], when: bool = True) -> str:
+    """Records as people tell them apart: kind, day, group, who (by role; a meeting's absentees
+    too), and with ``when`` the time each was recorded. Never an internal id.
+
+    "meeting on 2026-10-20 in Kestrels, recorded at 19:04:12: came Zoë, Łukasz; missed Ngozi"
+    """
+    if not event_ids:
+        return ""
+    ev = ledger.events().set_index("id")
+    parts = ledger.participants()
+    told = []
+    for event_id in event_ids:
+        row = ev.loc[event_id]
+        kind = row["kind"]
+        # a conflict's closing names no one itself: its people are those of the conflict it closes
+        about = int(row["ref_id"]) if kind == "conflict_closed" and pd.notna(row["ref_id"]) else event_id
+        mine = parts[parts["event_id"] == about]
+        roles = [(word, list(dict.fromkeys(mine.loc[mine["role"] == role, "member"])))
+                 for role, word in ROLE_WORDS.items()]
+        roles = [(w, names) for w, names in roles if names]
+        if len(roles) > 1:  # "present" only when nobody has a more telling role (a listening round)
+            roles = [(w, names) for w, names in roles if w != "present"]
+        if kind == "meeting":
+            att = ledger.attendance(row["group"])
+            roles.append(("missed", att.loc[(att["event_id"] == event_id) & ~att["attended"], "member"].tolist()))
+        what = kind.replace("_", " ") + (f" ({row['outcome']})" if kind == "conflict_closed" else "") \
+            + (f" “{row['title']}”" if kind == "venture" else "")
+        text = f"{what} on {row['date']:%Y-%m-%d}" + (f" in {row['group']}" if isinstance(row["group"], str) else "")
+        if when:
+            text += f", recorded at {_local_time(row['recorded_at'])}"
+            # Two records of one exercise can share a second: their order tells them apart for sure.
+            same = ev[(ev["kind"] == kind) & (ev["group"] == row["group"]) & (ev["date"] == row["date"])
+                      & (~ev["voided"] | (ev.index == event_id))]
+            if len(same) > 1:
+                text += f" (the {_ordinal(list(same.index).index(event_id) + 1)} of {len(same)} that day)"
+        people = "; ".join(f"{w} {', '.join(names)}" for w, names in roles if names)
+        told.append(text + (f": {people}" if people else ""))
+    return " and ".join(told)
+
+
+def _ordinal(n: int) -> str:
+    return {1: "1st", 2: "2nd", 3: "3rd"}.get(n, f"{n}th")
+
+
+def _local_time(recorded_at: str) -> str:
+    """The clock time on this machine at which an event was recorded (stored in UTC)."""
+    try:
+        return f"{dt.datetime.fromisoformat(recorded_at).astimezone():%H:%M:%S}"
+    except (TypeError, ValueError):
+        return "an unknown time"
 
 
 def level_summary(ledger: Ledger, level: int | None = None) -> str:

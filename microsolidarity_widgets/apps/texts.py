@@ -30,6 +30,9 @@ HOSTS_HINT = ("Hosting is shared work. These suggestions come from who has hoste
 
 # --- 00 crew set-up ---------------------------------------------------------------------------
 
+CHANGE_MEMBER_HINT = ("A new name applies in every group, and history keeps it: their points stay theirs. Removing "
+                      "someone records the day they left; what they did before stays, with its points.")
+
 WHY_SMALL_GROUPS = [
     ("New habits", "What care work goes unseen when we meet &mdash; hosting, preparing, cleaning up, checking "
                    "on someone? How could we notice it and share it out fairly?"),
