@@ -46,8 +46,6 @@ STYLE = """
 /* Sticking needs every box between the bar and the page's scroller to let it overflow. */
 .ms-page.widget-vbox, .jp-OutputArea:has(.ms-recordbar), .jp-OutputArea-child:has(.ms-recordbar),
 .jp-OutputArea-output:has(.ms-recordbar) { overflow: visible; }
-/* What is scrolled to (a field, a box) lands above the bar, not under it. */
-#rendered_cells:has(.ms-recordbar), body:has(.ms-recordbar) { scroll-padding-bottom: 48vh; }
 .ms-recordbar { position: sticky; bottom: 0; z-index: 5; max-height: 45vh; overflow-y: auto;
   box-shadow: 0 -6px 14px rgba(29, 53, 87, .18); background: #fbfcfd; }
 .ms-scoring .widget-html-content { background: #f3f6fa; border-radius: 8px; padding: 10px 14px; }
