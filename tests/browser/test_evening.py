@@ -92,7 +92,7 @@ def test_one_evening_on_a_fresh_ledger(fresh, browser):
 
 def play_the_evening(room):
 
-    page = room.open("00_crew")
+    page = room.open("01_crew")
     page.get_by_label("Group name").fill(GROUP)
     page.get_by_label("Members, one per line").fill("\n".join(CREW))
     page.get_by_role("button", name="Create crew").click()
@@ -101,14 +101,14 @@ def play_the_evening(room):
     page.get_by_role("button", name="Add member").click()
     expect(page.get_by_text(f"Recorded: {LATE} joined {GROUP}")).to_be_visible()
 
-    page = room.open("01_listening")
+    page = room.open("02_listening")
     page.get_by_role("radio", name="Yes").check()
     expect(page.get_by_role("cell", name="listened in a round").first).to_be_visible()
     expect(section(page, "Record").get_by_role("row")).to_have_count(1 + 5 + 1)  # head, one per person, total
     record(page)
     expect(status(page)).to_contain_text("Recorded (listening on")
 
-    page = room.open("02_money")
+    page = room.open("03_money")
     page.get_by_label("Speaker", exact=True).select_option("Zoë")
     page.get_by_label("Kind of offer").select_option("perspective")
     page.get_by_label("Who offers").select_option("Ngozi")
@@ -129,14 +129,14 @@ def play_the_evening(room):
     record(page)
     expect(status(page)).to_contain_text("Recorded (money on")
 
-    page = room.open("03_consistency")
+    page = room.open("04_consistency")
     page.get_by_role("checkbox", name="Søren", exact=True).uncheck()
     expect(page.get_by_role("cell", name="missed a meeting")).to_be_visible()
     record(page)
     expect(status(page)).to_contain_text("missed Søren")
     expect(status(page)).not_to_contain_text("came Zoë, Ngozi, Łukasz, Søren")
 
-    page = room.open("04_conflict")
+    page = room.open("05_conflict")
     for who in ("Ngozi", "Søren"):
         page.get_by_role("checkbox", name=who, exact=True).check()
     expect(page.get_by_text("Recording this gives no points.")).to_be_visible()
@@ -148,7 +148,7 @@ def play_the_evening(room):
     record(page, "Close conflict")
     expect(status(page)).to_contain_text("Recorded (conflict closed")
 
-    page = room.open("05_co_owners")
+    page = room.open("06_co_owners")
     expect(page.get_by_text("Record these hosts")).to_have_count(0)
     page.get_by_label("Venture name").fill("Kraniche Kooperative")
     page.get_by_label("Legal form").fill("co-op")
@@ -163,7 +163,7 @@ def play_the_evening(room):
         assert ledger.events()["kind"].value_counts().get("hosting", 0) == 0  # never ticked, never recorded
     assert from_ledger == EXPECTED
 
-    page = room.open("06_trust_review")
+    page = room.open("07_trust_review")
     totals = page.locator(".ms-totals")
     for member, total in EXPECTED.items():
         row = totals.get_by_role("row").filter(has=page.get_by_role("cell", name=member, exact=True))
