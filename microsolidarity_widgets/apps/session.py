@@ -534,7 +534,7 @@ class Session:
         scoring = section("Points at this level", self.scoring)
         # The preview, the button and the answer stay in view at the foot of the screen while the form
         # above is filled in (a projector at 1280×720 shows a third of a level page at a time).
-        record = section("Record", self.preview, self.record_button, self.status.widget)
+        record = section("Record", widgets.HBox([self.record_button, self.status.widget]), self.preview)
         record.add_class("ms-recordbar")
         undo = section("Made a mistake?", self.undo_target, widgets.HBox([self.undo_reason, self.undo_button]),
                        self.undo_confirm)
