@@ -143,6 +143,6 @@ def test_the_crew_notebook_shows_no_stale_summary_under_its_table():
     import json
     from pathlib import Path
 
-    notebook = json.loads((Path(__file__).parent.parent / "workbooks" / "00_crew.ipynb").read_text())
+    notebook = json.loads((Path(__file__).parent.parent / "workbooks" / "01_crew.ipynb").read_text())
     code = "".join("".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "code")
     assert "summary" not in code  # "No groups yet." printed when the page opened sat under the live table
