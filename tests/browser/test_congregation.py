@@ -31,7 +31,7 @@ def crews_on_page(page) -> list[list[str]]:
 
 
 def test_facilitator_forms_crews_from_a_pool_of_a_dozen(server, page):
-    server.open(page, "00_congregation.ipynb", timeout=180_000)
+    server.open(page, "00_congregation.ipynb", timeout=300_000)
     page.get_by_label("Congregation", exact=True).select_option("Start a new congregation…")
     page.get_by_label("Congregation name").fill("Harbour circle")
     page.get_by_label("Region", exact=True).fill("Lisbon")
@@ -76,7 +76,7 @@ def test_facilitator_forms_crews_from_a_pool_of_a_dozen(server, page):
         members = formed["members"].iloc[0]
     expect(page.get_by_role("img").first).to_be_visible()  # the charts are drawn
 
-    server.open(page, "02_listening.ipynb", timeout=180_000)
+    server.open(page, "02_listening.ipynb", timeout=300_000)
     page.get_by_label("Group", exact=True).select_option(f"{crew} (crew)")
     expect(page.get_by_role("checkbox", name=members[0], exact=True)).to_be_checked()
     page.get_by_role("radio", name="Yes").check()
@@ -93,7 +93,7 @@ def test_the_page_fits_a_phone(server, browser):
     page = context.new_page()
     outside, problems = guard(page)
     try:
-        server.open(page, "00_congregation.ipynb", timeout=180_000)
+        server.open(page, "00_congregation.ipynb", timeout=300_000)
         page.get_by_role("button", name="Suggest crews").or_(page.get_by_role("button", name="Start the congregation")) \
             .first.wait_for()
         ARTIFACTS.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,68 @@
+"""The congregation page without a browser: the facilitator's steps through its widgets."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from microsolidarity_widgets import Ledger
+from microsolidarity_widgets.apps.congregation import CongregationApp
+
+CSV = ("name,work,slots,invited_by\nGus,music,Tue evening,Ama\nHal,food,Tue evening;Thu morning,Gus\n"
+       "Ida,care,Tue evening,Bo\nJo,food,Tue evening,Bo\nKai,music,Tue evening,Caz\nLou,art,Tue evening,Caz\n")
+
+
+def upload(app, name: str, content: bytes):
+    app.upload.value = ({"name": name, "type": "text/csv", "size": len(content), "content": memoryview(content),
+                         "last_modified": dt.datetime.now()},)
+
+
+def test_pool_round_pins_swaps_create_and_undo(tmp_path):
+    with Ledger.open(tmp_path / "l.sqlite") as ledger:
+        app = CongregationApp(ledger)
+        assert app.body.layout.display == "none"  # nothing to show until a congregation exists
+        app.new_name.value, app.new_region.value = "Lisbon circle", "Lisbon"
+        app.start()
+        assert app.which.value == "Lisbon circle" and app.body.layout.display is None
+        for i, name in enumerate(["Ama", "Bo", "Caz", "Dev", "Eli", "Fay"]):
+            app.person.value, app.slots.value = name, "Tue evening"
+            app.work.value = "gardening; co-ops" if i % 2 else "software"
+            app.add_person()
+            assert app.statuses["person"].text == f"Recorded: {name} is in the pool."
+        before = ledger.revision()
+        upload(app, "bad.csv", b"name,work\nZed,x\n")
+        app.import_csv()
+        assert app.statuses["csv"].kind == "error" and "has no column slots" in app.statuses["csv"].text
+        assert ledger.revision() == before
+        upload(app, "pool.csv", CSV.encode())
+        app.import_csv()
+        assert app.statuses["csv"].text.startswith("Recorded: 6 people from pool.csv")
+        assert "12 people in the pool." in app.pool_table.value and "gardening" not in app.pool_table.value
+        app.show_answers.value = True
+        assert "gardening" in app.pool_table.value  # only when the facilitator asks
+
+        app.suggest()
+        assert "Nothing is recorded" in app.statuses["round"].text and ledger.revision()[1] == before[1] + 12
+        a, b = app.crews[0][:2]
+        app.pin_a.value, app.pin_b.value, app.pin_how.value = a, b, "apart"
+        app.add_pin()
+        app.suggest()
+        assert not any(a in c and b in c for c in app.crews)
+        assert "all can meet Tuesday evenings" in app.result.value
+        # A swap that breaks a pin is shown, and the crews cannot be created until it is fixed.
+        other = next(c for c in app.crews if b in c)
+        mate = next(n for n in other if n != b)
+        crew_of_a = next(c for c in app.crews if a in c)
+        swap_with = next(n for n in crew_of_a if n != a)
+        app.swap_a.value, app.swap_b.value = swap_with, b
+        app.swap()
+        assert "break a rule" in app.result.value and app.create_button.disabled
+        app.swap_a.value, app.swap_b.value = b, swap_with
+        app.swap()
+        assert not app.create_button.disabled and mate
+
+        app.create()
+        assert "Each is now a crew on every level page." in app.statuses["create"].text
+        assert len(ledger.groups()) == len(app.congregation.formations()["crews"].iloc[0])
+        app.undo_reason.value = "formed too early"
+        app.undo()
+        assert app.statuses["create"].text.startswith("Undone:") and ledger.groups().empty
