@@ -14,6 +14,13 @@ The choices, and why:
 * **Idle kernels culled.** A page closed without saying goodbye leaves its kernel behind; after
   ``CULL_AFTER`` seconds without activity (and no page connected) it is shut down.
 * **One chart bundle.** The offline Vega bundle is built here, once, on disk; kernels only read it.
+* **A quiet terminal.** One ready line with addresses that work. Voilà's own chatter (its
+  "running at" line names the host by a name members' devices may not resolve) stays at
+  ``--verbose``; kernels talk to the server over Unix sockets (IPC), which no other user of the
+  machine can reach, so they have no unencrypted-TCP warning to give; notebook signatures (a
+  JupyterLab feature: Voilà always runs the notebook afresh) are not checked, so no page load
+  warns that its notebook is "not trusted"; a kernel shut down while it waits for its visitor
+  does not log the send that fails as it goes. Warnings and errors still reach the terminal.
 * **No tracebacks on the page.** Voilà replaces a failing cell's error with a neutral sentence and
   logs the traceback. Errors in widget callbacks would otherwise be sent to the page (which
   ignores them) and logged nowhere: our kernel spec (``share/jupyter/kernels/python3``, found first
@@ -28,6 +35,7 @@ import asyncio
 import errno
 import os
 import secrets
+import shutil
 import socket
 import sys
 from dataclasses import dataclass, field
@@ -59,6 +67,7 @@ class Settings:
     notebooks: Path = field(default_factory=workbooks_dir)
     pool_size: int = 1
     token: str | None = None
+    verbose: bool = False
 
     @property
     def ip(self) -> str:
@@ -105,6 +114,16 @@ def join_urls(settings: Settings) -> list[str]:
     return urls
 
 
+def ready_lines(settings: Settings) -> list[str]:
+    """What the terminal says once the pages are ready: one line, and with --share the addresses
+    scripts look for (each line starts with its role)."""
+    local, *lan = join_urls(settings)
+    if not settings.share:
+        return [f"The workbook is ready at {local} (press Ctrl+C to stop it)."]
+    return ["The workbook is ready and shared on this network (press Ctrl+C to stop it).",
+            f"Facilitator: {(lan or [local])[0]}"]
+
+
 def voila_argv(settings: Settings) -> list[str]:
     """Command-line configuration for Voilà; it outranks any voila.json a user may have lying around."""
     return [
@@ -122,6 +141,12 @@ def voila_argv(settings: Settings) -> list[str]:
         f"--VoilaConfiguration.default_pool_size={max(settings.pool_size, 0)}",
         f"--MappingKernelManager.cull_idle_timeout={CULL_AFTER}",
         f"--MappingKernelManager.cull_interval={CULL_EVERY}",
+        # Kernels reach the server over Unix sockets in Voilà's private connection folder.
+        "--KernelManager.transport=ipc",
+        # JupyterLab's "preview in Voilà" button: no use inside Voilà, and built for a newer JupyterLab
+        # than the one Voilà's pages carry (the browser warned 4 times per page).
+        "--VoilaConfiguration.extension_denylist=@voila-dashboards/jupyterlab-preview",
+        f"--Voila.log_level={'INFO' if settings.verbose else 'WARN'}",
     ]
 
 
@@ -157,6 +182,9 @@ def run(settings: Settings) -> int:
     # Kernels (started by app.start) point their chart widgets at the bundle this server serves.
     base = (app.server_url or app.base_url).rstrip("/")
     os.environ[offline.BUNDLE_URL_ENV] = f"{base}/{BUNDLE_ROUTE}/{offline.bundle_path().name}"
+    # jupyter_server waits 3 pings for an answer, which Tornado refuses (and says so for every page
+    # opened): one ping interval is Tornado's own default.
+    app.tornado_settings = {**app.tornado_settings, "ws_ping_timeout": 30_000}
     if not settings.share:
         # Tornado settings are applied after Voilà's own, which allow any Host.
         app.tornado_settings = {**app.tornado_settings, "allow_remote_access": False}
@@ -165,6 +193,8 @@ def run(settings: Settings) -> int:
 
 
 def _workbook_voila(settings: Settings):
+    from jupyter_server.services.contents.largefilemanager import LargeFileManager
+    from jupyter_core.utils import run_sync
     from jupyter_server.utils import url_path_join
     from tornado.ioloop import IOLoop
     from tornado.web import StaticFileHandler
@@ -172,16 +202,34 @@ def _workbook_voila(settings: Settings):
 
     from . import offline
 
+    class UnsignedContents(LargeFileManager):
+        def mark_trusted_cells(self, nb, path=""):
+            pass  # nothing is shown from the file's outputs: Voilà runs the notebook
+
     class _BundleHandler(StaticFileHandler):
         def get_cache_time(self, path, modified, mime_type):
             return 365 * 24 * 3600  # the file name carries the versions that shape it
 
     class WorkbookVoila(Voila):
+        def init_settings(self):
+            tornado_settings = super().init_settings()
+            # Voilà executes every notebook afresh, so JupyterLab's output signatures mean nothing here;
+            # checking them only warned once per page load (and wrote a signing key into the home folder).
+            tornado_settings["contents_manager"] = self.contents_manager = UnsignedContents(parent=self)
+            return tornado_settings
+
         def init_handlers(self):
             # The chart bundle as a file the browser caches, instead of ~900 kB inside every chart widget.
             return [*super().init_handlers(),
                     (url_path_join(self.server_url, BUNDLE_ROUTE, "(.*)"), _BundleHandler,
                      {"path": str(offline.cache_dir())})]
+
+        def stop(self):
+            # At Ctrl+C every kernel goes at once. A polite shutdown first interrupts each kernel, which
+            # printed a KeyboardInterrupt traceback from any kernel still starting; a kernel holds
+            # nothing to save (every record is committed before its page says so).
+            shutil.rmtree(self.connection_dir, ignore_errors=True)
+            run_sync(self.kernel_manager.shutdown_all)(now=True)
 
         def listen(self):
             # Runs once the loop is started, i.e. after the port was bound.
@@ -190,15 +238,8 @@ def _workbook_voila(settings: Settings):
 
         async def _announce(self):
             await _wait_until_warm(self.kernel_manager, WARM_WAIT)
-            local, *lan = join_urls(settings)
-            if settings.share:
-                say("The workbook is shared on this network. Members join at:")
-                for url in lan or [local.replace("127.0.0.1", "<this machine's address>")]:
-                    say(f"    {url}")
-                say(f"On this machine: {local}")
-            else:
-                say(f"The workbook is ready at {local}")
-            say("Press Ctrl+C to stop it.")
+            for line in ready_lines(settings):
+                say(line)
 
     # As `voila` itself does: as the singleton, the log every part of Voilà writes to (tracebacks included).
     return WorkbookVoila.instance()
@@ -249,6 +290,18 @@ def load_ipython_extension(shell) -> None:
 
     shell.showtraceback = showtraceback
     warnings.showwarning = showwarning
+    if getattr(shell, "kernel", None) is not None:
+        shell.kernel.log.addFilter(_closed_socket_filter)
+
+
+def _closed_socket_filter(record) -> bool:
+    """Drop the kernel's error about a reply it could not send because its sockets were closed: that
+    happens when the server shuts a kernel down while its page still waits for a visitor (Ctrl+C,
+    culling), and says nothing anyone can act on."""
+    exc = record.exc_info[1] if record.exc_info else None
+    import zmq
+
+    return not (isinstance(exc, zmq.ZMQError) and exc.errno in (zmq.ENOTSOCK, zmq.ETERM))
 
 
 def check_ledger(location: str | None) -> str:

@@ -38,6 +38,8 @@ button.on_click(clicked)
 display(button, label)"""
 
 BOOM = """\
+import warnings
+warnings.warn("heads up 5521: a warning that matters")
 import ipywidgets as widgets
 boom, ping, label = widgets.Button(description="Boom"), widgets.Button(description="Ping"), widgets.Label("waiting")
 def explode(_):
@@ -80,7 +82,7 @@ def serving(request, tmp_path_factory, demo_ledger_file, notebooks):
                                             env_extra={"MICROSOLIDARITY_CACHE": str(cache)}))
         started[-1].cache = cache
         # Answering is not ready: the preheated kernels are in place once the address is printed.
-        wait_for_log(started[-1], r"^The workbook is (ready at|shared on)", timeout=240)
+        wait_for_log(started[-1], r"^The workbook is ready", timeout=240)
         return started[-1]
 
     yield start
@@ -90,13 +92,13 @@ def serving(request, tmp_path_factory, demo_ledger_file, notebooks):
 
 @pytest.fixture(scope="module")
 def local(serving):
-    return serving()
+    return serving("--verbose")  # its log says which kernel served each page
 
 
 @pytest.fixture(scope="module")
 def shared(serving):
-    srv = serving("--share")
-    srv.join_url = wait_for_log(srv, r"^\s+(http://\S+\?token=\S+)$").group(1)
+    srv = serving("--share")  # as a facilitator starts it: no --verbose
+    srv.join_url = wait_for_log(srv, r"^Facilitator: (http://\S+\?token=\S+)$").group(1)
     srv.token = srv.join_url.split("?token=")[1]
     return srv
 
@@ -149,7 +151,7 @@ def test_default_server_answers_on_loopback_only(local):
     # A page elsewhere cannot reach it through a DNS name pointed at 127.0.0.1 either.
     status, body, _ = fetch(f"{local.url}/voila/render/click.ipynb", host=f"workbook.example.org:{port}")
     assert status == 403 and WIDGET not in body
-    assert re.search(r"^The workbook is ready at http://127\.0\.0\.1:\d+/$", local.log.read_text(), re.M)
+    assert re.search(r"^The workbook is ready at http://127\.0\.0\.1:\d+/ ", local.log.read_text(), re.M)
 
 
 def test_shared_server_needs_its_token(shared):
@@ -217,3 +219,51 @@ def test_tracebacks_go_to_the_log_not_the_page(local, page):
     assert "could not be shown" in body  # the failing cell says so, plainly
     log = local.log.read_text()
     assert "callback secret 7431" in log and "cell secret 9152" in log
+
+
+def test_pages_load_without_version_warnings(local, page):
+    """The front-end packages agree: no "Unsatisfied version" warning from JupyterLab's module sharing."""
+    warnings = []
+    page.on("console", lambda m: m.type == "warning" and warnings.append(m.text))
+    local.open(page, "click.ipynb")
+    page.get_by_role("button", name="Go").click()
+    page.get_by_text("clicked").wait_for()
+    assert not [w for w in warnings if "version" in w.lower()], warnings
+
+
+# Last in this module: it stops the shared server.
+def test_the_terminal_says_only_what_matters(shared, browser):
+    """One ready line with addresses that work, warnings that matter, and nothing else, even across Ctrl+C."""
+    import os
+    import signal
+
+    context = browser.new_context()  # closed before the server stops, unlike the page fixture's
+    try:
+        page = context.new_page()
+        shared.open(page, f"boom.ipynb?token={shared.token}")
+        page.get_by_role("button", name="Ping").click()
+        page.get_by_text("pong").wait_for()
+    finally:
+        context.close()
+    fetch(f"{shared.url}/voila/render/click.ipynb?token={shared.token}")
+    os.killpg(shared.proc.pid, signal.SIGINT)  # what Ctrl+C in the terminal sends
+    assert shared.proc.wait(timeout=60) in (0, 130)  # 130: stopped by Ctrl+C, as shells count it
+    log = shared.log.read_text()
+    ours = [line for line in log.splitlines() if line.startswith(("Ledger: ", "The workbook", "Facilitator: "))]
+    assert ours == [ours[0], "The workbook is ready and shared on this network (press Ctrl+C to stop it).",
+                    f"Facilitator: {shared.join_url}"], log
+    assert socket.gethostname() not in shared.join_url
+    # The warning a page's code gave, and the failing cell, still reach the terminal...
+    assert "heads up 5521" in log and "cell secret 9152" in log
+    # ...and nothing else does.
+    for noise in ("Voilà is running at", socket.gethostname() + ":", "without encryption", "is not trusted",
+                  "ZMQError", "KeyboardInterrupt", "Kernel started", "notebook-signing", "websocket_ping_timeout"):
+        assert noise not in log, noise
+    # Every other line belongs to that warning (its line of code follows it) or to the cell's error.
+    rest = [line for line in log.splitlines() if line.strip() and line not in ours]
+    warning = [i for i, line in enumerate(rest) if "heads up 5521" in line]
+    rest = [line for i, line in enumerate(rest) if i not in warning and i - 1 not in warning]
+    records = [line for line in rest if line.startswith("[")]  # lines logged by the server or a kernel
+    assert all("ERROR" in line and "cell secret 9152" in line for line in records), "\n".join(rest)
+    tracebacks = [chunk for chunk in log.split("Traceback (most recent call last)")[1:] if "cell secret 9152" not in chunk]
+    assert not tracebacks, tracebacks
