@@ -4,8 +4,10 @@ The choices, and why:
 
 * **Local unless shared.** By default the server listens on 127.0.0.1 only and refuses requests
   whose Host header is not local (a web page open in the facilitator's browser cannot reach it
-  through a rebound DNS name). ``share=True`` listens on every interface for members' phones and
-  laptops, and then every page needs the token printed in the join address.
+  through a rebound DNS name). ``share=True`` listens on every interface, every page needs the
+  token printed in the facilitator's address, and members join with a separate code (``members``).
+  What else the server refuses (pages opened from other sites, kernels past a cap, secrets in the
+  log) is in ``guard``.
 * **Preheated kernels.** For every notebook one kernel is started in advance and runs the notebook
   up to ``voila.utils.wait_for_request()`` (imports done, nothing read yet). When a member opens the
   page that kernel is handed over and the notebook goes on to read the ledger, so the page shows
@@ -33,6 +35,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import logging
 import os
 import secrets
 import shutil
@@ -68,6 +71,10 @@ class Settings:
     pool_size: int = 1
     token: str | None = None
     verbose: bool = False
+    # Kernels serving visitors (about 150 MB each), per page and in all; the ready pool is extra.
+    max_open_per_page: int = 3
+    max_open: int = 10
+    members: object = None  # members.MemberCodes when shared: the members' join code
 
     @property
     def ip(self) -> str:
@@ -120,8 +127,9 @@ def ready_lines(settings: Settings) -> list[str]:
     local, *lan = join_urls(settings)
     if not settings.share:
         return [f"The workbook is ready at {local} (press Ctrl+C to stop it)."]
-    return ["The workbook is ready and shared on this network (press Ctrl+C to stop it).",
-            f"Facilitator: {(lan or [local])[0]}"]
+    lines = ["The workbook is ready and shared on this network (press Ctrl+C to stop it).",
+             f"Facilitator: {(lan or [local])[0]}"]
+    return lines + (settings.members.terminal_lines() if settings.members else [])
 
 
 def voila_argv(settings: Settings) -> list[str]:
@@ -172,11 +180,21 @@ def run(settings: Settings) -> int:
         raise ServeError(f"{settings.notebooks} is not a folder of notebooks.")
     if settings.share and not settings.token:
         settings.token = secrets.token_urlsafe(16)
+    if settings.share:
+        from .members import MemberCodes
+
+        local, *lan = join_urls(Settings(port=settings.port, share=True))
+        settings.members = MemberCodes((lan or [local])[0], on_change=lambda codes: [say(line) for line in
+                                                                                      codes.terminal_lines()])
     check_port(settings.ip, settings.port)
     prepare_environment()
     build_chart_bundle()
     app = _workbook_voila(settings)
     app.initialize(voila_argv(settings))
+    from . import guard
+
+    app.secrets = guard.SecretFilter([settings.token])
+    guard.scrub_logs(app.secrets, app.log, *(logging.getLogger(f"tornado.{n}") for n in ("access", "application", "general")))
     from . import offline
 
     # Kernels (started by app.start) point their chart widgets at the bundle this server serves.
@@ -196,19 +214,81 @@ def _workbook_voila(settings: Settings):
     from jupyter_server.services.contents.largefilemanager import LargeFileManager
     from jupyter_core.utils import run_sync
     from jupyter_server.utils import url_path_join
+    from jupyter_server.auth.decorator import allow_unauthenticated
+    from jupyter_server.base.handlers import JupyterHandler
+    from jupyter_server.log import log_request
     from tornado.ioloop import IOLoop
-    from tornado.web import StaticFileHandler
+    from tornado.web import HTTPError, StaticFileHandler
     from voila.app import Voila
+    from voila.request_info_handler import RequestInfoSocketHandler
+    from voila.tornado.handler import TornadoVoilaHandler
 
-    from . import offline
+    from . import guard, members, offline
 
     class UnsignedContents(LargeFileManager):
         def mark_trusted_cells(self, nb, path=""):
             pass  # nothing is shown from the file's outputs: Voilà runs the notebook
 
+    cap = guard.KernelCap(per_page=settings.max_open_per_page, in_all=settings.max_open)
+
     class _BundleHandler(StaticFileHandler):
+        def prepare(self):
+            if not guard.host_allowed(self):
+                raise HTTPError(403)
+
         def get_cache_time(self, path, modified, mime_type):
             return 365 * 24 * 3600  # the file name carries the versions that shape it
+
+    class PageHandler(TornadoVoilaHandler):
+        """A workbook page: never for another site, and never past the kernel cap."""
+
+        async def get(self, path=None):
+            if guard.cross_origin(self.request):
+                return self._refuse(403, "This page opens from the workbook only",
+                                    "Another web site tried to open a workbook page. Nothing was started. "
+                                    "Open the workbook's own address instead.")
+            if self.current_user and path and (why := cap.refusal(self.kernel_manager, path)):
+                return self._refuse(503, "Too many pages are open", why)
+            serving = cap.serving(path)
+            try:
+                return await super().get(path)
+            finally:
+                cap.served(serving)
+
+        def _refuse(self, status: int, title: str, why: str):
+            self.set_status(status)
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            self.set_header("Cache-Control", "no-store")
+            self.finish(guard.plain_page(title, why))
+
+    class QuerySocket(RequestInfoSocketHandler):
+        """Voilà's socket telling a preheated kernel about its visitor's request: for kernels only."""
+
+        async def get(self, *args, **kwargs):
+            remote = self.request.remote_ip or ""
+            if (self.request.headers.get("Origin") is not None or not guard.is_local_host(self.request.host)
+                    or not guard.is_local_host(remote)):
+                self.set_status(403)
+                return self.finish("Forbidden")
+            return await super().get(*args, **kwargs)
+
+    class LogoutHandler(JupyterHandler):
+        """Forget this browser's login and say so (jupyter_server's own page needs templates Voilà lacks: a 500)."""
+
+        @allow_unauthenticated
+        def get(self):
+            self.identity_provider.clear_login_cookie(self)
+            self.set_header("Cache-Control", "no-store")
+            self.finish(guard.plain_page("Signed out", "This browser is signed out of the workbook.",
+                                         "To come back, open the address the facilitator's terminal printed."))
+
+    def log_quietly(handler):
+        # Refused requests (a phone without the code, a stray address) are the server doing its job,
+        # not something for the facilitator to act on: logged with --verbose only.
+        if settings.verbose or not 400 <= handler.get_status() < 500:
+            log_request(handler)
+
+    swap = {TornadoVoilaHandler: PageHandler, RequestInfoSocketHandler: QuerySocket}
 
     class WorkbookVoila(Voila):
         def init_settings(self):
@@ -216,13 +296,25 @@ def _workbook_voila(settings: Settings):
             # Voilà executes every notebook afresh, so JupyterLab's output signatures mean nothing here;
             # checking them only warned once per page load (and wrote a signing key into the home folder).
             tornado_settings["contents_manager"] = self.contents_manager = UnsignedContents(parent=self)
+            # jupyter_server's request log cuts secrets (the token) out of the addresses it logs.
+            tornado_settings["log_function"] = log_quietly
+            cap.watch(self.kernel_manager)
+            # The landing page (Voilà's tree template) shows the members' join address and QR code.
+            tornado_settings["voila_jinja2_env"].globals["members_section"] = \
+                lambda: members.landing(settings.members, self.base_url)
             return tornado_settings
 
         def init_handlers(self):
+            handlers = [(url_path_join(self.server_url, "logout"), LogoutHandler)]
+            if settings.members is not None:  # before Voilà's own, so /login is ours
+                handlers += members.handlers(self.base_url, settings.members)
+            for route in super().init_handlers():
+                handler = swap.get(route[1])
+                handlers.append(route if handler is None else (route[0], handler, *route[2:]))
             # The chart bundle as a file the browser caches, instead of ~900 kB inside every chart widget.
-            return [*super().init_handlers(),
-                    (url_path_join(self.server_url, BUNDLE_ROUTE, "(.*)"), _BundleHandler,
-                     {"path": str(offline.cache_dir())})]
+            handlers.append((url_path_join(self.server_url, BUNDLE_ROUTE, "(.*)"), _BundleHandler,
+                             {"path": str(offline.cache_dir())}))
+            return handlers
 
         def stop(self):
             # At Ctrl+C every kernel goes at once. A polite shutdown first interrupts each kernel, which
