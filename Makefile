@@ -6,8 +6,9 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# This machine's pip config lists local mirrors that may be absent; their warnings are noise.
-PIP := $(BIN)/python -m pip --disable-pip-version-check -q
+# This machine's pip config lists local mirrors that may be absent; their warnings are noise. So is
+# setuptools' banner about editable installs (it reaches the build through PYTHONWARNINGS).
+PIP := PYTHONWARNINGS="ignore:Editable installation" $(BIN)/python -m pip --disable-pip-version-check -q
 # In braces so that grep finding nothing is fine but a failed pip still fails the pipeline (pipefail).
 QUIET := { grep -v "is ignored: it is neither a file nor a directory" || true; }
 PORT ?= 8866

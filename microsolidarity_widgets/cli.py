@@ -33,7 +33,8 @@ def serve(args: argparse.Namespace) -> int:
     if location:
         # Kernels (preheated ones included) inherit the server's environment.
         os.environ[storage.ENV_VAR] = location
-    settings = Settings(port=args.port, share=args.share, pool_size=args.pool_size,
+    settings = Settings(port=args.port, share=args.share, pool_size=args.pool_size, verbose=args.verbose,
+                        max_open=args.max_open, max_open_per_page=args.max_open_per_page,
                         notebooks=Path(args.notebooks).resolve() if args.notebooks else server.workbooks_dir())
     server.say(f"Ledger: {name}")
     return server.run(settings)
@@ -93,6 +94,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--pool-size", type=int, default=1, metavar="N",
                    help="kernels kept ready per page so it opens quickly; 0 starts one on demand (default: %(default)s)")
     p.add_argument("--notebooks", metavar="DIR", help="serve this folder of notebooks instead of the workbook's own")
+    p.add_argument("--max-open", type=int, default=Settings.max_open, metavar="N",
+                   help="pages open at once in all (each holds a Python kernel of about 150 MB; default: %(default)s)")
+    p.add_argument("--max-open-per-page", type=int, default=Settings.max_open_per_page, metavar="N",
+                   help="times one page may be open at once (default: %(default)s)")
+    p.add_argument("--verbose", action="store_true",
+                   help="also log what the server does (kernels started, pages opened); warnings are always shown")
     p.set_defaults(func=serve)
 
     p = sub.add_parser("demo", help="write the fictional demo ledger",

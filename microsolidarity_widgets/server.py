@@ -4,8 +4,10 @@ The choices, and why:
 
 * **Local unless shared.** By default the server listens on 127.0.0.1 only and refuses requests
   whose Host header is not local (a web page open in the facilitator's browser cannot reach it
-  through a rebound DNS name). ``share=True`` listens on every interface for members' phones and
-  laptops, and then every page needs the token printed in the join address.
+  through a rebound DNS name). ``share=True`` listens on every interface, every page needs the
+  token printed in the facilitator's address, and members join with a separate code (``members``).
+  What else the server refuses (pages opened from other sites, kernels past a cap, secrets in the
+  log) is in ``guard``.
 * **Preheated kernels.** For every notebook one kernel is started in advance and runs the notebook
   up to ``voila.utils.wait_for_request()`` (imports done, nothing read yet). When a member opens the
   page that kernel is handed over and the notebook goes on to read the ledger, so the page shows
@@ -14,6 +16,13 @@ The choices, and why:
 * **Idle kernels culled.** A page closed without saying goodbye leaves its kernel behind; after
   ``CULL_AFTER`` seconds without activity (and no page connected) it is shut down.
 * **One chart bundle.** The offline Vega bundle is built here, once, on disk; kernels only read it.
+* **A quiet terminal.** One ready line with addresses that work. Voilà's own chatter (its
+  "running at" line names the host by a name members' devices may not resolve) stays at
+  ``--verbose``; kernels talk to the server over Unix sockets (IPC), which no other user of the
+  machine can reach, so they have no unencrypted-TCP warning to give; notebook signatures (a
+  JupyterLab feature: Voilà always runs the notebook afresh) are not checked, so no page load
+  warns that its notebook is "not trusted"; a kernel shut down while it waits for its visitor
+  does not log the send that fails as it goes. Warnings and errors still reach the terminal.
 * **No tracebacks on the page.** Voilà replaces a failing cell's error with a neutral sentence and
   logs the traceback. Errors in widget callbacks would otherwise be sent to the page (which
   ignores them) and logged nowhere: our kernel spec (``share/jupyter/kernels/python3``, found first
@@ -26,8 +35,10 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import logging
 import os
 import secrets
+import shutil
 import socket
 import sys
 from dataclasses import dataclass, field
@@ -59,6 +70,11 @@ class Settings:
     notebooks: Path = field(default_factory=workbooks_dir)
     pool_size: int = 1
     token: str | None = None
+    verbose: bool = False
+    # Kernels serving visitors (about 150 MB each), per page and in all; the ready pool is extra.
+    max_open_per_page: int = 3
+    max_open: int = 10
+    members: object = None  # members.MemberCodes when shared: the members' join code
 
     @property
     def ip(self) -> str:
@@ -105,6 +121,17 @@ def join_urls(settings: Settings) -> list[str]:
     return urls
 
 
+def ready_lines(settings: Settings) -> list[str]:
+    """What the terminal says once the pages are ready: one line, and with --share the addresses
+    scripts look for (each line starts with its role)."""
+    local, *lan = join_urls(settings)
+    if not settings.share:
+        return [f"The workbook is ready at {local} (press Ctrl+C to stop it)."]
+    lines = ["The workbook is ready and shared on this network (press Ctrl+C to stop it).",
+             f"Facilitator: {(lan or [local])[0]}"]
+    return lines + (settings.members.terminal_lines() if settings.members else [])
+
+
 def voila_argv(settings: Settings) -> list[str]:
     """Command-line configuration for Voilà; it outranks any voila.json a user may have lying around."""
     return [
@@ -122,6 +149,12 @@ def voila_argv(settings: Settings) -> list[str]:
         f"--VoilaConfiguration.default_pool_size={max(settings.pool_size, 0)}",
         f"--MappingKernelManager.cull_idle_timeout={CULL_AFTER}",
         f"--MappingKernelManager.cull_interval={CULL_EVERY}",
+        # Kernels reach the server over Unix sockets in Voilà's private connection folder.
+        "--KernelManager.transport=ipc",
+        # JupyterLab's "preview in Voilà" button: no use inside Voilà, and built for a newer JupyterLab
+        # than the one Voilà's pages carry (the browser warned 4 times per page).
+        "--VoilaConfiguration.extension_denylist=@voila-dashboards/jupyterlab-preview",
+        f"--Voila.log_level={'INFO' if settings.verbose else 'WARN'}",
     ]
 
 
@@ -147,16 +180,29 @@ def run(settings: Settings) -> int:
         raise ServeError(f"{settings.notebooks} is not a folder of notebooks.")
     if settings.share and not settings.token:
         settings.token = secrets.token_urlsafe(16)
+    if settings.share:
+        from .members import MemberCodes
+
+        local, *lan = join_urls(Settings(port=settings.port, share=True))
+        settings.members = MemberCodes((lan or [local])[0], on_change=lambda codes: [say(line) for line in
+                                                                                      codes.terminal_lines()])
     check_port(settings.ip, settings.port)
     prepare_environment()
     build_chart_bundle()
     app = _workbook_voila(settings)
     app.initialize(voila_argv(settings))
+    from . import guard
+
+    app.secrets = guard.SecretFilter([settings.token])
+    guard.scrub_logs(app.secrets, app.log, *(logging.getLogger(f"tornado.{n}") for n in ("access", "application", "general")))
     from . import offline
 
     # Kernels (started by app.start) point their chart widgets at the bundle this server serves.
     base = (app.server_url or app.base_url).rstrip("/")
     os.environ[offline.BUNDLE_URL_ENV] = f"{base}/{BUNDLE_ROUTE}/{offline.bundle_path().name}"
+    # jupyter_server waits 3 pings for an answer, which Tornado refuses (and says so for every page
+    # opened): one ping interval is Tornado's own default.
+    app.tornado_settings = {**app.tornado_settings, "ws_ping_timeout": 30_000}
     if not settings.share:
         # Tornado settings are applied after Voilà's own, which allow any Host.
         app.tornado_settings = {**app.tornado_settings, "allow_remote_access": False}
@@ -165,23 +211,117 @@ def run(settings: Settings) -> int:
 
 
 def _workbook_voila(settings: Settings):
+    from jupyter_server.services.contents.largefilemanager import LargeFileManager
+    from jupyter_core.utils import run_sync
     from jupyter_server.utils import url_path_join
+    from jupyter_server.auth.decorator import allow_unauthenticated
+    from jupyter_server.base.handlers import JupyterHandler
+    from jupyter_server.log import log_request
     from tornado.ioloop import IOLoop
-    from tornado.web import StaticFileHandler
+    from tornado.web import HTTPError, StaticFileHandler
     from voila.app import Voila
+    from voila.request_info_handler import RequestInfoSocketHandler
+    from voila.tornado.handler import TornadoVoilaHandler
 
-    from . import offline
+    from . import guard, members, offline
+
+    class UnsignedContents(LargeFileManager):
+        def mark_trusted_cells(self, nb, path=""):
+            pass  # nothing is shown from the file's outputs: Voilà runs the notebook
+
+    cap = guard.KernelCap(per_page=settings.max_open_per_page, in_all=settings.max_open)
 
     class _BundleHandler(StaticFileHandler):
+        def prepare(self):
+            if not guard.host_allowed(self):
+                raise HTTPError(403)
+
         def get_cache_time(self, path, modified, mime_type):
             return 365 * 24 * 3600  # the file name carries the versions that shape it
 
+    class PageHandler(TornadoVoilaHandler):
+        """A workbook page: never for another site, and never past the kernel cap."""
+
+        async def get(self, path=None):
+            if guard.cross_origin(self.request):
+                return self._refuse(403, "This page opens from the workbook only",
+                                    "Another web site tried to open a workbook page. Nothing was started. "
+                                    "Open the workbook's own address instead.")
+            if self.current_user and path and (why := cap.refusal(self.kernel_manager, path)):
+                return self._refuse(503, "Too many pages are open", why)
+            serving = cap.serving(path)
+            try:
+                return await super().get(path)
+            finally:
+                cap.served(serving)
+
+        def _refuse(self, status: int, title: str, why: str):
+            self.set_status(status)
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            self.set_header("Cache-Control", "no-store")
+            self.finish(guard.plain_page(title, why))
+
+    class QuerySocket(RequestInfoSocketHandler):
+        """Voilà's socket telling a preheated kernel about its visitor's request: for kernels only."""
+
+        async def get(self, *args, **kwargs):
+            remote = self.request.remote_ip or ""
+            if (self.request.headers.get("Origin") is not None or not guard.is_local_host(self.request.host)
+                    or not guard.is_local_host(remote)):
+                self.set_status(403)
+                return self.finish("Forbidden")
+            return await super().get(*args, **kwargs)
+
+    class LogoutHandler(JupyterHandler):
+        """Forget this browser's login and say so (jupyter_server's own page needs templates Voilà lacks: a 500)."""
+
+        @allow_unauthenticated
+        def get(self):
+            self.identity_provider.clear_login_cookie(self)
+            self.set_header("Cache-Control", "no-store")
+            self.finish(guard.plain_page("Signed out", "This browser is signed out of the workbook.",
+                                         "To come back, open the address the facilitator's terminal printed."))
+
+    def log_quietly(handler):
+        # Refused requests (a phone without the code, a stray address) are the server doing its job,
+        # not something for the facilitator to act on: logged with --verbose only.
+        if settings.verbose or not 400 <= handler.get_status() < 500:
+            log_request(handler)
+
+    swap = {TornadoVoilaHandler: PageHandler, RequestInfoSocketHandler: QuerySocket}
+
     class WorkbookVoila(Voila):
+        def init_settings(self):
+            tornado_settings = super().init_settings()
+            # Voilà executes every notebook afresh, so JupyterLab's output signatures mean nothing here;
+            # checking them only warned once per page load (and wrote a signing key into the home folder).
+            tornado_settings["contents_manager"] = self.contents_manager = UnsignedContents(parent=self)
+            # jupyter_server's request log cuts secrets (the token) out of the addresses it logs.
+            tornado_settings["log_function"] = log_quietly
+            cap.watch(self.kernel_manager)
+            # The landing page (Voilà's tree template) shows the members' join address and QR code.
+            tornado_settings["voila_jinja2_env"].globals["members_section"] = \
+                lambda: members.landing(settings.members, self.base_url)
+            return tornado_settings
+
         def init_handlers(self):
+            handlers = [(url_path_join(self.server_url, "logout"), LogoutHandler)]
+            if settings.members is not None:  # before Voilà's own, so /login is ours
+                handlers += members.handlers(self.base_url, settings.members)
+            for route in super().init_handlers():
+                handler = swap.get(route[1])
+                handlers.append(route if handler is None else (route[0], handler, *route[2:]))
             # The chart bundle as a file the browser caches, instead of ~900 kB inside every chart widget.
-            return [*super().init_handlers(),
-                    (url_path_join(self.server_url, BUNDLE_ROUTE, "(.*)"), _BundleHandler,
-                     {"path": str(offline.cache_dir())})]
+            handlers.append((url_path_join(self.server_url, BUNDLE_ROUTE, "(.*)"), _BundleHandler,
+                             {"path": str(offline.cache_dir())}))
+            return handlers
+
+        def stop(self):
+            # At Ctrl+C every kernel goes at once. A polite shutdown first interrupts each kernel, which
+            # printed a KeyboardInterrupt traceback from any kernel still starting; a kernel holds
+            # nothing to save (every record is committed before its page says so).
+            shutil.rmtree(self.connection_dir, ignore_errors=True)
+            run_sync(self.kernel_manager.shutdown_all)(now=True)
 
         def listen(self):
             # Runs once the loop is started, i.e. after the port was bound.
@@ -190,15 +330,8 @@ def _workbook_voila(settings: Settings):
 
         async def _announce(self):
             await _wait_until_warm(self.kernel_manager, WARM_WAIT)
-            local, *lan = join_urls(settings)
-            if settings.share:
-                say("The workbook is shared on this network. Members join at:")
-                for url in lan or [local.replace("127.0.0.1", "<this machine's address>")]:
-                    say(f"    {url}")
-                say(f"On this machine: {local}")
-            else:
-                say(f"The workbook is ready at {local}")
-            say("Press Ctrl+C to stop it.")
+            for line in ready_lines(settings):
+                say(line)
 
     # As `voila` itself does: as the singleton, the log every part of Voilà writes to (tracebacks included).
     return WorkbookVoila.instance()
@@ -249,6 +382,18 @@ def load_ipython_extension(shell) -> None:
 
     shell.showtraceback = showtraceback
     warnings.showwarning = showwarning
+    if getattr(shell, "kernel", None) is not None:
+        shell.kernel.log.addFilter(_closed_socket_filter)
+
+
+def _closed_socket_filter(record) -> bool:
+    """Drop the kernel's error about a reply it could not send because its sockets were closed: that
+    happens when the server shuts a kernel down while its page still waits for a visitor (Ctrl+C,
+    culling), and says nothing anyone can act on."""
+    exc = record.exc_info[1] if record.exc_info else None
+    import zmq
+
+    return not (isinstance(exc, zmq.ZMQError) and exc.errno in (zmq.ENOTSOCK, zmq.ETERM))
 
 
 def check_ledger(location: str | None) -> str:

@@ -18,6 +18,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
@@ -48,6 +49,8 @@ def wait_http(url: str, proc: subprocess.Popen, log: Path, timeout: float = 90) 
         try:
             with urllib.request.urlopen(url, timeout=2):
                 return
+        except urllib.error.HTTPError:
+            return  # an answer all the same (a shared server sends strangers to a 403 page)
         except OSError:
             time.sleep(0.2)
     raise RuntimeError(f"the server did not answer {url} in {timeout}s:\n{log.read_text()[-3000:]}")

@@ -38,6 +38,8 @@ button.on_click(clicked)
 display(button, label)"""
 
 BOOM = """\
+import warnings
+warnings.warn("heads up 5521: a warning that matters")
 import ipywidgets as widgets
 boom, ping, label = widgets.Button(description="Boom"), widgets.Button(description="Ping"), widgets.Label("waiting")
 def explode(_):
@@ -80,7 +82,7 @@ def serving(request, tmp_path_factory, demo_ledger_file, notebooks):
                                             env_extra={"MICROSOLIDARITY_CACHE": str(cache)}))
         started[-1].cache = cache
         # Answering is not ready: the preheated kernels are in place once the address is printed.
-        wait_for_log(started[-1], r"^The workbook is (ready at|shared on)", timeout=240)
+        wait_for_log(started[-1], r"^The workbook is ready", timeout=240)
         return started[-1]
 
     yield start
@@ -90,13 +92,15 @@ def serving(request, tmp_path_factory, demo_ledger_file, notebooks):
 
 @pytest.fixture(scope="module")
 def local(serving):
-    return serving()
+    # Its log says which kernel served each page; the tests below open its pages more often than
+    # the default cap allows (the kernel cap is tested on its own server).
+    return serving("--verbose", "--max-open-per-page", "20", "--max-open", "40")
 
 
 @pytest.fixture(scope="module")
 def shared(serving):
-    srv = serving("--share")
-    srv.join_url = wait_for_log(srv, r"^\s+(http://\S+\?token=\S+)$").group(1)
+    srv = serving("--share")  # as a facilitator starts it: no --verbose
+    srv.join_url = wait_for_log(srv, r"^Facilitator: (http://\S+\?token=\S+)$").group(1)
     srv.token = srv.join_url.split("?token=")[1]
     return srv
 
@@ -149,7 +153,7 @@ def test_default_server_answers_on_loopback_only(local):
     # A page elsewhere cannot reach it through a DNS name pointed at 127.0.0.1 either.
     status, body, _ = fetch(f"{local.url}/voila/render/click.ipynb", host=f"workbook.example.org:{port}")
     assert status == 403 and WIDGET not in body
-    assert re.search(r"^The workbook is ready at http://127\.0\.0\.1:\d+/$", local.log.read_text(), re.M)
+    assert re.search(r"^The workbook is ready at http://127\.0\.0\.1:\d+/ ", local.log.read_text(), re.M)
 
 
 def test_shared_server_needs_its_token(shared):
@@ -217,3 +221,153 @@ def test_tracebacks_go_to_the_log_not_the_page(local, page):
     assert "could not be shown" in body  # the failing cell says so, plainly
     log = local.log.read_text()
     assert "callback secret 7431" in log and "cell secret 9152" in log
+
+
+def test_pages_load_without_version_warnings(local, page):
+    """The front-end packages agree: no "Unsatisfied version" warning from JupyterLab's module sharing."""
+    warnings = []
+    page.on("console", lambda m: m.type == "warning" and warnings.append(m.text))
+    local.open(page, "click.ipynb")
+    page.get_by_role("button", name="Go").click()
+    page.get_by_text("clicked").wait_for()
+    assert not [w for w in warnings if "version" in w.lower()], warnings
+
+
+@pytest.fixture(scope="module")
+def capped(serving):
+    """Shared, no kernels kept ready, and small caps: 2 visitors' kernels per page, 3 in all."""
+    srv = serving("--share", "--pool-size", "0", "--max-open-per-page", "2", "--max-open", "3")
+    srv.join_url = wait_for_log(srv, r"^Facilitator: (http://\S+\?token=\S+)$").group(1)
+    srv.token = srv.join_url.split("?token=")[1]
+    return srv
+
+
+def fetch_with(url: str, headers: dict) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=240) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode(errors="replace")
+
+
+def test_pages_refuse_loads_from_another_site(local):
+    page = f"{local.url}/voila/render/click.ipynb"
+    before = local.log.read_text().count("Using pre-heated kernel")
+    for headers in ({"Origin": "http://evil.example"}, {"Sec-Fetch-Site": "cross-site"},
+                    {"Sec-Fetch-Site": "same-site"}):
+        status, body = fetch_with(page, headers)
+        assert status == 403 and WIDGET not in body, headers
+        assert "another web site" in body.lower() and "<script" not in body
+    assert local.log.read_text().count("Using pre-heated kernel") == before, "a kernel was handed over anyway"
+    # The workbook's own links, and an address typed in, still work.
+    for headers in ({"Sec-Fetch-Site": "same-origin"}, {"Sec-Fetch-Site": "none"},
+                    {"Origin": local.url}):
+        status, body = fetch_with(page, headers)
+        assert status == 200 and WIDGET in body, headers
+
+
+def test_kernels_are_capped_per_page_and_in_all(capped):
+    def open_page(name):
+        return fetch_with(f"{capped.url}/voila/render/{name}?token={capped.token}", {})
+
+    opened = [open_page("click.ipynb"), open_page("click.ipynb")]
+    assert all(status == 200 and WIDGET in body for status, body in opened)
+    status, body = open_page("click.ipynb")
+    assert status == 503 and "already open in 2 places" in body and WIDGET not in body
+    assert "<script" not in body and "Reciprocity Workbook" in body  # a plain page in the workbook's style
+    status, body = open_page("boom.ipynb")
+    assert status == 200
+    status, body = open_page("boom.ipynb")
+    assert status == 503 and "already has 3 pages open" in body
+    # A page that is closed gives its place back (Voilà's page says goodbye through this route).
+    kernel_id = re.search(r'"kernelId": "([0-9a-f-]+)"', opened[0][1]).group(1)
+    request = urllib.request.Request(f"{capped.url}/voila/api/shutdown/{kernel_id}?token={capped.token}",
+                                     method="POST", data=b"")
+    urllib.request.urlopen(request, timeout=60).close()
+    deadline = time.monotonic() + 60
+    while (status := open_page("click.ipynb")[0]) == 503 and time.monotonic() < deadline:
+        time.sleep(1)
+    assert status == 200
+
+
+def handshake(port: int, path: str, host: str, origin: str | None = None) -> int:
+    """The status a websocket upgrade gets, with exactly the Host (and Origin) given."""
+    lines = [f"GET {path} HTTP/1.1", f"Host: {host}", "Upgrade: websocket", "Connection: Upgrade",
+             "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Version: 13"]
+    if origin:
+        lines.append(f"Origin: {origin}")
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
+        s.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+        return int(s.recv(200).split(b" ")[1])
+
+
+def test_kernel_socket_and_chart_bundle_check_the_host(local, capped):
+    port = int(local.url.rsplit(":", 1)[1])
+    query = f"/voila/query/{uuid.uuid4()}"
+    assert handshake(port, query, f"workbook.example.org:{port}") == 403
+    assert handshake(port, query, f"127.0.0.1:{port}", origin="http://evil.example") == 403
+    assert handshake(port, query, f"127.0.0.1:{port}", origin=local.url) == 403  # browsers: never
+    assert handshake(port, query, f"127.0.0.1:{port}") == 101  # as the kernels connect: from here, no Origin
+    bundle = next(local.cache.glob("jupyterchart-*.js")).name
+    route = f"{local.url}/microsolidarity/charts/{bundle}"
+    assert fetch(route)[0] == 200
+    assert fetch(route, host=f"workbook.example.org:{port}")[0] == 403
+    # A shared server serves the bundle to members' devices, whatever name they reach it by.
+    shared_port = int(capped.url.rsplit(":", 1)[1])
+    assert fetch(f"{capped.url}/microsolidarity/charts/{bundle}", host=f"laptop.lan:{shared_port}")[0] == 200
+
+
+def test_the_token_never_reaches_the_log_in_full(capped):
+    token = capped.token
+    for path in ("voila/render/missing.ipynb", "voila/render/../../etc/passwd", "voila/files/nothing.txt",
+                 "api/kernels/00000000-0000-0000-0000-000000000000"):
+        fetch(f"{capped.url}/{path}?token={token}")
+    fetch(f"{capped.url}/voila/render/click.ipynb?token={token}&x=1", host="evil.example")
+    fetch(f"{capped.url}/voila/render/click.ipynb?token=not-{token}")
+    log = capped.log.read_text()
+    assert token not in log.replace(capped.join_url, ""), "the token is in the server's log"
+
+
+def test_logout_says_plainly_that_the_browser_is_signed_out(capped):
+    status, body, _ = fetch(f"{capped.url}/logout")
+    assert status == 200 and "signed out" in body.lower() and "<script" not in body
+
+
+# Last in this module: it stops the shared server.
+def test_the_terminal_says_only_what_matters(shared, browser):
+    """One ready line with addresses that work, warnings that matter, and nothing else, even across Ctrl+C."""
+    import os
+    import signal
+
+    context = browser.new_context()  # closed before the server stops, unlike the page fixture's
+    try:
+        page = context.new_page()
+        shared.open(page, f"boom.ipynb?token={shared.token}")
+        page.get_by_role("button", name="Ping").click()
+        page.get_by_text("pong").wait_for()
+    finally:
+        context.close()
+    fetch(f"{shared.url}/voila/render/click.ipynb?token={shared.token}")
+    os.killpg(shared.proc.pid, signal.SIGINT)  # what Ctrl+C in the terminal sends
+    assert shared.proc.wait(timeout=60) in (0, 130)  # 130: stopped by Ctrl+C, as shells count it
+    log = shared.log.read_text()
+    ours = [line for line in log.splitlines()
+            if line.startswith(("Ledger: ", "The workbook", "Facilitator: ", "Members join at: "))]
+    assert ours[:3] == [ours[0], "The workbook is ready and shared on this network (press Ctrl+C to stop it).",
+                        f"Facilitator: {shared.join_url}"], log
+    assert re.fullmatch(r"Members join at: http://\S+/join/\S+", ours[3]) and len(ours) == 4, log
+    assert socket.gethostname() not in shared.join_url
+    # The warning a page's code gave, and the failing cell, still reach the terminal...
+    assert "heads up 5521" in log and "cell secret 9152" in log
+    # ...and nothing else does.
+    for noise in ("Voilà is running at", socket.gethostname() + ":", "without encryption", "is not trusted",
+                  "ZMQError", "KeyboardInterrupt", "Kernel started", "notebook-signing", "websocket_ping_timeout"):
+        assert noise not in log, noise
+    # Every other line belongs to that warning (its line of code follows it) or to the cell's error.
+    rest = [line for line in log.splitlines() if line.strip() and line not in ours and not set(line) <= set("█▀▄ ")]
+    warning = [i for i, line in enumerate(rest) if "heads up 5521" in line]
+    rest = [line for i, line in enumerate(rest) if i not in warning and i - 1 not in warning]
+    records = [line for line in rest if line.startswith("[")]  # lines logged by the server or a kernel
+    assert all("ERROR" in line and "cell secret 9152" in line for line in records), "\n".join(rest)
+    tracebacks = [chunk for chunk in log.split("Traceback (most recent call last)")[1:] if "cell secret 9152" not in chunk]
+    assert not tracebacks, tracebacks

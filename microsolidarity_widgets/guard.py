@@ -1,0 +1,187 @@
+"""What the server refuses, and the plain pages that say so.
+
+* **Cross-origin page loads.** Opening a page starts (or takes) a Python kernel of about 150 MB. A
+  web page elsewhere must not make the facilitator's browser, or anyone's, open workbook pages: a
+  request for a page that a browser marks as coming from another site (``Sec-Fetch-Site``) or that
+  carries another ``Origin`` is refused before any kernel is touched.
+* **Kernels capped.** At most ``per_page`` kernels serve visitors of one page and ``in_all`` serve
+  visitors in all (the kernels kept ready in advance are not counted: they are the pool). Past the
+  cap a short page says why and what to do. Kernels of closed pages go when the page says goodbye,
+  or after the idle cull.
+* **Host check everywhere.** Jupyter's handlers refuse a Host that is not local when the server is
+  not shared; the chart-bundle route and Voilà's request-info socket (which the kernels use to learn
+  their visitor's request, token included) are plain Tornado handlers and did not. The socket is
+  for kernels only: from this machine, to a local name, and never from a browser (no ``Origin``).
+* **No token in the log.** Requests are logged with secrets in their query cut out, and any log
+  line that would still hold the token holds only its first characters.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import html
+import ipaddress
+import logging
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urlparse
+
+LOCAL_NAMES = ("localhost",)
+
+# The page whose request is being served, so the kernel manager's hand-over can be credited to it.
+_PAGE: contextvars.ContextVar[str | None] = contextvars.ContextVar("page", default=None)
+
+PLAIN_STYLE = """
+  :root { --ink: #1d2327; --muted: #4a5560; --accent: #1f5f8b; --paper: #fbfaf7; --line: #d9dde1; }
+  html { font-size: 20px; }
+  body { margin: 0; background: var(--paper); color: var(--ink); line-height: 1.45;
+         font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
+  main { max-width: 40rem; margin: 0 auto; padding: 2rem 1.1rem 3rem; }
+  h1 { font-size: 1.8rem; line-height: 1.2; margin: 0 0 0.8rem; }
+  p { margin: 0 0 0.9rem; }
+  a { color: var(--accent); font-weight: 600; }
+  @media (max-width: 36rem) { html { font-size: 17px; } }
+"""
+
+
+def plain_page(title: str, *paragraphs: str, extra: str = "") -> str:
+    """A short page in the workbook's style, with no script: every text is escaped here, except
+    ``extra`` (markup built by the caller from escaped parts)."""
+    body = "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
+    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f'<title>{html.escape(title)} · Reciprocity Workbook</title><link rel="icon" href="data:,">'
+            f"<style>{PLAIN_STYLE}</style></head><body><main><h1>{html.escape(title)}</h1>{body}{extra}"
+            f"</main></body></html>")
+
+
+def is_local_host(host_header: str | None) -> bool:
+    """Whether a Host header names this machine by a loopback address or a local name."""
+    if not host_header:
+        return False
+    match = re.match(r"^(.*?)(:\d+)?$", host_header)
+    host = match.group(1) if match else host_header
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host.lower() in LOCAL_NAMES
+
+
+def host_allowed(handler) -> bool:
+    """Jupyter's own rule for its handlers, for plain Tornado ones: any Host when shared, else a local one."""
+    return bool(handler.settings.get("allow_remote_access")) or is_local_host(handler.request.host)
+
+
+def cross_origin(request) -> str | None:
+    """Why a page request comes from another site, or None when it does not.
+
+    Browsers say where a request comes from: ``Sec-Fetch-Site`` on every request (``none`` for an
+    address typed or bookmarked, ``same-origin`` for our own links), ``Origin`` on scripted ones.
+    Requests that carry neither (scripts, command-line tools) cannot be steered by a web page.
+    """
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None and site not in ("same-origin", "none"):
+        return f"the request came from another site ({site})"
+    origin = request.headers.get("Origin")
+    if origin is not None and urlparse(origin.lower()).netloc != request.host.lower():
+        return "the request came from another site"
+    return None
+
+
+@dataclass
+class KernelCap:
+    """How many kernels may serve visitors, per page and in all, and which page each one serves."""
+
+    per_page: int
+    in_all: int
+    pages: dict[str, str] = field(default_factory=dict)  # kernel id -> page
+
+    def watch(self, kernel_manager) -> None:
+        """Credit each kernel handed to a visitor (preheated or started on demand) to its page."""
+        take = getattr(kernel_manager, "get_rendered_notebook", None)
+        if take is not None:
+            async def get_rendered_notebook(*args, **kwargs):
+                result = await take(*args, **kwargs)
+                self._credit(result[2])
+                return result
+
+            kernel_manager.get_rendered_notebook = get_rendered_notebook
+        start = kernel_manager.start_kernel
+
+        async def start_kernel(*args, **kwargs):
+            kernel_id = await start(*args, **kwargs)
+            # The pool's refills run in tasks copied from the request's context: only a kernel
+            # started for the visitor itself (not preheated) is theirs.
+            if (kwargs.get("env") or {}).get("VOILA_PREHEAT") == "False":
+                self._credit(kernel_id)
+            return kernel_id
+
+        kernel_manager.start_kernel = start_kernel
+
+    def _credit(self, kernel_id: str) -> None:
+        page = _PAGE.get()
+        if page is not None:
+            self.pages[kernel_id] = page
+
+    def refusal(self, kernel_manager, page: str) -> str | None:
+        """Why one more visitor of ``page`` must wait, or None."""
+        alive = set(kernel_manager.list_kernel_ids())
+        for gone in set(self.pages) - alive:
+            del self.pages[gone]
+        here = sum(1 for p in self.pages.values() if p == page)
+        if here >= self.per_page:
+            return (f"This page is already open in {here} places, the most this workbook allows at once. "
+                    "Close it in a browser tab you no longer use, then load it again.")
+        if len(self.pages) >= self.in_all:
+            return (f"The workbook already has {len(self.pages)} pages open, the most it allows at once on this "
+                    "computer. Close the pages nobody is using, then load this one again.")
+        return None
+
+    def serving(self, page: str) -> contextvars.Token:
+        """Mark the current request as serving ``page`` (a context variable: concurrent requests keep theirs)."""
+        return _PAGE.set(page)
+
+    def served(self, token: contextvars.Token) -> None:
+        _PAGE.reset(token)
+
+
+class SecretFilter(logging.Filter):
+    """Keep only the first characters of each secret in every log line (messages, arguments, tracebacks)."""
+
+    def __init__(self, secrets_: list[str]):
+        super().__init__()
+        self.secrets = [s for s in secrets_ if s]
+
+    def add(self, secret: str) -> None:
+        if secret and secret not in self.secrets:
+            self.secrets.append(secret)
+
+    def _cut(self, text: str) -> str:
+        for secret in self.secrets:
+            text = text.replace(secret, secret[:4] + "…")
+        return text
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if any(s in message for s in self.secrets):
+            record.msg, record.args = self._cut(message), ()
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text and any(s in record.exc_text for s in self.secrets):
+            record.exc_text = self._cut(record.exc_text)
+        return True
+
+
+def scrub_logs(filter_: SecretFilter, *loggers: logging.Logger) -> None:
+    """Put the filter on these loggers (a record with no handler on its way is written by Python's
+    last-resort handler, which no handler filter reaches) and on every handler that writes them."""
+    seen = set()
+    for logger in loggers:
+        logger.addFilter(filter_)
+    for logger in (*loggers, logging.getLogger()):
+        for handler in logger.handlers:
+            if id(handler) not in seen:
+                seen.add(id(handler))
+                handler.addFilter(filter_)

@@ -1,0 +1,288 @@
+"""The member side of a shared workbook: members join from their own phones with a code.
+
+Two roles. The facilitator holds the server's token (the address printed as ``Facilitator:``) and
+gets the Voilà pages. Members get a join address (``Members join at:``, also shown as a QR code in
+the terminal and on the facilitator's landing page) holding a join code; it leads to the member
+pages only. The join code is not the token: a member's browser never holds the token, so no Voilà
+page, ``/api`` or ``/files`` route lets it in, and the facilitator can replace the code (revoking
+it) without a restart.
+
+Why this is cheap: member pages are plain HTML forms rendered by Tornado handlers in the server's
+own process, straight from the Ledger API. A member costs a few requests, not a Python kernel of
+about 150 MB as a Voilà page does, and the pages carry no script at all, so a phone that slept
+simply shows the page again when it wakes.
+
+Everything a person typed is escaped before it reaches HTML.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import io
+import secrets
+from dataclasses import dataclass, field
+from typing import Callable
+
+from . import guard
+
+MEMBER_COOKIE = "ms_member"  # the join code this browser was let in with
+WHO_COOKIE = "ms_who"  # the member this browser speaks for
+COOKIE_DAYS = 1  # a gathering, not a lifetime
+
+PHONE_STYLE = guard.PLAIN_STYLE + """
+  main { padding-top: 1.2rem; }
+  h2 { font-size: 1.3rem; margin: 1.6rem 0 0.6rem; }
+  label { display: block; font-weight: 600; margin: 0 0 0.3rem; }
+  select, button, .button { font: inherit; font-size: 1rem; min-height: 48px; border-radius: 0.4rem; }
+  select { width: 100%; padding: 0 0.6rem; border: 2px solid #6b7785; background: #fff; color: var(--ink); }
+  button, .button { display: inline-block; margin-top: 0.8rem; padding: 0 1.2rem; border: 0; background: var(--accent);
+                    color: #fff; font-weight: 700; text-decoration: none; line-height: 48px; cursor: pointer; }
+  button:focus-visible, select:focus-visible, a:focus-visible { outline: 3px solid #1a73e8; outline-offset: 2px; }
+  table { border-collapse: collapse; width: 100%; }
+  th, td { text-align: left; padding: 0.5rem 0.3rem; border-bottom: 1px solid var(--line); }
+  td.num, th.num { text-align: right; }
+  details { border: 1px solid var(--line); border-radius: 0.4rem; background: #fff; margin: 0 0 0.6rem; }
+  summary { min-height: 48px; line-height: 48px; padding: 0 0.8rem; font-weight: 600; cursor: pointer; }
+  details > div { padding: 0 0.9rem 0.6rem; }
+  .status { padding: 0.7rem 0.9rem; border-radius: 0.4rem; background: #eef3fb; border-left: 6px solid #3b6fb6; }
+  .muted { color: var(--muted); }
+  .qr svg { width: 100%; max-width: 16rem; height: auto; }
+  a { display: inline-block; min-height: 44px; line-height: 44px; }
+"""
+
+
+@dataclass
+class MemberCodes:
+    """The current join code; replacing it revokes the old one at once (every member must join again)."""
+
+    base_url: str  # e.g. http://192.168.1.5:8866/
+    on_change: Callable[["MemberCodes"], None] = lambda codes: None
+    code: str = field(default_factory=lambda: secrets.token_urlsafe(6))
+
+    @property
+    def join_url(self) -> str:
+        return f"{self.base_url.rstrip('/')}/join/{self.code}"
+
+    def valid(self, code: str | None) -> bool:
+        return bool(code) and secrets.compare_digest(code, self.code)
+
+    def renew(self) -> str:
+        self.code = secrets.token_urlsafe(6)
+        self.on_change(self)
+        return self.code
+
+    def terminal_lines(self) -> list[str]:
+        """``Members join at: <url>`` and the QR code of that address, drawn with text blocks."""
+        return [f"Members join at: {self.join_url}", qr_text(self.join_url)]
+
+    def qr_svg(self) -> str:
+        import segno
+
+        return segno.make(self.join_url, error="m").svg_inline(scale=6, title="QR code of the members' join address")
+
+
+def qr_text(url: str) -> str:
+    import segno
+
+    out = io.StringIO()
+    segno.make(url, error="m").terminal(out=out, compact=True)
+    return out.getvalue().rstrip("\n")
+
+
+@functools.cache
+def _ledger():
+    from .ledger import Ledger
+
+    return Ledger.open()
+
+
+def page(title: str, body: str, status: str = "") -> str:
+    """A member page: phone first, no script, every message in a live region."""
+    live = f'<p class="status" role="status" aria-live="polite">{html.escape(status)}</p>' if status else \
+        '<div role="status" aria-live="polite"></div>'
+    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f'<title>{html.escape(title)} · Reciprocity Workbook</title><link rel="icon" href="data:,">'
+            f"<style>{PHONE_STYLE}</style></head><body><main><h1>{html.escape(title)}</h1>{live}{body}</main></body></html>")
+
+
+def ask_for_code() -> str:
+    return guard.plain_page("Ask the facilitator for the code",
+                            "This is the Reciprocity Workbook of the people in the room. To take part from your "
+                            "phone, ask the facilitator for the members' join address or QR code, then open it.",
+                            "Codes change from time to time; an old one no longer works.")
+
+
+def roster() -> list[tuple[str, list[str]]]:
+    """(group, members) for every group, in the ledger's order."""
+    groups = _ledger().groups()
+    return [(g, list(m)) for g, m in zip(groups["group"], groups["members"])]
+
+
+def chooser(prefix: str, xsrf: str, status: str = "") -> str:
+    options = "".join(
+        f'<optgroup label="{html.escape(g)}">' +
+        "".join(f'<option value="{html.escape(m)}">{html.escape(m)}</option>' for m in members) + "</optgroup>"
+        for g, members in roster() if members)
+    if not options:
+        return page("Welcome", '<p>No crew has been set up yet. The facilitator will start one; then reload this page.</p>'
+                    f'<p><a href="{prefix}m/">Reload</a></p>', status)
+    body = (f'<p>Choose your name to see your points and your crews.</p>'
+            f'<form method="post" action="{prefix}m/who">{xsrf}'
+            f'<label for="who">Who are you?</label><select id="who" name="who" required>'
+            f'<option value="">Choose your name</option>{options}</select>'
+            f'<button type="submit">That is me</button></form>')
+    return page("Welcome", body, status)
+
+
+def member_page(prefix: str, who: str) -> str:
+    from .apps import texts
+
+    ledger = _ledger()
+    points = ledger.points()
+    mine = points[points["member"] == who]
+    by_level = mine.groupby("level")["points"].sum()
+    rows = "".join(f'<tr><td>Level {lvl}</td><td class="num">{int(by_level.get(lvl, 0))}</td></tr>' for lvl in range(1, 6))
+    total = int(mine["points"].sum())
+    own = (f'<h2>Your points</h2><table><caption class="muted">By level, in all your groups</caption>'
+           f'<thead><tr><th scope="col">Level</th><th scope="col" class="num">Points</th></tr></thead>'
+           f'<tbody>{rows}</tbody><tfoot><tr><td>Total</td><td class="num">{total}</td></tr></tfoot></table>')
+    crews = []
+    for group, members in roster():
+        if who not in members:
+            continue
+        here = points[points["group"] == group].groupby("member")["points"].sum()
+        lines = "".join(f'<tr><td>{html.escape(m)}</td><td class="num">{int(here.get(m, 0))}</td></tr>' for m in members)
+        crews.append(f'<h2>{html.escape(group)}</h2><table><thead><tr><th scope="col">Member</th>'
+                     f'<th scope="col" class="num">Points</th></tr></thead><tbody>{lines}</tbody>'
+                     f'<tfoot><tr><td>{html.escape(group)} in all</td><td class="num">{int(here.sum())}</td></tr></tfoot></table>')
+    prompts = "".join(
+        f"<details><summary>Level {level}: {name}</summary><div>{texts.SCORING[level]}</div></details>"
+        for level, name in ((1, "Listening"), (2, "Money"), (3, "Consistency"), (4, "Conflict"), (5, "Co-owners")))
+    body = (own + "".join(crews) + "<h2>How each level works</h2>" + prompts +
+            f'<p><a href="{prefix}m/?choose=1">Not {html.escape(who)}? Choose your name again</a></p>')
+    return page(f"Hello, {who}", body)
+
+
+def handlers(base_url: str, codes: MemberCodes) -> list[tuple]:
+    """Tornado routes of the member side (and the plain pages that replace Jupyter's login)."""
+    from jupyter_server.base.handlers import JupyterHandler
+    from jupyter_server.utils import url_path_join
+    from tornado.web import RequestHandler
+
+    from .errors import LedgerError
+    from .values import name_key
+
+    class MemberHandler(RequestHandler):
+        """Member pages: a valid join code in a signed cookie, else a short page asking for one."""
+
+        def set_default_headers(self):
+            self.set_header("Cache-Control", "no-store")
+            self.set_header("X-Frame-Options", "DENY")
+            self.set_header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+                                                       "form-action 'self'; frame-ancestors 'none'")
+
+        def prepare(self):
+            if not guard.host_allowed(self):
+                self.send_error(403)
+                return
+            code = self.get_signed_cookie(MEMBER_COOKIE, max_age_days=COOKIE_DAYS)
+            if not codes.valid(code.decode() if code else None):
+                self.set_status(403)
+                self.finish(ask_for_code())
+
+        def who(self) -> str | None:
+            value = self.get_signed_cookie(WHO_COOKIE, max_age_days=COOKIE_DAYS)
+            return value.decode() if value else None
+
+        def same_origin(self) -> bool:
+            return guard.cross_origin(self.request) is None
+
+        def xsrf(self) -> str:
+            return self.xsrf_form_html()
+
+    class JoinHandler(MemberHandler):
+        def prepare(self):
+            if not guard.host_allowed(self):
+                self.send_error(403)
+
+        def get(self, code):
+            if not codes.valid(code):
+                self.set_status(403)
+                return self.finish(ask_for_code())
+            self.set_signed_cookie(MEMBER_COOKIE, code, expires_days=COOKIE_DAYS, httponly=True, samesite="Lax")
+            self.redirect(url_path_join(base_url, "m/"))
+
+    class HomeHandler(MemberHandler):
+        def get(self):
+            who = self.who()
+            if who is None or self.get_argument("choose", None):
+                return self.finish(chooser(base_url, self.xsrf()))
+            try:
+                return self.finish(member_page(base_url, who))
+            except LedgerError as exc:
+                return self.finish(page("The workbook cannot read its ledger", "", str(exc)))
+
+    class WhoHandler(MemberHandler):
+        def post(self):
+            self.check_xsrf_cookie()
+            if not self.same_origin():
+                self.set_status(403)
+                return self.finish(page("Refused", "", "This form can only be sent from the workbook's own page."))
+            wanted = self.get_body_argument("who", "")
+            known = {name_key(m): m for _, members in roster() for m in members}
+            name = known.get(name_key(wanted)) if wanted.strip() else None
+            if name is None:
+                self.set_status(400)
+                return self.finish(chooser(base_url, self.xsrf(), "Choose your name from the list; nothing was changed."))
+            self.set_signed_cookie(WHO_COOKIE, name, expires_days=COOKIE_DAYS, httponly=True, samesite="Lax")
+            self.redirect(url_path_join(base_url, "m/"))
+
+    class RenewHandler(JupyterHandler):
+        """The facilitator replaces the join code (from the landing page): old join addresses stop working."""
+
+        def check_xsrf_cookie(self):
+            pass  # the same-origin check below stands in: Voilà's server has no XSRF cookies
+
+        def post(self):
+            if not self.current_user or guard.cross_origin(self.request) or \
+                    self.request.headers.get("Sec-Fetch-Site", "same-origin") != "same-origin":
+                self.set_status(403)
+                return self.finish(guard.plain_page("Refused", "Only the facilitator's own landing page can renew the code."))
+            codes.renew()
+            self.redirect(url_path_join(base_url, "") + "#members")
+
+    class LoginHandler(RequestHandler):
+        """Instead of Jupyter's login page (which talks of servers and passwords): who to ask."""
+
+        def get(self):
+            self.set_status(403)
+            self.set_header("Cache-Control", "no-store")
+            self.finish(ask_for_code())
+
+        post = get
+
+    return [
+        (url_path_join(base_url, r"join/([^/]+)"), JoinHandler),
+        (url_path_join(base_url, r"m/"), HomeHandler),
+        (url_path_join(base_url, r"m/who"), WhoHandler),
+        (url_path_join(base_url, r"microsolidarity/members/renew"), RenewHandler),
+        (url_path_join(base_url, r"login"), LoginHandler),
+    ]
+
+
+def landing(codes: MemberCodes | None, base_url: str):
+    """The members' part of the facilitator's landing page: the join address, its QR code and renewal."""
+    from markupsafe import Markup
+
+    if codes is None:
+        return Markup("")
+    url = html.escape(codes.join_url)
+    return Markup(f'<section id="members" class="members"><h2>Members join from their phones</h2>'
+            f'<p>Show this code to the room, or read out the address: <a href="{url}">{url}</a></p>'
+            f'<div class="qr">{codes.qr_svg()}</div>'
+            f'<form method="post" action="{html.escape(base_url)}microsolidarity/members/renew">'
+            f'<button type="submit">Give members a new code</button></form>'
+            f'<p class="hint">A new code stops the old address from working; everyone joins again with the new one.</p>'
+            f"</section>")

@@ -1,0 +1,178 @@
+"""The member side of a shared workbook (issue 13, first part): two roles, a join code that can be
+renewed without a restart, and member pages that reach nothing of the facilitator's.
+
+One shared server on one throw-away notebook and a copy of the demo ledger (Ama is in Kestrels and
+Ama+Bo there). Every route the server has is tried with no code, a wrong code, a member's code and
+the facilitator's token.
+"""
+
+from __future__ import annotations
+
+import http.cookiejar
+import re
+import shutil
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import nbformat
+import pytest
+
+pytestmark = pytest.mark.browser
+
+WIDGET = "application/vnd.jupyter.widget-view+json"
+JUPYTER_LOGIN = ("Password", "jupyter server list", "Setup a Password", "token")
+
+
+@pytest.fixture(scope="module")
+def room(request, tmp_path_factory, demo_ledger_file):
+    helpers = request.config.pluginmanager.get_plugin(str(Path(__file__).with_name("conftest.py")))
+    tmp = tmp_path_factory.mktemp("members")
+    books = tmp / "books"
+    books.mkdir()
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "import ipywidgets as widgets\ndisplay(widgets.Button(description='Facilitator only'))")])
+    nb.metadata.kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, books / "one.ipynb")
+    ledger = tmp / "ledger.sqlite"
+    shutil.copy(demo_ledger_file, ledger)
+    srv = helpers.start_server(tmp, ledger, extra_args=["--share", "--pool-size", "0", "--notebooks", str(books)],
+                               env_extra={"MICROSOLIDARITY_CACHE": str(tmp / "cache")})
+    try:
+        log = wait_for(srv, r"^Members join at: (http://\S+/join/(\S+))$")
+        srv.join_url, srv.code = log.group(1), log.group(2)
+        srv.token = wait_for(srv, r"^Facilitator: http://\S+\?token=(\S+)$").group(1)
+        srv.port = int(srv.url.rsplit(":", 1)[1])
+        srv.bundle = next((tmp / "cache").glob("jupyterchart-*.js")).name
+        yield srv
+    finally:
+        helpers.stop_server(srv.proc)
+
+
+def wait_for(srv, pattern: str, timeout: float = 240, after: int = 0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = list(re.finditer(pattern, srv.log.read_text(errors="replace"), re.M))
+        if len(found) > after:
+            return found[after]
+        time.sleep(0.2)
+    raise AssertionError(f"{pattern!r} never appeared:\n{srv.log.read_text()[-3000:]}")
+
+
+class Browser:
+    """A client with its own cookies, as one phone or one laptop is."""
+
+    def __init__(self):
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+
+    def get(self, url: str, headers: dict | None = None) -> tuple[int, str]:
+        return self._send(urllib.request.Request(url, headers=headers or {}))
+
+    def post(self, url: str, fields: dict, headers: dict | None = None) -> tuple[int, str]:
+        xsrf = next((c.value for c in self.jar if c.name == "_xsrf"), "")
+        data = urllib.parse.urlencode({**fields, "_xsrf": xsrf}).encode()
+        return self._send(urllib.request.Request(url, data=data, headers={"Sec-Fetch-Site": "same-origin",
+                                                                          **(headers or {})}))
+
+    def _send(self, request) -> tuple[int, str]:
+        try:
+            with self.opener.open(request, timeout=60) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read().decode(errors="replace")
+
+
+def member(room, code=None) -> Browser:
+    phone = Browser()
+    phone.get(f"{room.url}/join/{code or room.code}")
+    return phone
+
+
+def routes(room) -> list[str]:
+    return ["/", "/voila/tree", "/voila/render/one.ipynb", "/voila/files/one.ipynb", "/files/one.ipynb",
+            "/api/kernels", "/api/contents", "/voila/api/contents", "/voila/api/themes/x", "/tree",
+            "/lab", "/login", "/m/", f"/microsolidarity/charts/{room.bundle}", "/voila/static/voila.js"]
+
+
+def test_the_terminal_prints_both_addresses_and_a_qr_code(room):
+    log = room.log.read_text()
+    assert re.search(r"^Facilitator: http://[\d.]+:\d+/\?token=\S+$", log, re.M)
+    assert "█" in log.split("Members join at:")[1]  # the QR code, drawn in the terminal
+    assert room.token not in room.join_url and room.code not in room.token
+
+
+@pytest.mark.parametrize("who", ["nobody", "wrong code", "member"])
+def test_nobody_but_the_facilitator_reaches_the_facilitators_routes(room, who):
+    client = {"nobody": Browser(), "wrong code": member(room, "not-the-code"), "member": member(room)}[who]
+    for route in routes(room):
+        status, body = client.get(room.url + route)
+        assert WIDGET not in body, (who, route)
+        assert "Facilitator only" not in body, (who, route)
+        if route.startswith(("/microsolidarity/charts/", "/voila/static/")):
+            continue  # public code, no data: the pages' scripts and the chart bundle
+        assert not any(word in body for word in JUPYTER_LOGIN), (who, route, body[:500])
+        if route == "/m/":
+            assert (status == 200) == (who == "member"), (who, status)
+        else:
+            assert status in (403, 404) or "Ask the facilitator for the code" in body, (who, route, status)
+    status, body = client.post(f"{room.url}/microsolidarity/members/renew", {})
+    assert status == 403 and wait_for(room, r"^Members join at:", timeout=1, after=0)
+    assert len(re.findall(r"^Members join at:", room.log.read_text(), re.M)) == 1
+
+
+def test_the_facilitator_reaches_the_pages_and_sees_the_join_code(room):
+    laptop = Browser()
+    status, body = laptop.get(f"{room.url}/?token={room.token}")
+    assert status == 200 and room.join_url in body and "<svg" in body and "Members join from their phones" in body
+    status, body = laptop.get(f"{room.url}/voila/render/one.ipynb")
+    assert status == 200 and WIDGET in body
+
+
+def test_a_member_picks_their_name_and_sees_only_points(room):
+    phone = member(room)
+    status, body = phone.get(f"{room.url}/m/")
+    assert status == 200 and '<label for="who">Who are you?</label>' in body
+    status, body = phone.post(f"{room.url}/m/who", {"who": "nobody like this"})
+    assert status == 400 and "nothing was changed" in body
+    status, body = phone.post(f"{room.url}/m/who", {"who": "ama"})  # as the ledger compares names
+    assert status == 200 and "Hello, Ama" in body
+    totals = room.ledger().totals()
+    assert f'<td>Total</td><td class="num">{int(totals.loc["Ama", "total"])}</td>' in body
+    # From another site the same form is refused.
+    status, _ = phone.post(f"{room.url}/m/who", {"who": "Bo"}, headers={"Sec-Fetch-Site": "cross-site"})
+    assert status == 403
+
+
+def test_a_new_code_revokes_the_old_one_without_a_restart(room):
+    phone = member(room)
+    assert phone.get(f"{room.url}/m/")[0] == 200
+    laptop = Browser()
+    laptop.get(f"{room.url}/?token={room.token}")
+    status, _ = laptop.post(f"{room.url}/microsolidarity/members/renew", {})
+    assert status == 200
+    new = wait_for(room, r"^Members join at: http://\S+/join/(\S+)$", after=1).group(1)
+    assert new != room.code
+    assert phone.get(f"{room.url}/m/")[0] == 403  # the phone let in with the old code
+    assert member(room).get(f"{room.url}/m/")[0] == 403
+    assert member(room, new).get(f"{room.url}/m/")[0] == 200
+    room.code = new
+
+
+def test_the_member_page_fits_a_phone(room, browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    try:
+        page = context.new_page()
+        page.goto(f"{room.url}/join/{room.code}")
+        page.get_by_label("Who are you?").select_option("Caz")
+        page.get_by_role("button", name="That is me").click()
+        page.get_by_role("heading", name="Hello, Caz").wait_for()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        for target in page.locator("button, select, summary, a").all():
+            box = target.bounding_box()
+            assert box["height"] >= 44, target.inner_text()
+        assert page.locator("script").count() == 0
+    finally:
+        context.close()
