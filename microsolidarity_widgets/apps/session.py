@@ -28,11 +28,11 @@ Draft = tuple[str, tuple, dict]
 STYLE = """
 <style>
 .ms-page { max-width: 1120px; padding: 8px 0 40px; gap: 16px; font-size: 17px; }
-.ms-page .widget-button, .ms-page .widget-toggle-button { width: auto; min-width: 110px; height: 38px; padding: 0 16px; }
+.ms-page .widget-button, .ms-page .widget-toggle-button { width: auto; min-width: 110px; min-height: 44px; height: auto; padding: 8px 16px; }
 .ms-page .widget-vbox > .widget-button { align-self: flex-start; }
 .ms-page .widget-datepicker { width: auto; }
-.ms-page .widget-datepicker input[type="date"] { width: 190px; flex: none; }
-.ms-page .widget-dropdown select, .ms-page .widget-text input, .ms-page .widget-datepicker input { height: 34px; }
+.ms-page .widget-datepicker input[type="date"] { width: 190px; flex: 0 1 190px; }
+.ms-page .widget-dropdown select, .ms-page .widget-text input, .ms-page .widget-datepicker input { height: 44px; }
 .ms-page .widget-label, .ms-page .widget-label-basic, .ms-page input, .ms-page select,
 .ms-page textarea, .ms-page button, .ms-page .widget-html-content, .ms-page .widget-radio-box label,
 .ms-page .widget-checkbox label, .ms-page .widget-text input, .ms-page .widget-textarea textarea,
@@ -45,14 +45,12 @@ STYLE = """
 .ms-section-title .widget-html-content h3 { font-size: 21px; margin: 0 0 4px; color: #1d3557; }
 .ms-scoring .widget-html-content { background: #f3f6fa; border-radius: 8px; padding: 10px 14px; }
 .ms-hint .widget-html-content { color: #4a5561; }
-.ms-page button.ms-primary { font-size: 21px; font-weight: 700; height: 52px; min-width: 240px; border-radius: 8px; }
-.ms-page button:focus-visible, .ms-page input:focus-visible, .ms-page select:focus-visible,
-.ms-page textarea:focus-visible { outline: 3px solid #1a73e8; outline-offset: 2px; }
+.ms-page button.ms-primary { font-size: 21px; font-weight: 700; min-height: 52px; min-width: min(240px, 100%); border-radius: 8px; }
 .ms-msg { padding: 12px 16px; border-radius: 8px; font-size: 19px; border-left: 8px solid; }
 .ms-msg-ok { background: #e7f5ea; border-color: #1e7d34; color: #0f3d1c; }
 .ms-msg-error { background: #fdecea; border-color: #b3261e; color: #6b1410; }
 .ms-msg-info { background: #eef3fb; border-color: #3b6fb6; color: #1d3557; }
-.ms-table { border-collapse: collapse; margin: 4px 0; }
+.ms-table { border-collapse: collapse; margin: 4px 0; background: #fff; }
 .ms-table th, .ms-table td { border-bottom: 1px solid #d5dbe1; padding: 5px 14px 5px 4px; text-align: left; }
 .ms-table td.num, .ms-table th.num { text-align: right; }
 .ms-table tfoot td { font-weight: 700; border-bottom: none; }
@@ -62,8 +60,7 @@ STYLE = """
 .ms-steps li, .ms-prompts li { margin: 3px 0; }
 .ms-private textarea { background: #fffdf5; }
 .ms-page a.ms-download { display: inline-block; color: #0b57d0; text-decoration: underline; font-weight: 600;
-  font-size: 18px; padding: 6px 0; }
-.ms-page a.ms-download:focus-visible { outline: 3px solid #1a73e8; outline-offset: 2px; }
+  font-size: 18px; padding: 6px 0; min-height: 44px; box-sizing: border-box; line-height: 32px; }
 </style>
 """
 
@@ -77,17 +74,22 @@ def html_list(items: Iterable[str], cls: str = "ms-prompts") -> str:
     return f'<ul class="{cls}">' + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
 
 
-def html_table(frame: pd.DataFrame, numeric: Iterable[str] = (), footer: dict | None = None) -> str:
-    """A small table, every cell escaped."""
+def html_table(frame: pd.DataFrame, numeric: Iterable[str] = (), footer: dict | None = None,
+               caption: str | None = None) -> str:
+    """A small table, every cell escaped, in a box that scrolls sideways on its own when the window is
+    narrower than the table (the page template lets the keyboard reach the box then)."""
     numeric = set(numeric)
     cls = {c: ' class="num"' if c in numeric else "" for c in frame.columns}
-    head = "".join(f"<th{cls[c]}>{esc(c)}</th>" for c in frame.columns)
+    head = "".join(f'<th scope="col"{cls[c]}>{esc(c)}</th>' for c in frame.columns)
     rows = "".join("<tr>" + "".join(f"<td{cls[c]}>{esc(v)}</td>" for c, v in zip(frame.columns, row)) + "</tr>"
                    for row in frame.itertuples(index=False))
     foot = ""
     if footer:
         foot = "<tfoot><tr>" + "".join(f"<td{cls[c]}>{esc(footer.get(c, ''))}</td>" for c in frame.columns) + "</tr></tfoot>"
-    return f'<table class="ms-table"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody>{foot}</table>'
+    label = caption or "Table of " + ", ".join(map(str, frame.columns))
+    cap = f"<caption>{esc(caption)}</caption>" if caption else ""
+    return (f'<div class="ms-scroll" data-label="{esc(label)}"><table class="ms-table">{cap}'
+            f'<thead><tr>{head}</tr></thead><tbody>{rows}</tbody>{foot}</table></div>')
 
 
 def section(title: str, *children: widgets.Widget) -> widgets.VBox:
@@ -124,7 +126,8 @@ class Status:
     def _show(self, kind: str, text: str) -> None:
         self.kind, self.text = kind, text
         role = "alert" if kind == "error" else "status"
-        self.widget.value = f'<div class="ms-msg ms-msg-{kind}" role="{role}" aria-live="polite">{esc(text)}</div>'
+        # The widget's own box is the live region (the page template marks it so before any message).
+        self.widget.value = f'<div class="ms-msg ms-msg-{kind}" role="{role}">{esc(text)}</div>'
 
     def ok(self, text: str) -> None:
         self._show("ok", text)
