@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from typing import Callable, Iterable
 
 import ipywidgets as widgets
@@ -90,6 +91,45 @@ def html_table(frame: pd.DataFrame, numeric: Iterable[str] = (), footer: dict | 
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
     return (f'<div class="ms-scroll" data-label="{esc(label)}"><table class="ms-table">{cap}'
             f'<thead><tr>{head}</tr></thead><tbody>{rows}</tbody>{foot}</table></div>')
+
+
+CHART_TABLE_ROWS = 60
+
+
+def chart_table(chart) -> str:
+    """The figures a chart draws, as a table a screen reader can read (and anyone can open): the fields
+    of the chart's tooltip, titled as there, from the chart's own data (its latest rows when long)."""
+    data = chart.data if isinstance(chart.data, pd.DataFrame) else pd.DataFrame()
+    tips = chart.encoding.tooltip if isinstance(chart.encoding.tooltip, list) else []
+    title = chart.title.text if hasattr(chart.title, "text") else str(chart.title or "Chart")
+    columns, aggregate = {}, {}
+    for tip in tips:
+        spec = tip.to_dict()
+        field = spec.get("field")
+        if field not in data.columns:
+            continue
+        name = spec.get("title", field)
+        column = data[field]
+        if spec.get("type") == "temporal":
+            column = pd.to_datetime(column).dt.strftime(spec.get("format", "%d %b %Y"))
+        columns[name] = column
+        if spec.get("aggregate"):
+            aggregate[name] = spec["aggregate"]
+    if "date" in data.columns:  # the latest rows are the ones kept when the table is long
+        order = data["date"].argsort(kind="stable")
+        columns = {name: column.iloc[order] for name, column in columns.items()}
+    table = pd.DataFrame(columns)
+    if aggregate and len(table.columns) > len(aggregate):
+        keys = [c for c in table.columns if c not in aggregate]
+        table = table.groupby(keys, sort=False, observed=True).agg(aggregate).reset_index()
+    if table.empty:
+        return ""
+    shown = table.tail(CHART_TABLE_ROWS)
+    more = (f"<p>The latest {len(shown)} of {len(table)} rows; the review's downloads have them all.</p>"
+            if len(shown) < len(table) else "")
+    numeric = [c for c in shown.columns if pd.api.types.is_numeric_dtype(shown[c])]
+    return (f'<details class="ms-chart-table"><summary>{esc(title)}: the figures as a table</summary>'
+            f"{more}{html_table(shown, numeric=numeric, caption=title)}</details>")
 
 
 def section(title: str, *children: widgets.Widget) -> widgets.VBox:
@@ -255,6 +295,7 @@ class Session:
                                           tooltip="Cancel the last record (it stays in the history, marked as undone)")
         self.chart = offline.chart_widget(self._trust_chart(None))
         self.chart.layout = widgets.Layout(width="100%")
+        self.chart_table = widgets.HTML()  # the chart's figures for those who cannot see it
 
         self.reload_groups(refresh=False)  # the page's own widgets do not exist yet: ``page()`` fills everything in
         self.group.observe(self._context_changed, "value")
@@ -368,6 +409,7 @@ class Session:
 
     def refresh_chart(self):
         self.chart.chart = self._trust_chart(self.group.value)
+        self.chart_table.value = chart_table(self.chart.chart)
 
     def _trust_chart(self, group: str | None):
         trust = self.ledger.trust_over_time()
@@ -476,7 +518,7 @@ class Session:
         context.append(self.hosts.widget)
         record = section("Record", self.scoring, self.preview, self.record_button, self.status.widget)
         undo = section("Made a mistake?", self.undo_target, widgets.HBox([self.undo_reason, self.undo_button]))
-        chart = section("Trust over time", self.chart)
+        chart = section("Trust over time", self.chart, self.chart_table)
         page = widgets.VBox([widgets.HTML(STYLE), section("Today's session", *context),
                              *body, record, undo, chart])
         page.add_class("ms-page")

@@ -10,8 +10,9 @@
   violations of ``impacts`` (serious and critical by default) as axe reports them.
 - ``layout_problems(page)``: what axe cannot see: the page or any box inside it scrolling sideways
   (tables and other boxes marked ``.ms-scroll`` may, and must then keep their header in view), an
-  element sticking out past the right edge of the window, and controls smaller than 44×44 px (a
-  checkbox or radio button counts with its label, which takes the same click).
+  element sticking out past the right edge of the window, text cut off by its box or set under 16 px,
+  and controls smaller than 44×44 px (a checkbox or radio button counts with its label, which takes
+  the same click).
 - ``check_page(page, state)``: both, as readable lines, and a screenshot of the state in
   ``test-artifacts/a11y/`` named after ``state`` and the window size.
 
@@ -27,6 +28,7 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "a11y"
 PHONE = {"width": 390, "height": 844}
 PROJECTOR = {"width": 1280, "height": 720}
 MIN_TARGET = 44  # px, WCAG 2.5.5 (AAA): stricter than 2.2's 24 px, for fingers and for pointing at a wall
+MIN_TEXT = 16  # px: body text read on a projector from the back of a room
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 # Rules axe should not run, each with the reason. Keep this short: every entry hides a whole rule.
 DISABLED_RULES: dict[str, str] = {}
@@ -61,7 +63,7 @@ def describe_violation(v: dict) -> str:
 
 
 _LAYOUT_JS = r"""
-(minTarget) => {
+([minTarget, minText]) => {
   const problems = [];
   const W = document.documentElement.clientWidth;
   const visible = (el) => {
@@ -95,6 +97,19 @@ _LAYOUT_JS = r"""
       if (!parentOut) problems.push(`${name(el)} runs past the right edge (to ${Math.round(r.right)} px of ${W})`);
     }
   }
+  // Text cut off by its box (an ellipsis or a clipped label: "Dat" for "Date"), and text too small to read.
+  for (const el of document.querySelectorAll("body *")) {
+    if (!visible(el) || el.closest("svg, canvas, .vega-embed, [aria-hidden=true]")) continue;
+    const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.replace(/\u200b/g, "").trim());
+    if (!own) continue;
+    const s = getComputedStyle(el);
+    if (["hidden", "clip"].includes(s.overflowX) && el.scrollWidth > el.clientWidth + 1) {
+      problems.push(`${name(el)} is cut off (${el.scrollWidth} px of text in ${el.clientWidth} px)`);
+    }
+    if (parseFloat(s.fontSize) + 0.01 < minText) {
+      problems.push(`${name(el)} is set in ${s.fontSize} type, under ${minText} px`);
+    }
+  }
   // A table that scrolls in its own box keeps its header: the box is no taller than the window.
   for (const box of document.querySelectorAll(".ms-scroll")) {
     if (visible(box) && box.scrollWidth > box.clientWidth + 1 && box.getBoundingClientRect().height > innerHeight) {
@@ -120,9 +135,10 @@ _LAYOUT_JS = r"""
 """
 
 
-def layout_problems(page, min_target: int = MIN_TARGET) -> list[str]:
-    """Sideways scrolling, elements past the right edge and small targets, as readable lines."""
-    return page.evaluate(_LAYOUT_JS, min_target)
+def layout_problems(page, min_target: int = MIN_TARGET, min_text: float = MIN_TEXT) -> list[str]:
+    """Sideways scrolling, elements past the right edge, cut-off or small text and small targets, as
+    readable lines."""
+    return page.evaluate(_LAYOUT_JS, [min_target, min_text])
 
 
 def screenshot(page, state: str) -> Path:
@@ -130,7 +146,16 @@ def screenshot(page, state: str) -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     slug = re.sub(r"[^A-Za-z0-9]+", "-", state).strip("-").lower()
     path = ARTIFACTS / f"{slug}-{size['width']}x{size['height']}.png"
-    page.screenshot(path=str(path), full_page=True)
+    # Voilà scrolls its own box (#rendered_cells), not the page: make the window as tall as that box's
+    # content for the picture, then give the window its size back.
+    tall = page.evaluate("Math.max(document.documentElement.scrollHeight, "
+                         "(document.querySelector('#rendered_cells') || document.body).scrollHeight)")
+    if tall > size["height"]:
+        page.set_viewport_size({"width": size["width"], "height": min(tall, 16000)})
+    try:
+        page.screenshot(path=str(path), full_page=True)
+    finally:
+        page.set_viewport_size(size)
     return path
 
 
