@@ -169,3 +169,61 @@ def check_page(page, state: str, layout: bool = True) -> list[str]:
         problems += [f"{where}: {p}" for p in layout_problems(page)]
     screenshot(page, state)
     return problems
+
+
+_FOCUS_JS = r"""
+() => {
+  const el = document.activeElement;
+  if (!el || el === document.body || el === document.documentElement) return null;
+  const rgb = (c) => (c.match(/[\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => {
+    const f = (v) => { v /= 255; return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  // The ring sits outside the control (outline-offset), so it is seen against the box around it.
+  let back = [255, 255, 255];
+  for (let p = el.parentElement; p; p = p.parentElement) {
+    const c = rgb(getComputedStyle(p).backgroundColor);
+    if (c.length >= 3 && (c.length < 4 || c[3] > 0.5)) { back = c.slice(0, 3); break; }
+  }
+  const s = getComputedStyle(el);
+  const ring = rgb(s.outlineColor).slice(0, 3);
+  const [a, b] = [lum(ring), lum(back)].sort((x, y) => y - x);
+  const r = el.getBoundingClientRect();
+  const all = [...document.querySelectorAll("*")];
+  return {
+    tag: el.tagName.toLowerCase(), name: (el.getAttribute("aria-label") || el.labels?.[0]?.textContent
+      || el.textContent || el.value || "").replace(/\u200b/g, "").trim().slice(0, 60),
+    outline: s.outlineStyle === "none" ? 0 : parseFloat(s.outlineWidth), contrast: (a + 0.05) / (b + 0.05),
+    index: all.indexOf(el), top: r.top, visible: r.width > 0 && r.height > 0,
+  };
+}
+"""
+
+
+def focused(page) -> dict | None:
+    """The element that has keyboard focus: its tag, name, ring width (px) and the ring's contrast
+    against the background around it, its place in the document, whether it is visible; None when
+    focus is on the page itself (lost, as after a control it was on disappeared)."""
+    return page.evaluate(_FOCUS_JS)
+
+
+def tab_to(page, name: str, limit: int = 80, backwards: bool = False) -> dict:
+    """Press Tab (Shift+Tab if ``backwards``) until the focused element's name starts with ``name``."""
+    for _ in range(limit):
+        page.keyboard.press("Shift+Tab" if backwards else "Tab")
+        now = focused(page)
+        if now and now["name"].startswith(name):
+            return now
+    raise AssertionError(f"{limit} presses of Tab never reached {name!r}")
+
+
+def focus_ring_problems(now: dict | None) -> list[str]:
+    if now is None:
+        return ["focus was lost (it is on the page itself)"]
+    problems = []
+    if now["outline"] < 2:
+        problems.append(f"{now['tag']} {now['name']!r} has a focus outline of {now['outline']} px")
+    elif now["contrast"] < 3:
+        problems.append(f"{now['tag']} {now['name']!r} has a focus outline at {now['contrast']:.1f}:1")
+    return problems
