@@ -186,7 +186,13 @@ _FOCUS_JS = r"""
     const c = rgb(getComputedStyle(p).backgroundColor);
     if (c.length >= 3 && (c.length < 4 || c[3] > 0.5)) { back = c.slice(0, 3); break; }
   }
-  const s = getComputedStyle(el);
+  // The ring may be drawn around the control's card instead (a link whose whole card is the target).
+  let ringed = el;
+  for (let p = el, i = 0; p && i < 3 && getComputedStyle(p).outlineStyle === "none"; p = p.parentElement, i++) {
+    ringed = p.parentElement || el;
+  }
+  if (getComputedStyle(ringed).outlineStyle === "none") ringed = el;
+  const s = getComputedStyle(ringed);
   const ring = rgb(s.outlineColor).slice(0, 3);
   const [a, b] = [lum(ring), lum(back)].sort((x, y) => y - x);
   const r = el.getBoundingClientRect();
