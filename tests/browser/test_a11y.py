@@ -159,11 +159,11 @@ def co_owners(page, check, size, server):
 
 def trust_review(page, check, size, server):
     check("opened")
-    page.get_by_label("From").fill("2026-12-01")
-    page.get_by_label("To").fill("2026-01-01")
+    page.get_by_role("textbox", name="From", exact=True).fill("2026-12-01")
+    page.get_by_role("textbox", name="To", exact=True).fill("2026-01-01")
     expect(page.get_by_text("is after “To”")).to_be_visible()
     check("error")
-    page.get_by_label("From").fill("2025-01-01")
+    page.get_by_role("textbox", name="From", exact=True).fill("2025-01-01")
     expect(page.get_by_text("is after “To”")).to_have_count(0)
     page.get_by_text("the figures as a table").first.click()  # a chart's table alternative, opened
     expect(page.get_by_role("table").first).to_be_visible()
@@ -276,7 +276,7 @@ def focused_button(page):
 def test_the_checks_catch_what_they_should(browser):
     """On a page built to fail, every check reports; the same page fixed passes."""
     bad = """<html><body style="margin:0">
-      <div style="display:flex; overflow:auto; width:300px"><input id="a" style="width:500px"><label>Name</label></div>
+      <div style="display:flex; overflow:auto; width:300px"><input id="a" style="width:500px; flex:none"><label>Name</label></div>
       <input type="checkbox" id="c" aria-label="Tick">
       <button style="height:20px">Go</button>
       <p style="font-size:12px">Small print</p>
