@@ -18,7 +18,9 @@ from .review import LEVEL_COLOURS, LEVEL_NAMES, ReviewData, Selection
 WIDTH = "container"
 WHEN = alt.Tooltip("date:T", title="as of", format="%d %b %Y")
 
-READABLE = 15  # px: the smallest type in a chart, read on a projector from the back of a room
+READABLE = 16  # px: the smallest type in a chart, read on a projector from the back of a room
+# Each member (or group) also has a shape on its line's points, so no line is told apart by colour alone.
+SHAPES = ["circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "triangle-right", "triangle-left"]
 
 
 def _scale(names, colours) -> alt.Scale:
@@ -26,6 +28,18 @@ def _scale(names, colours) -> alt.Scale:
     colours = colours or review.cycle_colours(names)
     names = sorted(set(names), key=lambda n: (str(n).casefold(), str(n)))
     return alt.Scale(domain=names, range=[colours[n] for n in names])
+
+
+def _shapes(names) -> alt.Scale:
+    names = sorted(set(names), key=lambda n: (str(n).casefold(), str(n)))
+    return alt.Scale(domain=names, range=[SHAPES[i % len(SHAPES)] for i in range(len(names))])
+
+
+def _span(dates: pd.Series) -> str:
+    if dates.empty:
+        return "nothing recorded yet"
+    first, last = pd.Timestamp(dates.min()), pd.Timestamp(dates.max())
+    return f"from {first:%d %B %Y} to {last:%d %B %Y}" if first != last else f"on {first:%d %B %Y}"
 
 
 def _label_colours(colours, names) -> alt.ExprRef | str:
@@ -36,9 +50,13 @@ def _label_colours(colours, names) -> alt.ExprRef | str:
     return alt.ExprRef(expr=f"({mapping})[datum.value] || 'black'")
 
 
-def _readable(chart: alt.Chart) -> alt.Chart:
-    """Type large enough to read on a projector at the back of a room."""
-    return (chart.configure_axis(labelFontSize=READABLE, titleFontSize=READABLE)
+def _readable(chart: alt.Chart, description: str = "") -> alt.Chart:
+    """Type large enough to read on a projector at the back of a room, and a description that screen
+    readers announce for the whole chart (Vega-Lite ``description``, the drawing's ``aria-label``). Single
+    marks are left out of the accessibility tree: the page shows the chart's figures as a table instead."""
+    if description:
+        chart = chart.properties(description=description)
+    return (chart.configure_mark(aria=False).configure_axis(labelFontSize=READABLE, titleFontSize=READABLE)
             .configure_legend(labelFontSize=READABLE, titleFontSize=READABLE)
             .configure_title(fontSize=READABLE + 5, subtitleFontSize=READABLE, subtitleColor="#444", anchor="start")
             .configure_view(strokeWidth=0))
@@ -73,6 +91,7 @@ def _time_axis(dates: pd.Series) -> alt.Axis:
 
 def _lines(data: pd.DataFrame, key: str, colours, title: str, y_title: str, notes=()) -> alt.Chart:
     pick = alt.selection_point(fields=[key], bind="legend")
+    n = data[key].nunique()
     return _readable(
         alt.Chart(data, title=alt.Title(title, subtitle=_subtitle(*notes)))
         .mark_line(point=True, interpolate="step-after", strokeWidth=2.5)
@@ -81,13 +100,15 @@ def _lines(data: pd.DataFrame, key: str, colours, title: str, y_title: str, note
             y=alt.Y("cumulative:Q", title=y_title),
             color=alt.Color(f"{key}:N", title=key.capitalize(), scale=_scale(data[key], colours),
                             legend=alt.Legend(orient="right", labelLimit=160)),
+            shape=alt.Shape(f"{key}:N", title=key.capitalize(), scale=_shapes(data[key])),
             opacity=alt.condition(pick, alt.value(1), alt.value(0.15)),
             tooltip=[alt.Tooltip(f"{key}:N", title=key), WHEN,
                      alt.Tooltip("cumulative:Q", title="points so far"),
                      alt.Tooltip("points:Q", title="earned since the last point")],
         )
         .add_params(pick)
-        .properties(width=WIDTH, height=260)
+        .properties(width=WIDTH, height=260),
+        f"Line chart, {title}: {y_title.lower()} for each of {n} {key}s, {_span(data['date'])}."
     )
 
 
@@ -127,7 +148,9 @@ def levels_chart(points: pd.DataFrame, title: str = "Which levels the crew plays
                      alt.Tooltip("level_name:N", title="level"), alt.Tooltip("sign:N", title="points"),
                      alt.Tooltip("sum(points):Q", title="how many")],
         )
-        .properties(width=WIDTH, height=240)
+        .properties(width=WIDTH, height=240),
+        f"Stacked bar chart, {title}: points per {bucket} at each level, {_span(data['period'])}; "
+        "points lost are drawn below zero."
     )
 
 
@@ -148,13 +171,15 @@ def groups_chart(points: pd.DataFrame, start=None, end=None, selected=(), colour
             y=alt.Y("cumulative:Q", title="Points so far"),
             color=alt.Color("group:N", title="Group", scale=_scale(data["group"], colours),
                             legend=alt.Legend(labelLimit=160)),
+            shape=alt.Shape("group:N", title="Group", scale=_shapes(data["group"])),
             strokeWidth=alt.condition("datum.selected", alt.value(3.5), alt.value(1.5)),
             opacity=alt.condition(pick, alt.value(1), alt.value(0.15)),
             tooltip=[alt.Tooltip("group:N"), WHEN, alt.Tooltip("cumulative:Q", title="total so far"),
                      alt.Tooltip("points:Q", title="growth that month")],
         )
         .add_params(pick)
-        .properties(width=WIDTH, height=260)
+        .properties(width=WIDTH, height=260),
+        f"Line chart, {title}: points so far for each of {data['group'].nunique()} groups, {_span(data['date'])}."
     )
 
 
@@ -185,7 +210,9 @@ def network_chart(ties: pd.DataFrame, colours=None, members=None, max_members: i
                      alt.Tooltip("conflict:Q", title=review.TIE_KINDS["conflict"]),
                      alt.Tooltip("venture:Q", title=review.TIE_KINDS["venture"])],
         )
-        .properties(width=WIDTH, height=alt.Step(26))
+        .properties(width=WIDTH, height=alt.Step(26)),
+        f"Matrix, {title}: for each pair of {len(names)} members, how many things they did together; "
+        "a darker cell means more."
     )
 
 
@@ -213,7 +240,9 @@ def attendance_chart(attendance: pd.DataFrame, colours=None, max_meetings: int =
                      alt.Tooltip("date:T", title="meeting", format="%d %b %Y"), alt.Tooltip("status:N"),
                      alt.Tooltip("streak:Q", title="streak"), alt.Tooltip("points:Q")],
         )
-        .properties(width=WIDTH, height=alt.Step(24))
+        .properties(width=WIDTH, height=alt.Step(24)),
+        f"Grid, {title}: one row per member, one column per meeting ({data['date'].nunique()} meetings, "
+        f"{_span(data['date'])}); a number is the member's streak of meetings attended, a cross a missed meeting."
     )
 
 

@@ -18,10 +18,11 @@ from . import scoring
 
 MAX_ROWS = 5000
 LEVEL_NAMES = {1: "1 Listening", 2: "2 Money", 3: "3 Consistency", 4: "4 Conflict", 5: "5 Co-owners"}
-# Okabe–Ito (without its yellow, too pale on white) then three of Paul Tol's muted colours:
-# distinguishable with the common colour-vision deficiencies, and readable as text on white.
-PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000",
-           "#882255", "#999933", "#44AA99"]
+# Eight colours (a crew has at most 8 members), each at least 3:1 against white, and any two of them
+# at least 12 apart (CIEDE2000) with normal vision and as seen with protanopia, deuteranopia or
+# tritanopia (tests/test_palettes.py simulates them). From Okabe–Ito and Paul Tol's palettes, with
+# black and dark grey; a line also has a shape, so colour is never the only difference.
+PALETTE = ["#0072B2", "#D55E00", "#000000", "#555555", "#332288", "#B2182B", "#009E73", "#CC79A7"]
 LEVEL_COLOURS = ["#88CCEE", "#DDCC77", "#117733", "#CC6677", "#332288"]
 # The words for each kind of tie scoring.ties finds, in its order.
 TIE_KINDS = dict(zip(scoring.TIE_KINDS, ["offers", "respectful exchanges", "meetings together", "conflicts resolved",
@@ -132,7 +133,7 @@ def member_colours(memberships: pd.DataFrame, palette=PALETTE) -> dict[str, str]
 
     Members are coloured in sorted order, each taking the first colour no one sharing a group
     with them already has, so the members of one crew or partnership never look alike (a crew
-    has at most 8 members; the palette has 10 colours).
+    has at most 8 members, the palette 8 colours).
     """
     pairs = memberships[["group", "member"]].drop_duplicates()
     members = sorted(pairs["member"].unique().tolist(), key=lambda m: (m.casefold(), m))

@@ -71,14 +71,13 @@ export default { render };
 """
 
 _CSS = """
-.ms-countdown { display: flex; align-items: center; gap: 14px; padding: 6px 0; }
+.ms-countdown { display: flex; flex-wrap: wrap; align-items: center; gap: 14px; padding: 6px 0; }
 .ms-countdown-face { font: 700 44px/1.1 ui-monospace, monospace; min-width: 4.2ch; color: #1d3557;
   padding: 4px 14px; border-radius: 8px; background: #eef3fb; }
 .ms-countdown-running .ms-countdown-face { background: #e7f5ea; color: #0f3d1c; }
 .ms-countdown-done .ms-countdown-face { background: #fdecea; color: #8a1c14; }
-.ms-countdown-button { font-size: 17px; padding: 8px 14px; border-radius: 6px; border: 1px solid #8896a5;
+.ms-countdown-button { font-size: 17px; min-height: 44px; padding: 8px 14px; border-radius: 6px; border: 1px solid #8896a5;
   background: #fff; cursor: pointer; }
-.ms-countdown-button:focus-visible { outline: 3px solid #1a73e8; outline-offset: 2px; }
 """
 
 

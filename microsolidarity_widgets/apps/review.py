@@ -22,7 +22,7 @@ from ..errors import LedgerError
 from ..ledger import Ledger
 from ..review import ReviewData, Selection
 from .page import fresh_page
-from .session import html_table
+from .session import chart_table, html_table
 
 MIME = {"csv": "text/csv", "png": "image/png", "svg": "image/svg+xml", "html": "text/html"}
 STYLE = """<style>
@@ -32,6 +32,8 @@ STYLE = """<style>
 .ms-review .ms-table { border-collapse: collapse; }
 .ms-review .ms-table th, .ms-review .ms-table td { border-bottom: 1px solid #d5dbe1; padding: 4px 14px 4px 4px; text-align: left; }
 .ms-review .ms-table .num { text-align: right; }
+.ms-review .ms-hint-text { color: #4a5561; margin: 0; max-width: 260px; }
+.ms-review .ms-downloads a { min-height: 44px; line-height: 44px; }
 .ms-review .ms-downloads a { display: inline-block; margin: .2em 1em .2em 0; color: #0b5cad; text-decoration: underline; }
 </style>"""
 
@@ -105,20 +107,26 @@ class ReviewApp:
         self.end = widgets.DatePicker(value=last, description="To")
         self.reload = widgets.Button(description="Read the ledger again",
                                      layout={"width": "auto", "align_self": "flex-start"})
-        hint = widgets.HTML("<small>Choose none to see everyone. Ctrl/⌘-click to choose several.</small>")
+        hint = widgets.HTML('<p class="ms-hint-text">Choose none to see everyone. Ctrl/⌘-click (or Shift and '
+                            'the arrow keys) to choose several.</p>')
         self.message = widgets.HTML(layout={"min_height": "1.5em"})
+        self.message.add_class("ms-status")  # a live region: the reason a choice cannot be shown is read out
         self.summary = widgets.HTML()
         self.totals = widgets.HTML()
         self.totals.add_class("ms-totals")
         self.charts = {key: offline.chart_widget(chart) for key, chart in self._charts().items()}
         for chart in self.charts.values():
-            chart.layout = widgets.Layout(margin="0 0 36px 0", width="100%")
+            chart.layout = widgets.Layout(margin="0 0 8px 0", width="100%")
+        # Each chart's figures as a table, for a screen reader (and anyone who wants the numbers).
+        self.chart_tables = {key: widgets.HTML(chart_table(chart.chart), layout={"margin": "0 0 28px 0"})
+                             for key, chart in self.charts.items()}
         self.private = widgets.Checkbox(value=False, indent=False, layout={"width": "auto"},
                                         description="Include private notes (money and conflict texts) in the CSV")
         self.prepare = widgets.Button(description="Prepare downloads", button_style="primary",
                                       layout={"width": "auto", "align_self": "flex-start"})
         self.downloads = Downloads()
         self.export_status = widgets.HTML()
+        self.export_status.add_class("ms-status")
 
         self.groups.observe(self._groups_changed, "value")
         for w in (self.members, self.start, self.end):
@@ -130,7 +138,7 @@ class ReviewApp:
                                layout={"flex_flow": "row wrap"})
         self.widget = ReviewPage([
             widgets.HTML(STYLE), pickers, self.message,
-            *self.charts.values(),
+            *(w for key in self.charts for w in (self.charts[key], self.chart_tables[key])),
             widgets.HTML("<h3>In a few words</h3>"), self.summary,
             widgets.HTML("<h3>Points per member</h3>"), self.totals,
             widgets.HTML("<h3>Take it home</h3><p>Tables (CSV), each chart as a picture (PNG and SVG) and one "
@@ -171,6 +179,7 @@ class ReviewApp:
         self.message.value = ""
         for key, chart in self._charts(sel).items():
             self.charts[key].chart = chart
+            self.chart_tables[key].value = chart_table(chart)
         self._show_summary(sel)
         self.downloads.files = []
         self.export_status.value = ""

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from typing import Callable, Iterable
 
 import ipywidgets as widgets
@@ -28,11 +29,11 @@ Draft = tuple[str, tuple, dict]
 STYLE = """
 <style>
 .ms-page { max-width: 1120px; padding: 8px 0 40px; gap: 16px; font-size: 17px; }
-.ms-page .widget-button, .ms-page .widget-toggle-button { width: auto; min-width: 110px; height: 38px; padding: 0 16px; }
+.ms-page .widget-button, .ms-page .widget-toggle-button { width: auto; min-width: 110px; min-height: 44px; height: auto; padding: 8px 16px; }
 .ms-page .widget-vbox > .widget-button { align-self: flex-start; }
 .ms-page .widget-datepicker { width: auto; }
-.ms-page .widget-datepicker input[type="date"] { width: 190px; flex: none; }
-.ms-page .widget-dropdown select, .ms-page .widget-text input, .ms-page .widget-datepicker input { height: 34px; }
+.ms-page .widget-datepicker input[type="date"] { width: 190px; flex: 0 1 190px; }
+.ms-page .widget-dropdown select, .ms-page .widget-text input, .ms-page .widget-datepicker input { height: 44px; }
 .ms-page .widget-label, .ms-page .widget-label-basic, .ms-page input, .ms-page select,
 .ms-page textarea, .ms-page button, .ms-page .widget-html-content, .ms-page .widget-radio-box label,
 .ms-page .widget-checkbox label, .ms-page .widget-text input, .ms-page .widget-textarea textarea,
@@ -50,14 +51,12 @@ STYLE = """
   box-shadow: 0 -6px 14px rgba(29, 53, 87, .18); background: #fbfcfd; }
 .ms-scoring .widget-html-content { background: #f3f6fa; border-radius: 8px; padding: 10px 14px; }
 .ms-hint .widget-html-content { color: #4a5561; }
-.ms-page button.ms-primary { font-size: 21px; font-weight: 700; height: 52px; min-width: 240px; border-radius: 8px; }
-.ms-page button:focus-visible, .ms-page input:focus-visible, .ms-page select:focus-visible,
-.ms-page textarea:focus-visible { outline: 3px solid #1a73e8; outline-offset: 2px; }
+.ms-page button.ms-primary { font-size: 21px; font-weight: 700; min-height: 52px; min-width: min(240px, 100%); border-radius: 8px; }
 .ms-msg { padding: 12px 16px; border-radius: 8px; font-size: 19px; border-left: 8px solid; }
 .ms-msg-ok { background: #e7f5ea; border-color: #1e7d34; color: #0f3d1c; }
 .ms-msg-error { background: #fdecea; border-color: #b3261e; color: #6b1410; }
 .ms-msg-info { background: #eef3fb; border-color: #3b6fb6; color: #1d3557; }
-.ms-table { border-collapse: collapse; margin: 4px 0; }
+.ms-table { border-collapse: collapse; margin: 4px 0; background: #fff; }
 .ms-table th, .ms-table td { border-bottom: 1px solid #d5dbe1; padding: 5px 14px 5px 4px; text-align: left; }
 .ms-table td.num, .ms-table th.num { text-align: right; }
 .ms-table tfoot td { font-weight: 700; border-bottom: none; }
@@ -67,8 +66,7 @@ STYLE = """
 .ms-steps li, .ms-prompts li { margin: 3px 0; }
 .ms-private textarea { background: #fffdf5; }
 .ms-page a.ms-download { display: inline-block; color: #0b57d0; text-decoration: underline; font-weight: 600;
-  font-size: 18px; padding: 6px 0; }
-.ms-page a.ms-download:focus-visible { outline: 3px solid #1a73e8; outline-offset: 2px; }
+  font-size: 18px; padding: 6px 0; min-height: 44px; box-sizing: border-box; line-height: 32px; }
 </style>
 """
 
@@ -82,17 +80,61 @@ def html_list(items: Iterable[str], cls: str = "ms-prompts") -> str:
     return f'<ul class="{cls}">' + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
 
 
-def html_table(frame: pd.DataFrame, numeric: Iterable[str] = (), footer: dict | None = None) -> str:
-    """A small table, every cell escaped."""
+def html_table(frame: pd.DataFrame, numeric: Iterable[str] = (), footer: dict | None = None,
+               caption: str | None = None) -> str:
+    """A small table, every cell escaped, in a box that scrolls sideways on its own when the window is
+    narrower than the table (the page template lets the keyboard reach the box then)."""
     numeric = set(numeric)
     cls = {c: ' class="num"' if c in numeric else "" for c in frame.columns}
-    head = "".join(f"<th{cls[c]}>{esc(c)}</th>" for c in frame.columns)
+    head = "".join(f'<th scope="col"{cls[c]}>{esc(c)}</th>' for c in frame.columns)
     rows = "".join("<tr>" + "".join(f"<td{cls[c]}>{esc(v)}</td>" for c, v in zip(frame.columns, row)) + "</tr>"
                    for row in frame.itertuples(index=False))
     foot = ""
     if footer:
         foot = "<tfoot><tr>" + "".join(f"<td{cls[c]}>{esc(footer.get(c, ''))}</td>" for c in frame.columns) + "</tr></tfoot>"
-    return f'<table class="ms-table"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody>{foot}</table>'
+    label = caption or "Table of " + ", ".join(map(str, frame.columns))
+    cap = f"<caption>{esc(caption)}</caption>" if caption else ""
+    return (f'<div class="ms-scroll" data-label="{esc(label)}"><table class="ms-table">{cap}'
+            f'<thead><tr>{head}</tr></thead><tbody>{rows}</tbody>{foot}</table></div>')
+
+
+CHART_TABLE_ROWS = 60
+
+
+def chart_table(chart) -> str:
+    """The figures a chart draws, as a table a screen reader can read (and anyone can open): the fields
+    of the chart's tooltip, titled as there, from the chart's own data (its latest rows when long)."""
+    data = chart.data if isinstance(chart.data, pd.DataFrame) else pd.DataFrame()
+    tips = chart.encoding.tooltip if isinstance(chart.encoding.tooltip, list) else []
+    title = chart.title.text if hasattr(chart.title, "text") else str(chart.title or "Chart")
+    columns, aggregate = {}, {}
+    for tip in tips:
+        spec = tip.to_dict()
+        field = spec.get("field")
+        if field not in data.columns:
+            continue
+        name = spec.get("title", field)
+        column = data[field]
+        if spec.get("type") == "temporal":
+            column = pd.to_datetime(column).dt.strftime(spec.get("format", "%d %b %Y"))
+        columns[name] = column
+        if spec.get("aggregate"):
+            aggregate[name] = spec["aggregate"]
+    if "date" in data.columns:  # the latest rows are the ones kept when the table is long
+        order = data["date"].argsort(kind="stable")
+        columns = {name: column.iloc[order] for name, column in columns.items()}
+    table = pd.DataFrame(columns)
+    if aggregate and len(table.columns) > len(aggregate):
+        keys = [c for c in table.columns if c not in aggregate]
+        table = table.groupby(keys, sort=False, observed=True).agg(aggregate).reset_index()
+    if table.empty:
+        return ""
+    shown = table.tail(CHART_TABLE_ROWS)
+    more = (f"<p>The latest {len(shown)} of {len(table)} rows; the review's downloads have them all.</p>"
+            if len(shown) < len(table) else "")
+    numeric = [c for c in shown.columns if pd.api.types.is_numeric_dtype(shown[c])]
+    return (f'<details class="ms-chart-table"><summary>{esc(title)}: the figures as a table</summary>'
+            f"{more}{html_table(shown, numeric=numeric, caption=title)}</details>")
 
 
 def section(title: str, *children: widgets.Widget) -> widgets.VBox:
@@ -129,7 +171,8 @@ class Status:
     def _show(self, kind: str, text: str) -> None:
         self.kind, self.text = kind, text
         role = "alert" if kind == "error" else "status"
-        self.widget.value = f'<div class="ms-msg ms-msg-{kind}" role="{role}" aria-live="polite">{esc(text)}</div>'
+        # The widget's own box is the live region (the page template marks it so before any message).
+        self.widget.value = f'<div class="ms-msg ms-msg-{kind}" role="{role}">{esc(text)}</div>'
 
     def ok(self, text: str) -> None:
         self._show("ok", text)
@@ -268,6 +311,7 @@ class Session:
                                          layout=widgets.Layout(display="none"))
         self.chart = offline.chart_widget(self._trust_chart(None))
         self.chart.layout = widgets.Layout(width="100%")
+        self.chart_table = widgets.HTML()  # the chart's figures for those who cannot see it
 
         self.reload_groups(refresh=False)  # the page's own widgets do not exist yet: ``page()`` fills everything in
         self.group.observe(self._context_changed, "value")
@@ -397,6 +441,7 @@ class Session:
 
     def refresh_chart(self):
         self.chart.chart = self._trust_chart(self.group.value)
+        self.chart_table.value = chart_table(self.chart.chart)
 
     def _trust_chart(self, group: str | None):
         trust = self.ledger.trust_over_time()
@@ -538,7 +583,7 @@ class Session:
         record.add_class("ms-recordbar")
         undo = section("Made a mistake?", self.undo_target, widgets.HBox([self.undo_reason, self.undo_button]),
                        self.undo_confirm)
-        chart = section("Trust over time", self.chart)
+        chart = section("Trust over time", self.chart, self.chart_table)
         page = widgets.VBox([widgets.HTML(STYLE), section("Today's session", *context),
                              *body, scoring, record, undo, chart])
         page.add_class("ms-page")

@@ -1,0 +1,304 @@
+"""WCAG 2.2 AA on every page, on a phone (390×844, touch) and a projector (1280×720): axe-core finds no
+serious or critical violation and the layout checks (no sideways scrolling, nothing cut off, text of
+16 px or more, targets of 44×44 px) pass in each page's main states: as opened, refusing something,
+filled in, and after a record. One page load per page and size. Screenshots of every state and size
+land in ``test-artifacts/a11y/``.
+
+Also: a listening round played with the keyboard alone, focus staying put after a record, and a
+visible focus ring all along the way; and that the checks themselves catch what they should.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from playwright.sync_api import expect
+
+from .a11y import PHONE, PROJECTOR, axe_violations, check_page, focus_ring_problems, focused, layout_problems, tab_to
+from .conftest import guard
+
+pytestmark = pytest.mark.browser
+
+SIZES = {"phone": PHONE, "projector": PROJECTOR}
+GROUP = {"phone": "Otters", "projector": "Kestrels"}  # each size records into its own crew
+
+
+@pytest.fixture(params=list(SIZES))
+def sized(request, browser):
+    """A page at one of the two sizes (the phone with touch), guarded like the ``page`` fixture."""
+    size = request.param
+    context = browser.new_context(viewport=SIZES[size], has_touch=size == "phone", is_mobile=size == "phone")
+    page = context.new_page()
+    outside, problems = guard(page)
+    yield size, page
+    context.close()
+    assert not outside, f"requests left localhost: {outside}"
+    assert not problems, "\n".join(problems)
+
+
+def status(page):
+    return page.get_by_role("status").or_(page.get_by_role("alert"))
+
+
+def record(page, button: str = "Record"):
+    page.get_by_role("button", name=button, exact=True).click()
+
+
+def members(server, group: str) -> list[str]:
+    with server.ledger() as ledger:
+        return ledger.members(group)
+
+
+def choose_group(page, group: str):
+    page.get_by_label("Group", exact=True).first.select_option(f"{group} (crew)")
+
+
+# Each scenario moves a page through its states; ``check(state)`` runs every check on the page as it is.
+
+def crew(page, check, size, server):
+    check("empty")
+    page.get_by_label("Group name").fill(f"Trio {size}")
+    page.get_by_role("button", name="Partnership (2 people)").click()
+    page.get_by_label("Members, one per line").fill("Ann\nBen\nCat")
+    page.get_by_role("button", name="Create partnership").click()
+    expect(page.get_by_role("alert")).to_contain_text("A partnership is exactly 2 people")
+    check("error")
+    page.get_by_role("button", name="Crew (3–8 people)").click()
+    page.get_by_label("Group name").fill(f"Larks {size}")
+    expect(page.get_by_role("button", name="Create crew")).to_be_enabled()
+    check("filled")
+    page.get_by_role("button", name="Create crew").click()
+    expect(status(page)).to_contain_text(f"Recorded: the crew Larks {size}")
+    check("recorded")
+
+
+def listening(page, check, size, server):
+    choose_group(page, GROUP[size])
+    check("empty")
+    record(page)
+    expect(page.get_by_role("alert")).to_contain_text("Say whether everyone listened")
+    check("error")
+    page.get_by_role("button", name="Start the round").click()
+    expect(page.get_by_text("Now speaking:")).to_be_visible()
+    page.get_by_role("radio", name="Yes").check()
+    expect(page.get_by_role("cell", name="listened in a round").first).to_be_visible()
+    check("filled")
+    record(page)
+    expect(status(page)).to_contain_text("Recorded (listening on")
+    check("recorded")
+
+
+def money(page, check, size, server):
+    choose_group(page, GROUP[size])
+    check("empty")
+    record(page)
+    expect(page.get_by_role("alert")).to_contain_text("Choose the speaker")
+    check("error")
+    speaker, offerer = members(server, GROUP[size])[:2]
+    page.get_by_label("Speaker", exact=True).select_option(speaker)
+    page.get_by_label("Who offers").select_option(offerer)
+    page.get_by_role("button", name=f"Add offer from {offerer}").click()
+    expect(page.get_by_role("cell", name="offer: perspective")).to_be_visible()
+    check("filled")
+    record(page)
+    expect(status(page)).to_contain_text("Recorded (money on")
+    check("recorded")
+
+
+def consistency(page, check, size, server):
+    choose_group(page, GROUP[size])
+    check("empty")
+    date = page.get_by_label("Date", exact=True)
+    date.fill(f"{dt.date.today().year + 2}-01-01")
+    record(page)
+    expect(page.get_by_role("alert")).to_contain_text("future")
+    check("error")
+    date.fill(dt.date.today().isoformat())
+    page.get_by_label("Meeting process").select_option(index=1)
+    expect(page.get_by_role("cell", name="attended a meeting").first).to_be_visible()
+    check("filled")
+    record(page)
+    expect(status(page)).to_contain_text("Recorded (meeting on")
+    check("recorded")
+
+
+def conflict(page, check, size, server):
+    choose_group(page, GROUP[size])
+    check("empty")
+    record(page, "Open conflict")
+    expect(page.get_by_role("alert")).to_contain_text("A conflict is between at least 2 members")
+    check("error")
+    for name in members(server, GROUP[size])[-2:]:
+        page.get_by_role("checkbox", name=name, exact=True).check()
+    expect(page.get_by_text("Recording this gives no points.")).to_be_visible()
+    check("filled")
+    record(page, "Open conflict")
+    expect(status(page)).to_contain_text("Recorded (conflict opened")
+    page.get_by_role("button", name="Close a conflict").click()
+    expect(page.get_by_role("button", name="Close conflict")).to_be_visible()
+    check("recorded, closing form")
+
+
+def co_owners(page, check, size, server):
+    choose_group(page, GROUP[size])
+    check("empty")
+    record(page)
+    expect(page.get_by_role("alert")).to_be_visible()
+    check("error")
+    page.get_by_label("Venture name").fill(f"Pod of the {size}")
+    page.get_by_label("Legal form").fill("co-op")
+    for name in members(server, GROUP[size])[:2]:
+        page.get_by_role("checkbox", name=name, exact=True).check()
+    expect(page.get_by_role("cell", name="co-owns a venture")).to_have_count(2)
+    check("filled")
+    record(page)
+    expect(status(page)).to_contain_text("Recorded (venture on")
+    check("recorded")
+
+
+def trust_review(page, check, size, server):
+    check("opened")
+    page.get_by_role("textbox", name="From", exact=True).fill("2026-12-01")
+    page.get_by_role("textbox", name="To", exact=True).fill("2026-01-01")
+    expect(page.get_by_text("is after “To”")).to_be_visible()
+    check("error")
+    page.get_by_role("textbox", name="From", exact=True).fill("2025-01-01")
+    expect(page.get_by_text("is after “To”")).to_have_count(0)
+    page.get_by_text("the figures as a table").first.click()  # a chart's table alternative, opened
+    expect(page.get_by_role("table").first).to_be_visible()
+    check("chosen, table open")
+    page.get_by_role("button", name="Prepare downloads").click()
+    expect(page.get_by_text("Click a name to save it.")).to_be_visible()
+    check("downloads ready")
+
+
+PAGES = {"00_crew": crew, "01_listening": listening, "02_money": money, "03_consistency": consistency,
+         "04_conflict": conflict, "05_co_owners": co_owners, "06_trust_review": trust_review}
+
+
+@pytest.mark.parametrize("notebook", list(PAGES))
+def test_every_page_in_every_state_passes_axe_and_the_layout_checks(server, sized, notebook):
+    size, page = sized
+    problems: list[str] = []
+    server.open(page, f"{notebook}.ipynb", timeout=120_000)
+
+    def check(state):
+        problems.extend(check_page(page, f"{notebook} {state}"))
+
+    PAGES[notebook](page, check, size, server)
+    assert not problems, "\n".join(problems)
+
+
+def test_landing_page(server, sized):
+    size, page = sized
+    page.goto(server.url + "/")
+    page.get_by_role("heading", name="Reciprocity Workbook").wait_for()
+    problems = check_page(page, "landing")
+    page.keyboard.press("Tab")
+    problems += focus_ring_problems(focused(page))
+    assert not problems, "\n".join(problems)
+
+
+def test_charts_have_a_description_and_a_table(server, page):
+    page.set_viewport_size(PROJECTOR)
+    server.open(page, "06_trust_review.ipynb", timeout=120_000)
+    drawings = page.locator(".vega-embed")
+    expect(drawings).to_have_count(5)
+    labels = [drawings.nth(i).get_attribute("aria-label") for i in range(5)]
+    for label in labels:
+        assert label and label != "Vega visualization" and len(label) > 40, labels
+    assert labels[0].startswith("Line chart, Trust built, member by member")
+    summaries = page.locator("details.ms-chart-table > summary")
+    expect(summaries).to_have_count(5)
+    summaries.first.click()
+    table = page.get_by_role("table", name="Trust built, member by member")
+    expect(table.get_by_role("columnheader", name="points so far")).to_be_visible()
+
+
+def test_a_listening_round_by_keyboard_alone_keeps_focus_where_it_was(server, page):
+    """Tab, Shift+Tab, Space, Enter and the arrow keys, in page order, with a ring always visible."""
+    page.set_viewport_size(PROJECTOR)
+    server.open(page, "01_listening.ipynb", timeout=120_000)
+    expect(page.get_by_role("button", name="Start the round")).to_be_visible()
+    page.locator("body").click(position={"x": 2, "y": 2})  # start from the top of the page, as a visitor would
+    seen, rings = [], []
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        now = focused(page)
+        if now is None:
+            break
+        rings += focus_ring_problems(now)
+        seen.append(now)
+        if now["name"].startswith("Record"):
+            break
+    assert seen and seen[-1]["name"].startswith("Record"), [s["name"] for s in seen]
+    assert not rings, "\n".join(rings)
+    order = [s["index"] for s in seen]
+    assert order == sorted(order), f"Tab does not follow the page: {[s['name'] for s in seen]}"
+    assert all(s["visible"] for s in seen)
+
+    # Now play: choose the group with the arrow keys, tick and untick with Space, buttons with Enter.
+    group = tab_to(page, "Group", backwards=True)
+    assert group["tag"] == "select"
+    page.keyboard.press("ArrowDown")  # Herons → Kestrels
+    expect(page.get_by_label("Group", exact=True)).to_have_value("Kestrels (crew)")
+    eve = tab_to(page, "Eve")
+    assert eve["tag"] == "input"
+    page.keyboard.press("Space")
+    expect(page.get_by_role("checkbox", name="Eve", exact=True)).not_to_be_checked()
+    tab_to(page, "Start the round")
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Now speaking:")).to_be_visible()
+    for _ in range(4):
+        expect(focused_button(page)).to_have_text("Next speaker")
+        page.keyboard.press("Enter")
+    expect(page.get_by_text("Everyone has had a turn.")).to_be_visible()
+    tab_to(page, "Yes")
+    page.keyboard.press("Space")
+    expect(page.get_by_role("radio", name="Yes")).to_be_checked()
+    expect(page.get_by_role("cell", name="listened in a round").first).to_be_visible()
+    tab_to(page, "Record")
+    page.keyboard.press("Enter")
+    expect(status(page)).to_contain_text("Recorded (listening on")
+    after = focused(page)
+    assert after is not None and after["name"] == "Record", f"focus moved to {after} after the record"
+    assert not focus_ring_problems(after)
+    page.keyboard.press("Shift+Tab")  # back up the page, not from its top
+    before = focused(page)
+    assert before is not None and before["index"] < after["index"]
+
+
+def focused_button(page):
+    return page.locator("button:focus")
+
+
+def test_the_checks_catch_what_they_should(browser):
+    """On a page built to fail, every check reports; the same page fixed passes."""
+    bad = """<html><body style="margin:0">
+      <div style="display:flex; overflow:auto; width:300px"><input id="a" style="width:500px; flex:none"><label>Name</label></div>
+      <input type="checkbox" id="c" aria-label="Tick">
+      <button style="height:20px">Go</button>
+      <p style="font-size:12px">Small print</p>
+      <div style="width:60px; overflow:hidden; white-space:nowrap; text-overflow:ellipsis">Date of incorporation</div>
+      <div style="width:600px">Wide</div>
+      <p style="color:#aaa">Pale text</p>
+    </body></html>"""
+    context = browser.new_context(viewport=PHONE)
+    try:
+        page = context.new_page()
+        page.set_content(bad)
+        axe = {v["id"] for v in axe_violations(page)}
+        assert {"label", "color-contrast", "html-has-lang"} <= axe, axe
+        found = "\n".join(layout_problems(page))
+        for expected in ("scrolls sideways inside", "runs past the right edge", "is 13×13 px", "button",
+                         "set in 12px type", "is cut off", "the page scrolls sideways"):
+            assert expected in found, f"{expected!r} not reported:\n{found}"
+        page.set_content("""<html lang="en"><head><title>Fine</title></head><body><main>
+          <label style="display:inline-flex; min-height:44px; min-width:44px; align-items:center">
+            <input type="checkbox"> Tick</label>
+          <button style="min-height:44px; min-width:44px">Go</button><p>Plain text</p></main></body></html>""")
+        assert axe_violations(page) == []
+        assert layout_problems(page) == []
+    finally:
+        context.close()
