@@ -138,7 +138,7 @@ def test_summary_of_the_worked_example(worked):
         "Kestrels earned 200 points in May 2026 and 247 points from 1 January 2026 to 30 June 2026.",
         "In Ama+Bo, Ama's streak is three meetings.",
         "No conflicts are open.",
-        "The strongest tie is between Ama and Caz: three ties.",
+        "The strongest ties, three ties each, are between Ama and Caz; Caz and Dev.",
     ]
     early = review.summary(data, Selection(groups=("Kestrels",), members=("Bo",), start="2026-01-01",
                                            end="2026-02-10"))
