@@ -2,7 +2,7 @@
 
     from .a11y import check_page, axe_violations, layout_problems, PHONE, PROJECTOR
 
-    problems = check_page(page, "01_listening empty")     # axe + layout at the page's current size
+    problems = check_page(page, "02_listening empty")     # axe + layout at the page's current size
     assert not problems, "\\n".join(problems)
 
 - ``axe_violations(page)``: runs axe-core (bundled by the ``axe-playwright-python`` package, injected

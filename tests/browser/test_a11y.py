@@ -173,8 +173,8 @@ def trust_review(page, check, size, server):
     check("downloads ready")
 
 
-PAGES = {"00_crew": crew, "01_listening": listening, "02_money": money, "03_consistency": consistency,
-         "04_conflict": conflict, "05_co_owners": co_owners, "06_trust_review": trust_review}
+PAGES = {"01_crew": crew, "02_listening": listening, "03_money": money, "04_consistency": consistency,
+         "05_conflict": conflict, "06_co_owners": co_owners, "07_trust_review": trust_review}
 
 
 @pytest.mark.parametrize("notebook", list(PAGES))
@@ -202,7 +202,7 @@ def test_landing_page(server, sized):
 
 def test_charts_have_a_description_and_a_table(server, page):
     page.set_viewport_size(PROJECTOR)
-    server.open(page, "06_trust_review.ipynb", timeout=120_000)
+    server.open(page, "07_trust_review.ipynb", timeout=120_000)
     drawings = page.locator(".vega-embed")
     expect(drawings).to_have_count(5)
     labels = [drawings.nth(i).get_attribute("aria-label") for i in range(5)]
@@ -219,7 +219,7 @@ def test_charts_have_a_description_and_a_table(server, page):
 def test_a_listening_round_by_keyboard_alone_keeps_focus_where_it_was(server, page):
     """Tab, Shift+Tab, Space, Enter and the arrow keys, in page order, with a ring always visible."""
     page.set_viewport_size(PROJECTOR)
-    server.open(page, "01_listening.ipynb", timeout=120_000)
+    server.open(page, "02_listening.ipynb", timeout=120_000)
     expect(page.get_by_role("button", name="Start the round")).to_be_visible()
     page.locator("body").click(position={"x": 2, "y": 2})  # start from the top of the page, as a visitor would
     seen, rings = [], []
