@@ -9,9 +9,7 @@ c.ServerApp.jpserver_extensions = {"voila": True, "jupyterlab": False, "jupyter_
                                    "jupyter_server_terminals": False, "notebook_shim": False}
 c.ServerApp.terminals_enabled = False
 c.ContentsManager.allow_hidden = False
-c.VoilaConfiguration.template = server.TEMPLATE
-c.VoilaConfiguration.allow_template_override = "NO"
-c.VoilaConfiguration.show_tracebacks = False
+# VoilaConfiguration (the template) lives in voila.py beside this file: Voilà reads it only from there.
 c.VoilaExecutor.cell_error_instruction = server.ERROR_NOTE
 c.MappingKernelManager.cull_idle_timeout = server.CULL_AFTER
 c.MappingKernelManager.cull_interval = server.CULL_EVERY

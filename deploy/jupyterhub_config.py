@@ -73,7 +73,8 @@ else:
 c.JupyterHub.spawner_class = os.environ.get("MICROSOLIDARITY_HUB_SPAWNER", "simple")
 c.SimpleLocalProcessSpawner.home_dir_template = str(STATE / "users" / "{username}")
 c.Spawner.cmd = [str(BIN / "jupyterhub-singleuser")]
-c.Spawner.args = [f"--config={HERE / 'jupyter_server_config.py'}"]
+# Its settings come from this folder (JUPYTER_CONFIG_PATH below): jupyter_server_config.py and voila.py.
+c.Spawner.args = []
 if os.geteuid() == 0 and c.JupyterHub.spawner_class == "simple":
     # Only for throw-away test machines where everything runs as root; see deploy/README.md.
     c.Spawner.args.append("--allow-root")
@@ -88,6 +89,8 @@ c.Spawner.environment = {
     offline.CACHE_ENV: str(cache),
     # Our Voilà template and the kernel spec that logs page errors instead of showing them.
     "JUPYTER_PATH": str(server.JUPYTER_DATA),
+    # voila.py here: where Voilà looks for its page settings (it ignores them in the server's config).
+    "JUPYTER_CONFIG_PATH": str(HERE),
     "PATH": os.pathsep.join([str(BIN), os.environ.get("PATH", "/usr/bin:/bin")]),
 }
 # A member's server with no page open for an hour is stopped; it restarts when they come back.

@@ -68,7 +68,7 @@ def hub(tmp_path_factory, pg_server):
 def record_listening_round(page, group: str) -> str:
     page.get_by_label("Group").select_option(label=f"{group} (crew)", timeout=120_000)
     page.get_by_label("Yes").check()
-    page.get_by_role("button", name="Record").click()
+    page.get_by_role("button", name="Record", exact=True).click()
     status = page.get_by_text("Recorded (listening on")
     status.wait_for(timeout=60_000)
     return status.inner_text()
