@@ -249,6 +249,10 @@ def _workbook_voila(settings: Settings):
                                     "Open the workbook's own address instead.")
             if self.current_user and path and (why := cap.refusal(self.kernel_manager, path)):
                 return self._refuse(503, "Too many pages are open", why)
+            # Voilà's page says goodbye (shuts its kernel down) with a beacon that carries the _xsrf
+            # cookie; reading the token is what sets that cookie. Without it the goodbye is refused
+            # (403) and every closed tab holds its kernel, and a place under the cap, until the cull.
+            self.xsrf_token  # noqa: B018 - read for its side effect
             serving = cap.serving(path)
             try:
                 return await super().get(path)

@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .a11y import PHONE, PROJECTOR, axe_violations, check_page, focus_ring_problems, focused, layout_problems, tab_to
-from .conftest import guard
+from .conftest import guard, leave
 
 pytestmark = pytest.mark.browser
 
@@ -32,6 +32,7 @@ def sized(request, browser):
     page = context.new_page()
     outside, problems = guard(page)
     yield size, page
+    leave(page)
     context.close()
     assert not outside, f"requests left localhost: {outside}"
     assert not problems, "\n".join(problems)
@@ -153,7 +154,7 @@ def co_owners(page, check, size, server):
     expect(page.get_by_role("cell", name="co-owns a venture")).to_have_count(2)
     check("filled")
     record(page)
-    expect(status(page)).to_contain_text("Recorded (venture on")
+    expect(status(page)).to_contain_text("Recorded (venture “")
     check("recorded")
 
 
@@ -297,7 +298,7 @@ def test_the_checks_catch_what_they_should(browser):
         page.set_content("""<html lang="en"><head><title>Fine</title></head><body><main>
           <label style="display:inline-flex; min-height:44px; min-width:44px; align-items:center">
             <input type="checkbox"> Tick</label>
-          <button style="min-height:44px; min-width:44px">Go</button><p>Plain text</p></main></body></html>""")
+          <button style="min-height:44px; min-width:44px; font-size:16px">Go</button><p>Plain text</p></main></body></html>""")
         assert axe_violations(page) == []
         assert layout_problems(page) == []
     finally:

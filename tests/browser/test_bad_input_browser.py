@@ -105,8 +105,9 @@ def test_markup_in_names_and_notes_shows_as_text(tricky, hooked):
     tricky.open(page, "01_crew.ipynb")
     for name in TRICKY:
         expect(page.get_by_text(name, exact=False).first).to_be_visible()
-    agreements_group = page.get_by_label("Group", exact=True).nth(1)
-    agreements_group.select_option("Tricksters (crew)")
+    # The "Our agreements" section, found by its heading: the page has several "Group" pickers.
+    agreements = page.locator(".ms-section").filter(has=page.get_by_role("heading", name="Our agreements"))
+    agreements.get_by_label("Group", exact=True).select_option("Tricksters (crew)")
     shown = page.get_by_text("Tricksters's current agreements").locator("xpath=..")
     expect(shown).to_contain_text(AGREEMENT)  # the markup is there, as characters
     assert page.locator("img[src='x'], svg[onload]").count() == 0

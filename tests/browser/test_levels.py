@@ -199,7 +199,7 @@ def test_co_owners_venture(server, page):
     expect(page.get_by_role("cell", name="co-owns a venture")).to_have_count(2)
     page.get_by_role("button", name="Record", exact=True).focus()
     page.keyboard.press("Enter")  # the primary button works from the keyboard
-    expect(status(page)).to_contain_text("Recorded (venture on")
+    expect(status(page)).to_contain_text("Recorded (venture “Kestrel Tools Co-op” on")
     venture = new_events(server, since).query("kind == 'venture'")
     assert points_of(server, int(venture["id"].iloc[0])) == {"Bo": 100, "Dev": 100}
     expect(page.get_by_role("cell", name="Kestrel Tools Co-op")).to_be_visible()

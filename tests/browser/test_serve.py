@@ -22,6 +22,8 @@ import pytest
 
 from microsolidarity_widgets.server import lan_address
 
+from .conftest import leave
+
 pytestmark = pytest.mark.browser
 
 # As the level apps do: wait for the visitor, then read what the request and the server passed on.
@@ -299,6 +301,17 @@ def handshake(port: int, path: str, host: str, origin: str | None = None) -> int
     with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
         s.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
         return int(s.recv(200).split(b" ")[1])
+
+
+def test_a_page_left_in_the_browser_shuts_its_kernel_down(local, page):
+    """Voilà's page says goodbye with a beacon carrying the _xsrf cookie; the server must have set that
+    cookie, or the goodbye is refused and every closed tab keeps a kernel and a place under the cap."""
+    local.open(page, "click.ipynb")
+    assert page.context.cookies() and any(c["name"] == "_xsrf" for c in page.context.cookies())
+    kernel_id = re.search(r'"kernelId": "([0-9a-f-]+)"', page.content()).group(1)
+    leave(page)
+    wait_for_log(local, rf"Kernel shutdown: {kernel_id}")
+    assert not re.search(rf"403 POST /voila/api/shutdown/{kernel_id}", local.log.read_text())
 
 
 def test_kernel_socket_and_chart_bundle_check_the_host(local, capped):
