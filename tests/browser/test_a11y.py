@@ -117,7 +117,7 @@ def consistency(page, check, size, server):
     check("error")
     date.fill(dt.date.today().isoformat())
     page.get_by_label("Meeting process").select_option(index=1)
-    expect(page.get_by_role("cell", name="attended a meeting").first).to_be_visible()
+    expect(page.get_by_role("cell", name="attended meeting #").first).to_be_visible()
     check("filled")
     record(page)
     expect(status(page)).to_contain_text("Recorded (meeting on")

@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import ARTIFACTS, guard
+from .conftest import ARTIFACTS, guard, leave
 
 pytestmark = pytest.mark.browser
 
@@ -101,5 +101,6 @@ def test_the_page_fits_a_phone(server, browser):
         wide = page.evaluate("document.documentElement.scrollWidth")
         assert wide <= 390, f"the page is {wide} px wide on a 390 px phone"
     finally:
+        leave(page)
         context.close()
     assert not outside and not problems, (outside, problems)

@@ -12,7 +12,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import ARTIFACTS, guard, start_server, stop_server
+from .conftest import ARTIFACTS, guard, leave, start_server, stop_server
 
 pytestmark = pytest.mark.browser
 
@@ -77,6 +77,7 @@ class Projector:
             return
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         self.page.screenshot(path=str(ARTIFACTS / f"evening-{self.name}.png"))
+        leave(self.page)
         self.context.close()
         self.context = None
         assert not self.outside and not self.problems, (self.name, self.outside, self.problems)
