@@ -20,6 +20,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from .a11y import check_page
+
 pytestmark = pytest.mark.browser
 
 WIDGET = "application/vnd.jupyter.widget-view+json"
@@ -166,13 +168,12 @@ def test_the_member_page_fits_a_phone(room, browser):
     try:
         page = context.new_page()
         page.goto(f"{room.url}/join/{room.code}")
+        problems = check_page(page, "member join")  # axe-core and the layout checks, as on every page
         page.get_by_label("Who are you?").select_option("Caz")
         page.get_by_role("button", name="That is me").click()
         page.get_by_role("heading", name="Hello, Caz").wait_for()
-        assert page.evaluate("document.documentElement.scrollWidth") <= 390
-        for target in page.locator("button, select, summary, a").all():
-            box = target.bounding_box()
-            assert box["height"] >= 44, target.inner_text()
+        problems += check_page(page, "member own page")
+        assert not problems, "\n".join(problems)
         assert page.locator("script").count() == 0
     finally:
         context.close()
