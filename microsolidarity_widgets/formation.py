@@ -220,8 +220,11 @@ def describe(members: list[Person]) -> Crew:
         parts.append("share: " + ", ".join(shared[:5]))
     if brings:
         parts.append("each also brings: " + ", ".join(brings[:5]))
-    if len(regions) == 1:
+    placed = [p for p in members if p.region]
+    if len(regions) == 1 and len(placed) == len(members):
         parts.append(f"all in {regions[0]}")
+    elif len(regions) == 1:  # "all in Porto" would speak for those who did not say where they live
+        parts.append(f"{', '.join(p.name for p in placed)} in {regions[0]}, the others gave no region")
     elif regions:
         parts.append("regions: " + ", ".join(regions))
     wanted = [p.size for p in members if p.size]

@@ -87,6 +87,13 @@ def test_a_crew_is_explained_in_words():
                               "Ama and Bo already know each other well.")
 
 
+def test_one_region_is_not_said_of_those_who_gave_none():
+    people = [Person("Ama", ("co-ops",), ("Tue evening",), "Porto"), Person("Bo", ("co-ops",), ("Tue evening",)),
+              Person("Caz", ("co-ops",), ("Tue evening",))]
+    why = f.describe(people).why
+    assert "all in Porto" not in why and "Ama in Porto, the others gave no region" in why
+
+
 def test_reasons_name_the_rule_and_the_person():
     lone = Person("Lone", ("x",), ("Sun evening",))
     none = Person("Nobody", ("x",), ())
