@@ -59,6 +59,13 @@ def save(name: str, result: dict, folder: Path) -> None:
     print(f"\nWritten to {folder / (name + '.json')}")
 
 
+def print_targets(targets: dict[str, bool], where: str = "") -> None:
+    """One line per target, met or MISSED, after a blank line."""
+    print()
+    for name, met in targets.items():
+        print(f"{'met   ' if met else 'MISSED'}  {name}{where}")
+
+
 def table(rows: list[dict], columns: list[str]) -> None:
     text = [[str(r.get(c, "")) for c in columns] for r in rows]
     widths = [max(len(c), *(len(t[i]) for t in text)) for i, c in enumerate(columns)]

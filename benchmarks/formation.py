@@ -55,7 +55,7 @@ def measure(n: int, limit: float, seed: int) -> dict:
 def main() -> int:
     from ortools.sat.python import cp_model  # noqa: F401  (loaded before timing: a page loads it once)
 
-    from .common import arguments, save, table
+    from .common import arguments, print_targets, save, table
 
     args = arguments(__doc__.splitlines()[0])
     sizes = SMOKE_SIZES if args.smoke else SIZES
@@ -72,9 +72,7 @@ def main() -> int:
         targets[f"{n} people: at least as good as greedy"] = all(r["score"] >= r["greedy_score"] for r in mine)
         print(f"{n} people: median {statistics.median(r['seconds'] for r in mine):.2f} s, "
               f"median gap {statistics.median(r['gap'] for r in mine if r['gap'] is not None) if any(r['gap'] is not None for r in mine) else 'n/a'}")
-    print()
-    for name, met in targets.items():
-        print(f"{'met   ' if met else 'MISSED'}  {name}")
+    print_targets(targets)
     save("formation", {"smoke": args.smoke, "rows": rows, "targets": targets}, args.results)
     return 0
 

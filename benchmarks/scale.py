@@ -184,7 +184,7 @@ def in_subprocess(what: str, path: Path) -> dict:
 
 
 def main() -> int:
-    from .common import arguments, save, table
+    from .common import arguments, print_targets, save, table
 
     args = arguments(__doc__.splitlines()[0])
     sizes = SMOKE_SIZES if args.smoke else SIZES
@@ -221,9 +221,7 @@ def main() -> int:
     print("Scale: seconds (and peak MB), one process per size")
     table(rows, ["events", "participants", "floor_s", "open_s", "points_s", "trust_over_time_s", "chart_data_s",
                  "points/floor", "charts/floor", "peak_mb", "floor_peak_mb"])
-    print()
-    for name, met in targets.items():
-        print(f"{'met   ' if met else 'MISSED'}  {name} (at {big['events']:,} events)")
+    print_targets(targets, f" (at {big['events']:,} events)")
     save("scale", {"smoke": args.smoke, "rows": rows, "targets": targets}, args.results)
     return 0
 
