@@ -15,6 +15,8 @@
   the same click).
 - ``check_page(page, state)``: both, as readable lines, and a screenshot of the state in
   ``test-artifacts/a11y/`` named after ``state`` and the window size.
+- ``keyboard_problems(page)``: Tab from the top to the end of the page: every form control is reached,
+  in page order, each with a visible focus ring.
 
 The rules left out of axe's run are in ``DISABLED_RULES``, each with its reason.
 """
@@ -26,6 +28,7 @@ from pathlib import Path
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "a11y"
 PHONE = {"width": 390, "height": 844}
+TABLET = {"width": 768, "height": 1024}
 PROJECTOR = {"width": 1280, "height": 720}
 MIN_TARGET = 44  # px, WCAG 2.5.5 (AAA): stricter than 2.2's 24 px, for fingers and for pointing at a wall
 MIN_TEXT = 16  # px: body text read on a projector from the back of a room
@@ -232,4 +235,44 @@ def focus_ring_problems(now: dict | None) -> list[str]:
         problems.append(f"{now['tag']} {now['name']!r} has a focus outline of {now['outline']} px")
     elif now["contrast"] < 3:
         problems.append(f"{now['tag']} {now['name']!r} has a focus outline at {now['contrast']:.1f}:1")
+    return problems
+
+
+# The form controls Tab should stop at: one per radio group (arrows move inside it), none disabled,
+# hidden or inside a chart (its own keyboard handling is Vega's).
+_STOPS_JS = r"""
+() => {
+  const seen = new Set();
+  let n = 0;
+  for (const el of document.querySelectorAll("button, input:not([type=hidden]), select, textarea")) {
+    const r = el.getBoundingClientRect(), s = getComputedStyle(el);
+    if (el.disabled || r.width === 0 || r.height === 0 || s.visibility === "hidden") continue;
+    if (el.tabIndex < 0 || el.closest(".vega-embed, [aria-hidden=true], [inert]")) continue;
+    if (el.type === "radio") { if (seen.has(el.name)) continue; seen.add(el.name); }
+    n += 1;
+  }
+  return n;
+}
+"""
+
+
+def keyboard_problems(page, extra: int = 40) -> list[str]:
+    """Tab from the top of the page to its end: every form control reached, in page order, with a
+    visible focus ring (2 px, 3:1), as readable lines."""
+    expected = page.evaluate(_STOPS_JS)
+    # Start where a visitor's first Tab does: a click on the page's empty top-left corner.
+    page.locator("body").click(position={"x": 2, "y": 2})
+    problems, stops, last = [], set(), -1
+    for _ in range(expected + extra):
+        page.keyboard.press("Tab")
+        now = focused(page)
+        if now is None or now["index"] < last:
+            break  # past the end of the page (focus went to the browser, or wrapped to the top)
+        # (The same element again is a date field's day, month and year: Tab steps through them.)
+        problems += focus_ring_problems(now)
+        if now["tag"] in ("button", "input", "select", "textarea"):
+            stops.add(now["index"])
+        last = now["index"]
+    if len(stops) < expected:
+        problems.append(f"Tab reached {len(stops)} of the page's {expected} form controls, in page order")
     return problems
