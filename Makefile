@@ -75,8 +75,15 @@ $(HUB_PROXY):
 	fi
 hub: install-test $(HUB_PROXY)
 
+BROWSER_TESTS_ELSEWHERE := tests/test_benchmarks.py::test_first_paint_and_record_latency
+# Two runs, both always reported: the tests without a browser on every core (each starts its own
+# throw-away ledgers), then the browser tests and the notebooks one at a time (each Voilà page's kernel
+# needs a core of its own, and their timings would suffer).
 test: install-test chromium postgres hub
-	$(BIN)/python -m pytest tests workbooks --nbval-lax
+	status=0; \
+	$(BIN)/python -m pytest tests --ignore=tests/browser -m "not browser" -n auto || status=1; \
+	$(BIN)/python -m pytest tests/browser $(BROWSER_TESTS_ELSEWHERE) workbooks --nbval-lax || status=1; \
+	exit $$status
 
 test-fast: install-test
 	$(BIN)/python -m pytest tests -m "not browser and not slow"

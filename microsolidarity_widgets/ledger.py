@@ -285,7 +285,7 @@ class Ledger:
             "kind": events["kind"].astype("str"),  # plain text for crews' own code (categories don't add up)
             "level": events["kind"].map(rules.LEVEL_OF_KIND).astype("Int64"),
             "group": events["group_id"].map(names["group"]),
-            **({"members": events["id"].map(who).fillna("")} if texts else {}),
+            **({"members": events["id"].map(who).astype("object").fillna("")} if texts else {}),
             "outcome": events["outcome"].astype("str"),
             **({"title": events["title"], "detail": events["detail"]} if texts else {}),
             "ref_id": events["ref_id"].astype("Int64"),
