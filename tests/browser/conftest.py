@@ -160,6 +160,15 @@ def leave(page) -> None:
         pass
 
 
+def choose_speaker(page, name: str) -> None:
+    """Pick the money round's speaker and wait until the offerers' list has dropped them: a choice made
+    in the old list would land on the wrong name (a dropdown sends its position, not its text)."""
+    from playwright.sync_api import expect
+
+    page.get_by_label("Speaker", exact=True).select_option(name)
+    expect(page.get_by_label("Who offers").locator("option", has_text=name)).to_have_count(0)
+
+
 @pytest.fixture
 def page(browser, request):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
