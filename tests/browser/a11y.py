@@ -54,6 +54,9 @@ def axe_violations(page, impacts=("serious", "critical"), context=None) -> list[
         page.evaluate(_AXE[0])
     options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"],
                "rules": {rule: {"enabled": False} for rule in DISABLED_RULES}}
+    # The page mends what ipywidgets draws (labels, roles, scroll boxes) in the next animation frame
+    # after a change: audit the page as the person sees it, after that frame.
+    page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
     results = page.evaluate("([context, options]) => axe.run(context || document, options)", [context, options])
     return [v for v in results["violations"] if v["impact"] in impacts]
 

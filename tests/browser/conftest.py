@@ -41,7 +41,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_http(url: str, proc: subprocess.Popen, log: Path, timeout: float = 90) -> None:
+def wait_http(url: str, proc: subprocess.Popen, log: Path, timeout: float = 90, answers=(403,)) -> None:
+    """Wait until ``url`` answers 200 or one of ``answers`` (a shared server sends strangers to a 403
+    page). Any other error is a server not ready yet: a hub's proxy answers 404 or 503 until the hub
+    behind it has registered its routes."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -49,8 +52,10 @@ def wait_http(url: str, proc: subprocess.Popen, log: Path, timeout: float = 90) 
         try:
             with urllib.request.urlopen(url, timeout=2):
                 return
-        except urllib.error.HTTPError:
-            return  # an answer all the same (a shared server sends strangers to a 403 page)
+        except urllib.error.HTTPError as e:
+            if e.code in answers:
+                return
+            time.sleep(0.2)
         except OSError:
             time.sleep(0.2)
     raise RuntimeError(f"the server did not answer {url} in {timeout}s:\n{log.read_text()[-3000:]}")

@@ -58,7 +58,7 @@ def hub(tmp_path_factory, pg_server):
         proc = subprocess.Popen([sys.executable, "-m", "jupyterhub", "-f", str(DEPLOY / "jupyterhub_config.py")],
                                 cwd=state, env=env, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        wait_http(f"http://127.0.0.1:{port}/hub/health", proc, log)
+        wait_http(f"http://127.0.0.1:{port}/hub/health", proc, log, answers=())
         yield Hub(f"http://127.0.0.1:{port}", ledger_url, proc, log)
     finally:
         stop_server(proc)
