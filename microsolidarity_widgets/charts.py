@@ -12,8 +12,8 @@ import json
 import altair as alt
 import pandas as pd
 
-from . import review
-from .review import LEVEL_COLOURS, LEVEL_NAMES, ReviewData, Selection
+from . import levels, review
+from .review import ReviewData, Selection
 
 WIDTH = "container"
 WHEN = alt.Tooltip("date:T", title="as of", format="%d %b %Y")
@@ -28,6 +28,11 @@ def _scale(names, colours) -> alt.Scale:
     colours = colours or review.cycle_colours(names)
     names = sorted(set(names), key=lambda n: (str(n).casefold(), str(n)))
     return alt.Scale(domain=names, range=[colours[n] for n in names])
+
+
+def _level_scale() -> alt.Scale:
+    """Each level in its own colour, in playing order."""
+    return alt.Scale(domain=list(levels.labels().values()), range=levels.colours())
 
 
 def _shapes(names) -> alt.Scale:
@@ -142,7 +147,7 @@ def levels_chart(points: pd.DataFrame, title: str = "Which levels the crew plays
                     if bucket == "quarter" else "year"),
             y=alt.Y("sum(points):Q", title=f"Points per {bucket}", stack="zero"),
             color=alt.Color("level_name:N", title="Level",
-                            scale=alt.Scale(domain=list(LEVEL_NAMES.values()), range=LEVEL_COLOURS)),
+                            scale=_level_scale()),
             order=alt.Order("level:Q"),
             tooltip=[alt.Tooltip("period:T", title=bucket, format="%B %Y" if bucket == "month" else "%Y"),
                      alt.Tooltip("level_name:N", title="level"), alt.Tooltip("sign:N", title="points"),
@@ -328,7 +333,7 @@ def crews_chart(compare: pd.DataFrame, title: str = "The crews that formed, comp
         .encode(y=alt.Y("crew:N", title=None, sort="-x"),
                 x=alt.X("points:Q", title="Points since forming", stack="zero"),
                 color=alt.Color("level_name:N", title="Level",
-                                scale=alt.Scale(domain=list(LEVEL_NAMES.values()), range=list(LEVEL_COLOURS))),
+                                scale=_level_scale()),
                 tooltip=[alt.Tooltip("crew:N"), alt.Tooltip("formed:T", format="%d %b %Y"),
                          alt.Tooltip("level_name:N", title="level"), alt.Tooltip("points:Q")])
         .properties(width=WIDTH, height=alt.Step(30))

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 import pandas as pd
 import sqlalchemy as sa
 
-from . import formation
+from . import formation, levels
 from . import storage as st
 from .errors import LedgerError
 from .ledger import Ledger, _insert
@@ -373,8 +373,6 @@ class Congregation:
         """The lasting crews this congregation formed (still standing), with their points since forming:
         crew, formed, level, level_name, points (one row per crew and level; levels with no points left out,
         a crew with none at all kept with 0 points)."""
-        from .review import LEVEL_NAMES
-
         lasting = self.formations()
         lasting = lasting[lasting["kind"] == "lasting"]
         formed = {crew: day for day, crews in zip(lasting["date"], lasting["crews"]) for crew in crews}
@@ -383,9 +381,10 @@ class Congregation:
         points = self.ledger.points()
         points = points[points["group"].isin(list(formed))]
         per = points.groupby(["group", "level"], as_index=False)["points"].sum()
-        rows = [{"crew": g, "formed": formed[g], "level": int(lv), "level_name": LEVEL_NAMES[int(lv)], "points": int(p)}
+        names = levels.labels()
+        rows = [{"crew": g, "formed": formed[g], "level": int(lv), "level_name": names[int(lv)], "points": int(p)}
                 for g, lv, p in zip(per["group"], per["level"], per["points"])]
-        rows += [{"crew": c, "formed": d, "level": 1, "level_name": LEVEL_NAMES[1], "points": 0}
+        rows += [{"crew": c, "formed": d, "level": 1, "level_name": names[1], "points": 0}
                  for c, d in formed.items() if c not in set(per["group"])]
         return pd.DataFrame(rows, columns=["crew", "formed", "level", "level_name", "points"])
 

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from . import frames, rules, scoring
+from . import frames, levels, rules, scoring
 from . import storage as st
 from .errors import LedgerError
 from .rules import Draft, State
@@ -155,7 +155,7 @@ class Ledger:
             events, parts = self._frames()
             ev_row, part_rows = _draft_rows(con, draft)
         events, parts = _like(events, [ev_row]), _like(parts, part_rows)
-        awards = scoring.points(events, parts)
+        awards = scoring.points(events, parts, levels.all_levels())
         awards = awards[awards["event_id"] == ev_row["id"]]
         names = self._names()
         return pd.DataFrame({
@@ -188,7 +188,7 @@ class Ledger:
     def points(self) -> pd.DataFrame:
         """One row per award: date, group, member, level, points, event_id, reason."""
         events, parts = self._frames()
-        awards = scoring.points(events, parts)
+        awards = scoring.points(events, parts, levels.all_levels())
         names = self._names()
         awards.insert(1, "group", awards.pop("group_id").map(names["group"]))
         awards.insert(2, "member", awards.pop("member_id").map(names["member"]))
@@ -200,7 +200,7 @@ class Ledger:
         if group is not None:
             awards = awards[awards["group"] == self._group_name(group)]
         table = awards.pivot_table(index="member", columns="level", values="points", aggfunc="sum", fill_value=0)
-        table = table.reindex(columns=range(1, 6), fill_value=0)
+        table = table.reindex(columns=levels.numbers(), fill_value=0)
         table.columns = [f"level {c}" for c in table.columns]
         table["total"] = table.sum(axis=1)
         return table.sort_values(["total"], ascending=False, kind="stable")
@@ -210,7 +210,7 @@ class Ledger:
         if by not in ("member", "group"):
             raise LedgerError(f'Trust over time is counted "by member" or "by group", not “{shown(by)}”.')
         events, parts = self._frames()
-        daily = scoring.trust_over_time(scoring.points(events, parts), by=by)
+        daily = scoring.trust_over_time(scoring.points(events, parts, levels.all_levels()), by=by)
         names = self._names()
         daily.insert(1, "group", daily.pop("group_id").map(names["group"]))
         if by == "member":
@@ -283,7 +283,7 @@ class Ledger:
             "date": events["date"],
             **({"recorded_at": events["recorded_at"]} if texts else {}),
             "kind": events["kind"].astype("str"),  # plain text for crews' own code (categories don't add up)
-            "level": events["kind"].map(rules.LEVEL_OF_KIND).astype("Int64"),
+            "level": events["kind"].map(levels.level_of_kind()).astype("Int64"),
             "group": events["group_id"].map(names["group"]),
             **({"members": events["id"].map(who).astype("object").fillna("")} if texts else {}),
             "outcome": events["outcome"].astype("str"),
@@ -370,7 +370,7 @@ class Ledger:
     def attendance(self, group: str | None = None) -> pd.DataFrame:
         """Level 3 history: one row per meeting and member expected there, with streak and points."""
         events, parts = self._frames()
-        att = scoring.attendance(events, parts)
+        att = scoring.attendance(events, parts, **levels.CONSISTENCY.points)
         names = self._names()
         att.insert(1, "group", att.pop("group_id").map(names["group"]))
         att.insert(3, "member", att.pop("member_id").map(names["member"]))

@@ -24,7 +24,7 @@ import secrets
 from dataclasses import dataclass, field
 from typing import Callable
 
-from . import guard
+from . import guard, levels
 
 MEMBER_COOKIE = "ms_member"  # the join code this browser was let in with
 WHO_COOKIE = "ms_who"  # the member this browser speaks for
@@ -137,13 +137,11 @@ def chooser(prefix: str, xsrf: str, status: str = "") -> str:
 
 
 def member_page(prefix: str, who: str) -> str:
-    from .apps import texts
-
     ledger = _ledger()
     points = ledger.points()
     mine = points[points["member"] == who]
     by_level = mine.groupby("level")["points"].sum()
-    rows = "".join(f'<tr><td>Level {lvl}</td><td class="num">{int(by_level.get(lvl, 0))}</td></tr>' for lvl in range(1, 6))
+    rows = "".join(f'<tr><td>Level {lvl}</td><td class="num">{int(by_level.get(lvl, 0))}</td></tr>' for lvl in levels.numbers())
     total = int(mine["points"].sum())
     own = (f'<h2>Your points</h2><table><caption class="muted">By level, in all your groups</caption>'
            f'<thead><tr><th scope="col">Level</th><th scope="col" class="num">Points</th></tr></thead>'
@@ -158,8 +156,8 @@ def member_page(prefix: str, who: str) -> str:
                      f'<th scope="col" class="num">Points</th></tr></thead><tbody>{lines}</tbody>'
                      f'<tfoot><tr><td>{html.escape(group)} in all</td><td class="num">{int(here.sum())}</td></tr></tfoot></table>')
     prompts = "".join(
-        f"<details><summary>Level {level}: {name}</summary><div>{texts.SCORING[level]}</div></details>"
-        for level, name in ((1, "Listening"), (2, "Money"), (3, "Consistency"), (4, "Conflict"), (5, "Co-owners")))
+        f"<details><summary>Level {level.number}: {level.name}</summary><div>{level.scoring}</div></details>"
+        for level in levels.all_levels())
     body = (own + "".join(crews) + "<h2>How each level works</h2>" + prompts +
             f'<p><a href="{prefix}m/?choose=1">Not {html.escape(who)}? Choose your name again</a></p>')
     return page(f"Hello, {who}", body)

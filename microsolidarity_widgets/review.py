@@ -14,16 +14,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import scoring
+from . import levels, scoring
 
 MAX_ROWS = 5000
-LEVEL_NAMES = {1: "1 Listening", 2: "2 Money", 3: "3 Consistency", 4: "4 Conflict", 5: "5 Co-owners"}
 # Eight colours (a crew has at most 8 members), each at least 3:1 against white, and any two of them
 # at least 12 apart (CIEDE2000) with normal vision and as seen with protanopia, deuteranopia or
 # tritanopia (tests/test_palettes.py simulates them). From Okabe–Ito and Paul Tol's palettes, with
 # black and dark grey; a line also has a shape, so colour is never the only difference.
 PALETTE = ["#0072B2", "#D55E00", "#000000", "#555555", "#332288", "#B2182B", "#009E73", "#CC79A7"]
-LEVEL_COLOURS = ["#88CCEE", "#DDCC77", "#117733", "#CC6677", "#332288"]
 # The words for each kind of tie scoring.ties finds, in its order.
 TIE_KINDS = dict(zip(scoring.TIE_KINDS, ["offers", "respectful exchanges", "meetings together", "conflicts resolved",
                                          "ventures co-owned"], strict=True))
@@ -225,7 +223,7 @@ def by_level(points: pd.DataFrame, max_rows: int = MAX_ROWS) -> pd.DataFrame:
         if len(out) <= max_rows:
             break
     out = out[out["points"] != 0].reset_index(drop=True)
-    out.insert(2, "level_name", out["level"].map(LEVEL_NAMES))
+    out.insert(2, "level_name", out["level"].map(levels.labels()))
     out.attrs = {"bucket": FREQ_WORDS[freq]}
     return out
 
@@ -328,8 +326,9 @@ def member_totals(points: pd.DataFrame) -> pd.DataFrame:
     crew asks at the end of an evening, on the page and in the report alike."""
     table = points.pivot_table(index="member", columns="level", values="points", aggfunc="sum", fill_value=0,
                                observed=True)
-    table = table.reindex(columns=range(1, 6), fill_value=0)
-    table.columns = [LEVEL_NAMES[c] for c in table.columns]
+    names = levels.labels()
+    table = table.reindex(columns=list(names), fill_value=0)
+    table.columns = list(names.values())
     table["total"] = table.sum(axis=1)
     table.index = table.index.astype(str)
     return table.sort_values(["total"], ascending=False, kind="stable")

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from . import storage as st
 from .errors import LedgerError, LookAlikeName
+from .scoring import MEMBERSHIP_KINDS
 from .values import EARLIEST, clean_date, clean_name, clean_names, clean_text, look_alikes, name_key, shown
 
 CREW_SIZE = (3, 8)
@@ -24,8 +25,6 @@ OFFER_KINDS = ("perspective", "process or productivity idea", "introduction", "e
 OUTCOMES = ("resolved", "unresolved")
 HOST_ROLES = ("facilitator", "timekeeper", "note_taker")
 MEETING_PROCESSES = ("Feelz Circle", "Care Pod", "Stewardship", "The Elephants")
-MEMBERSHIP_KINDS = ("group_created", "member_joined", "member_left")
-LEVEL_OF_KIND = {"listening": 1, "money": 2, "meeting": 3, "conflict_opened": 4, "conflict_closed": 4, "venture": 5}
 
 
 @dataclass

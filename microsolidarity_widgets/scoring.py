@@ -6,23 +6,20 @@ Inputs are two frames read straight from storage:
 * ``participants``: event_id, member_id, role, detail
 
 Every function is vectorised over the whole history and depends only on the events, never on the
-order they were recorded in. The numbers below are the binding rules of GAME.md.
+order they were recorded in. What each level awards, and GAME.md's numbers, are in ``levels``: here
+are the parts every level's rule is built from, the game's ties between members, and trust over time.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterable, Sequence
+
 import numpy as np
 import pandas as pd
 
-LISTENED = 1            # Level 1: each present member, when everyone listened to everyone
-OFFER = 5               # Level 2: to the member who offers, per offer
-ASK = 5                 # Level 2: to the speaker, per ask
-RESPECT = 1             # Level 2: to the speaker and the member, once per pair per round
-MEETING = (1, 3, 5)     # Level 3: 1st, 2nd, and every later meeting a member attended
-MISSED = -5             # Level 3: each meeting missed while a member of the group
-RESOLVED = 10           # Level 4: each party, when the conflict is resolved
-UNRESOLVED = -20        # Level 4: each party, when it is closed unresolved
-OWNER = 100             # Level 5: each owner, once per venture
+if TYPE_CHECKING:
+    from .levels import Level
 
 AWARD_COLUMNS = ["date", "group_id", "member_id", "level", "points", "event_id", "reason"]
 AWARD_DTYPES = ["datetime64[us]", "int64", "int64", "int64", "int64", "int64", object]  # days, as the events hold them
@@ -51,6 +48,34 @@ def _awards(df: pd.DataFrame, level: int, points, reason) -> pd.DataFrame:
     return out[AWARD_COLUMNS]
 
 
+@dataclass
+class History:
+    """The history a level's award rule reads: the live events and their participants, and every
+    event as recorded (membership over time needs the voided ones' places too)."""
+
+    events: pd.DataFrame
+    parts: pd.DataFrame
+    all_events: pd.DataFrame
+    all_participants: pd.DataFrame
+
+    @classmethod
+    def of(cls, events: pd.DataFrame, participants: pd.DataFrame) -> "History":
+        ev = live(events)
+        return cls(ev, participants[participants["event_id"].isin(ev["id"])], events, participants)
+
+    def of_kind(self, kind: str) -> pd.DataFrame:
+        return self.events[self.events["kind"] == kind]
+
+    def roles(self, events: pd.DataFrame, role: str) -> pd.DataFrame:
+        """The participants with ``role`` in ``events``, each with the event's id, group and date."""
+        return _roles(self.parts, events, role)
+
+    @staticmethod
+    def award(people: pd.DataFrame, level: "Level", points, reason) -> pd.DataFrame:
+        """Awards of ``points`` (one value, or one per row) at ``level`` to each row's member."""
+        return _awards(people, level.number, points, reason)
+
+
 def membership_changes(events: pd.DataFrame, participants: pd.DataFrame) -> pd.DataFrame:
     """Every join and departure: group_id, member_id, date, in_group, event_id (sorted by date).
 
@@ -64,8 +89,10 @@ def membership_changes(events: pd.DataFrame, participants: pd.DataFrame) -> pd.D
     return m[["group_id", "member_id", "date", "in_group", "event_id"]].sort_values(["date", "event_id"], kind="stable")
 
 
-def attendance(events: pd.DataFrame, participants: pd.DataFrame) -> pd.DataFrame:
-    """Level 3, one row per (meeting, member expected there).
+def attendance(events: pd.DataFrame, participants: pd.DataFrame, *, meeting: Sequence[int], missed: int) -> pd.DataFrame:
+    """Level 3, one row per (meeting, member expected there). ``meeting``: the points for the 1st,
+    2nd… meeting a member attended, the last for every later one; ``missed``: for each one missed
+    (``levels.CONSISTENCY.points`` holds GAME.md's).
 
     Columns: event_id, group_id, date, member_id, attended, nth (how many meetings of the group
     the member has attended so far, this one included), streak (consecutive attended meetings up
@@ -91,53 +118,17 @@ def attendance(events: pd.DataFrame, participants: pd.DataFrame) -> pd.DataFrame
     run = (~expected["attended"]).astype("int64").groupby([expected["group_id"], expected["member_id"]]).cumsum()
     expected["streak"] = expected["attended"].astype("int64").groupby(
         [expected["group_id"], expected["member_id"], run]).cumsum()
-    table = np.array(MEETING)
+    table = np.array(meeting)
     expected["points"] = np.where(
-        expected["attended"], table[np.clip(expected["nth"].to_numpy() - 1, 0, len(table) - 1)], MISSED)
+        expected["attended"], table[np.clip(expected["nth"].to_numpy() - 1, 0, len(table) - 1)], missed)
     return expected[["event_id", "group_id", "date", "member_id", "attended", "nth", "streak", "points"]]
 
 
-def points(events: pd.DataFrame, participants: pd.DataFrame) -> pd.DataFrame:
-    """One row per award: date, group_id, member_id, level, points, event_id, reason."""
-    ev = live(events)
-    parts = participants[participants["event_id"].isin(ev["id"])]
-    frames = []
-
-    listened = ev[(ev["kind"] == "listening") & (ev["outcome"] == "listened")]
-    frames.append(_awards(_roles(parts, listened, "present"), 1, LISTENED, "listened in a round"))
-
-    money = ev[ev["kind"] == "money"]
-    offers = _roles(parts, money, "offer")
-    frames.append(_awards(offers, 2, OFFER, "offer: " + offers["detail"].astype(str)))
-    frames.append(_awards(_roles(parts, money, "ask"), 2, ASK, "asked for help"))
-    respect = _roles(parts, money, "respectful").drop_duplicates(["event_id", "member_id"])
-    frames.append(_awards(respect, 2, RESPECT, "respectful exchange"))
-    speakers = parts.loc[parts["role"] == "speaker", ["event_id", "member_id"]]
-    frames.append(_awards(respect.drop(columns="member_id").merge(speakers, on="event_id"), 2, RESPECT,
-                          "respectful exchange"))
-
-    att = attendance(events, participants)
-    # One string per distinct count, looked up by code: built per row, millions of equal strings.
-    nth = att["nth"].to_numpy()
-    said = np.array(["missed a meeting"] + [f"attended meeting #{n}" for n in range(1, int(nth.max(initial=0)) + 1)],
-                    dtype=object)
-    reason = said[np.where(att["attended"].to_numpy(), nth, 0)]
-    frames.append(_awards(att, 3, att["points"], reason))
-
-    opened = ev.loc[ev["kind"] == "conflict_opened", ["id"]]
-    closes = ev.loc[(ev["kind"] == "conflict_closed") & ev["ref_id"].isin(opened["id"]), ["id", "date", "ref_id", "outcome"]]
-    parties = parts.loc[parts["role"] == "party", ["event_id", "member_id"]].merge(
-        ev[["id", "group_id"]], left_on="event_id", right_on="id").drop(columns=["id"])
-    closed = closes.rename(columns={"id": "close_id"}).merge(parties, left_on="ref_id", right_on="event_id")
-    closed["event_id"] = closed["close_id"]
-    resolved = closed["outcome"] == "resolved"
-    frames.append(_awards(closed, 4, np.where(resolved, RESOLVED, UNRESOLVED),
-                          np.where(resolved, "conflict resolved", "conflict closed unresolved")))
-
-    ventures = ev[ev["kind"] == "venture"]
-    frames.append(_awards(_roles(parts, ventures, "owner"), 5, OWNER, "co-owns a venture"))
-
-    del att, parts  # the awards are all that is needed from here on: at a million events, every copy is 100s of MB
+def points(events: pd.DataFrame, participants: pd.DataFrame, levels: Iterable["Level"]) -> pd.DataFrame:
+    """One row per award of each of ``levels``: date, group_id, member_id, level, points, event_id, reason."""
+    history = History.of(events, participants)
+    frames = [frame for level in levels for frame in level.awards(history)]
+    del history  # the awards are all that is needed from here on: at a million events, every copy is 100s of MB
     return _stack(frames)
 
 

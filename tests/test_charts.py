@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from microsolidarity_widgets import Ledger, charts, demo, review, scoring
+from microsolidarity_widgets import Ledger, charts, demo, levels, review, scoring
 from microsolidarity_widgets.review import MAX_ROWS, ReviewData, Selection
 
 
@@ -50,7 +50,7 @@ def test_trust_lines_end_at_ledger_points(data, kestrels):
 def test_levels_bars_add_up_to_ledger_totals(data, kestrels):
     spec = kestrels["levels"].to_dict()
     assert spec["mark"]["type"] == "bar" and spec["encoding"]["y"]["stack"] == "zero"
-    assert spec["encoding"]["color"]["scale"]["domain"] == list(review.LEVEL_NAMES.values())
+    assert spec["encoding"]["color"]["scale"]["domain"] == list(levels.labels().values())
     got = pd.DataFrame(rows(kestrels["levels"])).groupby("level")["points"].sum().to_dict()
     pts = data.points[data.points["group"] == "Kestrels"]
     assert got == pts.groupby("level")["points"].sum().to_dict()

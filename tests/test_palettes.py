@@ -13,7 +13,7 @@ import math
 
 import pytest
 
-from microsolidarity_widgets import charts, review
+from microsolidarity_widgets import charts, levels, review
 
 MACHADO = {
     "protanopia": [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216], [-0.003882, -0.048116, 1.051998]],
@@ -88,7 +88,7 @@ def test_the_simulation_and_the_difference_behave_as_published():
 
 @pytest.mark.parametrize("name, palette", [
     ("members", review.PALETTE),
-    ("levels", review.LEVEL_COLOURS),
+    ("levels", levels.colours()),
     ("attendance", ["#0072B2", "#D55E00"]),
 ])
 def test_palettes_stay_distinguishable_with_colour_vision_deficiencies(name, palette):

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from microsolidarity_widgets import Ledger, demo, review, scoring
+from microsolidarity_widgets import Ledger, demo, levels, review, scoring
 from microsolidarity_widgets.review import ReviewData, Selection
 from test_worked_example import play_worked_example
 
@@ -100,7 +100,7 @@ def test_levels_split_gains_and_losses(worked):
         [pd.Timestamp("2026-02-01"), "earned", 2], [pd.Timestamp("2026-03-01"), "earned", 3],
         [pd.Timestamp("2026-03-01"), "lost", -5], [pd.Timestamp("2026-04-01"), "earned", 8]]
     assert data.groupby("level")["points"].sum().to_dict() == {1: 3, 2: 24, 3: 8, 4: 20, 5: 200}
-    assert set(data["level_name"]) == set(review.LEVEL_NAMES.values())
+    assert set(data["level_name"]) == set(levels.labels().values())
 
 
 def test_group_growth_marks_the_chosen_groups(demo_ledger):

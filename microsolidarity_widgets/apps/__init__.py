@@ -26,23 +26,23 @@ def show_crew() -> None:
 
 
 def show_listening() -> None:
-    show(ListeningApp, level=1)
+    show(ListeningApp)
 
 
 def show_money() -> None:
-    show(MoneyApp, level=2)
+    show(MoneyApp)
 
 
 def show_consistency() -> None:
-    show(ConsistencyApp, level=3)
+    show(ConsistencyApp)
 
 
 def show_conflict() -> None:
-    show(ConflictApp, level=4)
+    show(ConflictApp)
 
 
 def show_co_owners() -> None:
-    show(CoOwnersApp, level=5)
+    show(CoOwnersApp)
 
 
 __all__ = ["CongregationApp", "CrewApp", "ListeningApp", "MoneyApp", "ConsistencyApp", "ConflictApp", "CoOwnersApp", "Session",

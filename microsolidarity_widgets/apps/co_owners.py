@@ -5,12 +5,15 @@ from __future__ import annotations
 import ipywidgets as widgets
 import pandas as pd
 
+from .. import levels
 from ..ledger import Ledger
 from . import texts
 from .session import Checklist, Session, esc, html_table, section, wide
 
 
 class CoOwnersApp:
+
+    level = levels.CO_OWNERS
     def __init__(self, ledger: Ledger):
         self.ledger = ledger
         self.name = widgets.Text(description="Venture name", continuous_update=False,
@@ -21,7 +24,7 @@ class CoOwnersApp:
         self.owners = Checklist("Who owns it?")
         self.ventures = widgets.HTML()
 
-        self.session = Session(ledger, 5, self.draft, present=None, date_label="Date of incorporation", hosts=False)
+        self.session = Session(ledger, self.level, self.draft, present=None, date_label="Date of incorporation", hosts=False)
         self.session.on_context(self._refresh)
         self.session.on_record(lambda _: self._after_record())
         self.owners.observe(self.session.refresh_preview)

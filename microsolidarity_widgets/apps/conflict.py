@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 import pandas as pd
 
+from .. import levels
 from ..errors import LedgerError
 from ..ledger import Ledger
 from . import texts
@@ -14,6 +15,8 @@ OPEN, CLOSE = "open", "close"
 
 
 class ConflictApp:
+
+    level = levels.CONFLICT
     def __init__(self, ledger: Ledger):
         self.ledger = ledger
         self.mode = widgets.ToggleButtons(description="What now?", options=[("Open a conflict", OPEN),
@@ -35,7 +38,7 @@ class ConflictApp:
         self.open_list = widgets.HTML()
         self.open_now = pd.DataFrame(columns=["id", "group", "date", "parties"])  # the group's, as last shown
 
-        self.session = Session(ledger, 4, self.draft, present=None, undo_kinds=("conflict_opened", "conflict_closed"),
+        self.session = Session(ledger, self.level, self.draft, present=None,
                                warn=self._same_parties_open)
         self.open_form = section("Open a conflict", self.parties.widget, self.description)
         self.close_form = section("Repair and close", self.conflict,

@@ -13,7 +13,7 @@ import ipywidgets as widgets
 import pandas as pd
 from text_unidecode import unidecode
 
-from .. import rules
+from .. import levels, rules
 from ..ledger import Ledger
 from . import texts
 from .session import Session, esc, hint, html_list, html_table, section, wide
@@ -87,6 +87,8 @@ def member_history(att: pd.DataFrame) -> pd.DataFrame:
 
 
 class ConsistencyApp:
+
+    level = levels.CONSISTENCY
     def __init__(self, ledger: Ledger):
         self.ledger = ledger
         self.history = widgets.HTML()
@@ -103,7 +105,7 @@ class ConsistencyApp:
                                                      (f"Every month ({SERIES_LENGTH} meetings)", True)])
         self.download = widgets.HTML()
 
-        self.session = Session(ledger, 3, self.draft, present="Who came to today's meeting?")
+        self.session = Session(ledger, self.level, self.draft, present="Who came to today's meeting?")
         self.session.on_context(self._refresh)
         self.session.on_record(lambda _: self._after_record())
         self.process.observe(self._show_steps, "value")

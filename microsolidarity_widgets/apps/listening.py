@@ -7,6 +7,7 @@ import random
 import ipywidgets as widgets
 import pandas as pd
 
+from .. import levels
 from ..errors import LedgerError
 from ..ledger import Ledger
 from . import texts
@@ -18,6 +19,8 @@ TURN_LENGTHS = [("30 seconds", 30), ("1 minute", 60), ("90 seconds", 90), ("2 mi
 
 
 class ListeningApp:
+
+    level = levels.LISTENING
     def __init__(self, ledger: Ledger, rng: random.Random | None = None):
         self.rng = rng or random.Random()
         self.order: list[str] = []
@@ -37,7 +40,7 @@ class ListeningApp:
                                              options=[("Yes", True), ("No", False)], **wide())
 
         self.ledger = ledger
-        self.session = Session(ledger, 1, self.draft, warn=self._recorded_already)
+        self.session = Session(ledger, self.level, self.draft, warn=self._recorded_already)
         self.session.on_context(self._new_circle)
         self.session.present.observe(self._present_changed)
         self.session.on_record(lambda _: self._reset_round())

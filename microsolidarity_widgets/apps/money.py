@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
-from .. import rules
+from .. import levels, rules
 from ..errors import LedgerError
 from ..ledger import Ledger
 from . import texts
@@ -12,6 +12,8 @@ from .session import Checklist, Session, esc, hint, html_list, section, wide
 
 
 class MoneyApp:
+
+    level = levels.MONEY
     def __init__(self, ledger: Ledger):
         self.offers: list[tuple] = []
         self.asks: list[str | tuple[str, list[str]]] = []  # as record_money takes them: text, or (text, to)
@@ -40,7 +42,7 @@ class MoneyApp:
         self.respectful = Checklist("Who exchanged with the speaker with mutual respect?")
         self.nobody_to_respect = hint(texts.RESPECT_NOBODY_YET)
 
-        self.session = Session(ledger, 2, self.draft)
+        self.session = Session(ledger, self.level, self.draft)
         self.session.on_context(self._refill)
         self.session.present.observe(self._refill)
         self.session.on_record(lambda _: self._clear())

@@ -35,13 +35,15 @@ def kernel_ledger() -> Ledger:
     return Ledger.open()
 
 
-def show(build: Callable[[Ledger], object], level: int | None = None) -> None:
+def show(build: Callable[[Ledger], object]) -> None:
     """Display ``build(ledger).widget``, or a plain-words message if the ledger cannot be opened.
 
-    The page's notebook prints ``summary(level)`` next; it is worked out before the visitor arrives too.
+    The page's notebook prints ``summary(level)`` next (``build.level``, the page's level, if it has
+    one); it is worked out before the visitor arrives too.
     """
+    level = getattr(build, "level", None)
     with contextlib.suppress(LedgerError):  # the page itself says why in plain words
-        summary(level)
+        summary(level.number if level else None)
     display(fresh_page(build, _cannot_open))
 
 

@@ -19,7 +19,7 @@ from typing import Callable, Iterable
 import ipywidgets as widgets
 import pandas as pd
 
-from .. import charts, offline, rules
+from .. import charts, levels, offline, rules
 from ..errors import LedgerBusy, LedgerError
 from ..ledger import Ledger
 from . import texts
@@ -265,14 +265,14 @@ class Hosts:
 class Session:
     """The shared frame of a level page. See the module docstring."""
 
-    def __init__(self, ledger: Ledger, level: int, draft: Callable[[], Draft], *,
+    def __init__(self, ledger: Ledger, level: levels.Level, draft: Callable[[], Draft], *,
                  kinds: Iterable[str] = rules.GROUP_KINDS, present: str | None = "Who is here today?",
-                 date_label: str = "Date", undo_kinds: Iterable[str] = (), warn: Callable[[], str] | None = None,
+                 date_label: str = "Date", warn: Callable[[], str] | None = None,
                  hosts: bool = True):
-        self.ledger, self.level, self.draft = ledger, level, draft
+        self.ledger, self.level, self.draft = ledger, level.number, draft
         self.warn = warn  # the page's own caution about a valid draft (plain text), or "" when there is none
         self.kinds = tuple(kinds)
-        self.undo_kinds = tuple(undo_kinds) or tuple(k for k, lv in rules.LEVEL_OF_KIND.items() if lv == level)
+        self.undo_kinds = level.kinds  # what its undo may void: the level's own records
         self._context_observers: list[Callable] = []
         self._record_observers: list[Callable] = []
         # This page's last record: its group and its events' ids (the exercise, then any hosts).
@@ -292,7 +292,7 @@ class Session:
         self.date = widgets.DatePicker(description=date_label, value=dt.date.today(), **wide())
         self.present = Checklist(present, ticked=True) if present else None
         self.hosts = Hosts() if hosts else None
-        self.scoring = widgets.HTML(texts.SCORING[level])
+        self.scoring = widgets.HTML(level.scoring)
         self.scoring.add_class("ms-scoring")
         self.preview = widgets.HTML()
         self.record_button = widgets.Button(description="Record", button_style="success",

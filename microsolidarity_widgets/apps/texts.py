@@ -6,25 +6,6 @@ unescaped: the pages escape names and notes before they touch HTML.
 
 from __future__ import annotations
 
-# --- scoring, in plain words (numbers from GAME.md) -------------------------------------------
-
-SCORING = {
-    1: "<b>How Level 1 scores.</b> If everyone listened to everyone, each person who was here gets "
-       "<b>1 point</b>. If not, the round is still written down but nobody gets points this time. "
-       "At least 2 people need to be here.",
-    2: "<b>How Level 2 scores.</b> Each offer earns the person who made it <b>5 points</b>. Each thing the "
-       "speaker asks for earns the speaker <b>5 points</b> &mdash; asking is a gift too. For each person who "
-       "exchanged with the speaker with mutual respect, both of them get <b>1 point</b> (once per pair per round).",
-    3: "<b>How Level 3 scores.</b> Counting only the meetings each person came to: their 1st gives "
-       "<b>1 point</b>, their 2nd <b>3 points</b>, and every one after that <b>5 points</b>. Each meeting a "
-       "member misses costs <b>5 points</b>. Someone who joined later only counts meetings after they joined.",
-    4: "<b>How Level 4 scores.</b> Opening a conflict scores nothing: it is work in progress. When it closes "
-       "<b>resolved</b>, each person involved gets <b>10 points</b>; closed <b>unresolved</b>, each loses "
-       "<b>20 points</b>. A conflict only ever scores once.",
-    5: "<b>How Level 5 scores.</b> Each owner of a venture the group has formally set up together gets "
-       "<b>100 points</b>, once per venture.",
-}
-
 HOSTS_HINT = ("Hosting is shared work. These suggestions come from who has hosted least so far; "
               "change them if today is different.")
 
