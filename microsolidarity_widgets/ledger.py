@@ -6,8 +6,9 @@
     >>> ledger.points()
 
 Every ``record_*`` call validates, then commits before it returns the new event's id. Nothing is
-ever edited: ``void`` adds an event that cancels another. Any ``record_*`` call can be tried
-first with ``preview``, which shows the points it would award without writing anything.
+ever edited: ``void`` adds an event that cancels another. Each ``record_*`` call makes a typed value
+of ``events`` (``record_money(...)`` is ``record(Money(...))``); any such value can be tried first
+with ``preview``, which shows the points it would award without writing anything.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from . import frames, levels, rules, scoring
+from .events import ConflictClosed, ConflictOpened, Event, Hosting, Listening, Meeting, Money, Venture
 from . import storage as st
 from .errors import LedgerError
 from .rules import Draft, State
@@ -35,7 +37,17 @@ def _writes(build):
     def method(self, *args, **kwargs):
         return self._commit(build, args, kwargs)
 
-    method.build = build
+    return method
+
+
+def _records(event_type: type[Event]):
+    """A ledger method that records one ``event_type`` made of its arguments."""
+
+    def method(self, *args, **kwargs):
+        return self.record(event_type(*args, **kwargs))
+
+    method.__name__ = method.__qualname__ = f"record_{event_type.__name__.lower()}"
+    method.__doc__ = f"``record({event_type.__name__}(...))``: {event_type.__doc__}"
     return method
 
 
@@ -83,15 +95,19 @@ class Ledger:
     add_group = _writes(rules.add_group)
     add_member = _writes(rules.add_member)
     remove_member = _writes(rules.remove_member)
-    record_listening = _writes(rules.record_listening)
-    record_money = _writes(rules.record_money)
-    record_meeting = _writes(rules.record_meeting)
-    open_conflict = _writes(rules.open_conflict)
-    close_conflict = _writes(rules.close_conflict)
-    record_venture = _writes(rules.record_venture)
-    record_hosting = _writes(rules.record_hosting)
+    record_listening = _records(Listening)
+    record_money = _records(Money)
+    record_meeting = _records(Meeting)
+    open_conflict = _records(ConflictOpened)
+    close_conflict = _records(ConflictClosed)
+    record_venture = _records(Venture)
+    record_hosting = _records(Hosting)
     record_agreements = _writes(rules.record_agreements)
     void = _writes(rules.void)
+
+    def record(self, event: Event) -> int:
+        """Validate ``event`` and commit it; the new event's id once it is in the ledger."""
+        return self._commit(_event(event).draft, (), {})
 
     def rename_member(self, old: str, new: str) -> int:
         return self._commit(rules.rename, ("member", old, new), {})
@@ -140,18 +156,15 @@ class Ledger:
         self._cache_key = None
         return event_id
 
-    def preview(self, method: str, *args, **kwargs) -> pd.DataFrame:
-        """The awards a ``record_*`` call would make, without recording it.
+    def preview(self, event: Event) -> pd.DataFrame:
+        """The awards recording ``event`` would make, without recording it.
 
-        ``ledger.preview("record_money", "Kestrels", "2026-01-17", speaker="Caz", ...)``
-        returns the columns member, points, level, reason. It raises ``LedgerError`` exactly where
-        the real call would.
+        ``ledger.preview(Money("Kestrels", "2026-01-17", speaker="Caz", ...))`` returns the columns
+        member, points, level, reason. It raises ``LedgerError`` exactly where ``record`` would.
         """
-        build = getattr(getattr(type(self), method, None), "build", None) if isinstance(method, str) else None
-        if build is None or not method.startswith(("record_", "open_", "close_")):
-            raise LedgerError(f"Only record_…, open_… and close_… calls can be previewed; {shown(method)} cannot be previewed.")
+        event = _event(event)
         with self._store.read() as con:
-            draft = build(State(con), *args, **kwargs)
+            draft = event.draft(State(con))
             events, parts = self._frames()
             ev_row, part_rows = _draft_rows(con, draft)
         events, parts = _like(events, [ev_row]), _like(parts, part_rows)
@@ -433,6 +446,13 @@ SCORED_PARTICIPANT_COLUMNS = {"event_id": frames.ID, "member_id": frames.ID, "ro
 EVENT_COLUMNS = {"id": frames.ID, "recorded_at": frames.TEXT, "kind": frames.WORD, "group_id": frames.REF,
                  "on_date": frames.DAY, "ref_id": frames.REF, "outcome": frames.WORD, "title": frames.TEXT,
                  "detail": frames.TEXT, "note": frames.TEXT, "private": frames.FLAG}
+
+
+def _event(value: object) -> Event:
+    if not isinstance(value, Event):
+        raise LedgerError(f"Only an event (Listening, Money, Meeting, …) can be previewed or recorded; "
+                          f"“{shown(value)}” cannot be.")
+    return value
 
 
 def _yes_or_no(value: object, what: str) -> None:

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from microsolidarity_widgets import LedgerError
 from microsolidarity_widgets import storage as st
+from microsolidarity_widgets.events import Money
 
 ROUND = ("Kestrels", "2026-01-17")
 
@@ -22,7 +23,7 @@ def per_member(ledger):
 
 def test_no_bonus_without_an_exchange(crew):
     with pytest.raises(LedgerError, match="Ama made no offer and was not asked for anything"):
-        crew.preview("record_money", *ROUND, speaker="Caz", offers=[], asks=[], respectful=["Ama"])
+        crew.preview(Money(*ROUND, speaker="Caz", offers=[], asks=[], respectful=["Ama"]))
     with pytest.raises(LedgerError, match="only for members who exchanged with the speaker"):
         crew.record_money(*ROUND, speaker="Caz", asks=["a lift"], respectful=["Ama"])  # an ask to the whole group
     with pytest.raises(LedgerError, match="Bo made no offer"):  # Ama's offer makes Ama eligible, not Bo
@@ -31,8 +32,8 @@ def test_no_bonus_without_an_exchange(crew):
 
 
 def test_an_ask_addressed_to_a_member_is_an_exchange(crew):
-    preview = crew.preview("record_money", *ROUND, speaker="Caz", asks=[("an intro to a lawyer", ["Bo"])],
-                           respectful=["Bo"])
+    preview = crew.preview(Money(*ROUND, speaker="Caz", asks=[("an intro to a lawyer", ["Bo"])],
+                                 respectful=["Bo"]))
     assert preview.groupby("member")["points"].sum().to_dict() == {"Bo": 1, "Caz": 6}
     crew.record_money(*ROUND, speaker="Caz", asks=[("an intro to a lawyer", "Bo"), "a reader"], respectful=["Bo"])
     assert per_member(crew) == {"Bo": 1, "Caz": 5 + 5 + 1}

@@ -70,7 +70,7 @@ def test_a_busy_ledger_is_reported_in_plain_words(crew_ledger, monkeypatch):
     def busy(*args, **kwargs):
         raise LedgerBusy("The ledger is busy: another page is saving. Nothing was recorded; try again.")
 
-    monkeypatch.setattr(crew_ledger, "record_listening", busy)
+    monkeypatch.setattr(crew_ledger, "record", busy)
     s.record_button.click()
     assert s.status.kind == "error" and "busy" in s.status.text and "Someone else is saving" in s.status.text
     assert len(crew_ledger.events()) == 2
@@ -144,7 +144,7 @@ def test_after_a_record_the_preview_waits_calmly_until_the_form_changes(crew_led
 def test_the_confirmation_comes_after_the_commit_and_before_the_redraw(crew_ledger, monkeypatch):
     app, s = listening_page(crew_ledger)
     steps = []
-    for name, step in (("record_listening", "commit"), ("points", "score all"), ("trust_over_time", "redraw")):
+    for name, step in (("record", "commit"), ("points", "score all"), ("trust_over_time", "redraw")):
         real = getattr(crew_ledger, name)
         monkeypatch.setattr(crew_ledger, name, lambda *a, _real=real, _step=step, **k: steps.append(_step) or _real(*a, **k))
     real_ok = s.status.ok

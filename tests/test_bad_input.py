@@ -16,6 +16,7 @@ import pytest
 from microsolidarity_widgets import Ledger, LedgerError
 
 
+
 def tomorrow() -> str:
     # Worked out when the test runs, not at collection: a suite started just before midnight
     # would otherwise offer "today" as the future date.
@@ -143,9 +144,9 @@ CATALOGUE = [
     ("host as a number", lambda l, ids: l.record_hosting("Kestrels", D, facilitator=7), "must be text, not int"),
     ("unknown conflict outcome", close("conflict", outcome="maybe"), "closes as “resolved” or “unresolved”, not “maybe”"),
     ("outcome of the wrong type", close("conflict", outcome=["resolved"]), "closes as “resolved” or “unresolved”"),
-    ("preview of a non-record", lambda l, ids: l.preview("add_group", "Finches", ["Eli", "Fay", "Gil"]),
-     "add_group cannot be previewed"),
-    ("preview of nothing", lambda l, ids: l.preview(None), "None cannot be previewed"),
+    ("preview of a method's name", lambda l, ids: l.preview("add_group"), "“add_group” cannot be"),
+    ("preview of nothing", lambda l, ids: l.preview(None), "“None” cannot be"),
+    ("record of a plain tuple", lambda l, ids: l.record(("record_listening", "Kestrels")), "can be previewed or recorded"),
     ("trust by week", lambda l, ids: l.trust_over_time(by="week"), 'counted "by member" or "by group", not “week”'),
     # event numbers
     ("event id 0", close(0), "There is no event number 0"),

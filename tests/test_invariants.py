@@ -8,6 +8,7 @@ import pytest
 from microsolidarity_widgets import LedgerError
 
 
+
 def counts(ledger):
     return len(ledger.events()), len(ledger.participants())
 

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from microsolidarity_widgets import Ledger, LedgerError, demo
 from microsolidarity_widgets import storage as st
 from microsolidarity_widgets.errors import LedgerFileError
+from microsolidarity_widgets.events import Listening
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +50,7 @@ def demo_pair(tmp_path_factory, pg_server):
     lambda l: l.conflicts(),
     lambda l: l.ties(),
     lambda l: l.ventures(),
-    lambda l: l.preview("record_listening", "Otters", "2026-10-02", present=["Lior", "Mina", "Noor"]),
+    lambda l: l.preview(Listening("Otters", "2026-10-02", present=["Lior", "Mina", "Noor"])),
 ], ids=["points", "totals", "totals-crew", "trust", "trust-group", "attendance", "memberships", "events-private",
         "events", "events-no-texts", "participants", "groups", "hosting", "open-conflicts", "conflicts", "ties",
         "ventures", "preview"])

@@ -17,6 +17,7 @@ from microsolidarity_widgets import Ledger, LedgerError, demo, export
 from microsolidarity_widgets import storage as st
 from microsolidarity_widgets.charts import review_charts
 from microsolidarity_widgets.review import ReviewData, Selection
+from microsolidarity_widgets.events import Listening
 
 REPO = Path(__file__).resolve().parents[1]
 # A distinctive name, so finding it in raw bytes cannot be a coincidence.
@@ -96,7 +97,7 @@ def test_no_private_text_in_any_reading_or_chart(played):
     readings = [ledger.points(), ledger.totals(), ledger.trust_over_time(), ledger.trust_over_time(by="group"),
                 ledger.groups(), ledger.memberships(), ledger.open_conflicts(), ledger.ventures(),
                 ledger.attendance(), ledger.hosting("Kestrels"), ledger.preview(
-                    "record_listening", "Kestrels", "2025-03-02", present=["Ama", "Caz"])]
+                    Listening("Kestrels", "2025-03-02", present=["Ama", "Caz"]))]
     seen = "".join(text_of(r) for r in readings)
     data = ReviewData.load(ledger)
     specs = {k: c.to_dict() for k, c in review_charts(data, Selection()).items()}

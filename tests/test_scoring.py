@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 from microsolidarity_widgets import LedgerError
+from microsolidarity_widgets.events import Money
 
 
 def total(ledger, member=None, level=None, group=None):
@@ -167,7 +168,7 @@ def test_hosting_and_agreements_score_nothing_and_suggest_hosts(crew):
 def test_preview_matches_what_recording_awards(crew):
     args = ("Kestrels", "2026-01-17")
     kwargs = dict(speaker="Caz", offers=[("Ama", "introduction")], asks=["a lawyer"], respectful=["Ama"])
-    preview = crew.preview("record_money", *args, **kwargs)
+    preview = crew.preview(Money(*args, **kwargs))
     before = len(crew.events())
     assert len(crew.events()) == before  # previewing writes nothing
     eid = crew.record_money(*args, **kwargs)
@@ -177,9 +178,9 @@ def test_preview_matches_what_recording_awards(crew):
 
 def test_preview_raises_like_recording(crew):
     with pytest.raises(LedgerError, match="speaker"):
-        crew.preview("record_money", "Kestrels", "2026-01-17", speaker="Caz", offers=[("Caz", "other")])
-    with pytest.raises(LedgerError, match="cannot be previewed"):
-        crew.preview("void", 1, reason="x")
+        crew.preview(Money("Kestrels", "2026-01-17", speaker="Caz", offers=[("Caz", "other")]))
+    with pytest.raises(LedgerError, match="cannot be"):
+        crew.preview("record_money")  # a method's name is not an event
 
 
 def test_points_are_empty_but_typed_on_an_empty_ledger(ledger):

@@ -6,6 +6,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from .. import levels
+from ..events import Venture
 from ..ledger import Ledger
 from . import texts
 from .session import Checklist, Session, esc, html_table, section, wide
@@ -37,8 +38,7 @@ class CoOwnersApp:
 
     def draft(self):
         s = self.session
-        return "record_venture", (s.group_name, s.on), {"name": self.name.value, "form": self.form.value,
-                                                         "owners": self.owners.value}
+        return Venture(s.group_name, s.on, name=self.name.value, form=self.form.value, owners=self.owners.value)
 
     def _refresh(self):
         self.owners.set_names(self.session.members())

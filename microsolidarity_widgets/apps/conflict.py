@@ -6,6 +6,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from .. import levels
+from ..events import ConflictClosed, ConflictOpened
 from ..errors import LedgerError
 from ..ledger import Ledger
 from . import texts
@@ -59,14 +60,12 @@ class ConflictApp:
     def draft(self):
         s = self.session
         if self.mode.value == OPEN:
-            return "open_conflict", (s.group_name, s.on), {"parties": self.parties.value,
-                                                            "description": self.description.value}
+            return ConflictOpened(s.group_name, s.on, parties=self.parties.value, description=self.description.value)
         if self.conflict.value is None:
             raise LedgerError("Choose the conflict to close.")
         if self.outcome.value is None:
             raise LedgerError("Say how it ended: resolved or unresolved.")
-        return "close_conflict", (self.conflict.value, s.on), {"outcome": self.outcome.value,
-                                                              "note": self.close_note.value}
+        return ConflictClosed(self.conflict.value, s.on, outcome=self.outcome.value, note=self.close_note.value)
 
     def _show_form(self, *_):
         self.forms.children = [self.open_form if self.mode.value == OPEN else self.close_form]

@@ -14,6 +14,7 @@ import pandas as pd
 from text_unidecode import unidecode
 
 from .. import levels, rules
+from ..events import Meeting
 from ..ledger import Ledger
 from . import texts
 from .session import Session, esc, hint, html_list, html_table, section, wide
@@ -124,8 +125,7 @@ class ConsistencyApp:
 
     def draft(self):
         s = self.session
-        return "record_meeting", (s.group_name, s.on), {"attended": s.here, "process": self.process.value,
-                                                         "note": self.note.value}
+        return Meeting(s.group_name, s.on, attended=s.here, process=self.process.value, note=self.note.value)
 
     def _refresh(self):
         self._show_history()

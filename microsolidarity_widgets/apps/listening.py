@@ -8,6 +8,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from .. import levels
+from ..events import Listening
 from ..errors import LedgerError
 from ..ledger import Ledger
 from . import texts
@@ -67,7 +68,7 @@ class ListeningApp:
         if self.listened.value is None:
             raise LedgerError("Say whether everyone listened to everyone (yes or no).")
         s = self.session
-        return "record_listening", (s.group_name, s.on), {"present": s.here, "everyone_listened": self.listened.value}
+        return Listening(s.group_name, s.on, present=s.here, everyone_listened=self.listened.value)
 
     def _recorded_already(self) -> str:
         """A caution (not a refusal: a circle may well do two rounds) when a round with the very same

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 
 from .. import levels, rules
+from ..events import Money
 from ..errors import LedgerError
 from ..ledger import Ledger
 from . import texts
@@ -75,9 +76,8 @@ class MoneyApp:
         s = self.session
         if not self.speaker.value:
             raise LedgerError("Choose the speaker.")
-        return "record_money", (s.group_name, s.on), {
-            "speaker": self.speaker.value, "offers": list(self.offers), "asks": list(self.asks),
-            "respectful": self.respectful.value, "present": s.here, "note": self.private_note.value}
+        return Money(s.group_name, s.on, speaker=self.speaker.value, offers=tuple(self.offers), asks=tuple(self.asks),
+                     respectful=self.respectful.value, present=s.here, note=self.private_note.value)
 
     def add_offer(self, _=None):
         if not self.offer_who.value:

@@ -2,8 +2,8 @@
 exercise would score, recording it, undoing it, and the group's trust chart.
 
 A level page builds its own questions and gives the session one function, ``draft()``, that
-returns the ledger call it wants to make as ``(method, args, kwargs)``. The session previews that
-call while the facilitator fills the page in, and makes it when they press Record.
+returns the event it would record (a typed value of ``events``). The session previews that event
+while the facilitator fills the page in, and records the same value when they press Record.
 
 Anything a person typed is shown as text: widget labels and options are text already, and every
 piece of HTML built here goes through ``html.escape`` first.
@@ -21,10 +21,9 @@ import pandas as pd
 
 from .. import charts, levels, offline, rules
 from ..errors import LedgerBusy, LedgerError
+from ..events import Event, Hosting
 from ..ledger import Ledger
 from . import texts
-
-Draft = tuple[str, tuple, dict]
 
 STYLE = """
 <style>
@@ -265,7 +264,7 @@ class Hosts:
 class Session:
     """The shared frame of a level page. See the module docstring."""
 
-    def __init__(self, ledger: Ledger, level: levels.Level, draft: Callable[[], Draft], *,
+    def __init__(self, ledger: Ledger, level: levels.Level, draft: Callable[[], Event], *,
                  kinds: Iterable[str] = rules.GROUP_KINDS, present: str | None = "Who is here today?",
                  date_label: str = "Date", warn: Callable[[], str] | None = None,
                  hosts: bool = True):
@@ -278,14 +277,14 @@ class Session:
         # This page's last record: its group and its events' ids (the exercise, then any hosts).
         self._last: tuple[str, list[int]] | None = None
         self._undoing: list[int] = []  # what the undo waiting for confirmation would void
-        self._message_for: str | None = None  # the draft the message on screen is about
+        self._message_for: Event | str | None = None  # the draft the message on screen is about
         # The last preview's draft and awards, and the group's total as the chart last saw it: enough to
         # confirm a record at once, without scoring the whole ledger again before the facilitator sees it.
-        self._previewed: tuple[str, pd.DataFrame] | None = None
+        self._previewed: tuple[Event, pd.DataFrame] | None = None
         self._group_total: tuple[str, int] | None = None
         # After a record the form is reset; until someone changes it, the preview says so calmly
         # instead of judging the empty form (``None`` while the page is resetting itself).
-        self._settled: str | None = None
+        self._settled: Event | str | None = None
         self._settling = False
 
         self.group = widgets.Dropdown(description="Group", layout=widgets.Layout(width="340px"), **wide())
@@ -398,9 +397,10 @@ class Session:
         self.refresh_chart()
         self._refresh_undo_target()
 
-    def _draft_key(self) -> str:
+    def _draft_key(self) -> Event | str:
+        """The page's event as it stands, or why there is none yet: what a message or a preview is about."""
         try:
-            return repr(self.draft())
+            return self.draft()
         except LedgerError as exc:
             return f"not ready: {exc}"
 
@@ -417,11 +417,11 @@ class Session:
         self._previewed = None
         try:
             draft = self.draft()
-            table = self.ledger.preview(draft[0], *draft[1], **draft[2])
+            table = self.ledger.preview(draft)
         except LedgerError as exc:
             self.preview.value = f'<div class="ms-wait">Not ready to record yet: {esc(exc)}</div>'
             return
-        self._previewed = (repr(draft), table)
+        self._previewed = (draft, table)
         caution = self.warn() if self.warn else ""
         caution = f'<div class="ms-wait">Check first: {esc(caution)}</div>' if caution else ""
         if table.empty:
@@ -453,14 +453,14 @@ class Session:
     def record(self, _=None) -> int | None:
         """Commit the page's draft (and today's hosts), say what it awarded, then refresh the page."""
         try:
-            method, args, kwargs = draft = self.draft()
+            draft = self.draft()
             group = self.group_name
             hosts = self.hosts.chosen() if self.hosts and self.hosts.record.value else {}
             if hosts:  # a bad host choice must stop the whole record, before anything is written
-                self.ledger.preview("record_hosting", group, self.on, **hosts)
+                self.ledger.preview(Hosting(group, self.on, **hosts))
             before = self._group_total if self._group_total and self._group_total[0] == group else None
-            awards = self._previewed[1] if self._previewed and self._previewed[0] == repr(draft) else None
-            event_id = getattr(self.ledger, method)(*args, **kwargs)
+            awards = self._previewed[1] if self._previewed and self._previewed[0] == draft else None
+            event_id = self.ledger.record(draft)
         except LedgerError as exc:
             self._say_error(exc)
             return None
@@ -468,7 +468,7 @@ class Session:
         extra = ""
         if hosts:
             try:
-                recorded.append(self.ledger.record_hosting(group, self.on, **hosts))
+                recorded.append(self.ledger.record(Hosting(group, self.on, **hosts)))
                 self.hosts.record.value = False  # hosts are recorded once per session, not per round
             except LedgerError as exc:
                 extra = f" Today's hosts were not recorded: {exc}"
