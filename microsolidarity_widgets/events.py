@@ -25,17 +25,22 @@ from .rules import Draft, State
 class Event:
     """A kind of event as a value. Subclasses name their fields as their rule's parameters."""
 
-    rule: ClassVar[Callable[..., Draft]]
+    kind: ClassVar[str]                   # as the ledger stores it
+    rule: ClassVar[Callable[..., Draft]]  # validates the fields, given as keywords, and makes the rows
 
     def draft(self, state: State) -> Draft:
         """Validated against the ledger as ``state`` reads it: the rows to add, or ``LedgerError``."""
-        return type(self).rule(state, **{f.name: getattr(self, f.name) for f in dataclasses.fields(self)})
+        draft = type(self).rule(state, **{f.name: getattr(self, f.name) for f in dataclasses.fields(self)})
+        if draft.kind != self.kind:  # a rule of another kind: a programming error, never a person's
+            raise TypeError(f"{type(self).__name__}'s rule made a “{draft.kind}” event, not “{self.kind}”.")
+        return draft
 
 
 @dataclass(frozen=True)
 class Listening(Event):
     """Level 1: a round in which each present member spoke while the others listened."""
 
+    kind = "listening"
     group: str
     on: object
     present: object
@@ -47,6 +52,7 @@ class Listening(Event):
 class Money(Event):
     """Level 2: a speaker's turn, the offers made to them and what they asked for."""
 
+    kind = "money"
     group: str
     on: object
     speaker: object
@@ -62,6 +68,7 @@ class Money(Event):
 class Meeting(Event):
     """Level 3: a regular meeting and who attended it."""
 
+    kind = "meeting"
     group: str
     on: object
     attended: object
@@ -74,6 +81,7 @@ class Meeting(Event):
 class ConflictOpened(Event):
     """Level 4: a hurt between members, opened for repair."""
 
+    kind = "conflict_opened"
     group: str
     on: object
     parties: object
@@ -85,6 +93,7 @@ class ConflictOpened(Event):
 class ConflictClosed(Event):
     """Level 4: an open conflict closed, resolved or not."""
 
+    kind = "conflict_closed"
     conflict_id: object
     on: object
     outcome: object
@@ -96,6 +105,7 @@ class ConflictClosed(Event):
 class Venture(Event):
     """Level 5: a venture members formally set up and own together."""
 
+    kind = "venture"
     group: str
     on: object
     name: object
@@ -108,6 +118,7 @@ class Venture(Event):
 class Hosting(Event):
     """Who hosted a session (no points; it spreads the work fairly)."""
 
+    kind = "hosting"
     group: str
     on: object
     facilitator: object = None

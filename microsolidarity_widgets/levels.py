@@ -1,12 +1,12 @@
 """The levels of the Reciprocity Game, each in one entry: what everything else knows of a level.
 
-An entry holds the level's number, name and chart colour, the event kinds recorded at it, its
-point values (GAME.md's numbers), the words a page shows to explain them, its page, and its award
+An entry holds the level's number, name and chart colour, the events recorded at it (typed
+values of ``events``), its point values (GAME.md's numbers), the words a page shows to explain them, its page, and its award
 rule: a function from the scored history to the level's awards. The ledger's columns, the review's
 legend, the pages' scoring prose and the tests' parameters are all read from here, so a new level
 is one new entry (see docs/architecture.md):
 
-    >>> gratitude = levels.register(levels.Level(6, "Gratitude", "#AA4499", kinds=("thanks",), ...))
+    >>> gratitude = levels.register(levels.Level(6, "Gratitude", "#AA4499", events=(Thanks,), ...))
 
 Plain Python and pandas, no widgets: a crew's own notebook can read it.
 """
@@ -19,6 +19,7 @@ from typing import Callable, Mapping
 import numpy as np
 import pandas as pd
 
+from . import events
 from .errors import LedgerError
 from .scoring import History, attendance
 
@@ -28,13 +29,17 @@ class Level:
     number: int
     name: str
     colour: str                     # the level's colour in charts; see tests/test_palettes.py
-    kinds: tuple[str, ...]          # the event kinds recorded at this level (its undo undoes them)
+    events: tuple[type[events.Event], ...]  # what is recorded at this level (its page's undo voids these)
     points: Mapping[str, object]    # GAME.md's point values, by what earns them
     # How the level scores, as a page says it (trusted HTML); {name} is replaced by points[name] in words.
     words: str
     award: Callable[[History, "Level"], list[pd.DataFrame]] = field(repr=False, compare=False)
     page: str | None = None         # its workbook page, e.g. "02_listening"
     about: str = ""                 # one line on what is played at this level
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        return tuple(e.kind for e in self.events)
 
     @property
     def label(self) -> str:
@@ -160,28 +165,28 @@ def _points(n: int) -> str:
 
 
 LISTENING = register(Level(
-    1, "Listening", "#88CCEE", kinds=("listening",), points={"listened": 1}, award=_listening,
+    1, "Listening", "#88CCEE", events=(events.Listening,), points={"listened": 1}, award=_listening,
     page="02_listening", about="Go round the circle, one true thing each while the others listen.",
     words=("<b>How Level 1 scores.</b> If everyone listened to everyone, each person who was here gets {listened}. "
            "If not, the round is still written down but nobody gets points this time. At least 2 people need to be "
            "here.")))
 
 MONEY = register(Level(
-    2, "Money", "#DDCC77", kinds=("money",), points={"offer": 5, "ask": 5, "respect": 1}, award=_money,
+    2, "Money", "#DDCC77", events=(events.Money,), points={"offer": 5, "ask": 5, "respect": 1}, award=_money,
     page="03_money", about="One member talks about paid and meaningful work; the others offer, the speaker asks.",
     words=("<b>How Level 2 scores.</b> Each offer earns the person who made it {offer}. Each thing the speaker asks "
            "for earns the speaker {ask} &mdash; asking is a gift too. For each person who exchanged with the speaker "
            "with mutual respect, both of them get {respect} (once per pair per round).")))
 
 CONSISTENCY = register(Level(
-    3, "Consistency", "#117733", kinds=("meeting",), points={"meeting": (1, 3, 5), "missed": -5},
+    3, "Consistency", "#117733", events=(events.Meeting,), points={"meeting": (1, 3, 5), "missed": -5},
     award=_consistency, page="04_consistency", about="Regular meetings: who came, who missed.",
     words=("<b>How Level 3 scores.</b> Counting only the meetings each person came to: their 1st gives {meeting[0]}, "
            "their 2nd {meeting[1]}, and every one after that {meeting[2]}. Each meeting a member misses costs "
            "{missed}. Someone who joined later only counts meetings after they joined.")))
 
 CONFLICT = register(Level(
-    4, "Conflict", "#CC6677", kinds=("conflict_opened", "conflict_closed"),
+    4, "Conflict", "#CC6677", events=(events.ConflictOpened, events.ConflictClosed),
     points={"resolved": 10, "unresolved": -20}, award=_conflict, page="05_conflict",
     about="A hurt between members, repaired and closed.",
     words=("<b>How Level 4 scores.</b> Opening a conflict scores nothing: it is work in progress. When it closes "
@@ -189,7 +194,7 @@ CONFLICT = register(Level(
            "{unresolved}. A conflict only ever scores once.")))
 
 CO_OWNERS = register(Level(
-    5, "Co-owners", "#332288", kinds=("venture",), points={"owner": 100}, award=_co_owners, page="06_co_owners",
+    5, "Co-owners", "#332288", events=(events.Venture,), points={"owner": 100}, award=_co_owners, page="06_co_owners",
     about="Ventures members have formally set up and own together.",
     words=("<b>How Level 5 scores.</b> Each owner of a venture the group has formally set up together gets {owner}, "
            "once per venture.")))

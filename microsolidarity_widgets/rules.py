@@ -150,7 +150,7 @@ _ROSTER = (
 # --- helpers --------------------------------------------------------------------------------
 
 
-def _dated(state: State, group: sa.Row, on: object, today_if_none: bool = False) -> dt.date:
+def dated(state: State, group: sa.Row, on: object, today_if_none: bool = False) -> dt.date:
     """A clean date on which the group already existed (``None`` is today where the API defaults so)."""
     on = dt.date.today() if on is None and today_if_none else clean_date(on)
     started = state.started(group)
@@ -160,7 +160,7 @@ def _dated(state: State, group: sa.Row, on: object, today_if_none: bool = False)
     return on
 
 
-def _in_group(state: State, group: sa.Row, on: dt.date, names: object, what: str = "member") -> list[str]:
+def in_group(state: State, group: sa.Row, on: dt.date, names: object, what: str = "member") -> list[str]:
     """Resolve names to how the group spells them, refusing anyone not in the group that day."""
     cleaned = clean_names(names, what)
     roster = state.roster(group.id, on)
@@ -177,10 +177,10 @@ def _in_group(state: State, group: sa.Row, on: dt.date, names: object, what: str
     return out
 
 
-def _one(state: State, group: sa.Row, on: dt.date, name: object, what: str) -> str:
+def one_member(state: State, group: sa.Row, on: dt.date, name: object, what: str) -> str:
     if name is None or (isinstance(name, str) and not name.strip()):
         raise LedgerError(f"Choose the {what}.")
-    return _in_group(state, group, on, [name], what)[0]
+    return in_group(state, group, on, [name], what)[0]
 
 
 def _check_size(kind: str, size: int, group_name: str) -> None:
@@ -225,7 +225,7 @@ def add_group(state: State, name, members, kind="crew", on=None) -> Draft:
 def add_member(state: State, group, name, on=None) -> Draft:
     g = state.group(group)
     name = clean_name(name, "member name")
-    on = _dated(state, g, on, today_if_none=True)
+    on = dated(state, g, on, today_if_none=True)
     roster = state.roster(g.id, on)
     if name_key(name) in roster:
         raise LedgerError(f"{roster[name_key(name)]} is already a member of {g.name}.")
@@ -237,8 +237,8 @@ def add_member(state: State, group, name, on=None) -> Draft:
 
 def remove_member(state: State, group, name, on=None) -> Draft:
     g = state.group(group)
-    on = _dated(state, g, on, today_if_none=True)
-    member = _one(state, g, on, name, "member who is leaving")
+    on = dated(state, g, on, today_if_none=True)
+    member = one_member(state, g, on, name, "member who is leaving")
     if g.kind == "crew" and len(state.roster(g.id, on)) - 1 < CREW_SIZE[0]:
         raise LedgerError(f"{g.name} would drop below {CREW_SIZE[0]} members; a crew needs at least {CREW_SIZE[0]}.")
     if g.kind == "partnership":
@@ -249,8 +249,8 @@ def remove_member(state: State, group, name, on=None) -> Draft:
 def record_listening(state: State, group, on, present, everyone_listened=True) -> Draft:
     """Level 1: a round where each present member speaks in turn while the rest listen."""
     g = state.group(group)
-    on = _dated(state, g, on)
-    names = _in_group(state, g, on, present, "present member")
+    on = dated(state, g, on)
+    names = in_group(state, g, on, present, "present member")
     if len(names) < 2:
         raise LedgerError("A listening round needs at least 2 people present.")
     if not isinstance(everyone_listened, bool):
@@ -268,8 +268,8 @@ def record_money(state: State, group, on, speaker, offers=(), asks=(), respectfu
     a member who made an offer or to whom an ask was addressed can be one (GAME.md).
     """
     g = state.group(group)
-    on = _dated(state, g, on)
-    speaker = _one(state, g, on, speaker, "speaker")
+    on = dated(state, g, on)
+    speaker = one_member(state, g, on, speaker, "speaker")
     parts = [Part(speaker, "speaker")]
     involved = {name_key(speaker)}
     exchanged: set[str] = set()  # members who made an offer or were asked: the only ones a bonus can go to
@@ -279,7 +279,7 @@ def record_money(state: State, group, on, speaker, offers=(), asks=(), respectfu
     for item in offers or ():
         if isinstance(item, str) or not isinstance(item, (tuple, list)) or len(item) not in (2, 3):
             raise LedgerError("Each offer is (member, kind) or (member, kind, note).")
-        who = _one(state, g, on, item[0], "member making the offer")
+        who = one_member(state, g, on, item[0], "member making the offer")
         if name_key(who) == name_key(speaker):
             raise LedgerError(f"{who} is the speaker: offers come from the other members.")
         kind = item[1].strip().lower() if isinstance(item[1], str) else item[1]
@@ -302,7 +302,7 @@ def record_money(state: State, group, on, speaker, offers=(), asks=(), respectfu
         involved.update(name_key(who) for who in addressed)
         exchanged.update(name_key(who) for who in addressed)
     for who in clean_names(respectful or (), "member in a respectful exchange"):
-        who = _one(state, g, on, who, "member in a respectful exchange")
+        who = one_member(state, g, on, who, "member in a respectful exchange")
         if name_key(who) == name_key(speaker):
             raise LedgerError("The respectful-exchange bonus is for the members who exchanged with the speaker, not the speaker.")
         if name_key(who) not in exchanged:
@@ -312,7 +312,7 @@ def record_money(state: State, group, on, speaker, offers=(), asks=(), respectfu
         parts.append(Part(who, "respectful"))
         involved.add(name_key(who))
     if present is not None:
-        present = _in_group(state, g, on, present, "present member")
+        present = in_group(state, g, on, present, "present member")
         here = {name_key(n) for n in present}
         missing = [p.member for p in parts if name_key(p.member) not in here]
         if missing:
@@ -337,7 +337,7 @@ def _addressees(state: State, group: sa.Row, on: dt.date, to, speaker: str) -> l
     """The members an ask is addressed to (none: the whole group), never the speaker."""
     if to is None or (isinstance(to, (list, tuple)) and not to):
         return []
-    names = _in_group(state, group, on, [to] if isinstance(to, str) else to, "member the ask is addressed to")
+    names = in_group(state, group, on, [to] if isinstance(to, str) else to, "member the ask is addressed to")
     if any(name_key(n) == name_key(speaker) for n in names):
         raise LedgerError(f"{speaker} is the speaker: an ask is addressed to the other members.")
     return names
@@ -346,8 +346,8 @@ def _addressees(state: State, group: sa.Row, on: dt.date, to, speaker: str) -> l
 def record_meeting(state: State, group, on, attended, process=None, note=None) -> Draft:
     """Level 3: a regular meeting; everyone in the group that day who is not listed missed it."""
     g = state.group(group)
-    on = _dated(state, g, on)
-    names = _in_group(state, g, on, attended, "member who attended")
+    on = dated(state, g, on)
+    names = in_group(state, g, on, attended, "member who attended")
     if process is not None and process not in MEETING_PROCESSES:
         raise LedgerError(f"“{shown(process)}” is not a meeting process we know; choose one of: {', '.join(MEETING_PROCESSES)}.")
     if state.live("meeting", g.id, on_date=on.isoformat()):
@@ -359,8 +359,8 @@ def record_meeting(state: State, group, on, attended, process=None, note=None) -
 def open_conflict(state: State, group, on, parties, description=None) -> Draft:
     """Level 4: a hurt between members, to be repaired; scores only when it is closed."""
     g = state.group(group)
-    on = _dated(state, g, on)
-    names = _in_group(state, g, on, parties, "party")
+    on = dated(state, g, on)
+    names = in_group(state, g, on, parties, "party")
     if len(names) < 2:
         raise LedgerError("A conflict is between at least 2 members of the group.")
     return Draft("conflict_opened", on, group=g.name, note=clean_text(description, "description"), private=True,
@@ -397,10 +397,10 @@ def _conflict_words(state: State, opened: sa.Row) -> str:
 def record_venture(state: State, group, on, name, form, owners) -> Draft:
     """Level 5: members who formally co-own a venture."""
     g = state.group(group)
-    on = _dated(state, g, on)
+    on = dated(state, g, on)
     title = clean_name(name, "venture name")
     form = clean_name(form, "legal form")
-    names = _in_group(state, g, on, owners, "owner")
+    names = in_group(state, g, on, owners, "owner")
     if len(names) < 2:
         raise LedgerError("A venture needs at least 2 owners from the group.")
     if any(name_key(r.title) == name_key(title) for r in state.live("venture", g.id)):
@@ -411,8 +411,8 @@ def record_venture(state: State, group, on, name, form, owners) -> Draft:
 def record_hosting(state: State, group, on, facilitator=None, timekeeper=None, note_taker=None) -> Draft:
     """Who carried a session's emotional labour; scores nothing, but spreads hosting fairly."""
     g = state.group(group)
-    on = _dated(state, g, on)
-    parts = [Part(_one(state, g, on, who, role.replace("_", "-")), role)
+    on = dated(state, g, on)
+    parts = [Part(one_member(state, g, on, who, role.replace("_", "-")), role)
              for role, who in zip(HOST_ROLES, (facilitator, timekeeper, note_taker)) if who]
     if not parts:
         raise LedgerError("Choose at least one host (facilitator, timekeeper or note-taker).")
@@ -424,7 +424,7 @@ def record_agreements(state: State, group, on, text, private=False) -> Draft:
     g = state.group(group)
     if not isinstance(private, bool):
         raise LedgerError("Say whether the agreements are private (yes or no).")
-    return Draft("agreements", _dated(state, g, on), group=g.name, note=clean_text(text, "agreements", required=True),
+    return Draft("agreements", dated(state, g, on), group=g.name, note=clean_text(text, "agreements", required=True),
                  private=private)
 
 

@@ -13,8 +13,10 @@ from .session import Checklist, Session, esc, html_table, section, wide
 
 
 class CoOwnersApp:
+    """Level 5's page: a venture members set up and own together."""
 
     level = levels.CO_OWNERS
+
     def __init__(self, ledger: Ledger):
         self.ledger = ledger
         self.name = widgets.Text(description="Venture name", continuous_update=False,

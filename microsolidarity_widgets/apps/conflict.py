@@ -16,8 +16,10 @@ OPEN, CLOSE = "open", "close"
 
 
 class ConflictApp:
+    """Level 4's page: open a conflict, walk through its repair, close it."""
 
     level = levels.CONFLICT
+
     def __init__(self, ledger: Ledger):
         self.ledger = ledger
         self.mode = widgets.ToggleButtons(description="What now?", options=[("Open a conflict", OPEN),

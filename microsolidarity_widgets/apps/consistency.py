@@ -88,8 +88,10 @@ def member_history(att: pd.DataFrame) -> pd.DataFrame:
 
 
 class ConsistencyApp:
+    """Level 3's page: a regular meeting, who came, and the next one planned."""
 
     level = levels.CONSISTENCY
+
     def __init__(self, ledger: Ledger):
         self.ledger = ledger
         self.history = widgets.HTML()

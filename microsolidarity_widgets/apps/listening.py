@@ -20,8 +20,10 @@ TURN_LENGTHS = [("30 seconds", 30), ("1 minute", 60), ("90 seconds", 90), ("2 mi
 
 
 class ListeningApp:
+    """Level 1's page: go round the circle, time each turn, record the round."""
 
     level = levels.LISTENING
+
     def __init__(self, ledger: Ledger, rng: random.Random | None = None):
         self.rng = rng or random.Random()
         self.order: list[str] = []

@@ -13,8 +13,10 @@ from .session import Checklist, Session, esc, hint, html_list, section, wide
 
 
 class MoneyApp:
+    """Level 2's page: a speaker's turn, the offers and asks, the respectful exchanges."""
 
     level = levels.MONEY
+
     def __init__(self, ledger: Ledger):
         self.offers: list[tuple] = []
         self.asks: list[str | tuple[str, list[str]]] = []  # as record_money takes them: text, or (text, to)
