@@ -26,7 +26,7 @@ The bound: ``upper_bound`` bounds each term of the score on its own (interests, 
 crews keeping the rules, whatever the search did; for a whole-pool model the solver's own bound is used
 when it is lower. ``gap`` is measured against it, so it is a real, proven gap, but the interests' part
 of the bound assumes every interest could be paired off, which crews of five with one to three interests
-each rarely allow: on the benchmark's pools of 90 the gap is large (about 50–70 %) even when the crews
+each rarely allow: on the benchmark's pools of 90 the gap is large (about 60–90 %) even when the crews
 are good.
 
 The same people, settings and seed give the same suggestion: the search uses a fixed number of
@@ -587,7 +587,7 @@ def _solve(cp_model, ps: list[Person], hinted_crews: list[list[int]], rnd: Round
         m.Add(sum(x[p, c] for p in members_of[c]) == sum(k * size_is[c, k] for k in sizes))
         if c:
             m.AddImplication(used[c], used[c - 1])
-    # A meeting slot per crew, and each member has it: one linear constraint per person and crew.
+    # A meeting slot per crew, which every member must have.
     slots = sorted({s for p in ps for s in p.slots}, key=SLOTS.index)
     meet = {}
     for c in range(K):
@@ -595,8 +595,12 @@ def _solve(cp_model, ps: list[Person], hinted_crews: list[list[int]], rnd: Round
         for s in slots:
             meet[c, s] = var(f"meet{c}_{s}", bool(common) and s == common[0])
         m.Add(sum(meet[c, s] for s in slots) == used[c])
-        for p in members_of[c]:
-            m.Add(x[p, c] <= sum(meet[c, s] for s in ps[p].slots))
+    # Nobody without the crew's slot is in it: one constraint per crew and slot, not per person.
+    for c in range(K):
+        for s in slots:
+            lacking = [x[p, c] for p in members_of[c] if s not in ps[p].slots]
+            if lacking:
+                m.Add(sum(lacking) == 0).OnlyEnforceIf(meet[c, s])
     # At most one pair who know each other well per crew.
     pairs = sorted({tuple(sorted((idx[name_key(p.name)], idx[name_key(k)])))
                     for p in ps for k in p.knows
@@ -629,9 +633,6 @@ def _solve(cp_model, ps: list[Person], hinted_crews: list[list[int]], rnd: Round
     for p, person in enumerate(ps):
         if person.region:
             region_of.setdefault(name_key(person.region), []).append(p)
-    # An interest scores at most per_holder/2 for each holder in the crew (TAG for one, TAG + SHARED_TAG
-    # for two or more): a cut that keeps the linear relaxation, and so the bound, from counting it twice.
-    per_holder = max(2 * TAG, TAG + SHARED_TAG)
     for c in range(K):
         for t, holders in tag_holders.items():
             here = [p for p in holders if (p, c) in x]
@@ -644,7 +645,6 @@ def _solve(cp_model, ps: list[Person], hinted_crews: list[list[int]], rnd: Round
             if len(here) > 1:
                 two = var("", count >= 2)
                 m.Add(2 * two <= sum(x[p, c] for p in here))
-                m.Add(2 * (TAG * any_ + SHARED_TAG * two) <= per_holder * sum(x[p, c] for p in here))
                 terms.append(SHARED_TAG * two)
         present = []
         for g, holders in region_of.items():
