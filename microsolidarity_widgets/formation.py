@@ -15,12 +15,26 @@ variety a crew brings (+1 a tag), one region per crew (−4 for each extra regio
 what each person asked for (−2 per person per seat away; the round's size for those who did not say).
 Placing a person outweighs all of them (+1000 each), so nobody is left out for a better mix.
 
+How: a pool of up to 40 people is one CP-SAT model (small ones are proven optimal). A larger pool is
+formed by a large-neighbourhood search: it starts from the better of two greedy answers (``greedy``, and
+greedy region by region), then again and again CP-SAT re-forms two or three crews (drawn from the seed,
+crews that mix regions or sizes more often) and the change is kept when it scores more; one model of the
+whole pool was too slow to build and search (90 people: no better than greedy in 2 s, 300: no answer
+of its own in 10–36 s).
+
+The bound: ``upper_bound`` bounds each term of the score on its own (interests, regions, seats) for any
+crews keeping the rules, whatever the search did; for a whole-pool model the solver's own bound is used
+when it is lower. ``gap`` is measured against it, so it is a real, proven gap, but the interests' part
+of the bound assumes every interest could be paired off, which crews of five with one to three interests
+each rarely allow: on the benchmark's pools of 90 the gap is large (about 60–90 %) even when the crews
+are good.
+
 The same people, settings and seed give the same suggestion: the search uses a fixed number of
 workers (interleaved when more than one), a fixed random seed and a deterministic time limit (a measure
-of work done, not of seconds). The wall-clock limit is a safety net: when it cuts a search short on a
-loaded machine, the answer is the best found by then, and with no answer at all the greedy crews (which
-keep every hard rule) are returned, marked "greedy". The search starts from those greedy crews, so it is
-never worse than them.
+of work done, not of seconds; for the neighbourhood search, the sum over its steps). The wall-clock
+limit is a safety net: when it cuts a search short on a loaded machine, the answer is the best found by
+then, and when the search could not run at all the greedy crews (which keep every hard rule) are
+returned, marked "greedy". The search starts from those greedy crews, so it is never worse than them.
 """
 
 from __future__ import annotations
@@ -31,7 +45,7 @@ import random
 import re
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .errors import LedgerError
 from .values import name_key
@@ -137,7 +151,7 @@ class Suggestion:
     crews: list[Crew]
     unplaced: dict[str, str]       # name → why they could not be placed
     score: int                     # the soft objective of these crews (see ``score``)
-    bound: int | None              # the solver's proven upper bound of that score (None: not solved)
+    bound: int | None              # a proven upper bound of that score (see ``upper_bound``; None: not solved)
     status: str                    # "optimal", "feasible", "greedy" (solver out of time), "not solved"
     seconds: float
     round: Round = field(default_factory=Round)
@@ -297,6 +311,14 @@ def _cannot(people: list[Person], rnd: Round) -> dict[str, str]:
 
 # --- the solver -------------------------------------------------------------------------------
 
+# Pools up to this size are solved as one CP-SAT model (which proves small ones optimal); larger ones
+# by a large-neighbourhood search: CP-SAT re-forms a few crews at a time, starting from the greedy crews.
+WHOLE_POOL = 40
+# How many crews one step of the neighbourhood search re-forms, at first and at most.
+STEP_CREWS, MAX_STEP_CREWS = 2, 3
+# Deterministic seconds of search one step may spend (the round's ``work`` is the budget of all steps).
+STEP_WORK = 0.03
+
 
 def suggest(people: list[Person], rnd: Round = Round(), hint: list[list[str]] | None = None) -> Suggestion:
     """Suggest crews for everyone in ``people`` (see the module's docstring)."""
@@ -322,12 +344,220 @@ def suggest(people: list[Person], rnd: Round = Round(), hint: list[list[str]] | 
             unplaced[p.name] = (f"only {n} people could be placed at all, fewer than the smallest crew of {rnd.min_size}")
         return Suggestion([], unplaced, 0, None, "not solved", time.perf_counter() - started, rnd)
 
+    # The greedy crews (or the facilitator's edited ones, when they keep every rule) are a complete
+    # starting point: the search begins there, so it is never worse than them.
+    start = max(greedy(round_people, rnd), _by_region(round_people, rnd),
+                key=lambda cs: (sum(map(len, cs)), score(cs, round_people, rnd)))
+    if hint is not None and all(name_key(nm) in idx for c in hint for nm in c) and not violations(
+            hint, round_people, rnd) and sum(map(len, hint)) >= sum(map(len, start)):
+        start = [list(c) for c in hint if c]
+    crews = [[idx[name_key(nm)] for nm in c] for c in start]
+    proven = upper_bound(round_people, rnd, everyone=False)
+    deadline = started + rnd.time_limit
+    if n <= WHOLE_POOL:
+        found = _solve(cp_model, round_people, crews, rnd, rnd.work, deadline - time.perf_counter(),
+                       rnd.seed, presolve=True)
+        solved = found is not None
+        if solved:
+            new, optimal, objective_bound = found
+            def value(cs):
+                return sum(map(len, cs)), sum(crew_score([round_people[p] for p in c], rnd.size) for c in cs)
+
+            if value(new) >= value(crews):
+                crews = new
+            # The solver's bound counts PLACED for each person placed: what is left bounds the score of
+            # any answer that places as many as this one.
+            bound = objective_bound - PLACED * sum(map(len, crews))
+            proven = min(proven, bound)
+    else:
+        crews, solved = _neighbourhoods(cp_model, round_people, crews, rnd, deadline, proven)
+    crews = _relabel([[round_people[p].name for p in c] for c in crews], {k: i for k, i in idx.items()})
+    by = {name_key(p.name): p for p in round_people}
+    placed_names = {name_key(nm) for c in crews for nm in c}
+    for person in round_people:
+        if name_key(person.name) not in placed_names:
+            unplaced[person.name] = _left_out(person, rnd)
+    soft = score(crews, round_people, rnd)
+    if len(placed_names) == n:  # everyone placed: so does any answer as good, and their seats can be bounded
+        proven = min(proven, upper_bound(round_people, rnd))
+    status = ("greedy" if not solved else "optimal" if soft >= proven else "feasible")
+    return Suggestion([describe([by[name_key(nm)] for nm in c]) for c in crews], unplaced, soft, proven, status,
+                      time.perf_counter() - started, rnd)
+
+
+def upper_bound(people: list[Person], rnd: Round = Round(), everyone: bool = True) -> int:
+    """A proven upper bound of ``score`` for any crews of these people that keep the hard rules (with
+    ``everyone``: crews that place all of them; without, crews of any of them).
+
+    Each term of the score is bounded on its own. An interest held by m people scores TAG in a crew
+    where one of them is and TAG + SHARED_TAG where two or more are: splitting its holders into g groups
+    of two or more and s single ones scores at most TAG·m + (SHARED_TAG − TAG)·g, and g is at most half
+    the holders who share a weekly slot with another holder (not pinned apart), and at most the number
+    of crews there can be. An extra region only costs (at most 0). Seats away: whatever the crews, their
+    sizes give so many seats of each size, and people sorted by the size they asked for, seated in
+    that order, is the cheapest way to fill them; the cheapest choice of crew sizes is found by a small
+    dynamic program (without ``everyone``, 0). The sum does not depend on how the search went."""
+    apart = {frozenset((name_key(a), name_key(b))) for a, b in rnd.apart}
+    holders: dict[str, list[Person]] = {}
+    for p in people:
+        for t in {name_key(w) for w in p.work}:
+            holders.setdefault(t, []).append(p)
+    most_crews = len(people) // rnd.min_size
+    total = 0
+    for group in holders.values():
+        paired = sum(1 for p in group if any(q is not p and set(p.slots) & set(q.slots)
+                                             and frozenset((name_key(p.name), name_key(q.name))) not in apart
+                                             for q in group))
+        g = min(paired // 2, most_crews)
+        total += TAG * len(group) + max(0, SHARED_TAG + TAG - 2 * TAG) * g
+    if everyone and people:
+        total += SEAT_AWAY * _fewest_seats_away(sorted(p.size or rnd.size for p in people), rnd)
+    return total
+
+
+def _fewest_seats_away(wanted: list[int], rnd: Round) -> int:
+    """The fewest seats away (``crew_score``'s seats) any crews of these people can have, sizes allowed
+    by the round; ``wanted`` sorted. Crews taken by increasing size, each seating the next people in
+    order of the size they asked for."""
+    n = len(wanted)
+    ahead = [0] * (n + 1)
+    best = [0] + [math.inf] * n           # best[j]: the first j people seated in crews of the sizes so far
+    for k in range(rnd.min_size, rnd.max_size + 1):
+        ahead = [0]
+        for w in wanted:
+            ahead.append(ahead[-1] + abs(k - w))
+        new = list(best)
+        for j in range(n - k + 1):        # add crews of size k one at a time (unbounded knapsack order)
+            if new[j] < math.inf and new[j] + ahead[j + k] - ahead[j] < new[j + k]:
+                new[j + k] = new[j] + ahead[j + k] - ahead[j]
+        best = new
+    return 0 if best[n] == math.inf else int(best[n])
+
+
+def _neighbourhoods(cp_model, people: list[Person], crews: list[list[int]], rnd: Round, deadline: float,
+                    bound: int) -> tuple[list[list[int]], bool]:
+    """Large-neighbourhood search: re-form a few crews at a time with CP-SAT, keeping every change that
+    places more people or scores more. Which crews are re-formed is drawn from ``rnd.seed``, and the
+    budget is deterministic work (``rnd.work``), so the same round gives the same crews; the wall clock
+    (``deadline``) only cuts the search short on a loaded machine. Returns the crews and whether at
+    least one step ran."""
+    rng = random.Random(rnd.seed)
+    crews = [list(c) for c in crews]
+    out = sorted(set(range(len(people))) - {p for c in crews for p in c})
+    groups = _clusters(list(range(len(people))), [(i, j) for i, j in _pins(people, rnd.together)])
+    unit_of = {p: g for g in groups for p in g}
+    slots = [set(p.slots) for p in people]
+    regions = [name_key(p.region) if p.region else None for p in people]
+    spent, steps, width, stale = 0.0, 0, STEP_CREWS, 0
+    current = sum(crew_score([people[p] for p in c], rnd.size) for c in crews)
+    while spent < rnd.work and time.perf_counter() < deadline and (current < bound or out):
+        if len(crews) <= width:
+            chosen = list(range(len(crews)))
+        else:
+            # Crews that mix regions or sizes people did not ask for have most to gain: they go first more often.
+            first = rng.choices(range(len(crews)), [1 + _loss([people[p] for p in c], rnd.size) for c in crews])[0]
+            near = {p for p in crews[first]}
+            weights = []
+            for c, members in enumerate(crews):
+                if c == first:
+                    weights.append(0)
+                    continue
+                ties = sum(1 for p in near for q in members if slots[p] & slots[q] and regions[p] == regions[q])
+                weights.append(1 + ties)
+            chosen = [first]
+            for _ in range(width - 1):
+                c = rng.choices(range(len(crews)), weights)[0]
+                chosen.append(c)
+                weights[c] = 0
+                if not any(weights):
+                    break
+        chosen.sort()
+        sub = sorted(p for c in chosen for p in crews[c])
+        if out and not crews:  # nobody placed yet: try some of those left out on their own
+            sub = sorted({q for p in rng.sample(out, min(len(out), width * rnd.size)) for q in unit_of[p]})
+        elif out:  # people not placed yet who could meet one of these crews, with whoever is pinned to them
+            common = set().union(*(set.intersection(*(slots[p] for p in crews[c])) for c in chosen))
+            extra = sorted({q for p in out if slots[p] & common for q in unit_of[p]})[:2 * rnd.max_size]
+            extra = [q for q in extra if all(r in extra for r in unit_of[q])]
+            sub = sorted(set(sub) | set(extra))
+        local = {p: i for i, p in enumerate(sub)}
+        before = [[local[p] for p in crews[c]] for c in chosen]
+        work = min(STEP_WORK, rnd.work - spent)
+        found = _solve(cp_model, [people[p] for p in sub], before, rnd, work,
+                       deadline - time.perf_counter(), rnd.seed + steps, presolve=True, spent=True)
+        steps += 1
+        if found is None:
+            break  # out of wall-clock time
+        after, optimal, used = found
+        spent += max(used, 1e-3)
+        new = [[sub[i] for i in c] for c in after]
+        gain = (sum(map(len, new)) - sum(len(crews[c]) for c in chosen),
+                sum(crew_score([people[p] for p in c], rnd.size) for c in new)
+                - sum(crew_score([people[p] for p in crews[c]], rnd.size) for c in chosen))
+        if gain > (0, 0):
+            crews = [c for i, c in enumerate(crews) if i not in chosen] + new
+            out = sorted(set(range(len(people))) - {p for c in crews for p in c})
+            current += gain[1]
+            stale = 0
+        else:
+            stale += 1
+            if stale >= 2 * len(crews) // width:  # this width seems exhausted: look at more crews at once
+                width, stale = min(width + 1, MAX_STEP_CREWS, len(crews)), 0
+    return crews, steps > 0
+
+
+def _by_region(people: list[Person], rnd: Round) -> list[list[str]]:
+    """Greedy crews formed region by region (those pinned together go with the first one's region),
+    then the people left over formed greedily among themselves and added where they fit. A second start
+    for the search beside ``greedy``: mixing regions costs most, and moving many people between regions
+    one few crews at a time is what the search does worst."""
+    by = {name_key(p.name): p for p in people}
+    units = _clusters(list(by), [(name_key(a), name_key(b)) for a, b in rnd.together])
+    regions: dict[str, list[Person]] = {}
+    for u in units:
+        regions.setdefault(name_key(by[u[0]].region or ""), []).extend(by[k] for k in u)
+    crews = [c for g in sorted(regions) for c in greedy(regions[g], rnd)]
+    placed = {name_key(nm) for c in crews for nm in c}
+    rest = [p for p in people if name_key(p.name) not in placed]
+    crews += greedy(rest, rnd)
+    placed = {name_key(nm) for c in crews for nm in c}
+    for u in units:
+        if u[0] in placed:
+            continue
+        for c in sorted(crews, key=lambda c: (len(c), c[0])):
+            if len(c) + len(u) <= rnd.max_size and not violations([c + [by[k].name for k in u]], people,
+                                                                   replace(rnd, min_size=1)):
+                c.extend(by[k].name for k in u)
+                break
+    return crews
+
+
+def _loss(members: list[Person], target: int) -> int:
+    """What a crew loses to its extra regions and seats away (``crew_score``'s costs, as a positive number)."""
+    regions = {name_key(p.region) for p in members if p.region}
+    return (-EXTRA_REGION * max(0, len(regions) - 1)
+            - SEAT_AWAY * sum(abs(len(members) - (p.size or target)) for p in members))
+
+
+def _pins(people: list[Person], pairs) -> list[tuple[int, int]]:
+    idx = {name_key(p.name): i for i, p in enumerate(people)}
+    return [(idx[name_key(a)], idx[name_key(b)]) for a, b in pairs if name_key(a) in idx and name_key(b) in idx]
+
+
+def _solve(cp_model, ps: list[Person], hinted_crews: list[list[int]], rnd: Round, work: float,
+           seconds: float, seed: int, presolve: bool, spent: bool = False):
+    """Form crews from ``ps`` with CP-SAT, hinted with ``hinted_crews`` (indices into ``ps``).
+
+    Returns (crews, proven optimal, the objective's proven bound) — with ``spent`` the deterministic
+    time used instead of the bound — or None when no answer was found in time."""
+    n = len(ps)
+    if seconds <= 0.01:
+        return None
+    idx = {name_key(p.name): i for i, p in enumerate(ps)}
     # Enough crews for everyone at the round's size, and a couple more for the solver to play with.
-    K = min(n // rnd.min_size, -(-n // rnd.size) + 2)
-    # The greedy crews (or the facilitator's edited ones) are a complete starting point: each variable
-    # below is hinted with its value there, so the search starts from a valid answer.
-    start = hint if hint is not None else greedy(round_people, rnd)
-    crew_at = {idx[name_key(nm)]: c for c, names in enumerate(_relabel(start, idx)) for nm in names}
+    K = max(min(n // rnd.min_size, -(-n // rnd.size) + 2), len([c for c in hinted_crews if c]))
+    ordered = sorted((sorted(c) for c in hinted_crews if c), key=lambda c: c[0])  # numbered by first member
+    crew_at = {p: c for c, members in enumerate(ordered) for p in members}
     m = cp_model.CpModel()
 
     def var(name: str, value, upper: int = 1):
@@ -358,22 +588,22 @@ def suggest(people: list[Person], rnd: Round = Round(), hint: list[list[str]] | 
         if c:
             m.AddImplication(used[c], used[c - 1])
     # A meeting slot per crew, which every member must have.
-    slots = sorted({s for p in round_people for s in p.slots}, key=SLOTS.index)
+    slots = sorted({s for p in ps for s in p.slots}, key=SLOTS.index)
     meet = {}
     for c in range(K):
-        common = [s for s in slots if hinted[c] and all(s in round_people[p].slots for p in hinted[c])]
+        common = [s for s in slots if hinted[c] and all(s in ps[p].slots for p in hinted[c])]
         for s in slots:
             meet[c, s] = var(f"meet{c}_{s}", bool(common) and s == common[0])
         m.Add(sum(meet[c, s] for s in slots) == used[c])
     # Nobody without the crew's slot is in it: one constraint per crew and slot, not per person.
     for c in range(K):
         for s in slots:
-            lacking = [x[p, c] for p in members_of[c] if s not in round_people[p].slots]
+            lacking = [x[p, c] for p in members_of[c] if s not in ps[p].slots]
             if lacking:
                 m.Add(sum(lacking) == 0).OnlyEnforceIf(meet[c, s])
     # At most one pair who know each other well per crew.
     pairs = sorted({tuple(sorted((idx[name_key(p.name)], idx[name_key(k)])))
-                    for p in round_people for k in p.knows
+                    for p in ps for k in p.knows
                     if name_key(k) in idx and name_key(k) != name_key(p.name)})
     for c in range(K):
         both = []
@@ -385,26 +615,22 @@ def suggest(people: list[Person], rnd: Round = Round(), hint: list[list[str]] | 
         if len(both) > 1:
             m.Add(sum(both) <= 1)
     # Pins.
-    for a, b in rnd.together:
-        if name_key(a) in idx and name_key(b) in idx:
-            i, j = idx[name_key(a)], idx[name_key(b)]
-            m.Add(placed[i] == placed[j])
-            for c in range(K):
-                m.Add(x.get((i, c), 0) == x.get((j, c), 0))
-    for a, b in rnd.apart:
-        if name_key(a) in idx and name_key(b) in idx:
-            i, j = idx[name_key(a)], idx[name_key(b)]
-            for c in range(K):
-                if (i, c) in x and (j, c) in x:
-                    m.AddBoolOr([x[i, c].Not(), x[j, c].Not()])
+    for i, j in _pins(ps, rnd.together):
+        m.Add(placed[i] == placed[j])
+        for c in range(K):
+            m.Add(x.get((i, c), 0) == x.get((j, c), 0))
+    for i, j in _pins(ps, rnd.apart):
+        for c in range(K):
+            if (i, c) in x and (j, c) in x:
+                m.AddBoolOr([x[i, c].Not(), x[j, c].Not()])
     # Soft goals: the same terms as ``crew_score``.
     terms = [PLACED * sum(placed)]
     tag_holders: dict[str, list[int]] = {}
-    for p, person in enumerate(round_people):
+    for p, person in enumerate(ps):
         for t in {name_key(w) for w in person.work}:
             tag_holders.setdefault(t, []).append(p)
     region_of: dict[str, list[int]] = {}
-    for p, person in enumerate(round_people):
+    for p, person in enumerate(ps):
         if person.region:
             region_of.setdefault(name_key(person.region), []).append(p)
     for c in range(K):
@@ -429,13 +655,13 @@ def suggest(people: list[Person], rnd: Round = Round(), hint: list[list[str]] | 
                     m.AddImplication(x[p, c], r)
                 present.append(r)
         if len(present) > 1:
-            some = var("", bool(hinted[c]) and any(round_people[p].region for p in hinted[c]))
+            some = var("", bool(hinted[c]) and any(ps[p].region for p in hinted[c]))
             m.Add(some <= sum(present))
             terms.append(EXTRA_REGION * (sum(present) - some))
     for c in range(K):
-        cost = {k: [(abs(k - (round_people[p].size or rnd.size)), x[p, c]) for p in members_of[c]] for k in sizes}
+        cost = {k: [(abs(k - (ps[p].size or rnd.size)), x[p, c]) for p in members_of[c]] for k in sizes}
         top = max(sum(w for w, _ in cost[k]) for k in sizes)
-        seats = var(f"seats{c}", sum(abs(len(hinted[c]) - (round_people[p].size or rnd.size)) for p in hinted[c]), top)
+        seats = var(f"seats{c}", sum(abs(len(hinted[c]) - (ps[p].size or rnd.size)) for p in hinted[c]), top)
         for k in sizes:
             m.Add(seats >= sum(w * v for w, v in cost[k] if w)).OnlyEnforceIf(size_is[c, k])
         terms.append(SEAT_AWAY * seats)
@@ -443,41 +669,22 @@ def suggest(people: list[Person], rnd: Round = Round(), hint: list[list[str]] | 
 
     solver = cp_model.CpSolver()
     prm = solver.parameters
-    prm.random_seed = int(rnd.seed)
+    prm.random_seed = int(seed)
     prm.num_workers = rnd.workers
     prm.interleave_search = True  # with several workers, they take turns: the same answer for the same seed
     # Probing in presolve took seconds on a pool of 90 and bought nothing the search does not find.
     prm.cp_model_probing_level = 0
-    # On a large pool presolve alone can outlast the time limit (it checks the clock rarely); the search
-    # starts from the greedy hint anyway. Small pools keep it: it is what proves them optimal quickly.
-    prm.cp_model_presolve = n <= 40
-    prm.max_deterministic_time = rnd.work
-    # The wall-clock limit covers building the model too.
-    prm.max_time_in_seconds = max(0.2, rnd.time_limit - (time.perf_counter() - started))
+    prm.cp_model_presolve = presolve
+    prm.max_deterministic_time = work
+    prm.max_time_in_seconds = seconds
     status = solver.Solve(m)
-    seconds = time.perf_counter() - started
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        # No answer in the time given (a loaded machine): the greedy crews keep every hard rule too.
-        by = {name_key(p.name): p for p in round_people}
-        crews = [describe([by[name_key(nm)] for nm in names]) for names in start]
-        placed_names = {name_key(nm) for names in start for nm in names}
-        for person in round_people:
-            if name_key(person.name) not in placed_names:
-                unplaced[person.name] = _left_out(person, rnd)
-        return Suggestion(crews, unplaced, score(start, round_people, rnd), None, "greedy", seconds, rnd)
-    crews = []
-    for c in range(K):
-        names = [round_people[p] for p in members_of[c] if solver.Value(x[p, c])]
-        if names:
-            crews.append(describe(names))
-    for p, person in enumerate(round_people):
-        if not solver.Value(placed[p]):
-            unplaced[person.name] = _left_out(person, rnd)
-    total_placed = sum(len(c.members) for c in crews)
-    soft = int(round(solver.ObjectiveValue())) - PLACED * total_placed
-    bound = int(math.floor(solver.BestObjectiveBound() + 1e-6)) - PLACED * total_placed
-    return Suggestion(crews, unplaced, soft, bound, "optimal" if status == cp_model.OPTIMAL else "feasible",
-                      seconds, rnd)
+        return None
+    crews = [[p for p in members_of[c] if solver.Value(x[p, c])] for c in range(K)]
+    crews = [c for c in crews if c]
+    if spent:
+        return crews, status == cp_model.OPTIMAL, solver.ResponseProto().deterministic_time
+    return crews, status == cp_model.OPTIMAL, int(math.floor(solver.BestObjectiveBound() + 1e-6))
 
 
 def _left_out(person: Person, rnd: Round) -> str:

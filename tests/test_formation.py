@@ -141,3 +141,107 @@ def test_bad_rounds_are_refused():
         f.suggest([], Round(size=3))
     with pytest.raises(LedgerError, match="Zed is pinned but is not in this round"):
         f.suggest(people[:1], Round(apart=(("A", "Zed"),)))
+
+
+# --- the bound and the neighbourhood search (pools above formation.WHOLE_POOL) ---------------------
+
+
+def _every_answer(people, rnd):
+    """Every assignment of these people to crews or to none (each crew listed once), as name lists."""
+    names = [p.name for p in people]
+
+    def walk(i, crews):
+        if i == len(names):
+            yield [list(c) for c in crews if c]
+            return
+        yield from walk(i + 1, crews)  # left out
+        for c in crews:
+            c.append(names[i])
+            yield from walk(i + 1, crews)
+            c.pop()
+        crews.append([names[i]])
+        yield from walk(i + 1, crews)
+        crews.pop()
+
+    yield from walk(0, [])
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pools())
+def test_the_bound_is_above_the_score_of_every_answer_that_keeps_the_rules(case):
+    people, rnd = case
+    people = people[:7]
+    keys = {p.name for p in people}
+    rnd = Round(size=rnd.size, min_size=rnd.min_size, max_size=rnd.max_size,
+                together=tuple(p for p in rnd.together if set(p) <= keys),
+                apart=tuple(p for p in rnd.apart if set(p) <= keys), seed=rnd.seed, **QUICK)
+    anyone, everyone = f.upper_bound(people, rnd, everyone=False), f.upper_bound(people, rnd)
+    best = None
+    for crews in _every_answer(people, rnd):
+        if f.violations(crews, people, rnd):
+            continue
+        s = f.score(crews, people, rnd)
+        assert s <= anyone
+        if sum(map(len, crews)) == len(people):
+            assert s <= everyone
+        best = s if best is None else max(best, s)
+    if people:
+        s = f.suggest(people, rnd)
+        if s.bound is not None and s.crews:
+            placed = sum(len(c.members) for c in s.crews)
+            as_many = [f.score(c, people, rnd) for c in _every_answer(people, rnd)
+                       if sum(map(len, c)) == placed and not f.violations(c, people, rnd)]
+            assert max(as_many) <= s.bound  # the suggestion's bound holds for every answer placing as many
+
+
+@pytest.mark.parametrize("wanted, low, high, fewest", [
+    ([4] * 4 + [6] * 6, 4, 6, 0), ([5] * 10, 4, 6, 0), ([4] * 5, 4, 6, 5), ([6] * 7, 4, 6, 0),  # 7 people fit no crews of 4–6: nothing to bound
+    ([3, 8, 8, 8, 8, 8, 8, 8], 4, 8, 5)])
+def test_the_fewest_seats_away(wanted, low, high, fewest):
+    assert f._fewest_seats_away(sorted(wanted), Round(size=low, min_size=low, max_size=high)) == fewest
+
+
+def _big_pool(n=60, seed=3):
+    import random
+
+    r = random.Random(seed)
+    names = [f"Q{i:02d}" for i in range(n)]
+    people = []
+    for i, name in enumerate(names):
+        slots = tuple(s for s in f.SLOTS if s in set(r.sample(SOME_SLOTS, r.randint(1, 2))))
+        people.append(Person(name, tuple(r.sample(TAGS, r.randint(1, 3))), slots if i != 7 else (),
+                             r.choice(["Lisbon", "Porto", "Madrid", None]), r.choice([None, 4, 5, 6]),
+                             tuple(r.sample(names[:i], min(i, r.choice([0, 1, 2]))))))
+    return people
+
+
+def test_a_large_pool_keeps_every_rule_and_is_never_worse_than_greedy():
+    people = _big_pool()
+    assert len(people) > f.WHOLE_POOL
+    rnd = Round(together=(("Q01", "Q02"), ("Q02", "Q30")), apart=(("Q03", "Q04"), ("Q05", "Q06")), seed=2, **QUICK)
+    s = f.suggest(people, rnd)
+    crews = f.solution(s)
+    assert s.status in ("feasible", "optimal") and f.violations(crews, people, rnd) == []
+    placed = [n for c in crews for n in c]
+    assert sorted(placed + list(s.unplaced)) == sorted(p.name for p in people)
+    assert "gave no weekly slot" in s.unplaced["Q07"]
+    assert s.score == f.score(crews, people, rnd)
+    g = f.greedy(people, rnd)
+    assert (len(placed), s.score) >= (sum(map(len, g)), f.score(g, people, rnd))
+    assert f.score(g, people, rnd) <= s.bound and s.score <= s.bound and 0 <= s.gap < 1
+
+
+def test_the_neighbourhood_search_gives_the_same_crews_for_the_same_seed():
+    people = _big_pool(seed=4)
+    rnd = Round(seed=5, work=0.3, time_limit=120)
+    first, again = f.suggest(people, rnd), f.suggest(people, rnd)
+    assert f.solution(first) == f.solution(again) and first.unplaced == again.unplaced
+    assert (first.score, first.bound, first.status) == (again.score, again.bound, again.status)
+
+
+def test_edited_crews_that_keep_the_rules_are_where_the_search_starts():
+    people = _big_pool(seed=6)
+    rnd = Round(seed=1, **QUICK)
+    start = f.greedy(people, rnd)
+    s = f.suggest(people, rnd, hint=start)
+    assert s.score >= f.score(start, people, rnd) and f.violations(f.solution(s), people, rnd) == []
