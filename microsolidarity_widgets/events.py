@@ -14,11 +14,18 @@ A new kind of event is a new subclass with its own ``rule``; see docs/architectu
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from dataclasses import dataclass
-from typing import Callable, ClassVar
+from typing import Callable, ClassVar, Sequence
 
 from . import rules
 from .rules import Draft, State
+
+
+# What the fields hold as a person gives them; the rule checks and cleans each one (a day may be
+# written "2026-01-10", a list of names may come from a form as a tuple), and refuses the rest.
+Day = dt.date | str
+Names = Sequence[str]
 
 
 @dataclass(frozen=True)
@@ -37,91 +44,90 @@ class Event:
 
 
 @dataclass(frozen=True)
-class Listening(Event):
+class InGroup(Event):
+    """An event of one group, on one day."""
+
+    group: str
+    on: Day
+
+
+@dataclass(frozen=True)
+class Listening(InGroup):
     """Level 1: a round in which each present member spoke while the others listened."""
 
     kind = "listening"
-    group: str
-    on: object
-    present: object
+    present: Names
     everyone_listened: bool = True
     rule = rules.record_listening
 
 
 @dataclass(frozen=True)
-class Money(Event):
-    """Level 2: a speaker's turn, the offers made to them and what they asked for."""
+class Money(InGroup):
+    """Level 2: a speaker's turn, the offers made to them and what they asked for.
+
+    ``offers``: ``(member, kind)`` or ``(member, kind, note)`` each; ``asks``: each its text, or
+    ``(text, to)`` with ``to`` a member or a list of members."""
 
     kind = "money"
-    group: str
-    on: object
-    speaker: object
-    offers: object = ()
-    asks: object = ()
-    respectful: object = ()
-    present: object = None
-    note: object = None
+    speaker: str
+    offers: Sequence[tuple] = ()
+    asks: Sequence[str | tuple] = ()
+    respectful: Names = ()
+    present: Names | None = None
+    note: str | None = None
     rule = rules.record_money
 
 
 @dataclass(frozen=True)
-class Meeting(Event):
+class Meeting(InGroup):
     """Level 3: a regular meeting and who attended it."""
 
     kind = "meeting"
-    group: str
-    on: object
-    attended: object
-    process: object = None
-    note: object = None
+    attended: Names
+    process: str | None = None
+    note: str | None = None
     rule = rules.record_meeting
 
 
 @dataclass(frozen=True)
-class ConflictOpened(Event):
+class ConflictOpened(InGroup):
     """Level 4: a hurt between members, opened for repair."""
 
     kind = "conflict_opened"
-    group: str
-    on: object
-    parties: object
-    description: object = None
+    parties: Names
+    description: str | None = None
     rule = rules.open_conflict
 
 
 @dataclass(frozen=True)
 class ConflictClosed(Event):
-    """Level 4: an open conflict closed, resolved or not."""
+    """Level 4: an open conflict (the id of its opening) closed, resolved or not."""
 
     kind = "conflict_closed"
-    conflict_id: object
-    on: object
-    outcome: object
-    note: object = None
+    conflict_id: int
+    on: Day
+    outcome: str
+    note: str | None = None
     rule = rules.close_conflict
 
 
 @dataclass(frozen=True)
-class Venture(Event):
+class Venture(InGroup):
     """Level 5: a venture members formally set up and own together."""
 
     kind = "venture"
-    group: str
-    on: object
-    name: object
-    form: object
-    owners: object
+    name: str
+    form: str
+    owners: Names
     rule = rules.record_venture
 
 
 @dataclass(frozen=True)
-class Hosting(Event):
+class Hosting(InGroup):
     """Who hosted a session (no points; it spreads the work fairly)."""
 
     kind = "hosting"
-    group: str
-    on: object
-    facilitator: object = None
-    timekeeper: object = None
-    note_taker: object = None
+    facilitator: str | None = None
+    timekeeper: str | None = None
+    note_taker: str | None = None
     rule = rules.record_hosting

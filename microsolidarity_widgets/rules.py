@@ -246,13 +246,20 @@ def remove_member(state: State, group, name, on=None) -> Draft:
     return Draft("member_left", on, group=g.name, parts=[Part(member, "member")])
 
 
-def record_listening(state: State, group, on, present, everyone_listened=True) -> Draft:
-    """Level 1: a round where each present member speaks in turn while the rest listen."""
+def some_of(state: State, group, on, names, what: str, too_few: str) -> tuple[sa.Row, dt.date, list[str]]:
+    """The group, the day, and at least two of its members that day (``too_few`` says why if not)."""
     g = state.group(group)
     on = dated(state, g, on)
-    names = in_group(state, g, on, present, "present member")
+    names = in_group(state, g, on, names, what)
     if len(names) < 2:
-        raise LedgerError("A listening round needs at least 2 people present.")
+        raise LedgerError(too_few)
+    return g, on, names
+
+
+def record_listening(state: State, group, on, present, everyone_listened=True) -> Draft:
+    """Level 1: a round where each present member speaks in turn while the rest listen."""
+    g, on, names = some_of(state, group, on, present, "present member",
+                           "A listening round needs at least 2 people present.")
     if not isinstance(everyone_listened, bool):
         raise LedgerError("Say whether everyone listened to everyone (yes or no).")
     outcome = "listened" if everyone_listened else "not_listened"
@@ -358,11 +365,7 @@ def record_meeting(state: State, group, on, attended, process=None, note=None) -
 
 def open_conflict(state: State, group, on, parties, description=None) -> Draft:
     """Level 4: a hurt between members, to be repaired; scores only when it is closed."""
-    g = state.group(group)
-    on = dated(state, g, on)
-    names = in_group(state, g, on, parties, "party")
-    if len(names) < 2:
-        raise LedgerError("A conflict is between at least 2 members of the group.")
+    g, on, names = some_of(state, group, on, parties, "party", "A conflict is between at least 2 members of the group.")
     return Draft("conflict_opened", on, group=g.name, note=clean_text(description, "description"), private=True,
                  parts=[Part(n, "party") for n in names])
 

@@ -1,6 +1,6 @@
 """The facilitation pages: one app per workbook notebook, built on the shared ``Session``.
 
-In a notebook: ``from microsolidarity_widgets.apps import show_listening; show_listening()``.
+In a notebook: ``from microsolidarity_widgets.apps import ListeningApp, show; show(ListeningApp)``.
 In code and tests: ``ListeningApp(ledger).widget``.
 """
 
@@ -16,35 +16,5 @@ from .money import MoneyApp
 from .page import show, summary
 from .session import Session
 
-
-def show_congregation() -> None:
-    show(CongregationApp)
-
-
-def show_crew() -> None:
-    show(CrewApp)
-
-
-def show_listening() -> None:
-    show(ListeningApp)
-
-
-def show_money() -> None:
-    show(MoneyApp)
-
-
-def show_consistency() -> None:
-    show(ConsistencyApp)
-
-
-def show_conflict() -> None:
-    show(ConflictApp)
-
-
-def show_co_owners() -> None:
-    show(CoOwnersApp)
-
-
 __all__ = ["CongregationApp", "CrewApp", "ListeningApp", "MoneyApp", "ConsistencyApp", "ConflictApp", "CoOwnersApp", "Session",
-           "show", "show_congregation", "show_crew", "show_listening", "show_money", "show_consistency", "show_conflict",
-           "show_co_owners", "summary"]
+           "show", "summary"]
