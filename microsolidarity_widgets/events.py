@@ -131,3 +131,12 @@ class Hosting(InGroup):
     timekeeper: str | None = None
     note_taker: str | None = None
     rule = rules.record_hosting
+
+
+@dataclass(frozen=True)
+class CheckIn(InGroup):
+    """A member checking in from their phone (no points; it pre-fills who is here)."""
+
+    kind = "check_in"
+    member: str
+    rule = rules.check_in

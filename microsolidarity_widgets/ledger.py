@@ -403,6 +403,15 @@ class Ledger:
         table = table.rename_axis("member").reset_index()
         return table.sort_values(["times", "last", "member"], na_position="first", kind="stable").reset_index(drop=True)
 
+    def check_ins(self, group: str, on: dt.date | str | None = None) -> list[str]:
+        """Who checked in from their phone for ``group`` on a day (default today), first come first."""
+        with self._store.read() as con:
+            state = State(con)
+            g = state.group(group)
+            day = clean_date(dt.date.today() if on is None else on)
+            found = sorted(state.live("check_in", g.id, on_date=day.isoformat()), key=lambda row: row.id)
+            return [p.name for row in found for p in state.parts(row.id)]
+
     def suggest_hosts(self, group: str) -> dict[str, str]:
         """Today's facilitator, timekeeper and note-taker: those who have hosted least."""
         order = self.hosting(group)["member"].tolist()

@@ -17,6 +17,7 @@ Everything a person typed is escaped before it reaches HTML.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import html
 import io
@@ -136,7 +137,22 @@ def chooser(prefix: str, xsrf: str, status: str = "") -> str:
     return page("Welcome", body, status)
 
 
-def member_page(prefix: str, who: str) -> str:
+def check_in_forms(prefix: str, xsrf: str, who: str, groups: list[str]) -> str:
+    """For each of the member's groups: a button to check in for today, or that they already have."""
+    today = dt.date.today()
+    parts = []
+    for group in groups:
+        name = html.escape(group)
+        if who in _ledger().check_ins(group, today):
+            parts.append(f'<p>You are checked in for {name} today.</p>')
+        else:
+            parts.append(f'<form method="post" action="{prefix}m/checkin">{xsrf}'
+                         f'<input type="hidden" name="group" value="{html.escape(group, quote=True)}">'
+                         f'<button type="submit">Check in for {name} today</button></form>')
+    return "<h2>Today</h2>" + "".join(parts) if parts else ""
+
+
+def member_page(prefix: str, who: str, xsrf: str, status: str = "") -> str:
     ledger = _ledger()
     points = ledger.points()
     mine = points[points["member"] == who]
@@ -146,10 +162,11 @@ def member_page(prefix: str, who: str) -> str:
     own = (f'<h2>Your points</h2><table><caption class="muted">By level, in all your groups</caption>'
            f'<thead><tr><th scope="col">Level</th><th scope="col" class="num">Points</th></tr></thead>'
            f'<tbody>{rows}</tbody><tfoot><tr><td>Total</td><td class="num">{total}</td></tr></tfoot></table>')
-    crews = []
+    crews, mine_groups = [], []
     for group, members in roster():
         if who not in members:
             continue
+        mine_groups.append(group)
         here = points[points["group"] == group].groupby("member")["points"].sum()
         lines = "".join(f'<tr><td>{html.escape(m)}</td><td class="num">{int(here.get(m, 0))}</td></tr>' for m in members)
         crews.append(f'<h2>{html.escape(group)}</h2><table><thead><tr><th scope="col">Member</th>'
@@ -158,9 +175,9 @@ def member_page(prefix: str, who: str) -> str:
     prompts = "".join(
         f"<details><summary>Level {level.number}: {level.name}</summary><div>{level.scoring}</div></details>"
         for level in levels.all_levels())
-    body = (own + "".join(crews) + "<h2>How each level works</h2>" + prompts +
-            f'<p><a href="{prefix}m/?choose=1">Not {html.escape(who)}? Choose your name again</a></p>')
-    return page(f"Hello, {who}", body)
+    body = (check_in_forms(prefix, xsrf, who, mine_groups) + own + "".join(crews) + "<h2>How each level works</h2>" +
+            prompts + f'<p><a href="{prefix}m/?choose=1">Not {html.escape(who)}? Choose your name again</a></p>')
+    return page(f"Hello, {who}", body, status)
 
 
 def handlers(base_url: str, codes: MemberCodes) -> list[tuple]:
@@ -170,6 +187,7 @@ def handlers(base_url: str, codes: MemberCodes) -> list[tuple]:
     from tornado.web import RequestHandler
 
     from .errors import LedgerError
+    from .events import CheckIn
     from .values import name_key
 
     class MemberHandler(RequestHandler):
@@ -218,9 +236,27 @@ def handlers(base_url: str, codes: MemberCodes) -> list[tuple]:
             if who is None or self.get_argument("choose", None):
                 return self.finish(chooser(base_url, self.xsrf()))
             try:
-                return self.finish(member_page(base_url, who))
+                return self.finish(member_page(base_url, who, self.xsrf()))
             except LedgerError as exc:
                 return self.finish(page("The workbook cannot read its ledger", "", str(exc)))
+
+    class CheckInHandler(MemberHandler):
+        """A member checks in for today from their phone: recorded like any event, then the page again."""
+
+        def post(self):
+            self.check_xsrf_cookie()
+            who = self.who()
+            if not self.same_origin() or who is None:
+                self.set_status(403)
+                return self.finish(page("Refused", "", "Open the workbook's member page and choose your name first."))
+            group = self.get_body_argument("group", "")
+            try:
+                _ledger().record(CheckIn(group, dt.date.today(), who))
+            except LedgerError as exc:
+                self.set_status(400)
+                return self.finish(member_page(base_url, who, self.xsrf(), f"Not checked in: {exc}"))
+            # Back to the page by GET, so reloading it does not send the form again.
+            self.redirect(url_path_join(base_url, "m/"))
 
     class WhoHandler(MemberHandler):
         def post(self):
@@ -265,6 +301,7 @@ def handlers(base_url: str, codes: MemberCodes) -> list[tuple]:
         (url_path_join(base_url, r"join/([^/]+)"), JoinHandler),
         (url_path_join(base_url, r"m/"), HomeHandler),
         (url_path_join(base_url, r"m/who"), WhoHandler),
+        (url_path_join(base_url, r"m/checkin"), CheckInHandler),
         (url_path_join(base_url, r"microsolidarity/members/renew"), RenewHandler),
         (url_path_join(base_url, r"login"), LoginHandler),
     ]

@@ -422,6 +422,18 @@ def record_hosting(state: State, group, on, facilitator=None, timekeeper=None, n
     return Draft("hosting", on, group=g.name, parts=parts)
 
 
+def check_in(state: State, group, on, member) -> Draft:
+    """A member says, from their own phone, that they are here today. It scores nothing: the
+    facilitator's "who is here" starts from the check-ins, and the facilitator records the exercise."""
+    g = state.group(group)
+    on = dated(state, g, on)
+    member = one_member(state, g, on, member, "member checking in")
+    for row in state.live("check_in", g.id, on_date=on.isoformat()):
+        if any(name_key(p.name) == name_key(member) for p in state.parts(row.id)):
+            raise LedgerError(f"{member} is already checked in for {g.name} on {on.isoformat()}.")
+    return Draft("check_in", on, group=g.name, parts=[Part(member, "checked_in")])
+
+
 def record_agreements(state: State, group, on, text, private=False) -> Draft:
     """The crew's agreements (confidentiality, cross-talk); a later record replaces the earlier."""
     g = state.group(group)

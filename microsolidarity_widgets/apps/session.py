@@ -11,6 +11,7 @@ piece of HTML built here goes through ``html.escape`` first.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import html
 import re
@@ -24,6 +25,9 @@ from ..errors import LedgerBusy, LedgerError
 from ..events import Event, Hosting
 from ..ledger import Ledger
 from . import texts
+
+# How often an open page looks for check-ins from phones (the room sees them within two seconds).
+POLL_SECONDS = 1.0
 
 STYLE = """
 <style>
@@ -286,10 +290,16 @@ class Session:
         # instead of judging the empty form (``None`` while the page is resetting itself).
         self._settled: Event | str | None = None
         self._settling = False
+        # Who had checked in from their phones when the page last looked, and the ledger's revision then:
+        # a new check-in is ticked as it arrives, without undoing the facilitator's own ticks.
+        self._checked_in: list[str] = []
+        self._revision: tuple[int, int] | None = None
+        self._watcher: asyncio.Task | None = None
 
         self.group = widgets.Dropdown(description="Group", layout=widgets.Layout(width="340px"), **wide())
         self.date = widgets.DatePicker(description=date_label, value=dt.date.today(), **wide())
         self.present = Checklist(present, ticked=True) if present else None
+        self.joined = widgets.HTML()  # who checked in from their phones
         self.hosts = Hosts() if hosts else None
         self.scoring = widgets.HTML(level.scoring)
         self.scoring.add_class("ms-scoring")
@@ -383,6 +393,8 @@ class Session:
         members = self.members()
         if self.present:
             self.present.set_names(members)
+            self._checked_in = []
+            self.show_check_ins()
         try:
             if self.hosts:
                 self.hosts.set_group(self.ledger, self.group.value, members)
@@ -391,6 +403,52 @@ class Session:
         for cb in self._context_observers:
             cb()
         self._refresh_after_change()
+
+    def show_check_ins(self) -> None:
+        """Who checked in from their phones for the group and day on screen. The "who is here" ticks
+        start from them (everyone, when nobody has checked in); each later arrival is ticked too."""
+        came = self._check_ins()
+        new = [n for n in came if n not in self._checked_in]
+        if new:
+            untouched = not self._checked_in and set(self.present.value) == set(self.present.boxes)
+            self.present.value = came if untouched else [*self.present.value, *new]
+        self._checked_in = came
+        self.joined.value = (f'<div class="ms-hint">Checked in from their phones: {esc(", ".join(came))} '
+                             f'({len(came)} of {len(self.present.boxes)}).</div>') if came else ""
+
+    def _check_ins(self) -> list[str]:
+        if not self.group.value or self.date.value is None:
+            return []
+        try:
+            return self.ledger.check_ins(self.group.value, self.date.value)
+        except LedgerError:
+            return []
+
+    def poll(self) -> None:
+        """Take in what phones and other pages wrote since the last look (new check-ins)."""
+        try:
+            revision = self.ledger.revision()
+        except LedgerError:
+            return  # busy or unreadable for a moment: the next look tries again
+        if revision != self._revision:
+            self._revision = revision
+            if self.present:
+                self.show_check_ins()
+
+    def _watch(self) -> None:
+        """Look at the ledger every ``POLL_SECONDS`` while the page is open, in the kernel's event loop.
+        Outside one (a script, a test) there is nothing to wait on: call ``poll()`` instead."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+
+        async def watch():
+            while self.group.comm is not None:  # until the page's widgets are closed
+                await asyncio.sleep(POLL_SECONDS)
+                self.poll()
+
+        self._watcher = loop.create_task(watch())
 
     def _refresh_after_change(self):
         self.refresh_preview()
@@ -573,7 +631,7 @@ class Session:
         record, undo and the chart."""
         context = [widgets.HBox([self.group, self.date])]
         if self.present:
-            context.append(self.present.widget)
+            context += [self.present.widget, self.joined]
         if self.hosts:
             context.append(self.hosts.widget)
         scoring = section("Points at this level", self.scoring)
@@ -588,6 +646,7 @@ class Session:
                              *body, scoring, record, undo, chart])
         page.add_class("ms-page")
         self._context_changed()
+        self._watch()
         return page
 
 

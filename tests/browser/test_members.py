@@ -177,3 +177,29 @@ def test_the_member_page_fits_a_phone(room, browser):
         assert page.locator("script").count() == 0
     finally:
         context.close()
+
+
+def test_a_member_checks_in_for_today_from_their_phone(room):
+    phone = member(room)
+    phone.post(f"{room.url}/m/who", {"who": "Dev"})
+    status, body = phone.get(f"{room.url}/m/")
+    assert status == 200 and "Check in for Kestrels today" in body
+    assert "Check in for Herons" not in body  # only the member's own groups
+    status, body = phone.post(f"{room.url}/m/checkin", {"group": "Kestrels"})
+    assert status == 200 and "You are checked in for Kestrels today." in body
+    assert room.ledger().check_ins("Kestrels").count("Dev") == 1
+
+    status, body = phone.post(f"{room.url}/m/checkin", {"group": "Kestrels"})  # twice
+    assert status == 400 and "Not checked in: Dev is already checked in for Kestrels" in body
+    status, body = phone.post(f"{room.url}/m/checkin", {"group": "Herons"})  # not their group
+    assert status == 400 and "“Dev” is not a member of Herons" in body
+    status, body = phone.post(f"{room.url}/m/checkin", {"group": "<b>Kestrels</b>"})  # markup stays text
+    assert status == 400 and "<b>Kestrels</b>" not in body and "&lt;b&gt;" in body
+    status, _ = phone.post(f"{room.url}/m/checkin", {"group": "Kestrels"}, headers={"Sec-Fetch-Site": "cross-site"})
+    assert status == 403
+
+    stranger = member(room)  # let in, but has not said who they are
+    status, body = stranger.post(f"{room.url}/m/checkin", {"group": "Kestrels"})
+    assert status == 403 and "choose your name first" in body
+    assert Browser().post(f"{room.url}/m/checkin", {"group": "Kestrels"})[0] == 403  # no code at all
+    assert room.ledger().check_ins("Kestrels").count("Dev") == 1

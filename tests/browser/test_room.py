@@ -1,0 +1,89 @@
+"""A room in a browser (issue 13): the facilitator's listening page on a laptop and two members'
+phones (390×844, touch) on one shared server. The members join by the join address, check in, and
+the facilitator's page shows them and ticks them within seconds; the round recorded there shows on
+the phones."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import ARTIFACTS, guard, leave, start_server, stop_server
+from .test_members import wait_for
+
+pytestmark = pytest.mark.browser
+PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory, demo_ledger_file):
+    tmp = tmp_path_factory.mktemp("room")
+    ledger = tmp / "ledger.sqlite"
+    shutil.copy(demo_ledger_file, ledger)
+    srv = start_server(tmp, ledger, extra_args=["--share", "--pool-size", "0"])
+    try:
+        srv.join_url = wait_for(srv, r"^Members join at: (http://\S+/join/\S+)$").group(1)
+        srv.token = wait_for(srv, r"^Facilitator: http://\S+\?token=(\S+)$").group(1)
+        yield srv
+    finally:
+        stop_server(srv.proc)
+
+
+def test_two_phones_check_in_and_the_facilitator_sees_and_records_them(shared, browser):
+    contexts, problems, outside = [], [], []
+
+    def open_page(**options):
+        context = browser.new_context(**options)
+        contexts.append(context)
+        page = context.new_page()
+        out, said = guard(page)
+        outside.append(out)
+        problems.append(said)
+        return page
+
+    # The member address names the LAN address; the phones here reach the same server on localhost.
+    join = re.sub(r"^http://[^/]+", shared.url, shared.join_url)
+    try:
+        laptop = open_page(viewport={"width": 1280, "height": 720})
+        laptop.goto(f"{shared.url}/voila/render/02_listening.ipynb?token={shared.token}", timeout=120_000)
+        laptop.get_by_label("Group").select_option(label="Kestrels (crew)", timeout=120_000)
+        everyone = ["Ama", "Bo", "Caz", "Dev", "Eve"]
+        for name in everyone:
+            expect(laptop.get_by_role("checkbox", name=name, exact=True)).to_be_checked()
+
+        for name in ("Ama", "Bo"):
+            phone = open_page(**PHONE)
+            phone.goto(join)
+            phone.get_by_label("Who are you?").select_option(name)
+            phone.get_by_role("button", name="That is me").click()
+            phone.get_by_role("button", name="Check in for Kestrels today").click()
+            expect(phone.get_by_text("You are checked in for Kestrels today.")).to_be_visible()
+
+        # The page looks every second: both show up, and the ticks follow them.
+        expect(laptop.get_by_text("Checked in from their phones: Ama, Bo (2 of 5).")).to_be_visible(timeout=10_000)
+        for name in everyone:
+            box = expect(laptop.get_by_role("checkbox", name=name, exact=True))
+            box.to_be_checked() if name in ("Ama", "Bo") else box.not_to_be_checked()
+
+        laptop.get_by_role("radio", name="Yes").check()
+        laptop.get_by_role("button", name="Record", exact=True).click()
+        expect(laptop.get_by_text(re.compile(r"Recorded \(listening on .*\)\. Points: Ama \+1 point, Bo \+1 point\."))
+               ).to_be_visible(timeout=60_000)
+
+        phone = contexts[1].pages[0]
+        phone.reload()
+        expect(phone.get_by_role("heading", name="Hello, Ama")).to_be_visible()
+        assert shared.ledger().check_ins("Kestrels") == ["Ama", "Bo"]
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        laptop.screenshot(path=str(ARTIFACTS / "room-facilitator.png"), full_page=True)
+        phone.screenshot(path=str(ARTIFACTS / "room-phone.png"), full_page=True)
+    finally:
+        for context in contexts:
+            for page in context.pages:
+                leave(page)
+            context.close()
+    assert not any(outside), f"requests left localhost: {outside}"
+    assert not any(problems), problems
