@@ -140,3 +140,28 @@ class CheckIn(InGroup):
     kind = "check_in"
     member: str
     rule = rules.check_in
+
+
+@dataclass(frozen=True)
+class Proposal(InGroup):
+    """A member's offer to the speaker (``what="offer"``, with its ``offer_kind`` and an optional
+    note as ``text``) or the speaker's ask (``what="ask"``), sent from their phone; no points until
+    the facilitator accepts it into the money round."""
+
+    kind = "proposal"
+    member: str
+    what: str
+    text: str | None = None
+    offer_kind: str | None = None
+    rule = rules.propose
+
+
+@dataclass(frozen=True)
+class ProposalSettled(Event):
+    """The facilitator accepted a proposal into the money round, or declined it."""
+
+    kind = "proposal_settled"
+    proposal_id: int
+    on: Day
+    outcome: str
+    rule = rules.settle

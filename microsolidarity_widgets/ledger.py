@@ -412,6 +412,23 @@ class Ledger:
             found = sorted(state.live("check_in", g.id, on_date=day.isoformat()), key=lambda row: row.id)
             return [p.name for row in found for p in state.parts(row.id)]
 
+    def proposals(self, group: str, on: dt.date | str | None = None, member: str | None = None) -> pd.DataFrame:
+        """Offers and asks sent from phones for ``group`` on a day (default today), oldest first: id,
+        member, what (offer or ask), offer_kind, text, answer ("waiting", "accepted" or "declined").
+        Withdrawn ones (voided) are left out; ``member`` keeps only theirs."""
+        with self._store.read() as con:
+            state = State(con)
+            g = state.group(group)
+            day = clean_date(dt.date.today() if on is None else on)
+            answers = {row.ref_id: row.outcome for row in state.live("proposal_settled", g.id)}
+            rows = []
+            for row in sorted(state.live("proposal", g.id, on_date=day.isoformat()), key=lambda r: r.id):
+                who = state.parts(row.id)[0].name
+                if member is None or name_key(who) == name_key(member):
+                    rows.append({"id": row.id, "member": who, "what": row.title, "offer_kind": row.detail,
+                                 "text": row.note, "answer": answers.get(row.id, "waiting")})
+        return pd.DataFrame(rows, columns=["id", "member", "what", "offer_kind", "text", "answer"])
+
     def suggest_hosts(self, group: str) -> dict[str, str]:
         """Today's facilitator, timekeeper and note-taker: those who have hosted least."""
         order = self.hosting(group)["member"].tolist()

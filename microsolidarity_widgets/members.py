@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from . import guard, levels
+from .rules import OFFER_KINDS
 
 MEMBER_COOKIE = "ms_member"  # the join code this browser was let in with
 WHO_COOKIE = "ms_who"  # the member this browser speaks for
@@ -34,12 +35,13 @@ COOKIE_DAYS = 1  # a gathering, not a lifetime
 PHONE_STYLE = guard.PLAIN_STYLE + """
   main { padding-top: 1.2rem; }
   h2 { font-size: 1.3rem; margin: 1.6rem 0 0.6rem; }
-  label { display: block; font-weight: 600; margin: 0 0 0.3rem; }
-  select, button, .button { font: inherit; font-size: 1rem; min-height: 48px; border-radius: 0.4rem; }
-  select { width: 100%; padding: 0 0.6rem; border: 2px solid #6b7785; background: #fff; color: var(--ink); }
+  label { display: block; font-weight: 600; margin: 0.6rem 0 0.3rem; }
+  h3 { font-size: 1.1rem; margin: 1rem 0 0.4rem; }
+  select, input, button, .button { font: inherit; font-size: 1rem; min-height: 48px; border-radius: 0.4rem; }
+  select, input { width: 100%; box-sizing: border-box; padding: 0 0.6rem; border: 2px solid #6b7785; background: #fff; color: var(--ink); }
   button, .button { display: inline-block; margin-top: 0.8rem; padding: 0 1.2rem; border: 0; background: var(--accent);
                     color: #fff; font-weight: 700; text-decoration: none; line-height: 48px; cursor: pointer; }
-  button:focus-visible, select:focus-visible, a:focus-visible { outline: 3px solid #1a73e8; outline-offset: 2px; }
+  button:focus-visible, select:focus-visible, input:focus-visible, a:focus-visible, summary:focus-visible { outline: 3px solid #1a73e8; outline-offset: 2px; }
   table { border-collapse: collapse; width: 100%; }
   th, td { text-align: left; padding: 0.5rem 0.3rem; border-bottom: 1px solid var(--line); }
   td.num, th.num { text-align: right; }
@@ -137,18 +139,41 @@ def chooser(prefix: str, xsrf: str, status: str = "") -> str:
     return page("Welcome", body, status)
 
 
-def check_in_forms(prefix: str, xsrf: str, who: str, groups: list[str]) -> str:
-    """For each of the member's groups: a button to check in for today, or that they already have."""
+ANSWERS = {"waiting": "waiting for the facilitator", "accepted": "accepted into the round",
+           "declined": "declined by the facilitator"}
+
+
+def today_forms(prefix: str, xsrf: str, who: str, groups: list[str]) -> str:
+    """For each of the member's groups: checking in for today, sending an offer to the speaker or an
+    ask as the speaker, and what became of what they sent today (their own only)."""
     today = dt.date.today()
     parts = []
-    for group in groups:
-        name = html.escape(group)
+    for n, group in enumerate(groups):
+        name, value = html.escape(group), html.escape(group, quote=True)
+        hidden = f'{xsrf}<input type="hidden" name="group" value="{value}">'
         if who in _ledger().check_ins(group, today):
-            parts.append(f'<p>You are checked in for {name} today.</p>')
+            parts.append(f'<h3>{name}</h3><p>You are checked in for {name} today.</p>')
         else:
-            parts.append(f'<form method="post" action="{prefix}m/checkin">{xsrf}'
-                         f'<input type="hidden" name="group" value="{html.escape(group, quote=True)}">'
+            parts.append(f'<h3>{name}</h3><form method="post" action="{prefix}m/checkin">{hidden}'
                          f'<button type="submit">Check in for {name} today</button></form>')
+        kinds = "".join(f'<option value="{k}">{k}</option>' for k in OFFER_KINDS)
+        parts.append(
+            f'<details><summary>Offer something to the speaker in {name}</summary><div>'
+            f'<form method="post" action="{prefix}m/propose">{hidden}<input type="hidden" name="what" value="offer">'
+            f'<label for="kind-{n}">Kind of offer</label><select id="kind-{n}" name="offer_kind">{kinds}</select>'
+            f'<label for="note-{n}">Note (optional)</label><input id="note-{n}" name="text" maxlength="500">'
+            f'<button type="submit">Send offer to {name}</button></form></div></details>'
+            f'<details><summary>Speaking in {name} today? Ask for something</summary><div>'
+            f'<form method="post" action="{prefix}m/propose">{hidden}<input type="hidden" name="what" value="ask">'
+            f'<label for="ask-{n}">What would help you?</label><input id="ask-{n}" name="text" required maxlength="500">'
+            f'<button type="submit">Send ask to {name}</button></form></div></details>')
+        sent = _ledger().proposals(group, today, member=who)
+        if len(sent):
+            items = "".join(
+                f"<li>Your {html.escape(r.what)}" +
+                (f" ({html.escape(r.offer_kind)})" if r.what == "offer" else f": {html.escape(r.text)}") +
+                f": {ANSWERS[r.answer]}</li>" for r in sent.itertuples())
+            parts.append(f'<ul aria-label="Sent to {value} today">{items}</ul>')
     return "<h2>Today</h2>" + "".join(parts) if parts else ""
 
 
@@ -175,7 +200,7 @@ def member_page(prefix: str, who: str, xsrf: str, status: str = "") -> str:
     prompts = "".join(
         f"<details><summary>Level {level.number}: {level.name}</summary><div>{level.scoring}</div></details>"
         for level in levels.all_levels())
-    body = (check_in_forms(prefix, xsrf, who, mine_groups) + own + "".join(crews) + "<h2>How each level works</h2>" +
+    body = (today_forms(prefix, xsrf, who, mine_groups) + own + "".join(crews) + "<h2>How each level works</h2>" +
             prompts + f'<p><a href="{prefix}m/?choose=1">Not {html.escape(who)}? Choose your name again</a></p>')
     return page(f"Hello, {who}", body, status)
 
@@ -187,7 +212,7 @@ def handlers(base_url: str, codes: MemberCodes) -> list[tuple]:
     from tornado.web import RequestHandler
 
     from .errors import LedgerError
-    from .events import CheckIn
+    from .events import CheckIn, Proposal
     from .values import name_key
 
     class MemberHandler(RequestHandler):
@@ -258,6 +283,25 @@ def handlers(base_url: str, codes: MemberCodes) -> list[tuple]:
             # Back to the page by GET, so reloading it does not send the form again.
             self.redirect(url_path_join(base_url, "m/"))
 
+    class ProposeHandler(MemberHandler):
+        """An offer to the speaker, or the speaker's ask, from a phone: waits for the facilitator."""
+
+        def post(self):
+            self.check_xsrf_cookie()
+            who = self.who()
+            if not self.same_origin() or who is None:
+                self.set_status(403)
+                return self.finish(page("Refused", "", "Open the workbook's member page and choose your name first."))
+            fields = {k: self.get_body_argument(k, "") for k in ("group", "what", "text", "offer_kind")}
+            try:
+                _ledger().record(Proposal(fields["group"], dt.date.today(), who, fields["what"], fields["text"] or None,
+                                          fields["offer_kind"] or None))
+            except LedgerError as exc:
+                # The page again, with the reason; what they typed is in the message, not lost silently.
+                self.set_status(400)
+                return self.finish(member_page(base_url, who, self.xsrf(), f"Not sent: {exc}"))
+            self.redirect(url_path_join(base_url, "m/"))
+
     class WhoHandler(MemberHandler):
         def post(self):
             self.check_xsrf_cookie()
@@ -302,6 +346,7 @@ def handlers(base_url: str, codes: MemberCodes) -> list[tuple]:
         (url_path_join(base_url, r"m/"), HomeHandler),
         (url_path_join(base_url, r"m/who"), WhoHandler),
         (url_path_join(base_url, r"m/checkin"), CheckInHandler),
+        (url_path_join(base_url, r"m/propose"), ProposeHandler),
         (url_path_join(base_url, r"microsolidarity/members/renew"), RenewHandler),
         (url_path_join(base_url, r"login"), LoginHandler),
     ]

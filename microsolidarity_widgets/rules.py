@@ -434,6 +434,46 @@ def check_in(state: State, group, on, member) -> Draft:
     return Draft("check_in", on, group=g.name, parts=[Part(member, "checked_in")])
 
 
+PROPOSALS = ("offer", "ask")  # what a member may send from their phone in a money round
+SETTLEMENTS = ("accepted", "declined")
+
+
+def propose(state: State, group, on, member, what, text=None, offer_kind=None) -> Draft:
+    """A member's offer to today's speaker, or the speaker's ask, sent from their phone. It scores
+    nothing and waits until the facilitator accepts it into the money round (or declines it)."""
+    g = state.group(group)
+    on = dated(state, g, on)
+    member = one_member(state, g, on, member, "member")
+    if what not in PROPOSALS:
+        raise LedgerError(f"Send an offer or an ask, not “{shown(what)}”.")
+    if what == "offer":
+        kind = offer_kind.strip().lower() if isinstance(offer_kind, str) else offer_kind
+        if kind not in OFFER_KINDS:
+            raise LedgerError(f"“{shown(offer_kind)}” is not a kind of offer; choose one of: {', '.join(OFFER_KINDS)}.")
+        text = clean_text(text, "offer note")
+    else:
+        kind, text = None, clean_text(text, "ask", required=True)
+    # Private, as the money round's own texts are: an offer's note or an ask may be personal.
+    return Draft("proposal", on, group=g.name, title=what, detail=kind, note=text, private=True,
+                 parts=[Part(member, "proposer")])
+
+
+def settle(state: State, proposal_id, on, outcome) -> Draft:
+    """The facilitator's answer to a member's proposal: accepted into the round, or declined."""
+    proposal = state.event(proposal_id)
+    if proposal.kind != "proposal":
+        raise LedgerError("That record is not an offer or ask sent from a phone.")
+    if state.void_of(proposal.id) is not None:
+        raise LedgerError("That offer or ask was withdrawn.")
+    if state.live("proposal_settled", proposal.group_id, ref_id=proposal.id):
+        raise LedgerError("That offer or ask has been answered already.")
+    if outcome not in SETTLEMENTS:
+        raise LedgerError(f"An offer or ask is accepted or declined, not “{shown(outcome)}”.")
+    on = clean_date(on)
+    group = state.con.execute(sa.select(st.groups.c.name).where(st.groups.c.id == proposal.group_id)).scalar_one()
+    return Draft("proposal_settled", on, group=group, ref_id=proposal.id, outcome=outcome)
+
+
 def record_agreements(state: State, group, on, text, private=False) -> Draft:
     """The crew's agreements (confidentiality, cross-talk); a later record replaces the earlier."""
     g = state.group(group)

@@ -62,3 +62,59 @@ def test_the_page_ticks_who_checked_in_and_each_new_arrival(crew_ledger):
 
     s.group.value = "Ama+Bo"  # another group: its own check-ins, none (ticks of names that stay are kept)
     assert s.present.value == ["Ama"] and s.joined.value == ""
+
+
+def test_an_offer_and_an_ask_from_phones_wait_then_are_accepted_or_declined(crew_ledger):
+    from microsolidarity_widgets.apps import MoneyApp
+    from microsolidarity_widgets.events import Proposal, ProposalSettled
+
+    offer = crew_ledger.record(Proposal("Kestrels", TODAY, "Ama", "offer", "I know a lawyer", "introduction"))
+    crew_ledger.record(Proposal("Kestrels", TODAY, "Caz", "ask", "a lift on Friday"))
+    crew_ledger.record(Proposal("Kestrels", TODAY, "Dev", "offer", None, "encouragement"))
+    with pytest.raises(LedgerError, match="“gift” is not a kind of offer"):
+        crew_ledger.record(Proposal("Kestrels", TODAY, "Ama", "offer", None, "gift"))
+    with pytest.raises(LedgerError, match="The ask is empty"):
+        crew_ledger.record(Proposal("Kestrels", TODAY, "Caz", "ask", "  "))
+    assert crew_ledger.points().empty  # nothing scores while it waits
+    assert "I know a lawyer" not in crew_ledger.events().to_string()  # private, as a money round's texts are
+
+    app = MoneyApp(crew_ledger)
+    s = app.session
+    s.group.value = "Kestrels"
+    said = [b.children[0].value for b in app.from_phones.children]
+    assert len(said) == 3 and "<b>Ama</b> offers introduction <i>(I know a lawyer)</i>" in said[0]
+    ama, caz, dev = app.waiting()
+
+    app.accept(caz)  # an ask is the speaker's: not before Caz speaks
+    assert s.status.kind == "error" and "choose Caz as the speaker" in s.status.text and not app.asks
+    app.speaker.value = "Caz"
+    app.accept(caz)
+    app.accept(ama)
+    app.decline(dev)
+    assert app.offers == [("Ama", "introduction", "I know a lawyer")] and app.asks == ["a lift on Friday"]
+    assert [r.member for r in app.waiting()] == []
+    assert "If you record this now" in s.preview.value and "offer: introduction" in s.preview.value
+
+    app.drop_offer()  # taken out of the round: it waits again
+    assert [r.member for r in app.waiting()] == ["Ama"]
+    app.accept(app.waiting()[0])
+    s.record_button.click()
+    assert s.status.kind == "ok"
+    answers = crew_ledger.proposals("Kestrels").set_index("member")["answer"].to_dict()
+    assert answers == {"Ama": "accepted", "Caz": "accepted", "Dev": "declined"}
+    assert crew_ledger.points().groupby("member")["points"].sum().to_dict() == {"Ama": 5, "Caz": 5}
+    with pytest.raises(LedgerError, match="answered already"):
+        crew_ledger.record(ProposalSettled(offer, TODAY, "declined"))
+    assert crew_ledger.proposals("Kestrels", member="dev")["answer"].tolist() == ["declined"]
+
+
+def test_a_proposal_sent_while_the_page_is_open_appears_at_its_next_look(crew_ledger):
+    from microsolidarity_widgets.apps import MoneyApp
+    from microsolidarity_widgets.events import Proposal
+
+    app = MoneyApp(crew_ledger)
+    app.session.group.value = "Kestrels"
+    assert app.from_phones.children[0].value == "<i>Nothing waiting.</i>"
+    crew_ledger.record(Proposal("Kestrels", TODAY, "Bo", "offer", None, "perspective"))
+    app.session.poll()
+    assert "<b>Bo</b> offers perspective" in app.from_phones.children[0].children[0].value

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 
 from .. import levels, rules
-from ..events import Money
+from ..events import Money, ProposalSettled
 from ..errors import LedgerError
 from ..ledger import Ledger
 from . import texts
@@ -20,6 +20,9 @@ class MoneyApp:
     def __init__(self, ledger: Ledger):
         self.offers: list[tuple] = []
         self.asks: list[str | tuple[str, list[str]]] = []  # as record_money takes them: text, or (text, to)
+        # Offers and asks from phones the facilitator accepted: {proposal id: the item in offers or asks}.
+        # One still in its list is in this round; once the round is recorded it is answered "accepted".
+        self.accepted: dict[int, object] = {}
         self._filling = False
 
         self.speaker = widgets.Dropdown(description="Speaker", options=[("— choose —", None)],
@@ -44,11 +47,16 @@ class MoneyApp:
         self.ask_list = widgets.HTML()
         self.respectful = Checklist("Who exchanged with the speaker with mutual respect?")
         self.nobody_to_respect = hint(texts.RESPECT_NOBODY_YET)
+        self.from_phones = widgets.VBox()
+        self._waiting: tuple | None = None  # the proposals on screen: the list is rebuilt only when they change
 
         self.session = Session(ledger, self.level, self.draft)
         self.session.on_context(self._refill)
         self.session.present.observe(self._refill)
+        self.session.on_record(self._answer_accepted)
         self.session.on_record(lambda _: self._clear())
+        self.session.on_change(self._show_from_phones)
+        self.session.on_context(self._show_from_phones)
         self.speaker.observe(lambda _: self._refill(), "value")
         self.respectful.observe(self.session.refresh_preview)
         self.private_note.observe(self.session.refresh_preview, "value")
@@ -70,8 +78,8 @@ class MoneyApp:
                            self.ask_to.widget, self.ask_list)
         respect_box = section("Mutual respect", hint(texts.RESPECT_HINT), self.respectful.widget,
                               self.nobody_to_respect)
-        self.widget = self.session.page(speaker_box, offers_box, asks_box,
-                                        respect_box)
+        phones_box = section("Sent from phones", hint(texts.FROM_PHONES_HINT), self.from_phones)
+        self.widget = self.session.page(speaker_box, phones_box, offers_box, asks_box, respect_box)
         self._show_lists()
 
     def draft(self):
@@ -99,6 +107,74 @@ class MoneyApp:
         self.ask_text.value = ""
         self.ask_to.value = []
         self._show_lists()
+
+    # --- offers and asks sent from phones ---------------------------------------------------------
+
+    def waiting(self):
+        """The group's proposals of the day still waiting for an answer and not taken into this round."""
+        s = self.session
+        if not s.group.value or s.date.value is None:
+            return []
+        in_round = set(map(repr, self.offers)) | set(map(repr, self.asks))
+        found = self.session.ledger.proposals(s.group.value, s.date.value)
+        return [row for row in found.itertuples(index=False) if row.answer == "waiting"
+                and not (row.id in self.accepted and repr(self.accepted[row.id]) in in_round)]
+
+    def _show_from_phones(self):
+        waiting = self.waiting()
+        if tuple(waiting) == self._waiting:
+            return
+        self._waiting = tuple(waiting)
+        rows = []
+        for row in waiting:
+            said = (f"<b>{esc(row.member)}</b> offers {esc(row.offer_kind)}" if row.what == "offer" else
+                    f"<b>{esc(row.member)}</b> asks for {esc(row.text)}")
+            if row.what == "offer" and row.text:
+                said += f" <i>({esc(row.text)})</i>"
+            accept = widgets.Button(description="Accept", button_style="success", tooltip="Add it to this round")
+            decline = widgets.Button(description="Decline", tooltip="Answer no; it is kept, marked declined")
+            accept.on_click(lambda _, row=row: self.accept(row))
+            decline.on_click(lambda _, row=row: self.decline(row))
+            rows.append(widgets.HBox([widgets.HTML(said), accept, decline], layout=widgets.Layout(flex_flow="row wrap")))
+        self.from_phones.children = rows or [widgets.HTML("<i>Nothing waiting.</i>")]
+
+    def accept(self, row) -> None:
+        """Take a member's offer or ask into this round; it scores when the round is recorded."""
+        if row.what == "ask":
+            if self.speaker.value != row.member:
+                self.session.status.error(f"{row.member} sent an ask: choose {row.member} as the speaker to accept it.",
+                                          nothing_recorded=False)
+                return
+            item = row.text
+            self.asks.append(item)
+        else:
+            item = (row.member, row.offer_kind) + ((row.text,) if row.text else ())
+            self.offers.append(item)
+        self.accepted[row.id] = item
+        self._show_lists()
+        self._show_from_phones()
+
+    def decline(self, row) -> None:
+        try:
+            self.session.ledger.record(ProposalSettled(row.id, self.session.on, "declined"))
+        except LedgerError as exc:
+            self.session.status.error(exc, nothing_recorded=False)
+            return
+        self.session.status.ok(f"Declined {row.member}'s {row.what}; their phone says so.")
+        self._show_from_phones()
+
+    def _answer_accepted(self, event_id):
+        """After the round is recorded: each accepted proposal in it is answered "accepted"."""
+        if event_id is None:
+            return
+        in_round = set(map(repr, self.offers)) | set(map(repr, self.asks))
+        for proposal_id, item in list(self.accepted.items()):
+            if repr(item) in in_round:
+                try:
+                    self.session.ledger.record(ProposalSettled(proposal_id, self.session.on, "accepted"))
+                except LedgerError as exc:
+                    self.session.status.error(f"The round is recorded, but a phone's {exc}", nothing_recorded=False)
+        self.accepted.clear()
 
     def _name_offer_button(self, change):
         # The button says whose offer it adds, so nobody credits the wrong person by accident.
@@ -145,6 +221,7 @@ class MoneyApp:
         self._show_lists()
 
     def _show_lists(self):
+        self._show_from_phones()  # an accepted offer or ask removed from its list waits again
         offers = [f"{esc(o[0])} &mdash; {esc(o[1])}" + (f" <i>({esc(o[2])})</i>" if len(o) == 3 else "")
                   for o in self.offers]
         self.offer_list.value = html_list(offers) if offers else "<i>No offers yet.</i>"

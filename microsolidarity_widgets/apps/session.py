@@ -278,6 +278,7 @@ class Session:
         self.undo_kinds = level.kinds  # what its undo may void: the level's own records
         self._context_observers: list[Callable] = []
         self._record_observers: list[Callable] = []
+        self._change_observers: list[Callable] = []
         # This page's last record: its group and its events' ids (the exercise, then any hosts).
         self._last: tuple[str, list[int]] | None = None
         self._undoing: list[int] = []  # what the undo waiting for confirmation would void
@@ -366,6 +367,11 @@ class Session:
         """Call ``callback`` whenever the group or the date changes (and when the page is built)."""
         self._context_observers.append(callback)
 
+    def on_change(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` when the ledger has changed since the page last looked (a phone or another
+        page wrote to it); the page looks every ``POLL_SECONDS`` while it is open."""
+        self._change_observers.append(callback)
+
     def on_record(self, callback: Callable[[int], None]) -> None:
         """Call ``callback(event_id)`` after each successful record and after an undo (with None)."""
         self._record_observers.append(callback)
@@ -425,7 +431,8 @@ class Session:
             return []
 
     def poll(self) -> None:
-        """Take in what phones and other pages wrote since the last look (new check-ins)."""
+        """Take in what phones and other pages wrote since the last look (new check-ins, and whatever
+        the page's own ``on_change`` callbacks show)."""
         try:
             revision = self.ledger.revision()
         except LedgerError:
@@ -434,6 +441,8 @@ class Session:
             self._revision = revision
             if self.present:
                 self.show_check_ins()
+            for cb in self._change_observers:
+                cb()
 
     def _watch(self) -> None:
         """Look at the ledger every ``POLL_SECONDS`` while the page is open, in the kernel's event loop.

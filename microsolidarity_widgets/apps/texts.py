@@ -60,6 +60,8 @@ RESPECT_HINT = ("Your call as facilitator: tick someone only if their exchange w
                 "to whom an ask was addressed, are listed: an exchange is what the bonus rewards.")
 RESPECT_NOBODY_YET = ("Nobody to tick yet: add an offer, or an ask addressed to someone, and they appear here.")
 ASK_TO_HINT = "Addressed to (optional): tick whom the speaker asks; leave all unticked for an ask to the whole group."
+FROM_PHONES_HINT = ("Offers members send from their phones, and the speaker's asks, wait here. Accept puts one into "
+                    "this round (it scores when you record the round); Decline answers no. Their phones show which.")
 PRIVATE_NOTE_HINT = "Private: kept out of exports and charts. Nothing here is required."
 
 # --- 03 consistency ---------------------------------------------------------------------------

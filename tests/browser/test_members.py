@@ -18,6 +18,7 @@ import urllib.request
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
 
 from .a11y import check_page
@@ -203,3 +204,24 @@ def test_a_member_checks_in_for_today_from_their_phone(room):
     assert status == 403 and "choose your name first" in body
     assert Browser().post(f"{room.url}/m/checkin", {"group": "Kestrels"})[0] == 403  # no code at all
     assert room.ledger().check_ins("Kestrels").count("Dev") == 1
+
+
+def test_offers_and_asks_from_a_phone_wait_and_stay_private_to_their_sender(room):
+    phone = member(room)
+    phone.post(f"{room.url}/m/who", {"who": "Caz"})
+    status, body = phone.post(f"{room.url}/m/propose", {"group": "Kestrels", "what": "offer",
+                                                        "offer_kind": "introduction", "text": "my aunt <i>the lawyer</i>"})
+    assert status == 200 and "Your offer (introduction): waiting for the facilitator" in body
+    assert "<i>the lawyer</i>" not in body  # markup typed on a phone is shown as text, never run
+    status, body = phone.post(f"{room.url}/m/propose", {"group": "Kestrels", "what": "offer", "offer_kind": "gift"})
+    assert status == 400 and "Not sent: “gift” is not a kind of offer" in body
+    status, body = phone.post(f"{room.url}/m/propose", {"group": "Kestrels", "what": "ask", "text": " "})
+    assert status == 400 and "Not sent: The ask is empty" in body
+    status, body = phone.post(f"{room.url}/m/propose", {"group": "Herons", "what": "ask", "text": "a lift"})
+    assert status == 400 and "not a member of Herons" in body
+    assert room.ledger().points().query("date >= @pd.Timestamp.today().normalize()").empty
+
+    other = member(room)
+    other.post(f"{room.url}/m/who", {"who": "Bo"})
+    status, body = other.get(f"{room.url}/m/")
+    assert status == 200 and "the lawyer" not in body and "Your offer" not in body  # Caz's words are Caz's

@@ -1,7 +1,8 @@
-"""A room in a browser (issue 13): the facilitator's listening page on a laptop and two members'
-phones (390×844, touch) on one shared server. The members join by the join address, check in, and
-the facilitator's page shows them and ticks them within seconds; the round recorded there shows on
-the phones."""
+"""A room in a browser (issue 13): the facilitator's pages on a laptop and two members' phones
+(390×844, touch) on one shared server. The members join by the join address and check in; the
+listening page shows them and ticks them within seconds. Then a money round: one phone offers, the
+other (the speaker) asks; both wait on the facilitator's page, one is accepted and one declined, and
+every screen shows the result."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ import shutil
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import ARTIFACTS, guard, leave, start_server, stop_server
+from .a11y import check_page
+from .conftest import ARTIFACTS, choose_speaker, guard, leave, start_server, stop_server
 from .test_members import wait_for
 
 pytestmark = pytest.mark.browser
@@ -73,13 +75,51 @@ def test_two_phones_check_in_and_the_facilitator_sees_and_records_them(shared, b
         expect(laptop.get_by_text(re.compile(r"Recorded \(listening on .*\)\. Points: Ama \+1 point, Bo \+1 point\."))
                ).to_be_visible(timeout=60_000)
 
-        phone = contexts[1].pages[0]
-        phone.reload()
-        expect(phone.get_by_role("heading", name="Hello, Ama")).to_be_visible()
         assert shared.ledger().check_ins("Kestrels") == ["Ama", "Bo"]
+
+        # The money round: Ama offers from her phone, Bo (speaking today) asks from his.
+        ama, bo = contexts[1].pages[0], contexts[2].pages[0]
+        before = shared.ledger().totals()["level 2"].to_dict()
+        ama.reload()
+        ama.get_by_text("Offer something to the speaker in Kestrels").click()
+        offering = ama.locator("form", has=ama.get_by_role("button", name="Send offer to Kestrels"))
+        offering.get_by_label("Kind of offer").select_option("introduction")
+        offering.get_by_label("Note (optional)").fill("a co-op lawyer I trust")
+        ama.get_by_role("button", name="Send offer to Kestrels").click()
+        expect(ama.get_by_text("Your offer (introduction): waiting for the facilitator")).to_be_visible()
+        bo.get_by_text("Speaking in Kestrels today? Ask for something").click()
+        bo.locator("form", has=bo.get_by_role("button", name="Send ask to Kestrels")).get_by_label(
+            "What would help you?").fill("a reader for my grant")
+        bo.get_by_role("button", name="Send ask to Kestrels").click()
+        expect(bo.get_by_text("Your ask: a reader for my grant: waiting for the facilitator")).to_be_visible()
+        problems[-1].extend(check_page(bo, "member page with a proposal"))
+
+        leave(laptop)
+        laptop.goto(f"{shared.url}/voila/render/03_money.ipynb?token={shared.token}", timeout=120_000)
+        laptop.get_by_label("Group").select_option(label="Kestrels (crew)", timeout=120_000)
+        choose_speaker(laptop, "Bo")
+        offer = laptop.locator(".widget-hbox", has_text="Ama offers introduction")
+        ask = laptop.locator(".widget-hbox", has_text="Bo asks for a reader for my grant")
+        expect(offer).to_be_visible(timeout=10_000)
+        expect(ask).to_be_visible()
+        offer.get_by_role("button", name="Accept").click()
+        ask.get_by_role("button", name="Decline").click()
+        expect(laptop.get_by_text("Declined Bo's ask; their phone says so.")).to_be_visible()
+        expect(laptop.get_by_text("Nothing waiting.")).to_be_visible()
+        laptop.get_by_role("button", name="Record", exact=True).click()
+        expect(laptop.get_by_text(re.compile(r"Recorded \(money on .*\)\. Points: Ama \+5 points\."))
+               ).to_be_visible(timeout=60_000)
+
+        ama.reload()
+        expect(ama.get_by_text("Your offer (introduction): accepted into the round")).to_be_visible()
+        bo.reload()
+        expect(bo.get_by_text("Your ask: a reader for my grant: declined by the facilitator")).to_be_visible()
+        after = shared.ledger().totals()["level 2"].to_dict()
+        assert after["Ama"] == before["Ama"] + 5 and after["Bo"] == before["Bo"]
+        expect(ama.locator("tr", has_text="Level 2")).to_contain_text(str(after["Ama"]))
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         laptop.screenshot(path=str(ARTIFACTS / "room-facilitator.png"), full_page=True)
-        phone.screenshot(path=str(ARTIFACTS / "room-phone.png"), full_page=True)
+        ama.screenshot(path=str(ARTIFACTS / "room-phone.png"), full_page=True)
     finally:
         for context in contexts:
             for page in context.pages:
