@@ -92,14 +92,8 @@ def _script_json(value) -> str:
     return json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-REPORT_STYLE = """
-body { font-family: system-ui, sans-serif; max-width: 980px; margin: 2em auto; padding: 0 1em; color: #222; }
-h1 { margin-bottom: .2em; } .when { color: #555; margin-top: 0; }
-.summary li { margin: .3em 0; font-size: 1.05em; }
-.chart { margin: 2em 0; }
-table { border-collapse: collapse; margin: 1em 0; } th, td { padding: .3em .7em; border-bottom: 1px solid #ddd; }
-td.n, th.n { text-align: right; }
-"""
+# The exported report's CSS, inlined into its <style> so the one file works offline.
+REPORT_STYLE = "\n" + (Path(__file__).with_name("static") / "report.css").read_text(encoding="utf-8")
 
 
 def report_html(title: str, when: str, chart_specs: dict[str, alt.TopLevelMixin], summary: list[str],

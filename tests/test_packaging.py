@@ -1,11 +1,14 @@
-"""Installing the workbook prints no deprecation banners (``make serve`` on a fresh machine shows its output)."""
+"""Installing the workbook prints no deprecation banners (``make serve`` on a fresh machine shows its output),
+and a built wheel holds the files that are not Python: the front-end code and the Voilà template."""
 
 from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -25,3 +28,34 @@ def test_building_the_package_prints_no_setuptools_banner(tmp_path):
     out = result.stdout + result.stderr
     assert result.returncode == 0, out[-3000:]
     assert "!!" not in out and "deprecated" not in out.lower() and "Editable installation" not in out, out[-3000:]
+
+
+@pytest.mark.slow
+def test_a_built_wheel_carries_the_front_end_files_and_the_voila_template(tmp_path):
+    # The JavaScript and CSS of static/ and the Voilà template and kernel spec of share/ are not
+    # Python modules: only pyproject.toml's package-data puts them in the wheel. Built from a copy
+    # of the sources, so the working tree gets no build/ or egg-info.
+    source = tmp_path / "src"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
+    shutil.copytree(ROOT / "microsolidarity_widgets", source / "microsolidarity_widgets",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    wanted = {p.relative_to(source).as_posix()
+              for folder in ("microsolidarity_widgets/static", "microsolidarity_widgets/apps/static",
+                             "microsolidarity_widgets/share")
+              for p in (source / folder).rglob("*") if p.is_file()}
+    assert {"microsolidarity_widgets/static/report.css", "microsolidarity_widgets/apps/static/countdown.js",
+            "microsolidarity_widgets/apps/static/countdown.css", "microsolidarity_widgets/apps/static/downloads.js",
+            "microsolidarity_widgets/apps/static/review.css", "microsolidarity_widgets/apps/static/session.css",
+            } <= wanted
+    result = subprocess.run(
+        [sys.executable, "-m", "pip", "--disable-pip-version-check", "wheel", "--no-deps", "-w", str(tmp_path / "dist"),
+         str(source)], capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
+    [wheel] = (tmp_path / "dist").glob("microsolidarity_widgets-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        assert wanted <= names, sorted(wanted - names)
+        for name in wanted:  # the same bytes as in the sources
+            assert archive.read(name) == (source / name).read_bytes(), name

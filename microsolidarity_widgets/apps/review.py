@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import html
+from pathlib import Path
 
 import anywidget
 import ipywidgets as widgets
@@ -25,48 +26,15 @@ from .page import fresh_page
 from .session import chart_table, html_table
 
 MIME = {"csv": "text/csv", "png": "image/png", "svg": "image/svg+xml", "html": "text/html"}
-STYLE = """<style>
-.ms-review .vega-embed { width: 100%; }
-.ms-review .ms-summary li { font-size: 1.05em; margin: .25em 0; }
-.ms-review .ms-message { color: #a33; font-weight: bold; }
-.ms-review .ms-table { border-collapse: collapse; }
-.ms-review .ms-table th, .ms-review .ms-table td { border-bottom: 1px solid #d5dbe1; padding: 4px 14px 4px 4px; text-align: left; }
-.ms-review .ms-table .num { text-align: right; }
-.ms-review .ms-hint-text { color: #4a5561; margin: 0; max-width: 260px; }
-.ms-review .ms-downloads a { min-height: 44px; line-height: 44px; }
-.ms-review .ms-downloads a { display: inline-block; margin: .2em 1em .2em 0; color: #0b5cad; text-decoration: underline; }
-</style>"""
+STATIC = Path(__file__).with_name("static")
+STYLE = "<style>\n" + (STATIC / "review.css").read_text(encoding="utf-8") + "</style>"
 
 
 class Downloads(anywidget.AnyWidget):
     """Links that save files from the kernel, built in the browser as Blobs: no server route,
     no internet and no size limit on a data: URI are needed."""
 
-    _esm = """
-    function render({ model, el }) {
-      let urls = [];
-      const draw = () => {
-        urls.forEach(URL.revokeObjectURL);
-        urls = [];
-        el.replaceChildren();
-        el.className = "ms-downloads";
-        for (const f of model.get("files")) {
-          const bytes = Uint8Array.from(atob(f.data), (c) => c.charCodeAt(0));
-          const url = URL.createObjectURL(new Blob([bytes], { type: f.mime }));
-          urls.push(url);
-          const a = document.createElement("a");
-          a.href = url;
-          a.download = f.name;
-          a.textContent = `${f.name} (${f.size})`;  // textContent: a name is never markup
-          el.appendChild(a);
-        }
-      };
-      model.on("change:files", draw);
-      draw();
-      return () => urls.forEach(URL.revokeObjectURL);
-    }
-    export default { render };
-    """
+    _esm = STATIC / "downloads.js"  # anywidget reads the file; see countdown.py on file watching
     files = traitlets.List(traitlets.Dict()).tag(sync=True)
 
     def offer(self, files: dict[str, bytes]) -> None:

@@ -15,6 +15,7 @@ import asyncio
 import datetime as dt
 import html
 import re
+from pathlib import Path
 from typing import Callable, Iterable
 
 import ipywidgets as widgets
@@ -26,52 +27,11 @@ from ..events import Event, Hosting
 from ..ledger import Ledger
 from . import texts
 
-# How often an open page looks for check-ins from phones (the room sees them within two seconds).
+# How often an open page looks for check-ins and offers from phones (the room sees them within two seconds).
 POLL_SECONDS = 1.0
 
-STYLE = """
-<style>
-.ms-page { max-width: 1120px; padding: 8px 0 40px; gap: 16px; font-size: 17px; }
-.ms-page .widget-button, .ms-page .widget-toggle-button { width: auto; min-width: 110px; min-height: 44px; height: auto; padding: 8px 16px; }
-.ms-page .widget-vbox > .widget-button { align-self: flex-start; }
-.ms-page .widget-datepicker { width: auto; }
-.ms-page .widget-datepicker input[type="date"] { width: 190px; flex: 0 1 190px; }
-.ms-page .widget-dropdown select, .ms-page .widget-text input, .ms-page .widget-datepicker input { height: 44px; }
-.ms-page .widget-label, .ms-page .widget-label-basic, .ms-page input, .ms-page select,
-.ms-page textarea, .ms-page button, .ms-page .widget-html-content, .ms-page .widget-radio-box label,
-.ms-page .widget-checkbox label, .ms-page .widget-text input, .ms-page .widget-textarea textarea,
-.ms-page .widget-datepicker input, .ms-page .widget-dropdown select { font-size: 17px; }
-.ms-page .widget-toggle-button { background: #e8ecf1; color: #1d3557; border: 1px solid #9aa7b5; }
-.ms-page .widget-toggle-button.mod-active, .ms-page .jupyter-button.mod-active {
-  background: #1d4f91; color: #fff; border-color: #1d4f91; font-weight: 700; box-shadow: none; }
-.ms-page .widget-html-content { line-height: 1.45; }
-.ms-section { border: 1px solid #c9d1da; border-radius: 10px; padding: 12px 18px 14px; background: #fbfcfd; gap: 8px; }
-.ms-section-title .widget-html-content h3 { font-size: 21px; margin: 0 0 4px; color: #1d3557; }
-/* Sticking needs every box between the bar and the page's scroller to let it overflow. */
-.ms-page.widget-vbox, .jp-OutputArea:has(.ms-recordbar), .jp-OutputArea-child:has(.ms-recordbar),
-.jp-OutputArea-output:has(.ms-recordbar) { overflow: visible; }
-.ms-recordbar { position: sticky; bottom: 0; z-index: 5; max-height: 45vh; overflow-y: auto;
-  box-shadow: 0 -6px 14px rgba(29, 53, 87, .18); background: #fbfcfd; }
-.ms-scoring .widget-html-content { background: #f3f6fa; border-radius: 8px; padding: 10px 14px; }
-.ms-hint .widget-html-content { color: #4a5561; }
-.ms-page button.ms-primary { font-size: 21px; font-weight: 700; min-height: 52px; min-width: min(240px, 100%); border-radius: 8px; }
-.ms-msg { padding: 12px 16px; border-radius: 8px; font-size: 19px; border-left: 8px solid; }
-.ms-msg-ok { background: #e7f5ea; border-color: #1e7d34; color: #0f3d1c; }
-.ms-msg-error { background: #fdecea; border-color: #b3261e; color: #6b1410; }
-.ms-msg-info { background: #eef3fb; border-color: #3b6fb6; color: #1d3557; }
-.ms-table { border-collapse: collapse; margin: 4px 0; background: #fff; }
-.ms-table th, .ms-table td { border-bottom: 1px solid #d5dbe1; padding: 5px 14px 5px 4px; text-align: left; }
-.ms-table td.num, .ms-table th.num { text-align: right; }
-.ms-table tfoot td { font-weight: 700; border-bottom: none; }
-.ms-wait { color: #6b4e00; background: #fff7e0; padding: 8px 12px; border-radius: 8px; }
-.ms-checklist { gap: 2px 18px; }
-.ms-turn .widget-html-content { font-size: 34px; font-weight: 700; color: #1d3557; }
-.ms-steps li, .ms-prompts li { margin: 3px 0; }
-.ms-private textarea { background: #fffdf5; }
-.ms-page a.ms-download { display: inline-block; color: #0b57d0; text-decoration: underline; font-weight: 600;
-  font-size: 18px; padding: 6px 0; min-height: 44px; box-sizing: border-box; line-height: 32px; }
-</style>
-"""
+# Every level page starts with this <style> block; the rules live in static/session.css.
+STYLE = "\n<style>\n" + (Path(__file__).with_name("static") / "session.css").read_text(encoding="utf-8") + "</style>\n"
 
 
 def esc(value: object) -> str:
