@@ -244,6 +244,20 @@ def capped(serving):
     return srv
 
 
+def test_preheat_readies_only_the_pages_named_and_the_others_open_when_asked(serving):
+    """``serve --preheat click``: one kernel waits for the click page; the boom page starts its own."""
+    srv = serving("--verbose", "--preheat", "click")
+    log = srv.log.read_text()
+    assert "Kernel pool of click.ipynb is filled with 1 kernel(s)" in log
+    assert "boom.ipynb" not in log and log.count("Kernel started") == 1
+    status, body, _ = fetch(f"{srv.url}/voila/render/boom.ipynb")
+    assert status == 200 and WIDGET in body
+    status, body, _ = fetch(f"{srv.url}/voila/render/click.ipynb?visit=7")
+    assert status == 200 and f"query: visit=7 ledger: {srv.ledger_path}" in body
+    log = srv.log.read_text()
+    assert "Using pre-heated kernel" in log and "for click.ipynb" in log and "for boom.ipynb" not in log
+
+
 def fetch_with(url: str, headers: dict) -> tuple[int, str]:
     try:
         with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=240) as response:
