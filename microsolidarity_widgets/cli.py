@@ -33,11 +33,17 @@ def serve(args: argparse.Namespace) -> int:
     if location:
         # Kernels (preheated ones included) inherit the server's environment.
         os.environ[storage.ENV_VAR] = location
-    settings = Settings(port=args.port, share=args.share, pool_size=args.pool_size, verbose=args.verbose,
-                        max_open=args.max_open, max_open_per_page=args.max_open_per_page,
-                        notebooks=Path(args.notebooks).resolve() if args.notebooks else server.workbooks_dir())
     server.say(f"Ledger: {name}")
-    return server.run(settings)
+    return server.run(serve_settings(args))
+
+
+def serve_settings(args: argparse.Namespace) -> Settings:
+    from . import server
+
+    return Settings(port=args.port, share=args.share, pool_size=args.pool_size, verbose=args.verbose,
+                    preheat=None if args.preheat is None else tuple(args.preheat.split(",")),
+                    max_open=args.max_open, max_open_per_page=args.max_open_per_page,
+                    notebooks=Path(args.notebooks).resolve() if args.notebooks else server.workbooks_dir())
 
 
 def demo(args: argparse.Namespace) -> int:
@@ -93,6 +99,9 @@ def parser() -> argparse.ArgumentParser:
                    help="let members join from their own devices on this network (a token is required)")
     p.add_argument("--pool-size", type=int, default=1, metavar="N",
                    help="kernels kept ready per page so it opens quickly; 0 starts one on demand (default: %(default)s)")
+    p.add_argument("--preheat", metavar="PAGE,PAGE",
+                   help="keep kernels ready for these pages only, named as their notebooks without .ipynb "
+                        "(e.g. 02_listening,03_money); the others start a kernel when opened (default: every page)")
     p.add_argument("--notebooks", metavar="DIR", help="serve this folder of notebooks instead of the workbook's own")
     p.add_argument("--max-open", type=int, default=Settings.max_open, metavar="N",
                    help="pages open at once in all (each holds a Python kernel of about 150 MB; default: %(default)s)")

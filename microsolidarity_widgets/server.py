@@ -12,7 +12,9 @@ The choices, and why:
   up to ``voila.utils.wait_for_request()`` (imports done, nothing read yet). When a member opens the
   page that kernel is handed over and the notebook goes on to read the ledger, so the page shows
   the ledger as it is when opened, not as it was when the kernel started. Kernels inherit this
-  process's environment, which is how they learn where the ledger is.
+  process's environment, which is how they learn where the ledger is. ``preheat`` narrows this to
+  some pages (the others start their kernel when opened, as with ``pool_size=0``): lighter on a small
+  machine, and what the browser tests use so that each starts only the kernels it needs.
 * **Idle kernels culled.** A page closed without saying goodbye leaves its kernel behind; after
   ``CULL_AFTER`` seconds without activity (and no page connected) it is shut down.
 * **One chart bundle.** The offline Vega bundle is built here, once, on disk; kernels only read it.
@@ -69,6 +71,9 @@ class Settings:
     share: bool = False
     notebooks: Path = field(default_factory=workbooks_dir)
     pool_size: int = 1
+    # Pages to keep kernels ready for, by notebook name without ".ipynb" (e.g. "02_listening");
+    # None: every page. The other pages start a kernel when opened.
+    preheat: tuple[str, ...] | None = None
     token: str | None = None
     verbose: bool = False
     # Kernels serving visitors (about 150 MB each), per page and in all; the ready pool is extra.
@@ -132,6 +137,46 @@ def ready_lines(settings: Settings) -> list[str]:
     return lines + (settings.members.terminal_lines() if settings.members else [])
 
 
+def notebook_pages(folder: Path) -> list[str]:
+    """The pages in a folder of notebooks, by name (relative path without ".ipynb"), as Voilà serves
+    them (it leaves out checkpoints and hidden folders)."""
+    found = []
+    for path in folder.rglob("*.ipynb"):
+        relative = path.relative_to(folder)
+        if not any(part.startswith(".") for part in relative.parts):
+            found.append(relative.with_suffix("").as_posix())
+    return sorted(found)
+
+
+def kernel_pools(settings: Settings) -> dict | None:
+    """Voilà's ``kernel_pools_config`` for ``settings.preheat``: ``pool_size`` ready kernels for the
+    pages named, none for the others. None when every page is preheated (Voilà's default) or none is."""
+    if settings.preheat is None or settings.pool_size <= 0:
+        return None
+    pages = notebook_pages(settings.notebooks)
+    wanted = [name.strip().removesuffix(".ipynb") for name in settings.preheat]
+    unknown = [name for name in wanted if name not in pages]
+    if not wanted or "" in wanted:
+        raise ServeError("--preheat needs the names of pages, separated by commas "
+                         f"(the pages here: {', '.join(pages)}); --pool-size 0 preheats none.")
+    if unknown:
+        raise ServeError(f"There is no page called {', '.join(map(repr, unknown))} to preheat in {settings.notebooks}; "
+                         f"the pages are: {', '.join(pages)}.")
+    # Voilà keys its pools by the notebook's path relative to the served folder ("default": the others).
+    return {"default": {"pool_size": 0}, **{f"{name}.ipynb": {"pool_size": settings.pool_size} for name in wanted}}
+
+
+def voila_config(settings: Settings):
+    """What the command line cannot say: which pages keep kernels ready (a dict of dicts has only a
+    deprecated command-line form, whose warning Voilà shows). Applied after Voilà has read its config
+    files, so it outranks them as the command line does."""
+    from traitlets.config import Config
+
+    pools = kernel_pools(settings)
+    # VoilaKernelManager: the class Voilà builds around the kernel manager when it preheats.
+    return Config({"VoilaKernelManager": {"kernel_pools_config": pools}} if pools else {})
+
+
 def voila_argv(settings: Settings) -> list[str]:
     """Command-line configuration for Voilà; it outranks any voila.json a user may have lying around."""
     return [
@@ -178,6 +223,7 @@ def run(settings: Settings) -> int:
     """Start Voilà in this process and serve until interrupted."""
     if not settings.notebooks.is_dir():
         raise ServeError(f"{settings.notebooks} is not a folder of notebooks.")
+    kernel_pools(settings)  # a mistyped page name stops here, before anything starts
     if settings.share and not settings.token:
         settings.token = secrets.token_urlsafe(16)
     if settings.share:
@@ -191,6 +237,7 @@ def run(settings: Settings) -> int:
     build_chart_bundle()
     app = _workbook_voila(settings)
     app.initialize(voila_argv(settings))
+    app.update_config(voila_config(settings))
     from . import guard
 
     app.secrets = guard.SecretFilter([settings.token])

@@ -207,3 +207,47 @@ def test_a_read_only_ledger_can_be_exported_and_backed_up(demo_file, tmp_path):
                 subprocess.run(["umount", "-l", str(where)])
         else:
             where.chmod(0o755)
+
+
+def test_preheat_keeps_kernels_ready_for_the_pages_named_and_no_others(tmp_path):
+    """``--preheat`` becomes Voilà's per-notebook pool sizes, set on the class Voilà preheats with."""
+    from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+    from voila.voila_kernel_manager import voila_kernel_manager_factory
+
+    from microsolidarity_widgets import cli, server
+
+    args = cli.parser().parse_args(["serve", "--preheat", "02_listening, 03_money.ipynb", "--pool-size", "2"])
+    settings = cli.serve_settings(args)
+    config = server.voila_config(settings)
+    manager = voila_kernel_manager_factory(AsyncMappingKernelManager, True, 2)
+    assert manager.class_traits(config=True).keys() >= {"kernel_pools_config"}
+    assert config[manager.__name__]["kernel_pools_config"] == {
+        "default": {"pool_size": 0}, "02_listening.ipynb": {"pool_size": 2}, "03_money.ipynb": {"pool_size": 2}}
+    assert "--VoilaConfiguration.preheat_kernel=True" in server.voila_argv(settings)
+    # Every page is still served (the others start a kernel when opened) ...
+    assert set(server.notebook_pages(settings.notebooks)) >= {"00_congregation", "02_listening", "07_trust_review"}
+    # ... and without --preheat, as `make serve` runs, every page keeps its kernel (Voilà's default pools).
+    assert server.voila_config(cli.serve_settings(cli.parser().parse_args(["serve"]))) == {}
+    assert "--VoilaConfiguration.default_pool_size=1" in server.voila_argv(server.Settings())
+    assert server.voila_config(server.Settings(pool_size=0, preheat=("01_crew",))) == {}
+
+    nested = tmp_path / "books"
+    (nested / "evening").mkdir(parents=True)
+    (nested / ".ipynb_checkpoints").mkdir()
+    for name in ("one.ipynb", "evening/two.ipynb", ".ipynb_checkpoints/one-checkpoint.ipynb"):
+        (nested / name).write_text("{}")
+    assert server.notebook_pages(nested) == ["evening/two", "one"]
+    assert server.kernel_pools(server.Settings(notebooks=nested, preheat=("evening/two",))) == \
+        {"default": {"pool_size": 0}, "evening/two.ipynb": {"pool_size": 1}}
+
+
+@pytest.mark.parametrize("pages, words", [
+    ("02_listening,99_nowhere", ["no page called '99_nowhere'", "02_listening", "07_trust_review"]),
+    ("", ["--preheat needs the names of pages", "--pool-size 0"]),
+], ids=["unknown page", "no page"])
+def test_serve_refuses_a_page_to_preheat_that_is_not_there_in_one_plain_line(demo_file, pages, words):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    result = run("serve", "--ledger", str(demo_file), "--port", str(port), "--preheat", pages)
+    assert_one_plain_line(result, *words)

@@ -369,9 +369,9 @@ class CongregationApp:
         gap = "" if s.gap is None else (" It is the best possible." if s.status == "optimal" else
                                         f" The solver proved it is within {s.gap:.0%} of the best possible.")
         placed = sum(len(c) for c in self.crews)
+        self._show_round()  # the crews first: whoever reads the status then finds them on the page
         status.ok(f"Suggested {len(self.crews)} crews for {placed} people in {s.seconds:.1f} s.{gap} "
                   "Nothing is recorded until you create them.")
-        self._show_round()
 
     def add_pin(self, _=None):
         status = self._answer_under("round")

@@ -3,7 +3,11 @@ talk to localhost.
 
 Fixtures:
 - ``server`` (module scope): ``.url`` (base URL), ``.ledger_path``, ``.ledger()`` (a fresh ``Ledger``),
-  ``.open(page, notebook)`` to load a workbook page and wait for its first widget.
+  ``.open(page, notebook)`` to load a workbook page and wait for its first widget. The module's
+  ``PREHEAT`` (a tuple of page names, e.g. ``("02_listening",)``) says which pages it opens: only
+  those get a kernel started in advance (``serve --preheat``), the others start one when opened.
+  Without ``PREHEAT`` every page is preheated, as ``make serve`` does; on two cores, preheating the
+  eight pages costs minutes per module, most of it for pages the module never opens.
 - ``page`` (function scope): a Playwright page. Requests to anything but localhost are aborted and
   recorded; at teardown the test fails on any such request, console error, page error, ``.voila-error``
   or traceback text. Screenshots go to ``test-artifacts/screenshots``.
@@ -110,12 +114,19 @@ def demo_ledger_file(tmp_path_factory) -> Path:
     return path
 
 
+def preheat_args(pages) -> list[str]:
+    """``serve``'s arguments to preheat these pages only (None: every page; empty: none)."""
+    if pages is None:
+        return []
+    return ["--preheat", ",".join(pages)] if pages else ["--pool-size", "0"]
+
+
 @pytest.fixture(scope="module")
-def server(tmp_path_factory, demo_ledger_file):
+def server(request, tmp_path_factory, demo_ledger_file):
     tmp = tmp_path_factory.mktemp("server")
     ledger_path = tmp / "ledger.sqlite"
     shutil.copy(demo_ledger_file, ledger_path)
-    srv = start_server(tmp, ledger_path)
+    srv = start_server(tmp, ledger_path, extra_args=preheat_args(getattr(request.module, "PREHEAT", None)))
     yield srv
     stop_server(srv.proc)
 

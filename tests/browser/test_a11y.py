@@ -193,6 +193,7 @@ def trust_review(page, check, size, server):
 
 PAGES = {"00_congregation": congregation, "01_crew": crew, "02_listening": listening, "03_money": money, "04_consistency": consistency,
          "05_conflict": conflict, "06_co_owners": co_owners, "07_trust_review": trust_review}
+PREHEAT = None  # every page is opened here: preheated all, as `make serve` does (see conftest)
 
 
 @pytest.mark.parametrize("notebook", list(PAGES))

@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
+PREHEAT = ("01_crew", "02_listening", "04_consistency", "06_co_owners")  # the pages this module opens (see conftest)
 
 HOOK = """
 window.__ran = [];

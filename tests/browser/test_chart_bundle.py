@@ -7,6 +7,7 @@ import pytest
 from microsolidarity_widgets import offline
 
 pytestmark = pytest.mark.browser
+PREHEAT = ("02_listening",)  # the pages this module opens (see conftest)
 
 
 def test_charts_draw_from_the_served_bundle(server, page):

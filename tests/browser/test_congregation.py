@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from .conftest import ARTIFACTS, guard, leave
 
 pytestmark = pytest.mark.browser
+PREHEAT = ("00_congregation", "02_listening")  # the pages this module opens (see conftest)
 
 # Nobody here is in the demo ledger's crews: a pool person of a crew member's name is that member, so
 # already in a crew and left out of the round.

@@ -12,7 +12,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import ARTIFACTS, choose_speaker, guard, leave, start_server, stop_server
+from .conftest import ARTIFACTS, choose_speaker, guard, leave, preheat_args, start_server, stop_server
 
 pytestmark = pytest.mark.browser
 
@@ -22,13 +22,14 @@ CREW, LATE, GROUP = ["Zoë", "Ngozi", "Łukasz", "Søren"], "Đức", "Kraniche"
 # resolved +10 each; the venture of Zoë and Đức +100 each.
 EXPECTED = {"Zoë": 1 + 7 + 1 + 100, "Ngozi": 1 + 6 + 1 + 10, "Łukasz": 1 + 1 + 1, "Søren": 1 - 5 + 10,
             "Đức": 1 + 1 + 100}
+PAGES = ("01_crew", "02_listening", "03_money", "04_consistency", "05_conflict", "06_co_owners", "07_trust_review")
 
 
 @pytest.fixture(scope="module")
 def fresh(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("evening")
-    srv = start_server(tmp, tmp / "evening.sqlite")
-    deadline = time.monotonic() + 300  # every page's kernel is preheated before the server says it is ready
+    srv = start_server(tmp, tmp / "evening.sqlite", extra_args=preheat_args(PAGES))
+    deadline = time.monotonic() + 300  # every page played is preheated before the server says it is ready
     while "The workbook is ready at" not in srv.log.read_text(errors="replace"):
         assert time.monotonic() < deadline and srv.proc.poll() is None, srv.log.read_text()[-3000:]
         time.sleep(0.5)

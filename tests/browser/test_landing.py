@@ -19,6 +19,7 @@ import pytest
 from .conftest import ARTIFACTS, free_port, stop_server, wait_http
 
 pytestmark = pytest.mark.browser
+PREHEAT = ("01_crew",)  # opened through the landing page's link (see conftest)
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKBOOKS = ROOT / "workbooks"

@@ -11,6 +11,8 @@ from playwright.sync_api import expect
 from .conftest import choose_speaker
 
 pytestmark = pytest.mark.browser
+# The pages this module opens (see conftest).
+PREHEAT = ("01_crew", "02_listening", "03_money", "04_consistency", "05_conflict", "06_co_owners")
 
 
 def new_events(server, since: int):

@@ -13,6 +13,7 @@ from .conftest import ARTIFACTS
 from microsolidarity_widgets import export
 
 pytestmark = pytest.mark.browser
+PREHEAT = ("07_trust_review",)  # the pages this module opens (see conftest)
 
 NOTEBOOK = "07_trust_review.ipynb"
 CHARTS = 5

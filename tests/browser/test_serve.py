@@ -95,8 +95,9 @@ def serving(request, tmp_path_factory, demo_ledger_file, notebooks):
 @pytest.fixture(scope="module")
 def local(serving):
     # Its log says which kernel served each page; the tests below open its pages more often than
-    # the default cap allows (the kernel cap is tested on its own server).
-    return serving("--verbose", "--max-open-per-page", "20", "--max-open", "40")
+    # the default cap allows (the kernel cap is tested on its own server). Only the click page is
+    # preheated: the boom page starts its kernel when opened (the shared server preheats both).
+    return serving("--verbose", "--preheat", "click", "--max-open-per-page", "20", "--max-open", "40")
 
 
 @pytest.fixture(scope="module")
@@ -156,6 +157,14 @@ def test_default_server_answers_on_loopback_only(local):
     status, body, _ = fetch(f"{local.url}/voila/render/click.ipynb", host=f"workbook.example.org:{port}")
     assert status == 403 and WIDGET not in body
     assert re.search(r"^The workbook is ready at http://127\.0\.0\.1:\d+/ ", local.log.read_text(), re.M)
+
+
+def test_preheat_readies_only_the_pages_named_and_the_others_open_when_asked(local):
+    status, body, _ = fetch(f"{local.url}/voila/render/boom.ipynb")
+    assert status == 200 and WIDGET in body
+    log = local.log.read_text()
+    assert "Kernel pool of click.ipynb is filled with 1 kernel(s)" in log
+    assert "Kernel pool of boom.ipynb" not in log and not re.search(r"Using pre-heated kernel: \S+ for boom", log)
 
 
 def test_shared_server_needs_its_token(shared):

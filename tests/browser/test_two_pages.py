@@ -14,6 +14,7 @@ from microsolidarity_widgets.apps.consistency import month_later
 from .conftest import TRACEBACK, guard
 
 pytestmark = pytest.mark.browser
+PREHEAT = ("04_consistency",)  # the pages this module opens (see conftest)
 
 PAIR = "Uma+Val"
 DATES = ["2026-01-05", "2026-02-05", "2026-03-05", "2026-04-05"]
