@@ -77,12 +77,12 @@ hub: install-test $(HUB_PROXY)
 
 BROWSER_TESTS_ELSEWHERE := tests/test_benchmarks.py::test_first_paint_and_record_latency
 # Two runs, both always reported: the tests without a browser on every core (each starts its own
-# throw-away ledgers), then the browser tests and the notebooks one at a time (each Voilà page's kernel
-# needs a core of its own, and their timings would suffer).
+# throw-away ledgers), then the browser tests and the notebooks on two workers, a module to a worker
+# (each module starts its own server, so two servers' kernels share the machine's cores).
 test: install-test chromium postgres hub
 	status=0; \
 	$(BIN)/python -m pytest tests --ignore=tests/browser -m "not browser" -n auto || status=1; \
-	$(BIN)/python -m pytest tests/browser $(BROWSER_TESTS_ELSEWHERE) workbooks --nbval-lax || status=1; \
+	$(BIN)/python -m pytest tests/browser $(BROWSER_TESTS_ELSEWHERE) workbooks --nbval-lax -n 2 --dist loadfile || status=1; \
 	exit $$status
 
 test-fast: install-test

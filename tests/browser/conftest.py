@@ -133,7 +133,11 @@ def server(request, tmp_path_factory, demo_ledger_file):
 
 @pytest.fixture(scope="session")
 def browser():
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # A page answers through its kernel, and CI's two cores run two servers' kernels at once: an
+    # assertion waits up to 20 s for the page to show what it should (it returns as soon as it does).
+    expect.set_options(timeout=20_000)
 
     if not Path(CHROMIUM).exists():
         pytest.fail("Chromium is missing at /usr/bin/chromium: run `make chromium` (apt-get install chromium).")
