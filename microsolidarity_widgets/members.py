@@ -265,8 +265,14 @@ def handlers(base_url: str, codes: MemberCodes) -> list[tuple]:
             except LedgerError as exc:
                 return self.finish(page("The workbook cannot read its ledger", "", str(exc)))
 
-    class CheckInHandler(MemberHandler):
-        """A member checks in for today from their phone: recorded like any event, then the page again."""
+    class MemberRecord(MemberHandler):
+        """A form by which a member records something of their own (``event``), through the same rules
+        as any record; then the page again, by GET, so reloading it does not send the form twice."""
+
+        failed = "Not recorded"
+
+        def event(self, who: str):
+            raise NotImplementedError
 
         def post(self):
             self.check_xsrf_cookie()
@@ -274,33 +280,30 @@ def handlers(base_url: str, codes: MemberCodes) -> list[tuple]:
             if not self.same_origin() or who is None:
                 self.set_status(403)
                 return self.finish(page("Refused", "", "Open the workbook's member page and choose your name first."))
-            group = self.get_body_argument("group", "")
             try:
-                _ledger().record(CheckIn(group, dt.date.today(), who))
+                _ledger().record(self.event(who))
             except LedgerError as exc:
+                # The page again with the reason, where the member is: nothing is lost without a word.
                 self.set_status(400)
-                return self.finish(member_page(base_url, who, self.xsrf(), f"Not checked in: {exc}"))
-            # Back to the page by GET, so reloading it does not send the form again.
+                return self.finish(member_page(base_url, who, self.xsrf(), f"{self.failed}: {exc}"))
             self.redirect(url_path_join(base_url, "m/"))
 
-    class ProposeHandler(MemberHandler):
-        """An offer to the speaker, or the speaker's ask, from a phone: waits for the facilitator."""
+    class CheckInHandler(MemberRecord):
+        """A member checks in for today from their phone."""
 
-        def post(self):
-            self.check_xsrf_cookie()
-            who = self.who()
-            if not self.same_origin() or who is None:
-                self.set_status(403)
-                return self.finish(page("Refused", "", "Open the workbook's member page and choose your name first."))
-            fields = {k: self.get_body_argument(k, "") for k in ("group", "what", "text", "offer_kind")}
-            try:
-                _ledger().record(Proposal(fields["group"], dt.date.today(), who, fields["what"], fields["text"] or None,
-                                          fields["offer_kind"] or None))
-            except LedgerError as exc:
-                # The page again, with the reason; what they typed is in the message, not lost silently.
-                self.set_status(400)
-                return self.finish(member_page(base_url, who, self.xsrf(), f"Not sent: {exc}"))
-            self.redirect(url_path_join(base_url, "m/"))
+        failed = "Not checked in"
+
+        def event(self, who: str):
+            return CheckIn(self.get_body_argument("group", ""), dt.date.today(), who)
+
+    class ProposeHandler(MemberRecord):
+        """An offer to the speaker, or the speaker's ask, from a phone: it waits for the facilitator."""
+
+        failed = "Not sent"
+
+        def event(self, who: str):
+            said = {k: self.get_body_argument(k, "") or None for k in ("group", "what", "text", "offer_kind")}
+            return Proposal(said["group"] or "", dt.date.today(), who, said["what"] or "", said["text"], said["offer_kind"])
 
     class WhoHandler(MemberHandler):
         def post(self):
