@@ -78,10 +78,10 @@ def chart_png(chart: alt.TopLevelMixin, scale: float = 2) -> bytes:
     return vl_convert.vegalite_to_png(_fixed_width(chart), scale=scale)
 
 
-def chart_svg(chart: alt.TopLevelMixin) -> bytes:
+def chart_svg(chart: alt.TopLevelMixin, width: int = EXPORT_WIDTH) -> bytes:
     import vl_convert
 
-    return vl_convert.vegalite_to_svg(_fixed_width(chart)).encode("utf-8")
+    return vl_convert.vegalite_to_svg(chart.properties(width=width).to_dict()).encode("utf-8")
 
 
 # --- the report ------------------------------------------------------------------------------

@@ -25,12 +25,13 @@ import secrets
 from dataclasses import dataclass, field
 from typing import Callable
 
-from . import guard, levels
+from . import charts, export, guard, levels
 from .rules import OFFER_KINDS
 
 MEMBER_COOKIE = "ms_member"  # the join code this browser was let in with
 WHO_COOKIE = "ms_who"  # the member this browser speaks for
 COOKIE_DAYS = 1  # a gathering, not a lifetime
+PHONE_CHART_WIDTH = 300  # px of plot: with its axis and legend, the picture fits a phone held upright
 
 PHONE_STYLE = guard.PLAIN_STYLE + """
   main { padding-top: 1.2rem; }
@@ -46,11 +47,13 @@ PHONE_STYLE = guard.PLAIN_STYLE + """
   th, td { text-align: left; padding: 0.5rem 0.3rem; border-bottom: 1px solid var(--line); }
   td.num, th.num { text-align: right; }
   details { border: 1px solid var(--line); border-radius: 0.4rem; background: #fff; margin: 0 0 0.6rem; }
-  summary { min-height: 48px; line-height: 48px; padding: 0 0.8rem; font-weight: 600; cursor: pointer; }
+  summary { min-height: 48px; box-sizing: border-box; line-height: 1.4; padding: 0.7rem 0.8rem; font-weight: 600; cursor: pointer; }
   details > div { padding: 0 0.9rem 0.6rem; }
   .status { padding: 0.7rem 0.9rem; border-radius: 0.4rem; background: #eef3fb; border-left: 6px solid #3b6fb6; }
   .muted { color: var(--muted); }
   .qr svg { width: 100%; max-width: 16rem; height: auto; }
+  figure { margin: 0.8rem 0; }
+  figure svg { width: 100%; height: auto; }
   a { display: inline-block; min-height: 44px; line-height: 44px; }
 """
 
@@ -177,6 +180,18 @@ def today_forms(prefix: str, xsrf: str, who: str, groups: list[str]) -> str:
     return "<h2>Today</h2>" + "".join(parts) if parts else ""
 
 
+@functools.lru_cache(maxsize=64)
+def crew_chart(group: str, revision: tuple[int, int]) -> str:
+    """The group's trust over time as a picture for a phone (SVG drawn in the server, no script),
+    drawn once per group and change of the ledger however many phones ask for it."""
+    trust = _ledger().trust_over_time()
+    chart = charts.trust_chart(trust[trust["group"] == group], title=f"Trust in {group} over time")
+    svg = export.chart_svg(chart, width=PHONE_CHART_WIDTH).decode("utf-8")
+    # The figures are in the table under it, so the picture is described rather than read out.
+    return (f'<figure role="img" aria-label="Line chart: each member\'s points so far in {html.escape(group, quote=True)}; '
+            f'the table below gives the figures">{svg}</figure>')
+
+
 def member_page(prefix: str, who: str, xsrf: str, status: str = "") -> str:
     ledger = _ledger()
     points = ledger.points()
@@ -193,8 +208,9 @@ def member_page(prefix: str, who: str, xsrf: str, status: str = "") -> str:
             continue
         mine_groups.append(group)
         here = points[points["group"] == group].groupby("member")["points"].sum()
+        chart = crew_chart(group, ledger.revision())
         lines = "".join(f'<tr><td>{html.escape(m)}</td><td class="num">{int(here.get(m, 0))}</td></tr>' for m in members)
-        crews.append(f'<h2>{html.escape(group)}</h2><table><thead><tr><th scope="col">Member</th>'
+        crews.append(f'<h2>{html.escape(group)}</h2>{chart}<table><thead><tr><th scope="col">Member</th>'
                      f'<th scope="col" class="num">Points</th></tr></thead><tbody>{lines}</tbody>'
                      f'<tfoot><tr><td>{html.escape(group)} in all</td><td class="num">{int(here.sum())}</td></tr></tfoot></table>')
     prompts = "".join(

@@ -144,6 +144,9 @@ def test_a_member_picks_their_name_and_sees_only_points(room):
     assert status == 200 and "Hello, Ama" in body
     totals = room.ledger().totals()
     assert f'<td>Total</td><td class="num">{int(totals.loc["Ama", "total"])}</td>' in body
+    # Each of her crews' trust over time, as a picture drawn on the server (no script), described in words.
+    assert body.count('<figure role="img"') == 2 and body.count("<svg") >= 2 and "<script" not in body
+    assert "Trust in Kestrels over time" in body and "Trust in Herons over time" not in body
     # From another site the same form is refused.
     status, _ = phone.post(f"{room.url}/m/who", {"who": "Bo"}, headers={"Sec-Fetch-Site": "cross-site"})
     assert status == 403
