@@ -75,7 +75,7 @@ $(HUB_PROXY):
 	fi
 hub: install-test $(HUB_PROXY)
 
-BROWSER_TESTS_ELSEWHERE := tests/test_benchmarks.py::test_first_paint_and_record_latency
+BROWSER_TESTS_ELSEWHERE := tests/test_benchmarks.py::test_first_paint_and_record_latency tests/test_benchmarks.py::test_phones
 # Two runs, both always reported: the tests without a browser on every core (each starts its own
 # throw-away ledgers), then the browser tests and the notebooks on two workers, a module to a worker
 # (each module starts its own server, so two servers' kernels share the machine's cores).

@@ -5,7 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
-BENCHMARKS = ["benchmarks.first_paint", "benchmarks.record_latency", "benchmarks.scale", "benchmarks.formation"]
+BENCHMARKS = ["benchmarks.first_paint", "benchmarks.record_latency", "benchmarks.scale", "benchmarks.formation",
+              "benchmarks.phones"]
 
 
 def main() -> int:

@@ -88,7 +88,7 @@ def free_port() -> int:
 class Served:
     """``microsolidarity serve`` with production defaults on a folder holding the given notebooks."""
 
-    def __init__(self, notebooks: list[Path], workdir: Path, ledger: Path):
+    def __init__(self, notebooks: list[Path], workdir: Path, ledger: Path, extra_args: tuple[str, ...] = ()):
         folder = workdir / "notebooks"
         folder.mkdir(parents=True, exist_ok=True)
         for nb in notebooks:
@@ -98,10 +98,10 @@ class Served:
         self.log = workdir / "server.log"
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "microsolidarity_widgets.cli", "serve", "--ledger", str(ledger),
-             "--port", str(self.port), "--notebooks", str(folder)],
+             "--port", str(self.port), "--notebooks", str(folder), *extra_args],
             stdout=open(self.log, "w"), stderr=subprocess.STDOUT, start_new_session=True, cwd=ROOT)
         deadline = time.monotonic() + 240
-        while "The workbook is ready at" not in self.log.read_text(errors="replace"):
+        while "The workbook is ready" not in self.log.read_text(errors="replace"):  # "at …", or "and shared"
             if self.proc.poll() is not None or time.monotonic() > deadline:
                 self.stop()
                 raise RuntimeError(f"the server did not start:\n{self.log.read_text()[-3000:]}")

@@ -25,6 +25,8 @@ import secrets
 from dataclasses import dataclass, field
 from typing import Callable
 
+import pandas as pd
+
 from . import charts, export, guard, levels
 from .rules import OFFER_KINDS
 
@@ -122,8 +124,18 @@ def ask_for_code() -> str:
 
 def roster() -> list[tuple[str, list[str]]]:
     """(group, members) for every group, in the ledger's order."""
-    groups = _ledger().groups()
-    return [(g, list(m)) for g, m in zip(groups["group"], groups["members"])]
+    return standing(_ledger().revision())[1]
+
+
+@functools.lru_cache(maxsize=2)
+def standing(revision: tuple[int, int]) -> tuple[pd.DataFrame, list[tuple[str, list[str]]]]:
+    """Everyone's points by member, group and level, and the roster, as the ledger is at ``revision``:
+    worked out once however many phones ask (scoring the whole history takes far longer than a page),
+    and again after anything is recorded."""
+    ledger = _ledger()
+    points = ledger.points().groupby(["member", "group", "level"], as_index=False)["points"].sum()
+    groups = ledger.groups()
+    return points, [(g, list(m)) for g, m in zip(groups["group"], groups["members"])]
 
 
 def chooser(prefix: str, xsrf: str, status: str = "") -> str:
@@ -193,8 +205,8 @@ def crew_chart(group: str, revision: tuple[int, int]) -> str:
 
 
 def member_page(prefix: str, who: str, xsrf: str, status: str = "") -> str:
-    ledger = _ledger()
-    points = ledger.points()
+    revision = _ledger().revision()
+    points, groups = standing(revision)
     mine = points[points["member"] == who]
     by_level = mine.groupby("level")["points"].sum()
     rows = "".join(f'<tr><td>Level {lvl}</td><td class="num">{int(by_level.get(lvl, 0))}</td></tr>' for lvl in levels.numbers())
@@ -203,12 +215,12 @@ def member_page(prefix: str, who: str, xsrf: str, status: str = "") -> str:
            f'<thead><tr><th scope="col">Level</th><th scope="col" class="num">Points</th></tr></thead>'
            f'<tbody>{rows}</tbody><tfoot><tr><td>Total</td><td class="num">{total}</td></tr></tfoot></table>')
     crews, mine_groups = [], []
-    for group, members in roster():
+    for group, members in groups:
         if who not in members:
             continue
         mine_groups.append(group)
         here = points[points["group"] == group].groupby("member")["points"].sum()
-        chart = crew_chart(group, ledger.revision())
+        chart = crew_chart(group, revision)
         lines = "".join(f'<tr><td>{html.escape(m)}</td><td class="num">{int(here.get(m, 0))}</td></tr>' for m in members)
         crews.append(f'<h2>{html.escape(group)}</h2>{chart}<table><thead><tr><th scope="col">Member</th>'
                      f'<th scope="col" class="num">Points</th></tr></thead><tbody>{lines}</tbody>'

@@ -38,3 +38,11 @@ def test_first_paint_and_record_latency(tmp_path):
     record = smoke("benchmarks.record_latency", tmp_path)
     assert len(record["bare_ms"]) == len(record["record_ms"]) == 2
     assert set(json.loads((tmp_path / "latest.json").read_text())) == {"first_paint", "record_latency"}
+
+
+@pytest.mark.browser
+def test_phones(tmp_path):
+    result = smoke("benchmarks.phones", tmp_path)
+    assert [r["phones"] for r in result["rows"]] == [1, 4, 8]
+    assert all(r["slowest_s"] > 0 for r in result["rows"]) and result["per_member_mb"] >= 0
+    assert len(result["pending_s"]) == 2 and all(s > 0 for s in result["pending_s"])
