@@ -107,6 +107,14 @@ def test_an_offer_and_an_ask_from_phones_wait_then_are_accepted_or_declined(crew
         crew_ledger.record(ProposalSettled(offer, TODAY, "declined"))
     assert crew_ledger.proposals("Kestrels", member="dev")["answer"].tolist() == ["declined"]
 
+    s.undo_reason.value = "the wrong speaker"  # the round undone: what it accepted waits again
+    s.undo_button.click()
+    s.undo_yes.click()
+    assert s.status.kind == "ok" and crew_ledger.points().empty
+    answers = crew_ledger.proposals("Kestrels").set_index("member")["answer"].to_dict()
+    assert answers == {"Ama": "waiting", "Caz": "waiting", "Dev": "declined"}
+    assert [r.member for r in app.waiting()] == ["Ama", "Caz"]
+
 
 def test_a_proposal_sent_while_the_page_is_open_appears_at_its_next_look(crew_ledger):
     from microsolidarity_widgets.apps import MoneyApp
