@@ -414,8 +414,8 @@ class Ledger:
 
     def proposals(self, group: str, on: dt.date | str | None = None, member: str | None = None) -> pd.DataFrame:
         """Offers and asks sent from phones for ``group`` on a day (default today), oldest first: id,
-        member, what (offer or ask), offer_kind, text, answer ("waiting", "accepted" or "declined").
-        Withdrawn ones (voided) are left out; ``member`` keeps only theirs."""
+        member, what (offer or ask), offer_kind, text, sent (the time, HH:MM), answer ("waiting",
+        "accepted" or "declined"). Voided ones are left out; ``member`` keeps only theirs."""
         with self._store.read() as con:
             state = State(con)
             g = state.group(group)
@@ -425,9 +425,11 @@ class Ledger:
             for row in sorted(state.live("proposal", g.id, on_date=day.isoformat()), key=lambda r: r.id):
                 who = state.parts(row.id)[0].name
                 if member is None or name_key(who) == name_key(member):
+                    sent = dt.datetime.fromisoformat(row.recorded_at).astimezone().strftime("%H:%M")
                     rows.append({"id": row.id, "member": who, "what": row.title, "offer_kind": row.detail,
-                                 "text": row.note, "answer": answers.get(row.id, "waiting")})
-        return pd.DataFrame(rows, columns=["id", "member", "what", "offer_kind", "text", "answer"])
+                                 "text": row.note, "sent": sent, "answer": answers.get(row.id, "waiting")})
+        # Object columns that keep None (pandas would make a missing note NaN, which reads as text).
+        return pd.DataFrame(rows, columns=["id", "member", "what", "offer_kind", "text", "sent", "answer"], dtype=object)
 
     def suggest_hosts(self, group: str) -> dict[str, str]:
         """Today's facilitator, timekeeper and note-taker: those who have hosted least."""

@@ -184,10 +184,11 @@ def today_forms(prefix: str, xsrf: str, who: str, groups: list[str]) -> str:
             f'<button type="submit">Send ask to {name}</button></form></div></details>')
         sent = _ledger().proposals(group, today, member=who)
         if len(sent):
+            # Kinds and answers only, never the words: anyone holding the join code can choose a name, and
+            # an ask or an offer's note is as private as the money round's own texts.
             items = "".join(
-                f"<li>Your {html.escape(r.what)}" +
-                (f" ({html.escape(r.offer_kind)})" if r.what == "offer" else f": {html.escape(r.text)}") +
-                f": {ANSWERS[r.answer]}</li>" for r in sent.itertuples())
+                f"<li>Your {html.escape(r.what)}" + (f" ({html.escape(r.offer_kind)})" if r.what == "offer" else "") +
+                f" sent at {r.sent}: {ANSWERS[r.answer]}</li>" for r in sent.itertuples())
             parts.append(f'<ul aria-label="Sent to {value} today">{items}</ul>')
     return "<h2>Today</h2>" + "".join(parts) if parts else ""
 

@@ -470,6 +470,8 @@ def settle(state: State, proposal_id, on, outcome) -> Draft:
     if outcome not in SETTLEMENTS:
         raise LedgerError(f"An offer or ask is accepted or declined, not “{shown(outcome)}”.")
     on = clean_date(on)
+    if on.isoformat() < proposal.on_date:
+        raise LedgerError(f"That offer or ask was sent on {proposal.on_date}: it cannot be answered before.")
     group = state.con.execute(sa.select(st.groups.c.name).where(st.groups.c.id == proposal.group_id)).scalar_one()
     return Draft("proposal_settled", on, group=group, ref_id=proposal.id, outcome=outcome)
 

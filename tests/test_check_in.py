@@ -95,6 +95,12 @@ def test_an_offer_and_an_ask_from_phones_wait_then_are_accepted_or_declined(crew
     assert [r.member for r in app.waiting()] == []
     assert "If you record this now" in s.preview.value and "offer: introduction" in s.preview.value
 
+    app.speaker.value = "Bo"  # an ask is its speaker's: another speaker sends Caz's back to wait
+    assert app.asks == [] and [r.member for r in app.waiting()] == ["Caz"]
+    app.speaker.value = "Caz"
+    app.accept(app.waiting()[0])
+    assert app.asks == ["a lift on Friday"]
+
     app.drop_offer()  # taken out of the round: it waits again
     assert [r.member for r in app.waiting()] == ["Ama"]
     app.accept(app.waiting()[0])
@@ -124,5 +130,10 @@ def test_a_proposal_sent_while_the_page_is_open_appears_at_its_next_look(crew_le
     app.session.group.value = "Kestrels"
     assert app.from_phones.children[0].value == "<i>Nothing waiting.</i>"
     crew_ledger.record(Proposal("Kestrels", TODAY, "Bo", "offer", None, "perspective"))
+    crew_ledger.record(Proposal("Kestrels", TODAY, "Caz", "offer", "a spare desk", "other"))
     app.session.poll()
-    assert "<b>Bo</b> offers perspective" in app.from_phones.children[0].children[0].value
+    assert app.from_phones.children[0].children[0].value == "<b>Bo</b> offers perspective"  # no note, no "(nan)"
+    app.accept(app.waiting()[0])
+    assert app.offers == [("Bo", "perspective")]
+    app.session.group.value = "Ama+Bo"  # another group: Bo's offer goes back to wait in Kestrels
+    assert app.offers == [] and app.accepted == {}

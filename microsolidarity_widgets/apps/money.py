@@ -20,9 +20,10 @@ class MoneyApp:
     def __init__(self, ledger: Ledger):
         self.offers: list[tuple] = []
         self.asks: list[str | tuple[str, list[str]]] = []  # as record_money takes them: text, or (text, to)
-        # Offers and asks from phones the facilitator accepted: {proposal id: the item in offers or asks}.
-        # One still in its list is in this round; once the round is recorded it is answered "accepted".
-        self.accepted: dict[int, object] = {}
+        # Offers and asks from phones the facilitator accepted: {proposal id: (who sent it, the item in offers
+        # or asks)}. One still in its list is in this round; once the round is recorded it is answered
+        # "accepted". Another group or day, or (for an ask) another speaker, sends it back to wait.
+        self.accepted: dict[int, tuple[str, object]] = {}
         self._filling = False
 
         self.speaker = widgets.Dropdown(description="Speaker", options=[("— choose —", None)],
@@ -56,8 +57,9 @@ class MoneyApp:
         self.session.on_record(self._answer_accepted)
         self.session.on_record(lambda _: self._clear())
         self.session.on_change(self._show_from_phones)
-        self.session.on_context(self._show_from_phones)
+        self.session.on_context(self._return_accepted)
         self.speaker.observe(lambda _: self._refill(), "value")
+        self.speaker.observe(lambda _: self._return_accepted(asks_only=True), "value")
         self.respectful.observe(self.session.refresh_preview)
         self.private_note.observe(self.session.refresh_preview, "value")
         self.offer_who.observe(self._name_offer_button, "value")
@@ -118,7 +120,19 @@ class MoneyApp:
         in_round = set(map(repr, self.offers)) | set(map(repr, self.asks))
         found = self.session.ledger.proposals(s.group.value, s.date.value)
         return [row for row in found.itertuples(index=False) if row.answer == "waiting"
-                and not (row.id in self.accepted and repr(self.accepted[row.id]) in in_round)]
+                and not (row.id in self.accepted and repr(self.accepted[row.id][1]) in in_round)]
+
+    def _return_accepted(self, asks_only: bool = False) -> None:
+        """Send accepted proposals back to wait: all of them (another group or day), or the asks of
+        anyone but the speaker now chosen (an ask is its speaker's)."""
+        for proposal_id, (who, item) in list(self.accepted.items()):
+            if asks_only and (item not in self.asks or who == self.speaker.value):
+                continue
+            for listed in (self.offers, self.asks):
+                if item in listed:
+                    listed.remove(item)
+            del self.accepted[proposal_id]
+        self._show_lists()
 
     def _show_from_phones(self):
         waiting = self.waiting()
@@ -150,7 +164,7 @@ class MoneyApp:
         else:
             item = (row.member, row.offer_kind) + ((row.text,) if row.text else ())
             self.offers.append(item)
-        self.accepted[row.id] = item
+        self.accepted[row.id] = (row.member, item)
         self._show_lists()
         self._show_from_phones()
 
@@ -169,7 +183,7 @@ class MoneyApp:
             return
         in_round = set(map(repr, self.offers)) | set(map(repr, self.asks))
         answered = []
-        for proposal_id, item in list(self.accepted.items()):
+        for proposal_id, (_, item) in list(self.accepted.items()):
             if repr(item) in in_round:
                 try:
                     answered.append(self.session.ledger.record(ProposalSettled(proposal_id, self.session.on, "accepted")))

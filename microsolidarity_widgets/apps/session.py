@@ -405,10 +405,11 @@ class Session:
             return  # busy or unreadable for a moment: the next look tries again
         if revision != self._revision:
             self._revision = revision
-            if self.present:
-                self.show_check_ins()
-            for cb in self._change_observers:
-                cb()
+            for cb in ([self.show_check_ins] if self.present else []) + self._change_observers:
+                try:
+                    cb()
+                except LedgerError as exc:  # e.g. the group renamed on another page: said here, looked at again
+                    self.status.error(exc, nothing_recorded=False)
 
     def _watch(self) -> None:
         """Look at the ledger every ``POLL_SECONDS`` while the page is open, in the kernel's event loop.
