@@ -158,10 +158,12 @@ class Proposal(InGroup):
 
 @dataclass(frozen=True)
 class ProposalSettled(Event):
-    """The facilitator accepted a proposal into the money round, or declined it."""
+    """The facilitator accepted a proposal into a money round (``round_id``, the round's event), or
+    declined it."""
 
     kind = "proposal_settled"
     proposal_id: int
     on: Day
     outcome: str
+    round_id: int | None = None
     rule = rules.settle

@@ -420,14 +420,14 @@ class Ledger:
             state = State(con)
             g = state.group(group)
             day = clean_date(dt.date.today() if on is None else on)
-            answers = {row.ref_id: row.outcome for row in state.live("proposal_settled", g.id)}
             rows = []
             for row in sorted(state.live("proposal", g.id, on_date=day.isoformat()), key=lambda r: r.id):
                 who = state.parts(row.id)[0].name
                 if member is None or name_key(who) == name_key(member):
                     sent = dt.datetime.fromisoformat(row.recorded_at).astimezone().strftime("%H:%M")
                     rows.append({"id": row.id, "member": who, "what": row.title, "offer_kind": row.detail,
-                                 "text": row.note, "sent": sent, "answer": answers.get(row.id, "waiting")})
+                                 "text": row.note, "sent": sent,
+                                 "answer": rules.answer(state, row.id, g.id) or "waiting"})
         # Object columns that keep None (pandas would make a missing note NaN, which reads as text).
         return pd.DataFrame(rows, columns=["id", "member", "what", "offer_kind", "text", "sent", "answer"], dtype=object)
 

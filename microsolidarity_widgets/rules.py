@@ -458,22 +458,41 @@ def propose(state: State, group, on, member, what, text=None, offer_kind=None) -
                  parts=[Part(member, "proposer")])
 
 
-def settle(state: State, proposal_id, on, outcome) -> Draft:
-    """The facilitator's answer to a member's proposal: accepted into the round, or declined."""
+def answer(state: State, proposal_id: int, group_id: int) -> str | None:
+    """What a proposal's answer is now: "declined", "accepted" (into a money round that still
+    stands: undoing the round, from any page, sends the proposal back to wait), or None."""
+    outcomes = set()
+    for row in state.live("proposal_settled", group_id, ref_id=proposal_id):
+        if row.outcome == "declined" or state.void_of(int(row.detail)) is None:
+            outcomes.add(row.outcome)
+    return "declined" if "declined" in outcomes else ("accepted" if outcomes else None)
+
+
+def settle(state: State, proposal_id, on, outcome, round_id=None) -> Draft:
+    """The facilitator's answer to a member's proposal: accepted into the money round ``round_id``,
+    or declined."""
     proposal = state.event(proposal_id)
     if proposal.kind != "proposal":
         raise LedgerError("That record is not an offer or ask sent from a phone.")
     if state.void_of(proposal.id) is not None:
         raise LedgerError("That offer or ask was withdrawn.")
-    if state.live("proposal_settled", proposal.group_id, ref_id=proposal.id):
+    if answer(state, proposal.id, proposal.group_id) is not None:
         raise LedgerError("That offer or ask has been answered already.")
     if outcome not in SETTLEMENTS:
         raise LedgerError(f"An offer or ask is accepted or declined, not “{shown(outcome)}”.")
     on = clean_date(on)
     if on.isoformat() < proposal.on_date:
         raise LedgerError(f"That offer or ask was sent on {proposal.on_date}: it cannot be answered before.")
+    into = None
+    if outcome == "accepted":
+        if round_id is None:
+            raise LedgerError("Say which money round the offer or ask was accepted into.")
+        into = state.event(round_id)
+        if into.kind != "money" or into.group_id != proposal.group_id or state.void_of(into.id) is not None:
+            raise LedgerError("An offer or ask is accepted into a money round of its own group that stands.")
     group = state.con.execute(sa.select(st.groups.c.name).where(st.groups.c.id == proposal.group_id)).scalar_one()
-    return Draft("proposal_settled", on, group=group, ref_id=proposal.id, outcome=outcome)
+    return Draft("proposal_settled", on, group=group, ref_id=proposal.id, outcome=outcome,
+                 detail=None if into is None else str(into.id))
 
 
 def record_agreements(state: State, group, on, text, private=False) -> Draft:

@@ -121,6 +121,16 @@ def test_an_offer_and_an_ask_from_phones_wait_then_are_accepted_or_declined(crew
     assert answers == {"Ama": "waiting", "Caz": "waiting", "Dev": "declined"}
     assert [r.member for r in app.waiting()] == ["Ama", "Caz"]
 
+    app.accept(app.waiting()[0])  # accepted again into a new round, which the review then voids
+    app.speaker.value = "Dev"
+    s.record_button.click()
+    assert crew_ledger.proposals("Kestrels", member="Ama")["answer"].tolist() == ["accepted"]
+    round_id = int(crew_ledger.events().query("kind == 'money' and not voided")["id"].max())
+    crew_ledger.void(round_id, reason="recorded in the wrong crew")
+    assert crew_ledger.proposals("Kestrels", member="Ama")["answer"].tolist() == ["waiting"]
+    with pytest.raises(LedgerError, match="a money round of its own group that stands"):
+        crew_ledger.record(ProposalSettled(offer, TODAY, "accepted", round_id))
+
 
 def test_a_proposal_sent_while_the_page_is_open_appears_at_its_next_look(crew_ledger):
     from microsolidarity_widgets.apps import MoneyApp

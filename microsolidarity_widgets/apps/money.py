@@ -182,15 +182,12 @@ class MoneyApp:
         if event_id is None:
             return
         in_round = set(map(repr, self.offers)) | set(map(repr, self.asks))
-        answered = []
         for proposal_id, (_, item) in list(self.accepted.items()):
             if repr(item) in in_round:
                 try:
-                    answered.append(self.session.ledger.record(ProposalSettled(proposal_id, self.session.on, "accepted")))
+                    self.session.ledger.record(ProposalSettled(proposal_id, self.session.on, "accepted", event_id))
                 except LedgerError as exc:
                     self.session.status.error(f"The round is recorded, but a phone's {exc}", nothing_recorded=False)
-        # Undoing the round undoes these answers too: the offers wait again, and their phones say so.
-        self.session.also_undo(answered)
         self.accepted.clear()
 
     def _name_offer_button(self, change):

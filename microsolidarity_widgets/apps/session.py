@@ -332,12 +332,6 @@ class Session:
         page wrote to it); the page looks every ``POLL_SECONDS`` while it is open."""
         self._change_observers.append(callback)
 
-    def also_undo(self, event_ids: list[int]) -> None:
-        """Events a page recorded along with its last record (its answers to phones' offers): the
-        record's undo voids them too, so what the phones were told follows the round."""
-        if self._last:
-            self._last = (self._last[0], [*self._last[1], *event_ids])
-
     def on_record(self, callback: Callable[[int], None]) -> None:
         """Call ``callback(event_id)`` after each successful record and after an undo (with None)."""
         self._record_observers.append(callback)
