@@ -117,10 +117,12 @@ class MoneyApp:
         s = self.session
         if not s.group.value or s.date.value is None:
             return []
-        in_round = set(map(repr, self.offers)) | set(map(repr, self.asks))
         found = self.session.ledger.proposals(s.group.value, s.date.value)
-        return [row for row in found.itertuples(index=False) if row.answer == "waiting"
-                and not (row.id in self.accepted and repr(self.accepted[row.id][1]) in in_round)]
+        return [row for row in found.itertuples(index=False) if row.answer == "waiting" and row.id not in self._taken()]
+
+    def _taken(self) -> list[int]:
+        """The accepted proposals whose offer or ask is still in this round's lists."""
+        return [pid for pid, (_, item) in self.accepted.items() if item in self.offers or item in self.asks]
 
     def _return_accepted(self, asks_only: bool = False) -> None:
         """Send accepted proposals back to wait: all of them (another group or day), or the asks of
@@ -165,8 +167,7 @@ class MoneyApp:
             item = (row.member, row.offer_kind) + ((row.text,) if row.text else ())
             self.offers.append(item)
         self.accepted[row.id] = (row.member, item)
-        self._show_lists()
-        self._show_from_phones()
+        self._show_lists()  # and the list from the phones, without it
 
     def decline(self, row) -> None:
         try:
@@ -181,13 +182,11 @@ class MoneyApp:
         """After the round is recorded: each accepted proposal in it is answered "accepted"."""
         if event_id is None:
             return
-        in_round = set(map(repr, self.offers)) | set(map(repr, self.asks))
-        for proposal_id, (_, item) in list(self.accepted.items()):
-            if repr(item) in in_round:
-                try:
-                    self.session.ledger.record(ProposalSettled(proposal_id, self.session.on, "accepted", event_id))
-                except LedgerError as exc:
-                    self.session.status.error(f"The round is recorded, but a phone's {exc}", nothing_recorded=False)
+        for proposal_id in self._taken():
+            try:
+                self.session.ledger.record(ProposalSettled(proposal_id, self.session.on, "accepted", event_id))
+            except LedgerError as exc:
+                self.session.status.error(f"The round is recorded, but a phone's {exc}", nothing_recorded=False)
         self.accepted.clear()
 
     def _name_offer_button(self, change):
