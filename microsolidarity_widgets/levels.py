@@ -36,6 +36,9 @@ class Level:
     award: Callable[[History, "Level"], list[pd.DataFrame]] = field(repr=False, compare=False)
     page: str | None = None         # its workbook page, e.g. "02_listening"
     about: str = ""                 # one line on what is played at this level
+    # What the round asks of the people in it (trusted HTML): its page shows them, and so does each
+    # member's phone while the facilitator has the page open for their group.
+    prompts: tuple[str, ...] = ()
 
     @property
     def kinds(self) -> tuple[str, ...]:
@@ -167,6 +170,8 @@ def _points(n: int) -> str:
 LISTENING = register(Level(
     1, "Listening", "#88CCEE", events=(events.Listening,), points={"listened": 1}, award=_listening,
     page="02_listening", about="Go round the circle, one true thing each while the others listen.",
+    prompts=("Right now I'm looking forward to …", "Today I feel … and I think it's because …",
+             "Something on my mind this week is …"),
     words=("<b>How Level 1 scores.</b> If everyone listened to everyone, each person who was here gets {listened}. "
            "If not, the round is still written down but nobody gets points this time. At least 2 people need to be "
            "here.")))
@@ -174,6 +179,14 @@ LISTENING = register(Level(
 MONEY = register(Level(
     2, "Money", "#DDCC77", events=(events.Money,), points={"offer": 5, "ask": 5, "respect": 1}, award=_money,
     page="03_money", about="One member talks about paid and meaningful work; the others offer, the speaker asks.",
+    prompts=("<b>Paid work</b> &mdash; What do you do that brings in money?",
+             "<b>Meaningful work</b> &mdash; What work matters most to you, paid or not?",
+             "Roughly how much comes in, and from where? (Say only what you are comfortable with &mdash; no amounts "
+             "needed.)",
+             "What way of living would help you be at your best, and what would that cost?",
+             "If it's not enough: what new approach could you experiment with?",
+             "If it's enough: could you earn it with fewer compromises, more freedom or more impact?",
+             "If there's more than you need: what would have to be true for you to share some with the crew?"),
     words=("<b>How Level 2 scores.</b> Each offer earns the person who made it {offer}. Each thing the speaker asks "
            "for earns the speaker {ask} &mdash; asking is a gift too. For each person who exchanged with the speaker "
            "with mutual respect, both of them get {respect} (once per pair per round).")))
@@ -181,6 +194,9 @@ MONEY = register(Level(
 CONSISTENCY = register(Level(
     3, "Consistency", "#117733", events=(events.Meeting,), points={"meeting": (1, 3, 5), "missed": -5},
     award=_consistency, page="04_consistency", about="Regular meetings: who came, who missed.",
+    prompts=("Looking back: what has happened for you since we last met?",
+             "Looking ahead: where might you go next, and what would help?",
+             "Is there anything you would like the others to keep in mind until next time?"),
     words=("<b>How Level 3 scores.</b> Counting only the meetings each person came to: their 1st gives {meeting[0]}, "
            "their 2nd {meeting[1]}, and every one after that {meeting[2]}. Each meeting a member misses costs "
            "{missed}. Someone who joined later only counts meetings after they joined.")))
@@ -189,6 +205,12 @@ CONFLICT = register(Level(
     4, "Conflict", "#CC6677", events=(events.ConflictOpened, events.ConflictClosed),
     points={"resolved": 10, "unresolved": -20}, award=_conflict, page="05_conflict",
     about="A hurt between members, repaired and closed.",
+    # The steps of a repair, in order; the page ticks them off one by one.
+    prompts=("The one who caused the hurt apologises.",
+             "They take responsibility for what happened, without excuses.",
+             "They try to make it right.",
+             "The one who was hurt is heard out fully.",
+             "The one who was hurt forgives, when they are ready."),
     words=("<b>How Level 4 scores.</b> Opening a conflict scores nothing: it is work in progress. When it closes "
            "<b>resolved</b>, each person involved gets {resolved}; closed <b>unresolved</b>, each loses "
            "{unresolved}. A conflict only ever scores once.")))
@@ -196,5 +218,9 @@ CONFLICT = register(Level(
 CO_OWNERS = register(Level(
     5, "Co-owners", "#332288", events=(events.Venture,), points={"owner": 100}, award=_co_owners, page="06_co_owners",
     about="Ventures members have formally set up and own together.",
+    prompts=("What could we build or hold together that none of us could alone?",
+             "Which legal form fits it: a company, an association, a co-op, a savings pool, a lending circle, "
+             "a livelihood pod, or something else?",
+             "Who will be an owner, and how will the owners decide together?"),
     words=("<b>How Level 5 scores.</b> Each owner of a venture the group has formally set up together gets {owner}, "
            "once per venture.")))

@@ -27,7 +27,7 @@ from typing import Callable
 
 import pandas as pd
 
-from . import charts, export, guard, levels
+from . import charts, export, guard, levels, room
 from .rules import OFFER_KINDS
 
 MEMBER_COOKIE = "ms_member"  # the join code this browser was let in with
@@ -53,6 +53,9 @@ PHONE_STYLE = guard.PLAIN_STYLE + """
   details > div { padding: 0 0.9rem 0.6rem; }
   .status { padding: 0.7rem 0.9rem; border-radius: 0.4rem; background: #eef3fb; border-left: 6px solid #3b6fb6; }
   .muted { color: var(--muted); }
+  .now { padding: 0.4rem 0.9rem; border-radius: 0.4rem; background: #fff; border-left: 6px solid var(--accent); margin: 0 0 0.6rem; }
+  .now ul { padding-left: 1.2rem; margin: 0.3rem 0; }
+  .now li { margin: 0.3rem 0; }
   .qr svg { width: 100%; max-width: 16rem; height: auto; }
   figure { margin: 0.8rem 0; }
   figure svg { width: 100%; height: auto; }
@@ -115,11 +118,20 @@ def page(title: str, body: str, status: str = "") -> str:
             f"<style>{PHONE_STYLE}</style></head><body><main><h1>{html.escape(title)}</h1>{live}{body}</main></body></html>")
 
 
-def ask_for_code() -> str:
+def ask_for_code(unsent: str = "") -> str:
     return guard.plain_page("Ask the facilitator for the code",
                             "This is the Reciprocity Workbook of the people in the room. To take part from your "
                             "phone, ask the facilitator for the members' join address or QR code, then open it.",
-                            "Codes change from time to time; an old one no longer works.")
+                            "Codes change from time to time; an old one no longer works.", extra=kept(unsent))
+
+
+def kept(unsent: str) -> str:
+    """What a member typed into a form that could not be taken, shown back to them (and to nobody
+    else: it is the answer to their own request), so that no answer is lost without a word."""
+    if not unsent.strip():
+        return ""
+    return (f'<p class="status" role="status">Nothing was sent. What you wrote, to send again once you are back in:</p>'
+            f'<blockquote>{html.escape(unsent)}</blockquote>')
 
 
 def roster() -> list[tuple[str, list[str]]]:
@@ -162,14 +174,18 @@ def today_forms(prefix: str, xsrf: str, who: str, groups: list[str]) -> str:
     """For each of the member's groups: checking in for today, sending an offer to the speaker or an
     ask as the speaker, and what became of what they sent today (their own only)."""
     today = dt.date.today()
+    playing = room.playing(today)
     parts = []
     for n, group in enumerate(groups):
         name, value = html.escape(group), html.escape(group, quote=True)
         hidden = f'{xsrf}<input type="hidden" name="group" value="{value}">'
+        parts.append(f'<h3>{name}</h3>')
+        if group in playing:
+            parts.append(now_playing(levels.get(playing[group])))
         if who in _ledger().check_ins(group, today):
-            parts.append(f'<h3>{name}</h3><p>You are checked in for {name} today.</p>')
+            parts.append(f'<p>You are checked in for {name} today.</p>')
         else:
-            parts.append(f'<h3>{name}</h3><form method="post" action="{prefix}m/checkin">{hidden}'
+            parts.append(f'<form method="post" action="{prefix}m/checkin">{hidden}'
                          f'<button type="submit">Check in for {name} today</button></form>')
         kinds = "".join(f'<option value="{k}">{k}</option>' for k in OFFER_KINDS)
         parts.append(
@@ -191,6 +207,13 @@ def today_forms(prefix: str, xsrf: str, who: str, groups: list[str]) -> str:
                 f" sent at {r.sent}: {ANSWERS[r.answer]}</li>" for r in sent.itertuples())
             parts.append(f'<ul aria-label="Sent to {value} today">{items}</ul>')
     return "<h2>Today</h2>" + "".join(parts) if parts else ""
+
+
+def now_playing(level: levels.Level) -> str:
+    """The level the facilitator has open for a group, with what its round asks of each person."""
+    prompts = "".join(f"<li>{p}</li>" for p in level.prompts)
+    return (f'<section class="now" aria-label="Now playing"><p><b>Now: Level {level.number}, {html.escape(level.name)}.</b> '
+            f'{html.escape(level.about)}</p>' + (f"<ul>{prompts}</ul>" if prompts else "") + "</section>")
 
 
 @functools.lru_cache(maxsize=64)
@@ -229,7 +252,9 @@ def member_page(prefix: str, who: str, xsrf: str, status: str = "") -> str:
     prompts = "".join(
         f"<details><summary>Level {level.number}: {level.name}</summary><div>{level.scoring}</div></details>"
         for level in levels.all_levels())
-    body = (today_forms(prefix, xsrf, who, mine_groups) + own + "".join(crews) + "<h2>How each level works</h2>" +
+    # No script, so nothing moves by itself (a half-typed offer is never wiped): a link brings the news.
+    body = (f'<p><a href="{prefix}m/">Refresh: what is happening now</a></p>' +
+            today_forms(prefix, xsrf, who, mine_groups) + own + "".join(crews) + "<h2>How each level works</h2>" +
             prompts + f'<p><a href="{prefix}m/?choose=1">Not {html.escape(who)}? Choose your name again</a></p>')
     return page(f"Hello, {who}", body, status)
 
@@ -238,7 +263,7 @@ def handlers(base_url: str, codes: MemberCodes) -> list[tuple]:
     """Tornado routes of the member side (and the plain pages that replace Jupyter's login)."""
     from jupyter_server.base.handlers import JupyterHandler
     from jupyter_server.utils import url_path_join
-    from tornado.web import RequestHandler
+    from tornado.web import Finish, HTTPError, RequestHandler
 
     from .errors import LedgerError
     from .events import CheckIn, Proposal
@@ -259,8 +284,24 @@ def handlers(base_url: str, codes: MemberCodes) -> list[tuple]:
                 return
             code = self.get_signed_cookie(MEMBER_COOKIE, max_age_days=COOKIE_DAYS)
             if not codes.valid(code.decode() if code else None):
+                # e.g. a phone that slept while the code was renewed or the server restarted
                 self.set_status(403)
-                self.finish(ask_for_code())
+                self.finish(ask_for_code(self.unsent()))
+
+        def unsent(self) -> str:
+            """The words of a form this request carried, if any (an offer's note, an ask)."""
+            return self.get_body_argument("text", "") if self.request.method == "POST" else ""
+
+        def check_xsrf_cookie(self):
+            # A phone's browser may drop the form's cookie while it sleeps; say so, keeping what was typed,
+            # instead of Tornado's bare "403: Forbidden".
+            try:
+                super().check_xsrf_cookie()
+            except HTTPError:
+                self.set_status(403)
+                self.finish(page("Please send it again", f'<p><a href="{base_url}m/">Back to your page</a></p>' +
+                                 kept(self.unsent()), "This page was open too long to send its form safely."))
+                raise Finish() from None
 
         def who(self) -> str | None:
             value = self.get_signed_cookie(WHO_COOKIE, max_age_days=COOKIE_DAYS)

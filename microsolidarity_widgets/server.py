@@ -36,6 +36,7 @@ The choices, and why:
 from __future__ import annotations
 
 import asyncio
+import atexit
 import errno
 import logging
 import os
@@ -43,6 +44,7 @@ import secrets
 import shutil
 import socket
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -232,6 +234,12 @@ def run(settings: Settings) -> int:
         local, *lan = join_urls(Settings(port=settings.port, share=True))
         settings.members = MemberCodes((lan or [local])[0], on_change=lambda codes: [say(line) for line in
                                                                                       codes.terminal_lines()])
+        # Where open level pages tell members' phones what their group is playing (see room.py);
+        # kernels inherit the variable. It lasts as long as this server.
+        from . import room
+
+        os.environ[room.ENV_VAR] = tempfile.mkdtemp(prefix="microsolidarity-room-")
+        atexit.register(shutil.rmtree, os.environ[room.ENV_VAR], ignore_errors=True)
     check_port(settings.ip, settings.port)
     prepare_environment()
     build_chart_bundle()

@@ -12,7 +12,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "microsolidarity_widgets"
 
 # Lower layers first; a module may import any module of a lower layer.
 LAYERS = [
-    {"errors", "guard", "offline"},
+    {"errors", "guard", "offline", "room"},
     {"values"},
     {"storage", "frames"},
     {"scoring"},

@@ -31,7 +31,7 @@ class ConflictApp:
         self.conflict = widgets.Dropdown(description="Conflict", options=[("— choose —", None)],
                                          layout=widgets.Layout(width="520px"), **wide())
         self.steps = [widgets.Checkbox(description=text, indent=False, layout=widgets.Layout(width="auto"))
-                      for _key, text in texts.REPAIR_STEPS]
+                      for text in self.level.prompts]
         self.outcome = widgets.RadioButtons(description="How did it end?", value=None,
                                             options=[(label, key) for key, label in texts.OUTCOME_LABELS.items()],
                                             layout=widgets.Layout(width="auto"), **wide())

@@ -118,7 +118,7 @@ class ConsistencyApp:
 
         history_box = section("How this group has been showing up", self.history)
         meeting_box = section("Today's meeting",
-                              hint("<b>Take turns reflecting</b>" + html_list(texts.REFLECTION_PROMPTS)),
+                              hint("<b>Take turns reflecting</b>" + html_list(self.level.prompts)),
                               self.process, self.steps, self.note)
         next_box = section("Next meeting", hint("About a month after this one. Add it to everyone's calendar now."),
                            self.next_date, self.series, self.download)

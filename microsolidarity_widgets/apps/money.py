@@ -69,9 +69,8 @@ class MoneyApp:
         self.add_ask_button.on_click(self.add_ask)
         self.drop_ask_button.on_click(self.drop_ask)
 
-        prompts = "".join(f"<p><b>{title}</b> &mdash; {question}</p>" for title, question in texts.MONEY_PROMPTS)
-        speaker_box = section("The speaker", hint(texts.MONEY_WHEN), self.speaker, hint(prompts),
-                              hint("<b>Questions to explore together</b>" + html_list(texts.MONEY_QUESTIONS)),
+        speaker_box = section("The speaker", hint(texts.MONEY_WHEN), self.speaker,
+                              hint("<b>Questions to explore together</b>" + html_list(self.level.prompts)),
                               self.private_note)
         offers_box = section("Offers from the group", widgets.HBox([self.offer_who, self.offer_kind]),
                              widgets.HBox([self.offer_note, self.add_offer_button, self.drop_offer_button]),

@@ -21,7 +21,7 @@ from typing import Callable, Iterable
 import ipywidgets as widgets
 import pandas as pd
 
-from .. import charts, levels, offline, rules
+from .. import charts, levels, offline, room, rules
 from ..errors import LedgerBusy, LedgerError
 from ..events import Event, Hosting
 from ..ledger import Ledger
@@ -255,6 +255,7 @@ class Session:
         # a new check-in is ticked as it arrives, without undoing the facilitator's own ticks.
         self._checked_in: list[str] = []
         self._revision: tuple[int, int] | None = None
+        self._announced: tuple[str, dt.date] | None = None  # the group and day phones were last told of
         self._watcher: asyncio.Task | None = None
 
         self.group = widgets.Dropdown(description="Group", layout=widgets.Layout(width="340px"), **wide())
@@ -414,11 +415,21 @@ class Session:
             return
 
         async def watch():
+            # Runs only once someone has the page: a preheated kernel waits for its visitor before its
+            # event loop turns, so a page nobody opened never tells the phones it is being played.
             while self.group.comm is not None:  # until the page's widgets are closed
+                self._tell_phones()
                 await asyncio.sleep(POLL_SECONDS)
                 self.poll()
 
         self._watcher = loop.create_task(watch())
+
+    def _tell_phones(self) -> None:
+        """Members' phones show this level's prompts for the group on screen today (see ``room``)."""
+        where = (self.group.value, self.date.value)
+        if where != self._announced and self.group.value and self.date.value == dt.date.today():
+            room.announce(self.group.value, self.level, self.date.value)
+            self._announced = where
 
     def _refresh_after_change(self):
         self.refresh_preview()

@@ -1,4 +1,5 @@
-"""Every prompt, guide and scoring explanation the pages show, in one place and in our own words.
+"""The guides and hints the pages show, in one place and in our own words. A round's prompts and a
+level's scoring words belong to the level, in its entry in ``levels.py`` (members' phones show them too).
 
 These are trusted, fixed texts (simple HTML). Anything a person typed never goes through here
 unescaped: the pages escape names and notes before they touch HTML.
@@ -35,26 +36,10 @@ CROSS_TALK_PLACEHOLDER = "e.g. Nobody responds during a turn; questions come aft
 # --- 01 listening -----------------------------------------------------------------------------
 
 LISTENING_RULE = "While someone has the turn, nobody replies or gives advice. Anyone may pass."
-OPENERS = [
-    "Right now I'm looking forward to …",
-    "Today I feel … and I think it's because …",
-    "Something on my mind this week is …",
-]
 
 # --- 02 money ---------------------------------------------------------------------------------
 
 MONEY_WHEN = "Only come to this level once the crew feels safe with each other."
-MONEY_PROMPTS = [
-    ("A &middot; Paid work", "What do you do that brings in money?"),
-    ("B &middot; Meaningful work", "What work matters most to you, paid or not?"),
-]
-MONEY_QUESTIONS = [
-    "Roughly how much comes in, and from where? (Say only what you are comfortable with &mdash; no amounts needed.)",
-    "What way of living would help you be at your best, and what would that cost?",
-    "If it's not enough: what new approach could you experiment with?",
-    "If it's enough: could you earn it with fewer compromises, more freedom or more impact?",
-    "If there's more than you need: what would have to be true for you to share some with the crew?",
-]
 RESPECT_HINT = ("Your call as facilitator: tick someone only if their exchange with the speaker was made with "
                 "mutual respect and positive regard. Nobody is ticked for you. Only members who made an offer, or "
                 "to whom an ask was addressed, are listed: an exchange is what the bonus rewards.")
@@ -65,12 +50,6 @@ FROM_PHONES_HINT = ("Offers members send from their phones, and the speaker's as
 PRIVATE_NOTE_HINT = "Private: kept out of exports and charts. Nothing here is required."
 
 # --- 03 consistency ---------------------------------------------------------------------------
-
-REFLECTION_PROMPTS = [
-    "Looking back: what has happened for you since we last met?",
-    "Looking ahead: where might you go next, and what would help?",
-    "Is there anything you would like the others to keep in mind until next time?",
-]
 
 PROCESS_STEPS = {
     "Feelz Circle": [
@@ -113,13 +92,6 @@ NO_PROCESS = "Our own way"
 
 REPAIR_HINT = ("<b>Walk through the repair together</b>, at whatever pace it needs "
                "(tick each step as you go):")
-REPAIR_STEPS = [
-    ("apology", "The one who caused the hurt apologises."),
-    ("responsibility", "They take responsibility for what happened, without excuses."),
-    ("amends", "They try to make it right."),
-    ("listening", "The one who was hurt is heard out fully."),
-    ("forgiveness", "The one who was hurt forgives, when they are ready."),
-]
 OUTCOME_LABELS = {
     "resolved": "Resolved: we found a way forward we both agree with",
     "unresolved": "Unresolved: we are closing it without agreement",

@@ -228,3 +228,29 @@ def test_offers_and_asks_from_a_phone_wait_and_stay_private_to_their_sender(room
     other.post(f"{room.url}/m/who", {"who": "Bo"})
     status, body = other.get(f"{room.url}/m/")
     assert status == 200 and "the lawyer" not in body and "Your offer" not in body  # Caz's words are Caz's
+
+
+def test_an_answer_a_phone_cannot_send_is_shown_back_never_lost_silently(room):
+    sent = len(room.ledger().proposals("Kestrels", pd.Timestamp.today().date()))
+    # The phone's browser dropped the form's cookie while it slept: the form is refused, with its words.
+    phone = member(room)
+    phone.post(f"{room.url}/m/who", {"who": "Dev"})
+    for cookie in [c for c in phone.jar if c.name == "_xsrf"]:
+        phone.jar.clear(cookie.domain, cookie.path, cookie.name)
+    status, body = phone.post(f"{room.url}/m/propose", {"group": "Kestrels", "what": "ask", "text": "a lift <b>home</b>"})
+    assert status == 403 and "Please send it again" in body
+    assert "a lift &lt;b&gt;home&lt;/b&gt;" in body and "Nothing was sent" in body
+
+    # The code was renewed while another phone slept: asked for the new code, and given its words back.
+    sleeper = member(room)
+    sleeper.post(f"{room.url}/m/who", {"who": "Caz"})
+    laptop = Browser()
+    laptop.get(f"{room.url}/?token={room.token}")
+    count = len(re.findall(r"^Members join at:", room.log.read_text(), re.M))
+    assert laptop.post(f"{room.url}/microsolidarity/members/renew", {})[0] == 200
+    room.code = wait_for(room, r"^Members join at: http://\S+/join/(\S+)$", after=count).group(1)
+    status, body = sleeper.post(f"{room.url}/m/propose", {"group": "Kestrels", "what": "offer",
+                                                          "offer_kind": "introduction", "text": "my neighbour's van"})
+    assert status == 403 and "Ask the facilitator for the code" in body
+    assert "my neighbour&#x27;s van" in body and "Nothing was sent" in body
+    assert len(room.ledger().proposals("Kestrels", pd.Timestamp.today().date())) == sent

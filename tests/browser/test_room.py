@@ -34,6 +34,18 @@ def shared(tmp_path_factory, demo_ledger_file):
         stop_server(srv.proc)
 
 
+def refreshed(phone, text: str, tries: int = 10) -> None:
+    """Follow the phone's Refresh link until ``text`` shows (the pages it depends on tell it within a second)."""
+    for _ in range(tries):
+        phone.get_by_role("link", name="Refresh: what is happening now").click()
+        try:
+            expect(phone.get_by_text(text)).to_be_visible(timeout=2_000)
+            return
+        except AssertionError:
+            continue
+    expect(phone.get_by_text(text)).to_be_visible()
+
+
 def test_two_phones_check_in_and_the_facilitator_sees_and_records_them(shared, browser):
     contexts, problems, outside = [], [], []
 
@@ -69,6 +81,12 @@ def test_two_phones_check_in_and_the_facilitator_sees_and_records_them(shared, b
         for name in everyone:
             box = expect(laptop.get_by_role("checkbox", name=name, exact=True))
             box.to_be_checked() if name in ("Ama", "Bo") else box.not_to_be_checked()
+
+        # The listening page is open for Kestrels: the phones show the round's prompts (after a refresh,
+        # as the page has no script; the laptop's page tells them within a second of opening).
+        ama_phone = contexts[1].pages[0]
+        refreshed(ama_phone, "Now: Level 1, Listening.")
+        expect(ama_phone.get_by_text("Something on my mind this week is …")).to_be_visible()
 
         laptop.get_by_role("radio", name="Yes").check()
         laptop.get_by_role("button", name="Record", exact=True).click()
@@ -114,6 +132,8 @@ def test_two_phones_check_in_and_the_facilitator_sees_and_records_them(shared, b
         ama.reload()
         expect(ama.get_by_text(re.compile(r"Your offer \(introduction\) sent at .*: accepted into the round"))
                ).to_be_visible()
+        refreshed(ama, "Now: Level 2, Money.")  # the money page was opened last: its prompts now
+        expect(ama.get_by_text("What work matters most to you, paid or not?")).to_be_visible()
         bo.reload()
         expect(bo.get_by_text(re.compile(r"Your ask sent at .*: declined by the facilitator"))).to_be_visible()
         after = shared.ledger().totals()["level 2"].to_dict()

@@ -1,0 +1,78 @@
+"""What each group is playing right now, so members can read the round's prompts on their phones.
+
+A level page opened by the facilitator says which group it shows: one small file per page's kernel, in
+a folder the shared server names in ``MICROSOLIDARITY_ROOM`` (kernels inherit the server's
+environment). A member's page reads the folder; for each group the page opened or switched to it last
+wins. This is not history, so it stays out of the ledger: a page whose kernel has gone (the page was
+closed, or the server stopped) no longer counts, and a note from another day never does.
+
+Outside a shared server (JupyterLab, a script, tests without the variable) nothing is written.
+Plain Python, no widgets.
+"""
+
+from __future__ import annotations
+
+import atexit
+import datetime as dt
+import json
+import os
+import time
+from pathlib import Path
+
+ENV_VAR = "MICROSOLIDARITY_ROOM"
+
+
+def folder() -> Path | None:
+    where = os.environ.get(ENV_VAR)
+    return Path(where) if where else None
+
+
+def _mine() -> Path | None:
+    where = folder()
+    return where / f"{os.getpid()}.json" if where else None
+
+
+def announce(group: str, level: int, on: dt.date) -> None:
+    """This process's page now shows ``group`` at ``level`` for the day ``on``."""
+    path = _mine()
+    if path is None:
+        return
+    if not path.exists():
+        atexit.register(path.unlink, missing_ok=True)  # a page that closes stops counting at once
+    note = {"group": group, "level": level, "day": on.isoformat(), "at": time.time()}
+    # Written aside and renamed, so a phone never reads half a note.
+    partial = path.with_suffix(".part")
+    try:
+        partial.write_text(json.dumps(note), encoding="utf-8")
+        partial.replace(path)
+    except OSError:
+        pass  # the folder went with its server: the page keeps working, phones just see no prompts
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def playing(today: dt.date) -> dict[str, int]:
+    """The level each group is playing today, as the open pages say: {group: level number}."""
+    where = folder()
+    if where is None or not where.is_dir():
+        return {}
+    newest: dict[str, tuple[float, int]] = {}
+    for path in where.glob("*.json"):
+        try:
+            note = json.loads(path.read_text(encoding="utf-8"))
+            pid = int(path.stem)
+        except (OSError, ValueError):
+            continue  # gone while we looked, or not one of ours
+        if note.get("day") != today.isoformat() or not _alive(pid):
+            continue
+        if note["group"] not in newest or note["at"] > newest[note["group"]][0]:
+            newest[note["group"]] = (note["at"], note["level"])
+    return {group: level for group, (_at, level) in newest.items()}

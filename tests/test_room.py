@@ -1,0 +1,92 @@
+"""What a group is playing now (issue 13): an open level page tells members' phones, and each phone
+shows that level's prompts for its member's groups. Pages in other processes are simulated by notes
+named after live and finished processes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from microsolidarity_widgets import levels, members, room, storage
+from microsolidarity_widgets.apps import ListeningApp, MoneyApp
+
+TODAY = dt.date.today()
+
+
+@pytest.fixture
+def folder(tmp_path, monkeypatch):
+    where = tmp_path / "room"
+    where.mkdir()
+    monkeypatch.setenv(room.ENV_VAR, str(where))
+    return where
+
+
+def note(folder, pid: int, group: str, level: int, day: dt.date = TODAY, at: float = 0.0) -> None:
+    (folder / f"{pid}.json").write_text(json.dumps({"group": group, "level": level, "day": day.isoformat(), "at": at}))
+
+
+def finished_pid() -> int:
+    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    return int(done.stdout)
+
+
+def test_without_a_shared_server_nothing_is_written(tmp_path, monkeypatch):
+    monkeypatch.delenv(room.ENV_VAR, raising=False)
+    monkeypatch.chdir(tmp_path)
+    room.announce("Kestrels", 1, TODAY)
+    assert room.playing(TODAY) == {} and list(tmp_path.iterdir()) == []
+
+
+def test_the_page_opened_last_wins_and_closed_pages_and_other_days_do_not_count(folder):
+    room.announce("Kestrels", 1, TODAY)  # this process: a page still open
+    assert room.playing(TODAY) == {"Kestrels": 1}
+    parent = os.getppid()  # alive for the whole test: another page, opened later
+    note(folder, parent, "Kestrels", 2, at=time.time())
+    assert room.playing(TODAY) == {"Kestrels": 2}
+    room.announce("Kestrels", 3, TODAY)  # this page switched again: now the newest
+    assert room.playing(TODAY) == {"Kestrels": 3}
+
+    note(folder, finished_pid(), "Ama+Bo", 4, at=10**10)  # its kernel has gone
+    note(folder, parent, "Ama+Bo", 5, day=TODAY - dt.timedelta(days=1), at=10**10)  # overwrote the parent's note
+    (folder / "stray.json").write_text("{not json")
+    assert room.playing(TODAY) == {"Kestrels": 3}
+
+
+def test_a_level_page_tells_the_phones_only_about_today(crew_ledger, folder):
+    s = ListeningApp(crew_ledger).session
+    s.group.value = "Kestrels"
+    s.date.value = TODAY - dt.timedelta(days=3)  # typing in last week's round: not what the room is playing
+    s._tell_phones()
+    assert room.playing(TODAY) == {}
+    s.date.value = TODAY
+    s._tell_phones()
+    assert room.playing(TODAY) == {"Kestrels": levels.LISTENING.number}
+    MoneyApp(crew_ledger).session.group.value = "Kestrels"  # built, but never shown to anyone: says nothing
+    assert room.playing(TODAY) == {"Kestrels": levels.LISTENING.number}
+
+
+def test_a_members_phone_shows_the_prompts_of_what_their_group_plays(crew_ledger, folder, monkeypatch):
+    monkeypatch.setenv(storage.ENV_VAR, str(crew_ledger.location))
+    members._ledger.cache_clear()
+    try:
+        before = members.today_forms("/", "", "Caz", ["Kestrels"])
+        assert "Now:" not in before
+        room.announce("Kestrels", levels.MONEY.number, TODAY)
+        shown = members.today_forms("/", "", "Caz", ["Kestrels"])
+        assert "Now: Level 2, Money." in shown
+        assert all(p in shown for p in levels.MONEY.prompts)
+        assert "What do you do that brings in money?" in shown
+        assert "Now:" not in members.today_forms("/", "", "Ama", ["Ama+Bo"])  # another group: nothing playing
+    finally:
+        members._ledger.cache_clear()
+
+
+@pytest.mark.parametrize("level", levels.all_levels(), ids=lambda lv: lv.name)
+def test_every_level_has_prompts_for_the_round(level):
+    assert level.prompts and all(p.strip() for p in level.prompts)
