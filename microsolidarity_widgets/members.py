@@ -21,14 +21,16 @@ import datetime as dt
 import functools
 import html
 import io
+import urllib.parse
 import secrets
 from dataclasses import dataclass, field
 from typing import Callable
 
 import pandas as pd
 
-from . import charts, export, guard, levels, room
+from . import charts, export, formation, guard, levels, room
 from .rules import OFFER_KINDS
+from .values import MAX_NAME, name_key
 
 MEMBER_COOKIE = "ms_member"  # the join code this browser was let in with
 WHO_COOKIE = "ms_who"  # the member this browser speaks for
@@ -53,6 +55,11 @@ PHONE_STYLE = guard.PLAIN_STYLE + """
   details > div { padding: 0 0.9rem 0.6rem; }
   .status { padding: 0.7rem 0.9rem; border-radius: 0.4rem; background: #eef3fb; border-left: 6px solid #3b6fb6; }
   .muted { color: var(--muted); }
+  fieldset.slots { border: 1px solid var(--line); border-radius: 0.4rem; margin: 0 0 0.5rem; padding: 0.2rem 0.8rem; }
+  fieldset.slots legend { font-weight: 600; }
+  label.tick { display: inline-flex; align-items: center; gap: 0.4rem; min-height: 44px; margin: 0 1rem 0 0; font-weight: 400; }
+  label.tick input { width: 24px; height: 24px; min-height: 0; }
+  blockquote { margin: 0.6rem 0; padding: 0.6rem 0.9rem; background: #fff; border-left: 4px solid var(--line); white-space: pre-wrap; }
   .now { padding: 0.4rem 0.9rem; border-radius: 0.4rem; background: #fff; border-left: 6px solid var(--accent); margin: 0 0 0.6rem; }
   .now ul { padding-left: 1.2rem; margin: 0.3rem 0; }
   .now li { margin: 0.3rem 0; }
@@ -134,36 +141,100 @@ def kept(unsent: str) -> str:
             f'<blockquote>{html.escape(unsent)}</blockquote>')
 
 
-def roster() -> list[tuple[str, list[str]]]:
-    """(group, members) for every group, in the ledger's order."""
-    return standing(_ledger().revision())[1]
+@dataclass(frozen=True)
+class Standing:
+    """What member pages show of the ledger at one revision."""
+
+    points: pd.DataFrame                    # by member, group and level
+    roster: list[tuple[str, list[str]]]     # (group, members) for every group, in the ledger's order
+    pools: list[tuple[str, list[str]]]      # (congregation, the people of its pool) for every congregation
+
+    def names(self) -> dict[str, str]:
+        """Everyone a phone may speak for, by name key: crews' members and pools' people."""
+        return {name_key(m): m for _, people in self.roster + self.pools for m in people}
+
+
+def now() -> Standing:
+    return standing(_ledger().revision())
 
 
 @functools.lru_cache(maxsize=2)
-def standing(revision: tuple[int, int]) -> tuple[pd.DataFrame, list[tuple[str, list[str]]]]:
-    """Everyone's points by member, group and level, and the roster, as the ledger is at ``revision``:
-    worked out once however many phones ask (scoring the whole history takes far longer than a page),
-    and again after anything is recorded."""
+def standing(revision: tuple[int, int]) -> Standing:
+    """Everyone's points, the rosters and the pools as the ledger is at ``revision``: worked out once
+    however many phones ask (scoring the whole history takes far longer than a page), and again after
+    anything is recorded."""
+    from .congregation import Congregation
+
     ledger = _ledger()
     points = ledger.points().groupby(["member", "group", "level"], as_index=False)["points"].sum()
     groups = ledger.groups()
-    return points, [(g, list(m)) for g, m in zip(groups["group"], groups["members"])]
+    pools = [(c, list(Congregation(ledger, c).pool()["name"])) for c in Congregation.names(ledger)]
+    return Standing(points, [(g, list(m)) for g, m in zip(groups["group"], groups["members"])], pools)
+
+
+def _options(names) -> str:
+    return "".join(f'<option value="{html.escape(m)}">{html.escape(m)}</option>' for m in names)
 
 
 def chooser(prefix: str, xsrf: str, status: str = "") -> str:
-    options = "".join(
-        f'<optgroup label="{html.escape(g)}">' +
-        "".join(f'<option value="{html.escape(m)}">{html.escape(m)}</option>' for m in members) + "</optgroup>"
-        for g, members in roster() if members)
+    known = now()
+    crewed = {name_key(m) for _, members in known.roster for m in members}
+    # People of a pool who are in no crew yet are listed under their pool; the others under their crews.
+    lists = known.roster + [(f"Pool of {c}", [p for p in people if name_key(p) not in crewed]) for c, people in known.pools]
+    options = "".join(f'<optgroup label="{html.escape(g)}">{_options(people)}</optgroup>' for g, people in lists if people)
+    joins = "".join(f'<p><a class="button" href="{prefix}m/pool?c={html.escape(urllib.parse.quote(c), quote=True)}">New here? Join the pool of '
+                    f'{html.escape(c)}</a></p>' for c, _ in known.pools)
     if not options:
-        return page("Welcome", '<p>No crew has been set up yet. The facilitator will start one; then reload this page.</p>'
-                    f'<p><a href="{prefix}m/">Reload</a></p>', status)
+        return page("Welcome", joins + '<p>No crew has been set up yet. The facilitator will start one; then reload '
+                    f'this page.</p><p><a href="{prefix}m/">Reload</a></p>', status)
     body = (f'<p>Choose your name to see your points and your crews.</p>'
             f'<form method="post" action="{prefix}m/who">{xsrf}'
             f'<label for="who">Who are you?</label><select id="who" name="who" required>'
             f'<option value="">Choose your name</option>{options}</select>'
-            f'<button type="submit">That is me</button></form>')
+            f'<button type="submit">That is me</button></form>' + joins)
     return page("Welcome", body, status)
+
+
+POOL_FIELDS = ("name", "invited_by", "work", "region", "size", "knows")
+
+
+def pool_form(prefix: str, xsrf: str, congregation: str, said: dict | None = None, status: str = "") -> str:
+    """A newcomer at a gathering adds themselves to the congregation's pool, with their answers.
+    After a refusal the form comes back as they filled it in, so nothing typed is lost."""
+    pools = dict(now().pools)
+    if congregation not in pools:
+        return page("Join the pool", f'<p>There is no congregation called “{html.escape(congregation)}” here. '
+                    f'<a href="{prefix}m/">Back to the first page</a></p>', status)
+    said = said or {}
+    value = {k: html.escape(str(said.get(k) or ""), quote=True) for k in POOL_FIELDS}
+    ticked = set(said.get("slots") or ())
+    inviters = "".join(f'<option value="{html.escape(p, quote=True)}"{" selected" if p == said.get("invited_by") else ""}>'
+                       f'{html.escape(p)}</option>' for p in pools[congregation])
+    sizes = "".join(f'<option value="{n}"{" selected" if str(n) == str(said.get("size")) else ""}>{n} people</option>'
+                    for n in range(formation.CREW_RANGE[0], formation.CREW_RANGE[1] + 1))
+    days = "".join(
+        f'<fieldset class="slots"><legend>{day}</legend>' + "".join(
+            f'<label class="tick"><input type="checkbox" name="slots" value="{slot}"{" checked" if slot in ticked else ""}>'
+            f' {slot.split()[1]}</label>' for slot in formation.SLOTS if slot.startswith(day[:3])) + "</fieldset>"
+        for day in formation.DAY_NAMES)
+    body = (f'<p>Say a little about yourself so the hosts can help form crews. Only the hosts see your answers; '
+            f'everyone at the gathering sees your name.</p>'
+            f'<form method="post" action="{prefix}m/pool">{xsrf}'
+            f'<input type="hidden" name="congregation" value="{html.escape(congregation, quote=True)}">'
+            f'<label for="name">Your name</label><input id="name" name="name" required maxlength="{MAX_NAME}" '
+            f'value="{value["name"]}" autocomplete="name">'
+            f'<label for="invited_by">Who invited you?</label><select id="invited_by" name="invited_by">'
+            f'<option value="">The hosts</option>{inviters}</select>'
+            f'<label for="work">What work is meaningful to you? (a few words, separated by commas)</label>'
+            f'<input id="work" name="work" value="{value["work"]}" placeholder="e.g. gardening, co-ops">'
+            f'<h2>When can you meet, most weeks?</h2>{days}'
+            f'<label for="region">Region or time zone (optional)</label><input id="region" name="region" value="{value["region"]}">'
+            f'<label for="size">Crew size you would like (optional)</label><select id="size" name="size">'
+            f'<option value="">No preference</option>{sizes}</select>'
+            f'<label for="knows">Who here do you already know well? (names, separated by commas; optional)</label>'
+            f'<input id="knows" name="knows" value="{value["knows"]}">'
+            f'<button type="submit">Join the pool of {html.escape(congregation)}</button></form>')
+    return page(f"Join the pool of {congregation}", body, status)
 
 
 ANSWERS = {"waiting": "waiting for the facilitator", "accepted": "accepted into the round",
@@ -230,7 +301,8 @@ def crew_chart(group: str, revision: tuple[int, int]) -> str:
 
 def member_page(prefix: str, who: str, xsrf: str, status: str = "") -> str:
     revision = _ledger().revision()
-    points, groups = standing(revision)
+    known = standing(revision)
+    points, groups = known.points, known.roster
     mine = points[points["member"] == who]
     by_level = mine.groupby("level")["points"].sum()
     rows = "".join(f'<tr><td>Level {lvl}</td><td class="num">{int(by_level.get(lvl, 0))}</td></tr>' for lvl in levels.numbers())
@@ -253,7 +325,10 @@ def member_page(prefix: str, who: str, xsrf: str, status: str = "") -> str:
         f"<details><summary>Level {level.number}: {level.name}</summary><div>{level.scoring}</div></details>"
         for level in levels.all_levels())
     # No script, so nothing moves by itself (a half-typed offer is never wiped): a link brings the news.
-    body = (f'<p><a href="{prefix}m/">Refresh: what is happening now</a></p>' +
+    pooled = "".join(f"<p>You are in the pool of {html.escape(c)}. The hosts form crews from it at a gathering; "
+                     f"once you are in one, your crew shows here.</p>"
+                     for c, people in known.pools if who in people and not mine_groups)
+    body = (f'<p><a href="{prefix}m/">Refresh: what is happening now</a></p>' + pooled +
             today_forms(prefix, xsrf, who, mine_groups) + own + "".join(crews) + "<h2>How each level works</h2>" +
             prompts + f'<p><a href="{prefix}m/?choose=1">Not {html.escape(who)}? Choose your name again</a></p>')
     return page(f"Hello, {who}", body, status)
@@ -265,9 +340,9 @@ def handlers(base_url: str, codes: MemberCodes) -> list[tuple]:
     from jupyter_server.utils import url_path_join
     from tornado.web import Finish, HTTPError, RequestHandler
 
+    from .congregation import Congregation
     from .errors import LedgerError
     from .events import CheckIn, Proposal
-    from .values import name_key
 
     class MemberHandler(RequestHandler):
         """Member pages: a valid join code in a signed cookie, else a short page asking for one."""
@@ -382,11 +457,41 @@ def handlers(base_url: str, codes: MemberCodes) -> list[tuple]:
                 self.set_status(403)
                 return self.finish(page("Refused", "", "This form can only be sent from the workbook's own page."))
             wanted = self.get_body_argument("who", "")
-            known = {name_key(m): m for _, members in roster() for m in members}
-            name = known.get(name_key(wanted)) if wanted.strip() else None
+            name = now().names().get(name_key(wanted)) if wanted.strip() else None
             if name is None:
                 self.set_status(400)
                 return self.finish(chooser(base_url, self.xsrf(), "Choose your name from the list; nothing was changed."))
+            self.set_signed_cookie(WHO_COOKIE, name, expires_days=COOKIE_DAYS, httponly=True, samesite="Lax")
+            self.redirect(url_path_join(base_url, "m/"))
+
+    class PoolHandler(MemberHandler):
+        """A newcomer adds themselves to a congregation's pool from their phone, through the same API
+        (and checks) as the hosts' page; their answers stay private to the hosts."""
+
+        def get(self):
+            return self.finish(pool_form(base_url, self.xsrf(), self.get_argument("c", "")))
+
+        def post(self):
+            self.check_xsrf_cookie()
+            congregation = self.get_body_argument("congregation", "")
+            said = {k: self.get_body_argument(k, "").strip() for k in POOL_FIELDS}
+            said["slots"] = self.get_body_arguments("slots")
+            if not self.same_origin():
+                self.set_status(403)
+                return self.finish(page("Refused", "", "This form can only be sent from the workbook's own page."))
+            answers = {"work": said["work"], "slots": said["slots"], "region": said["region"] or None,
+                       "size": said["size"] or None, "knows": said["knows"]}
+            try:
+                pool = Congregation(_ledger(), congregation)
+                if said["invited_by"]:
+                    pool.invite(said["invited_by"], said["name"], answers=answers)
+                else:
+                    pool.add_person(said["name"], answers=answers)
+            except LedgerError as exc:
+                self.set_status(400)
+                return self.finish(pool_form(base_url, self.xsrf(), congregation, said, f"Not added: {exc}"))
+            # The phone now speaks for the newcomer: their page says they are in the pool.
+            name = now().names()[name_key(said["name"])]
             self.set_signed_cookie(WHO_COOKIE, name, expires_days=COOKIE_DAYS, httponly=True, samesite="Lax")
             self.redirect(url_path_join(base_url, "m/"))
 
@@ -420,6 +525,7 @@ def handlers(base_url: str, codes: MemberCodes) -> list[tuple]:
         (url_path_join(base_url, r"m/who"), WhoHandler),
         (url_path_join(base_url, r"m/checkin"), CheckInHandler),
         (url_path_join(base_url, r"m/propose"), ProposeHandler),
+        (url_path_join(base_url, r"m/pool"), PoolHandler),
         (url_path_join(base_url, r"microsolidarity/members/renew"), RenewHandler),
         (url_path_join(base_url, r"login"), LoginHandler),
     ]

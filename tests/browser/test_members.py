@@ -20,6 +20,7 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import pytest
+from playwright.sync_api import expect
 
 from .a11y import check_page
 
@@ -254,3 +255,59 @@ def test_an_answer_a_phone_cannot_send_is_shown_back_never_lost_silently(room):
     assert status == 403 and "Ask the facilitator for the code" in body
     assert "my neighbour&#x27;s van" in body and "Nothing was sent" in body
     assert len(room.ledger().proposals("Kestrels", pd.Timestamp.today().date())) == sent
+
+
+def test_a_newcomer_joins_the_pool_from_their_phone_and_their_answers_stay_with_the_hosts(room, browser):
+    from microsolidarity_widgets.congregation import Congregation
+
+    ledger = room.ledger()
+    pool = Congregation.create(ledger, "Harbour circle", region="Lisbon")
+    pool.add_person("Ines")
+    phone = member(room)
+    status, body = phone.get(f"{room.url}/m/")
+    assert status == 200 and "New here? Join the pool of Harbour circle" in body
+    status, body = phone.get(f"{room.url}/m/pool?c=Harbour%20circle")
+    assert status == 200 and 'name="slots" value="Tue evening"' in body and ">Ines</option>" in body
+
+    said = {"congregation": "Harbour circle", "name": "Zoë Quinta", "invited_by": "Ines", "work": "gardening, co-ops",
+            "slots": "Tue evening", "size": "5", "knows": "Nobody Here"}
+    status, body = phone.post(f"{room.url}/m/pool", said)  # someone not in the pool: refused, the form kept
+    assert status == 400 and "Not added: Zoë Quinta knows Nobody Here well, but Nobody Here is not in the pool" in body
+    assert 'value="gardening, co-ops"' in body and 'value="Zoë Quinta"' in body and 'value="Tue evening" checked' in body
+    status, body = phone.post(f"{room.url}/m/pool", {**said, "slots": "Funday evening", "knows": ""})
+    assert status == 400 and "not a weekly slot we know" in body
+    assert list(Congregation(ledger, "Harbour circle").pool()["name"]) == ["Ines"]  # nothing recorded
+
+    status, body = phone.post(f"{room.url}/m/pool", {**said, "knows": "Ines", "region": "<i>Lisbon</i>"})
+    assert status == 400 and "contains &lt; or &gt;" in body and "<i>" not in body  # markup is refused, never run
+    status, body = phone.post(f"{room.url}/m/pool", {**said, "knows": "Ines", "region": "Lisbon"})
+    assert status == 200 and "Hello, Zoë Quinta" in body and "You are in the pool of Harbour circle" in body
+    assert "gardening" not in body and "Lisbon" not in body  # answers are the hosts' to see, not shown back
+    joined = Congregation(ledger, "Harbour circle").pool(include_private=True).set_index("name")
+    assert joined.loc["Zoë Quinta", "invited_by"] == "Ines" and joined.loc["Zoë Quinta", "work"] == ["gardening", "co-ops"]
+    assert joined.loc["Zoë Quinta", "slots"] == ["Tue evening"] and joined.loc["Zoë Quinta", "size"] == 5
+
+    status, body = phone.post(f"{room.url}/m/pool", said)  # the same name twice
+    assert status == 400 and "already in the pool of Harbour circle" in body
+    status, body = member(room).get(f"{room.url}/m/")  # another phone can choose the newcomer's name
+    assert 'label="Pool of Harbour circle"' in body and ">Zoë Quinta</option>" in body
+    assert phone.post(f"{room.url}/m/pool", {**said, "name": "Yan"}, headers={"Sec-Fetch-Site": "cross-site"})[0] == 403
+    assert Browser().post(f"{room.url}/m/pool", {**said, "name": "Yan"})[0] == 403  # no code
+    assert Browser().get(f"{room.url}/m/pool?c=Harbour%20circle")[0] == 403
+    assert "Yan" not in list(Congregation(ledger, "Harbour circle").pool()["name"])
+
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    try:  # the form on a phone: axe-core and the layout checks, before and after a refusal
+        page = context.new_page()
+        page.goto(f"{room.url}/join/{room.code}")
+        page.get_by_role("link", name="New here? Join the pool of Harbour circle").click()
+        problems = check_page(page, "member pool form")
+        page.get_by_label("Your name").fill("Ines")
+        page.get_by_role("group", name="Tuesday").get_by_label("evening").check()
+        page.get_by_role("button", name="Join the pool of Harbour circle").click()
+        expect(page.get_by_role("status")).to_contain_text("Ines is already in the pool")
+        expect(page.get_by_role("group", name="Tuesday").get_by_label("evening")).to_be_checked()
+        problems += check_page(page, "member pool form refused")
+        assert not problems, "\n".join(problems)
+    finally:
+        context.close()
