@@ -98,7 +98,10 @@ def member(room, code=None) -> Browser:
 def routes(room) -> list[str]:
     return ["/", "/voila/tree", "/voila/render/one.ipynb", "/voila/files/one.ipynb", "/files/one.ipynb",
             "/api/kernels", "/api/contents", "/voila/api/contents", "/voila/api/themes/x", "/tree",
-            "/lab", "/login", "/m/", f"/microsolidarity/charts/{room.bundle}", "/voila/static/voila.js"]
+            "/lab", "/login", *MEMBER_PAGES, f"/microsolidarity/charts/{room.bundle}", "/voila/static/voila.js"]
+
+
+MEMBER_PAGES = ("/m/", "/m/pool?c=Nowhere")  # what a GET reaches with the join code
 
 
 def test_the_terminal_prints_both_addresses_and_a_qr_code(room):
@@ -118,8 +121,8 @@ def test_nobody_but_the_facilitator_reaches_the_facilitators_routes(room, who):
         if route.startswith(("/microsolidarity/charts/", "/voila/static/")):
             continue  # public code, no data: the pages' scripts and the chart bundle
         assert not any(word in body for word in JUPYTER_LOGIN), (who, route, body[:500])
-        if route == "/m/":
-            assert (status == 200) == (who == "member"), (who, status)
+        if route in MEMBER_PAGES:
+            assert (status == 200) == (who == "member"), (who, route, status)
         else:
             assert status in (403, 404) or "Ask the facilitator for the code" in body, (who, route, status)
     status, body = client.post(f"{room.url}/microsolidarity/members/renew", {})
