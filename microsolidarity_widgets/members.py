@@ -241,11 +241,21 @@ ANSWERS = {"waiting": "waiting for the facilitator", "accepted": "accepted into 
            "declined": "declined by the facilitator"}
 
 
-def today_forms(prefix: str, xsrf: str, who: str, groups: list[str]) -> str:
-    """For each of the member's groups: checking in for today, sending an offer to the speaker or an
-    ask as the speaker, and what became of what they sent today (their own only)."""
-    today = dt.date.today()
-    playing = room.playing(today)
+@functools.lru_cache(maxsize=64)
+def group_today(group: str, revision: tuple[int, int], today: dt.date) -> tuple[list[str], pd.DataFrame]:
+    """Who checked in for ``group`` today and what its members sent from their phones, as the ledger
+    is at ``revision``: read once for all the group's phones."""
+    return _ledger().check_ins(group, today), _ledger().proposals(group, today)
+
+
+def today_forms(prefix: str, xsrf: str, who: str, groups: list[str], revision: tuple[int, int] | None = None,
+                today: dt.date | None = None, playing: dict[str, int] | None = None) -> str:
+    """For each of the member's groups: what it is playing now, checking in for today, sending an
+    offer to the speaker or an ask as the speaker, and what became of what they sent today (their own
+    only)."""
+    today = today or dt.date.today()
+    playing = room.playing(today) if playing is None else playing
+    revision = revision or _ledger().revision()
     parts = []
     for n, group in enumerate(groups):
         name, value = html.escape(group), html.escape(group, quote=True)
@@ -253,7 +263,8 @@ def today_forms(prefix: str, xsrf: str, who: str, groups: list[str]) -> str:
         parts.append(f'<h3>{name}</h3>')
         if group in playing:
             parts.append(now_playing(levels.get(playing[group])))
-        if who in _ledger().check_ins(group, today):
+        came, sent = group_today(group, revision, today)
+        if who in came:
             parts.append(f'<p>You are checked in for {name} today.</p>')
         else:
             parts.append(f'<form method="post" action="{prefix}m/checkin">{hidden}'
@@ -269,7 +280,7 @@ def today_forms(prefix: str, xsrf: str, who: str, groups: list[str]) -> str:
             f'<form method="post" action="{prefix}m/propose">{hidden}<input type="hidden" name="what" value="ask">'
             f'<label for="ask-{n}">What would help you?</label><input id="ask-{n}" name="text" required maxlength="500">'
             f'<button type="submit">Send ask to {name}</button></form></div></details>')
-        sent = _ledger().proposals(group, today, member=who)
+        sent = sent[sent["member"] == who]
         if len(sent):
             # Kinds and answers only, never the words: anyone holding the join code can choose a name, and
             # an ask or an offer's note is as private as the money round's own texts.
@@ -299,8 +310,20 @@ def crew_chart(group: str, revision: tuple[int, int]) -> str:
             f'the table below gives the figures">{svg}</figure>')
 
 
+XSRF_SLOT = "\x00xsrf\x00"  # where each browser's own form token goes into a body shared by all of them
+
+
 def member_page(prefix: str, who: str, xsrf: str, status: str = "") -> str:
-    revision = _ledger().revision()
+    today = dt.date.today()
+    body = member_body(prefix, who, _ledger().revision(), today, tuple(sorted(room.playing(today).items())))
+    return page(f"Hello, {who}", body.replace(XSRF_SLOT, xsrf), status)
+
+
+@functools.lru_cache(maxsize=512)
+def member_body(prefix: str, who: str, revision: tuple[int, int], today: dt.date,
+                playing: tuple[tuple[str, int], ...]) -> str:
+    """A member's page as the ledger is at ``revision``: built once per member and change, since a
+    room's phones all reload at the same moments (after each record)."""
     known = standing(revision)
     points, groups = known.points, known.roster
     mine = points[points["member"] == who]
@@ -329,9 +352,10 @@ def member_page(prefix: str, who: str, xsrf: str, status: str = "") -> str:
                      f"once you are in one, your crew shows here.</p>"
                      for c, people in known.pools if who in people and not mine_groups)
     body = (f'<p><a href="{prefix}m/">Refresh: what is happening now</a></p>' + pooled +
-            today_forms(prefix, xsrf, who, mine_groups) + own + "".join(crews) + "<h2>How each level works</h2>" +
-            prompts + f'<p><a href="{prefix}m/?choose=1">Not {html.escape(who)}? Choose your name again</a></p>')
-    return page(f"Hello, {who}", body, status)
+            today_forms(prefix, XSRF_SLOT, who, mine_groups, revision, today, dict(playing)) + own + "".join(crews) +
+            "<h2>How each level works</h2>" + prompts +
+            f'<p><a href="{prefix}m/?choose=1">Not {html.escape(who)}? Choose your name again</a></p>')
+    return body
 
 
 def handlers(base_url: str, codes: MemberCodes) -> list[tuple]:
