@@ -34,15 +34,14 @@ from dataclasses import dataclass
 import pandas as pd
 import sqlalchemy as sa
 
-from . import formation, levels
+from . import formation, levels, rules
 from . import storage as st
 from .errors import LedgerError
 from .ledger import Ledger, _insert
-from .rules import Draft, Part, State
+from .rules import POOL_KINDS, POOL_ROLES, Draft, Part, State
 from .values import MAX_NAME, clean_date, clean_name, clean_text, name_key
 
 KIND = "congregation"
-POOL_KINDS = ("pool_joined", "invitation")
 KINDS = ("congregation_created", *POOL_KINDS, "pool_answers", "gathering", "formation")
 CSV_COLUMNS = ("name", "work", "slots")
 CSV_OPTIONAL = ("invited_by", "region", "size", "knows")
@@ -140,7 +139,8 @@ class Congregation:
             if state.con.execute(sa.select(st.groups.c.id).where(st.groups.c.name_key == name_key(cname))).first():
                 raise LedgerError(f"There is already a group or congregation called “{cname}”.")
             where = clean_name(region, "region") if region is not None and str(region).strip() else None
-            add(Draft("congregation_created", _on(on), group=cname, new_group_kind=KIND, title=where,
+            started = clean_date(on) if on is not None else dt.date.today()
+            add(Draft("congregation_created", started, group=cname, new_group_kind=KIND, title=where,
                       note=clean_text(purpose, "purpose")))
         _commit(ledger, build)
         return cls(ledger, name)
@@ -154,11 +154,11 @@ class Congregation:
 
     def add_person(self, name, on=None, answers=None) -> int:
         """Put someone the hosts invited in the pool (optionally with their answers)."""
-        return self._write(lambda state, add: self._join(state, add, name, None, _on(on), answers))
+        return self._write(lambda state, add: self._join(state, add, name, None, self._dated(state, on), answers))
 
     def invite(self, inviter, invitee, on=None, answers=None) -> int:
         """Record that ``inviter`` (in the pool) brought ``invitee`` (not yet in it) into the pool."""
-        return self._write(lambda state, add: self._join(state, add, invitee, inviter, _on(on), answers))
+        return self._write(lambda state, add: self._join(state, add, invitee, inviter, self._dated(state, on), answers))
 
     def record_answers(self, name, answers, on=None) -> int:
         """A person's pool answers; a later record replaces the earlier (both stay in the history)."""
@@ -166,7 +166,7 @@ class Congregation:
             person = self._in_pool(state, name)
             cleaned = Answers.clean(answers, person)
             self._known_in_pool(state, person, cleaned.knows)
-            return add(_answers_draft(self.name, person, cleaned, _on(on)))
+            return add(_answers_draft(self.name, person, cleaned, self._dated(state, on)))
         return self._write(build)
 
     def record_gathering(self, title, on, came) -> int:
@@ -175,7 +175,7 @@ class Congregation:
             names = _unique([self._in_pool(state, n) for n in _list(came, "person who came")])
             if not names:
                 raise LedgerError("Tick at least one person who came to the gathering.")
-            return add(Draft("gathering", clean_date(on), group=self.name, title=clean_name(title, "gathering name"),
+            return add(Draft("gathering", self._dated(state, on, today_if_none=False), group=self.name, title=clean_name(title, "gathering name"),
                              parts=[Part(n, "came") for n in names]))
         return self._write(build)
 
@@ -187,9 +187,9 @@ class Congregation:
         inviters before those they invited.
         """
         rows = read_csv(data)
-        when = _on(on)
 
         def build(state, add):
+            when = self._dated(state, on)
             pool = self._pool_keys(state)
             seen: dict[str, int] = {}
             for n, row in enumerate(rows, 2):
@@ -219,7 +219,7 @@ class Congregation:
                      else [""] * len(crews))
 
         def build(state, add):
-            when = _on(on)
+            when = self._dated(state, on)
             if not isinstance(crews, list) or not crews:
                 raise LedgerError("There are no crews to create: run a formation round first.")
             placed: dict[str, str] = {}
@@ -266,7 +266,7 @@ class Congregation:
             if state.void_of(target.id):
                 raise LedgerError(f"Formation {target.id} is already undone.")
             why = clean_text(reason, "reason", required=True)
-            when = _on(on)
+            when = rules.correction_date(target, on)
             e = st.events.c
             created = state.con.execute(sa.select(e.id, e.group_id).where(
                 e.kind == "group_created", e.ref_id == target.id)).all()
@@ -439,7 +439,7 @@ class Congregation:
     # --- inside -----------------------------------------------------------------------------------
 
     def _write(self, build):
-        return _commit(self.ledger, build)
+        return _commit(self.ledger, build, self.id)
 
     def _events(self) -> pd.DataFrame:
         ev = self.ledger.events(include_private=True)
@@ -461,12 +461,17 @@ class Congregation:
                 out[who[i]] = Answers(tuple(a["work"]), tuple(a["slots"]), a["region"], a["size"], tuple(a["knows"]))
         return out
 
+    def _dated(self, state: State, on, today_if_none: bool = True) -> dt.date:
+        """A day on which the congregation already existed (today when not given, as the API defaults)."""
+        row = state.con.execute(sa.select(st.groups).where(st.groups.c.id == self.id)).one()
+        return rules.dated(state, row, on, today_if_none=today_if_none)
+
     def _pool_keys(self, state: State) -> dict[str, str]:
         e, p, m = st.events.c, st.participants.c, st.members.c
         voided = sa.select(e.ref_id).where(e.kind == "void", e.ref_id.is_not(None))
         q = (sa.select(m.name_key, m.name).select_from(
             st.events.join(st.participants, p.event_id == e.id).join(st.members, m.id == p.member_id))
-            .where(e.group_id == self.id, e.kind.in_(POOL_KINDS), p.role.in_(["pool", "invitee"]),
+            .where(e.group_id == self.id, e.kind.in_(POOL_KINDS), p.role.in_(POOL_ROLES),
                    e.id.not_in(voided)))
         return dict(state.con.execute(q).all())
 
@@ -623,10 +628,6 @@ def _answers_draft(congregation: str, person: str, answers: Answers, on: dt.date
                  note=json.dumps(answers.as_dict(), ensure_ascii=False), parts=[Part(person, "answers")])
 
 
-def _on(on) -> dt.date:
-    return clean_date(on) if on is not None else dt.date.today()
-
-
 def _list(values, what: str) -> list:
     if isinstance(values, (str, bytes, dict)) or not hasattr(values, "__iter__"):
         raise LedgerError(f"Give each {what} in a list.")
@@ -642,9 +643,13 @@ def _unique(names: list[str]) -> list[str]:
     return names
 
 
-def _commit(ledger: Ledger, build):
+def _commit(ledger: Ledger, build, congregation_id: int | None = None):
     """Run ``build(state, add)`` in one write transaction; ``add(draft)`` inserts a draft and returns its
-    id. Everything lands or nothing does; a retry after contention never lands twice."""
+    id. Everything lands or nothing does; a retry after contention never lands twice.
+
+    Writes to a congregation may be dated in the past (someone joined the pool last month), so its
+    whole history is replayed with them in place, as a dated join to a crew is: nothing before the
+    congregation started, nobody taking part before they were in the pool."""
     base = uuid.uuid4().hex[:26]
 
     def attempt():
@@ -659,7 +664,11 @@ def _commit(ledger: Ledger, build):
                 count[0] += 1
                 return _insert(con, draft, uid)
 
-            return build(State(con), add)
+            before = rules.history_problems(con, congregation_id) if congregation_id is not None else None
+            result = build(State(con), add)
+            if congregation_id is not None:
+                rules.refuse_new_problems(con, congregation_id, before)
+            return result
 
     result = st.with_retries(attempt)
     ledger._cache_key = None

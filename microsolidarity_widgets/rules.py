@@ -25,6 +25,12 @@ OFFER_KINDS = ("perspective", "process or productivity idea", "introduction", "e
 OUTCOMES = ("resolved", "unresolved")
 HOST_ROLES = ("facilitator", "timekeeper", "note_taker")
 MEETING_PROCESSES = ("Feelz Circle", "Care Pod", "Stewardship", "The Elephants")
+# The event that starts a group: nothing of the group can be dated before it.
+STARTING_KINDS = ("group_created", "congregation_created")
+# A congregation's pool is its membership: these events put someone in it, in the roles below
+# (an invitation's inviter takes part in it, and must already be in the pool).
+POOL_KINDS = ("pool_joined", "invitation")
+POOL_ROLES = ("pool", "invitee")
 
 
 @dataclass
@@ -75,7 +81,7 @@ class State:
         """The day the group was created (ISO), before which nothing can happen in it."""
         e = st.events
         return self.con.execute(sa.select(sa.func.min(e.c.on_date)).where(
-            e.c.group_id == group.id, e.c.kind == "group_created")).scalar() or EARLIEST.isoformat()
+            e.c.group_id == group.id, e.c.kind.in_(STARTING_KINDS))).scalar() or EARLIEST.isoformat()
 
     def member(self, name: str) -> sa.Row | None:
         return self.con.execute(sa.select(st.members).where(st.members.c.name_key == name_key(name))).first()
@@ -508,6 +514,7 @@ def record_agreements(state: State, group, on, text, private=False) -> Draft:
 UNVOIDABLE = {
     "void": "Event {id} is itself a correction; record the event again instead of voiding it.",
     "group_created": "A group cannot be voided.",
+    "congregation_created": "A congregation cannot be voided.",
     "renamed": "Event {id} is a rename, which a void cannot take back: rename them back instead.",
     "forgotten": "Event {id} forgot a member: their texts are erased and cannot come back, so it cannot be voided.",
 }
@@ -521,12 +528,9 @@ def void(state: State, event_id, reason, on=None) -> Draft:
     """
     target = state.event(event_id)
     reason = clean_text(reason, "reason", required=True)
-    on = clean_date(on) if on is not None else dt.date.today()
     if target.kind in UNVOIDABLE:
         raise LedgerError(UNVOIDABLE[target.kind].format(id=target.id))
-    if on.isoformat() < target.on_date:
-        raise LedgerError(f"Event {target.id} happened on {target.on_date}; its correction cannot be dated "
-                          f"{on.isoformat()}, before it.")
+    on = correction_date(target, on)
     if target.kind == "formation" and target.outcome == "lasting":  # its crews must go with it
         raise LedgerError(f"Event {target.id} formed crews: undo it as a whole on the congregation page "
                           "(Congregation.undo_formation), which voids the crews with it.")
@@ -535,6 +539,15 @@ def void(state: State, event_id, reason, on=None) -> Draft:
     if target.kind == "conflict_opened" and state.live("conflict_closed", ref_id=target.id):
         raise LedgerError(f"Conflict {target.id} has been closed: void the closing first.")
     return Draft("void", on, ref_id=target.id, note=reason)
+
+
+def correction_date(target: sa.Row, on) -> dt.date:
+    """The day a correction of ``target`` is dated (default today): never before the event itself."""
+    on = clean_date(on) if on is not None else dt.date.today()
+    if on.isoformat() < target.on_date:
+        raise LedgerError(f"Event {target.id} happened on {target.on_date}; its correction cannot be dated "
+                          f"{on.isoformat()}, before it.")
+    return on
 
 
 def rename(state: State, what: str, old, new) -> Draft:
@@ -568,11 +581,12 @@ def forget(state: State, name) -> Draft:
 # Builders check one new event against the ledger as it is. A change that reaches back in time (a
 # void, a dated join or departure, a copy from another ledger) can also break what came after it,
 # so those are checked by replaying the group's whole history with the change in place: each
-# problem that was not there before is refused.
+# problem that was not there before is refused. A congregation is replayed the same way, its pool
+# standing for the members (it has no sizes to keep).
 
 _GROUP_HISTORY = (
     sa.select(st.events.c.id, st.events.c.kind, st.events.c.on_date, st.events.c.ref_id, st.events.c.title,
-              st.participants.c.member_id, st.members.c.name)
+              st.participants.c.member_id, st.members.c.name, st.participants.c.role)
     .select_from(st.events.outerjoin(st.participants, st.participants.c.event_id == st.events.c.id)
                  .outerjoin(st.members, st.members.c.id == st.participants.c.member_id))
     .where(st.events.c.group_id == sa.bindparam("group_id"), st.events.c.kind != "void",
@@ -589,23 +603,28 @@ def _words(kind: str) -> str:
 def history_problems(con: sa.Connection, group_id: int) -> dict[tuple, str]:
     """Every way the group's live history breaks the rules, keyed so that two checks compare."""
     group = con.execute(sa.select(st.groups).where(st.groups.c.id == group_id)).one()
+    pool = group.kind not in GROUP_KINDS  # a congregation: its pool is its membership
+    member_of = f"in the pool of {group.name}" if pool else f"a member of {group.name}"
     events: dict[int, tuple] = {}
-    people: dict[int, list[tuple[int, str]]] = {}
-    for eid, kind, on, ref_id, title, member_id, name in con.execute(_GROUP_HISTORY, {"group_id": group_id}):
+    people: dict[int, list[tuple[int, str]]] = {}  # who takes part in an event
+    joiners: dict[int, list[tuple[int, str]]] = {}  # who joins or leaves by it
+    for eid, kind, on, ref_id, title, member_id, name, role in con.execute(_GROUP_HISTORY, {"group_id": group_id}):
         events.setdefault(eid, (kind, on, ref_id, title))
-        if member_id is not None:
-            people.setdefault(eid, []).append((member_id, name))
+        if member_id is None:
+            continue
+        changes_membership = kind in MEMBERSHIP_KINDS or (kind in POOL_KINDS and role in POOL_ROLES)
+        (joiners if changes_membership else people).setdefault(eid, []).append((member_id, name))
     problems: dict[tuple, str] = {}
-    started = min((on for kind, on, _, _ in events.values() if kind == "group_created"), default=EARLIEST.isoformat())
+    started = min((on for kind, on, _, _ in events.values() if kind in STARTING_KINDS), default=EARLIEST.isoformat())
 
     # Membership, replayed in the order State.roster reads it: founders first, then by date and id.
     changes = sorted(((("" if kind == "group_created" else on), eid) for eid, (kind, on, _, _) in events.items()
-                      if kind in MEMBERSHIP_KINDS))
+                      if eid in joiners))
     inside: dict[int, str] = {}
     spans: dict[int, list[tuple[str, bool]]] = {}  # member -> [(from when, in the group)]
     for i, (when, eid) in enumerate(changes):
         kind = events[eid][0]
-        for member_id, name in people.get(eid, []):
+        for member_id, name in joiners[eid]:
             joins = kind != "member_left"
             if joins and member_id in inside:
                 problems[("joins twice", member_id, when)] = f"{name} would join {group.name} on {when} while already a member"
@@ -617,7 +636,7 @@ def history_problems(con: sa.Connection, group_id: int) -> dict[tuple, str]:
             else:
                 inside.pop(member_id, None)
             spans.setdefault(member_id, []).append((when, joins))
-        if i + 1 == len(changes) or changes[i + 1][0] != when:  # the size once the whole day is counted
+        if not pool and (i + 1 == len(changes) or changes[i + 1][0] != when):  # the size once the day is counted
             size, day = len(inside), when or started
             low, high = (PARTNERSHIP_SIZE, PARTNERSHIP_SIZE) if group.kind == "partnership" else CREW_SIZE
             if size > high:
@@ -639,14 +658,12 @@ def history_problems(con: sa.Connection, group_id: int) -> dict[tuple, str]:
     ventures: dict[str, int] = {}
     closings: dict[int, int] = {}
     for eid, (kind, on, ref_id, title) in events.items():
-        if on < started and kind != "group_created":
+        if on < started and kind not in STARTING_KINDS:
             problems[("before start", eid)] = (f"event {eid} ({_words(kind)}) would be dated {on}, before "
                                                f"{group.name} started on {started}")
-        if kind in MEMBERSHIP_KINDS:
-            continue
         for member_id, name in people.get(eid, []):
             if not member_on(member_id, on):
-                problems[("not a member", eid, member_id)] = (f"{name} would not be a member of {group.name} on {on}, "
+                problems[("not a member", eid, member_id)] = (f"{name} would not be {member_of} on {on}, "
                                                               f"yet took part in event {eid} ({_words(kind)}) that day")
         if kind == "meeting" and meetings.setdefault(on, eid) != eid:
             problems[("two meetings", on)] = f"{group.name} would have two meetings on {on} (events {meetings[on]} and {eid})"

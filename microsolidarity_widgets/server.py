@@ -221,8 +221,21 @@ def build_chart_bundle() -> None:
         raise ServeError(f"Cannot write the offline chart bundle to {offline.cache_dir()}: {exc.strerror}.") from None
 
 
+def check_limits(settings: Settings) -> None:
+    """Refuse limits that cannot mean what was typed: a cap below 1 would refuse every page with a
+    message saying that 0 pages are already open, and a negative pool would be read as none."""
+    for option, value in (("--max-open", settings.max_open), ("--max-open-per-page", settings.max_open_per_page)):
+        if value < 1:
+            raise ServeError(f"{option} {value} would refuse every page; give at least 1 (each open page holds a "
+                             "Python kernel of about 150 MB).")
+    if settings.pool_size < 0:
+        raise ServeError(f"--pool-size {settings.pool_size} is not a number of kernels; give 0 (each page starts "
+                         "its kernel when opened) or more.")
+
+
 def run(settings: Settings) -> int:
     """Start Voilà in this process and serve until interrupted."""
+    check_limits(settings)
     if not settings.notebooks.is_dir():
         raise ServeError(f"{settings.notebooks} is not a folder of notebooks.")
     kernel_pools(settings)  # a mistyped page name stops here, before anything starts

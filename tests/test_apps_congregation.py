@@ -66,3 +66,26 @@ def test_pool_round_pins_swaps_create_and_undo(tmp_path):
         app.undo_reason.value = "formed too early"
         app.undo()
         assert app.statuses["create"].text.startswith("Undone:") and ledger.groups().empty
+
+
+def test_a_cleared_date_is_refused_not_taken_as_today(tmp_path):
+    with Ledger.open(tmp_path / "l.sqlite") as ledger:
+        app = CongregationApp(ledger)
+        app.new_name.value, app.new_date.value = "Lisbon circle", None
+        app.start()
+        assert app.statuses["start"].kind == "error" and "Choose the date" in app.statuses["start"].text
+        assert ledger.groups().empty
+        app.new_date.value = dt.date(2025, 1, 1)
+        app.start()
+        before = ledger.revision()
+        app.on.value = None
+        app.person.value, app.slots.value = "Ama", "Tue evening"
+        app.add_person()
+        assert app.statuses["person"].kind == "error" and "Choose the date they joined" in app.statuses["person"].text
+        upload(app, "pool.csv", CSV.encode())
+        app.import_csv()
+        assert app.statuses["csv"].kind == "error" and "Choose the date they joined" in app.statuses["csv"].text
+        app.gathering_title.value, app.gathering_date.value = "First", None
+        app.record_gathering()
+        assert app.statuses["gathering"].kind == "error" and "Choose the date" in app.statuses["gathering"].text
+        assert ledger.revision() == before

@@ -150,6 +150,21 @@ def test_serve_stops_at_an_unreadable_ledger_before_starting(tmp_path):
     assert bad.read_text().startswith("these are my shopping notes")
 
 
+@pytest.mark.parametrize("option, value, words", [
+    ("--max-open", "0", "--max-open 0 would refuse every page; give at least 1"),
+    ("--max-open-per-page", "-2", "--max-open-per-page -2 would refuse every page"),
+    ("--pool-size", "-1", "--pool-size -1 is not a number of kernels"),
+], ids=["max-open", "max-open-per-page", "pool-size"])
+def test_serve_refuses_limits_that_cannot_mean_what_was_typed(demo_file, option, value, words):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    started = time.monotonic()
+    result = run("serve", "--ledger", str(demo_file), "--port", str(port), option, value, timeout=60)
+    assert_one_plain_line(result, words)
+    assert time.monotonic() - started < 30
+
+
 def test_serve_stops_when_the_port_is_taken(demo_file):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

@@ -264,3 +264,65 @@ def test_a_message_never_quotes_a_megabyte(ledger, call):
     assert conflict
     message = refused(ledger, lambda: call(ledger))
     assert len(message) < 400, message[:500]
+
+
+# --- a congregation: its pool is its membership -------------------------------------------------
+
+
+@pytest.fixture
+def lisbon(ledger):
+    """A congregation started on 2025-01-01; Ama, Bo and Cy in its pool from 02-01."""
+    from microsolidarity_widgets.congregation import Congregation
+
+    cong = Congregation.create(ledger, "Lisbon", region="Lisbon", on="2025-01-01")
+    ama = cong.add_person("Ama", on="2025-02-01")
+    for name in ("Bo", "Cy"):
+        cong.add_person(name, on="2025-02-01")
+    return ledger, cong, ama
+
+
+@pytest.mark.parametrize("call", [
+    lambda c: c.add_person("Old", on="1950-01-01"),
+    lambda c: c.invite("Ama", "Dee", on="1990-01-01"),
+    lambda c: c.record_answers("Ama", {"work": ["gardening"]}, on="2024-12-31"),
+    lambda c: c.record_gathering("First", "1960-01-01", ["Ama"]),
+    lambda c: c.import_csv("name,work,slots\nDee,gardening,Tue evening\n", on="1970-01-01"),
+    lambda c: c.form_crews([["Ama", "Bo", "Cy"]], on="1999-01-01", names=["Early"]),
+], ids=["pool", "invitation", "answers", "gathering", "csv", "formation"])
+def test_nothing_is_recorded_in_a_congregation_before_it_started(lisbon, call):
+    ledger, cong, _ = lisbon
+    refused(ledger, lambda: call(cong), "Lisbon started on 2025-01-01: nothing can be recorded for it on",
+            "before it existed")
+    assert "Early" not in set(ledger.groups()["group"])
+
+
+def test_no_one_takes_part_in_a_congregation_before_they_are_in_its_pool(lisbon):
+    ledger, cong, _ = lisbon
+    refused(ledger, lambda: cong.invite("Ama", "Dee", on="2025-01-15"),
+            "Ama would not be in the pool of Lisbon on 2025-01-15, yet took part in event")
+    refused(ledger, lambda: cong.record_gathering("First", "2025-01-20", ["Ama"]),
+            "Ama would not be in the pool of Lisbon on 2025-01-20")
+    cong.invite("Ama", "Dee", on="2025-02-02")
+    assert list(cong.pool()["name"]) == ["Ama", "Bo", "Cy", "Dee"]
+
+
+def test_voiding_a_pool_join_that_others_rest_on_is_refused(lisbon):
+    ledger, cong, ama = lisbon
+    invited = cong.invite("Ama", "Dee", on="2025-02-02")
+    refused(ledger, lambda: ledger.void(ama, "typo"),
+            f"Event {ama} cannot be voided: without it, Ama would not be in the pool of Lisbon on 2025-02-02, "
+            f"yet took part in event {invited} (invitation)")
+    ledger.void(invited, "Dee came by herself")  # once nothing rests on it, the join can go
+    ledger.void(ama, "typo")
+    assert list(cong.pool()["name"]) == ["Bo", "Cy"]
+
+
+def test_a_congregation_cannot_be_voided_and_its_formation_not_undone_before_it_happened(lisbon):
+    ledger, cong, _ = lisbon
+    created = int(ledger.events().query("kind == 'congregation_created'")["id"].iloc[0])
+    refused(ledger, lambda: ledger.void(created, "oops"), "A congregation cannot be voided.")
+    formed = cong.form_crews([["Ama", "Bo", "Cy"]], on="2025-03-01", names=["Terns"])
+    refused(ledger, lambda: cong.undo_formation(formed, "typo", on="2025-02-15"),
+            f"Event {formed} happened on 2025-03-01; its correction cannot be dated 2025-02-15, before it")
+    assert cong.details()["started"].strftime("%Y-%m-%d") == "2025-01-01"
+    assert "Terns" in set(ledger.groups()["group"])

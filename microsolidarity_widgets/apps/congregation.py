@@ -17,7 +17,7 @@ from ..congregation import Congregation
 from ..errors import LedgerError
 from ..ledger import Ledger
 from ..values import name_key
-from .session import STYLE, Checklist, Status, esc, hint, html_table, section, wide
+from .session import STYLE, Checklist, Status, chosen, date_picker, esc, hint, html_table, section, wide
 
 NEW = "__new__"
 HOST = "__host__"
@@ -26,10 +26,6 @@ FIELD = widgets.Layout(width="100%", max_width="420px")
 
 def _text(description: str, placeholder: str = "") -> widgets.Text:
     return widgets.Text(description=description, placeholder=placeholder, layout=FIELD, **wide())
-
-
-def _date(description: str) -> widgets.DatePicker:
-    return widgets.DatePicker(description=description, value=dt.date.today(), **wide())
 
 
 # Rows that wrap on a phone (390 px wide) instead of scrolling sideways; long tables scroll inside themselves.
@@ -62,7 +58,7 @@ class CongregationApp:
         self.new_region = _text("Region", "e.g. Lisbon and around")
         self.new_purpose = widgets.Textarea(description="Purpose", placeholder="e.g. people supporting each other to "
                                             "do more meaningful work", layout=FIELD, **wide())
-        self.new_date = _date("Started on")
+        self.new_date = date_picker("Started on")
         self.start_button = widgets.Button(description="Start the congregation", button_style="success")
         self.new_form = widgets.VBox([self.new_name, self.new_region, self.new_purpose, self.new_date,
                                       self.start_button, self.statuses["start"].widget])
@@ -81,7 +77,7 @@ class CongregationApp:
         self.size = widgets.Dropdown(description="Preferred crew size", options=[("no preference", None)] +
                                      [(str(n), n) for n in range(3, 9)], **wide())
         self.knows = _text("Knows well", "names in the pool, separated by ;")
-        self.on = _date("Joined on")
+        self.on = date_picker("Joined on")
         self.add_button = widgets.Button(description="Add to the pool", button_style="success")
         self.upload = widgets.FileUpload(accept=".csv,text/csv", multiple=False, description="Choose a CSV")
         self.import_button = widgets.Button(description="Import the CSV", button_style="primary")
@@ -91,7 +87,7 @@ class CongregationApp:
 
         # Gatherings.
         self.gathering_title = _text("Gathering", "e.g. First gathering")
-        self.gathering_date = _date("Held on")
+        self.gathering_date = date_picker("Held on")
         self.came = Checklist("Who came?")
         self.gathering_button = widgets.Button(description="Record the gathering", button_style="primary")
         self.gathering_list = widgets.HTML()
@@ -265,7 +261,7 @@ class CongregationApp:
         status = self._answer_under("start")
         try:
             c = Congregation.create(self.ledger, self.new_name.value, region=self.new_region.value,
-                                    purpose=self.new_purpose.value, on=self.new_date.value)
+                                    purpose=self.new_purpose.value, on=chosen(self.new_date))
         except LedgerError as exc:
             status.error(exc)
             return
@@ -292,12 +288,11 @@ class CongregationApp:
         answers = {"work": self.work.value, "slots": self.slots.value, "region": self.region.value or None,
                    "size": self.size.value, "knows": self.knows.value}
         try:
-            if self.on.value is None:
-                raise LedgerError("Choose the date they joined the pool.")
+            on = chosen(self.on, "the date they joined the pool")
             if self.invited_by.value in (None, HOST):
-                self.congregation.add_person(self.person.value, on=self.on.value, answers=answers)
+                self.congregation.add_person(self.person.value, on=on, answers=answers)
             else:
-                self.congregation.invite(self.invited_by.value, self.person.value, on=self.on.value, answers=answers)
+                self.congregation.invite(self.invited_by.value, self.person.value, on=on, answers=answers)
         except LedgerError as exc:
             status.error(exc)
             return
@@ -315,7 +310,8 @@ class CongregationApp:
             return
         upload = files[0]
         try:
-            names = self.congregation.import_csv(bytes(upload["content"]), on=self.on.value)
+            names = self.congregation.import_csv(bytes(upload["content"]),
+                                                 on=chosen(self.on, "the date they joined the pool"))
         except LedgerError as exc:
             status.error(f"{upload['name']}: {exc}")
             return
@@ -326,7 +322,7 @@ class CongregationApp:
     def record_gathering(self, _=None):
         status = self._answer_under("gathering")
         try:
-            self.congregation.record_gathering(self.gathering_title.value, self.gathering_date.value, self.came.value)
+            self.congregation.record_gathering(self.gathering_title.value, chosen(self.gathering_date), self.came.value)
         except LedgerError as exc:
             status.error(exc)
             return

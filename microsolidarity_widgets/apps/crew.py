@@ -3,7 +3,6 @@ other safe, and see every group with its members."""
 
 from __future__ import annotations
 
-import datetime as dt
 import warnings
 
 import ipywidgets as widgets
@@ -13,22 +12,11 @@ from .. import rules
 from ..errors import LedgerError, LookAlikeName
 from ..ledger import Ledger
 from . import texts
-from .session import STYLE, Status, esc, hint, html_table, section, wide
+from .session import STYLE, Status, chosen, date_picker, esc, hint, html_table, section, wide
 
 
 def _group_dropdown(description: str) -> widgets.Dropdown:
     return widgets.Dropdown(description=description, layout=widgets.Layout(width="340px"), **wide())
-
-
-def _date(description: str) -> widgets.DatePicker:
-    return widgets.DatePicker(description=description, value=dt.date.today(), **wide())
-
-
-def _chosen(picker: widgets.DatePicker) -> dt.date:
-    """The picked date; a cleared picker is refused rather than read as today."""
-    if picker.value is None:
-        raise LedgerError("Choose the date.")
-    return picker.value
 
 
 def _recording(call, *args, **kwargs) -> str:
@@ -52,14 +40,14 @@ class CrewApp:
                                               **wide())
         self.new_members = widgets.Textarea(description="Members, one per line",
                                             layout=widgets.Layout(width="420px", height="150px"), **wide())
-        self.new_date = _date("Started on")
+        self.new_date = date_picker("Started on")
         self.create_button = widgets.Button(description="Create crew", button_style="success", disabled=True)
         self.create_button.add_class("ms-primary")
         self.create_missing = hint("")  # says why the button is greyed out
 
         self.join_group = _group_dropdown("Group")
         self.join_name = widgets.Text(description="New member's name", layout=widgets.Layout(width="420px"), **wide())
-        self.join_date = _date("Joined on")
+        self.join_date = date_picker("Joined on")
         self.join_button = widgets.Button(description="Add member", button_style="primary", disabled=True)
 
         # Rename a member (everywhere: one person, one name) or record that they left a group.
@@ -68,11 +56,11 @@ class CrewApp:
                                               layout=widgets.Layout(width="300px"), **wide())
         self.rename_to = widgets.Text(description="New name", layout=widgets.Layout(width="320px"), **wide())
         self.rename_button = widgets.Button(description="Rename", button_style="primary", disabled=True)
-        self.leave_date = _date("Left on")
+        self.leave_date = date_picker("Left on")
         self.remove_button = widgets.Button(description="Remove from the group", button_style="warning", disabled=True)
 
         self.agree_group = _group_dropdown("Group")
-        self.agree_date = _date("Agreed on")
+        self.agree_date = date_picker("Agreed on")
         self.confidentiality = widgets.Textarea(description="Confidentiality", placeholder=texts.CONFIDENTIALITY_PLACEHOLDER,
                                                 layout=widgets.Layout(width="100%", height="70px"), **wide())
         self.cross_talk = widgets.Textarea(description="Cross-talk", placeholder=texts.CROSS_TALK_PLACEHOLDER,
@@ -140,7 +128,7 @@ class CrewApp:
         names = [line.strip() for line in self.new_members.value.splitlines() if line.strip()]
         try:
             note = _recording(self.ledger.add_group, self.new_name.value, names, kind=self.new_kind.value,
-                              on=_chosen(self.new_date))
+                              on=chosen(self.new_date))
         except LedgerError as exc:
             self.create_status.error(exc)
             return
@@ -156,7 +144,7 @@ class CrewApp:
             if not self.join_group.value:
                 raise LedgerError("Choose the group they are joining.")
             note = _recording(self.ledger.add_member, self.join_group.value, self.join_name.value,
-                              on=_chosen(self.join_date))
+                              on=chosen(self.join_date))
         except LedgerError as exc:
             self.join_status.error(exc)
             return
@@ -182,10 +170,11 @@ class CrewApp:
 
     def remove_member(self, _=None):
         self._answer_under(self.change_status)
-        group, who, on = self.change_group.value, self.change_member.value, self.leave_date.value
+        group, who = self.change_group.value, self.change_member.value
         try:
             if not group or not who:
                 raise LedgerError("Choose the group and the member who is leaving.")
+            on = chosen(self.leave_date)
             self.ledger.remove_member(group, who, on=on)
         except LedgerError as exc:
             self.change_status.error(exc)
@@ -202,7 +191,7 @@ class CrewApp:
         try:
             if not self.agree_group.value:
                 raise LedgerError("Choose the group these agreements are for.")
-            self.ledger.record_agreements(self.agree_group.value, _chosen(self.agree_date), text,
+            self.ledger.record_agreements(self.agree_group.value, chosen(self.agree_date), text,
                                           private=self.agree_private.value)
         except LedgerError as exc:
             self.agree_status.error(exc)

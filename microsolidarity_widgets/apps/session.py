@@ -119,6 +119,18 @@ def wide(**extra) -> dict:
     return {"style": {"description_width": "initial"}, **extra}
 
 
+def date_picker(description: str) -> widgets.DatePicker:
+    return widgets.DatePicker(description=description, value=dt.date.today(), **wide())
+
+
+def chosen(picker: widgets.DatePicker, what: str = "the date") -> dt.date:
+    """The picked date; a cleared picker is refused rather than read as today (which the API
+    takes a missing date for)."""
+    if picker.value is None:
+        raise LedgerError(f"Choose {what}.")
+    return picker.value
+
+
 def points_word(n: int) -> str:
     return f"{n:+d} point" + ("" if abs(n) == 1 else "s")
 
@@ -259,7 +271,7 @@ class Session:
         self._watcher: asyncio.Task | None = None
 
         self.group = widgets.Dropdown(description="Group", layout=widgets.Layout(width="340px"), **wide())
-        self.date = widgets.DatePicker(description=date_label, value=dt.date.today(), **wide())
+        self.date = date_picker(date_label)
         self.present = Checklist(present, ticked=True) if present else None
         self.joined = widgets.HTML()  # who checked in from their phones
         self.hosts = Hosts() if hosts else None
@@ -304,9 +316,7 @@ class Session:
 
     @property
     def on(self) -> dt.date:
-        if self.date.value is None:
-            raise LedgerError("Choose the date.")
-        return self.date.value
+        return chosen(self.date)
 
     @property
     def here(self) -> list[str]:
