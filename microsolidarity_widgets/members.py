@@ -362,6 +362,7 @@ def handlers(base_url: str, codes: MemberCodes) -> list[tuple]:
     """Tornado routes of the member side (and the plain pages that replace Jupyter's login)."""
     from jupyter_server.base.handlers import JupyterHandler
     from jupyter_server.utils import url_path_join
+    from tornado.log import app_log
     from tornado.web import Finish, HTTPError, RequestHandler
 
     from .congregation import Congregation
@@ -386,6 +387,22 @@ def handlers(base_url: str, codes: MemberCodes) -> list[tuple]:
                 # e.g. a phone that slept while the code was renewed or the server restarted
                 self.set_status(403)
                 self.finish(ask_for_code(self.unsent()))
+
+        def log_exception(self, typ, value, tb):
+            if isinstance(value, LedgerError):  # said to the phone in words; one line for the terminal
+                app_log.warning("A member page could not read the ledger: %s", value)
+            else:
+                super().log_exception(typ, value, tb)
+
+        def write_error(self, status_code, **kwargs):
+            # Whatever a page failed on (a ledger busy, damaged or gone), the phone gets words, never
+            # Tornado's bare error page; what was typed comes back with them.
+            exc = kwargs.get("exc_info", (None, None, None))[1]
+            if exc is None or isinstance(exc, HTTPError):  # a refusal, e.g. of a foreign Host: no ledger involved
+                return self.finish(guard.plain_page("Refused", "This address does not lead to the workbook's pages."))
+            why = str(exc) if isinstance(exc, LedgerError) else "Something went wrong on the facilitator's laptop."
+            self.finish(page("The workbook cannot answer just now", kept(self.unsent()),
+                             f"{why} Nothing was recorded; try again in a moment, or tell the facilitator."))
 
         def unsent(self) -> str:
             """The words of a form this request carried, if any (an offer's note, an ask)."""
@@ -429,10 +446,7 @@ def handlers(base_url: str, codes: MemberCodes) -> list[tuple]:
             who = self.who()
             if who is None or self.get_argument("choose", None):
                 return self.finish(chooser(base_url, self.xsrf()))
-            try:
-                return self.finish(member_page(base_url, who, self.xsrf()))
-            except LedgerError as exc:
-                return self.finish(page("The workbook cannot read its ledger", "", str(exc)))
+            return self.finish(member_page(base_url, who, self.xsrf()))
 
     class MemberRecord(MemberHandler):
         """A form by which a member records something of their own (``event``), through the same rules
