@@ -35,10 +35,8 @@ The choices, and why:
 
 from __future__ import annotations
 
-import asyncio
 import atexit
 import errno
-import logging
 import os
 import secrets
 import shutil
@@ -53,8 +51,6 @@ JUPYTER_DATA = PACKAGE / "share" / "jupyter"
 TEMPLATE = "microsolidarity"
 CULL_AFTER = 15 * 60  # seconds; long enough for a coffee break with the page closed
 CULL_EVERY = 60
-BUNDLE_ROUTE = "microsolidarity/charts"  # served by `serve`: public Vega code, no token needed
-WARM_WAIT = 120  # seconds to wait for the preheated pages before announcing anyway
 ERROR_NOTE = ("This part of the page could not be shown. Nothing more was recorded from it. "
               "Whoever runs the workbook can find the details in the server's log.")
 
@@ -169,40 +165,30 @@ def kernel_pools(settings: Settings) -> dict | None:
 
 
 def voila_config(settings: Settings):
-    """What the command line cannot say: which pages keep kernels ready (a dict of dicts has only a
-    deprecated command-line form, whose warning Voilà shows). Applied after Voilà has read its config
-    files, so it outranks them as the command line does."""
+    """The whole configuration of the workbook's Voilà, declared: Voilà's settings by their names and
+    ``WorkbookVoila``'s own (see ``voila_app``). It outranks any voila.json lying around."""
     from traitlets.config import Config
 
     pools = kernel_pools(settings)
-    # VoilaKernelManager: the class Voilà builds around the kernel manager when it preheats.
-    return Config({"VoilaKernelManager": {"kernel_pools_config": pools}} if pools else {})
-
-
-def voila_argv(settings: Settings) -> list[str]:
-    """Command-line configuration for Voilà; it outranks any voila.json a user may have lying around."""
-    return [
-        str(settings.notebooks),
-        f"--Voila.ip={settings.ip}",
-        f"--Voila.port={settings.port}",
-        "--Voila.port_retries=0",
-        "--Voila.open_browser=False",
-        f"--Voila.token={settings.token or ''}",
-        f"--VoilaConfiguration.template={TEMPLATE}",
-        "--VoilaConfiguration.allow_template_override=NO",
-        "--VoilaConfiguration.show_tracebacks=False",
-        f"--VoilaExecutor.cell_error_instruction={ERROR_NOTE}",
-        f"--VoilaConfiguration.preheat_kernel={settings.pool_size > 0}",
-        f"--VoilaConfiguration.default_pool_size={max(settings.pool_size, 0)}",
-        f"--MappingKernelManager.cull_idle_timeout={CULL_AFTER}",
-        f"--MappingKernelManager.cull_interval={CULL_EVERY}",
+    return Config({
+        "Voila": {"ip": settings.ip, "port": settings.port, "port_retries": 0, "open_browser": False,
+                  "token": settings.token or "", "log_level": "INFO" if settings.verbose else "WARN"},
+        "VoilaConfiguration": {
+            "template": TEMPLATE, "allow_template_override": "NO", "show_tracebacks": False,
+            "preheat_kernel": settings.pool_size > 0, "default_pool_size": max(settings.pool_size, 0),
+            # JupyterLab's "preview in Voilà" button: no use inside Voilà, and built for a newer JupyterLab
+            # than the one Voilà's pages carry (the browser warned 4 times per page).
+            "extension_denylist": ["@voila-dashboards/jupyterlab-preview"]},
+        "VoilaExecutor": {"cell_error_instruction": ERROR_NOTE},
+        "MappingKernelManager": {"cull_idle_timeout": CULL_AFTER, "cull_interval": CULL_EVERY},
         # Kernels reach the server over Unix sockets in Voilà's private connection folder.
-        "--KernelManager.transport=ipc",
-        # JupyterLab's "preview in Voilà" button: no use inside Voilà, and built for a newer JupyterLab
-        # than the one Voilà's pages carry (the browser warned 4 times per page).
-        "--VoilaConfiguration.extension_denylist=@voila-dashboards/jupyterlab-preview",
-        f"--Voila.log_level={'INFO' if settings.verbose else 'WARN'}",
-    ]
+        "KernelManager": {"transport": "ipc"},
+        "WorkbookVoila": {"share": settings.share, "verbose": settings.verbose,
+                          "max_open": settings.max_open, "max_open_per_page": settings.max_open_per_page},
+        # Which pages keep kernels ready: VoilaKernelManager is the class Voilà builds around the
+        # kernel manager when it preheats.
+        **({"VoilaKernelManager": {"kernel_pools_config": pools}} if pools else {}),
+    })
 
 
 def prepare_environment() -> None:
@@ -256,15 +242,14 @@ def run(settings: Settings) -> int:
     check_port(settings.ip, settings.port)
     prepare_environment()
     build_chart_bundle()
-    app = _workbook_voila(settings)
-    app.initialize(voila_argv(settings))
-    app.update_config(voila_config(settings))
-    from . import guard
-
-    app.secrets = guard.SecretFilter([settings.token])
-    guard.scrub_logs(app.secrets, app.log, *(logging.getLogger(f"tornado.{n}") for n in ("access", "application", "general")))
     from . import offline
+    from .voila_app import BUNDLE_ROUTE, WorkbookVoila, scrub_logs
 
+    # As `voila` itself does: as the singleton, the log every part of Voilà writes to (tracebacks included).
+    app = WorkbookVoila.instance(declared=voila_config(settings), members=settings.members,
+                                 ready_lines=ready_lines(settings))
+    app.initialize([str(settings.notebooks)])
+    scrub_logs(app, settings.token)
     # Kernels (started by app.start) point their chart widgets at the bundle this server serves.
     base = (app.server_url or app.base_url).rstrip("/")
     os.environ[offline.BUNDLE_URL_ENV] = f"{base}/{BUNDLE_ROUTE}/{offline.bundle_path().name}"
@@ -276,153 +261,6 @@ def run(settings: Settings) -> int:
         app.tornado_settings = {**app.tornado_settings, "allow_remote_access": False}
     app.start()
     return 0
-
-
-def _workbook_voila(settings: Settings):
-    from jupyter_server.services.contents.largefilemanager import LargeFileManager
-    from jupyter_core.utils import run_sync
-    from jupyter_server.utils import url_path_join
-    from jupyter_server.auth.decorator import allow_unauthenticated
-    from jupyter_server.base.handlers import JupyterHandler
-    from jupyter_server.log import log_request
-    from tornado.ioloop import IOLoop
-    from tornado.web import HTTPError, StaticFileHandler
-    from voila.app import Voila
-    from voila.request_info_handler import RequestInfoSocketHandler
-    from voila.tornado.handler import TornadoVoilaHandler
-
-    from . import guard, members, offline
-
-    class UnsignedContents(LargeFileManager):
-        def mark_trusted_cells(self, nb, path=""):
-            pass  # nothing is shown from the file's outputs: Voilà runs the notebook
-
-    cap = guard.KernelCap(per_page=settings.max_open_per_page, in_all=settings.max_open)
-
-    class _BundleHandler(StaticFileHandler):
-        def prepare(self):
-            if not guard.host_allowed(self):
-                raise HTTPError(403)
-
-        def get_cache_time(self, path, modified, mime_type):
-            return 365 * 24 * 3600  # the file name carries the versions that shape it
-
-    class PageHandler(TornadoVoilaHandler):
-        """A workbook page: never for another site, and never past the kernel cap."""
-
-        async def get(self, path=None):
-            if guard.cross_origin(self.request):
-                return self._refuse(403, "This page opens from the workbook only",
-                                    "Another web site tried to open a workbook page. Nothing was started. "
-                                    "Open the workbook's own address instead.")
-            if self.current_user and path and (why := cap.refusal(self.kernel_manager, path)):
-                return self._refuse(503, "Too many pages are open", why)
-            # Voilà's page says goodbye (shuts its kernel down) with a beacon that carries the _xsrf
-            # cookie; reading the token is what sets that cookie. Without it the goodbye is refused
-            # (403) and every closed tab holds its kernel, and a place under the cap, until the cull.
-            self.xsrf_token  # noqa: B018 - read for its side effect
-            serving = cap.serving(path)
-            try:
-                return await super().get(path)
-            finally:
-                cap.served(serving)
-
-        def _refuse(self, status: int, title: str, why: str):
-            self.set_status(status)
-            self.set_header("Content-Type", "text/html; charset=utf-8")
-            self.set_header("Cache-Control", "no-store")
-            self.finish(guard.plain_page(title, why))
-
-    class QuerySocket(RequestInfoSocketHandler):
-        """Voilà's socket telling a preheated kernel about its visitor's request: for kernels only."""
-
-        async def get(self, *args, **kwargs):
-            remote = self.request.remote_ip or ""
-            if (self.request.headers.get("Origin") is not None or not guard.is_local_host(self.request.host)
-                    or not guard.is_local_host(remote)):
-                self.set_status(403)
-                return self.finish("Forbidden")
-            return await super().get(*args, **kwargs)
-
-    class LogoutHandler(JupyterHandler):
-        """Forget this browser's login and say so (jupyter_server's own page needs templates Voilà lacks: a 500)."""
-
-        @allow_unauthenticated
-        def get(self):
-            self.identity_provider.clear_login_cookie(self)
-            self.set_header("Cache-Control", "no-store")
-            self.finish(guard.plain_page("Signed out", "This browser is signed out of the workbook.",
-                                         "To come back, open the address the facilitator's terminal printed."))
-
-    def log_quietly(handler):
-        # Refused requests (a phone without the code, a stray address) are the server doing its job,
-        # not something for the facilitator to act on: logged with --verbose only.
-        if settings.verbose or not 400 <= handler.get_status() < 500:
-            log_request(handler)
-
-    swap = {TornadoVoilaHandler: PageHandler, RequestInfoSocketHandler: QuerySocket}
-
-    class WorkbookVoila(Voila):
-        def init_settings(self):
-            tornado_settings = super().init_settings()
-            # Voilà executes every notebook afresh, so JupyterLab's output signatures mean nothing here;
-            # checking them only warned once per page load (and wrote a signing key into the home folder).
-            tornado_settings["contents_manager"] = self.contents_manager = UnsignedContents(parent=self)
-            # jupyter_server's request log cuts secrets (the token) out of the addresses it logs.
-            tornado_settings["log_function"] = log_quietly
-            cap.watch(self.kernel_manager)
-            # The landing page (Voilà's tree template) shows the members' join address and QR code.
-            tornado_settings["voila_jinja2_env"].globals["members_section"] = \
-                lambda: members.landing(settings.members, self.base_url)
-            return tornado_settings
-
-        def init_handlers(self):
-            handlers = [(url_path_join(self.server_url, "logout"), LogoutHandler)]
-            if settings.members is not None:  # before Voilà's own, so /login is ours
-                handlers += members.handlers(self.base_url, settings.members)
-            for route in super().init_handlers():
-                handler = swap.get(route[1])
-                handlers.append(route if handler is None else (route[0], handler, *route[2:]))
-            # The chart bundle as a file the browser caches, instead of ~900 kB inside every chart widget.
-            handlers.append((url_path_join(self.server_url, BUNDLE_ROUTE, "(.*)"), _BundleHandler,
-                             {"path": str(offline.cache_dir())}))
-            return handlers
-
-        def stop(self):
-            # At Ctrl+C every kernel goes at once. A polite shutdown first interrupts each kernel, which
-            # printed a KeyboardInterrupt traceback from any kernel still starting; a kernel holds
-            # nothing to save (every record is committed before its page says so).
-            shutil.rmtree(self.connection_dir, ignore_errors=True)
-            run_sync(self.kernel_manager.shutdown_all)(now=True)
-
-        def listen(self):
-            # Runs once the loop is started, i.e. after the port was bound.
-            IOLoop.current().add_callback(self._announce)
-            super().listen()
-
-        async def _announce(self):
-            await _wait_until_warm(self.kernel_manager, WARM_WAIT)
-            for line in ready_lines(settings):
-                say(line)
-
-    # As `voila` itself does: as the singleton, the log every part of Voilà writes to (tracebacks included).
-    return WorkbookVoila.instance()
-
-
-async def _wait_until_warm(kernel_manager, timeout: float) -> None:
-    """Until every preheated notebook waits for its member (or has run to its end)."""
-    from voila.request_info_handler import RequestInfoSocketHandler
-
-    pools = getattr(kernel_manager, "_pools", {})
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while loop.time() < deadline:
-        pending = [f for pool in pools.values() for f in pool if not f.done()]
-        if not pending:
-            items = [f.result() for pool in pools.values() for f in pool if f.exception() is None]
-            if all(i["task"].done() or i["kernel_id"] in RequestInfoSocketHandler._waiters for i in items):
-                return
-        await asyncio.sleep(0.2)
 
 
 def say(line: str) -> None:

@@ -24,6 +24,7 @@ LAYERS = [
     {"charts"},
     {"export"},
     {"members"},
+    {"voila_app"},
     {"server"},
     {"cli", "apps"},
 ]

@@ -238,13 +238,13 @@ def test_preheat_keeps_kernels_ready_for_the_pages_named_and_no_others(tmp_path)
     assert manager.class_traits(config=True).keys() >= {"kernel_pools_config"}
     assert config[manager.__name__]["kernel_pools_config"] == {
         "default": {"pool_size": 0}, "02_listening.ipynb": {"pool_size": 2}, "03_money.ipynb": {"pool_size": 2}}
-    assert "--VoilaConfiguration.preheat_kernel=True" in server.voila_argv(settings)
+    assert config.VoilaConfiguration.preheat_kernel is True
     # Every page is still served (the others start a kernel when opened) ...
     assert set(server.notebook_pages(settings.notebooks)) >= {"00_congregation", "02_listening", "07_trust_review"}
     # ... and without --preheat, as `make serve` runs, every page keeps its kernel (Voilà's default pools).
-    assert server.voila_config(cli.serve_settings(cli.parser().parse_args(["serve"]))) == {}
-    assert "--VoilaConfiguration.default_pool_size=1" in server.voila_argv(server.Settings())
-    assert server.voila_config(server.Settings(pool_size=0, preheat=("01_crew",))) == {}
+    assert "VoilaKernelManager" not in server.voila_config(cli.serve_settings(cli.parser().parse_args(["serve"])))
+    assert server.voila_config(server.Settings()).VoilaConfiguration.default_pool_size == 1
+    assert "VoilaKernelManager" not in server.voila_config(server.Settings(pool_size=0, preheat=("01_crew",)))
 
     nested = tmp_path / "books"
     (nested / "evening").mkdir(parents=True)
@@ -266,3 +266,22 @@ def test_serve_refuses_a_page_to_preheat_that_is_not_there_in_one_plain_line(dem
         port = s.getsockname()[1]
     result = run("serve", "--ledger", str(demo_file), "--port", str(port), "--preheat", pages)
     assert_one_plain_line(result, *words)
+
+
+def test_the_declared_settings_outrank_a_stray_voila_json(tmp_path):
+    """A voila.json lying around (here one that would listen on every interface with Voilà's own
+    template, which links outside assets) cannot undo the workbook's settings."""
+    import json
+
+    from microsolidarity_widgets import server
+    from microsolidarity_widgets.voila_app import WorkbookVoila
+
+    (tmp_path / "voila.json").write_text(json.dumps({"Voila": {"ip": "0.0.0.0", "port": 9999},
+                                                     "VoilaConfiguration": {"template": "lab"},
+                                                     "WorkbookVoila": {"max_open": 99}}))
+    app = WorkbookVoila(declared=server.voila_config(server.Settings(port=8899, max_open=4)))
+    app.load_config_file("voila", path=[str(tmp_path)])
+    assert (app.ip, app.port, app.max_open, app.share) == ("127.0.0.1", 8899, 4, False)
+    assert app.config.VoilaConfiguration.template == server.TEMPLATE
+    assert WorkbookVoila.class_traits(config=True).keys() >= {"share", "verbose", "max_open", "max_open_per_page"}
+    assert all(t.help for t in WorkbookVoila.class_traits(config=True).values())

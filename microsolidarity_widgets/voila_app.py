@@ -1,0 +1,205 @@
+"""The workbook's Voilà: its own settings, declared, and the few handlers it changes.
+
+``server.run`` builds a ``traitlets`` configuration (``server.voila_config``) and hands it to
+``WorkbookVoila``: Voilà's own settings by their names, and this class's settings (share, caps,
+verbosity), each declared below with its help. It is imported only when the server starts (Voilà and
+jupyter_server are heavy to import for ``--help``).
+
+What it relies on in Voilà 0.5 and jupyter_server 2 beyond their documented configuration, all here:
+
+* ``Voila.init_settings()`` and ``Voila.init_handlers()``, overridden: to serve the members' pages,
+  the chart bundle and a plain ``/logout``, to swap two of Voilà's handlers for guarded subclasses
+  (``PageHandler``, ``QuerySocket``), and to set the contents manager and the request log;
+* ``TornadoVoilaHandler`` and ``RequestInfoSocketHandler``, subclassed (their routes are Voilà's);
+* ``tornado_settings["voila_jinja2_env"]``: the landing page's template reads the members' section;
+* ``Voila.connection_dir`` and ``kernel_manager.shutdown_all(now=True)`` in ``stop()``, so Ctrl+C
+  stops every kernel at once and quietly;
+* ``kernel_manager._pools`` and ``RequestInfoSocketHandler._waiters`` (private): how
+  ``_wait_until_warm`` knows the preheated pages wait for their visitors before the ready line;
+* ``kernel_manager.get_rendered_notebook`` and ``start_kernel``, wrapped by ``guard.KernelCap`` to
+  credit each kernel to its page.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import shutil
+
+from jupyter_core.utils import run_sync
+from jupyter_server.auth.decorator import allow_unauthenticated
+from jupyter_server.base.handlers import JupyterHandler
+from jupyter_server.log import log_request
+from jupyter_server.services.contents.largefilemanager import LargeFileManager
+from jupyter_server.utils import url_path_join
+from tornado.ioloop import IOLoop
+from tornado.web import HTTPError, StaticFileHandler
+from traitlets import Any, Bool, Int, List, Unicode
+from voila.app import Voila
+from voila.request_info_handler import RequestInfoSocketHandler
+from voila.tornado.handler import TornadoVoilaHandler
+
+from . import guard, members, offline
+
+BUNDLE_ROUTE = "microsolidarity/charts"  # public Vega code, no token needed
+WARM_WAIT = 120  # seconds to wait for the preheated pages before announcing anyway
+
+
+class UnsignedContents(LargeFileManager):
+    def mark_trusted_cells(self, nb, path=""):
+        pass  # nothing is shown from the file's outputs: Voilà runs the notebook
+
+
+class BundleHandler(StaticFileHandler):
+    def prepare(self):
+        if not guard.host_allowed(self):
+            raise HTTPError(403)
+
+    def get_cache_time(self, path, modified, mime_type):
+        return 365 * 24 * 3600  # the file name carries the versions that shape it
+
+
+class PageHandler(TornadoVoilaHandler):
+    """A workbook page: never for another site, and never past the kernel cap."""
+
+    async def get(self, path=None):
+        cap = self.settings["workbook"].cap
+        if guard.cross_origin(self.request):
+            return self._refuse(403, "This page opens from the workbook only",
+                                "Another web site tried to open a workbook page. Nothing was started. "
+                                "Open the workbook's own address instead.")
+        if self.current_user and path and (why := cap.refusal(self.kernel_manager, path)):
+            return self._refuse(503, "Too many pages are open", why)
+        # Voilà's page says goodbye (shuts its kernel down) with a beacon that carries the _xsrf
+        # cookie; reading the token is what sets that cookie. Without it the goodbye is refused
+        # (403) and every closed tab holds its kernel, and a place under the cap, until the cull.
+        self.xsrf_token  # noqa: B018 - read for its side effect
+        serving = cap.serving(path)
+        try:
+            return await super().get(path)
+        finally:
+            cap.served(serving)
+
+    def _refuse(self, status: int, title: str, why: str):
+        self.set_status(status)
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(guard.plain_page(title, why))
+
+
+class QuerySocket(RequestInfoSocketHandler):
+    """Voilà's socket telling a preheated kernel about its visitor's request: for kernels only."""
+
+    async def get(self, *args, **kwargs):
+        remote = self.request.remote_ip or ""
+        if (self.request.headers.get("Origin") is not None or not guard.is_local_host(self.request.host)
+                or not guard.is_local_host(remote)):
+            self.set_status(403)
+            return self.finish("Forbidden")
+        return await super().get(*args, **kwargs)
+
+
+class LogoutHandler(JupyterHandler):
+    """Forget this browser's login and say so (jupyter_server's own page needs templates Voilà lacks: a 500)."""
+
+    @allow_unauthenticated
+    def get(self):
+        self.identity_provider.clear_login_cookie(self)
+        self.set_header("Cache-Control", "no-store")
+        self.finish(guard.plain_page("Signed out", "This browser is signed out of the workbook.",
+                                     "To come back, open the address the facilitator's terminal printed."))
+
+
+SWAPPED = {TornadoVoilaHandler: PageHandler, RequestInfoSocketHandler: QuerySocket}
+
+
+class WorkbookVoila(Voila):
+    """Voilà serving the workbooks, with the workbook's guards, members' pages and quiet terminal."""
+
+    share = Bool(False, help="Listen on every interface: pages need the token, members join with a code "
+                             "(the server then has a members' join code).").tag(config=True)
+    verbose = Bool(False, help="Log every request, Voilà's own lines and refused requests.").tag(config=True)
+    max_open_per_page = Int(3, help="Kernels serving visitors of one page at once (about 150 MB each); "
+                                    "the ready pool is extra.").tag(config=True)
+    max_open = Int(10, help="Kernels serving visitors in all.").tag(config=True)
+    # Not configuration: what ``server.run`` made for this run.
+    ready_lines = List(Unicode(), help="What the terminal says once the pages are ready.")
+    members = Any(None, help="members.MemberCodes when shared: the members' join code.")
+    declared = Any(None, help="The configuration server.run declared, applied over any config file.")
+
+    def load_config_file(self, *args, **kwargs):
+        super().load_config_file(*args, **kwargs)
+        # Ours outrank a voila.json lying around (as a command line would): a stray ip or template
+        # there must not undo the workbook's guarantees.
+        if self.declared is not None:
+            self.update_config(self.declared)
+
+    def init_settings(self):
+        tornado_settings = super().init_settings()
+        self.cap = guard.KernelCap(per_page=self.max_open_per_page, in_all=self.max_open)
+        tornado_settings["workbook"] = self
+        # Voilà executes every notebook afresh, so JupyterLab's output signatures mean nothing here;
+        # checking them only warned once per page load (and wrote a signing key into the home folder).
+        tornado_settings["contents_manager"] = self.contents_manager = UnsignedContents(parent=self)
+        # jupyter_server's request log cuts secrets (the token) out of the addresses it logs.
+        tornado_settings["log_function"] = self._log_quietly
+        self.cap.watch(self.kernel_manager)
+        # The landing page (Voilà's tree template) shows the members' join address and QR code.
+        tornado_settings["voila_jinja2_env"].globals["members_section"] = \
+            lambda: members.landing(self.members, self.base_url)
+        return tornado_settings
+
+    def _log_quietly(self, handler):
+        # Refused requests (a phone without the code, a stray address) are the server doing its job,
+        # not something for the facilitator to act on: logged with --verbose only.
+        if self.verbose or not 400 <= handler.get_status() < 500:
+            log_request(handler)
+
+    def init_handlers(self):
+        handlers = [(url_path_join(self.server_url, "logout"), LogoutHandler)]
+        if self.members is not None:  # before Voilà's own, so /login is ours
+            handlers += members.handlers(self.base_url, self.members)
+        for route in super().init_handlers():
+            handler = SWAPPED.get(route[1])
+            handlers.append(route if handler is None else (route[0], handler, *route[2:]))
+        # The chart bundle as a file the browser caches, instead of ~900 kB inside every chart widget.
+        handlers.append((url_path_join(self.server_url, BUNDLE_ROUTE, "(.*)"), BundleHandler,
+                         {"path": str(offline.cache_dir())}))
+        return handlers
+
+    def stop(self):
+        # At Ctrl+C every kernel goes at once. A polite shutdown first interrupts each kernel, which
+        # printed a KeyboardInterrupt traceback from any kernel still starting; a kernel holds
+        # nothing to save (every record is committed before its page says so).
+        shutil.rmtree(self.connection_dir, ignore_errors=True)
+        run_sync(self.kernel_manager.shutdown_all)(now=True)
+
+    def listen(self):
+        # Runs once the loop is started, i.e. after the port was bound.
+        IOLoop.current().add_callback(self._announce)
+        super().listen()
+
+    async def _announce(self):
+        await _wait_until_warm(self.kernel_manager, WARM_WAIT)
+        for line in self.ready_lines:
+            print(line, flush=True)
+
+
+async def _wait_until_warm(kernel_manager, timeout: float) -> None:
+    """Until every preheated notebook waits for its member (or has run to its end)."""
+    pools = getattr(kernel_manager, "_pools", {})
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while loop.time() < deadline:
+        pending = [f for pool in pools.values() for f in pool if not f.done()]
+        if not pending:
+            items = [f.result() for pool in pools.values() for f in pool if f.exception() is None]
+            if all(i["task"].done() or i["kernel_id"] in RequestInfoSocketHandler._waiters for i in items):
+                return
+        await asyncio.sleep(0.2)
+
+
+def scrub_logs(app: WorkbookVoila, token: str | None) -> None:
+    """The token never reaches the log in full (see ``guard.SecretFilter``)."""
+    guard.scrub_logs(guard.SecretFilter([token]), app.log,
+                     *(logging.getLogger(f"tornado.{n}") for n in ("access", "application", "general")))
