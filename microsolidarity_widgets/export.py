@@ -21,6 +21,7 @@ import pandas as pd
 
 from . import charts, offline, review
 from .review import ReviewData, Selection
+from .values import file_stem
 
 EXPORT_WIDTH = 760
 CSV_FORMULA = re.compile(r"^[=+\-@\t\r]")
@@ -137,12 +138,6 @@ for (const [id, spec] of Object.entries(specs)) {{
 """
 
 
-def _slug(name: str) -> str:
-    """A file-name-safe form of a group name (names may hold any letters, slashes, dots…)."""
-    slug = re.sub(r"[^\w]+", "-", name, flags=re.UNICODE).strip("-")
-    return slug or "group"
-
-
 def _span(data: ReviewData, sel: Selection) -> str:
     first, last = data.date_span()
     start = sel.start.date() if sel.start is not None else first
@@ -153,7 +148,7 @@ def _span(data: ReviewData, sel: Selection) -> str:
 def review_files(ledger, data: ReviewData, sel: Selection, include_private: bool = False,
                  stem: str | None = None) -> dict[str, bytes]:
     """Every export of one review, in memory: {file name: content}."""
-    stem = stem or ("-".join(_slug(g) for g in sel.groups) if sel.groups else "congregation")
+    stem = stem or ("-".join(file_stem(g) for g in sel.groups) if sel.groups else "congregation")
     chosen = charts.review_charts(data, sel)
     summary = review.summary(data, sel)
     files = {
@@ -181,7 +176,7 @@ def congregation_exports(ledger, include_private: bool = False) -> tuple[dict[st
 
     chosen, tables = {}, {}
     for name in Congregation.names(ledger):
-        c, slug = Congregation(ledger, name), _slug(name)
+        c, slug = Congregation(ledger, name), file_stem(name)
         chosen[f"{slug}-invitations"] = charts.invitation_chart(c.invitation_tree(), title=f"{name}: who brought whom")
         chosen[f"{slug}-crews"] = charts.crews_chart(c.compare_crews(), title=f"{name}: the crews that formed")
         if include_private:

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from . import levels, scoring
+from .values import day_words
 
 MAX_ROWS = 5000
 # Eight colours (a crew has at most 8 members), each at least 3:1 against white, and any two of them
@@ -350,10 +351,6 @@ def _and(names) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def _day(d: pd.Timestamp) -> str:
-    return f"{d.day} {d:%B %Y}"
-
-
 def _pts(n: int) -> str:
     return f"{n:,} point" + ("" if abs(n) == 1 else "s")
 
@@ -390,12 +387,12 @@ def summary(data: ReviewData, sel: Selection) -> list[str]:
     for group in groups:
         mine = pts[pts["group"] == group]
         if mine.empty:
-            lines.append(f"{group} earned no points from {_day(first)} to {_day(final)}.")
+            lines.append(f"{group} earned no points from {day_words(first)} to {day_words(final)}.")
             continue
         month = mine["date"].dt.to_period("M")
         last = mine[month == month.max()]
         lines.append(f"{group} earned {_pts(int(last['points'].sum()))} in {last['date'].iloc[0]:%B %Y} "
-                     f"and {_pts(int(mine['points'].sum()))} from {_day(first)} to {_day(final)}.")
+                     f"and {_pts(int(mine['points'].sum()))} from {day_words(first)} to {day_words(final)}.")
     streaks = current_streaks(sel.who(sel.when(data.attendance)))
     for group in groups:
         mine = streaks[(streaks["group"] == group) & (streaks["streak"] > 0)]

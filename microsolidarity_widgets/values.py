@@ -6,6 +6,7 @@ One place for these rules so that the API, the pages and imports all refuse the 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 
 from .errors import LedgerError
@@ -167,3 +168,16 @@ def look_alikes(name: str, others) -> list[str]:
     """The names among ``others`` that differ from ``name`` yet look like it."""
     key, shape = name_key(name), skeleton(name)
     return [o for o in others if name_key(o) != key and skeleton(o) == shape]
+
+
+def day_words(day: dt.date, short: bool = False) -> str:
+    """A day as a sentence says it: "2 October 2026" (``short``: "2 Oct 2026")."""
+    return f"{day.day} {day:{'%b' if short else '%B'} %Y}"
+
+
+def file_stem(name: str) -> str:
+    """A name as part of a file name every system takes: letters transliterated, not dropped, so
+    people still recognise it ("Zoë & Ngozi" → "Zoe-Ngozi"); "group" when nothing is left."""
+    from text_unidecode import unidecode
+
+    return re.sub(r"[^A-Za-z0-9]+", "-", unidecode(name)).strip("-") or "group"

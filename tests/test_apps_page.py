@@ -164,10 +164,10 @@ def test_the_summary_worked_out_ahead_follows_later_writes(crew_ledger, monkeypa
     monkeypatch.setenv("MICROSOLIDARITY_LEDGER", crew_ledger.location)
     page.kernel_ledger.cache_clear()
     try:
-        before = page.summary(level=1)
+        before = page.group_points(level=1)
         with Ledger.open(crew_ledger.location) as other:
             other.record_listening("Kestrels", "2026-01-10", present=["Ama", "Bo", "Caz"])
-        after = page.summary(level=1)
+        after = page.group_points(level=1)
     finally:
         page.kernel_ledger.cache_clear()
     assert kestrels_points(before) == "0" and kestrels_points(after) == "3"

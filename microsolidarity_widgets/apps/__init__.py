@@ -13,8 +13,8 @@ from .consistency import ConsistencyApp
 from .crew import CrewApp
 from .listening import ListeningApp
 from .money import MoneyApp
-from .page import show, summary
+from .page import group_points, show
 from .session import Session
 
 __all__ = ["CongregationApp", "CrewApp", "ListeningApp", "MoneyApp", "ConsistencyApp", "ConflictApp", "CoOwnersApp", "Session",
-           "show", "summary"]
+           "show", "group_points"]

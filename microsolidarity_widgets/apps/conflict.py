@@ -9,6 +9,7 @@ from .. import levels
 from ..events import ConflictClosed, ConflictOpened
 from ..errors import LedgerError
 from ..ledger import Ledger
+from ..values import day_words
 from . import texts
 from .session import Checklist, Session, esc, hint, html_table, section, wide
 
@@ -79,7 +80,8 @@ class ConflictApp:
             return ""
         parties = set(self.parties.value)
         same = [row for row in self.open_now.itertuples() if set(row.parties.split(", ")) == parties]
-        return (f"{_between(same[0].parties)} already have a conflict open here, opened {_day(same[0].date)}. "
+        return (f"{_between(same[0].parties)} already have a conflict open here, "
+                f"opened {day_words(same[0].date, short=True)}. "
                 "Record a new one only if this is something else.") if same else ""
 
     def _refresh(self):
@@ -88,13 +90,13 @@ class ConflictApp:
         self.open_now = conflicts = self.ledger.open_conflicts(group) if group else self.open_now.iloc[:0]
         chosen = self.conflict.value
         self.conflict.options = [("— choose —", None)] + [
-            (f"{_between(p)} — opened {_day(d)} ({g})", int(i)) for i, g, d, p in
+            (f"{_between(p)} — opened {day_words(d, short=True)} ({g})", int(i)) for i, g, d, p in
             zip(conflicts["id"], conflicts["group"], conflicts["date"], conflicts["parties"])]
         ids = [int(i) for i in conflicts["id"]]
         # With only one conflict open there is nothing to choose: it is the one being closed.
         self.conflict.value = chosen if chosen in ids else ids[0] if len(ids) == 1 else None
         shown = pd.DataFrame({"Between": conflicts["parties"].map(_between),
-                              "Opened": conflicts["date"].map(_day)})
+                              "Opened": conflicts["date"].map(lambda d: day_words(d, short=True))})
         self.open_list.value = html_table(shown) if len(shown) else \
             f"<i>No open conflicts in {esc(group or 'this group')}.</i>"
         self.session.refresh_preview()
@@ -113,7 +115,3 @@ def _between(parties: str) -> str:
     """"Ama, Bo, Dev" as people say it: "Ama, Bo & Dev"."""
     first, _, last = parties.rpartition(", ")
     return f"{first} & {last}" if first else last
-
-
-def _day(date) -> str:
-    return f"{date.day} {date:%b %Y}"

@@ -11,11 +11,11 @@ from urllib.parse import quote
 import icalendar
 import ipywidgets as widgets
 import pandas as pd
-from text_unidecode import unidecode
 
 from .. import levels, rules
 from ..events import Meeting
 from ..ledger import Ledger
+from ..values import file_stem
 from . import texts
 from .session import Session, esc, hint, html_list, html_table, section, wide
 
@@ -61,8 +61,7 @@ def meeting_ics(group: str, day: dt.date, now: dt.datetime | None = None, monthl
 def calendar_file_name(group: str, day: dt.date, monthly: bool = False) -> str:
     """``Zoe-Ngozi-meeting-2026-11-20.ics`` for "Zoë & Ngozi": letters transliterated, not dropped,
     so every calendar and file system takes the name and people still recognise it."""
-    slug = re.sub(r"[^A-Za-z0-9]+", "-", unidecode(group)).strip("-") or "group"
-    return f"{slug}-{'monthly-from' if monthly else 'meeting'}-{day:%Y-%m-%d}.ics"
+    return f"{file_stem(group)}-{'monthly-from' if monthly else 'meeting'}-{day:%Y-%m-%d}.ics"
 
 
 def download_link(text: str, filename: str, label: str) -> str:

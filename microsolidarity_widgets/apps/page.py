@@ -6,7 +6,7 @@ the visitor does not wait for the ledger to be read and a hundred-odd widgets to
 still show the ledger as it is when opened, not as it was when the kernel started: after the wait
 it is built again if anyone wrote to the ledger meanwhile (the ledger's revision changed) or the
 day changed (date pickers start at today), and the widgets of the first build are closed, so the
-browser is not sent them too. The summary the notebook prints after the page is worked out ahead in
+browser is not sent them too. The points per group the notebook prints after the page are worked out ahead in
 the same way. Outside a preheated Voilà kernel (JupyterLab, nbval) the wait returns at once and the
 first build is the one shown.
 """
@@ -26,7 +26,7 @@ from voila.utils import wait_for_request
 from .. import offline
 from ..errors import LedgerError
 from ..ledger import Ledger
-from .session import STYLE, Status, level_summary
+from .session import STYLE, Status, points_by_group
 
 
 @functools.cache
@@ -38,24 +38,24 @@ def kernel_ledger() -> Ledger:
 def show(build: Callable[[Ledger], object]) -> None:
     """Display ``build(ledger).widget``, or a plain-words message if the ledger cannot be opened.
 
-    The page's notebook prints ``summary(level)`` next (``build.level``, the page's level, if it has
+    The page's notebook prints ``group_points(level)`` next (``build.level``, the page's level, if it has
     one); it is worked out before the visitor arrives too.
     """
     level = getattr(build, "level", None)
     with contextlib.suppress(LedgerError):  # the page itself says why in plain words
-        summary(level.number if level else None)
+        group_points(level.number if level else None)
     display(fresh_page(build, _cannot_open))
 
 
-def summary(level: int | None = None) -> str:
+def group_points(level: int | None = None) -> str:
     """Points per group so far (at one level, or in all), as plain text."""
     ledger = kernel_ledger()
-    return _summary(ledger, ledger.revision(), level)
+    return _group_points(ledger, ledger.revision(), level)
 
 
 @functools.lru_cache(maxsize=8)
-def _summary(ledger: Ledger, revision: tuple[int, int], level: int | None) -> str:
-    return level_summary(ledger, level)
+def _group_points(ledger: Ledger, revision: tuple[int, int], level: int | None) -> str:
+    return points_by_group(ledger, level)
 
 
 def _cannot_open(exc: LedgerError) -> widgets.Widget:

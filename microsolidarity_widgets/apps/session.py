@@ -706,8 +706,8 @@ def _local_time(recorded_at: str) -> str:
         return "an unknown time"
 
 
-def level_summary(ledger: Ledger, level: int | None = None) -> str:
-    """Points per group (at one level, or in all), as plain text: the pages' opening summary."""
+def points_by_group(ledger: Ledger, level: int | None = None) -> str:
+    """Points per group (at one level, or in all), as plain text: what the pages' notebooks print first."""
     awards = ledger.points()
     if level is not None:
         awards = awards[awards["level"] == level]
