@@ -8,6 +8,7 @@ colour everywhere (``review.member_colours``); pass the same ``colours`` mapping
 from __future__ import annotations
 
 import json
+import textwrap
 
 import altair as alt
 import pandas as pd
@@ -55,10 +56,45 @@ def _label_colours(colours, names) -> alt.ExprRef | str:
     return alt.ExprRef(expr=f"({mapping})[datum.value] || 'black'")
 
 
+# Vega never wraps a title: a line longer than the drawing is cut at its edge. A phone held upright
+# gives a chart about 320 px (less inside a section), which holds this many characters of title
+# (21 px bold) or of subtitle (16 px).
+TITLE_LINE = 26
+SUBTITLE_LINE = 38
+
+
+def _lines_of(text, width: int) -> list[str]:
+    lines = [text] if isinstance(text, str) else list(text)
+    return [part for line in lines for part in (textwrap.wrap(line, width, break_long_words=False) or [""])]
+
+
+def _fit_title(title):
+    """The title and subtitle broken into lines that fit a phone's width (a title that fits stays one string)."""
+    if isinstance(title, str):
+        title = alt.Title(title)
+    if not isinstance(title, alt.Title):
+        return title
+    title = title.copy()
+    lines = _lines_of(title.text, TITLE_LINE)
+    title.text = lines[0] if len(lines) == 1 else lines
+    if title.subtitle is not alt.Undefined:
+        title.subtitle = _lines_of(title.subtitle, SUBTITLE_LINE)
+    return title
+
+
+def title_text(chart) -> str:
+    """A chart's title as one line of words, however it is broken for the drawing."""
+    text = chart.title.text if hasattr(chart.title, "text") else chart.title
+    return " ".join(text) if isinstance(text, list) else str(text or "Chart")
+
+
 def _readable(chart: alt.Chart, description: str = "") -> alt.Chart:
-    """Type large enough to read on a projector at the back of a room, and a description that screen
-    readers announce for the whole chart (Vega-Lite ``description``, the drawing's ``aria-label``). Single
-    marks are left out of the accessibility tree: the page shows the chart's figures as a table instead."""
+    """Type large enough to read on a projector at the back of a room, titles in lines that fit a phone,
+    and a description that screen readers announce for the whole chart (Vega-Lite ``description``, the
+    drawing's ``aria-label``). Single marks are left out of the accessibility tree: the page shows the
+    chart's figures as a table instead."""
+    if chart.title is not alt.Undefined:
+        chart = chart.properties(title=_fit_title(chart.title))
     if description:
         chart = chart.properties(description=description)
     return (chart.configure_mark(aria=False).configure_axis(labelFontSize=READABLE, titleFontSize=READABLE)
@@ -300,9 +336,12 @@ def invitation_chart(tree: pd.DataFrame, title: str = "Who brought whom into the
         tooltip=[alt.Tooltip("name:N", title="person"), alt.Tooltip("inviter:N", title="invited by"),
                  alt.Tooltip("generation:Q")])
     labels = alt.Chart(nodes).mark_text(align="left", dx=9, fontSize=READABLE).encode(x=x, y=y, text="name:N")
+    generations = int(tree["generation"].max()) if len(tree) else 0
     return _readable(alt.layer(lines, dots, labels, title=alt.Title(title, subtitle=_subtitle(
         "Left to right: the hosts, the people they invited, the people those invited, and so on.",
-        "No one yet." if len(tree) <= 1 else None))).properties(width=WIDTH, height=height))
+        "No one yet." if len(tree) <= 1 else None))).properties(width=WIDTH, height=height),
+        f"Tree, {title}: {len(tree)} people, the hosts on the left and each person one step right of whoever "
+        f"invited them, a line from inviter to invitee; {generations} generations of invitations.")
 
 
 def availability_chart(slots: pd.DataFrame, title: str = "The pool by availability") -> alt.Chart:
@@ -319,9 +358,14 @@ def availability_chart(slots: pd.DataFrame, title: str = "The pool by availabili
         color=alt.condition(f"datum.people > {max(1, int(slots['people'].max()) if len(slots) else 1) / 2}",
                             alt.value("white"), alt.value("#10311b")))
     without = int(slots.attrs.get("without", 0))
+    best = slots.sort_values("people", ascending=False, kind="stable").head(1) if len(slots) else slots
+    most = (f"; the most, {int(best['people'].iloc[0])}, on {best['day'].iloc[0]} {best['part'].iloc[0]}"
+            if len(best) and int(best["people"].iloc[0]) else "; nobody has given a slot yet")
     return _readable(alt.layer(cells, counts, data=slots, title=alt.Title(title, subtitle=_subtitle(
         "People who can meet each week in each slot; a crew needs one slot all its members share.",
-        f"{without} people gave no slot yet." if without else None))).properties(width=WIDTH, height=alt.Step(44)))
+        f"{without} people gave no slot yet." if without else None))).properties(width=WIDTH, height=alt.Step(44)),
+        f"Grid, {title}: one column per day, one row per part of the day, each cell the number of people "
+        f"of the pool who can meet then, written in the cell{most}.")
 
 
 def crews_chart(compare: pd.DataFrame, title: str = "The crews that formed, compared") -> alt.Chart:
@@ -336,5 +380,7 @@ def crews_chart(compare: pd.DataFrame, title: str = "The crews that formed, comp
                                 scale=_level_scale()),
                 tooltip=[alt.Tooltip("crew:N"), alt.Tooltip("formed:T", format="%d %b %Y"),
                          alt.Tooltip("level_name:N", title="level"), alt.Tooltip("points:Q")])
-        .properties(width=WIDTH, height=alt.Step(30))
+        .properties(width=WIDTH, height=alt.Step(30)),
+        f"Bar chart, {title}: for each of {compare['crew'].nunique() if len(compare) else 0} crews, its points "
+        "since its formation round, stacked by level."
     )

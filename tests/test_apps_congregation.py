@@ -89,3 +89,23 @@ def test_a_cleared_date_is_refused_not_taken_as_today(tmp_path):
         app.record_gathering()
         assert app.statuses["gathering"].kind == "error" and "Choose the date" in app.statuses["gathering"].text
         assert ledger.revision() == before
+
+
+def test_the_charts_come_with_their_figures_as_tables(tmp_path):
+    """Issue 15, item 4: a screen reader reads the invitation tree and the availability grid as tables."""
+    with Ledger.open(tmp_path / "l.sqlite") as ledger:
+        app = CongregationApp(ledger)
+        app.new_name.value, app.new_region.value = "Lisbon circle", "Lisbon"
+        app.start()
+        for name, slots in [("Ama", "Tue evening"), ("Bo", "Tue evening; Thu morning"), ("Caz", "Tue evening")]:
+            app.person.value, app.slots.value, app.work.value = name, slots, "music"
+            app.add_person()
+        upload(app, "pool.csv", CSV.encode())
+        app.import_csv()
+        assert app.statuses["csv"].text.startswith("Recorded: 6 people"), app.statuses["csv"].text
+        tree, grid = app.tree_table.value, app.availability_table.value
+        assert "Who brought whom into the pool: the figures as a table" in tree and "<table" in tree
+        assert '<th scope="col">person</th><th scope="col">invited by</th>' in tree and "<td>Gus</td>" in tree
+        assert "nan" not in tree  # the hosts have no inviter: a blank cell
+        assert "The pool by availability: the figures as a table" in grid and "<table" in grid
+        assert app.tree_table in app.body.children[2].children and app.availability_table in app.body.children[3].children

@@ -33,7 +33,7 @@ def test_every_chart_is_an_altair_chart(kestrels):
     assert set(kestrels) == set(charts.CHART_TITLES)
     for key, chart in kestrels.items():
         assert isinstance(chart, alt.Chart), key
-        assert chart.to_dict()["title"]["text"] == charts.CHART_TITLES[key]
+        assert charts.title_text(chart) == charts.CHART_TITLES[key]
 
 
 def test_trust_lines_end_at_ledger_points(data, kestrels):
@@ -192,3 +192,41 @@ def test_time_axes_never_repeat_a_label(days):
                   charts.levels_chart(points)):
         labels = x_labels(chart)
         assert labels and len(labels) == len(set(labels)), labels
+
+
+# --- every chart described in words (issue 15, item 4) ---------------------------------------------
+
+
+def congregation_charts() -> dict[str, alt.TopLevelMixin]:
+    tree = pd.DataFrame({"name": ["Abi", "Bram", "Cleo"], "inviter": [None, "Abi", "Bram"], "generation": [0, 1, 2],
+                         "x": [0, 1, 2], "y": [0, 0, 0], "parent_x": [None, 0, 1], "parent_y": [None, 0, 0]})
+    slots = pd.DataFrame({"day": ["Tue", "Tue"], "part": ["morning", "evening"], "people": [1, 3]})
+    compare = pd.DataFrame({"crew": ["Harbour crew 1"], "formed": [pd.Timestamp("2026-01-05")],
+                            "level_name": [list(levels.labels().values())[0]], "points": [4]})
+    return {"invitations": charts.invitation_chart(tree), "availability": charts.availability_chart(slots),
+            "crews": charts.crews_chart(compare)}
+
+
+def test_every_chart_says_in_words_what_it_draws(kestrels):
+    """A screen reader announces the drawing by its Vega-Lite description (the SVG's aria-label):
+    each chart has one, saying more than its title."""
+    made = {**kestrels, **congregation_charts()}
+    for key, chart in made.items():
+        spec = chart.to_dict()
+        title = charts.title_text(chart)
+        description = spec.get("description", "")
+        assert description.startswith(("Line chart", "Stacked bar chart", "Bar chart", "Matrix", "Grid", "Tree")), \
+            (key, description)
+        assert title in description and len(description) > len(title) + 30, (key, description)
+    assert "the most, 3, on Tue evening" in made["availability"].to_dict()["description"]
+
+
+def test_titles_come_in_lines_that_fit_a_phone(kestrels):
+    """Vega cuts a title line at the drawing's edge: every line of a title or subtitle fits a phone's width."""
+    for key, chart in {**kestrels, **congregation_charts()}.items():
+        title = chart.to_dict()["title"]
+        lines = [title["text"]] if isinstance(title["text"], str) else title["text"]
+        assert all(len(line) <= charts.TITLE_LINE for line in lines), (key, lines)
+        assert all(len(line) <= charts.SUBTITLE_LINE for line in title.get("subtitle", [])), (key, title["subtitle"])
+        assert " ".join(lines) == charts.title_text(chart)
+    assert charts.title_text(kestrels["groups"]) == "Groups of the congregation compared"

@@ -17,7 +17,7 @@ from ..congregation import Congregation
 from ..errors import LedgerError
 from ..ledger import Ledger
 from ..values import name_key
-from .session import STYLE, Checklist, Status, chosen, date_picker, esc, hint, html_table, section, wide
+from .session import STYLE, Checklist, Status, chart_table, chosen, date_picker, esc, hint, html_table, section, wide
 
 NEW = "__new__"
 HOST = "__host__"
@@ -126,6 +126,8 @@ class CongregationApp:
         self.tree.layout = widgets.Layout(width="100%")
         self.availability = offline.chart_widget(charts.availability_chart(_no_slots()))
         self.availability.layout = widgets.Layout(width="100%")
+        # Each chart's figures for those who cannot see it (a table under the chart, opened on demand).
+        self.tree_table, self.availability_table = widgets.HTML(), widgets.HTML()
 
         self.which.observe(self._chosen, "value")
         self.start_button.on_click(self.start)
@@ -151,8 +153,8 @@ class CongregationApp:
                     hint("Or import a form's export: a CSV with the columns <b>name, work, slots</b> and, if you "
                          "have them, <b>invited_by, region, size, knows</b> (lists inside a cell separated by ;)."),
                     _wrap(self.upload, self.import_button), s["csv"].widget, self.show_answers, self.pool_table),
-            section("Who brought whom", self.tree),
-            section("The pool by availability", self.availability),
+            section("Who brought whom", self.tree, self.tree_table),
+            section("The pool by availability", self.availability, self.availability_table),
             section("Gatherings", self.gathering_title, self.gathering_date, self.came.widget, self.gathering_button,
                     s["gathering"].widget, self.gathering_list),
             section("Crew formation round",
@@ -218,6 +220,8 @@ class CongregationApp:
         self._show_formations()
         self.tree.chart = charts.invitation_chart(c.invitation_tree())
         self.availability.chart = charts.availability_chart(c.availability())
+        self.tree_table.value = chart_table(self.tree.chart)
+        self.availability_table.value = chart_table(self.availability.chart)
 
     def _show_pool(self, pool: pd.DataFrame | None = None) -> None:
         if self.congregation is None:

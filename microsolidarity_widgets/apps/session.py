@@ -18,6 +18,7 @@ import re
 from pathlib import Path
 from typing import Callable, Iterable
 
+import altair as alt
 import ipywidgets as widgets
 import pandas as pd
 
@@ -67,9 +68,15 @@ CHART_TABLE_ROWS = 60
 def chart_table(chart) -> str:
     """The figures a chart draws, as a table a screen reader can read (and anyone can open): the fields
     of the chart's tooltip, titled as there, from the chart's own data (its latest rows when long)."""
-    data = chart.data if isinstance(chart.data, pd.DataFrame) else pd.DataFrame()
-    tips = chart.encoding.tooltip if isinstance(chart.encoding.tooltip, list) else []
-    title = chart.title.text if hasattr(chart.title, "text") else str(chart.title or "Chart")
+    title = charts.title_text(chart)
+    source = chart
+    if isinstance(chart, alt.LayerChart):  # a layered chart: the figures of its layer with a tooltip
+        source = next((layer for layer in chart.layer
+                       if isinstance(getattr(layer.encoding, "tooltip", None), list)), chart.layer[0])
+    data = source.data if isinstance(source.data, pd.DataFrame) else \
+        chart.data if isinstance(chart.data, pd.DataFrame) else pd.DataFrame()
+    tooltip = getattr(getattr(source, "encoding", None), "tooltip", None)
+    tips = tooltip if isinstance(tooltip, list) else []
     columns, aggregate = {}, {}
     for tip in tips:
         spec = tip.to_dict()
@@ -87,6 +94,9 @@ def chart_table(chart) -> str:
         order = data["date"].argsort(kind="stable")
         columns = {name: column.iloc[order] for name, column in columns.items()}
     table = pd.DataFrame(columns)
+    for name in table.columns:  # a missing word is left blank, never written "nan" (the hosts have no inviter)
+        if not pd.api.types.is_numeric_dtype(table[name]):
+            table[name] = table[name].astype(object).where(table[name].notna(), "")
     if aggregate and len(table.columns) > len(aggregate):
         keys = [c for c in table.columns if c not in aggregate]
         table = table.groupby(keys, sort=False, observed=True).agg(aggregate).reset_index()

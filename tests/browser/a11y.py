@@ -11,8 +11,9 @@
 - ``layout_problems(page)``: what axe cannot see: the page or any box inside it scrolling sideways
   (tables and other boxes marked ``.ms-scroll`` may, and must then keep their header in view), an
   element sticking out past the right edge of the window, text cut off by its box or set under 16 px,
-  and controls smaller than 44×44 px (a checkbox or radio button counts with its label, which takes
-  the same click).
+  controls smaller than 44×44 px (a checkbox or radio button counts with its label, which takes
+  the same click), and charts: wider than the window, a word of a title, legend or axis cut at the
+  drawing's edge, no description in words, or no table of their figures.
 - ``check_page(page, state)``: both, as readable lines, and a screenshot of the state in
   ``test-artifacts/a11y/`` named after ``state`` and the window size.
 - ``keyboard_problems(page)``: Tab from the top to the end of the page: every form control is reached,
@@ -115,6 +116,33 @@ _LAYOUT_JS = r"""
     if (parseFloat(s.fontSize) + 0.01 < minText) {
       problems.push(`${name(el)} is set in ${s.fontSize} type, under ${minText} px`);
     }
+  }
+  // Charts: as wide as the page, no word of a title, legend or axis cut at the drawing's edge (Vega
+  // never wraps a line: it runs off the drawing), described in words, and their figures as a table.
+  for (const embed of document.querySelectorAll(".vega-embed")) {
+    const drawing = embed.querySelector("svg, canvas");
+    if (!visible(embed) || !drawing) continue;
+    const d = drawing.getBoundingClientRect();
+    if (d.right > W + 1) problems.push(`a chart runs past the right edge (to ${Math.round(d.right)} px of ${W})`);
+    for (const t of drawing.querySelectorAll("text")) {
+      const r = t.getBoundingClientRect();
+      if (r.width === 0 || !t.textContent.trim()) continue;
+      if (r.right > d.right + 1 || r.left < d.left - 1) {
+        problems.push(`chart text "${t.textContent.trim().slice(0, 50)}" is cut at the chart's edge ` +
+                      `(${Math.round(r.left)}–${Math.round(r.right)} px, the chart ${Math.round(d.left)}–${Math.round(d.right)})`);
+      }
+    }
+    const label = (embed.getAttribute("aria-label") || drawing.getAttribute("aria-label") || "").trim();
+    if (label.length < 40 || /^vega visualization$/i.test(label)) {
+      problems.push(`a chart has no description in words (aria-label ${JSON.stringify(label)})`);
+    }
+    const marks = drawing.querySelectorAll("g.role-mark > *").length;
+    let table = null;
+    for (let p = embed.parentElement; p && !table; p = p.parentElement) {
+      table = p.querySelector("details.ms-chart-table");
+      if (p.matches(".ms-section, .jp-Cell, body")) break;
+    }
+    if (marks && !table) problems.push(`the chart "${label.slice(0, 50)}" has no table of its figures`);
   }
   // A table that scrolls in its own box keeps its header: the box is no taller than the window.
   for (const box of document.querySelectorAll(".ms-scroll")) {

@@ -289,6 +289,25 @@ def test_a_listening_round_by_keyboard_alone_keeps_focus_where_it_was(server, pa
     before = focused(page)
     assert before is not None and before["index"] < after["index"]
 
+    # Undo it by keyboard: asked once, announced when done, and focus stays where the facilitator was
+    # (the question's buttons go away with the question; focus must not fall to the top of the page).
+    tab_to(page, "Reason for undoing")
+    page.keyboard.type("entered twice")
+    tab_to(page, "Undo this record")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name="Yes, undo it")).to_be_visible()
+    problems = check_page(page, "02_listening undo asked")
+    yes = tab_to(page, "Yes, undo it")
+    page.keyboard.press("Enter")
+    expect(page.locator(".ms-status [aria-live=polite]").filter(has_text="Undone: ")).to_have_count(1)
+    expect(page.get_by_role("button", name="Yes, undo it")).to_be_hidden()
+    page.wait_for_function("document.activeElement && document.activeElement !== document.body", timeout=5_000)
+    now = focused(page)
+    assert not focus_ring_problems(now), focus_ring_problems(now)
+    assert now["visible"] and now["index"] < yes["index"] and now["name"].startswith("Undo this record"), now
+    problems += check_page(page, "02_listening undone")
+    assert not problems, "\n".join(problems)
+
 
 def focused_button(page):
     return page.locator("button:focus")
@@ -304,6 +323,11 @@ def test_the_checks_catch_what_they_should(browser):
       <div style="width:60px; overflow:hidden; white-space:nowrap; text-overflow:ellipsis">Date of incorporation</div>
       <div style="width:600px">Wide</div>
       <p style="color:#aaa">Pale text</p>
+      <div class="vega-embed" role="graphics-document"><svg width="300" height="60">
+        <g class="mark-text role-title"><text x="10" y="30" font-size="21">A title far too long for this small chart</text></g>
+        <g class="mark-symbol role-mark"><path d="M5,5h4v4h-4z"></path></g></svg></div>
+      <div class="ms-scroll" style="width:300px; height:900px; overflow:auto"><table><thead><tr><th>Head</th></tr></thead>
+        <tbody><tr><td style="white-space:nowrap">A row far wider than its box, far wider than three hundred pixels</td></tr></tbody></table></div>
     </body></html>"""
     context = browser.new_context(viewport=PHONE)
     try:
@@ -316,17 +340,36 @@ def test_the_checks_catch_what_they_should(browser):
           <input aria-label="Jumps the queue" tabindex="3"><button>Last</button></main></body></html>""")
         keys = "\n".join(keyboard_problems(page))
         assert "'No ring' has a focus outline of 0" in keys and "Tab reached" in keys, keys
+        page.set_content("""<html lang="en"><body><main><button style="outline:3px solid #ddd">Pale ring</button>
+          <button style="outline:1px solid #000">Thin ring</button><button id="gone">Gone</button></main></body></html>""")
+        rings = []
+        for _ in range(2):
+            page.keyboard.press("Tab")
+            rings += focus_ring_problems(focused(page))
+        assert any("'Pale ring' has a focus outline at 1." in r for r in rings), rings
+        assert any("'Thin ring' has a focus outline of 1" in r for r in rings), rings
+        page.keyboard.press("Tab")
+        page.evaluate("document.getElementById('gone').remove()")
+        assert focus_ring_problems(focused(page)) == ["focus was lost (it is on the page itself)"]
         page.set_content(bad)
         found = "\n".join(layout_problems(page))
         for expected in ("scrolls sideways inside", "runs past the right edge", "is 13×13 px", "button",
-                         "set in 12px type", "is cut off", "the page scrolls sideways"):
+                         "set in 12px type", "is cut off", "the page scrolls sideways",
+                         "scrolls sideways but is taller than the window",
+                         'chart text "A title far too long for this small chart" is cut at the chart\'s edge',
+                         "a chart has no description in words", "has no table of its figures"):
             assert expected in found, f"{expected!r} not reported:\n{found}"
         page.set_content("""<html lang="en"><head><title>Fine</title>
           <style>:focus-visible { outline: 3px solid #1f5f8b; outline-offset: 2px; }</style></head>
           <body style="padding: 12px"><main>
           <label style="display:inline-flex; min-height:44px; min-width:44px; align-items:center">
             <input type="checkbox"> Tick</label>
-          <button style="min-height:44px; min-width:44px; font-size:16px">Go</button><p>Plain text</p></main></body></html>""")
+          <button style="min-height:44px; min-width:44px; font-size:16px">Go</button><p>Plain text</p>
+          <div class="vega-embed" role="graphics-document" aria-label="Line chart, Trust: points so far for each of 2 members.">
+            <svg width="300" height="60" aria-hidden="true"><g class="mark-text role-title"><text x="10" y="30" font-size="16">A short title</text></g>
+            <g class="mark-symbol role-mark"><path d="M5,5h4v4h-4z"></path></g></svg></div>
+          <details class="ms-chart-table"><summary style="min-height:44px">Trust: the figures as a table</summary></details>
+          </main></body></html>""")
         assert axe_violations(page) == []
         assert layout_problems(page) == []
         assert keyboard_problems(page) == []
