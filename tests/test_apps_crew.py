@@ -84,6 +84,11 @@ def test_a_cleared_date_is_refused_not_taken_as_today(crew_ledger):
     app.agree_date.value = None
     app.agree_button.click()
     assert app.agree_status.kind == "error" and "Choose the date" in app.agree_status.text
+    app.change_group.value, app.change_member.value = "Kestrels", "Dev"
+    app.leave_date.value = None  # was recorded as leaving today, and the page said nothing
+    app.remove_button.click()
+    assert app.change_status.kind == "error" and "Choose the date" in app.change_status.text
+    assert "Dev" in crew_ledger.members("Kestrels")
     assert len(crew_ledger.events()) == before
 
 

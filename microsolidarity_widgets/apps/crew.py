@@ -182,10 +182,11 @@ class CrewApp:
 
     def remove_member(self, _=None):
         self._answer_under(self.change_status)
-        group, who, on = self.change_group.value, self.change_member.value, self.leave_date.value
+        group, who = self.change_group.value, self.change_member.value
         try:
             if not group or not who:
                 raise LedgerError("Choose the group and the member who is leaving.")
+            on = _chosen(self.leave_date)
             self.ledger.remove_member(group, who, on=on)
         except LedgerError as exc:
             self.change_status.error(exc)
