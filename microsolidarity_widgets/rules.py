@@ -391,8 +391,7 @@ def close_conflict(state: State, conflict_id, on, outcome, note=None) -> Draft:
         raise LedgerError(f"A conflict closes as “resolved” or “unresolved”, not “{shown(outcome)}”.")
     if state.live("conflict_closed", ref_id=opened.id):
         raise LedgerError(f"{which} is already closed.")
-    group = state.con.execute(sa.select(st.groups.c.name).where(st.groups.c.id == opened.group_id)).scalar_one()
-    return Draft("conflict_closed", on, group=group, ref_id=opened.id, outcome=outcome,
+    return Draft("conflict_closed", on, group=_group_name(state, opened.group_id), ref_id=opened.id, outcome=outcome,
                  note=clean_text(note), private=True)
 
 
@@ -534,10 +533,12 @@ def void(state: State, event_id, reason, on=None) -> Draft:
     if target.kind == "formation" and target.outcome == "lasting":  # its crews must go with it
         raise LedgerError(f"Event {target.id} formed crews: undo it as a whole on the congregation page "
                           "(Congregation.undo_formation), which voids the crews with it.")
+    # The next two are named in words: a level page's undo meets them when another page undid or
+    # closed its record meanwhile, and a row id means nothing to the people in the room.
     if state.void_of(target.id):
-        raise LedgerError(f"Event {target.id} is already voided.")
+        raise LedgerError(f"{_event_words(state, target)} is already voided.")
     if target.kind == "conflict_opened" and state.live("conflict_closed", ref_id=target.id):
-        raise LedgerError(f"Conflict {target.id} has been closed: void the closing first.")
+        raise LedgerError(f"{_event_words(state, target)} has been closed: void the closing first.")
     return Draft("void", on, ref_id=target.id, note=reason)
 
 
@@ -548,6 +549,18 @@ def correction_date(target: sa.Row, on) -> dt.date:
         raise LedgerError(f"Event {target.id} happened on {target.on_date}; its correction cannot be dated "
                           f"{on.isoformat()}, before it.")
     return on
+
+
+def _event_words(state: State, target: sa.Row) -> str:
+    """"The listening on 2026-01-10 in Kestrels", or a conflict by its people: a record as people know it."""
+    if target.kind == "conflict_opened":
+        return _conflict_words(state, target)
+    group = _group_name(state, target.group_id) if target.group_id is not None else None
+    return f"The {_words(target.kind)} on {target.on_date}" + (f" in {group}" if group else "")
+
+
+def _group_name(state: State, group_id: int) -> str:
+    return state.con.execute(sa.select(st.groups.c.name).where(st.groups.c.id == group_id)).scalar_one()
 
 
 def rename(state: State, what: str, old, new) -> Draft:

@@ -1,6 +1,7 @@
 """Level 4 page: open a conflict, walk the repair, close it (GAME.md step 4)."""
 
 import datetime as dt
+import re
 
 from microsolidarity_widgets.apps import ConflictApp
 
@@ -101,3 +102,32 @@ def test_messages_name_conflicts_by_people_and_day_and_leave_with_their_form(cre
     assert str(cid) not in s.status.text.replace("2026-02-05", "").replace("2026-02-01", "")
     s.date.value = dt.date(2026, 2, 20)  # now valid: the old refusal must not sit beside the preview
     assert s.status.kind is None and "+10" in s.preview.value
+
+
+def test_an_undo_overtaken_by_another_page_names_the_record_not_its_id(crew_ledger):
+    """Two pages on one ledger: what one page's undo points at, the other closed or undid meanwhile.
+    The refusal names the conflict by its people and day (it said "Conflict 2 has been closed")."""
+    app, s = conflict_page(crew_ledger)
+    s.date.value = dt.date(2026, 2, 5)
+    app.parties.value = ["Bo", "Dev"]
+    s.record_button.click()
+    other, o = conflict_page(crew_ledger)
+    other.mode.value = "close"
+    other.outcome.value = "resolved"
+    o.date.value = dt.date(2026, 2, 20)
+    o.record_button.click()
+    assert o.status.kind == "ok", o.status.text
+    s.undo_reason.value = "typo"
+    s.undo_button.click()
+    s.undo_yes.click()
+    assert s.status.kind == "error"
+    assert "The conflict between Bo and Dev opened on 2026-02-05 has been closed" in s.status.text
+    third = conflict_page(crew_ledger)[1]  # both ask to undo the closing; one of them is first
+    for page in (o, third):
+        page.undo_reason.value = "wrong day"
+        page.undo_button.click()
+    o.undo_yes.click()
+    third.undo_yes.click()
+    assert "The conflict closed on 2026-02-20 in Kestrels is already voided" in third.status.text
+    for text in (s.status.text, third.status.text):
+        assert not re.search(r"\b(event|conflict) \d", text, re.I), text

@@ -85,9 +85,10 @@ def test_a_cleared_date_is_refused_not_taken_as_today(crew_ledger):
     app.agree_button.click()
     assert app.agree_status.kind == "error" and "Choose the date" in app.agree_status.text
     app.change_group.value, app.change_member.value = "Kestrels", "Dev"
-    app.leave_date.value = None
+    app.leave_date.value = None  # was recorded as leaving today, and the page said nothing
     app.remove_button.click()
     assert app.change_status.kind == "error" and "Choose the date" in app.change_status.text
+    assert "Dev" in crew_ledger.members("Kestrels")
     assert len(crew_ledger.events()) == before
 
 
@@ -150,3 +151,32 @@ def test_the_crew_notebook_shows_no_stale_summary_under_its_table():
     notebook = json.loads((Path(__file__).parent.parent / "workbooks" / "01_crew.ipynb").read_text())
     code = "".join("".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "code")
     assert "summary" not in code  # "No groups yet." printed when the page opened sat under the live table
+
+
+def test_a_message_leaves_with_its_form(crew_ledger):
+    """A refusal or a confirmation is about the form as it was: changing that form takes it away,
+    while the reset that follows a record keeps the confirmation."""
+    app = CrewApp(crew_ledger)
+    app.new_name.value, app.new_members.value = "Kestrels", "Rafa\nSol\nTam"
+    app.create_button.click()
+    assert app.create_status.kind == "error"
+    app.new_name.value = "Wrens"  # the refusal was about the name just corrected
+    assert app.create_status.kind is None and app.create_status.widget.value == ""
+    app.create_button.click()
+    assert app.create_status.kind == "ok" and "the crew Wrens" in app.create_status.text
+    app.join_group.value, app.join_name.value = "Wrens", "Uma"
+    app.join_button.click()
+    assert app.join_status.kind == "ok" and "Uma joined Wrens" in app.join_status.text
+    app.join_date.value = dt.date(2026, 1, 2)
+    assert app.join_status.kind is None
+    app.change_group.value, app.change_member.value = "Wrens", "Sol"
+    app.rename_to.value = "Solène"
+    app.rename_button.click()
+    assert app.change_status.kind == "ok" and "Sol is now called Solène" in app.change_status.text
+    app.change_member.value = "Tam"
+    assert app.change_status.kind is None
+    app.agree_group.value, app.confidentiality.value = "Wrens", "What we share stays here."
+    app.agree_button.click()
+    assert app.agree_status.kind == "ok"
+    app.agree_private.value = True
+    assert app.agree_status.kind is None

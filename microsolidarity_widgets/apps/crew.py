@@ -84,6 +84,16 @@ class CrewApp:
             w.observe(self._ready_to_change, "value")
         self.rename_button.on_click(self.rename_member)
         self.remove_button.on_click(self.remove_member)
+        # A message is about its form as it was when the button was pressed: a change to that form
+        # takes it away, so an old refusal or confirmation never sits beside what is typed now.
+        for status, fields in ((self.create_status, (self.new_name, self.new_kind, self.new_members, self.new_date)),
+                               (self.join_status, (self.join_group, self.join_name, self.join_date)),
+                               (self.change_status, (self.change_group, self.change_member, self.rename_to,
+                                                     self.leave_date)),
+                               (self.agree_status, (self.agree_group, self.agree_date, self.confidentiality,
+                                                    self.cross_talk, self.agree_private))):
+            for field in fields:
+                field.observe(lambda _, status=status: status.clear(), "value")
 
         why = "".join(f"<li><b>{title}.</b> {question}</li>" for title, question in texts.WHY_SMALL_GROUPS)
         self.widget = widgets.VBox([
@@ -133,10 +143,11 @@ class CrewApp:
             self.create_status.error(exc)
             return
         name = self.new_name.value.strip()
-        self.create_status.ok(f"Recorded: the {self.new_kind.value} {name} with {', '.join(names)}.{note}")
+        said = f"Recorded: the {self.new_kind.value} {name} with {', '.join(names)}.{note}"
         self.new_name.value = ""
         self.new_members.value = ""
         self._refresh(select=name)
+        self.create_status.ok(said)  # after the form is reset, which would take a message away
 
     def add_member(self, _=None):
         self._answer_under(self.join_status)
@@ -148,10 +159,11 @@ class CrewApp:
         except LedgerError as exc:
             self.join_status.error(exc)
             return
-        self.join_status.ok(f"Recorded: {self.join_name.value.strip()} joined {self.join_group.value} "
-                            f"on {self.join_date.value:%Y-%m-%d}.{note}")
+        said = (f"Recorded: {self.join_name.value.strip()} joined {self.join_group.value} "
+                f"on {self.join_date.value:%Y-%m-%d}.{note}")
         self.join_name.value = ""
         self._refresh()
+        self.join_status.ok(said)
 
     def rename_member(self, _=None):
         self._answer_under(self.change_status)
@@ -163,10 +175,10 @@ class CrewApp:
         except LedgerError as exc:
             self.change_status.error(exc)
             return
-        self.change_status.ok(f"Recorded: {old} is now called {new}, in every group; their history and points "
-                              "stay theirs.")
         self.rename_to.value = ""
         self._refresh(chosen_member=new)
+        self.change_status.ok(f"Recorded: {old} is now called {new}, in every group; their history and points "
+                              "stay theirs.")
 
     def remove_member(self, _=None):
         self._answer_under(self.change_status)
@@ -179,9 +191,9 @@ class CrewApp:
         except LedgerError as exc:
             self.change_status.error(exc)
             return
+        self._refresh()
         self.change_status.ok(f"Recorded: {who} left {group} on {on:%Y-%m-%d}. What they did before stays in "
                               "the history with its points; meetings after that day no longer count them.")
-        self._refresh()
 
     def record_agreements(self, _=None):
         self._answer_under(self.agree_status)
@@ -196,10 +208,10 @@ class CrewApp:
         except LedgerError as exc:
             self.agree_status.error(exc)
             return
-        self.agree_status.ok(f"Recorded: {self.agree_group.value}'s agreements.")
         self.confidentiality.value = ""
         self.cross_talk.value = ""
         self._show_agreements()
+        self.agree_status.ok(f"Recorded: {self.agree_group.value}'s agreements.")
 
     # --- views ------------------------------------------------------------------------------
 

@@ -125,9 +125,11 @@ def play_the_evening(room):
     expect(respect.get_by_role("checkbox")).to_have_count(2)
     for who in ("Ngozi", "Łukasz"):
         respect.get_by_role("checkbox", name=who, exact=True).check()
-    expect(page.get_by_role("row").filter(has_text="Zoë").filter(has_text="+7")).to_have_count(1)
+    zoe = page.get_by_role("row").filter(has_text="Zoë").filter(has_text="+7")
+    expect(zoe).to_have_count(1)
     button = page.get_by_role("button", name="Record", exact=True)
     assert in_view(page, button), "the Record button is off screen at 1280×720"
+    assert in_view(page, zoe), "the preview the Record button confirms is off screen at 1280×720"
     record(page)
     expect(status(page)).to_contain_text("Recorded (money on")
 
