@@ -38,7 +38,7 @@ from . import formation, levels, rules
 from . import storage as st
 from .errors import LedgerError
 from .ledger import Ledger, _insert
-from .rules import POOL_KINDS, POOL_ROLES, Draft, Part, State
+from .rules import POOL_KINDS, POOL_ROLES, Entry, Part, State
 from .values import MAX_NAME, clean_date, clean_name, clean_text, name_key
 
 KIND = "congregation"
@@ -140,7 +140,7 @@ class Congregation:
                 raise LedgerError(f"There is already a group or congregation called “{cname}”.")
             where = clean_name(region, "region") if region is not None and str(region).strip() else None
             started = clean_date(on) if on is not None else dt.date.today()
-            add(Draft("congregation_created", started, group=cname, new_group_kind=KIND, title=where,
+            add(Entry("congregation_created", started, group=cname, new_group_kind=KIND, title=where,
                       note=clean_text(purpose, "purpose")))
         _commit(ledger, build)
         return cls(ledger, name)
@@ -166,7 +166,7 @@ class Congregation:
             person = self._in_pool(state, name)
             cleaned = Answers.clean(answers, person)
             self._known_in_pool(state, person, cleaned.knows)
-            return add(_answers_draft(self.name, person, cleaned, self._dated(state, on)))
+            return add(_answers_entry(self.name, person, cleaned, self._dated(state, on)))
         return self._write(build)
 
     def record_gathering(self, title, on, came) -> int:
@@ -175,7 +175,7 @@ class Congregation:
             names = _unique([self._in_pool(state, n) for n in _list(came, "person who came")])
             if not names:
                 raise LedgerError("Tick at least one person who came to the gathering.")
-            return add(Draft("gathering", self._dated(state, on, today_if_none=False), group=self.name, title=clean_name(title, "gathering name"),
+            return add(Entry("gathering", self._dated(state, on, today_if_none=False), group=self.name, title=clean_name(title, "gathering name"),
                              parts=[Part(n, "came") for n in names]))
         return self._write(build)
 
@@ -242,13 +242,13 @@ class Congregation:
                     raise LedgerError(f"Event {gathering.id} is not a gathering of {self.name}.")
             note = json.dumps([{"crew": n, "members": m, "why": w}
                                for n, m, w in zip(crew_names, cleaned, explained)], ensure_ascii=False)
-            fid = add(Draft("formation", when, group=self.name, title=clean_name(label, "round name") if label else None,
+            fid = add(Entry("formation", when, group=self.name, title=clean_name(label, "round name") if label else None,
                             outcome="temporary" if gathering else "lasting", ref_id=gathering.id if gathering else None,
                             note=note, private=True,
                             parts=[Part(m, "placed", detail=cn) for cn, ms in zip(crew_names, cleaned) for m in ms]))
             if gathering is None:
                 for cn, ms in zip(crew_names, cleaned):
-                    add(Draft("group_created", when, group=cn, new_group_kind="crew", title="crew", ref_id=fid,
+                    add(Entry("group_created", when, group=cn, new_group_kind="crew", title="crew", ref_id=fid,
                               parts=[Part(m, "member") for m in ms]))
             return fid
         return self._write(build)
@@ -278,9 +278,9 @@ class Congregation:
                     crew = state.con.execute(sa.select(st.groups.c.name).where(st.groups.c.id == row.group_id)).scalar()
                     raise LedgerError(f"{crew} has recorded a {later.kind.replace('_', ' ')} on {later.on_date} since it "
                                       "formed: undo that first, or keep the crews.")
-            vid = add(Draft("void", when, ref_id=target.id, note=why))
+            vid = add(Entry("void", when, ref_id=target.id, note=why))
             for row in created:
-                add(Draft("void", when, ref_id=row.id, note=why))
+                add(Entry("void", when, ref_id=row.id, note=why))
             return vid
         return self._write(build)
 
@@ -506,10 +506,10 @@ class Congregation:
                 raise LedgerError(f"{at}{inviter}, who invited {person}, is not in the pool of {self.name}.")
             parts.append(Part(pool[name_key(inviter)], "inviter"))
         kind = "pool_joined" if inviter is None else "invitation"
-        event_id = add(Draft(kind, on, group=self.name, parts=parts))
+        event_id = add(Entry(kind, on, group=self.name, parts=parts))
         if cleaned is not None:
             self._known_in_pool(state, person, cleaned.knows, at, later)
-            add(_answers_draft(self.name, person, cleaned, on))
+            add(_answers_entry(self.name, person, cleaned, on))
         return event_id
 
     def _crew_names(self, state: State, names, count: int, temporary: bool = False) -> list[str]:
@@ -623,8 +623,8 @@ def _congregation(state: State, name) -> sa.Row:
     return row
 
 
-def _answers_draft(congregation: str, person: str, answers: Answers, on: dt.date) -> Draft:
-    return Draft("pool_answers", on, group=congregation, private=True,
+def _answers_entry(congregation: str, person: str, answers: Answers, on: dt.date) -> Entry:
+    return Entry("pool_answers", on, group=congregation, private=True,
                  note=json.dumps(answers.as_dict(), ensure_ascii=False), parts=[Part(person, "answers")])
 
 
@@ -644,7 +644,7 @@ def _unique(names: list[str]) -> list[str]:
 
 
 def _commit(ledger: Ledger, build, congregation_id: int | None = None):
-    """Run ``build(state, add)`` in one write transaction; ``add(draft)`` inserts a draft and returns its
+    """Run ``build(state, add)`` in one write transaction; ``add(entry)`` inserts an entry and returns its
     id. Everything lands or nothing does; a retry after contention never lands twice.
 
     Writes to a congregation may be dated in the past (someone joined the pool last month), so its
@@ -659,10 +659,10 @@ def _commit(ledger: Ledger, build, congregation_id: int | None = None):
                 return first
             count = [0]
 
-            def add(draft: Draft) -> int:
+            def add(entry: Entry) -> int:
                 uid = f"{base}{count[0]:06d}"
                 count[0] += 1
-                return _insert(con, draft, uid)
+                return _insert(con, entry, uid)
 
             before = rules.history_problems(con, congregation_id) if congregation_id is not None else None
             result = build(State(con), add)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Callable, ClassVar, Sequence
 
 from . import rules
-from .rules import Draft, State
+from .rules import Entry, State
 
 
 # What the fields hold as a person gives them; the rule checks and cleans each one (a day may be
@@ -33,14 +33,14 @@ class Event:
     """A kind of event as a value. Subclasses name their fields as their rule's parameters."""
 
     kind: ClassVar[str]                   # as the ledger stores it
-    rule: ClassVar[Callable[..., Draft]]  # validates the fields, given as keywords, and makes the rows
+    rule: ClassVar[Callable[..., Entry]]  # validates the fields, given as keywords, and makes the rows
 
-    def draft(self, state: State) -> Draft:
+    def entry(self, state: State) -> Entry:
         """Validated against the ledger as ``state`` reads it: the rows to add, or ``LedgerError``."""
-        draft = type(self).rule(state, **{f.name: getattr(self, f.name) for f in dataclasses.fields(self)})
-        if draft.kind != self.kind:  # a rule of another kind: a programming error, never a person's
-            raise TypeError(f"{type(self).__name__}'s rule made a “{draft.kind}” event, not “{self.kind}”.")
-        return draft
+        entry = type(self).rule(state, **{f.name: getattr(self, f.name) for f in dataclasses.fields(self)})
+        if entry.kind != self.kind:  # a rule of another kind: a programming error, never a person's
+            raise TypeError(f"{type(self).__name__}'s rule made a “{entry.kind}” event, not “{self.kind}”.")
+        return entry
 
 
 @dataclass(frozen=True)

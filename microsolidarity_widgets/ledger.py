@@ -26,7 +26,7 @@ from . import frames, levels, rules, scoring
 from .events import ConflictClosed, ConflictOpened, Event, Hosting, Listening, Meeting, Money, Venture
 from . import storage as st
 from .errors import LedgerError
-from .rules import Draft, State
+from .rules import Entry, State
 from .values import clean_date, name_key, shown
 
 
@@ -107,7 +107,7 @@ class Ledger:
 
     def record(self, event: Event) -> int:
         """Validate ``event`` and commit it; the new event's id once it is in the ledger."""
-        return self._commit(_event(event).draft, (), {})
+        return self._commit(_event(event).entry, (), {})
 
     def rename_member(self, old: str, new: str) -> int:
         return self._commit(rules.rename, ("member", old, new), {})
@@ -142,14 +142,14 @@ class Ledger:
                 if done is not None:
                     return done
                 state = State(con)
-                draft = build(state, *args, **kwargs)
+                entry = build(state, *args, **kwargs)
                 # A change to the past (a void, a dated join or departure) is checked against the
                 # whole history it leaves; the rollback takes it back when that history breaks a rule.
-                group_id = rules.reaches_back(state, draft)
+                group_id = rules.reaches_back(state, entry)
                 before = rules.history_problems(con, group_id) if group_id is not None else None
-                event_id = _insert(con, draft, uid)
+                event_id = _insert(con, entry, uid)
                 if group_id is not None:
-                    rules.refuse_new_problems(con, group_id, before, draft)
+                    rules.refuse_new_problems(con, group_id, before, entry)
                 return event_id
 
         event_id = st.with_retries(attempt)
@@ -164,9 +164,9 @@ class Ledger:
         """
         event = _event(event)
         with self._store.read() as con:
-            draft = event.draft(State(con))
+            entry = event.entry(State(con))
             events, parts = self._frames()
-            ev_row, part_rows = _draft_rows(con, draft)
+            ev_row, part_rows = _entry_rows(con, entry)
         events, parts = _like(events, [ev_row]), _like(parts, part_rows)
         awards = scoring.points(events, parts, levels.all_levels())
         awards = awards[awards["event_id"] == ev_row["id"]]
@@ -507,38 +507,38 @@ def _like(frame: pd.DataFrame, rows: list[dict]) -> pd.DataFrame:
     return pd.concat([frame, extra], ignore_index=True)
 
 
-def _draft_rows(con: sa.Connection, draft: Draft) -> tuple[dict, list[dict]]:
-    """The rows a draft would add, with placeholder ids, for previews."""
-    gid = con.execute(sa.select(st.groups.c.id).where(st.groups.c.name == draft.group)).scalar()
-    row = {"id": -1, "kind": draft.kind, "group_id": gid, "date": pd.Timestamp(draft.on), "ref_id": draft.ref_id,
-           "outcome": draft.outcome, "private": bool(draft.private)}
+def _entry_rows(con: sa.Connection, entry: Entry) -> tuple[dict, list[dict]]:
+    """The rows an entry would add, with placeholder ids, for previews."""
+    gid = con.execute(sa.select(st.groups.c.id).where(st.groups.c.name == entry.group)).scalar()
+    row = {"id": -1, "kind": entry.kind, "group_id": gid, "date": pd.Timestamp(entry.on), "ref_id": entry.ref_id,
+           "outcome": entry.outcome, "private": bool(entry.private)}
     state = State(con)
     parts = [{"event_id": -1, "member_id": state.member(p.member).id, "role": p.role, "detail": p.detail}
-             for p in draft.parts]
+             for p in entry.parts]
     return row, parts
 
 
-def _insert(con: sa.Connection, draft: Draft, uid: str) -> int:
-    if draft.new_group_kind:
+def _insert(con: sa.Connection, entry: Entry, uid: str) -> int:
+    if entry.new_group_kind:
         group_id = con.execute(sa.insert(st.groups).values(
-            name=draft.group, name_key=name_key(draft.group), kind=draft.new_group_kind)).inserted_primary_key[0]
-    elif draft.group is not None:
-        group_id = con.execute(sa.select(st.groups.c.id).where(st.groups.c.name == draft.group)).scalar_one()
+            name=entry.group, name_key=name_key(entry.group), kind=entry.new_group_kind)).inserted_primary_key[0]
+    elif entry.group is not None:
+        group_id = con.execute(sa.select(st.groups.c.id).where(st.groups.c.name == entry.group)).scalar_one()
     else:
         group_id = None
-    if draft.rename:
-        what, row_id, new = draft.rename
+    if entry.rename:
+        what, row_id, new = entry.rename
         table = st.groups if what == "group" else st.members
         con.execute(sa.update(table).where(table.c.id == row_id).values(name=new, name_key=name_key(new)))
-        if draft.kind == "forgotten":
+        if entry.kind == "forgotten":
             _erase_texts(con, row_id)
     now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
     event_id = con.execute(sa.insert(st.events).values(
-        uid=uid, kind=draft.kind, group_id=group_id, on_date=draft.on.isoformat(), recorded_at=now,
-        ref_id=draft.ref_id, outcome=draft.outcome, title=draft.title, detail=draft.detail, note=draft.note,
-        private=draft.private)).inserted_primary_key[0]
-    if draft.parts:
-        keys = {name_key(p.member): p.member for p in draft.parts}
+        uid=uid, kind=entry.kind, group_id=group_id, on_date=entry.on.isoformat(), recorded_at=now,
+        ref_id=entry.ref_id, outcome=entry.outcome, title=entry.title, detail=entry.detail, note=entry.note,
+        private=entry.private)).inserted_primary_key[0]
+    if entry.parts:
+        keys = {name_key(p.member): p.member for p in entry.parts}
         m = st.members.c
         ids = dict(con.execute(sa.select(m.name_key, m.id).where(m.name_key.in_(list(keys)))).all())
         for key, name in keys.items():
@@ -546,7 +546,7 @@ def _insert(con: sa.Connection, draft: Draft, uid: str) -> int:
                 ids[key] = con.execute(sa.insert(st.members).values(name=name, name_key=key)).inserted_primary_key[0]
         con.execute(sa.insert(st.participants), [
             {"event_id": event_id, "member_id": ids[name_key(p.member)], "role": p.role, "detail": p.detail, "note": p.note}
-            for p in draft.parts])
+            for p in entry.parts])
     return event_id
 
 

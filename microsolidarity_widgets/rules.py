@@ -1,7 +1,7 @@
 """What each kind of event needs before it may enter the ledger.
 
 One builder per event kind. Each reads the current state through ``State`` (inside the write
-transaction, so the check and the insert are atomic) and returns a ``Draft`` or raises
+transaction, so the check and the insert are atomic) and returns a ``Entry`` or raises
 ``LedgerError``. Points are not decided here but in ``scoring``.
 """
 
@@ -42,7 +42,10 @@ class Part:
 
 
 @dataclass
-class Draft:
+class Entry:
+    """What a rule makes of a valid event: the ledger rows to write, as one. (A page's draft is the
+    typed event it is building, ``events.Event``; an entry exists only once the rules have passed it.)"""
+
     kind: str
     on: dt.date
     group: str | None = None
@@ -210,7 +213,7 @@ def _warn_look_alikes(group: str, name: str, others) -> None:
             "from another alphabet). If they are one person, void this and use the existing name."), stacklevel=4)
 
 
-def add_group(state: State, name, members, kind="crew", on=None) -> Draft:
+def add_group(state: State, name, members, kind="crew", on=None) -> Entry:
     name = clean_name(name, "group name")
     if kind not in GROUP_KINDS:
         raise LedgerError(f"A group is a crew or a partnership, not “{shown(kind)}”.")
@@ -225,10 +228,10 @@ def add_group(state: State, name, members, kind="crew", on=None) -> Draft:
     for n in names:
         existing = state.member(n)
         parts.append(Part(existing.name if existing else n, "member"))
-    return Draft("group_created", on, group=name, parts=parts, new_group_kind=kind, title=kind)
+    return Entry("group_created", on, group=name, parts=parts, new_group_kind=kind, title=kind)
 
 
-def add_member(state: State, group, name, on=None) -> Draft:
+def add_member(state: State, group, name, on=None) -> Entry:
     g = state.group(group)
     name = clean_name(name, "member name")
     on = dated(state, g, on, today_if_none=True)
@@ -238,10 +241,10 @@ def add_member(state: State, group, name, on=None) -> Draft:
     _check_size(g.kind, len(state.roster(g.id)) + 1, g.name)
     _warn_look_alikes(g.name, name, {**state.roster(g.id), **roster}.values())
     existing = state.member(name)
-    return Draft("member_joined", on, group=g.name, parts=[Part(existing.name if existing else name, "member")])
+    return Entry("member_joined", on, group=g.name, parts=[Part(existing.name if existing else name, "member")])
 
 
-def remove_member(state: State, group, name, on=None) -> Draft:
+def remove_member(state: State, group, name, on=None) -> Entry:
     g = state.group(group)
     on = dated(state, g, on, today_if_none=True)
     member = one_member(state, g, on, name, "member who is leaving")
@@ -249,7 +252,7 @@ def remove_member(state: State, group, name, on=None) -> Draft:
         raise LedgerError(f"{g.name} would drop below {CREW_SIZE[0]} members; a crew needs at least {CREW_SIZE[0]}.")
     if g.kind == "partnership":
         raise LedgerError("A partnership is always two people: record a new partnership instead.")
-    return Draft("member_left", on, group=g.name, parts=[Part(member, "member")])
+    return Entry("member_left", on, group=g.name, parts=[Part(member, "member")])
 
 
 def some_of(state: State, group, on, names, what: str, too_few: str) -> tuple[sa.Row, dt.date, list[str]]:
@@ -262,17 +265,17 @@ def some_of(state: State, group, on, names, what: str, too_few: str) -> tuple[sa
     return g, on, names
 
 
-def record_listening(state: State, group, on, present, everyone_listened=True) -> Draft:
+def record_listening(state: State, group, on, present, everyone_listened=True) -> Entry:
     """Level 1: a round where each present member speaks in turn while the rest listen."""
     g, on, names = some_of(state, group, on, present, "present member",
                            "A listening round needs at least 2 people present.")
     if not isinstance(everyone_listened, bool):
         raise LedgerError("Say whether everyone listened to everyone (yes or no).")
     outcome = "listened" if everyone_listened else "not_listened"
-    return Draft("listening", on, group=g.name, outcome=outcome, parts=[Part(n, "present") for n in names])
+    return Entry("listening", on, group=g.name, outcome=outcome, parts=[Part(n, "present") for n in names])
 
 
-def record_money(state: State, group, on, speaker, offers=(), asks=(), respectful=(), present=None, note=None) -> Draft:
+def record_money(state: State, group, on, speaker, offers=(), asks=(), respectful=(), present=None, note=None) -> Entry:
     """Level 2: the speaker talks about paid and meaningful work; others offer, the speaker asks.
 
     ``offers``: ``(member, kind)`` or ``(member, kind, note)`` each. ``asks``: each ask is its text
@@ -334,7 +337,7 @@ def record_money(state: State, group, on, speaker, offers=(), asks=(), respectfu
         parts += [Part(n, "present") for n in present]
     if len(involved) < 2:
         raise LedgerError("A money round needs the speaker and at least one other member present.")
-    return Draft("money", on, group=g.name, parts=parts, note=clean_text(note), private=True)
+    return Entry("money", on, group=g.name, parts=parts, note=clean_text(note), private=True)
 
 
 def _ask(ask) -> tuple[object, object]:
@@ -356,7 +359,7 @@ def _addressees(state: State, group: sa.Row, on: dt.date, to, speaker: str) -> l
     return names
 
 
-def record_meeting(state: State, group, on, attended, process=None, note=None) -> Draft:
+def record_meeting(state: State, group, on, attended, process=None, note=None) -> Entry:
     """Level 3: a regular meeting; everyone in the group that day who is not listed missed it."""
     g = state.group(group)
     on = dated(state, g, on)
@@ -365,18 +368,18 @@ def record_meeting(state: State, group, on, attended, process=None, note=None) -
         raise LedgerError(f"“{shown(process)}” is not a meeting process we know; choose one of: {', '.join(MEETING_PROCESSES)}.")
     if state.live("meeting", g.id, on_date=on.isoformat()):
         raise LedgerError(f"{g.name} already has a meeting recorded on {on.isoformat()}. Undo it first if it was wrong.")
-    return Draft("meeting", on, group=g.name, detail=process, note=clean_text(note), private=True,
+    return Entry("meeting", on, group=g.name, detail=process, note=clean_text(note), private=True,
                  parts=[Part(n, "attended") for n in names])
 
 
-def open_conflict(state: State, group, on, parties, description=None) -> Draft:
+def open_conflict(state: State, group, on, parties, description=None) -> Entry:
     """Level 4: a hurt between members, to be repaired; scores only when it is closed."""
     g, on, names = some_of(state, group, on, parties, "party", "A conflict is between at least 2 members of the group.")
-    return Draft("conflict_opened", on, group=g.name, note=clean_text(description, "description"), private=True,
+    return Entry("conflict_opened", on, group=g.name, note=clean_text(description, "description"), private=True,
                  parts=[Part(n, "party") for n in names])
 
 
-def close_conflict(state: State, conflict_id, on, outcome, note=None) -> Draft:
+def close_conflict(state: State, conflict_id, on, outcome, note=None) -> Entry:
     opened = state.event(conflict_id)
     if opened.kind != "conflict_opened":
         raise LedgerError("That record is not a conflict: choose a conflict to close.")
@@ -391,7 +394,7 @@ def close_conflict(state: State, conflict_id, on, outcome, note=None) -> Draft:
         raise LedgerError(f"A conflict closes as “resolved” or “unresolved”, not “{shown(outcome)}”.")
     if state.live("conflict_closed", ref_id=opened.id):
         raise LedgerError(f"{which} is already closed.")
-    return Draft("conflict_closed", on, group=_group_name(state, opened.group_id), ref_id=opened.id, outcome=outcome,
+    return Entry("conflict_closed", on, group=_group_name(state, opened.group_id), ref_id=opened.id, outcome=outcome,
                  note=clean_text(note), private=True)
 
 
@@ -402,7 +405,7 @@ def _conflict_words(state: State, opened: sa.Row) -> str:
     return f"The conflict between {between} opened on {opened.on_date}"
 
 
-def record_venture(state: State, group, on, name, form, owners) -> Draft:
+def record_venture(state: State, group, on, name, form, owners) -> Entry:
     """Level 5: members who formally co-own a venture."""
     g = state.group(group)
     on = dated(state, g, on)
@@ -413,10 +416,10 @@ def record_venture(state: State, group, on, name, form, owners) -> Draft:
         raise LedgerError("A venture needs at least 2 owners from the group.")
     if any(name_key(r.title) == name_key(title) for r in state.live("venture", g.id)):
         raise LedgerError(f"{g.name} already has a venture called “{title}”.")
-    return Draft("venture", on, group=g.name, title=title, detail=form, parts=[Part(n, "owner") for n in names])
+    return Entry("venture", on, group=g.name, title=title, detail=form, parts=[Part(n, "owner") for n in names])
 
 
-def record_hosting(state: State, group, on, facilitator=None, timekeeper=None, note_taker=None) -> Draft:
+def record_hosting(state: State, group, on, facilitator=None, timekeeper=None, note_taker=None) -> Entry:
     """Who carried a session's emotional labour; scores nothing, but spreads hosting fairly."""
     g = state.group(group)
     on = dated(state, g, on)
@@ -424,10 +427,10 @@ def record_hosting(state: State, group, on, facilitator=None, timekeeper=None, n
              for role, who in zip(HOST_ROLES, (facilitator, timekeeper, note_taker)) if who]
     if not parts:
         raise LedgerError("Choose at least one host (facilitator, timekeeper or note-taker).")
-    return Draft("hosting", on, group=g.name, parts=parts)
+    return Entry("hosting", on, group=g.name, parts=parts)
 
 
-def check_in(state: State, group, on, member) -> Draft:
+def check_in(state: State, group, on, member) -> Entry:
     """A member says, from their own phone, that they are here today. It scores nothing: the
     facilitator's "who is here" starts from the check-ins, and the facilitator records the exercise."""
     g = state.group(group)
@@ -436,14 +439,14 @@ def check_in(state: State, group, on, member) -> Draft:
     for row in state.live("check_in", g.id, on_date=on.isoformat()):
         if any(name_key(p.name) == name_key(member) for p in state.parts(row.id)):
             raise LedgerError(f"{member} is already checked in for {g.name} on {on.isoformat()}.")
-    return Draft("check_in", on, group=g.name, parts=[Part(member, "checked_in")])
+    return Entry("check_in", on, group=g.name, parts=[Part(member, "checked_in")])
 
 
 PROPOSALS = ("offer", "ask")  # what a member may send from their phone in a money round
 SETTLEMENTS = ("accepted", "declined")
 
 
-def propose(state: State, group, on, member, what, text=None, offer_kind=None) -> Draft:
+def propose(state: State, group, on, member, what, text=None, offer_kind=None) -> Entry:
     """A member's offer to today's speaker, or the speaker's ask, sent from their phone. It scores
     nothing and waits until the facilitator accepts it into the money round (or declines it)."""
     g = state.group(group)
@@ -459,7 +462,7 @@ def propose(state: State, group, on, member, what, text=None, offer_kind=None) -
     else:
         kind, text = None, clean_text(text, "ask", required=True)
     # Private, as the money round's own texts are: an offer's note or an ask may be personal.
-    return Draft("proposal", on, group=g.name, title=what, detail=kind, note=text, private=True,
+    return Entry("proposal", on, group=g.name, title=what, detail=kind, note=text, private=True,
                  parts=[Part(member, "proposer")])
 
 
@@ -473,7 +476,7 @@ def answer(state: State, proposal_id: int, group_id: int) -> str | None:
     return "declined" if "declined" in outcomes else ("accepted" if outcomes else None)
 
 
-def settle(state: State, proposal_id, on, outcome, round_id=None) -> Draft:
+def settle(state: State, proposal_id, on, outcome, round_id=None) -> Entry:
     """The facilitator's answer to a member's proposal: accepted into the money round ``round_id``,
     or declined."""
     proposal = state.event(proposal_id)
@@ -496,16 +499,16 @@ def settle(state: State, proposal_id, on, outcome, round_id=None) -> Draft:
         if into.kind != "money" or into.group_id != proposal.group_id or state.void_of(into.id) is not None:
             raise LedgerError("An offer or ask is accepted into a money round of its own group that stands.")
     group = state.con.execute(sa.select(st.groups.c.name).where(st.groups.c.id == proposal.group_id)).scalar_one()
-    return Draft("proposal_settled", on, group=group, ref_id=proposal.id, outcome=outcome,
+    return Entry("proposal_settled", on, group=group, ref_id=proposal.id, outcome=outcome,
                  detail=None if into is None else str(into.id))
 
 
-def record_agreements(state: State, group, on, text, private=False) -> Draft:
+def record_agreements(state: State, group, on, text, private=False) -> Entry:
     """The crew's agreements (confidentiality, cross-talk); a later record replaces the earlier."""
     g = state.group(group)
     if not isinstance(private, bool):
         raise LedgerError("Say whether the agreements are private (yes or no).")
-    return Draft("agreements", dated(state, g, on), group=g.name, note=clean_text(text, "agreements", required=True),
+    return Entry("agreements", dated(state, g, on), group=g.name, note=clean_text(text, "agreements", required=True),
                  private=private)
 
 
@@ -519,7 +522,7 @@ UNVOIDABLE = {
 }
 
 
-def void(state: State, event_id, reason, on=None) -> Draft:
+def void(state: State, event_id, reason, on=None) -> Entry:
     """A correction: cancels an earlier event (which stays visible, flagged as voided).
 
     What the void leaves must be a history the rules accept, as if the voided event had never
@@ -539,7 +542,7 @@ def void(state: State, event_id, reason, on=None) -> Draft:
         raise LedgerError(f"{_event_words(state, target)} is already voided.")
     if target.kind == "conflict_opened" and state.live("conflict_closed", ref_id=target.id):
         raise LedgerError(f"{_event_words(state, target)} has been closed: void the closing first.")
-    return Draft("void", on, ref_id=target.id, note=reason)
+    return Entry("void", on, ref_id=target.id, note=reason)
 
 
 def correction_date(target: sa.Row, on) -> dt.date:
@@ -563,7 +566,7 @@ def _group_name(state: State, group_id: int) -> str:
     return state.con.execute(sa.select(st.groups.c.name).where(st.groups.c.id == group_id)).scalar_one()
 
 
-def rename(state: State, what: str, old, new) -> Draft:
+def rename(state: State, what: str, old, new) -> Entry:
     table = st.groups if what == "group" else st.members
     old = clean_name(old, f"{what} name")
     new = clean_name(new, f"{what} name")
@@ -573,10 +576,10 @@ def rename(state: State, what: str, old, new) -> Draft:
     clash = state.con.execute(sa.select(table.c.id).where(table.c.name_key == name_key(new))).first()
     if clash and clash.id != row.id:
         raise LedgerError(f"There is already a {what} called “{new}”.")
-    return Draft("renamed", dt.date.today(), title=what, rename=(what, row.id, new))
+    return Entry("renamed", dt.date.today(), title=what, rename=(what, row.id, new))
 
 
-def forget(state: State, name) -> Draft:
+def forget(state: State, name) -> Entry:
     name = clean_name(name, "member name")
     row = state.member(name)
     if row is None:
@@ -586,7 +589,7 @@ def forget(state: State, name) -> Draft:
     while (taken := state.member(pseudonym)) is not None and taken.id != row.id:
         n += 1
         pseudonym = f"Former member {row.id}-{n}"
-    return Draft("forgotten", dt.date.today(), title="member", rename=("member", row.id, pseudonym))
+    return Entry("forgotten", dt.date.today(), title="member", rename=("member", row.id, pseudonym))
 
 
 # --- the history as a whole -------------------------------------------------------------------
@@ -687,24 +690,24 @@ def history_problems(con: sa.Connection, group_id: int) -> dict[tuple, str]:
     return problems
 
 
-def reaches_back(state: State, draft: Draft) -> int | None:
-    """The group whose past a draft changes (a void, a join or a departure), or None."""
-    if draft.kind in ("member_joined", "member_left"):
-        return state.group(draft.group).id
-    if draft.kind == "void":
-        return state.event(draft.ref_id).group_id
+def reaches_back(state: State, entry: Entry) -> int | None:
+    """The group whose past an entry changes (a void, a join or a departure), or None."""
+    if entry.kind in ("member_joined", "member_left"):
+        return state.group(entry.group).id
+    if entry.kind == "void":
+        return state.event(entry.ref_id).group_id
     return None
 
 
-def refuse_new_problems(con: sa.Connection, group_id: int, before: dict[tuple, str], draft: Draft | None = None,
+def refuse_new_problems(con: sa.Connection, group_id: int, before: dict[tuple, str], entry: Entry | None = None,
                         lead: str | None = None) -> None:
     """Raise ``LedgerError`` naming the first problem the change brought into the group's history."""
     new = [message for key, message in history_problems(con, group_id).items() if key not in before]
     if not new:
         return
     more = f" (and {len(new) - 1} more problem{'s' * (len(new) > 2)})" if len(new) > 1 else ""
-    if lead is None and draft is not None and draft.kind == "void":
-        lead = f"Event {draft.ref_id} cannot be voided: without it, "
+    if lead is None and entry is not None and entry.kind == "void":
+        lead = f"Event {entry.ref_id} cannot be voided: without it, "
     elif lead is None:
         lead = "Not recorded: with this change, "
     raise LedgerError(f"{lead}{new[0]}{more}.")

@@ -17,20 +17,20 @@ from microsolidarity_widgets import LedgerError, charts, export, levels, rules
 from microsolidarity_widgets.apps.session import Session, section
 from microsolidarity_widgets.events import Event, Venture
 from microsolidarity_widgets.review import ReviewData, Selection
-from microsolidarity_widgets.rules import Draft, Part, State
+from microsolidarity_widgets.rules import Entry, Part, State
 from microsolidarity_widgets.scoring import History
 
 # 1. The event and its rule -------------------------------------------------------------------
 
 
-def record_thanks(state: State, group, on, giver, receiver) -> Draft:
+def record_thanks(state: State, group, on, giver, receiver) -> Entry:
     g = state.group(group)
     on = rules.dated(state, g, on)
     giver = rules.one_member(state, g, on, giver, "member who gives thanks")
     receiver = rules.one_member(state, g, on, receiver, "member thanked")
     if giver == receiver:
         raise LedgerError("A thank-you goes to someone else.")
-    return Draft("thanks", on, group=g.name, parts=[Part(giver, "giver"), Part(receiver, "receiver")])
+    return Entry("thanks", on, group=g.name, parts=[Part(giver, "giver"), Part(receiver, "receiver")])
 
 
 @dataclass(frozen=True)
