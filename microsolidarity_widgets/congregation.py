@@ -264,7 +264,7 @@ class Congregation:
             if target.kind != "formation" or target.group_id != self.id:
                 raise LedgerError(f"Event {target.id} is not a crew formation of {self.name}.")
             if state.void_of(target.id):
-                raise LedgerError(f"Formation {target.id} is already undone.")
+                raise LedgerError(f"The formation of {target.on_date} is already undone.")
             why = clean_text(reason, "reason", required=True)
             when = rules.correction_date(target, on)
             e = st.events.c

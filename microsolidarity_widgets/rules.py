@@ -534,7 +534,7 @@ def void(state: State, event_id, reason, on=None) -> Entry:
         raise LedgerError(UNVOIDABLE[target.kind].format(id=target.id))
     on = correction_date(target, on)
     if target.kind == "formation" and target.outcome == "lasting":  # its crews must go with it
-        raise LedgerError(f"Event {target.id} formed crews: undo it as a whole on the congregation page "
+        raise LedgerError(f"{_event_words(state, target)} formed crews: undo it as a whole on the congregation page "
                           "(Congregation.undo_formation), which voids the crews with it.")
     # The next two are named in words: a level page's undo meets them when another page undid or
     # closed its record meanwhile, and a row id means nothing to the people in the room.
@@ -549,7 +549,7 @@ def correction_date(target: sa.Row, on) -> dt.date:
     """The day a correction of ``target`` is dated (default today): never before the event itself."""
     on = clean_date(on) if on is not None else dt.date.today()
     if on.isoformat() < target.on_date:
-        raise LedgerError(f"Event {target.id} happened on {target.on_date}; its correction cannot be dated "
+        raise LedgerError(f"The {_words(target.kind)} happened on {target.on_date}; its correction cannot be dated "
                           f"{on.isoformat()}, before it.")
     return on
 
@@ -559,7 +559,9 @@ def _event_words(state: State, target: sa.Row) -> str:
     if target.kind == "conflict_opened":
         return _conflict_words(state, target)
     group = _group_name(state, target.group_id) if target.group_id is not None else None
-    return f"The {_words(target.kind)} on {target.on_date}" + (f" in {group}" if group else "")
+    names = sorted({p.name for p in state.parts(target.id)}, key=str.casefold)
+    return (f"The {_words(target.kind)} on {target.on_date}" + (f" in {group}" if group else "") +
+            (f" ({', '.join(names)})" if 0 < len(names) <= 3 else ""))
 
 
 def _group_name(state: State, group_id: int) -> str:
@@ -707,7 +709,8 @@ def refuse_new_problems(con: sa.Connection, group_id: int, before: dict[tuple, s
         return
     more = f" (and {len(new) - 1} more problem{'s' * (len(new) > 2)})" if len(new) > 1 else ""
     if lead is None and entry is not None and entry.kind == "void":
-        lead = f"Event {entry.ref_id} cannot be voided: without it, "
+        state = State(con)
+        lead = f"{_event_words(state, state.event(entry.ref_id))} cannot be voided: without it, "
     elif lead is None:
         lead = "Not recorded: with this change, "
     raise LedgerError(f"{lead}{new[0]}{more}.")

@@ -164,7 +164,7 @@ CATALOGUE = [
     ("closing a conflict twice", close("closed"), "The conflict between Caz and Dev opened on 2025-02-01 is already closed"),
     ("void without a reason", lambda l, ids: l.void(ids["listening"], "  "), "The reason is empty"),
     ("voiding twice", lambda l, ids: l.void(ids["voided"], "again"),
-     "The listening on 2025-02-02 in Kestrels is already voided"),
+     "The listening on 2025-02-02 in Kestrels (Caz, Dev) is already voided"),
     ("voiding a correction", lambda l, ids: l.void(ids["void"], "undo"), "is itself a correction"),
     ("voiding a group", lambda l, ids: l.void(1, "gone"), "A group cannot be voided"),
     ("voiding a closed conflict's opening", lambda l, ids: l.void(ids["closed"], "x"),

@@ -38,7 +38,7 @@ def refused(ledger, call, *words):
 def test_voiding_a_join_cannot_leave_a_crew_of_two(kestrels):
     ledger, ids = kestrels
     message = refused(ledger, lambda: ledger.void(ids["dev joined"], "typo"),
-                      f"Event {ids['dev joined']} cannot be voided: without it, Kestrels would have 2 members on "
+                      "The member joined on 2025-02-01 in Kestrels (Dev) cannot be voided: without it, Kestrels would have 2 members on "
                       "2025-03-01, and a crew needs at least 3")
     assert "Traceback" not in message
     assert ledger.members("Kestrels") == ["Ama", "Bo", "Dev"]
@@ -98,7 +98,7 @@ def test_a_void_cannot_be_dated_before_the_event_it_corrects(kestrels):
     ledger, _ = kestrels
     round_id = ledger.record_listening("Kestrels", "2025-05-01", present=["Ama", "Bo"])
     refused(ledger, lambda: ledger.void(round_id, "typo", on="2025-04-30"),
-            f"Event {round_id} happened on 2025-05-01; its correction cannot be dated 2025-04-30")
+            "The listening happened on 2025-05-01; its correction cannot be dated 2025-04-30")
 
 
 # --- joins and departures dated in the past ---------------------------------------------------
@@ -310,7 +310,7 @@ def test_voiding_a_pool_join_that_others_rest_on_is_refused(lisbon):
     ledger, cong, ama = lisbon
     invited = cong.invite("Ama", "Dee", on="2025-02-02")
     refused(ledger, lambda: ledger.void(ama, "typo"),
-            f"Event {ama} cannot be voided: without it, Ama would not be in the pool of Lisbon on 2025-02-02, "
+            "The pool joined on 2025-02-01 in Lisbon (Ama) cannot be voided: without it, Ama would not be in the pool of Lisbon on 2025-02-02, "
             f"yet took part in event {invited} (invitation)")
     ledger.void(invited, "Dee came by herself")  # once nothing rests on it, the join can go
     ledger.void(ama, "typo")
@@ -323,6 +323,6 @@ def test_a_congregation_cannot_be_voided_and_its_formation_not_undone_before_it_
     refused(ledger, lambda: ledger.void(created, "oops"), "A congregation cannot be voided.")
     formed = cong.form_crews([["Ama", "Bo", "Cy"]], on="2025-03-01", names=["Terns"])
     refused(ledger, lambda: cong.undo_formation(formed, "typo", on="2025-02-15"),
-            f"Event {formed} happened on 2025-03-01; its correction cannot be dated 2025-02-15, before it")
+            "The formation happened on 2025-03-01; its correction cannot be dated 2025-02-15, before it")
     assert cong.details()["started"].strftime("%Y-%m-%d") == "2025-01-01"
     assert "Terns" in set(ledger.groups()["group"])
