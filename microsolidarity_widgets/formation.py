@@ -22,24 +22,26 @@ crews that mix regions or sizes more often) and the change is kept when it score
 other crews; one model of the whole pool was too slow to build and search (90 people: no better than
 greedy in 2 s, 300: no answer of its own in 10–36 s). The last part of the time (``POLISH``) goes to
 moves and swaps of one person at a time between crews (``_improve``), which CP-SAT's steps, two or three
-crews at a time, reach only slowly; on the benchmark's pools this raised the score by about a third.
+crews at a time, reach only slowly; on the benchmark's pools this and keeping equal-scoring changes raised
+the median scores by 14 % (300 people) to four times (90).
 
 The bound: ``upper_bound`` is the lower of two bounds for any crews keeping the rules, whatever the
 search did (for a whole-pool model the solver's own bound is used when it is lower): ``_share_bound``
 splits every crew's score among its members and bounds each person's share from what they could have in
 common with people who share a slot with them (and a region, or the crew pays for a second one), with
 crew sizes that add up; ``_pairing_bound`` bounds each term on its own over the whole pool. ``gap`` is
-measured against it, so it is a real, proven gap. It is still large on the benchmark's pools (about 35–50 %):
+measured against it, so it is a real, proven gap. It is still large on the benchmark's pools (32–55 %):
 both bounds look at one person or one interest at a time, and assume everyone's interests can be paired
 off at once, which crews of five with one to three interests each rarely allow. The bound that would see
 that, the linear relaxation of choosing crews from all possible crews (column generation), needs the best
-crew for given prices, which CP-SAT could not prove in seconds even for 40 people: it was tried, and left
-out.
+crew for given prices, which CP-SAT could not prove in a second even for one slot's 25–41 people: it was
+tried, and left out (README, "Formation figures").
 
 The same people, settings and seed give the same suggestion: the search uses a fixed number of
 workers (interleaved when more than one), a fixed random seed and a deterministic time limit (a measure
 of work done, not of seconds; for the neighbourhood search, the sum over its steps). The wall-clock
-limit is a safety net: when it cuts a search short on a loaded machine, the answer is the best found by
+limit is a safety net (the moves and swaps, too, run in an order drawn from the seed and stop after a
+fixed number of passes): when it cuts a search short on a loaded machine, the answer is the best found by
 then, and when the search could not run at all the greedy crews (which keep every hard rule), polished
 by moves and swaps, are returned, marked "greedy". The search starts from those greedy crews and only
 keeps changes that score at least as much, so it is never worse than them.
@@ -719,7 +721,8 @@ def _improve(people: list[Person], crews: list[list[int]], rnd: Round, deadline:
                     if q in pinned or not mask[q] & rest_mask:
                         continue
                     stay = [r for r in other if r != q]
-                    if not functools.reduce(operator.and_, (mask[r] for r in stay), mask[p]) or not keeps_rules(stay, p) or not keeps_rules(rest, q):
+                    if (not functools.reduce(operator.and_, (mask[r] for r in stay), mask[p])
+                            or not keeps_rules(stay, p) or not keeps_rules(rest, q)):
                         continue
                     gain = value(rest + [q]) + value(stay + [p]) - values[c] - values[d]
                     if gain > best_gain:
