@@ -330,6 +330,8 @@ WHOLE_POOL = 40
 STEP_CREWS, MAX_STEP_CREWS = 2, 3
 # Deterministic seconds of search one step may spend (the round's ``work`` is the budget of all steps).
 STEP_WORK = 0.03
+# The most steps (people × table entries × sizes) the share bound's table of crew sizes may take (about 0.1 s).
+SIZE_TABLE = 150_000
 # The share of the round's time kept for moves and swaps after the neighbourhood search: one pass looks at
 # every pair of people, so larger pools get more (90 people: 7.5 %, 300 and more: 25 %).
 POLISH = 1 / 1200
@@ -475,7 +477,7 @@ def _best_sizes(shares: list[dict[int, int]], sizes: list[int], everyone: bool) 
     """The most the sum of people's shares can be with crew sizes that add up (see ``_share_bound``)."""
     if any(not b for b in shares) and everyone:
         return 0  # someone has no weekly slot: no answer places everyone
-    if len(shares) * math.prod(sizes) * len(sizes) > 2_000_000:  # the table would be slow: sizes chosen freely
+    if len(shares) * math.prod(sizes) * len(sizes) > SIZE_TABLE:  # the table would be slow: sizes chosen freely
         return sum(max(max(b.values()), 0 if not everyone else -math.inf) if b else 0 for b in shares)
     # table[(seated in crews of each size, modulo that size)] = the most the people so far can have.
     table = {tuple(0 for _ in sizes): 0}

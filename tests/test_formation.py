@@ -272,6 +272,29 @@ def test_the_share_bound_alone_is_above_the_best_answer(case):
     assert best_all is None or best_all <= everyone
 
 
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pools())
+def test_the_share_bound_without_its_table_of_sizes_is_still_above_the_best_answer(case):
+    """Rounds with many sizes skip the table (too slow): each person's best size on their own, still a bound."""
+    people, rnd = case
+    people = people[:6]
+    keys = {p.name for p in people}
+    rnd = Round(size=rnd.size, min_size=rnd.min_size, max_size=rnd.max_size,
+                together=tuple(p for p in rnd.together if set(p) <= keys),
+                apart=tuple(p for p in rnd.apart if set(p) <= keys), **QUICK)
+    with_table = f._share_bound(people, rnd)
+    old, f.SIZE_TABLE = f.SIZE_TABLE, 0
+    try:
+        anyone, everyone = f._share_bound(people, rnd)
+    finally:
+        f.SIZE_TABLE = old
+    assert anyone >= with_table[0] and (everyone >= with_table[1] or with_table[1] == 0)
+    for crews in _every_answer(people, rnd):
+        if not f.violations(crews, people, rnd):
+            s = f.score(crews, people, rnd)
+            assert s <= anyone and (sum(map(len, crews)) < len(people) or s <= everyone)
+
+
 def test_the_bound_is_tight_when_sharing_needs_mixed_regions():
     """Each interest is held by one person in Lisbon and one in Porto: pairing them costs a second region.
     Crews of four score 8 at best either way (4 + 4 kept apart, or 2 × (8 − 4) mixed); the bound assuming
