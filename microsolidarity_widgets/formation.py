@@ -445,7 +445,6 @@ def _share_bound(people: list[Person], rnd: Round) -> tuple[int, int]:
     if not people:
         return 0, 0
     scale = 2 * math.lcm(*sizes)            # every share below is a whole number of 1/scale
-    idx = {name_key(p.name): i for i, p in enumerate(people)}
     apart = {frozenset(pair) for pair in _pins(people, rnd.apart)}
     tags = [{name_key(w) for w in p.work} for p in people]
     slots = [set(p.slots) for p in people]
