@@ -18,29 +18,41 @@ Placing a person outweighs all of them (+1000 each), so nobody is left out for a
 How: a pool of up to 40 people is one CP-SAT model (small ones are proven optimal). A larger pool is
 formed by a large-neighbourhood search: it starts from the better of two greedy answers (``greedy``, and
 greedy region by region), then again and again CP-SAT re-forms two or three crews (drawn from the seed,
-crews that mix regions or sizes more often) and the change is kept when it scores more; one model of the
-whole pool was too slow to build and search (90 people: no better than greedy in 2 s, 300: no answer
-of its own in 10–36 s).
+crews that mix regions or sizes more often) and the change is kept when it scores more, or as much with
+other crews; one model of the whole pool was too slow to build and search (90 people: no better than
+greedy in 2 s, 300: no answer of its own in 10–36 s). The last part of the time (``POLISH``) goes to
+moves and swaps of one person at a time between crews (``_improve``), which CP-SAT's steps, two or three
+crews at a time, reach only slowly; on the benchmark's pools this and keeping equal-scoring changes raised
+the median scores by 14 % (300 people) to four times (90).
 
-The bound: ``upper_bound`` bounds each term of the score on its own (interests, regions, seats) for any
-crews keeping the rules, whatever the search did; for a whole-pool model the solver's own bound is used
-when it is lower. ``gap`` is measured against it, so it is a real, proven gap, but the interests' part
-of the bound assumes every interest could be paired off, which crews of five with one to three interests
-each rarely allow: on the benchmark's pools of 90 the gap is large (about 60–90 %) even when the crews
-are good.
+The bound: ``upper_bound`` is the lower of two bounds for any crews keeping the rules, whatever the
+search did (for a whole-pool model the solver's own bound is used when it is lower): ``_share_bound``
+splits every crew's score among its members and bounds each person's share from what they could have in
+common with people who share a slot with them (and a region, or the crew pays for a second one), with
+crew sizes that add up; ``_pairing_bound`` bounds each term on its own over the whole pool. ``gap`` is
+measured against it, so it is a real, proven gap. It is still large on the benchmark's pools (32–55 %):
+both bounds look at one person or one interest at a time, and assume everyone's interests can be paired
+off at once, which crews of five with one to three interests each rarely allow. The bound that would see
+that, the linear relaxation of choosing crews from all possible crews (column generation), needs the best
+crew for given prices, which CP-SAT could not prove in a second even for one slot's 25–41 people: it was
+tried, and left out (README, "Formation figures").
 
 The same people, settings and seed give the same suggestion: the search uses a fixed number of
 workers (interleaved when more than one), a fixed random seed and a deterministic time limit (a measure
 of work done, not of seconds; for the neighbourhood search, the sum over its steps). The wall-clock
-limit is a safety net: when it cuts a search short on a loaded machine, the answer is the best found by
-then, and when the search could not run at all the greedy crews (which keep every hard rule) are
-returned, marked "greedy". The search starts from those greedy crews, so it is never worse than them.
+limit is a safety net (the moves and swaps, too, run in an order drawn from the seed and stop after a
+fixed number of passes): when it cuts a search short on a loaded machine, the answer is the best found by
+then, and when the search could not run at all the greedy crews (which keep every hard rule), polished
+by moves and swaps, are returned, marked "greedy". The search starts from those greedy crews and only
+keeps changes that score at least as much, so it is never worse than them.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
+import operator
 import random
 import re
 import time
@@ -318,6 +330,11 @@ WHOLE_POOL = 40
 STEP_CREWS, MAX_STEP_CREWS = 2, 3
 # Deterministic seconds of search one step may spend (the round's ``work`` is the budget of all steps).
 STEP_WORK = 0.03
+# The most steps (people × table entries × sizes) the share bound's table of crew sizes may take (about 0.1 s).
+SIZE_TABLE = 150_000
+# The share of the round's time kept for moves and swaps after the neighbourhood search: one pass looks at
+# every pair of people, so larger pools get more (90 people: 7.5 %, 300 and more: 25 %).
+POLISH = 1 / 1200
 
 
 def suggest(people: list[Person], rnd: Round = Round(), hint: list[list[str]] | None = None) -> Suggestion:
@@ -352,7 +369,7 @@ def suggest(people: list[Person], rnd: Round = Round(), hint: list[list[str]] | 
             hint, round_people, rnd) and sum(map(len, hint)) >= sum(map(len, start)):
         start = [list(c) for c in hint if c]
     crews = [[idx[name_key(nm)] for nm in c] for c in start]
-    proven = upper_bound(round_people, rnd, everyone=False)
+    proven, proven_everyone = upper_bounds(round_people, rnd)
     deadline = started + rnd.time_limit
     if n <= WHOLE_POOL:
         found = _solve(cp_model, round_people, crews, rnd, rnd.work, deadline - time.perf_counter(),
@@ -370,7 +387,11 @@ def suggest(people: list[Person], rnd: Round = Round(), hint: list[list[str]] | 
             bound = objective_bound - PLACED * sum(map(len, crews))
             proven = min(proven, bound)
     else:
-        crews, solved = _neighbourhoods(cp_model, round_people, crews, rnd, deadline, proven)
+        # CP-SAT re-forms a few crews at a time, then the last part of the time goes to moves and swaps of
+        # one person at a time, which polish what the search left.
+        reserve = rnd.time_limit * min(0.25, POLISH * n)
+        crews, solved = _neighbourhoods(cp_model, round_people, crews, rnd, deadline - reserve, proven)
+        crews = _improve(round_people, crews, rnd, deadline)
     crews = _relabel([[round_people[p].name for p in c] for c in crews], {k: i for k, i in idx.items()})
     by = {name_key(p.name): p for p in round_people}
     placed_names = {name_key(nm) for c in crews for nm in c}
@@ -379,7 +400,7 @@ def suggest(people: list[Person], rnd: Round = Round(), hint: list[list[str]] | 
             unplaced[person.name] = _left_out(person, rnd)
     soft = score(crews, round_people, rnd)
     if len(placed_names) == n:  # everyone placed: so does any answer as good, and their seats can be bounded
-        proven = min(proven, upper_bound(round_people, rnd))
+        proven = min(proven, proven_everyone)
     status = ("greedy" if not solved else "optimal" if soft >= proven else "feasible")
     return Suggestion([describe([by[name_key(nm)] for nm in c]) for c in crews], unplaced, soft, proven, status,
                       time.perf_counter() - started, rnd)
@@ -387,9 +408,95 @@ def suggest(people: list[Person], rnd: Round = Round(), hint: list[list[str]] | 
 
 def upper_bound(people: list[Person], rnd: Round = Round(), everyone: bool = True) -> int:
     """A proven upper bound of ``score`` for any crews of these people that keep the hard rules (with
-    ``everyone``: crews that place all of them; without, crews of any of them).
+    ``everyone``: crews that place all of them; without, crews of any of them): the lower of two.
 
-    Each term of the score is bounded on its own. An interest held by m people scores TAG in a crew
+    ``_share_bound``: a crew's score is the sum of its members' shares, and each share is bounded on its
+    own (see there). ``_pairing_bound``: each term of the score bounded on its own over the whole pool.
+    Neither depends on how the search went."""
+    return upper_bounds(people, rnd)[everyone]
+
+
+def upper_bounds(people: list[Person], rnd: Round = Round()) -> tuple[int, int]:
+    """``upper_bound`` for crews of any of these people and for crews placing all of them, in one go."""
+    shares = _share_bound(people, rnd)
+    return tuple(min(shares[everyone], _pairing_bound(people, rnd, everyone)) for everyone in (False, True))
+
+
+def _share_bound(people: list[Person], rnd: Round) -> tuple[int, int]:
+    """Split every crew's score among its members: an interest held by j of them gives each
+    (TAG + SHARED_TAG)/j when j ≥ 2 and TAG when j = 1 (so at most (TAG + SHARED_TAG)/2 each, and only
+    when someone else in the crew holds it too); the extra regions' cost −EXTRA_REGION·(r − 1) is split
+    evenly among its k members; each pays their own seats away, −SEAT_AWAY·|k − asked|. The shares add
+    up to the crew's score exactly.
+
+    One person's share in any crew that keeps the rules is then at most the best, over the weekly slots
+    s they have (the crew's meeting slot is one of them), the crew sizes k and the crew being of one
+    region or mixed, of: for each of their interests, (TAG + SHARED_TAG)/2 when someone else with slot s
+    holds it (not pinned apart from them, and of the same region or of none when the crew is of one
+    region), TAG otherwise; less their seats away for k; less EXTRA_REGION/k when mixed (r ≥ 2).
+
+    The score of any answer is at most the sum of these over the people it places, with each placed
+    person's crew size k; the sizes must be consistent: the people seated in crews of size k are a
+    multiple of k. A small dynamic program over (number seated in crews of each size, modulo that size)
+    finds the best choice (when the round allows many sizes and that table would be large, sizes are
+    chosen for each person freely, still a bound). For crews of any of them a person may be left out (0).
+    Returns the bound for crews of any of them, then for crews placing all of them."""
+    sizes = list(range(rnd.min_size, rnd.max_size + 1))
+    if not people:
+        return 0, 0
+    scale = 2 * math.lcm(*sizes)            # every share below is a whole number of 1/scale
+    apart = {frozenset(pair) for pair in _pins(people, rnd.apart)}
+    tags = [{name_key(w) for w in p.work} for p in people]
+    slots = [set(p.slots) for p in people]
+    regions = [name_key(p.region) if p.region else None for p in people]
+    holders: dict[str, list[int]] = {}
+    for i, ts in enumerate(tags):
+        for t in ts:
+            holders.setdefault(t, []).append(i)
+    every_region = sorted({r for r in regions if r is not None}) or [None]
+    paired, alone = (TAG + SHARED_TAG) * scale // 2, TAG * scale
+    shares: list[dict[int, int]] = []        # person → {crew size: the most their share can be}
+    for i in range(len(people)):
+        best = {}
+        for s in slots[i]:
+            partners = {t: [q for q in holders[t] if q != i and s in slots[q] and frozenset((i, q)) not in apart]
+                        for t in tags[i]}
+            mixed = sum(paired if partners[t] else alone for t in tags[i])
+            pure = max(sum(paired if any(regions[q] in (r, None) for q in partners[t]) else alone for t in tags[i])
+                       for r in ([regions[i]] if regions[i] is not None else every_region))
+            for k in sizes:
+                seats = SEAT_AWAY * abs(k - (people[i].size or rnd.size)) * scale
+                value = max(pure, mixed + EXTRA_REGION * scale // k) + seats
+                best[k] = max(best.get(k, value), value)
+        shares.append(best)
+    return _best_sizes(shares, sizes, False) // scale, _best_sizes(shares, sizes, True) // scale
+
+
+def _best_sizes(shares: list[dict[int, int]], sizes: list[int], everyone: bool) -> int:
+    """The most the sum of people's shares can be with crew sizes that add up (see ``_share_bound``)."""
+    if any(not b for b in shares) and everyone:
+        return 0  # someone has no weekly slot: no answer places everyone
+    if len(shares) * math.prod(sizes) * len(sizes) > SIZE_TABLE:  # the table would be slow: sizes chosen freely
+        return sum(max(max(b.values()), 0 if not everyone else -math.inf) if b else 0 for b in shares)
+    # table[(seated in crews of each size, modulo that size)] = the most the people so far can have.
+    table = {tuple(0 for _ in sizes): 0}
+    for b in shares:
+        new: dict[tuple, int] = {} if everyone else dict(table)
+        for state, value in table.items():
+            for j, k in enumerate(sizes):
+                if k not in b:
+                    continue
+                key = state[:j] + ((state[j] + 1) % k,) + state[j + 1:]
+                v = value + b[k]
+                if new.get(key, -math.inf) < v:
+                    new[key] = v
+        table = new
+    done = table.get(tuple(0 for _ in sizes))
+    return 0 if done is None else done  # None: no crew sizes seat everyone, so no answer does
+
+
+def _pairing_bound(people: list[Person], rnd: Round, everyone: bool) -> int:
+    """Each term of the score is bounded on its own. An interest held by m people scores TAG in a crew
     where one of them is and TAG + SHARED_TAG where two or more are: splitting its holders into g groups
     of two or more and s single ones scores at most TAG·m + (SHARED_TAG − TAG)·g, and g is at most half
     the holders who share a weekly slot with another holder (not pinned apart), and at most the number
@@ -494,10 +601,13 @@ def _neighbourhoods(cp_model, people: list[Person], crews: list[list[int]], rnd:
         gain = (sum(map(len, new)) - sum(len(crews[c]) for c in chosen),
                 sum(crew_score([people[p] for p in c], rnd.size) for c in new)
                 - sum(crew_score([people[p] for p in crews[c]], rnd.size) for c in chosen))
-        if gain > (0, 0):
+        # Equal scores are kept too when the crews changed: the search moves on instead of circling.
+        moved = sorted(map(sorted, new)) != sorted(sorted(crews[c]) for c in chosen)
+        if gain > (0, 0) or (gain == (0, 0) and moved):
             crews = [c for i, c in enumerate(crews) if i not in chosen] + new
             out = sorted(set(range(len(people))) - {p for c in crews for p in c})
             current += gain[1]
+        if gain > (0, 0):
             stale = 0
         else:
             stale += 1
@@ -531,6 +641,106 @@ def _by_region(people: list[Person], rnd: Round) -> list[list[str]]:
                 break
     return crews
 
+
+def _improve(people: list[Person], crews: list[list[int]], rnd: Round, deadline: float,
+             passes: int = 30) -> list[list[int]]:
+    """Moves and swaps of one person at a time between crews, each the best for that person, kept when it
+    raises the score and keeps every hard rule (people pinned together stay where they are). It polishes
+    what the neighbourhood search leaves: a pass over 90 people takes milliseconds where one CP-SAT step
+    takes about 0.1 s. (As a start for that search instead it did worse: from crews no single move or
+    swap improves, re-forming two or three crews rarely finds anything.) Whom it looks at first is drawn
+    from the round's seed and it stops after ``passes`` passes or a pass without a change (the wall
+    clock, ``deadline``, only cuts it short), so the same round gives the same crews."""
+    n = len(people)
+    # Bit masks make a crew's value a few operations: interests, regions, slots and people known well.
+    tag_bit: dict[str, int] = {}
+    tags = [functools.reduce(operator.or_, (1 << tag_bit.setdefault(name_key(w), len(tag_bit)) for w in p.work), 0)
+            for p in people]
+    region_bit: dict[str, int] = {}
+    region = [1 << region_bit.setdefault(name_key(p.region), len(region_bit)) if p.region else 0 for p in people]
+    seat = [[abs(k - (p.size or rnd.size)) for k in range(rnd.max_size + 2)] for p in people]
+    mask = [sum(1 << SLOTS.index(s) for s in p.slots if s in SLOTS) for p in people]
+    idx = {name_key(p.name): i for i, p in enumerate(people)}
+    knows = [0] * n
+    for i, p in enumerate(people):
+        for k in p.knows:
+            j = idx.get(name_key(k))
+            if j is not None and j != i:
+                knows[i] |= 1 << j
+                knows[j] |= 1 << i
+    apart = [0] * n
+    for i, j in _pins(people, rnd.apart):
+        apart[i] |= 1 << j
+        apart[j] |= 1 << i
+    pinned = {p for i, j in _pins(people, rnd.together) for p in (i, j)}
+
+    def value(members):
+        once = twice = regions = 0
+        seats = 0
+        k = len(members)
+        for p in members:
+            twice |= once & tags[p]
+            once |= tags[p]
+            regions |= region[p]
+            seats += seat[p][k]
+        return (TAG * once.bit_count() + SHARED_TAG * twice.bit_count()
+                + EXTRA_REGION * max(0, regions.bit_count() - 1) + SEAT_AWAY * seats)
+
+    def keeps_rules(members, new):  # ``members`` already keep them; ``new`` joins
+        group = sum(1 << a for a in members)
+        if apart[new] & group:
+            return False
+        pairs = sum((knows[a] & group).bit_count() for a in members) // 2 + (knows[new] & group).bit_count()
+        return pairs <= 1
+
+    crews = [list(c) for c in crews]
+    where = {p: c for c, members in enumerate(crews) for p in members}
+    values = [value(c) for c in crews]
+    rng = random.Random(rnd.seed)
+    order = sorted(p for p in where if p not in pinned)
+    for _ in range(passes):
+        changed = False
+        rng.shuffle(order)
+        for p in order:
+            if time.perf_counter() > deadline:
+                return crews
+            c = where[p]
+            rest = [q for q in crews[c] if q != p]
+            rest_mask = functools.reduce(operator.and_, (mask[q] for q in rest), (1 << len(SLOTS)) - 1)
+            rest_value = value(rest) if len(rest) >= rnd.min_size else None
+            best, best_gain = None, 0
+            for d, other in enumerate(crews):
+                if d == c:
+                    continue
+                if rest_value is not None and len(other) < rnd.max_size:  # move p to d
+                    common = functools.reduce(operator.and_, (mask[q] for q in other), mask[p])
+                    if common and keeps_rules(other, p):
+                        gain = rest_value + value(other + [p]) - values[c] - values[d]
+                        if gain > best_gain:
+                            best, best_gain = (d, None), gain
+                for q in other:  # swap p and q
+                    if q in pinned or not mask[q] & rest_mask:
+                        continue
+                    stay = [r for r in other if r != q]
+                    if (not functools.reduce(operator.and_, (mask[r] for r in stay), mask[p])
+                            or not keeps_rules(stay, p) or not keeps_rules(rest, q)):
+                        continue
+                    gain = value(rest + [q]) + value(stay + [p]) - values[c] - values[d]
+                    if gain > best_gain:
+                        best, best_gain = (d, q), gain
+            if best is None:
+                continue
+            d, q = best
+            crews[d] = [r for r in crews[d] if r != q] + [p]
+            crews[c] = rest + ([q] if q is not None else [])
+            where[p] = d
+            if q is not None:
+                where[q] = c
+            values[c], values[d] = value(crews[c]), value(crews[d])
+            changed = True
+        if not changed:
+            break
+    return crews
 
 def _loss(members: list[Person], target: int) -> int:
     """What a crew loses to its extra regions and seats away (``crew_score``'s costs, as a positive number)."""

@@ -245,3 +245,92 @@ def test_edited_crews_that_keep_the_rules_are_where_the_search_starts():
     start = f.greedy(people, rnd)
     s = f.suggest(people, rnd, hint=start)
     assert s.score >= f.score(start, people, rnd) and f.violations(f.solution(s), people, rnd) == []
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pools())
+def test_the_share_bound_alone_is_above_the_best_answer(case):
+    """``upper_bound`` is the lower of two bounds; each must hold on its own, so the share bound is checked
+    without the other one to hide behind, against every answer of small pools."""
+    people, rnd = case
+    people = people[:7]
+    keys = {p.name for p in people}
+    rnd = Round(size=rnd.size, min_size=rnd.min_size, max_size=rnd.max_size,
+                together=tuple(p for p in rnd.together if set(p) <= keys),
+                apart=tuple(p for p in rnd.apart if set(p) <= keys), seed=rnd.seed, **QUICK)
+    anyone, everyone = f._share_bound(people, rnd)
+    assert f.upper_bounds(people, rnd) == (f.upper_bound(people, rnd, everyone=False), f.upper_bound(people, rnd))
+    best_any = best_all = None
+    for crews in _every_answer(people, rnd):
+        if f.violations(crews, people, rnd):
+            continue
+        s = f.score(crews, people, rnd)
+        best_any = s if best_any is None else max(best_any, s)
+        if sum(map(len, crews)) == len(people):
+            best_all = s if best_all is None else max(best_all, s)
+    assert best_any is None or best_any <= anyone
+    assert best_all is None or best_all <= everyone
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pools())
+def test_the_share_bound_without_its_table_of_sizes_is_still_above_the_best_answer(case):
+    """Rounds with many sizes skip the table (too slow): each person's best size on their own, still a bound."""
+    people, rnd = case
+    people = people[:6]
+    keys = {p.name for p in people}
+    rnd = Round(size=rnd.size, min_size=rnd.min_size, max_size=rnd.max_size,
+                together=tuple(p for p in rnd.together if set(p) <= keys),
+                apart=tuple(p for p in rnd.apart if set(p) <= keys), **QUICK)
+    with_table = f._share_bound(people, rnd)
+    old, f.SIZE_TABLE = f.SIZE_TABLE, 0
+    try:
+        anyone, everyone = f._share_bound(people, rnd)
+    finally:
+        f.SIZE_TABLE = old
+    assert anyone >= with_table[0] and (everyone >= with_table[1] or with_table[1] == 0)
+    for crews in _every_answer(people, rnd):
+        if not f.violations(crews, people, rnd):
+            s = f.score(crews, people, rnd)
+            assert s <= anyone and (sum(map(len, crews)) < len(people) or s <= everyone)
+
+
+def test_the_bound_is_tight_when_sharing_needs_mixed_regions():
+    """Each interest is held by one person in Lisbon and one in Porto: pairing them costs a second region.
+    Crews of four score 8 at best either way (4 + 4 kept apart, or 2 × (8 − 4) mixed); the bound assuming
+    every interest pairs off says 16, the share bound 8, so the answer is proven optimal."""
+    people = [Person(f"{city[0]}{i}", (f"t{i}",), ("Tue evening",), city, 4) for city in ("Lisbon", "Porto")
+              for i in range(4)]
+    rnd = Round(size=4, min_size=4, max_size=4, **QUICK)
+    best = max(f.score(c, people, rnd) for c in _every_answer(people, rnd)
+               if sum(map(len, c)) == 8 and not f.violations(c, people, rnd))
+    assert best == 8
+    assert f._pairing_bound(people, rnd, True) == 16
+    assert f.upper_bound(people, rnd) == 8
+    s = f.suggest(people, rnd)
+    assert s.score == 8 and s.gap == 0 and s.status == "optimal"
+
+
+def test_the_bound_counts_a_slot_shared_with_the_partner():
+    """Ama and Bo share an interest but no slot: neither can gain from it, whatever the crews."""
+    people = [Person("Ama", ("gardening",), ("Tue evening",)), Person("Bo", ("gardening",), ("Sat morning",))]
+    people += [Person(f"T{i}", (), ("Tue evening",)) for i in range(3)]
+    people += [Person(f"S{i}", (), ("Sat morning",)) for i in range(3)]
+    rnd = Round(size=4, min_size=4, max_size=4, **QUICK)
+    assert f.upper_bound(people, rnd) == 2 == f.suggest(people, rnd).score
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pools())
+def test_moves_and_swaps_keep_every_rule_and_never_lower_the_score(case):
+    people, rnd = case
+    people = [p for p in people if p.name not in f._cannot(people, rnd)]
+    idx = {p.name: i for i, p in enumerate(people)}
+    start = [[idx[n] for n in c] for c in f.greedy(people, rnd)]
+    better = f._improve(people, start, rnd, deadline=float("inf"))
+    names = [[people[i].name for i in c] for c in better]
+    assert f.violations(names, people, rnd) == []
+    assert sorted(i for c in better for i in c) == sorted(i for c in start for i in c)
+    before = f.score([[people[i].name for i in c] for c in start], people, rnd)
+    assert f.score(names, people, rnd) >= before
+    assert f._improve(people, start, rnd, deadline=float("inf")) == better  # the same seed, the same crews
