@@ -54,6 +54,7 @@ PHONE_STYLE = guard.PLAIN_STYLE + """
   summary { min-height: 48px; box-sizing: border-box; line-height: 1.4; padding: 0.7rem 0.8rem; font-weight: 600; cursor: pointer; }
   details > div { padding: 0 0.9rem 0.6rem; }
   .status { padding: 0.7rem 0.9rem; border-radius: 0.4rem; background: #eef3fb; border-left: 6px solid #3b6fb6; }
+  .status.refused { background: #fdf0ef; border-left: 6px double #a4262c; }
   .muted { color: var(--muted); }
   fieldset.slots { border: 1px solid var(--line); border-radius: 0.4rem; margin: 0 0 0.5rem; padding: 0.2rem 0.8rem; }
   fieldset.slots legend { font-weight: 600; }
@@ -115,10 +116,15 @@ def _ledger():
     return Ledger.open()
 
 
-def page(title: str, body: str, status: str = "") -> str:
-    """A member page: phone first, no script, every message in a live region."""
-    live = f'<p class="status" role="status" aria-live="polite">{html.escape(status)}</p>' if status else \
-        '<div role="status" aria-live="polite"></div>'
+def page(title: str, body: str, status: str = "", refused: bool = False) -> str:
+    """A member page: phone first, no script, every message in a live region (a refusal as an alert,
+    marked by more than its colour: its own heading word and border)."""
+    if refused:
+        live = f'<p class="status refused" role="alert"><b>Not done.</b> {html.escape(status)}</p>'
+    elif status:
+        live = f'<p class="status" role="status" aria-live="polite">{html.escape(status)}</p>'
+    else:
+        live = '<div role="status" aria-live="polite"></div>'
     return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f'<title>{html.escape(title)} · Reciprocity Workbook</title><link rel="icon" href="data:,">'
@@ -176,7 +182,7 @@ def _options(names) -> str:
     return "".join(f'<option value="{html.escape(m)}">{html.escape(m)}</option>' for m in names)
 
 
-def chooser(prefix: str, xsrf: str, status: str = "") -> str:
+def chooser(prefix: str, xsrf: str, status: str = "", refused: bool = False) -> str:
     known = now()
     crewed = {name_key(m) for _, members in known.roster for m in members}
     # People of a pool who are in no crew yet are listed under their pool; the others under their crews.
@@ -186,25 +192,26 @@ def chooser(prefix: str, xsrf: str, status: str = "") -> str:
                     f'{html.escape(c)}</a></p>' for c, _ in known.pools)
     if not options:
         return page("Welcome", joins + '<p>No crew has been set up yet. The facilitator will start one; then reload '
-                    f'this page.</p><p><a href="{prefix}m/">Reload</a></p>', status)
+                    f'this page.</p><p><a href="{prefix}m/">Reload</a></p>', status, refused)
     body = (f'<p>Choose your name to see your points and your crews.</p>'
             f'<form method="post" action="{prefix}m/who">{xsrf}'
             f'<label for="who">Who are you?</label><select id="who" name="who" required>'
             f'<option value="">Choose your name</option>{options}</select>'
             f'<button type="submit">That is me</button></form>' + joins)
-    return page("Welcome", body, status)
+    return page("Welcome", body, status, refused)
 
 
 POOL_FIELDS = ("name", "invited_by", "work", "region", "size", "knows")
 
 
-def pool_form(prefix: str, xsrf: str, congregation: str, said: dict | None = None, status: str = "") -> str:
+def pool_form(prefix: str, xsrf: str, congregation: str, said: dict | None = None, status: str = "",
+              refused: bool = False) -> str:
     """A newcomer at a gathering adds themselves to the congregation's pool, with their answers.
     After a refusal the form comes back as they filled it in, so nothing typed is lost."""
     pools = dict(now().pools)
     if congregation not in pools:
         return page("Join the pool", f'<p>There is no congregation called “{html.escape(congregation)}” here. '
-                    f'<a href="{prefix}m/">Back to the first page</a></p>', status)
+                    f'<a href="{prefix}m/">Back to the first page</a></p>', status, refused)
     said = said or {}
     value = {k: html.escape(str(said.get(k) or ""), quote=True) for k in POOL_FIELDS}
     ticked = set(said.get("slots") or ())
@@ -234,7 +241,7 @@ def pool_form(prefix: str, xsrf: str, congregation: str, said: dict | None = Non
             f'<label for="knows">Who here do you already know well? (names, separated by commas; optional)</label>'
             f'<input id="knows" name="knows" value="{value["knows"]}">'
             f'<button type="submit">Join the pool of {html.escape(congregation)}</button></form>')
-    return page(f"Join the pool of {congregation}", body, status)
+    return page(f"Join the pool of {congregation}", body, status, refused)
 
 
 ANSWERS = {"waiting": "waiting for the facilitator", "accepted": "accepted into the round",
@@ -313,10 +320,10 @@ def crew_chart(group: str, revision: tuple[int, int]) -> str:
 XSRF_SLOT = "\x00xsrf\x00"  # where each browser's own form token goes into a body shared by all of them
 
 
-def member_page(prefix: str, who: str, xsrf: str, status: str = "") -> str:
+def member_page(prefix: str, who: str, xsrf: str, status: str = "", refused: bool = False) -> str:
     today = dt.date.today()
     body = member_body(prefix, who, _ledger().revision(), today, tuple(sorted(room.playing(today).items())))
-    return page(f"Hello, {who}", body.replace(XSRF_SLOT, xsrf), status)
+    return page(f"Hello, {who}", body.replace(XSRF_SLOT, xsrf), status, refused)
 
 
 @functools.lru_cache(maxsize=512)
@@ -402,7 +409,7 @@ def handlers(base_url: str, codes: MemberCodes) -> list[tuple]:
                 return self.finish(guard.plain_page("Refused", "This address does not lead to the workbook's pages."))
             why = str(exc) if isinstance(exc, LedgerError) else "Something went wrong on the facilitator's laptop."
             self.finish(page("The workbook cannot answer just now", kept(self.unsent()),
-                             f"{why} Nothing was recorded; try again in a moment, or tell the facilitator."))
+                             f"{why} Nothing was recorded; try again in a moment, or tell the facilitator.", refused=True))
 
         def unsent(self) -> str:
             """The words of a form this request carried, if any (an offer's note, an ask)."""
@@ -416,7 +423,7 @@ def handlers(base_url: str, codes: MemberCodes) -> list[tuple]:
             except HTTPError:
                 self.set_status(403)
                 self.finish(page("Please send it again", f'<p><a href="{base_url}m/">Back to your page</a></p>' +
-                                 kept(self.unsent()), "This page was open too long to send its form safely."))
+                                 kept(self.unsent()), "This page was open too long to send its form safely.", refused=True))
                 raise Finish() from None
 
         def who(self) -> str | None:
@@ -462,13 +469,13 @@ def handlers(base_url: str, codes: MemberCodes) -> list[tuple]:
             who = self.who()
             if not self.same_origin() or who is None:
                 self.set_status(403)
-                return self.finish(page("Refused", "", "Open the workbook's member page and choose your name first."))
+                return self.finish(page("Refused", "", "Open the workbook's member page and choose your name first.", refused=True))
             try:
                 _ledger().record(self.event(who))
             except LedgerError as exc:
                 # The page again with the reason, where the member is: nothing is lost without a word.
                 self.set_status(400)
-                return self.finish(member_page(base_url, who, self.xsrf(), f"{self.failed}: {exc}"))
+                return self.finish(member_page(base_url, who, self.xsrf(), f"{self.failed}: {exc}", refused=True))
             self.redirect(url_path_join(base_url, "m/"))
 
     class CheckInHandler(MemberRecord):
@@ -493,12 +500,12 @@ def handlers(base_url: str, codes: MemberCodes) -> list[tuple]:
             self.check_xsrf_cookie()
             if not self.same_origin():
                 self.set_status(403)
-                return self.finish(page("Refused", "", "This form can only be sent from the workbook's own page."))
+                return self.finish(page("Refused", "", "This form can only be sent from the workbook's own page.", refused=True))
             wanted = self.get_body_argument("who", "")
             name = now().names().get(name_key(wanted)) if wanted.strip() else None
             if name is None:
                 self.set_status(400)
-                return self.finish(chooser(base_url, self.xsrf(), "Choose your name from the list; nothing was changed."))
+                return self.finish(chooser(base_url, self.xsrf(), "Choose your name from the list; nothing was changed.", refused=True))
             self.set_signed_cookie(WHO_COOKIE, name, expires_days=COOKIE_DAYS, httponly=True, samesite="Lax")
             self.redirect(url_path_join(base_url, "m/"))
 
@@ -516,7 +523,7 @@ def handlers(base_url: str, codes: MemberCodes) -> list[tuple]:
             said["slots"] = self.get_body_arguments("slots")
             if not self.same_origin():
                 self.set_status(403)
-                return self.finish(page("Refused", "", "This form can only be sent from the workbook's own page."))
+                return self.finish(page("Refused", "", "This form can only be sent from the workbook's own page.", refused=True))
             answers = {"work": said["work"], "slots": said["slots"], "region": said["region"] or None,
                        "size": said["size"] or None, "knows": said["knows"]}
             try:
@@ -527,7 +534,7 @@ def handlers(base_url: str, codes: MemberCodes) -> list[tuple]:
                     pool.add_person(said["name"], answers=answers)
             except LedgerError as exc:
                 self.set_status(400)
-                return self.finish(pool_form(base_url, self.xsrf(), congregation, said, f"Not added: {exc}"))
+                return self.finish(pool_form(base_url, self.xsrf(), congregation, said, f"Not added: {exc}", refused=True))
             # The phone now speaks for the newcomer: their page says they are in the pool.
             name = now().names()[name_key(said["name"])]
             self.set_signed_cookie(WHO_COOKIE, name, expires_days=COOKIE_DAYS, httponly=True, samesite="Lax")

@@ -190,7 +190,7 @@ def test_the_member_page_fits_a_phone(room, browser):
         problems += check_page(page, "member checked in")
         page.evaluate("html => { document.querySelector('main').insertAdjacentHTML('beforeend', html);"
                       " document.querySelector('main form[action$=\"m/checkin\"]').submit(); }", form)
-        page.get_by_role("status").filter(has_text="already checked in").wait_for()
+        page.get_by_role("alert").filter(has_text="already checked in").wait_for()
         problems += check_page(page, "member refused")
         # The same pages on a laptop or a projector, for the screenshots and the checks at that size.
         page.set_viewport_size({"width": 1280, "height": 720})
@@ -323,7 +323,7 @@ def test_a_newcomer_joins_the_pool_from_their_phone_and_their_answers_stay_with_
         page.get_by_label("Your name").fill("Ines")
         page.get_by_role("group", name="Tuesday").get_by_label("evening").check()
         page.get_by_role("button", name="Join the pool of Harbour circle").click()
-        expect(page.get_by_role("status")).to_contain_text("Ines is already in the pool")
+        expect(page.get_by_role("alert")).to_contain_text("Ines is already in the pool")
         expect(page.get_by_role("group", name="Tuesday").get_by_label("evening")).to_be_checked()
         problems += check_page(page, "member pool form refused")
         assert not problems, "\n".join(problems)
