@@ -366,6 +366,9 @@ class Store:
         if version < SCHEMA_VERSION:
             raise LedgerFileError(f"{path} was written by an older version of the workbook; open it once with "
                                   "`microsolidarity serve --ledger` (which upgrades it, after a backup) and try again.")
+        # SQLite makes a -wal and a -shm beside a ledger even to read it, and a reader cannot remove
+        # them; those it makes here go again in ``dispose`` (see ``_tidy``).
+        self._made = [p for p in _sidecars(path) if not p.exists()]
         self.engine = _sqlite_engine(path, read_only=True)
 
     def _open_server(self) -> None:
@@ -484,6 +487,26 @@ class Store:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self.read_only and self.path is not None and any(p.exists() for p in getattr(self, "_made", ())):
+            _tidy(self.path)
+
+
+def _sidecars(path: Path) -> tuple[Path, Path]:
+    return path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")
+
+
+def _tidy(path: Path) -> None:
+    """Let SQLite remove the -wal and -shm a read made beside ``path``: the last connection to close
+    removes them, once it has read the (empty) log. Never a write to the ledger: nothing is pending,
+    so nothing is checkpointed; if a server still has the ledger open, they are its own and stay."""
+    try:
+        con = sqlite3.connect(path, timeout=1)
+        try:
+            con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            con.close()
+    except sqlite3.Error:
+        pass  # e.g. a file nobody may write to: the two small files stay, harmless
 
 
 def _index(name: str) -> sa.Index:

@@ -285,3 +285,32 @@ def test_the_declared_settings_outrank_a_stray_voila_json(tmp_path):
     assert app.config.VoilaConfiguration.template == server.TEMPLATE
     assert WorkbookVoila.class_traits(config=True).keys() >= {"share", "verbose", "max_open", "max_open_per_page"}
     assert all(t.help for t in WorkbookVoila.class_traits(config=True).values())
+
+
+def test_commands_that_read_leave_the_ledgers_folder_as_they_found_it(demo_file, tmp_path):
+    """SQLite makes a -wal and a -shm beside a ledger even to read it; export and backup take theirs
+    away again, and leave the ledger's bytes as they were. Beside a ledger a page has open, the two
+    files are the page's and stay."""
+    import hashlib
+    import shutil
+    import sqlite3
+
+    where = tmp_path / "books"
+    where.mkdir()
+    ledger = where / "ledger.sqlite"
+    shutil.copy(demo_file, ledger)
+    digest = hashlib.sha256(ledger.read_bytes()).hexdigest()
+    for command in (["export", "--group", "Kestrels", "--out", str(tmp_path / "out")],
+                    ["backup", "--out", str(tmp_path / "copy.sqlite")]):
+        done = run(*command, "--ledger", str(ledger), timeout=600)
+        assert done.returncode == 0, done.stderr
+        assert sorted(p.name for p in where.iterdir()) == ["ledger.sqlite"], command
+    assert hashlib.sha256(ledger.read_bytes()).hexdigest() == digest
+
+    page = sqlite3.connect(ledger)  # a page with the ledger open: its -wal and -shm are in use
+    try:
+        page.execute("SELECT count(*) FROM events").fetchone()
+        assert run("backup", "--out", str(tmp_path / "again.sqlite"), "--ledger", str(ledger)).returncode == 0
+        assert {p.name for p in where.iterdir()} == {"ledger.sqlite", "ledger.sqlite-wal", "ledger.sqlite-shm"}
+    finally:
+        page.close()
