@@ -677,14 +677,14 @@ def history_problems(con: sa.Connection, group_id: int) -> dict[tuple, str]:
     closings: dict[int, int] = {}
     for eid, (kind, on, ref_id, title) in events.items():
         if on < started and kind not in STARTING_KINDS:
-            problems[("before start", eid)] = (f"event {eid} ({_words(kind)}) would be dated {on}, before "
+            problems[("before start", eid)] = (f"the {_words(kind)} would be dated {on}, before "
                                                f"{group.name} started on {started}")
         for member_id, name in people.get(eid, []):
             if not member_on(member_id, on):
                 problems[("not a member", eid, member_id)] = (f"{name} would not be {member_of} on {on}, "
-                                                              f"yet took part in event {eid} ({_words(kind)}) that day")
+                                                              f"yet took part in the {_words(kind)} that day")
         if kind == "meeting" and meetings.setdefault(on, eid) != eid:
-            problems[("two meetings", on)] = f"{group.name} would have two meetings on {on} (events {meetings[on]} and {eid})"
+            problems[("two meetings", on)] = f"{group.name} would have two meetings on {on}"
         if kind == "venture" and ventures.setdefault(name_key(title or ""), eid) != eid:
             problems[("two ventures", name_key(title or ""))] = f"{group.name} would have two ventures called “{title}”"
         if kind == "conflict_closed" and closings.setdefault(ref_id, eid) != eid:

@@ -172,7 +172,7 @@ CATALOGUE = [
     ("void dated before its event", lambda l, ids: l.void(ids["listening"], "typo", on="2025-01-31"),
      "happened on 2025-02-01; its correction cannot be dated 2025-01-31, before it"),
     ("voiding a join someone's rounds rest on", lambda l, ids: l.void(ids["eve joined"], "typo"),
-     "cannot be voided: without it, Eve would not be a member of Kestrels on 2025-05-02, yet took part in event"),
+     "cannot be voided: without it, Eve would not be a member of Kestrels on 2025-05-02, yet took part in the hosting that day"),
     ("include_private as text", lambda l, ids: l.events(include_private="no"),
      "Say include_private=True or include_private=False, not “no”"),
     ("a megabyte as a kind of offer", money(offers=[("Bo", "k" * 1_000_000)]),
