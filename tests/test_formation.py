@@ -166,15 +166,21 @@ def _every_answer(people, rnd):
     yield from walk(0, [])
 
 
+def few(case, n: int) -> tuple[list, Round]:
+    """The first ``n`` people of a drawn pool, and its round with only their pins: small enough to
+    try every answer."""
+    people, rnd = case
+    people = people[:n]
+    keys = {p.name for p in people}
+    return people, Round(size=rnd.size, min_size=rnd.min_size, max_size=rnd.max_size,
+                         together=tuple(p for p in rnd.together if set(p) <= keys),
+                         apart=tuple(p for p in rnd.apart if set(p) <= keys), seed=rnd.seed, **QUICK)
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(pools())
 def test_the_bound_is_above_the_score_of_every_answer_that_keeps_the_rules(case):
-    people, rnd = case
-    people = people[:7]
-    keys = {p.name for p in people}
-    rnd = Round(size=rnd.size, min_size=rnd.min_size, max_size=rnd.max_size,
-                together=tuple(p for p in rnd.together if set(p) <= keys),
-                apart=tuple(p for p in rnd.apart if set(p) <= keys), seed=rnd.seed, **QUICK)
+    people, rnd = few(case, 7)
     anyone, everyone = f.upper_bound(people, rnd, everyone=False), f.upper_bound(people, rnd)
     best = None
     for crews in _every_answer(people, rnd):
@@ -252,12 +258,7 @@ def test_edited_crews_that_keep_the_rules_are_where_the_search_starts():
 def test_the_share_bound_alone_is_above_the_best_answer(case):
     """``upper_bound`` is the lower of two bounds; each must hold on its own, so the share bound is checked
     without the other one to hide behind, against every answer of small pools."""
-    people, rnd = case
-    people = people[:7]
-    keys = {p.name for p in people}
-    rnd = Round(size=rnd.size, min_size=rnd.min_size, max_size=rnd.max_size,
-                together=tuple(p for p in rnd.together if set(p) <= keys),
-                apart=tuple(p for p in rnd.apart if set(p) <= keys), seed=rnd.seed, **QUICK)
+    people, rnd = few(case, 7)
     anyone, everyone = f._share_bound(people, rnd)
     assert f.upper_bounds(people, rnd) == (f.upper_bound(people, rnd, everyone=False), f.upper_bound(people, rnd))
     best_any = best_all = None
@@ -276,12 +277,7 @@ def test_the_share_bound_alone_is_above_the_best_answer(case):
 @given(pools())
 def test_the_share_bound_without_its_table_of_sizes_is_still_above_the_best_answer(case):
     """Rounds with many sizes skip the table (too slow): each person's best size on their own, still a bound."""
-    people, rnd = case
-    people = people[:6]
-    keys = {p.name for p in people}
-    rnd = Round(size=rnd.size, min_size=rnd.min_size, max_size=rnd.max_size,
-                together=tuple(p for p in rnd.together if set(p) <= keys),
-                apart=tuple(p for p in rnd.apart if set(p) <= keys), **QUICK)
+    people, rnd = few(case, 6)
     with_table = f._share_bound(people, rnd)
     old, f.SIZE_TABLE = f.SIZE_TABLE, 0
     try:
