@@ -4,7 +4,7 @@ A shared server (`serve --share`, no kernel kept ready) on the demo congregation
 client with its own cookies that does what a phone does: opens the join address, chooses its owner's
 name, and gets the member page (points, charts as SVG, forms). The page carries no script, so it can be
 used once its HTML has arrived; the time to that is what is measured, from the join address on.
-Phones are threads started together; the server's memory is its resident size (psutil).
+Phones are processes released together; the server's memory is its resident size (psutil).
 
 Targets (issue 13): 8 phones at once, the slowest at most 2 x one phone alone (same run); 60 phones at
 once, all served and the slowest within 5 s; at most 20 MB of server memory per member above the idle
@@ -14,11 +14,11 @@ server; an offer sent from a phone on the facilitator's money page within 2 s (m
 from __future__ import annotations
 
 import http.cookiejar
+import multiprocessing
 import re
 import shutil
 import statistics
 import tempfile
-import threading
 import time
 import urllib.parse
 import urllib.request
@@ -62,25 +62,30 @@ class Phone:
                                                "text": note, "_xsrf": self.xsrf()})
 
 
+def _one_phone(join_url: str, base: str, who: str, start, answers) -> None:
+    phone = Phone(join_url, base)
+    start.wait()
+    try:
+        answers.put(phone.join(who))
+    except Exception as exc:  # noqa: BLE001 - reported below as a phone that was not served
+        answers.put(repr(exc))
+
+
 def at_once(join_url: str, base: str, n: int) -> list[float]:
-    """n phones opening their pages at the same moment: each one's seconds (an error fails the run)."""
-    phones = [Phone(join_url, base) for _ in range(n)]
-    start = threading.Barrier(n)
-    seconds: list[float | Exception] = [0.0] * n
+    """n phones opening their pages at the same moment: each one's seconds (an error fails the run).
 
-    def run(i: int) -> None:
-        start.wait()
-        try:
-            seconds[i] = phones[i].join(MEMBERS[i % len(MEMBERS)])
-        except Exception as exc:  # noqa: BLE001 - reported below as a phone that was not served
-            seconds[i] = exc
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    failed = [s for s in seconds if isinstance(s, Exception)]
+    Each phone is a process of its own, released from a barrier with the others: real phones do not
+    wait for each other's Python, as threads of one client would (they share one interpreter lock)."""
+    context = multiprocessing.get_context("fork")
+    start, answers = context.Barrier(n), context.Queue()
+    phones = [context.Process(target=_one_phone, args=(join_url, base, MEMBERS[i % len(MEMBERS)], start, answers))
+              for i in range(n)]
+    for phone in phones:
+        phone.start()
+    seconds = [answers.get(timeout=300) for _ in phones]
+    for phone in phones:
+        phone.join()
+    failed = [s for s in seconds if isinstance(s, str)]
     if failed:
         raise RuntimeError(f"{len(failed)} of {n} phones were not served: {failed[0]}")
     return seconds
