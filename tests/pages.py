@@ -65,3 +65,10 @@ def _controls(widget: widgets.Widget, components: dict[int, object]) -> Iterator
         yield widget.description, widget
     for child in getattr(widget, "children", ()):
         yield from _controls(child, components)
+
+
+def ask_to_undo(page, reason: str) -> None:
+    """On a level page: give the reason for undoing and press the undo button (the page then asks
+    "Yes, undo it" or "No, keep it", or says why not)."""
+    find(page, "Reason for undoing").value = reason
+    find(page, "Undo this record…").click()
