@@ -8,15 +8,20 @@
   Without PostgreSQL its tests skip with the reason; in CI (``CI`` set) they fail instead, so a
   broken install cannot pass as green.
 - ``pg_database``: a factory of fresh PostgreSQL databases (ledger schema included, or not).
+- ``crew_ledger``: a SQLite ledger with GAME.md's groups, for the page tests.
+- ``open_page``: opens a page on ``crew_ledger`` at a group and a day, through the controls a
+  facilitator uses (``find`` of ``tests/pages.py``).
 """
 
 from __future__ import annotations
 
 import os
 
+import ipywidgets as widgets
 import pytest
 
 from microsolidarity_widgets import Ledger
+from pages import find
 from pg import PgServer, PgUnavailable
 
 BACKENDS = ["sqlite", "postgresql"]
@@ -72,3 +77,18 @@ def crew_ledger(tmp_path):
         opened.add_group("Kestrels", ["Ama", "Bo", "Caz", "Dev"], kind="crew", on="2026-01-01")
         opened.add_group("Ama+Bo", ["Ama", "Bo"], kind="partnership", on="2026-01-01")
         yield opened
+
+
+@pytest.fixture
+def open_page(crew_ledger):
+    """``open_page(App, group="Kestrels", on=None, date_label="Date", **kwargs)``: ``App(crew_ledger,
+    **kwargs)`` with ``group`` chosen in its "Group" list and, unless ``on`` is None (the page's
+    own today), the day ``on`` in the date picker labelled ``date_label``."""
+    def open_(app_class, group="Kestrels", on=None, date_label="Date", **kwargs):
+        app = app_class(crew_ledger, **kwargs)
+        find(app, "Group", widgets.Dropdown).value = group
+        if on is not None:
+            find(app, date_label, widgets.DatePicker).value = on
+        return app
+
+    return open_

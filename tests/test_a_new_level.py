@@ -19,6 +19,7 @@ from microsolidarity_widgets.events import Event, Venture
 from microsolidarity_widgets.review import ReviewData, Selection
 from microsolidarity_widgets.rules import Entry, Part, State
 from microsolidarity_widgets.scoring import History
+from pages import find
 
 # 1. The event and its rule -------------------------------------------------------------------
 
@@ -130,15 +131,13 @@ def test_the_sixth_level_is_in_the_legend_the_totals_and_the_exports(crew_ledger
     assert "6 Gratitude" in report  # the per-member table has a column for it
 
 
-def test_the_sixth_level_has_a_page_that_previews_and_records(crew_ledger, gratitude):
-    app = GratitudeApp(crew_ledger)
+def test_the_sixth_level_has_a_page_that_previews_and_records(open_page, gratitude):
+    app = open_page(GratitudeApp, on=dt.date(2026, 1, 12))
     s = app.session
     assert "Each thank-you gives <b>2 points</b>" in s.scoring.value
-    s.group.value = "Kestrels"
-    s.date.value = dt.date(2026, 1, 12)
-    app.giver.value, app.receiver.value = "Caz", "Dev"
+    find(app, "Who thanks").value, find(app, "Whom").value = "Caz", "Dev"
     assert "If you record this now" in s.preview.value and "gave thanks" in s.preview.value
-    s.record_button.click()
+    find(app, "Record").click()
     assert s.status.kind == "ok" and "Kestrels now has 4 points in all" in s.status.text
     assert s.undo_kinds == ("thanks",)
 

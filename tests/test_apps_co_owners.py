@@ -3,24 +3,23 @@
 import datetime as dt
 
 from microsolidarity_widgets.apps import CoOwnersApp
+from pages import find
 
 
-def venture_page(ledger):
-    app = CoOwnersApp(ledger)
+def venture_page(open_page):
+    app = open_page(CoOwnersApp, on=dt.date(2026, 5, 1), date_label="Date of incorporation")
+    find(app, "Venture name").value = "Kestrel Pod"
+    find(app, "Legal form").value = "livelihood pod"
+    return app
+
+
+def test_record_a_venture(open_page, crew_ledger):
+    app = venture_page(open_page)
     s = app.session
-    s.group.value = "Kestrels"
-    s.date.value = dt.date(2026, 5, 1)
-    app.name.value = "Kestrel Pod"
-    app.form.value = "livelihood pod"
-    return app, s
-
-
-def test_record_a_venture(crew_ledger):
-    app, s = venture_page(crew_ledger)
     assert "no ventures recorded yet" in app.ventures.value
-    app.owners.value = ["Ama", "Caz"]
+    find(app, "Who owns it?").value = ["Ama", "Caz"]
     assert s.preview.value.count("+100") == 2
-    s.record_button.click()
+    find(app, "Record").click()
     assert s.status.kind == "ok", s.status.text
     assert "Kestrels now has 200 points" in s.status.text
     assert crew_ledger.points().groupby("member")["points"].sum().to_dict() == {"Ama": 100, "Caz": 100}
@@ -28,14 +27,16 @@ def test_record_a_venture(crew_ledger):
     assert app.name.value == "" and app.owners.value == []
 
 
-def test_one_owner_or_a_repeated_name_is_refused(crew_ledger):
-    app, s = venture_page(crew_ledger)
-    app.owners.value = ["Ama"]
-    s.record_button.click()
+def test_one_owner_or_a_repeated_name_is_refused(open_page, crew_ledger):
+    app = venture_page(open_page)
+    s = app.session
+    owners = find(app, "Who owns it?")
+    owners.value = ["Ama"]
+    find(app, "Record").click()
     assert s.status.kind == "error" and "at least 2 owners" in s.status.text
     crew_ledger.record_venture("Kestrels", "2026-04-01", name="Kestrel Pod", form="co-op", owners=["Bo", "Dev"])
-    app.owners.value = ["Ama", "Caz"]
-    s.record_button.click()
+    owners.value = ["Ama", "Caz"]
+    find(app, "Record").click()
     assert s.status.kind == "error" and "already has a venture" in s.status.text
     assert len(crew_ledger.ventures()) == 1
 

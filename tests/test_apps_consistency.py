@@ -6,17 +6,17 @@ from urllib.parse import unquote
 
 from microsolidarity_widgets.apps import ConsistencyApp
 from microsolidarity_widgets.apps.consistency import meeting_ics, month_later
+from pages import find
 
 
-def test_worked_example_meetings(crew_ledger):
-    app = ConsistencyApp(crew_ledger)
+def test_worked_example_meetings(open_page, crew_ledger):
+    app = open_page(ConsistencyApp, group="Ama+Bo")
     s = app.session
-    s.group.value = "Ama+Bo"
     assert "no meetings recorded yet" in app.history.value
     for day, came in [("2026-02-01", ["Ama", "Bo"]), ("2026-03-01", ["Ama"]), ("2026-04-01", ["Ama", "Bo"])]:
-        s.date.value = dt.date.fromisoformat(day)
-        s.present.value = came
-        s.record_button.click()
+        find(app, "Date").value = dt.date.fromisoformat(day)
+        find(app, "Who came to today's meeting?").value = came
+        find(app, "Record").click()
         assert s.status.kind == "ok", s.status.text
     p = crew_ledger.points()
     assert p.groupby("member")["points"].sum().to_dict() == {"Ama": 9, "Bo": -1}
@@ -24,35 +24,27 @@ def test_worked_example_meetings(crew_ledger):
     assert "<td>2026-03-01</td><td>Ama</td><td>Bo</td>" in app.history.value
 
 
-def test_a_second_meeting_on_the_same_day_is_refused(crew_ledger):
+def test_a_second_meeting_on_the_same_day_is_refused(open_page, crew_ledger):
     crew_ledger.record_meeting("Ama+Bo", "2026-02-01", attended=["Ama", "Bo"])
-    app = ConsistencyApp(crew_ledger)
+    app = open_page(ConsistencyApp, group="Ama+Bo", on=dt.date(2026, 2, 1))
     s = app.session
-    s.group.value = "Ama+Bo"
-    s.date.value = dt.date(2026, 2, 1)
-    s.record_button.click()
+    find(app, "Record").click()
     assert s.status.kind == "error" and "already has a meeting" in s.status.text
     assert (crew_ledger.events()["kind"] == "meeting").sum() == 1
 
 
-def test_process_steps_are_shown_and_recorded(crew_ledger):
-    app = ConsistencyApp(crew_ledger)
-    s = app.session
-    s.group.value = "Kestrels"
-    s.date.value = dt.date(2026, 2, 3)
-    app.process.value = "Stewardship"
+def test_process_steps_are_shown_and_recorded(open_page, crew_ledger):
+    app = open_page(ConsistencyApp, on=dt.date(2026, 2, 3))
+    find(app, "Meeting process").value = "Stewardship"
     assert "How can I support you?" in app.steps.value
-    s.record_button.click()
+    find(app, "Record").click()
     ev = crew_ledger.events()
     assert ev.loc[ev["kind"] == "meeting", "detail"].tolist() == ["Stewardship"]
 
 
-def test_next_meeting_is_a_month_later_as_a_calendar_file(crew_ledger):
-    app = ConsistencyApp(crew_ledger)
-    s = app.session
-    s.group.value = "Ama+Bo"
-    s.date.value = dt.date(2026, 1, 31)
-    assert app.next_date.value == dt.date(2026, 2, 28)
+def test_next_meeting_is_a_month_later_as_a_calendar_file(open_page):
+    app = open_page(ConsistencyApp, group="Ama+Bo", on=dt.date(2026, 1, 31))
+    assert find(app, "Next meeting").value == dt.date(2026, 2, 28)
     href = re.search(r'href="([^"]+)"', app.download.value).group(1)
     assert href.startswith("data:text/calendar;charset=utf-8,")
     ics = unquote(href.split(",", 1)[1])
@@ -68,13 +60,11 @@ def test_calendar_text_is_escaped():
     assert month_later(dt.date(2026, 12, 15)) == dt.date(2027, 1, 15)
 
 
-def test_the_confirmation_names_who_came_and_who_missed(crew_ledger):
-    app = ConsistencyApp(crew_ledger)
+def test_the_confirmation_names_who_came_and_who_missed(open_page):
+    app = open_page(ConsistencyApp, on=dt.date(2026, 2, 1))
     s = app.session
-    s.group.value = "Kestrels"
-    s.date.value = dt.date(2026, 2, 1)
-    s.present.value = ["Ama", "Caz"]
-    s.record_button.click()
+    find(app, "Who came to today's meeting?").value = ["Ama", "Caz"]
+    find(app, "Record").click()
     assert s.status.kind == "ok", s.status.text
     assert "Recorded (meeting on 2026-02-01 in Kestrels: came Ama, Caz; missed Bo, Dev)" in s.status.text
     assert "came Ama, Caz; missed Bo, Dev" in s.undo_target.value
@@ -95,7 +85,7 @@ def test_a_monthly_series_keeps_its_day_or_the_months_last(crew_ledger):
     assert every_15th.walk("VEVENT")[0]["rrule"].to_ical() == b"FREQ=MONTHLY;COUNT=12"
 
 
-def test_the_calendar_file_name_keeps_names_recognisable(crew_ledger):
+def test_the_calendar_file_name_keeps_names_recognisable(open_page, crew_ledger):
     from microsolidarity_widgets.apps.consistency import calendar_file_name
 
     assert calendar_file_name("Zoë & Ngozi", dt.date(2026, 11, 20)) == "Zoe-Ngozi-meeting-2026-11-20.ics"
@@ -104,11 +94,9 @@ def test_the_calendar_file_name_keeps_names_recognisable(crew_ledger):
     assert calendar_file_name("🦊", dt.date(2026, 11, 20)) == "group-meeting-2026-11-20.ics"
 
     crew_ledger.add_group("Zoë+Łukasz", ["Zoë", "Łukasz"], kind="partnership", on="2026-01-01")
-    app = ConsistencyApp(crew_ledger)
-    app.session.group.value = "Zoë+Łukasz"
-    app.session.date.value = dt.date(2026, 2, 3)
+    app = open_page(ConsistencyApp, group="Zoë+Łukasz", on=dt.date(2026, 2, 3))
     assert 'download="Zoe-Lukasz-meeting-2026-03-03.ics"' in app.download.value
-    app.series.value = True
+    find(app, "Calendar file").value = True
     assert 'download="Zoe-Lukasz-monthly-from-2026-03-03.ics"' in app.download.value
     href = re.search(r'href="([^"]+)"', app.download.value).group(1)
     assert "RRULE:FREQ=MONTHLY;COUNT=12" in unquote(href.split(",", 1)[1])

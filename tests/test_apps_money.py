@@ -3,44 +3,53 @@
 import datetime as dt
 
 import pandas as pd
+import pytest
 
 from microsolidarity_widgets.apps import MoneyApp
+from pages import find
+
+RESPECTFUL = "Who exchanged with the speaker with mutual respect?"
+ADDRESSED_TO = "Addressed to (optional): tick whom the speaker asks; leave all unticked for an ask to the whole group."
 
 
-def money_page(ledger):
-    app = MoneyApp(ledger)
-    s = app.session
-    s.group.value = "Kestrels"
-    s.date.value = dt.date(2026, 1, 17)
-    return app, s
+@pytest.fixture
+def app(open_page):
+    """The money page at GAME.md's round: Kestrels, 17 January 2026."""
+    return open_page(MoneyApp, on=dt.date(2026, 1, 17))
 
 
 def offer(app, who, kind, note=""):
-    app.offer_who.value = who
-    app.offer_kind.value = kind
-    app.offer_note.value = note
-    app.add_offer_button.click()
+    find(app, "Who offers").value = who
+    find(app, "Kind of offer").value = kind
+    find(app, "Offer note (optional)").value = note
+    find(app, f"Add offer from {who}").click()  # the button names whose offer it adds
 
 
-def test_worked_example_round(crew_ledger):
-    app, s = money_page(crew_ledger)
-    app.speaker.value = "Caz"
+def ask(app, text, to=None):
+    find(app, "The speaker asks for").value = text
+    if to:
+        find(app, ADDRESSED_TO).value = to
+    find(app, "Add ask").click()
+
+
+def test_worked_example_round(app, crew_ledger):
+    s = app.session
+    find(app, "Speaker").value = "Caz"
     assert [v for _, v in app.offer_who.options] == [None, "Ama", "Bo", "Dev"]  # not the speaker
     offer(app, "Ama", "introduction", "knows a co-op lawyer")
     offer(app, "Dev", "perspective")
     offer(app, "Dev", "encouragement")
     offer(app, "Bo", "other")
-    app.drop_offer_button.click()  # Bo's was a mistake
-    app.ask_text.value = "an intro to a co-op lawyer"
-    app.add_ask_button.click()
+    find(app, "Remove last offer").click()  # Bo's was a mistake
+    ask(app, "an intro to a co-op lawyer")
     assert app.respectful.value == []  # offering alone earns no respect bonus: the facilitator decides
-    app.respectful.value = ["Ama", "Dev"]
-    app.private_note.value = "Earns from two part-time jobs."
+    find(app, RESPECTFUL).value = ["Ama", "Dev"]
+    find(app, "Private notes (optional)").value = "Earns from two part-time jobs."
     rows = s.preview.value.split("<tr>")  # one row per person: their total and what makes it up
     dev = next(r for r in rows if "<td>Dev</td>" in r)
     assert "+11" in dev and "offer: perspective +5, offer: encouragement +5, respectful exchange +1" in dev
     assert sum("<td>Dev</td>" in r for r in rows) == 1 and "Total" in s.preview.value
-    s.record_button.click()
+    find(app, "Record").click()
     assert s.status.kind == "ok", s.status.text
     assert crew_ledger.points().groupby("member")["points"].sum().to_dict() == {"Ama": 6, "Caz": 7, "Dev": 11}
     ev = crew_ledger.events()
@@ -51,79 +60,72 @@ def test_worked_example_round(crew_ledger):
     assert app.offers == [] and app.asks == [] and app.speaker.value is None  # ready for the next speaker
 
 
-def test_no_speaker_is_refused(crew_ledger):
-    app, s = money_page(crew_ledger)
-    s.record_button.click()
+def test_no_speaker_is_refused(app, crew_ledger):
+    s = app.session
+    find(app, "Record").click()
     assert s.status.kind == "error" and "Choose the speaker" in s.status.text
     assert (crew_ledger.events()["kind"] == "money").sum() == 0
 
 
-def test_an_offer_from_someone_not_present_is_refused(crew_ledger):
-    app, s = money_page(crew_ledger)
-    app.speaker.value = "Caz"
+def test_an_offer_from_someone_not_present_is_refused(app, crew_ledger):
+    s = app.session
+    find(app, "Speaker").value = "Caz"
     offer(app, "Dev", "perspective")
-    s.present.boxes["Dev"].value = False
+    find(find(app, "Who is here today?"), "Dev").value = False
     assert "Dev took part but is not marked present" in s.preview.value
-    s.record_button.click()
+    find(app, "Record").click()
     assert s.status.kind == "error" and "not marked present" in s.status.text
     assert (crew_ledger.events()["kind"] == "money").sum() == 0
 
 
-def test_typed_text_is_escaped_in_the_lists(crew_ledger):
-    app, s = money_page(crew_ledger)
-    app.speaker.value = "Bo"
-    app.ask_text.value = "<script>alert(1)</script>"
-    app.add_ask_button.click()
+def test_typed_text_is_escaped_in_the_lists(app):
+    find(app, "Speaker").value = "Bo"
+    ask(app, "<script>alert(1)</script>")
     offer(app, "Ama", "other", "<img src=x onerror=alert(1)>")
     assert "<script>" not in app.ask_list.value and "&lt;script&gt;" in app.ask_list.value
     assert "<img" not in app.offer_list.value
 
 
-def test_respect_is_the_facilitators_call_and_leaves_with_the_last_offer(crew_ledger):
-    app, s = money_page(crew_ledger)
-    app.speaker.value = "Caz"
+def test_respect_is_the_facilitators_call_and_leaves_with_the_last_offer(app):
+    s = app.session
+    find(app, "Speaker").value = "Caz"
     offer(app, "Ama", "introduction")
     offer(app, "Dev", "perspective")
     assert app.respectful.value == [] and "respectful exchange" not in s.preview.value
     respect = next(box for box in app.widget.children if app.respectful.widget in getattr(box, "children", ()))
     assert "Nobody is ticked for you" in respect.children[1].value  # the hint right above the boxes
-    app.respectful.value = ["Ama", "Dev"]
+    find(app, RESPECTFUL).value = ["Ama", "Dev"]
     assert "respectful exchange" in s.preview.value
-    app.drop_offer_button.click()  # Dev's only offer goes, and the respect tick with it
+    find(app, "Remove last offer").click()  # Dev's only offer goes, and the respect tick with it
     assert app.respectful.value == ["Ama"]
 
 
-def test_the_respect_bonus_is_offered_only_to_members_who_exchanged(crew_ledger):
+def test_the_respect_bonus_is_offered_only_to_members_who_exchanged(app, crew_ledger):
     """GAME.md: the bonus is for a member who made an offer or to whom an ask was addressed."""
-    app, s = money_page(crew_ledger)
-    app.speaker.value = "Caz"
+    s = app.session
+    find(app, "Speaker").value = "Caz"
     assert list(app.respectful.boxes) == [] and app.nobody_to_respect.layout.display != "none"
     assert "Ama" not in s.preview.value
     offer(app, "Ama", "introduction")
     assert list(app.respectful.boxes) == ["Ama"] and app.nobody_to_respect.layout.display == "none"
-    app.ask_text.value = "a lift on Saturday"
-    app.ask_to.value = ["Bo"]
-    app.add_ask_button.click()
+    ask(app, "a lift on Saturday", to=["Bo"])
     assert app.asks == [("a lift on Saturday", ["Bo"])] and app.ask_to.value == []
     assert "to Bo" in app.ask_list.value
-    app.ask_text.value = "a reader for my essay"  # to the whole group: nobody new to tick
-    app.add_ask_button.click()
+    ask(app, "a reader for my essay")  # to the whole group: nobody new to tick
     assert list(app.respectful.boxes) == ["Ama", "Bo"]
-    app.respectful.value = ["Bo"]
-    s.record_button.click()
+    find(app, RESPECTFUL).value = ["Bo"]
+    find(app, "Record").click()
     assert s.status.kind == "ok", s.status.text
     assert crew_ledger.points().groupby("member")["points"].sum().to_dict() == {"Ama": 5, "Bo": 1, "Caz": 5 + 5 + 1}
     asked = crew_ledger.participants().query("role == 'asked'")
     assert asked["member"].tolist() == ["Bo"]
 
 
-def test_removing_the_ask_removes_its_addressee_from_the_bonus(crew_ledger):
-    app, s = money_page(crew_ledger)
-    app.speaker.value = "Caz"
-    app.ask_text.value = "an introduction"
-    app.ask_to.value = ["Dev"]
-    app.add_ask_button.click()
-    app.respectful.value = ["Dev"]
+def test_removing_the_ask_removes_its_addressee_from_the_bonus(app):
+    s = app.session
+    find(app, "Speaker").value = "Caz"
+    ask(app, "an introduction", to=["Dev"])
+    find(app, RESPECTFUL).value = ["Dev"]
     assert "respectful exchange" in s.preview.value
-    app.drop_ask_button.click()
+    find(app, "Remove last ask").click()
     assert list(app.respectful.boxes) == [] and "respectful exchange" not in s.preview.value

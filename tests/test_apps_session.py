@@ -4,6 +4,9 @@ import datetime as dt
 
 from microsolidarity_widgets import LedgerBusy
 from microsolidarity_widgets.apps import ListeningApp
+from pages import ask_to_undo, find
+
+LISTENED = "Did everyone listen to everyone?"
 
 
 def totals(ledger, group="Kestrels"):
@@ -11,14 +14,12 @@ def totals(ledger, group="Kestrels"):
     return p[p["group"] == group].groupby("member")["points"].sum().to_dict()
 
 
-def listening_page(ledger, day="2026-01-10", present=("Ama", "Bo", "Caz")):
-    app = ListeningApp(ledger)
-    s = app.session
-    s.group.value = "Kestrels"
-    s.date.value = dt.date.fromisoformat(day)
-    s.present.value = present
-    app.listened.value = True
-    return app, s
+def listening_page(open_page, present=("Ama", "Bo", "Caz")):
+    """The listening page of Kestrels on 10 January 2026, with ``present`` here and everyone listening."""
+    app = open_page(ListeningApp, on=dt.date(2026, 1, 10))
+    find(app, "Who is here today?").value = present
+    find(app, LISTENED).value = True
+    return app, app.session
 
 
 def test_groups_list_crews_first_and_hosts_are_suggested(crew_ledger):
@@ -28,13 +29,13 @@ def test_groups_list_crews_first_and_hosts_are_suggested(crew_ledger):
     assert s.hosts.pickers["facilitator"].value == "Dev"  # the one who has never hosted
 
 
-def test_record_commits_then_confirms_points_and_total(crew_ledger):
-    app, s = listening_page(crew_ledger)
+def test_record_commits_then_confirms_points_and_total(open_page, crew_ledger):
+    app, s = listening_page(open_page)
     before = s.chart.chart.to_dict()
     assert "+1" in s.preview.value and len(crew_ledger.events()) == 2  # preview writes nothing
     assert s.hosts.record.value is False  # hosts are a suggestion: recorded only when ticked
-    s.hosts.record.value = True
-    s.record_button.click()
+    find(app, "Record these hosts with this session").value = True
+    find(app, "Record").click()
     assert s.status.kind == "ok"
     assert "Ama +1 point" in s.status.text and "Kestrels now has 3 points" in s.status.text
     assert totals(crew_ledger) == {"Ama": 1, "Bo": 1, "Caz": 1}
@@ -43,66 +44,64 @@ def test_record_commits_then_confirms_points_and_total(crew_ledger):
     assert s.chart.chart.to_dict() != before
 
 
-def test_bad_input_shows_a_message_and_records_nothing(crew_ledger):
-    app, s = listening_page(crew_ledger, present=("Ama",))
+def test_bad_input_shows_a_message_and_records_nothing(open_page, crew_ledger):
+    app, s = listening_page(open_page, present=("Ama",))
     assert "at least 2" in s.preview.value
-    s.record_button.click()
+    find(app, "Record").click()
     assert s.status.kind == "error"
     assert s.status.text.startswith("Nothing was recorded.") and "at least 2 people" in s.status.text
     assert len(crew_ledger.events()) == 2  # no round, and no hosting either
 
 
-def test_unanswered_question_and_future_date_are_refused(crew_ledger):
-    app, s = listening_page(crew_ledger)
-    app.listened.value = None
-    s.record_button.click()
+def test_unanswered_question_and_future_date_are_refused(open_page, crew_ledger):
+    app, s = listening_page(open_page)
+    find(app, LISTENED).value = None
+    find(app, "Record").click()
     assert "Say whether everyone listened" in s.status.text
-    s.date.value = dt.date.today() + dt.timedelta(days=3)
-    app.listened.value = True
-    s.record_button.click()
+    find(app, "Date").value = dt.date.today() + dt.timedelta(days=3)
+    find(app, LISTENED).value = True
+    find(app, "Record").click()
     assert s.status.kind == "error" and "in the future" in s.status.text
     assert len(crew_ledger.events()) == 2
 
 
-def test_a_busy_ledger_is_reported_in_plain_words(crew_ledger, monkeypatch):
-    app, s = listening_page(crew_ledger)
+def test_a_busy_ledger_is_reported_in_plain_words(open_page, crew_ledger, monkeypatch):
+    app, s = listening_page(open_page)
 
     def busy(*args, **kwargs):
         raise LedgerBusy("The ledger is busy: another page is saving. Nothing was recorded; try again.")
 
     monkeypatch.setattr(crew_ledger, "record", busy)
-    s.record_button.click()
+    find(app, "Record").click()
     assert s.status.kind == "error" and "busy" in s.status.text and "Someone else is saving" in s.status.text
     assert len(crew_ledger.events()) == 2
 
 
-def test_undo_needs_a_reason_and_voids_the_round_and_its_hosts(crew_ledger):
-    app, s = listening_page(crew_ledger)
-    s.hosts.record.value = True
-    s.record_button.click()
+def test_undo_needs_a_reason_and_voids_the_round_and_its_hosts(open_page, crew_ledger):
+    app, s = listening_page(open_page)
+    find(app, "Record these hosts with this session").value = True
+    find(app, "Record").click()
     assert "listening on 2026-01-10 in Kestrels" in s.undo_target.value and "hosting" in s.undo_target.value
-    s.undo_button.click()
+    find(app, "Undo this record…").click()
     assert s.status.kind == "error" and "reason" in s.status.text
     assert totals(crew_ledger) == {"Ama": 1, "Bo": 1, "Caz": 1}
-    s.undo_reason.value = "wrong crew"
-    s.undo_button.click()
+    ask_to_undo(app, "wrong crew")
     assert s.status.kind is None and "Undo listening on 2026-01-10" in s.undo_question.value  # asked once
-    s.undo_yes.click()
+    find(app, "Yes, undo it").click()
     assert s.status.kind == "ok" and "Undone" in s.status.text
     assert totals(crew_ledger) == {}
     assert crew_ledger.hosting("Kestrels")["times"].sum() == 0
     assert crew_ledger.events()["voided"].sum() == 2
 
 
-def test_undo_on_a_fresh_page_voids_the_groups_latest_round(crew_ledger):
+def test_undo_on_a_fresh_page_voids_the_groups_latest_round(open_page, crew_ledger):
     crew_ledger.record_listening("Kestrels", "2026-01-03", present=["Ama", "Bo"])
     latest = crew_ledger.record_listening("Kestrels", "2026-01-04", present=["Caz", "Dev"])
-    s = ListeningApp(crew_ledger).session
-    s.group.value = "Kestrels"
+    app = open_page(ListeningApp)
+    s = app.session
     assert "2026-01-04" in s.undo_target.value
-    s.undo_reason.value = "did not happen"
-    s.undo_button.click()
-    s.undo_yes.click()
+    ask_to_undo(app, "did not happen")
+    find(app, "Yes, undo it").click()
     ev = crew_ledger.events().set_index("id")
     assert ev.at[latest, "voided"] and totals(crew_ledger) == {"Ama": 1, "Bo": 1}
 
@@ -114,50 +113,48 @@ def test_names_are_shown_as_text(tmp_path):
         ledger.add_group("R&D", ['Jo "JJ" & co', "Zoë", "Ana"], kind="crew", on="2026-01-01")
         app = ListeningApp(ledger)
         s = app.session
-        s.date.value = dt.date(2026, 1, 5)
-        app.listened.value = True
+        find(app, "Date").value = dt.date(2026, 1, 5)
+        find(app, LISTENED).value = True
         assert "Jo &quot;JJ&quot; &amp; co" in s.preview.value and 'Jo "JJ" & co' not in s.preview.value
         assert "Jo &quot;JJ&quot; &amp; co" in app.order_view.value
-        s.record_button.click()
+        find(app, "Record").click()
         assert 'Jo "JJ" & co +1 point' in s.status.text  # the status keeps the text; its HTML escapes it
         assert "Jo &quot;JJ&quot; &amp; co" in s.status.widget.value
 
 
-def test_after_a_record_the_preview_waits_calmly_until_the_form_changes(crew_ledger):
+def test_after_a_record_the_preview_waits_calmly_until_the_form_changes(open_page):
     from microsolidarity_widgets.apps import ConsistencyApp
 
-    app = ConsistencyApp(crew_ledger)
+    app = open_page(ConsistencyApp, group="Ama+Bo", on=dt.date(2026, 2, 1))
     s = app.session
-    s.group.value = "Ama+Bo"
-    s.date.value = dt.date(2026, 2, 1)
-    s.record_button.click()
+    find(app, "Record").click()
     assert s.status.kind == "ok"
     # The reset form would be refused (a meeting on that day exists now), but that is not news.
     assert "Not ready" not in s.preview.value and "already has a meeting" not in s.preview.value
     assert "Recorded. Fill in the next one when you are ready." in s.preview.value
-    s.date.value = dt.date(2026, 3, 1)
+    find(app, "Date").value = dt.date(2026, 3, 1)
     assert "Recorded. Fill in" not in s.preview.value and "If you record this now" in s.preview.value
-    s.date.value = dt.date(2026, 2, 1)
+    find(app, "Date").value = dt.date(2026, 2, 1)
     assert "Not ready to record yet" in s.preview.value and "already has a meeting" in s.preview.value
 
 
-def test_the_confirmation_comes_after_the_commit_and_before_the_redraw(crew_ledger, monkeypatch):
-    app, s = listening_page(crew_ledger)
+def test_the_confirmation_comes_after_the_commit_and_before_the_redraw(open_page, crew_ledger, monkeypatch):
+    app, s = listening_page(open_page)
     steps = []
     for name, step in (("record", "commit"), ("points", "score all"), ("trust_over_time", "redraw")):
         real = getattr(crew_ledger, name)
         monkeypatch.setattr(crew_ledger, name, lambda *a, _real=real, _step=step, **k: steps.append(_step) or _real(*a, **k))
     real_ok = s.status.ok
     monkeypatch.setattr(s.status, "ok", lambda text: steps.append("message") or real_ok(text))
-    s.record_button.click()
+    find(app, "Record").click()
     assert steps[:3] == ["commit", "message", "redraw"]  # no scoring of the whole ledger in between
     assert "Ama +1 point" in s.status.text and "Kestrels now has 3 points in all" in s.status.text
 
 
-def test_the_total_is_put_right_when_another_page_recorded_meanwhile(crew_ledger):
-    app, s = listening_page(crew_ledger)
+def test_the_total_is_put_right_when_another_page_recorded_meanwhile(open_page, crew_ledger):
+    app, s = listening_page(open_page)
     crew_ledger.record_listening("Kestrels", "2026-01-09", present=["Ama", "Dev"])  # from another device
-    s.record_button.click()
+    find(app, "Record").click()
     assert totals(crew_ledger) == {"Ama": 2, "Bo": 1, "Caz": 1, "Dev": 1}
     assert "Kestrels now has 5 points in all" in s.status.text
 
@@ -214,74 +211,71 @@ def test_projected_controls_are_as_large_as_the_text_and_the_chosen_toggle_stand
     assert re.search(r":focus-visible[^{]*\{\s*outline: 3px solid", (template / "a11y.html.j2").read_text())
 
 
-def test_undo_names_what_it_voids_and_never_another_groups_record(crew_ledger):
-    app, s = listening_page(crew_ledger)
-    s.record_button.click()
+def test_undo_names_what_it_voids_and_never_another_groups_record(open_page, crew_ledger):
+    app, s = listening_page(open_page)
+    find(app, "Record").click()
     told = s.undo_target.value
     assert told.startswith("Last record: listening on 2026-01-10 in Kestrels, recorded at ")
     assert told.endswith(": present Ama, Bo, Caz.") and "event" not in told.lower()
-    s.group.value = "Ama+Bo"  # another group: its own records only, never the Kestrels round
+    find(app, "Group").value = "Ama+Bo"  # another group: its own records only, never the Kestrels round
     assert s.undo_target.value == "Nothing to undo yet." and s.undo_button.disabled
-    s.undo_reason.value = "typo"
-    s.undo_button.click()
+    ask_to_undo(app, "typo")
     assert s.undo_confirm.layout.display == "none" and totals(crew_ledger) == {"Ama": 1, "Bo": 1, "Caz": 1}
-    s.group.value = "Kestrels"
-    s.undo_reason.value = "typo"
-    s.undo_button.click()
+    find(app, "Group").value = "Kestrels"
+    ask_to_undo(app, "typo")
     assert s.undo_confirm.layout.display != "none"
-    s.undo_no.click()  # kept: nothing voided
+    find(app, "No, keep it").click()  # kept: nothing voided
     assert s.undo_confirm.layout.display == "none" and totals(crew_ledger) == {"Ama": 1, "Bo": 1, "Caz": 1}
-    s.undo_button.click()
-    s.group.value = "Ama+Bo"  # a question left open is withdrawn when the group changes
+    find(app, "Undo this record…").click()
+    find(app, "Group").value = "Ama+Bo"  # a question left open is withdrawn when the group changes
     assert s.undo_confirm.layout.display == "none"
     assert crew_ledger.events()["voided"].sum() == 0
 
 
-def test_the_same_round_twice_warns_and_undo_says_which_one_went(crew_ledger):
+def test_the_same_round_twice_warns_and_undo_says_which_one_went(open_page, crew_ledger):
     import microsolidarity_widgets.apps.session as session
 
-    app, s = listening_page(crew_ledger)
-    s.record_button.click()
+    app, s = listening_page(open_page)
+    find(app, "Record").click()
     first = crew_ledger.events().query("kind == 'listening'")["id"].max()
-    app.listened.value = True  # the form was reset; the same round again
-    s.present.value = ["Ama", "Bo", "Caz"]
+    find(app, LISTENED).value = True  # the form was reset; the same round again
+    find(app, "Who is here today?").value = ["Ama", "Bo", "Caz"]
     assert "Check first: a listening round with the same people is already recorded for Kestrels" in s.preview.value
-    s.record_button.click()  # a warning, not a refusal
+    find(app, "Record").click()  # a warning, not a refusal
     assert s.status.kind == "ok" and (crew_ledger.events()["kind"] == "listening").sum() == 2
     second = crew_ledger.events().query("kind == 'listening'")["id"].max()
     recorded = crew_ledger.events().set_index("id")["recorded_at"]
     assert recorded[first] != recorded[second]
-    s.undo_reason.value = "entered twice"
-    s.undo_button.click()
+    ask_to_undo(app, "entered twice")
     second_at = session._local_time(recorded[second])
     assert f"recorded at {second_at} (the 2nd of 2 that day)" in s.undo_question.value
-    s.undo_yes.click()
+    find(app, "Yes, undo it").click()
     assert f"Undone: listening on 2026-01-10 in Kestrels, recorded at {second_at} (the 2nd of 2" in s.status.text
     ev = crew_ledger.events().set_index("id")
     assert ev.at[second, "voided"] and not ev.at[first, "voided"]
     assert f"recorded at {session._local_time(recorded[first])}" in s.undo_target.value
 
 
-def test_a_different_round_the_same_day_is_not_warned_about(crew_ledger):
-    app, s = listening_page(crew_ledger)
-    s.record_button.click()
-    app.listened.value = True
-    s.present.value = ["Ama", "Bo"]
+def test_a_different_round_the_same_day_is_not_warned_about(open_page):
+    app, s = listening_page(open_page)
+    find(app, "Record").click()
+    find(app, LISTENED).value = True
+    find(app, "Who is here today?").value = ["Ama", "Bo"]
     assert "Check first" not in s.preview.value
 
 
-def test_messages_belong_to_the_form_they_are_about(crew_ledger):
-    app, s = listening_page(crew_ledger, present=("Ama",))
-    s.record_button.click()
+def test_messages_belong_to_the_form_they_are_about(open_page):
+    app, s = listening_page(open_page, present=("Ama",))
+    find(app, "Record").click()
     assert s.status.kind == "error"
-    s.present.value = ["Ama", "Bo"]  # the form changed: the refusal is about a form no longer there
+    find(app, "Who is here today?").value = ["Ama", "Bo"]  # the form changed: the refusal is about a form no longer there
     assert s.status.kind is None and s.status.widget.value == ""
-    s.record_button.click()
+    find(app, "Record").click()
     assert s.status.kind == "ok"
-    s.date.value = dt.date(2026, 1, 11)  # another day: the confirmation goes too
+    find(app, "Date").value = dt.date(2026, 1, 11)  # another day: the confirmation goes too
     assert s.status.kind is None
-    app.listened.value = True
-    s.record_button.click()
+    find(app, LISTENED).value = True
+    find(app, "Record").click()
     assert s.status.kind == "ok"
-    s.group.value = "Ama+Bo"
+    find(app, "Group").value = "Ama+Bo"
     assert s.status.kind is None

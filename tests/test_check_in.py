@@ -10,6 +10,7 @@ import pytest
 from microsolidarity_widgets import LedgerError
 from microsolidarity_widgets.apps import ListeningApp
 from microsolidarity_widgets.events import CheckIn
+from pages import ask_to_undo, find
 
 TODAY = dt.date.today()
 
@@ -37,10 +38,9 @@ def test_a_voided_check_in_no_longer_counts(crew_ledger):
     assert crew_ledger.check_ins("Kestrels") == ["Caz"]
 
 
-def test_the_page_ticks_who_checked_in_and_each_new_arrival(crew_ledger):
-    app = ListeningApp(crew_ledger)
+def test_the_page_ticks_who_checked_in_and_each_new_arrival(open_page, crew_ledger):
+    app = open_page(ListeningApp)
     s = app.session
-    s.group.value = "Kestrels"
     assert s.present.value == ["Ama", "Bo", "Caz", "Dev"] and s.joined.value == ""  # nobody yet: everyone ticked
 
     crew_ledger.record(CheckIn("Kestrels", TODAY, "Bo"))
@@ -49,22 +49,23 @@ def test_the_page_ticks_who_checked_in_and_each_new_arrival(crew_ledger):
     assert s.present.value == ["Ama", "Bo"]  # the first check-ins replace the untouched default
     assert "Checked in from their phones: Bo, Ama (2 of 4)" in s.joined.value
 
-    s.present.boxes["Dev"].value = True  # the facilitator ticks someone without a phone
+    here = find(app, "Who is here today?")
+    find(here, "Dev").value = True  # the facilitator ticks someone without a phone
     crew_ledger.record(CheckIn("Kestrels", TODAY, "Caz"))
     s.poll()
     assert s.present.value == ["Ama", "Bo", "Caz", "Dev"]  # the arrival is added; the facilitator's tick stays
     assert "(3 of 4)" in s.joined.value
 
     s.poll()  # nothing new in the ledger: nothing changes
-    s.present.boxes["Bo"].value = False
+    find(here, "Bo").value = False
     s.poll()
     assert "Bo" not in s.present.value
 
-    s.group.value = "Ama+Bo"  # another group: its own check-ins, none (ticks of names that stay are kept)
+    find(app, "Group").value = "Ama+Bo"  # another group: its own check-ins, none (ticks of names that stay are kept)
     assert s.present.value == ["Ama"] and s.joined.value == ""
 
 
-def test_an_offer_and_an_ask_from_phones_wait_then_are_accepted_or_declined(crew_ledger):
+def test_an_offer_and_an_ask_from_phones_wait_then_are_accepted_or_declined(open_page, crew_ledger):
     from microsolidarity_widgets.apps import MoneyApp
     from microsolidarity_widgets.events import Proposal, ProposalSettled
 
@@ -78,16 +79,15 @@ def test_an_offer_and_an_ask_from_phones_wait_then_are_accepted_or_declined(crew
     assert crew_ledger.points().empty  # nothing scores while it waits
     assert "I know a lawyer" not in crew_ledger.events().to_string()  # private, as a money round's texts are
 
-    app = MoneyApp(crew_ledger)
+    app = open_page(MoneyApp)
     s = app.session
-    s.group.value = "Kestrels"
     said = [b.children[0].value for b in app.from_phones.children]
     assert len(said) == 3 and "<b>Ama</b> offers introduction <i>(I know a lawyer)</i>" in said[0]
     ama, caz, dev = app.waiting()
 
     app.accept(caz)  # an ask is the speaker's: not before Caz speaks
     assert s.status.kind == "error" and "choose Caz as the speaker" in s.status.text and not app.asks
-    app.speaker.value = "Caz"
+    find(app, "Speaker").value = "Caz"
     app.accept(caz)
     app.accept(ama)
     app.decline(dev)
@@ -95,16 +95,16 @@ def test_an_offer_and_an_ask_from_phones_wait_then_are_accepted_or_declined(crew
     assert [r.member for r in app.waiting()] == []
     assert "If you record this now" in s.preview.value and "offer: introduction" in s.preview.value
 
-    app.speaker.value = "Bo"  # an ask is its speaker's: another speaker sends Caz's back to wait
+    find(app, "Speaker").value = "Bo"  # an ask is its speaker's: another speaker sends Caz's back to wait
     assert app.asks == [] and [r.member for r in app.waiting()] == ["Caz"]
-    app.speaker.value = "Caz"
+    find(app, "Speaker").value = "Caz"
     app.accept(app.waiting()[0])
     assert app.asks == ["a lift on Friday"]
 
-    app.drop_offer()  # taken out of the round: it waits again
+    find(app, "Remove last offer").click()  # taken out of the round: it waits again
     assert [r.member for r in app.waiting()] == ["Ama"]
     app.accept(app.waiting()[0])
-    s.record_button.click()
+    find(app, "Record").click()
     assert s.status.kind == "ok"
     answers = crew_ledger.proposals("Kestrels").set_index("member")["answer"].to_dict()
     assert answers == {"Ama": "accepted", "Caz": "accepted", "Dev": "declined"}
@@ -113,17 +113,16 @@ def test_an_offer_and_an_ask_from_phones_wait_then_are_accepted_or_declined(crew
         crew_ledger.record(ProposalSettled(offer, TODAY, "declined"))
     assert crew_ledger.proposals("Kestrels", member="dev")["answer"].tolist() == ["declined"]
 
-    s.undo_reason.value = "the wrong speaker"  # the round undone: what it accepted waits again
-    s.undo_button.click()
-    s.undo_yes.click()
+    ask_to_undo(app, "the wrong speaker")  # the round undone: what it accepted waits again
+    find(app, "Yes, undo it").click()
     assert s.status.kind == "ok" and crew_ledger.points().empty
     answers = crew_ledger.proposals("Kestrels").set_index("member")["answer"].to_dict()
     assert answers == {"Ama": "waiting", "Caz": "waiting", "Dev": "declined"}
     assert [r.member for r in app.waiting()] == ["Ama", "Caz"]
 
     app.accept(app.waiting()[0])  # accepted again into a new round, which the review then voids
-    app.speaker.value = "Dev"
-    s.record_button.click()
+    find(app, "Speaker").value = "Dev"
+    find(app, "Record").click()
     assert crew_ledger.proposals("Kestrels", member="Ama")["answer"].tolist() == ["accepted"]
     round_id = int(crew_ledger.events().query("kind == 'money' and not voided")["id"].max())
     crew_ledger.void(round_id, reason="recorded in the wrong crew")
@@ -132,12 +131,11 @@ def test_an_offer_and_an_ask_from_phones_wait_then_are_accepted_or_declined(crew
         crew_ledger.record(ProposalSettled(offer, TODAY, "accepted", round_id))
 
 
-def test_a_proposal_sent_while_the_page_is_open_appears_at_its_next_look(crew_ledger):
+def test_a_proposal_sent_while_the_page_is_open_appears_at_its_next_look(open_page, crew_ledger):
     from microsolidarity_widgets.apps import MoneyApp
     from microsolidarity_widgets.events import Proposal
 
-    app = MoneyApp(crew_ledger)
-    app.session.group.value = "Kestrels"
+    app = open_page(MoneyApp)
     assert app.from_phones.children[0].value == "<i>Nothing waiting.</i>"
     crew_ledger.record(Proposal("Kestrels", TODAY, "Bo", "offer", None, "perspective"))
     crew_ledger.record(Proposal("Kestrels", TODAY, "Caz", "offer", "a spare desk", "other"))
@@ -145,5 +143,5 @@ def test_a_proposal_sent_while_the_page_is_open_appears_at_its_next_look(crew_le
     assert app.from_phones.children[0].children[0].value == "<b>Bo</b> offers perspective"  # no note, no "(nan)"
     app.accept(app.waiting()[0])
     assert app.offers == [("Bo", "perspective")]
-    app.session.group.value = "Ama+Bo"  # another group: Bo's offer goes back to wait in Kestrels
+    find(app, "Group").value = "Ama+Bo"  # another group: Bo's offer goes back to wait in Kestrels
     assert app.offers == [] and app.accepted == {}
