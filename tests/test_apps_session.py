@@ -279,3 +279,28 @@ def test_messages_belong_to_the_form_they_are_about(open_page):
     assert s.status.kind == "ok"
     find(app, "Group").value = "Ama+Bo"
     assert s.status.kind is None
+
+
+def test_a_record_confirms_with_the_preview_seen_and_scores_afresh_when_the_ledger_moved(open_page, crew_ledger,
+                                                                                          monkeypatch):
+    """The preview and the group's total are kept per ledger revision: the page previews a draft once
+    however often it is asked, a record right after it scores nothing again, and a record after another
+    page wrote says the group's total as the ledger now stands."""
+    from microsolidarity_widgets import Ledger
+
+    app, s = listening_page(open_page)  # its preview is on screen
+    previews = []
+    original = crew_ledger.preview
+    monkeypatch.setattr(crew_ledger, "preview", lambda event: previews.append(event) or original(event))
+    s.refresh_preview()
+    find(app, "Record").click()
+    assert previews == [] and "Kestrels now has 3 points in all" in s.status.text
+
+    find(app, "Who is here today?").value = ["Ama", "Bo"]
+    find(app, LISTENED).value = True
+    assert len(previews) == 1 and s.preview.value.count("+1") == 2
+    with Ledger.open(crew_ledger.location) as other_page:  # meanwhile another page records a round
+        other_page.record_listening("Kestrels", dt.date(2026, 1, 12), present=["Ama", "Bo", "Caz", "Dev"])
+    find(app, "Record").click()
+    assert "Points: Ama +1 point, Bo +1 point. Kestrels now has 9 points in all" in s.status.text  # 3 + 4 + 2
+    assert len(previews) == 1

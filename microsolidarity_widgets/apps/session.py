@@ -247,6 +247,30 @@ class Hosts:
         return {role: p.value for role, p in self.pickers.items() if p.value}
 
 
+class Latest:
+    """``compute(key)`` for the key last asked, worked out again only when the key changes.
+
+    What a page derives from the ledger (the preview of its draft, its group's trust) depends on what
+    is on the page and on the ledger's revision; keyed by both, it is worked out once per change, and
+    whoever needs it next (a record confirms with the preview the facilitator saw) reads it with
+    ``get`` instead of a copy kept in step by hand."""
+
+    _NOTHING = object()
+
+    def __init__(self, compute: Callable):
+        self.compute, self.key, self.value = compute, self._NOTHING, None
+
+    def __call__(self, key):
+        if key != self.key:
+            self.key, self.value = self._NOTHING, None
+            self.value = self.compute(key)  # may raise: then nothing is kept
+            self.key = key
+        return self.value
+
+    def get(self, key, default=None):
+        return self.value if key == self.key else default
+
+
 class Session:
     """The shared frame of a level page. See the module docstring."""
 
@@ -265,10 +289,10 @@ class Session:
         self._last: tuple[str, list[int]] | None = None
         self._undoing: list[int] = []  # what the undo waiting for confirmation would void
         self._message_for: Event | str | None = None  # the draft the message on screen is about
-        # The last preview's draft and awards, and the group's total as the chart last saw it: enough to
-        # confirm a record at once, without scoring the whole ledger again before the facilitator sees it.
-        self._previewed: tuple[Event, pd.DataFrame] | None = None
-        self._group_total: tuple[str, int] | None = None
+        # The draft's awards and the group's trust, each for the ledger's revision: what the preview and
+        # the chart show, and enough to confirm a record at once, without scoring the whole ledger again.
+        self._previews = Latest(lambda key: self.ledger.preview(key[0]))        # key: (draft, revision)
+        self._trust = Latest(lambda key: _group_trust(self.ledger, key[0]))    # key: (group, revision)
         # After a record the form is reset; until someone changes it, the preview says so calmly
         # instead of judging the empty form (``None`` while the page is resetting itself).
         self._settled: Event | str | None = None
@@ -473,14 +497,11 @@ class Session:
             if key == self._settled:
                 return
             self._settled = None
-        self._previewed = None
         try:
-            draft = self.draft()
-            table = self.ledger.preview(draft)
+            table = self._previews((self.draft(), self.ledger.revision()))
         except LedgerError as exc:
             self.preview.value = f'<div class="ms-wait">Not ready to record yet: {esc(exc)}</div>'
             return
-        self._previewed = (draft, table)
         caution = self.warn() if self.warn else ""
         caution = f'<div class="ms-wait">Check first: {esc(caution)}</div>' if caution else ""
         if table.empty:
@@ -503,9 +524,7 @@ class Session:
         self.chart_table.value = chart_table(self.chart.chart)
 
     def _trust_chart(self, group: str | None):
-        trust = self.ledger.trust_over_time()
-        trust = trust[trust["group"] == group] if group else trust.iloc[:0]
-        self._group_total = (group, int(trust["points"].sum())) if group else None
+        trust = self._trust((group, self.ledger.revision()))
         title = f"Trust in {group} over time" if group else "Trust over time"
         return charts.trust_chart(trust, title=title)
 
@@ -517,8 +536,9 @@ class Session:
             hosts = self.hosts.chosen() if self.hosts and self.hosts.record.value else {}
             if hosts:  # a bad host choice must stop the whole record, before anything is written
                 self.ledger.preview(Hosting(group, self.on, **hosts))
-            before = self._group_total if self._group_total and self._group_total[0] == group else None
-            awards = self._previewed[1] if self._previewed and self._previewed[0] == draft else None
+            revision = self.ledger.revision()
+            trust, awards = self._trust.get((group, revision)), self._previews.get((draft, revision))
+            before = (group, int(trust["points"].sum())) if trust is not None else None
             event_id = self.ledger.record(draft)
         except LedgerError as exc:
             self._say_error(exc)
@@ -550,11 +570,11 @@ class Session:
         finally:
             self._settling = False
         self._settled = self._message_for = self._draft_key()
-        self._previewed = None
         self.preview.value = '<div class="ms-msg-info ms-msg">Recorded. Fill in the next one when you are ready.</div>'
         self.refresh_chart()
-        if self._group_total and self._group_total[1] != total:  # someone else recorded for this group meanwhile
-            confirm(self._group_total[1])
+        now = int(self._trust((group, self.ledger.revision()))["points"].sum())  # as the chart just drew it
+        if now != total:  # someone else recorded for this group meanwhile
+            confirm(now)
         self._refresh_undo_target()
         return event_id
 
@@ -649,6 +669,12 @@ class Session:
         self._context_changed()
         self._watch()
         return page
+
+
+def _group_trust(ledger: Ledger, group: str | None) -> pd.DataFrame:
+    """The group's trust over time (none without a group), as its chart draws it."""
+    trust = ledger.trust_over_time()
+    return trust[trust["group"] == group] if group else trust.iloc[:0]
 
 
 def _given(awards: pd.DataFrame) -> str:
