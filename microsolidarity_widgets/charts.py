@@ -15,6 +15,7 @@ import pandas as pd
 
 from . import levels, review
 from .review import ReviewData, Selection
+from .values import day_words
 
 WIDTH = "container"
 WHEN = alt.Tooltip("date:T", title="as of", format="%d %b %Y")
@@ -45,7 +46,7 @@ def _span(dates: pd.Series) -> str:
     if dates.empty:
         return "nothing recorded yet"
     first, last = pd.Timestamp(dates.min()), pd.Timestamp(dates.max())
-    return f"from {first:%d %B %Y} to {last:%d %B %Y}" if first != last else f"on {first:%d %B %Y}"
+    return f"from {day_words(first)} to {day_words(last)}" if first != last else f"on {day_words(first)}"
 
 
 def _label_colours(colours, names) -> alt.ExprRef | str:

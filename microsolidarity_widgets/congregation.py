@@ -275,7 +275,7 @@ class Congregation:
                 later = state.con.execute(sa.select(e.kind, e.on_date).where(
                     e.group_id == row.group_id, e.id != row.id, e.id.not_in(voided)).limit(1)).first()
                 if later is not None:
-                    crew = state.con.execute(sa.select(st.groups.c.name).where(st.groups.c.id == row.group_id)).scalar()
+                    crew = state.group_name(row.group_id)
                     raise LedgerError(f"{crew} has recorded a {later.kind.replace('_', ' ')} on {later.on_date} since it "
                                       "formed: undo that first, or keep the crews.")
             vid = add(Entry("void", when, ref_id=target.id, note=why))

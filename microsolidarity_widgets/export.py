@@ -21,7 +21,7 @@ import pandas as pd
 
 from . import charts, offline, review
 from .review import ReviewData, Selection
-from .values import file_stem
+from .values import day_words, file_stem, file_stems
 
 EXPORT_WIDTH = 760
 CSV_FORMULA = re.compile(r"^[=+\-@\t\r]")
@@ -142,7 +142,7 @@ def _span(data: ReviewData, sel: Selection) -> str:
     first, last = data.date_span()
     start = sel.start.date() if sel.start is not None else first
     end = sel.end.date() if sel.end is not None else last
-    return f"From {start:%d %B %Y} to {end:%d %B %Y}. Made {dt.date.today():%d %B %Y}."
+    return f"From {day_words(start)} to {day_words(end)}. Made {day_words(dt.date.today())}."
 
 
 def review_files(ledger, data: ReviewData, sel: Selection, include_private: bool = False,
@@ -175,8 +175,8 @@ def congregation_exports(ledger, include_private: bool = False) -> tuple[dict[st
     from .congregation import Congregation
 
     chosen, tables = {}, {}
-    for name in Congregation.names(ledger):
-        c, slug = Congregation(ledger, name), file_stem(name)
+    for name, slug in file_stems(Congregation.names(ledger)).items():
+        c = Congregation(ledger, name)
         chosen[f"{slug}-invitations"] = charts.invitation_chart(c.invitation_tree(), title=f"{name}: who brought whom")
         chosen[f"{slug}-crews"] = charts.crews_chart(c.compare_crews(), title=f"{name}: the crews that formed")
         if include_private:

@@ -40,6 +40,11 @@ PLAIN_STYLE = """
   h1 { font-size: 1.8rem; line-height: 1.2; margin: 0 0 0.8rem; }
   p { margin: 0 0 0.9rem; }
   a { color: var(--accent); font-weight: 600; }
+  .status { padding: 0.7rem 0.9rem; border-radius: 0.4rem; background: #eef3fb; border-left: 6px solid #3b6fb6; }
+  .status.refused { background: #fdf0ef; border-left: 6px double #a4262c; }
+  dl.kept dt { font-weight: 600; }
+  dl.kept dd { margin: 0 0 0.6rem; padding: 0.4rem 0.9rem; background: #fff; border-left: 4px solid var(--line);
+               white-space: pre-wrap; }
   @media (max-width: 36rem) { html { font-size: 17px; } }
 """
 

@@ -252,6 +252,13 @@ class Ledger:
             rows.append({"group": gname, "kind": names["kind"][gname], "members": roster, "size": len(roster)})
         return pd.DataFrame(rows, columns=["group", "kind", "members", "size"])
 
+    def member_name(self, name: str) -> str | None:
+        """How the ledger spells a person (a member, or someone of a pool), matched as names are
+        compared ("ama" finds "Ama"); None for someone it does not know."""
+        with self._store.read() as con:
+            row = State(con).member(name)
+        return row.name if row is not None else None
+
     def members(self, group: str, on: dt.date | str | None = None) -> list[str]:
         """The members of a group today, or on a given date."""
         with self._store.read() as con:

@@ -36,8 +36,9 @@ class Level:
     award: Callable[[History, "Level"], list[pd.DataFrame]] = field(repr=False, compare=False)
     page: str | None = None         # its workbook page, e.g. "02_listening"
     about: str = ""                 # one line on what is played at this level
-    # What the round asks of the people in it (trusted HTML): its page shows them, and so does each
-    # member's phone while the facilitator has the page open for their group.
+    # What the round asks of the people in it (plain text: pages escape it, a checkbox shows it as it
+    # is): its page shows them, and so does each member's phone while the facilitator has the page open
+    # for their group.
     prompts: tuple[str, ...] = ()
 
     @property
@@ -179,9 +180,9 @@ LISTENING = register(Level(
 MONEY = register(Level(
     2, "Money", "#DDCC77", events=(events.Money,), points={"offer": 5, "ask": 5, "respect": 1}, award=_money,
     page="03_money", about="One member talks about paid and meaningful work; the others offer, the speaker asks.",
-    prompts=("<b>Paid work</b> &mdash; What do you do that brings in money?",
-             "<b>Meaningful work</b> &mdash; What work matters most to you, paid or not?",
-             "Roughly how much comes in, and from where? (Say only what you are comfortable with &mdash; no amounts "
+    prompts=("Paid work — what do you do that brings in money?",
+             "Meaningful work — what work matters most to you, paid or not?",
+             "Roughly how much comes in, and from where? (Say only what you are comfortable with — no amounts "
              "needed.)",
              "What way of living would help you be at your best, and what would that cost?",
              "If it's not enough: what new approach could you experiment with?",

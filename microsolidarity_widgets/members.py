@@ -30,7 +30,7 @@ import pandas as pd
 
 from . import charts, export, formation, guard, levels, room
 from .rules import OFFER_KINDS
-from .values import MAX_NAME, name_key
+from .values import MAX_NAME, clean_name, name_key
 
 MEMBER_COOKIE = "ms_member"  # the join code this browser was let in with
 WHO_COOKIE = "ms_who"  # the member this browser speaks for
@@ -53,14 +53,11 @@ PHONE_STYLE = guard.PLAIN_STYLE + """
   details { border: 1px solid var(--line); border-radius: 0.4rem; background: #fff; margin: 0 0 0.6rem; }
   summary { min-height: 48px; box-sizing: border-box; line-height: 1.4; padding: 0.7rem 0.8rem; font-weight: 600; cursor: pointer; }
   details > div { padding: 0 0.9rem 0.6rem; }
-  .status { padding: 0.7rem 0.9rem; border-radius: 0.4rem; background: #eef3fb; border-left: 6px solid #3b6fb6; }
-  .status.refused { background: #fdf0ef; border-left: 6px double #a4262c; }
   .muted { color: var(--muted); }
   fieldset.slots { border: 1px solid var(--line); border-radius: 0.4rem; margin: 0 0 0.5rem; padding: 0.2rem 0.8rem; }
   fieldset.slots legend { font-weight: 600; }
   label.tick { display: inline-flex; align-items: center; gap: 0.4rem; min-height: 44px; margin: 0 1rem 0 0; font-weight: 400; }
   label.tick input { width: 24px; height: 24px; min-height: 0; }
-  blockquote { margin: 0.6rem 0; padding: 0.6rem 0.9rem; background: #fff; border-left: 4px solid var(--line); white-space: pre-wrap; }
   .now { padding: 0.4rem 0.9rem; border-radius: 0.4rem; background: #fff; border-left: 6px solid var(--accent); margin: 0 0 0.6rem; }
   .now ul { padding-left: 1.2rem; margin: 0.3rem 0; }
   .now li { margin: 0.3rem 0; }
@@ -131,20 +128,27 @@ def page(title: str, body: str, status: str = "", refused: bool = False) -> str:
             f"<style>{PHONE_STYLE}</style></head><body><main><h1>{html.escape(title)}</h1>{live}{body}</main></body></html>")
 
 
-def ask_for_code(unsent: str = "") -> str:
+def ask_for_code(unsent: dict[str, str] | None = None) -> str:
     return guard.plain_page("Ask the facilitator for the code",
                             "This is the Reciprocity Workbook of the people in the room. To take part from your "
                             "phone, ask the facilitator for the members' join address or QR code, then open it.",
-                            "Codes change from time to time; an old one no longer works.", extra=kept(unsent))
+                            "Codes change from time to time; an old one no longer works.", extra=kept(unsent or {}))
 
 
-def kept(unsent: str) -> str:
+# What a phone's forms ask, by field, as the answers are shown back when a form cannot be taken.
+TYPED = {"text": "What you wrote", "offer_kind": "Kind of offer", "name": "Your name", "invited_by": "Invited by",
+         "work": "Meaningful work", "slots": "When you can meet", "region": "Region or time zone",
+         "size": "Crew size", "knows": "Whom you know well"}
+
+
+def kept(unsent: dict[str, str]) -> str:
     """What a member typed into a form that could not be taken, shown back to them (and to nobody
     else: it is the answer to their own request), so that no answer is lost without a word."""
-    if not unsent.strip():
+    rows = "".join(f"<dt>{TYPED[k]}</dt><dd>{html.escape(v)}</dd>" for k, v in unsent.items() if v.strip())
+    if not rows:
         return ""
     return (f'<p class="status" role="status">Nothing was sent. What you wrote, to send again once you are back in:</p>'
-            f'<blockquote>{html.escape(unsent)}</blockquote>')
+            f'<dl class="kept">{rows}</dl>')
 
 
 @dataclass(frozen=True)
@@ -204,6 +208,12 @@ def chooser(prefix: str, xsrf: str, status: str = "", refused: bool = False) -> 
 POOL_FIELDS = ("name", "invited_by", "work", "region", "size", "knows")
 
 
+def spelled(name: str) -> str:
+    """A name as the ledger holds it (a person already known keeps their spelling)."""
+    typed = clean_name(name, "person's name")
+    return _ledger().member_name(typed) or typed
+
+
 def pool_form(prefix: str, xsrf: str, congregation: str, said: dict | None = None, status: str = "",
               refused: bool = False) -> str:
     """A newcomer at a gathering adds themselves to the congregation's pool, with their answers.
@@ -255,14 +265,11 @@ def group_today(group: str, revision: tuple[int, int], today: dt.date) -> tuple[
     return _ledger().check_ins(group, today), _ledger().proposals(group, today)
 
 
-def today_forms(prefix: str, xsrf: str, who: str, groups: list[str], revision: tuple[int, int] | None = None,
-                today: dt.date | None = None, playing: dict[str, int] | None = None) -> str:
+def today_forms(prefix: str, xsrf: str, who: str, groups: list[str], revision: tuple[int, int], today: dt.date,
+                playing: dict[str, int]) -> str:
     """For each of the member's groups: what it is playing now, checking in for today, sending an
     offer to the speaker or an ask as the speaker, and what became of what they sent today (their own
     only)."""
-    today = today or dt.date.today()
-    playing = room.playing(today) if playing is None else playing
-    revision = revision or _ledger().revision()
     parts = []
     for n, group in enumerate(groups):
         name, value = html.escape(group), html.escape(group, quote=True)
@@ -300,7 +307,7 @@ def today_forms(prefix: str, xsrf: str, who: str, groups: list[str], revision: t
 
 def now_playing(level: levels.Level) -> str:
     """The level the facilitator has open for a group, with what its round asks of each person."""
-    prompts = "".join(f"<li>{p}</li>" for p in level.prompts)
+    prompts = "".join(f"<li>{html.escape(p)}</li>" for p in level.prompts)
     return (f'<section class="now" aria-label="Now playing"><p><b>Now: Level {level.number}, {html.escape(level.name)}.</b> '
             f'{html.escape(level.about)}</p>' + (f"<ul>{prompts}</ul>" if prompts else "") + "</section>")
 
@@ -321,12 +328,15 @@ XSRF_SLOT = "\x00xsrf\x00"  # where each browser's own form token goes into a bo
 
 
 def member_page(prefix: str, who: str, xsrf: str, status: str = "", refused: bool = False) -> str:
-    today = dt.date.today()
-    body = member_body(prefix, who, _ledger().revision(), today, tuple(sorted(room.playing(today).items())))
+    today, revision = dt.date.today(), _ledger().revision()
+    playing = room.playing(today)
+    # What their own groups play is part of the page; another group's page opening elsewhere is not.
+    mine = tuple((g, playing[g]) for g, people in standing(revision).roster if who in people and g in playing)
+    body = member_body(prefix, who, revision, today, mine)
     return page(f"Hello, {who}", body.replace(XSRF_SLOT, xsrf), status, refused)
 
 
-@functools.lru_cache(maxsize=512)
+@functools.lru_cache(maxsize=128)
 def member_body(prefix: str, who: str, revision: tuple[int, int], today: dt.date,
                 playing: tuple[tuple[str, int], ...]) -> str:
     """A member's page as the ledger is at ``revision``: built once per member and change, since a
@@ -405,15 +415,21 @@ def handlers(base_url: str, codes: MemberCodes) -> list[tuple]:
             # Whatever a page failed on (a ledger busy, damaged or gone), the phone gets words, never
             # Tornado's bare error page; what was typed comes back with them.
             exc = kwargs.get("exc_info", (None, None, None))[1]
-            if exc is None or isinstance(exc, HTTPError):  # a refusal, e.g. of a foreign Host: no ledger involved
-                return self.finish(guard.plain_page("Refused", "This address does not lead to the workbook's pages."))
+            if exc is None or isinstance(exc, HTTPError):  # no ledger involved
+                why = ("This address does not lead to the workbook's pages." if status_code == 403 else
+                       "There is nothing here. Open the members' page the facilitator gave you.")
+                return self.finish(guard.plain_page("Not here", why))
             why = str(exc) if isinstance(exc, LedgerError) else "Something went wrong on the facilitator's laptop."
+            # A form that failed before its record says so; a page that failed to show only asks again.
+            nothing = " Nothing was recorded;" if self.request.method == "POST" else ""
             self.finish(page("The workbook cannot answer just now", kept(self.unsent()),
-                             f"{why} Nothing was recorded; try again in a moment, or tell the facilitator.", refused=True))
+                             f"{why}{nothing} try again in a moment, or tell the facilitator.", refused=True))
 
-        def unsent(self) -> str:
-            """The words of a form this request carried, if any (an offer's note, an ask)."""
-            return self.get_body_argument("text", "") if self.request.method == "POST" else ""
+        def unsent(self) -> dict[str, str]:
+            """What the member typed into the form this request carried, by field (none for a GET)."""
+            if self.request.method != "POST":
+                return {}
+            return {k: ", ".join(self.get_body_arguments(k)) for k in TYPED if self.get_body_arguments(k)}
 
         def check_xsrf_cookie(self):
             # A phone's browser may drop the form's cookie while it sleeps; say so, keeping what was typed,
@@ -455,7 +471,13 @@ def handlers(base_url: str, codes: MemberCodes) -> list[tuple]:
                 return self.finish(chooser(base_url, self.xsrf()))
             return self.finish(member_page(base_url, who, self.xsrf()))
 
-    class MemberRecord(MemberHandler):
+    class FormHandler(MemberHandler):
+        """A form's address: opened by itself (a reload after a refusal, a bookmark), it leads to the page."""
+
+        def get(self):
+            self.redirect(url_path_join(base_url, "m/"))
+
+    class MemberRecord(FormHandler):
         """A form by which a member records something of their own (``event``), through the same rules
         as any record; then the page again, by GET, so reloading it does not send the form twice."""
 
@@ -495,7 +517,7 @@ def handlers(base_url: str, codes: MemberCodes) -> list[tuple]:
             said = {k: self.get_body_argument(k, "") or None for k in ("group", "what", "text", "offer_kind")}
             return Proposal(said["group"] or "", dt.date.today(), who, said["what"] or "", said["text"], said["offer_kind"])
 
-    class WhoHandler(MemberHandler):
+    class WhoHandler(FormHandler):
         def post(self):
             self.check_xsrf_cookie()
             if not self.same_origin():
@@ -535,9 +557,10 @@ def handlers(base_url: str, codes: MemberCodes) -> list[tuple]:
             except LedgerError as exc:
                 self.set_status(400)
                 return self.finish(pool_form(base_url, self.xsrf(), congregation, said, f"Not added: {exc}", refused=True))
-            # The phone now speaks for the newcomer: their page says they are in the pool.
-            name = now().names()[name_key(said["name"])]
-            self.set_signed_cookie(WHO_COOKIE, name, expires_days=COOKIE_DAYS, httponly=True, samesite="Lax")
+            # The phone now speaks for the newcomer (as the ledger spells them), and their page says they are
+            # in the pool. Recorded already: whatever fails after this is the page's, not the record's.
+            self.set_signed_cookie(WHO_COOKIE, spelled(said["name"]), expires_days=COOKIE_DAYS, httponly=True,
+                                   samesite="Lax")
             self.redirect(url_path_join(base_url, "m/"))
 
     class RenewHandler(JupyterHandler):

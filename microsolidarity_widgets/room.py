@@ -39,7 +39,7 @@ def announce(group: str, level: int, on: dt.date) -> None:
         return
     if not path.exists():
         atexit.register(path.unlink, missing_ok=True)  # a page that closes stops counting at once
-    note = {"group": group, "level": level, "day": on.isoformat(), "at": time.time()}
+    note = {"group": group, "level": level, "day": on.isoformat(), "at": time.time(), "started": _started(os.getpid())}
     # Written aside and renamed, so a phone never reads half a note.
     partial = path.with_suffix(".part")
     try:
@@ -49,14 +49,34 @@ def announce(group: str, level: int, on: dt.date) -> None:
         pass  # the folder went with its server: the page keeps working, phones just see no prompts
 
 
-def _alive(pid: int) -> bool:
+def withdraw() -> None:
+    """This process's page no longer shows a group being played today (another day, or no group)."""
+    path = _mine()
+    if path is not None:
+        path.unlink(missing_ok=True)
+
+
+def _started(pid: int) -> str | None:
+    """When the process began, where the system says (Linux), to tell a page's kernel from a later
+    process given the same number after the kernel was killed without a goodbye."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return stat.rsplit(")", 1)[1].split()[19]  # field 22, after the command name (which may hold spaces)
+
+
+def _alive(pid: int, started: str | None) -> bool:
+    if pid <= 1:
+        return False  # not a page's kernel: 0 and -1 would name process groups
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
-        return True
-    return True
+        pass
+    now = _started(pid)
+    return now is None or started is None or now == started
 
 
 def playing(today: dt.date) -> dict[str, int]:
@@ -71,7 +91,7 @@ def playing(today: dt.date) -> dict[str, int]:
             pid = int(path.stem)
         except (OSError, ValueError):
             continue  # gone while we looked, or not one of ours
-        if note.get("day") != today.isoformat() or not _alive(pid):
+        if note.get("day") != today.isoformat() or not _alive(pid, note.get("started")):
             continue
         if note["group"] not in newest or note["at"] > newest[note["group"]][0]:
             newest[note["group"]] = (note["at"], note["level"])

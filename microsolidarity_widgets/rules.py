@@ -1,7 +1,7 @@
 """What each kind of event needs before it may enter the ledger.
 
 One builder per event kind. Each reads the current state through ``State`` (inside the write
-transaction, so the check and the insert are atomic) and returns a ``Entry`` or raises
+transaction, so the check and the insert are atomic) and returns an ``Entry`` or raises
 ``LedgerError``. Points are not decided here but in ``scoring``.
 """
 
@@ -85,6 +85,9 @@ class State:
         e = st.events
         return self.con.execute(sa.select(sa.func.min(e.c.on_date)).where(
             e.c.group_id == group.id, e.c.kind.in_(STARTING_KINDS))).scalar() or EARLIEST.isoformat()
+
+    def group_name(self, group_id: int) -> str:
+        return self.con.execute(sa.select(st.groups.c.name).where(st.groups.c.id == group_id)).scalar_one()
 
     def member(self, name: str) -> sa.Row | None:
         return self.con.execute(sa.select(st.members).where(st.members.c.name_key == name_key(name))).first()
@@ -394,7 +397,7 @@ def close_conflict(state: State, conflict_id, on, outcome, note=None) -> Entry:
         raise LedgerError(f"A conflict closes as “resolved” or “unresolved”, not “{shown(outcome)}”.")
     if state.live("conflict_closed", ref_id=opened.id):
         raise LedgerError(f"{which} is already closed.")
-    return Entry("conflict_closed", on, group=_group_name(state, opened.group_id), ref_id=opened.id, outcome=outcome,
+    return Entry("conflict_closed", on, group=state.group_name(opened.group_id), ref_id=opened.id, outcome=outcome,
                  note=clean_text(note), private=True)
 
 
@@ -498,7 +501,7 @@ def settle(state: State, proposal_id, on, outcome, round_id=None) -> Entry:
         into = state.event(round_id)
         if into.kind != "money" or into.group_id != proposal.group_id or state.void_of(into.id) is not None:
             raise LedgerError("An offer or ask is accepted into a money round of its own group that stands.")
-    group = state.con.execute(sa.select(st.groups.c.name).where(st.groups.c.id == proposal.group_id)).scalar_one()
+    group = state.group_name(proposal.group_id)
     return Entry("proposal_settled", on, group=group, ref_id=proposal.id, outcome=outcome,
                  detail=None if into is None else str(into.id))
 
@@ -558,14 +561,10 @@ def _event_words(state: State, target: sa.Row) -> str:
     """"The listening on 2026-01-10 in Kestrels", or a conflict by its people: a record as people know it."""
     if target.kind == "conflict_opened":
         return _conflict_words(state, target)
-    group = _group_name(state, target.group_id) if target.group_id is not None else None
+    group = state.group_name(target.group_id) if target.group_id is not None else None
     names = sorted({p.name for p in state.parts(target.id)}, key=str.casefold)
     return (f"The {_words(target.kind)} on {target.on_date}" + (f" in {group}" if group else "") +
             (f" ({', '.join(names)})" if 0 < len(names) <= 3 else ""))
-
-
-def _group_name(state: State, group_id: int) -> str:
-    return state.con.execute(sa.select(st.groups.c.name).where(st.groups.c.id == group_id)).scalar_one()
 
 
 def rename(state: State, what: str, old, new) -> Entry:

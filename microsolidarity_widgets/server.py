@@ -183,7 +183,7 @@ def voila_config(settings: Settings):
         "MappingKernelManager": {"cull_idle_timeout": CULL_AFTER, "cull_interval": CULL_EVERY},
         # Kernels reach the server over Unix sockets in Voilà's private connection folder.
         "KernelManager": {"transport": "ipc"},
-        "WorkbookVoila": {"share": settings.share, "verbose": settings.verbose,
+        "WorkbookVoila": {"verbose": settings.verbose,
                           "max_open": settings.max_open, "max_open_per_page": settings.max_open_per_page},
         # Which pages keep kernels ready: VoilaKernelManager is the class Voilà builds around the
         # kernel manager when it preheats.

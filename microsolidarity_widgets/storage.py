@@ -497,10 +497,11 @@ def _sidecars(path: Path) -> tuple[Path, Path]:
 
 def _tidy(path: Path) -> None:
     """Let SQLite remove the -wal and -shm a read made beside ``path``: the last connection to close
-    removes them, once it has read the (empty) log. Never a write to the ledger: nothing is pending,
-    so nothing is checkpointed; if a server still has the ledger open, they are its own and stay."""
+    removes them, once it has read the (empty) log. Nothing was pending when the read began (they did
+    not exist), so nothing is checkpointed into the ledger; if a server has the ledger open meanwhile,
+    they are its own and stay."""
     try:
-        con = sqlite3.connect(path, timeout=1)
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, timeout=1)  # never makes a file
         try:
             con.execute("SELECT count(*) FROM sqlite_master").fetchone()
         finally:

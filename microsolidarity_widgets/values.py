@@ -181,3 +181,17 @@ def file_stem(name: str) -> str:
     from text_unidecode import unidecode
 
     return re.sub(r"[^A-Za-z0-9]+", "-", unidecode(name)).strip("-") or "group"
+
+
+def file_stems(names) -> dict[str, str]:
+    """``file_stem`` of each name, told apart when two come out the same ("Zoë" and "Zoe" give "Zoe"
+    and "Zoe-2"), so files written side by side never overwrite each other."""
+    stems: dict[str, str] = {}
+    taken: set[str] = set()
+    for name in names:
+        stem, n = file_stem(name), 1
+        while (stem if n == 1 else f"{stem}-{n}").casefold() in taken:
+            n += 1
+        stems[name] = stem if n == 1 else f"{stem}-{n}"
+        taken.add(stems[name].casefold())
+    return stems

@@ -1,7 +1,7 @@
 """The workbook's Voilà: its own settings, declared, and the few handlers it changes.
 
 ``server.run`` builds a ``traitlets`` configuration (``server.voila_config``) and hands it to
-``WorkbookVoila``: Voilà's own settings by their names, and this class's settings (share, caps,
+``WorkbookVoila``: Voilà's own settings by their names, and this class's settings (caps,
 verbosity), each declared below with its help. It is imported only when the server starts (Voilà and
 jupyter_server are heavy to import for ``--help``).
 
@@ -118,8 +118,6 @@ SWAPPED = {TornadoVoilaHandler: PageHandler, RequestInfoSocketHandler: QuerySock
 class WorkbookVoila(Voila):
     """Voilà serving the workbooks, with the workbook's guards, members' pages and quiet terminal."""
 
-    share = Bool(False, help="Listen on every interface: pages need the token, members join with a code "
-                             "(the server then has a members' join code).").tag(config=True)
     verbose = Bool(False, help="Log every request, Voilà's own lines and refused requests.").tag(config=True)
     max_open_per_page = Int(3, help="Kernels serving visitors of one page at once (about 150 MB each); "
                                     "the ready pool is extra.").tag(config=True)

@@ -281,9 +281,9 @@ def test_the_declared_settings_outrank_a_stray_voila_json(tmp_path):
                                                      "WorkbookVoila": {"max_open": 99}}))
     app = WorkbookVoila(declared=server.voila_config(server.Settings(port=8899, max_open=4)))
     app.load_config_file("voila", path=[str(tmp_path)])
-    assert (app.ip, app.port, app.max_open, app.share) == ("127.0.0.1", 8899, 4, False)
+    assert (app.ip, app.port, app.max_open) == ("127.0.0.1", 8899, 4)
     assert app.config.VoilaConfiguration.template == server.TEMPLATE
-    assert WorkbookVoila.class_traits(config=True).keys() >= {"share", "verbose", "max_open", "max_open_per_page"}
+    assert WorkbookVoila.class_traits(config=True).keys() >= {"verbose", "max_open", "max_open_per_page"}
     assert all(t.help for t in WorkbookVoila.class_traits(config=True).values())
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 
@@ -98,3 +99,22 @@ def test_report_html_escapes_markup_in_names_and_specs(ledger):
     assert "<img" not in body and body.count("<script>") == 1 and "alert(2)</script>" not in body
     assert "&lt;img src=x onerror=alert(1)&gt;" in body
     assert "\\u003cimg" in body  # the chart spec, JSON-escaped inside the script
+
+
+def test_congregations_whose_names_look_alike_in_a_file_name_keep_their_own_files(tmp_path):
+    """"Zoë circle" and "Zoe circle" both become "Zoe-circle" in a file name: the second is told apart,
+    so one congregation's charts and pool never overwrite the other's."""
+    from microsolidarity_widgets import Ledger
+    from microsolidarity_widgets.congregation import Congregation
+    from microsolidarity_widgets.export import congregation_exports
+    from microsolidarity_widgets.values import day_words, file_stems
+
+    assert file_stems(["Zoë circle", "Zoe circle", "🦊", "🐝"]) == {
+        "Zoë circle": "Zoe-circle", "Zoe circle": "Zoe-circle-2", "🦊": "group", "🐝": "group-2"}
+    assert day_words(dt.date(2026, 12, 1)) == "1 December 2026" and day_words(dt.date(2026, 12, 1), short=True) == "1 Dec 2026"
+    with Ledger.open(tmp_path / "l.sqlite") as ledger:
+        for name in ("Zoë circle", "Zoe circle"):
+            Congregation.create(ledger, name, on="2026-01-01").add_person(f"Host of {name}", on="2026-01-02")
+        charts, tables = congregation_exports(ledger)
+        assert set(tables) == {"Zoe-circle-pool", "Zoe-circle-2-pool"}
+        assert {len(t) for t in tables.values()} == {1} and len(charts) == 4

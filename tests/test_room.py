@@ -5,6 +5,7 @@ named after live and finished processes."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import os
 import subprocess
@@ -55,6 +56,9 @@ def test_the_page_opened_last_wins_and_closed_pages_and_other_days_do_not_count(
     note(folder, finished_pid(), "Ama+Bo", 4, at=10**10)  # its kernel has gone
     note(folder, parent, "Ama+Bo", 5, day=TODAY - dt.timedelta(days=1), at=10**10)  # overwrote the parent's note
     (folder / "stray.json").write_text("{not json")
+    note(folder, 0, "Ama+Bo", 4, at=10**10)  # not a process of its own (0 names a process group)
+    reused = json.loads((folder / f"{os.getpid()}.json").read_text()) | {"group": "Ama+Bo", "started": "1"}
+    (folder / f"{parent}.json").write_text(json.dumps(reused))  # a number given to another process since
     assert room.playing(TODAY) == {"Kestrels": 3}
 
 
@@ -62,6 +66,12 @@ def test_a_level_page_tells_the_phones_only_about_today(crew_ledger, folder):
     s = ListeningApp(crew_ledger).session
     s.group.value = "Kestrels"
     s.date.value = TODAY - dt.timedelta(days=3)  # typing in last week's round: not what the room is playing
+    s._tell_phones()
+    assert room.playing(TODAY) == {}
+    s.date.value = TODAY
+    s._tell_phones()
+    assert room.playing(TODAY) == {"Kestrels": levels.LISTENING.number}
+    s.date.value = TODAY - dt.timedelta(days=7)  # the same page turned to last week: no longer what is played
     s._tell_phones()
     assert room.playing(TODAY) == {}
     s.date.value = TODAY
@@ -75,14 +85,13 @@ def test_a_members_phone_shows_the_prompts_of_what_their_group_plays(crew_ledger
     monkeypatch.setenv(storage.ENV_VAR, str(crew_ledger.location))
     members._ledger.cache_clear()
     try:
-        before = members.today_forms("/", "", "Caz", ["Kestrels"])
-        assert "Now:" not in before
-        room.announce("Kestrels", levels.MONEY.number, TODAY)
-        shown = members.today_forms("/", "", "Caz", ["Kestrels"])
-        assert "Now: Level 2, Money." in shown
-        assert all(p in shown for p in levels.MONEY.prompts)
-        assert "What do you do that brings in money?" in shown
-        assert "Now:" not in members.today_forms("/", "", "Ama", ["Ama+Bo"])  # another group: nothing playing
+        assert "Now:" not in members.member_page("/", "Caz", "<token>")
+        room.announce("Kestrels", levels.MONEY.number, TODAY)  # the ledger unchanged: the page must still move
+        shown = members.member_page("/", "Caz", "<token>")
+        assert "Now: Level 2, Money." in shown and "<token>" in shown and members.XSRF_SLOT not in shown
+        assert all(html.escape(p) in shown for p in levels.MONEY.prompts)
+        assert "Paid work — what do you do that brings in money?" in shown
+        assert "Now:" not in members.member_page("/", "Ama", "<token>").split("<h3>Kestrels</h3>")[0]  # Ama+Bo: nothing
     finally:
         members._ledger.cache_clear()
 

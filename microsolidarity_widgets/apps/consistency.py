@@ -15,7 +15,7 @@ import pandas as pd
 from .. import levels, rules
 from ..events import Meeting
 from ..ledger import Ledger
-from ..values import file_stem
+from ..values import day_words, file_stem
 from . import texts
 from .session import Session, esc, hint, html_list, html_table, section, wide
 
@@ -117,7 +117,7 @@ class ConsistencyApp:
 
         history_box = section("How this group has been showing up", self.history)
         meeting_box = section("Today's meeting",
-                              hint("<b>Take turns reflecting</b>" + html_list(self.level.prompts)),
+                              hint("<b>Take turns reflecting</b>" + html_list(esc(p) for p in self.level.prompts)),
                               self.process, self.steps, self.note)
         next_box = section("Next meeting", hint("About a month after this one. Add it to everyone's calendar now."),
                            self.next_date, self.series, self.download)
@@ -167,7 +167,7 @@ class ConsistencyApp:
             self.download.value = ""
             return
         monthly = self.series.value
-        label = (f"Download a meeting every month from {day:%d %B %Y} (.ics calendar file)" if monthly else
-                 f"Download the {day:%d %B %Y} meeting (.ics calendar file)")
+        label = (f"Download a meeting every month from {day_words(day)} (.ics calendar file)" if monthly else
+                 f"Download the {day_words(day)} meeting (.ics calendar file)")
         self.download.value = download_link(meeting_ics(group, day, monthly=monthly),
                                             calendar_file_name(group, day, monthly), label)

@@ -59,7 +59,7 @@ class ListeningApp:
             widgets.HBox([widgets.Label("Order:"), self.order_view, self.shuffle_button]),
             self.now,
             widgets.HBox([self.next_button, self.pass_button]),
-            hint("<b>If you are not sure how to begin:</b>" + html_list(self.level.prompts)),
+            hint("<b>If you are not sure how to begin:</b>" + html_list(esc(p) for p in self.level.prompts)),
             widgets.HBox([self.length]),
             self.timer,
         )

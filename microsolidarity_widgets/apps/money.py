@@ -70,7 +70,7 @@ class MoneyApp:
         self.drop_ask_button.on_click(self.drop_ask)
 
         speaker_box = section("The speaker", hint(texts.MONEY_WHEN), self.speaker,
-                              hint("<b>Questions to explore together</b>" + html_list(self.level.prompts)),
+                              hint("<b>Questions to explore together</b>" + html_list(esc(p) for p in self.level.prompts)),
                               self.private_note)
         offers_box = section("Offers from the group", widgets.HBox([self.offer_who, self.offer_kind]),
                              widgets.HBox([self.offer_note, self.add_offer_button, self.drop_offer_button]),

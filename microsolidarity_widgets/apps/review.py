@@ -22,6 +22,7 @@ from .. import charts, export, offline, review
 from ..errors import LedgerError
 from ..ledger import Ledger
 from ..review import ReviewData, Selection
+from ..values import day_words
 from .page import fresh_page
 from .session import chart_table, html_table
 
@@ -121,7 +122,8 @@ class ReviewApp:
     def selection(self) -> Selection:
         start, end = self.start.value, self.end.value
         if start and end and start > end:
-            raise LedgerError(f"“From” ({start:%d %b %Y}) is after “To” ({end:%d %b %Y}): swap them.")
+            raise LedgerError(f"“From” ({day_words(start, short=True)}) is after “To” "
+                              f"({day_words(end, short=True)}): swap them.")
         return Selection(groups=self.groups.value, members=self.members.value, start=start, end=end)
 
     def _groups_changed(self, _change) -> None:

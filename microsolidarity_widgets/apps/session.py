@@ -469,11 +469,16 @@ class Session:
         self._watcher = loop.create_task(watch())
 
     def _tell_phones(self) -> None:
-        """Members' phones show this level's prompts for the group on screen today (see ``room``)."""
+        """Members' phones show this level's prompts for the group on screen today (see ``room``); a
+        page turned to another day (typing in last week's round) or to no group stops telling them."""
         where = (self.group.value, self.date.value)
-        if where != self._announced and self.group.value and self.date.value == dt.date.today():
+        if where == self._announced:
+            return
+        if self.group.value and self.date.value == dt.date.today():
             room.announce(self.group.value, self.level, self.date.value)
-            self._announced = where
+        else:
+            room.withdraw()
+        self._announced = where
 
     def _refresh_after_change(self):
         self.refresh_preview()

@@ -140,7 +140,7 @@ def test_consistency_meeting(server, page):
     expect(page.get_by_role("cell", name="missed a meeting")).to_be_visible()
     page.get_by_label("Meeting process").select_option("Care Pod")
     expect(page.get_by_text("The host role rotates")).to_be_visible()
-    link = page.get_by_role("link", name="Download the 01 December 2026 meeting (.ics calendar file)")
+    link = page.get_by_role("link", name="Download the 1 December 2026 meeting (.ics calendar file)")
     href = link.get_attribute("href")
     assert "DTSTART;VALUE=DATE:20261201" in unquote(href)
     with page.expect_download() as download:

@@ -133,7 +133,7 @@ def test_two_phones_check_in_and_the_facilitator_sees_and_records_them(shared, b
         expect(ama.get_by_text(re.compile(r"Your offer \(introduction\) sent at .*: accepted into the round"))
                ).to_be_visible()
         refreshed(ama, "Now: Level 2, Money.")  # the money page was opened last: its prompts now
-        expect(ama.get_by_text("What work matters most to you, paid or not?")).to_be_visible()
+        expect(ama.get_by_text("Meaningful work — what work matters most to you, paid or not?")).to_be_visible()
         bo.reload()
         expect(bo.get_by_text(re.compile(r"Your ask sent at .*: declined by the facilitator"))).to_be_visible()
         after = shared.ledger().totals()["level 2"].to_dict()
