@@ -180,6 +180,8 @@ def voila_config(settings: Settings):
             # than the one Voilà's pages carry (the browser warned 4 times per page).
             "extension_denylist": ["@voila-dashboards/jupyterlab-preview"]},
         "VoilaExecutor": {"cell_error_instruction": ERROR_NOTE},
+        # The page template's one filter of ours: the chart bundle's address, which each page preloads.
+        "VoilaExporter": {"filters": {"chart_bundle_url": "microsolidarity_widgets.voila_app.chart_bundle_url"}},
         "MappingKernelManager": {"cull_idle_timeout": CULL_AFTER, "cull_interval": CULL_EVERY},
         # Kernels reach the server over Unix sockets in Voilà's private connection folder.
         "KernelManager": {"transport": "ipc"},

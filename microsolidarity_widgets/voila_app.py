@@ -11,8 +11,7 @@ What it relies on in Voilà 0.5 and jupyter_server 2 beyond their documented con
   the chart bundle and a plain ``/logout``, to swap two of Voilà's handlers for guarded subclasses
   (``PageHandler``, ``QuerySocket``), and to set the contents manager and the request log;
 * ``TornadoVoilaHandler`` and ``RequestInfoSocketHandler``, subclassed (their routes are Voilà's);
-* ``tornado_settings["voila_jinja2_env"]``: the templates read the members' section (landing page)
-  and the chart bundle's address (each page preloads it);
+* ``tornado_settings["voila_jinja2_env"]``: the landing page's template reads the members' section;
 * ``Voila.connection_dir`` and ``kernel_manager.shutdown_all(now=True)`` in ``stop()``, so Ctrl+C
   stops every kernel at once and quietly;
 * ``kernel_manager._pools`` and ``RequestInfoSocketHandler._waiters`` (private): how
@@ -147,10 +146,7 @@ class WorkbookVoila(Voila):
         # The landing page (Voilà's tree template) shows the members' join address and QR code.
         tornado_settings["voila_jinja2_env"].globals["members_section"] = \
             lambda: members.landing(self.members, self.base_url)
-        # Pages fetch the chart bundle while their kernel starts: anywidget gives a chart's code 2 s
-        # from its model's arrival to be ready, too little to fetch and parse 900 kB on a busy laptop.
-        tornado_settings["voila_jinja2_env"].globals["chart_bundle_url"] = \
-            lambda: os.environ.get(offline.BUNDLE_URL_ENV, "")
+
         return tornado_settings
 
     def _log_quietly(self, handler):
@@ -187,6 +183,14 @@ class WorkbookVoila(Voila):
         await _wait_until_warm(self.kernel_manager, WARM_WAIT)
         for line in self.ready_lines:
             print(line, flush=True)
+
+
+def chart_bundle_url(_value="") -> str:
+    """The chart bundle's address on this server, for the page template (a filter, see
+    ``server.voila_config``): pages fetch it while their kernel starts, because anywidget gives a
+    chart's code 2 s from its model's arrival to be ready, too little to fetch and parse 900 kB on a
+    busy laptop."""
+    return os.environ.get(offline.BUNDLE_URL_ENV, "")
 
 
 async def _wait_until_warm(kernel_manager, timeout: float) -> None:
