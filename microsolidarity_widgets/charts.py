@@ -224,6 +224,9 @@ def groups_chart(points: pd.DataFrame, start=None, end=None, selected=(), colour
     )
 
 
+ROW = 26  # px, a row of the tie matrix
+
+
 def network_chart(ties: pd.DataFrame, colours=None, members=None, max_members: int = 30,
                   title: str = "Who is tied to whom") -> alt.Chart:
     """4. Member × member matrix of ties (``Ledger.ties()`` rows); darker means more ties."""
@@ -231,8 +234,10 @@ def network_chart(ties: pd.DataFrame, colours=None, members=None, max_members: i
     names = data.attrs["members"]
     axis = dict(sort=names, title=None)
     labels = _label_colours(colours, names)
-    # With no one to show the matrix has no rows, so no height: a legend would hang below it, cut off
-    # (and count from NaN). The subtitle says why it is empty instead.
+    # The legend must end above the matrix's last row: Vega leaves whatever hangs below it out of the
+    # drawing, cut off (the scale's "0" first). With fewer than two people there is no pair, so no scale
+    # (it would count from NaN) and no legend; with no one at all, the subtitle says why it is empty.
+    legend = alt.Legend(gradientLength=ROW * len(names) - 36) if len(names) > 1 else None  # title, label: 36 px
     return _readable(
         alt.Chart(data, title=alt.Title(title, subtitle=_subtitle(
             "Each cell counts what two members did together: offers (either way), respectful exchanges,",
@@ -243,8 +248,7 @@ def network_chart(ties: pd.DataFrame, colours=None, members=None, max_members: i
             x=alt.X("b:N", **axis, axis=alt.Axis(orient="top", labelAngle=-40, labelColor=labels,
                                                  labelFontWeight="bold", labelLimit=120)),
             y=alt.Y("a:N", **axis, axis=alt.Axis(labelColor=labels, labelFontWeight="bold", labelLimit=120)),
-            color=alt.Color("ties:Q", title="Ties", scale=alt.Scale(scheme="blues", domainMin=0),
-                            legend=alt.Undefined if names else None),
+            color=alt.Color("ties:Q", title="Ties", scale=alt.Scale(scheme="blues", domainMin=0), legend=legend),
             tooltip=[alt.Tooltip("a:N", title="member"), alt.Tooltip("b:N", title="with"),
                      alt.Tooltip("ties:Q", title="ties in all"),
                      alt.Tooltip("offers_given:Q", title="offers made to them"),
@@ -254,7 +258,7 @@ def network_chart(ties: pd.DataFrame, colours=None, members=None, max_members: i
                      alt.Tooltip("conflict:Q", title=review.TIE_KINDS["conflict"]),
                      alt.Tooltip("venture:Q", title=review.TIE_KINDS["venture"])],
         )
-        .properties(width=WIDTH, height=alt.Step(26)),
+        .properties(width=WIDTH, height=alt.Step(ROW)),
         f"Matrix, {title}: for each pair of {len(names)} members, how many things they did together; "
         "a darker cell means more."
     )
