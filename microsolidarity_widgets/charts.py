@@ -225,6 +225,9 @@ def groups_chart(points: pd.DataFrame, start=None, end=None, selected=(), colour
     )
 
 
+ROW = 26  # px, a row of the tie matrix
+
+
 def network_chart(ties: pd.DataFrame, colours=None, members=None, max_members: int = 30,
                   title: str = "Who is tied to whom") -> alt.Chart:
     """4. Member × member matrix of ties (``Ledger.ties()`` rows); darker means more ties."""
@@ -232,17 +235,21 @@ def network_chart(ties: pd.DataFrame, colours=None, members=None, max_members: i
     names = data.attrs["members"]
     axis = dict(sort=names, title=None)
     labels = _label_colours(colours, names)
+    # The legend must end above the matrix's last row: Vega leaves whatever hangs below it out of the
+    # drawing, cut off (the scale's "0" first). With fewer than two people there is no pair, so no scale
+    # (it would count from NaN) and no legend; with no one at all, the subtitle says why it is empty.
+    legend = alt.Legend(gradientLength=ROW * len(names) - 36) if len(names) > 1 else None  # title, label: 36 px
     return _readable(
         alt.Chart(data, title=alt.Title(title, subtitle=_subtitle(
             "Each cell counts what two members did together: offers (either way), respectful exchanges,",
             "meetings both attended, conflicts both resolved, ventures both own.",
-            _left_out(data.attrs["left_out"], "members"))))
+            _left_out(data.attrs["left_out"], "members"), None if names else "Nothing done together in this choice.")))
         .mark_rect(stroke="white", strokeWidth=1)
         .encode(
             x=alt.X("b:N", **axis, axis=alt.Axis(orient="top", labelAngle=-40, labelColor=labels,
                                                  labelFontWeight="bold", labelLimit=120)),
             y=alt.Y("a:N", **axis, axis=alt.Axis(labelColor=labels, labelFontWeight="bold", labelLimit=120)),
-            color=alt.Color("ties:Q", title="Ties", scale=alt.Scale(scheme="blues", domainMin=0)),
+            color=alt.Color("ties:Q", title="Ties", scale=alt.Scale(scheme="blues", domainMin=0), legend=legend),
             tooltip=[alt.Tooltip("a:N", title="member"), alt.Tooltip("b:N", title="with"),
                      alt.Tooltip("ties:Q", title="ties in all"),
                      alt.Tooltip("offers_given:Q", title="offers made to them"),
@@ -252,7 +259,7 @@ def network_chart(ties: pd.DataFrame, colours=None, members=None, max_members: i
                      alt.Tooltip("conflict:Q", title=review.TIE_KINDS["conflict"]),
                      alt.Tooltip("venture:Q", title=review.TIE_KINDS["venture"])],
         )
-        .properties(width=WIDTH, height=alt.Step(26)),
+        .properties(width=WIDTH, height=alt.Step(ROW)),
         f"Matrix, {title}: for each pair of {len(names)} members, how many things they did together; "
         "a darker cell means more."
     )
@@ -265,10 +272,12 @@ def attendance_chart(attendance: pd.DataFrame, colours=None, max_meetings: int =
     rows = review.grid_rows(data)
     member_of = dict(zip(data["row"], data["member"]))
     labels = _label_colours({r: colours[m] for r, m in member_of.items() if m in colours} if colours else None, rows)
+    # No meeting: no rows, no height, and the legend cut off below (as in the network chart).
     return _readable(
         alt.Chart(data, title=alt.Title(title, subtitleFontWeight="normal", subtitle=_subtitle(
             "Each number is a streak: meetings attended in a row. ✗: missed (−5 points).",
-            f"The latest {max_meetings} meetings." if data["date"].nunique() >= max_meetings else None)))
+            f"The latest {max_meetings} meetings." if data["date"].nunique() >= max_meetings else None,
+            None if rows else "No meeting in this choice.")))
         .mark_text(fontSize=READABLE, fontWeight="bold")
         .encode(
             x=alt.X("date:O", timeUnit="yearmonthdate", title=None,
@@ -277,7 +286,8 @@ def attendance_chart(attendance: pd.DataFrame, colours=None, max_meetings: int =
                     axis=alt.Axis(labelColor=labels, labelFontWeight="bold", labelLimit=200, grid=True)),
             text=alt.Text("mark:N"),
             color=alt.Color("status:N", title="Meeting",
-                            scale=alt.Scale(domain=["attended", "missed"], range=["#0072B2", "#D55E00"])),
+                            scale=alt.Scale(domain=["attended", "missed"], range=["#0072B2", "#D55E00"]),
+                            legend=alt.Undefined if rows else None),
             tooltip=[alt.Tooltip("member:N"), alt.Tooltip("group:N"),
                      alt.Tooltip("date:T", title="meeting", format="%d %b %Y"), alt.Tooltip("status:N"),
                      alt.Tooltip("streak:Q", title="streak"), alt.Tooltip("points:Q")],
@@ -351,8 +361,11 @@ def availability_chart(slots: pd.DataFrame, title: str = "The pool by availabili
 
     x = alt.X("day:N", sort=list(DAYS), title=None, axis=alt.Axis(orient="top", labelAngle=0))
     y = alt.Y("part:N", sort=list(PARTS), title=None)
+    # No colour legend: each cell has its number written in it, and the legend's scale, taller than the
+    # three rows, hung its lowest label below the drawing, cut off.
     cells = alt.Chart().mark_rect(stroke="white", strokeWidth=2).encode(
-        x=x, y=y, color=alt.Color("people:Q", title="People", scale=alt.Scale(scheme="greens", domainMin=0)),
+        x=x, y=y, color=alt.Color("people:Q", title="People", scale=alt.Scale(scheme="greens", domainMin=0),
+                                  legend=None),
         tooltip=[alt.Tooltip("day:N"), alt.Tooltip("part:N"), alt.Tooltip("people:Q")])
     counts = alt.Chart().mark_text(fontSize=READABLE, fontWeight="bold").encode(
         x=x, y=y, text="people:Q",

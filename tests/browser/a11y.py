@@ -12,8 +12,8 @@
   (tables and other boxes marked ``.ms-scroll`` may, and must then keep their header in view), an
   element sticking out past the right edge of the window, text cut off by its box or set under 16 px,
   controls smaller than 44×44 px (a checkbox or radio button counts with its label, which takes
-  the same click), and charts: wider than the window, a word of a title, legend or axis cut at the
-  drawing's edge, no description in words, or no table of their figures.
+  the same click), and charts: wider than the window, a word of a title, legend or axis cut at any of
+  the drawing's edges, no description in words, or no table of their figures.
 - ``check_page(page, state)``: both, as readable lines, and a screenshot of the state in
   ``test-artifacts/a11y/`` named after ``state`` and the window size.
 - ``keyboard_problems(page)``: Tab from the top to the end of the page: every form control is reached,
@@ -130,6 +130,10 @@ _LAYOUT_JS = r"""
       if (r.right > d.right + 1 || r.left < d.left - 1) {
         problems.push(`chart text "${t.textContent.trim().slice(0, 50)}" is cut at the chart's edge ` +
                       `(${Math.round(r.left)}–${Math.round(r.right)} px, the chart ${Math.round(d.left)}–${Math.round(d.right)})`);
+      } else if (r.bottom > d.bottom + r.height / 4 || r.top < d.top - r.height / 4) {
+        // (a glyph's box may reach a little past the line it sits on: a quarter of its height is a cut)
+        problems.push(`chart text "${t.textContent.trim().slice(0, 50)}" is cut at the chart's top or bottom ` +
+                      `(${Math.round(r.top)}–${Math.round(r.bottom)} px, the chart ${Math.round(d.top)}–${Math.round(d.bottom)})`);
       }
     }
     const label = (embed.getAttribute("aria-label") || drawing.getAttribute("aria-label") || "").trim();
@@ -236,6 +240,7 @@ _FOCUS_JS = r"""
       || el.textContent || el.value || "").replace(/\u200b/g, "").trim().slice(0, 60),
     outline: s.outlineStyle === "none" ? 0 : parseFloat(s.outlineWidth), contrast: (a + 0.05) / (b + 0.05),
     index: all.indexOf(el), top: r.top, visible: r.width > 0 && r.height > 0,
+    section: (el.closest(".ms-section")?.querySelector(".ms-section-title")?.textContent || "").trim(),
   };
 }
 """
@@ -243,19 +248,24 @@ _FOCUS_JS = r"""
 
 def focused(page) -> dict | None:
     """The element that has keyboard focus: its tag, name, ring width (px) and the ring's contrast
-    against the background around it, its place in the document, whether it is visible; None when
-    focus is on the page itself (lost, as after a control it was on disappeared)."""
+    against the background around it, its place in the document, whether it is visible, the title of
+    the page's section it is in; None when focus is on the page itself (lost, as after a control it
+    was on disappeared)."""
     return page.evaluate(_FOCUS_JS)
 
 
-def tab_to(page, name: str, limit: int = 80, backwards: bool = False) -> dict:
-    """Press Tab (Shift+Tab if ``backwards``) until the focused element's name starts with ``name``."""
+def tab_to(page, name: str, limit: int = 80, backwards: bool = False, exact: bool = False,
+           section: str | None = None) -> dict:
+    """Press Tab (Shift+Tab if ``backwards``) until the focused element's name starts with ``name`` (is
+    ``name`` if ``exact``), in the section titled ``section`` if given (a member's name is a checkbox in
+    several lists of a page)."""
     for _ in range(limit):
         page.keyboard.press("Shift+Tab" if backwards else "Tab")
         now = focused(page)
-        if now and now["name"].startswith(name):
+        if (now and (now["name"] == name if exact else now["name"].startswith(name))
+                and section in (None, now["section"])):
             return now
-    raise AssertionError(f"{limit} presses of Tab never reached {name!r}")
+    raise AssertionError(f"{limit} presses of Tab never reached {name!r}" + (f" in {section!r}" if section else ""))
 
 
 def focus_ring_problems(now: dict | None) -> list[str]:
