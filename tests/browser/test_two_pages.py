@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from microsolidarity_widgets.apps.consistency import month_later
+from microsolidarity_widgets.values import day_words
 
 from .conftest import TRACEBACK, guard
 
@@ -38,7 +39,7 @@ def record_meeting(page, day: str):
     page.get_by_label("Date", exact=True).fill(day)
     nxt = month_later(dt.date.fromisoformat(day))
     # The next-meeting link follows the date: once it shows, the kernel has the date.
-    expect(page.get_by_role("link", name=f"Download the {nxt:%d %B %Y} meeting (.ics calendar file)")).to_be_visible()
+    expect(page.get_by_role("link", name=f"Download the {day_words(nxt)} meeting (.ics calendar file)")).to_be_visible()
     page.get_by_role("button", name="Record", exact=True).click()
 
 
