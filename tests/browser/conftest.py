@@ -180,6 +180,20 @@ def leave(page) -> None:
         pass
 
 
+def import_pool_csv(page, csv: str) -> None:
+    """Import a pool from a CSV as a person does: the button opens the file chooser (ipywidgets keeps
+    its file input off the page), then Import once the upload has reached the kernel."""
+    import re
+
+    from playwright.sync_api import expect
+
+    with page.expect_file_chooser() as chooser:
+        page.get_by_role("button", name=re.compile(r"Choose a CSV")).click()
+    chooser.value.set_files(files=[{"name": "pool.csv", "mimeType": "text/csv", "buffer": csv.encode()}])
+    expect(page.get_by_role("button", name=re.compile(r"\(1\)"))).to_be_visible()
+    page.get_by_role("button", name="Import the CSV").click()
+
+
 def choose_speaker(page, name: str) -> None:
     """Pick the money round's speaker and wait until the offerers' list has dropped them: a choice made
     in the old list would land on the wrong name (a dropdown sends its position, not its text)."""

@@ -25,7 +25,7 @@ from playwright.sync_api import expect
 
 from .a11y import (PHONE, PROJECTOR, TABLET, axe_violations, check_page, focus_ring_problems, focused,
                    keyboard_problems, layout_problems, tab_to)
-from .conftest import choose_speaker, guard, leave, preheat_args, start_server, stop_server
+from .conftest import choose_speaker, guard, import_pool_csv, leave, preheat_args, start_server, stop_server
 
 pytestmark = pytest.mark.browser
 
@@ -89,11 +89,7 @@ def congregation(page, check, size, server):
     page.get_by_role("button", name="Add to the pool").click()
     expect(status(page)).to_contain_text(f"Recorded: {pool[0]} is in the pool.")
     csv = "name,work,slots\n" + "".join(f"{name},co-ops,Tue evening\n" for name in pool[1:])
-    with page.expect_file_chooser() as chooser:
-        page.get_by_role("button", name=re.compile(r"Choose a CSV")).click()
-    chooser.value.set_files(files=[{"name": "pool.csv", "mimeType": "text/csv", "buffer": csv.encode()}])
-    expect(page.get_by_role("button", name=re.compile(r"\(1\)"))).to_be_visible()  # the upload reached the kernel
-    page.get_by_role("button", name="Import the CSV").click()
+    import_pool_csv(page, csv)
     expect(status(page)).to_contain_text("Recorded: 5 people from pool.csv are in the pool")
     check("pool")
     page.get_by_role("button", name="Suggest crews").click()

@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import ARTIFACTS, guard, leave
+from .conftest import ARTIFACTS, guard, import_pool_csv, leave
 
 pytestmark = pytest.mark.browser
 PREHEAT = ("00_congregation", "02_listening")  # the pages this module opens (see conftest)
@@ -47,12 +47,7 @@ def test_facilitator_forms_crews_from_a_pool_of_a_dozen(server, page):
         page.get_by_role("textbox", name="Can meet").fill(slots)
         page.get_by_role("button", name="Add to the pool").click()
         expect(status(page)).to_contain_text(f"Recorded: {name} is in the pool.")
-    # As a person does: the button opens the file chooser (ipywidgets keeps its file input off the page).
-    with page.expect_file_chooser() as chooser:
-        page.get_by_role("button", name=re.compile(r"Choose a CSV")).click()
-    chooser.value.set_files(files=[{"name": "pool.csv", "mimeType": "text/csv", "buffer": CSV.encode()}])
-    expect(page.get_by_role("button", name=re.compile(r"\(1\)"))).to_be_visible()  # the upload reached the kernel
-    page.get_by_role("button", name="Import the CSV").click()
+    import_pool_csv(page, CSV)
     expect(status(page)).to_contain_text("Recorded: 6 people from pool.csv are in the pool")
     expect(page.get_by_text("12 people in the pool.")).to_be_visible()
 
