@@ -671,5 +671,5 @@ def _commit(ledger: Ledger, build, congregation_id: int | None = None):
             return result
 
     result = st.with_retries(attempt)
-    ledger._cache_key = None
+    ledger._cached = None
     return result

@@ -56,8 +56,9 @@ class Ledger:
 
     def __init__(self, store: st.Store):
         self._store = store
-        self._cache_key = None
-        self._cache = None
+        # (revision, (events, participants)) in one attribute: a member page's worker thread and the
+        # server's loop may read it at once, and one assignment is seen whole or not at all.
+        self._cached = None
 
     @classmethod
     def open(cls, location: str | os.PathLike | None = None, read_only: bool = False) -> "Ledger":
@@ -79,7 +80,7 @@ class Ledger:
     def close(self) -> None:
         """Let go of the database connections and of the rows cached for scoring."""
         self._store.dispose()
-        self._cache_key, self._cache = None, None
+        self._cached = None
 
     def __enter__(self):
         return self
@@ -153,7 +154,7 @@ class Ledger:
                 return event_id
 
         event_id = st.with_retries(attempt)
-        self._cache_key = None
+        self._cached = None
         return event_id
 
     def preview(self, event: Event) -> pd.DataFrame:
@@ -184,12 +185,13 @@ class Ledger:
         """Events and participants as frames, cached until this ledger or another writer adds one."""
         with self._store.read() as con:
             key = _revision(con)  # in the same read as the rows, so the key always describes them
-            if key == self._cache_key:
-                return self._cache
+            cached = self._cached
+            if cached is not None and cached[0] == key:
+                return cached[1]
             events = frames.read_table(con, st.events, SCORED_EVENT_COLUMNS).rename(columns={"on_date": "date"})
             parts = frames.read_table(con, st.participants, SCORED_PARTICIPANT_COLUMNS)
-        self._cache_key, self._cache = key, (events, parts)
-        return self._cache
+        self._cached = (key, (events, parts))
+        return events, parts
 
     def _names(self) -> dict[str, dict[int, str]]:
         with self._store.read() as con:

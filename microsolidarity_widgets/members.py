@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import html
 import io
 import urllib.parse
@@ -312,16 +313,56 @@ def now_playing(level: levels.Level) -> str:
             f'{html.escape(level.about)}</p>' + (f"<ul>{prompts}</ul>" if prompts else "") + "</section>")
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=2)
+def trust_at(revision: tuple[int, int]) -> pd.DataFrame:
+    """Every group's trust over time as the ledger is at ``revision``, scored once for all crews."""
+    return _ledger().trust_over_time()
+
+
 def crew_chart(group: str, revision: tuple[int, int]) -> str:
-    """The group's trust over time as a picture for a phone (SVG drawn in the server, no script),
-    drawn once per group and change of the ledger however many phones ask for it."""
-    trust = _ledger().trust_over_time()
-    chart = charts.trust_chart(trust[trust["group"] == group], title=f"Trust in {group} over time")
+    """The group's trust over time as a picture for a phone (SVG drawn in the server, no script).
+
+    Drawn again only when the group's figures change: a check-in or another crew's round changes the
+    ledger's revision but not this picture, and drawing takes about a tenth of a second."""
+    trust = trust_at(revision)
+    return _drawn(group, Figures.of(trust[trust["group"] == group].reset_index(drop=True)))
+
+
+@dataclass(frozen=True)
+class Figures:
+    """A table that is equal to (and hashes as) any other with the same contents."""
+
+    digest: str
+    frame: pd.DataFrame = field(compare=False)
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame) -> "Figures":
+        return cls(hashlib.sha256(pd.util.hash_pandas_object(frame).to_numpy().tobytes()).hexdigest(), frame)
+
+
+@functools.lru_cache(maxsize=64)
+def _drawn(group: str, figures: Figures) -> str:
+    chart = charts.trust_chart(figures.frame, title=f"Trust in {group} over time")
     svg = export.chart_svg(chart, width=PHONE_CHART_WIDTH).decode("utf-8")
     # The figures are in the table under it, so the picture is described rather than read out.
     return (f'<figure role="img" aria-label="Line chart: each member\'s points so far in {html.escape(group, quote=True)}; '
             f'the table below gives the figures">{svg}</figure>')
+
+
+def prepare() -> None:
+    """Score the ledger and draw every crew's chart as it is now, before the phones ask.
+
+    The server calls this in a worker thread each time the ledger changes: after a record every phone
+    in the room reloads at once, and the first of a crew would otherwise wait for its chart (drawing
+    leaves the interpreter free, so the server goes on answering meanwhile)."""
+    ready_at(_ledger().revision())
+
+
+@functools.lru_cache(maxsize=1)
+def ready_at(revision: tuple[int, int]) -> None:
+    # Once per revision: the server asks every second, and an unchanged ledger needs nothing new.
+    for group, _ in standing(revision).roster:
+        crew_chart(group, revision)
 
 
 XSRF_SLOT = "\x00xsrf\x00"  # where each browser's own form token goes into a body shared by all of them

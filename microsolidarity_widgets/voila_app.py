@@ -177,7 +177,20 @@ class WorkbookVoila(Voila):
     def listen(self):
         # Runs once the loop is started, i.e. after the port was bound.
         IOLoop.current().add_callback(self._announce)
+        if self.members is not None:
+            IOLoop.current().add_callback(self._prepare_member_pages)
         super().listen()
+
+    async def _prepare_member_pages(self):
+        # After each record the room's phones reload together; scoring and charts made in a worker
+        # thread as soon as the ledger changes keep the loop answering and the phones from waiting.
+        loop = asyncio.get_running_loop()
+        while True:
+            try:
+                await loop.run_in_executor(None, members.prepare)
+            except Exception as exc:  # noqa: BLE001 - a phone asking meets the same fault, in words
+                self.log.debug("Member pages not prepared: %s", exc)
+            await asyncio.sleep(1)
 
     async def _announce(self):
         await _wait_until_warm(self.kernel_manager, WARM_WAIT)

@@ -73,5 +73,5 @@ def test_history_keeps_scoring_as_recorded(crew):
     with bo.write() as con:
         member = con.execute(sa.select(st.members.c.id).where(st.members.c.name == "Bo")).scalar_one()
         con.execute(sa.insert(st.participants).values(event_id=eid, member_id=member, role="respectful"))
-    crew._cache_key = None
+    crew._cached = None
     assert per_member(crew) == {"Ama": 6, "Bo": 1, "Caz": 2}
