@@ -724,11 +724,12 @@ class Session(traitlets.HasTraits):
         self._message_for = ("said", self.current)
 
     def _after(self, event_id: int | None) -> None:
-        """After a record (its id) or an undo (None): the form reset, the page's own callbacks, and
-        the draft as they leave it."""
-        self.reset()
+        """After a record (its id) or an undo (None): the page's own callbacks (which may still read the
+        form, e.g. to answer the phones whose offers it holds), the form reset, and the draft as they
+        leave it."""
         for cb in self._record_observers:
             cb(event_id)
+        self.reset()
         self._redraft()
 
     def _say_error(self, exc: LedgerError | str, nothing_recorded: bool = True) -> None:
