@@ -60,8 +60,6 @@ class ReviewPage(widgets.VBox):
 
 
 class ReviewApp:
-    _quiet = False  # set while the member list is rebuilt, so one change redraws once
-
     def __init__(self, ledger: Ledger):
         self.ledger = ledger
         self.data = ReviewData.load(ledger)
@@ -99,7 +97,7 @@ class ReviewApp:
 
         self.groups.observe(self._groups_changed, "value")
         for w in (self.members, self.start, self.end):
-            w.observe(lambda _: self.update(), "value")
+            w.observe(self._picked, "value")
         self.reload.on_click(lambda _: self.reread())
         self.prepare.on_click(lambda _: self.prepare_downloads())
 
@@ -127,12 +125,23 @@ class ReviewApp:
         return Selection(groups=self.groups.value, members=self.members.value, start=start, end=end)
 
     def _groups_changed(self, _change) -> None:
-        keep = [m for m in self.members.value if m in self.data.members_of(self.groups.value)]
-        with self.members.hold_trait_notifications():
-            self._quiet = True
-            self.members.options = self.data.members_of(self.groups.value)
-            self.members.value = tuple(keep)
-            self._quiet = False
+        self._list_members()
+        self.update()
+
+    def _list_members(self) -> None:
+        """The chosen groups' members to pick from; those picked and still there stay picked. The list
+        changes without redrawing (new options drop the picks for a moment): the caller redraws once."""
+        members = self.data.members_of(self.groups.value)
+        keep = tuple(m for m in self.members.value if m in members)
+        if tuple(self.members.options) != tuple(members):
+            self.members.unobserve(self._picked, "value")
+            try:
+                self.members.options = members
+                self.members.value = keep
+            finally:
+                self.members.observe(self._picked, "value")
+
+    def _picked(self, _change) -> None:
         self.update()
 
     def _charts(self, sel: Selection | None = None) -> dict:
@@ -141,8 +150,6 @@ class ReviewApp:
     # --- redrawing -----------------------------------------------------------------------------
 
     def update(self) -> None:
-        if self._quiet:
-            return
         sel = self._selection_or_say(self.message)
         if sel is None:
             return
@@ -181,10 +188,12 @@ class ReviewApp:
     def reread(self) -> None:
         self.data = ReviewData.load(self.ledger)
         first, last = self.data.date_span()
-        self._quiet = True
-        self.groups.options = self.data.group_names()
-        self.members.options = self.data.members_of(self.groups.value)
-        self._quiet = False
+        self.groups.unobserve(self._groups_changed, "value")
+        try:
+            self.groups.options = self.data.group_names()  # new options drop the picks: nothing to redraw yet
+        finally:
+            self.groups.observe(self._groups_changed, "value")
+        self._list_members()
         if self.end.value and self.end.value < last:
             self.end.value = last  # show what was just recorded; a move triggers update()
         else:
