@@ -24,7 +24,8 @@ from ..ledger import Ledger
 from ..review import ReviewData, Selection
 from ..values import day_words
 from .page import fresh_page
-from .session import chart_table, html_table
+from .session import STYLE as SESSION_STYLE
+from .session import Status, chart_table, html_table
 
 MIME = {"csv": "text/csv", "png": "image/png", "svg": "image/svg+xml", "html": "text/html"}
 STATIC = Path(__file__).with_name("static")
@@ -76,8 +77,8 @@ class ReviewApp:
                                      layout={"width": "auto", "align_self": "flex-start"})
         hint = widgets.HTML('<p class="ms-hint-text">Choose none to see everyone. Ctrl/⌘-click (or Shift and '
                             'the arrow keys) to choose several.</p>')
-        self.message = widgets.HTML(layout={"min_height": "1.5em"})
-        self.message.add_class("ms-status")  # a live region: the reason a choice cannot be shown is read out
+        self.message = Status()  # the level pages' message area: why a choice cannot be shown is read out
+        self.message.widget.layout.min_height = "1.5em"
         self.summary = widgets.HTML()
         self.totals = widgets.HTML()
         self.totals.add_class("ms-totals")
@@ -92,8 +93,7 @@ class ReviewApp:
         self.prepare = widgets.Button(description="Prepare downloads", button_style="primary",
                                       layout={"width": "auto", "align_self": "flex-start"})
         self.downloads = Downloads()
-        self.export_status = widgets.HTML()
-        self.export_status.add_class("ms-status")
+        self.export_status = Status()
 
         self.groups.observe(self._groups_changed, "value")
         for w in (self.members, self.start, self.end):
@@ -104,13 +104,13 @@ class ReviewApp:
         pickers = widgets.HBox([self.groups, self.members, widgets.VBox([self.start, self.end, self.reload, hint])],
                                layout={"flex_flow": "row wrap"})
         self.widget = ReviewPage([
-            widgets.HTML(STYLE), pickers, self.message,
+            widgets.HTML(SESSION_STYLE + STYLE), pickers, self.message.widget,
             *(w for key in self.charts for w in (self.charts[key], self.chart_tables[key])),
             widgets.HTML("<h3>In a few words</h3>"), self.summary,
             widgets.HTML("<h3>Points per member</h3>"), self.totals,
             widgets.HTML("<h3>Take it home</h3><p>Tables (CSV), each chart as a picture (PNG and SVG) and one "
                          "report page that opens in any browser, even with no internet.</p>"),
-            self.private, self.prepare, self.export_status, self.downloads,
+            self.private, self.prepare, self.export_status.widget, self.downloads,
         ])
         self.widget.add_class("ms-review")
         self._show_summary()
@@ -153,20 +153,20 @@ class ReviewApp:
         sel = self._selection_or_say(self.message)
         if sel is None:
             return
-        self.message.value = ""
+        self.message.clear()
         for key, chart in self._charts(sel).items():
             self.charts[key].chart = chart
             self.chart_tables[key].value = chart_table(chart)
         self._show_summary(sel)
         self.downloads.files = []
-        self.export_status.value = ""
+        self.export_status.clear()
 
     def _selection_or_say(self, where) -> Selection | None:
         """The pickers' selection, or None with the reason shown in ``where`` (e.g. dates the wrong way round)."""
         try:
             return self.selection()
         except LedgerError as exc:
-            where.value = f'<span class="ms-message">{html.escape(str(exc))}</span>'
+            where.error(exc, nothing_recorded=False)
             return None
 
     def _show_summary(self, sel: Selection | None = None) -> None:
@@ -203,12 +203,12 @@ class ReviewApp:
         sel = self._selection_or_say(self.export_status)
         if sel is None:
             return
-        self.export_status.value = "Preparing…"
+        self.export_status.info("Preparing…")
         files = export.review_files(self.ledger, self.data, sel, include_private=self.private.value)
         self.downloads.offer(files)
         private = "with" if self.private.value else "without"
-        self.export_status.value = (f"Ready at {dt.datetime.now():%H:%M}: {len(files)} files, {private} private "
-                                    "notes. Click a name to save it.")
+        self.export_status.ok(f"Ready at {dt.datetime.now():%H:%M}: {len(files)} files, {private} private "
+                              "notes. Click a name to save it.")
 
 
 def show_review(ledger: Ledger | None = None) -> ReviewPage:
