@@ -20,12 +20,19 @@ from typing import Callable, ClassVar, Sequence
 
 from . import rules
 from .rules import Entry, State
+from .values import clean_text
 
 
 # What the fields hold as a person gives them; the rule checks and cleans each one (a day may be
 # written "2026-01-10", a list of names may come from a form as a tuple), and refuses the rest.
 Day = dt.date | str
 Names = Sequence[str]
+
+
+def text(what: str = "note"):
+    """A free text of an event (a note, a description) that never changes its points; ``what`` is how a
+    refusal names it, as the rule does."""
+    return dataclasses.field(default=None, metadata={"text": what})
 
 
 @dataclass(frozen=True)
@@ -41,6 +48,15 @@ class Event:
         if entry.kind != self.kind:  # a rule of another kind: a programming error, never a person's
             raise TypeError(f"{type(self).__name__}'s rule made a “{entry.kind}” event, not “{self.kind}”.")
         return entry
+
+    def scored(self) -> "Event":
+        """The event without its free texts, which never change its points: what a page previews, so
+        that typing a note does not score the history again. Each text is checked as its rule checks it,
+        so a note the ledger would refuse is refused here too."""
+        texts = [f for f in dataclasses.fields(self) if "text" in f.metadata]
+        for f in texts:
+            clean_text(getattr(self, f.name), f.metadata["text"])
+        return dataclasses.replace(self, **{f.name: None for f in texts}) if texts else self
 
 
 @dataclass(frozen=True)
@@ -74,7 +90,7 @@ class Money(InGroup):
     asks: Sequence[str | tuple] = ()
     respectful: Names = ()
     present: Names | None = None
-    note: str | None = None
+    note: str | None = text()
     rule = rules.record_money
 
 
@@ -85,7 +101,7 @@ class Meeting(InGroup):
     kind = "meeting"
     attended: Names
     process: str | None = None
-    note: str | None = None
+    note: str | None = text()
     rule = rules.record_meeting
 
 
@@ -95,7 +111,7 @@ class ConflictOpened(InGroup):
 
     kind = "conflict_opened"
     parties: Names
-    description: str | None = None
+    description: str | None = text("description")
     rule = rules.open_conflict
 
 
@@ -107,7 +123,7 @@ class ConflictClosed(Event):
     conflict_id: int
     on: Day
     outcome: str
-    note: str | None = None
+    note: str | None = text()
     rule = rules.close_conflict
 
 

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from microsolidarity_widgets import LedgerError, charts, export, levels, rules
-from microsolidarity_widgets.apps.session import Session, section
+from microsolidarity_widgets.apps.session import MemberChoice, Session, section
 from microsolidarity_widgets.events import Event, Venture
 from microsolidarity_widgets.review import ReviewData, Selection
 from microsolidarity_widgets.rules import Entry, Part, State
@@ -70,12 +70,11 @@ class GratitudeApp:
     level = GRATITUDE
 
     def __init__(self, ledger):
-        self.giver = widgets.Dropdown(description="Who thanks")
-        self.receiver = widgets.Dropdown(description="Whom")
-        self.session = Session(ledger, self.level, self.draft, present=None, hosts=False)
+        self.giver = MemberChoice("Who thanks")
+        self.receiver = MemberChoice("Whom")
+        self.session = Session(ledger, self.level, self.draft, controls=[self.giver, self.receiver],
+                               present=None, hosts=False)
         self.session.on_context(self._refresh)
-        for w in (self.giver, self.receiver):
-            w.observe(self.session.refresh_preview, "value")
         self.widget = self.session.page(section("The thank-you", self.giver, self.receiver))
 
     def draft(self) -> Thanks:
@@ -84,7 +83,8 @@ class GratitudeApp:
 
     def _refresh(self):
         names = self.session.members()
-        self.giver.options = self.receiver.options = [None, *names]
+        self.giver.set_names(names)
+        self.receiver.set_names(names)
 
 
 # 4. Its tests ------------------------------------------------------------------------------------

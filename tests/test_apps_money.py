@@ -82,8 +82,8 @@ def test_typed_text_is_escaped_in_the_lists(app):
     find(app, "Speaker").value = "Bo"
     ask(app, "<script>alert(1)</script>")
     offer(app, "Ama", "other", "<img src=x onerror=alert(1)>")
-    assert "<script>" not in app.ask_list.value and "&lt;script&gt;" in app.ask_list.value
-    assert "<img" not in app.offer_list.value
+    assert "<script>" not in app.asked.list.value and "&lt;script&gt;" in app.asked.list.value
+    assert "<img" not in app.offered.list.value
 
 
 def test_respect_is_the_facilitators_call_and_leaves_with_the_last_offer(app):
@@ -110,7 +110,7 @@ def test_the_respect_bonus_is_offered_only_to_members_who_exchanged(app, crew_le
     assert list(app.respectful.boxes) == ["Ama"] and app.nobody_to_respect.layout.display == "none"
     ask(app, "a lift on Saturday", to=["Bo"])
     assert app.asks == [("a lift on Saturday", ["Bo"])] and app.ask_to.value == []
-    assert "to Bo" in app.ask_list.value
+    assert "to Bo" in app.asked.list.value
     ask(app, "a reader for my essay")  # to the whole group: nobody new to tick
     assert list(app.respectful.boxes) == ["Ama", "Bo"]
     find(app, RESPECTFUL).value = ["Bo"]

@@ -185,9 +185,9 @@ def test_review_page_follows_its_pickers(demo_ledger):
     assert app.members.options == ("Ama", "Bo", "Caz", "Dev", "Eve")
 
     app.start.value, app.end.value = dt.date(2026, 5, 1), dt.date(2026, 1, 1)
-    assert "swap them" in app.message.value
+    assert "swap them" in app.message.widget.value
     app.end.value = dt.date(2026, 6, 30)
-    assert app.message.value == "" and "from 1 May 2026 to 30 June 2026" in app.widget.summary_text
+    assert app.message.widget.value == "" and "from 1 May 2026 to 30 June 2026" in app.widget.summary_text
 
     app.prepare_downloads()
     names = [f["name"] for f in app.downloads.files]

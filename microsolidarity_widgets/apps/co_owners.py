@@ -27,12 +27,10 @@ class CoOwnersApp:
         self.owners = Checklist("Who owns it?")
         self.ventures = widgets.HTML()
 
-        self.session = Session(ledger, self.level, self.draft, present=None, date_label="Date of incorporation", hosts=False)
+        self.session = Session(ledger, self.level, self.draft, controls=[self.name, self.form, self.owners],
+                               present=None, date_label="Date of incorporation", hosts=False)
         self.session.on_context(self._refresh)
-        self.session.on_record(lambda _: self._after_record())
-        self.owners.observe(self.session.refresh_preview)
-        for w in (self.name, self.form):
-            w.observe(self.session.refresh_preview, "value")
+        self.session.on_record(lambda _: self._show_ventures())
 
         venture_box = section("The venture", widgets.HBox([self.name, self.form]), self.owners.widget)
         self.widget = self.session.page(venture_box,
@@ -44,12 +42,6 @@ class CoOwnersApp:
 
     def _refresh(self):
         self.owners.set_names(self.session.members())
-        self._show_ventures()
-
-    def _after_record(self):
-        self.name.value = ""
-        self.form.value = ""
-        self.owners.value = []
         self._show_ventures()
 
     def _show_ventures(self):

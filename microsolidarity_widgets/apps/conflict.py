@@ -42,19 +42,17 @@ class ConflictApp:
         self.open_list = widgets.HTML()
         self.open_now = pd.DataFrame(columns=["id", "group", "date", "parties"])  # the group's, as last shown
 
-        self.session = Session(ledger, self.level, self.draft, present=None,
-                               warn=self._same_parties_open)
+        self.session = Session(ledger, self.level, self.draft, present=None, warn=self._same_parties_open,
+                               controls=[self.parties, self.description, *self.steps, self.outcome, self.close_note],
+                               kept=[self.mode, self.conflict])  # the list of open conflicts keeps its choice
         self.open_form = section("Open a conflict", self.parties.widget, self.description)
         self.close_form = section("Repair and close", self.conflict,
                                   hint(texts.REPAIR_HINT),
                                   *self.steps, self.outcome, self.close_note)
         self.forms = widgets.VBox()
         self.session.on_context(self._refresh)
-        self.session.on_record(lambda _: self._after_record())
+        self.session.on_record(lambda _: self._refresh())
         self.mode.observe(self._show_form, "value")
-        self.parties.observe(self.session.refresh_preview)
-        for w in (self.conflict, self.outcome, self.description, self.close_note):
-            w.observe(self.session.refresh_preview, "value")
 
         self.widget = self.session.page(section("Open conflicts in this group", self.open_list),
                                         section("Step", self.mode), self.forms)
@@ -73,7 +71,6 @@ class ConflictApp:
     def _show_form(self, *_):
         self.forms.children = [self.open_form if self.mode.value == OPEN else self.close_form]
         self.session.record_button.description = "Open conflict" if self.mode.value == OPEN else "Close conflict"
-        self.session.refresh_preview()
 
     def _same_parties_open(self) -> str:
         if self.mode.value != OPEN:
@@ -99,16 +96,6 @@ class ConflictApp:
                               "Opened": conflicts["date"].map(lambda d: day_words(d, short=True))})
         self.open_list.value = html_table(shown) if len(shown) else \
             f"<i>No open conflicts in {esc(group or 'this group')}.</i>"
-        self.session.refresh_preview()
-
-    def _after_record(self):
-        self.description.value = ""
-        self.close_note.value = ""
-        self.outcome.value = None
-        self.parties.value = []
-        for box in self.steps:
-            box.value = False
-        self._refresh()
 
 
 def _between(parties: str) -> str:

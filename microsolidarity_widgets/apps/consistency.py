@@ -107,11 +107,11 @@ class ConsistencyApp:
                                                      (f"Every month ({SERIES_LENGTH} meetings)", True)])
         self.download = widgets.HTML()
 
-        self.session = Session(ledger, self.level, self.draft, present="Who came to today's meeting?")
+        self.session = Session(ledger, self.level, self.draft, controls=[self.note], kept=[self.process],
+                               present="Who came to today's meeting?")
         self.session.on_context(self._refresh)
-        self.session.on_record(lambda _: self._after_record())
+        self.session.on_record(self._show_history)
         self.process.observe(self._show_steps, "value")
-        self.note.observe(self.session.refresh_preview, "value")
         self.next_date.observe(self._show_download, "value")
         self.series.observe(self._show_download, "value")
 
@@ -134,10 +134,6 @@ class ConsistencyApp:
             self.next_date.value = month_later(self.session.date.value)
         self._show_download()
 
-    def _after_record(self):
-        self.note.value = ""
-        self._show_history()
-
     def _show_history(self, *_):
         group = self.session.group.value
         if not group:
@@ -159,7 +155,6 @@ class ConsistencyApp:
         steps = texts.PROCESS_STEPS.get(self.process.value)
         self.steps.value = html_list(steps, "ms-steps") if steps else \
             "<i>Take turns in whatever way suits you; pick a process above for a ready-made structure.</i>"
-        self.session.refresh_preview()
 
     def _show_download(self, *_):
         group, day = self.session.group.value, self.next_date.value

@@ -12,7 +12,7 @@ from .. import rules
 from ..errors import LedgerError, LookAlikeName
 from ..ledger import Ledger
 from . import texts
-from .session import STYLE, Status, chosen, date_picker, esc, hint, html_table, section, wide
+from .session import STYLE, MemberChoice, Status, chosen, date_picker, esc, hint, html_table, section, wide
 
 
 def _group_dropdown(description: str) -> widgets.Dropdown:
@@ -52,8 +52,7 @@ class CrewApp:
 
         # Rename a member (everywhere: one person, one name) or record that they left a group.
         self.change_group = _group_dropdown("Group")
-        self.change_member = widgets.Dropdown(description="Member", options=[("— choose —", None)],
-                                              layout=widgets.Layout(width="300px"), **wide())
+        self.change_member = MemberChoice("Member")
         self.rename_to = widgets.Text(description="New name", layout=widgets.Layout(width="320px"), **wide())
         self.rename_button = widgets.Button(description="Rename", button_style="primary", disabled=True)
         self.leave_date = date_picker("Left on")
@@ -232,10 +231,9 @@ class CrewApp:
 
     def _list_members(self, *_, chosen: str | None = None):
         group = self.change_group.value
-        names = self.ledger.members(group) if group else []
-        current = chosen or self.change_member.value
-        self.change_member.options = [("— choose —", None)] + [(n, n) for n in names]
-        self.change_member.value = current if current in names else None
+        self.change_member.set_names(self.ledger.members(group) if group else [])
+        if chosen:
+            self.change_member.value = chosen  # the name just given, in place of the one it replaced
         self._ready_to_change()
 
     def _ready_to_change(self, *_):

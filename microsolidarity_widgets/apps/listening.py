@@ -43,15 +43,14 @@ class ListeningApp:
                                              options=[("Yes", True), ("No", False)], **wide())
 
         self.ledger = ledger
-        self.session = Session(ledger, self.level, self.draft, warn=self._recorded_already)
+        self.session = Session(ledger, self.level, self.draft, controls=[self.listened], warn=self._recorded_already)
         self.session.on_context(self._new_circle)
-        self.session.present.observe(self._present_changed)
+        self.session.present.observe(self._present_changed, names="value")
         self.session.on_record(lambda _: self._reset_round())
         self.shuffle_button.on_click(self.shuffle)
         self.next_button.on_click(self.next_turn)
         self.pass_button.on_click(self.pass_turn)
         self.length.observe(lambda ch: setattr(self.timer, "seconds", ch["new"]), "value")
-        self.listened.observe(self.session.refresh_preview, "value")
 
         round_box = section(
             "The round",
@@ -95,7 +94,7 @@ class ListeningApp:
         self.order = list(self.session.here)
         self._reset_round()
 
-    def _present_changed(self):
+    def _present_changed(self, *_):
         here = self.session.here
         self.order = [n for n in self.order if n in here] + [n for n in here if n not in self.order]
         self.turn = min(self.turn, len(self.order))
@@ -104,7 +103,7 @@ class ListeningApp:
     def _reset_round(self):
         self.turn = -1
         self.passed = set()
-        self.listened.value = None
+        self.session.reset()  # a round begun again has not been answered yet
         self.timer.restart(run=False)
         self._show_turn()
 

@@ -9,7 +9,7 @@ from ..events import Money, ProposalSettled
 from ..errors import LedgerError
 from ..ledger import Ledger
 from . import texts
-from .session import Checklist, Session, esc, hint, html_list, section, wide
+from .session import Additions, Checklist, MemberChoice, Session, esc, hint, html_list, section, wide
 
 
 class MoneyApp:
@@ -18,70 +18,68 @@ class MoneyApp:
     level = levels.MONEY
 
     def __init__(self, ledger: Ledger):
-        self.offers: list[tuple] = []
-        self.asks: list[str | tuple[str, list[str]]] = []  # as record_money takes them: text, or (text, to)
         # Offers and asks from phones the facilitator accepted: {proposal id: (who sent it, the item in offers
         # or asks)}. One still in its list is in this round; once the round is recorded it is answered
         # "accepted". Another group or day, or (for an ask) another speaker, sends it back to wait.
         self.accepted: dict[int, tuple[str, object]] = {}
-        self._filling = False
 
-        self.speaker = widgets.Dropdown(description="Speaker", options=[("— choose —", None)],
-                                        layout=widgets.Layout(width="320px"), **wide())
+        self.speaker = MemberChoice("Speaker", width="320px")
         self.private_note = widgets.Textarea(description="Private notes (optional)", placeholder=texts.PRIVATE_NOTE_HINT,
                                              layout=widgets.Layout(width="100%", height="90px"), **wide())
         self.private_note.add_class("ms-private")
-        self.offer_who = widgets.Dropdown(description="Who offers", options=[("— choose —", None)],
-                                          layout=widgets.Layout(width="260px"), **wide())
+        self.offer_who = MemberChoice("Who offers", width="260px")
         self.offer_kind = widgets.Dropdown(description="Kind of offer", options=list(rules.OFFER_KINDS),
                                            layout=widgets.Layout(width="380px"), **wide())
         self.offer_note = widgets.Text(description="Offer note (optional)", continuous_update=False,
                                        layout=widgets.Layout(width="420px"), **wide())
-        self.add_offer_button = widgets.Button(description="Add offer", disabled=True)
-        self.drop_offer_button = widgets.Button(description="Remove last offer")
-        self.offer_list = widgets.HTML()
+        # The button says whose offer it adds, so nobody credits the wrong person by accident.
+        self.offered = Additions([[self.offer_who, self.offer_kind], [self.offer_note]],
+                                 [self.offer_who, self.offer_kind, self.offer_note], self._offer, _show_offer,
+                                 add=lambda item: f"Add offer from {item[0]}" if item else "Add offer",
+                                 remove="Remove last offer", empty="No offers yet.", clear=[self.offer_note])
         self.ask_text = widgets.Text(description="The speaker asks for", placeholder="e.g. an introduction to …",
                                      layout=widgets.Layout(width="520px"), **wide())
-        self.add_ask_button = widgets.Button(description="Add ask", disabled=True)
-        self.drop_ask_button = widgets.Button(description="Remove last ask")
         self.ask_to = Checklist(texts.ASK_TO_HINT)
-        self.ask_list = widgets.HTML()
+        self.asked = Additions([[self.ask_text], [self.ask_to.widget]], [self.ask_text, self.ask_to], self._ask,
+                               _show_ask, add=lambda _: "Add ask", remove="Remove last ask", empty="No asks yet.",
+                               buttons_on=0, clear=[self.ask_text, self.ask_to])
         self.respectful = Checklist("Who exchanged with the speaker with mutual respect?")
         self.nobody_to_respect = hint(texts.RESPECT_NOBODY_YET)
         self.from_phones = widgets.VBox()
         self._waiting: tuple | None = None  # the proposals on screen: the list is rebuilt only when they change
 
-        self.session = Session(ledger, self.level, self.draft)
+        self.session = Session(ledger, self.level, self.draft, controls=[self.speaker, self.offered, self.asked,
+                                                                          self.ask_to, self.respectful,
+                                                                          self.private_note])
         self.session.on_context(self._refill)
-        self.session.present.observe(self._refill)
+        self.session.present.observe(self._refill, names="value")
         self.session.on_record(self._answer_accepted)
-        self.session.on_record(lambda _: self._clear())
         self.session.on_change(self._show_from_phones)
         self.session.on_context(self._return_accepted)
-        self.speaker.observe(lambda _: self._refill(), "value")
-        self.speaker.observe(lambda _: self._return_accepted(asks_only=True), "value")
-        self.respectful.observe(self.session.refresh_preview)
-        self.private_note.observe(self.session.refresh_preview, "value")
-        self.offer_who.observe(self._name_offer_button, "value")
-        self.ask_text.observe(lambda ch: setattr(self.add_ask_button, "disabled", not ch["new"].strip()), "value")
-        self.add_offer_button.on_click(self.add_offer)
-        self.drop_offer_button.on_click(self.drop_offer)
-        self.add_ask_button.on_click(self.add_ask)
-        self.drop_ask_button.on_click(self.drop_ask)
+        self.speaker.observe(self._speaker_changed, names="value")
+        for listed in (self.offered, self.asked):
+            listed.observe(self._lists_changed, names="value")
 
         speaker_box = section("The speaker", hint(texts.MONEY_WHEN), self.speaker,
                               hint("<b>Questions to explore together</b>" + html_list(esc(p) for p in self.level.prompts)),
                               self.private_note)
-        offers_box = section("Offers from the group", widgets.HBox([self.offer_who, self.offer_kind]),
-                             widgets.HBox([self.offer_note, self.add_offer_button, self.drop_offer_button]),
-                             self.offer_list)
-        asks_box = section("Asks by the speaker", widgets.HBox([self.ask_text, self.add_ask_button, self.drop_ask_button]),
-                           self.ask_to.widget, self.ask_list)
+        offers_box = section("Offers from the group", self.offered.widget)
+        asks_box = section("Asks by the speaker", self.asked.widget)
         respect_box = section("Mutual respect", hint(texts.RESPECT_HINT), self.respectful.widget,
                               self.nobody_to_respect)
         phones_box = section("Sent from phones", hint(texts.FROM_PHONES_HINT), self.from_phones)
         self.widget = self.session.page(speaker_box, phones_box, offers_box, asks_box, respect_box)
-        self._show_lists()
+        self._lists_changed()
+
+    @property
+    def offers(self) -> list[tuple]:
+        """This round's offers: ``(member, kind)`` or ``(member, kind, note)`` each."""
+        return list(self.offered.value)
+
+    @property
+    def asks(self) -> list[str | tuple[str, list[str]]]:
+        """This round's asks, as ``Money`` takes them: each its text, or ``(text, to)``."""
+        return list(self.asked.value)
 
     def draft(self):
         s = self.session
@@ -90,24 +88,17 @@ class MoneyApp:
         return Money(s.group_name, s.on, speaker=self.speaker.value, offers=tuple(self.offers), asks=tuple(self.asks),
                      respectful=self.respectful.value, present=s.here, note=self.private_note.value)
 
-    def add_offer(self, _=None):
+    def _offer(self):
+        """The offer the fields make, or None before someone is chosen."""
         if not self.offer_who.value:
-            self.session.status.error("Choose who makes the offer first.", nothing_recorded=False)
-            return
+            return None
         note = self.offer_note.value.strip()
-        self.offers.append((self.offer_who.value, self.offer_kind.value) + ((note,) if note else ()))
-        self.offer_note.value = ""
-        self._show_lists()
+        return (self.offer_who.value, self.offer_kind.value) + ((note,) if note else ())
 
-    def add_ask(self, _=None):
-        if not self.ask_text.value.strip():
-            self.session.status.error("Type what the speaker asks for first.", nothing_recorded=False)
-            return
+    def _ask(self):
+        """The ask the fields make, or None before it is typed."""
         text, to = self.ask_text.value.strip(), self.ask_to.value
-        self.asks.append((text, to) if to else text)
-        self.ask_text.value = ""
-        self.ask_to.value = []
-        self._show_lists()
+        return ((text, to) if to else text) if text else None
 
     # --- offers and asks sent from phones ---------------------------------------------------------
 
@@ -129,11 +120,11 @@ class MoneyApp:
         for proposal_id, (who, item) in list(self.accepted.items()):
             if asks_only and (item not in self.asks or who == self.speaker.value):
                 continue
-            for listed in (self.offers, self.asks):
-                if item in listed:
-                    listed.remove(item)
+            for listed in (self.offered, self.asked):
+                if item in listed.value:
+                    listed.value = tuple(i for i in listed.value if i != item)
             del self.accepted[proposal_id]
-        self._show_lists()
+        self._show_from_phones()
 
     def _show_from_phones(self):
         waiting = self.waiting()
@@ -160,13 +151,11 @@ class MoneyApp:
                 self.session.status.error(f"{row.member} sent an ask: choose {row.member} as the speaker to accept it.",
                                           nothing_recorded=False)
                 return
-            item = row.text
-            self.asks.append(item)
+            item, listed = row.text, self.asked
         else:
-            item = (row.member, row.offer_kind) + ((row.text,) if row.text else ())
-            self.offers.append(item)
+            item, listed = (row.member, row.offer_kind) + ((row.text,) if row.text else ()), self.offered
         self.accepted[row.id] = (row.member, item)
-        self._show_lists()  # and the list from the phones, without it
+        listed.value = (*listed.value, item)  # and the list from the phones shows it no more
 
     def decline(self, row) -> None:
         try:
@@ -188,60 +177,22 @@ class MoneyApp:
                 self.session.status.error(f"The round is recorded, but a phone's {exc}", nothing_recorded=False)
         self.accepted.clear()
 
-    def _name_offer_button(self, change):
-        # The button says whose offer it adds, so nobody credits the wrong person by accident.
-        who = change["new"]
-        self.add_offer_button.description = f"Add offer from {who}" if who else "Add offer"
-        self.add_offer_button.disabled = not who
-
-    def drop_offer(self, _=None):
-        if self.offers:
-            self.offers.pop()
-        self._show_lists()
-
-    def drop_ask(self, _=None):
-        if self.asks:
-            self.asks.pop()
-        self._show_lists()
-
     def _refill(self, *_):
-        if self._filling:  # setting a dropdown's options fires its own observers
-            return
-        self._filling = True
-        try:
-            here = self.session.here
-            speaker = self.speaker.value if self.speaker.value in here else None
-            self.speaker.options = [("— choose —", None)] + [(n, n) for n in here]
-            self.speaker.value = speaker
-            others = [n for n in here if n != speaker]
-            who = self.offer_who.value
-            self.offer_who.options = [("— choose —", None)] + [(n, n) for n in others]
-            self.offer_who.value = who if who in others else None
-            self.ask_to.set_names(others)
-            self._list_exchanged()
-        finally:
-            self._filling = False
-        self.session.refresh_preview()
+        """Who can speak, offer or be asked: those here (the speaker too, when still here)."""
+        self.speaker.set_names(self.session.here)
+        self._speaker_changed()
 
-    def _clear(self):
-        self.offers.clear()
-        self.asks.clear()
-        self.private_note.value = ""
-        self.respectful.value = []
-        self.ask_to.value = []
-        self.speaker.value = None
-        self._show_lists()
-
-    def _show_lists(self):
-        self._show_from_phones()  # an accepted offer or ask removed from its list waits again
-        offers = [f"{esc(o[0])} &mdash; {esc(o[1])}" + (f" <i>({esc(o[2])})</i>" if len(o) == 3 else "")
-                  for o in self.offers]
-        self.offer_list.value = html_list(offers) if offers else "<i>No offers yet.</i>"
-        asks = [esc(a) if isinstance(a, str) else f"{esc(a[0])} &mdash; <i>to {esc(', '.join(a[1]))}</i>"
-                for a in self.asks]
-        self.ask_list.value = html_list(asks) if asks else "<i>No asks yet.</i>"
+    def _speaker_changed(self, *_):
+        # Everyone here but the speaker can offer and be asked; an ask of anyone else goes back to wait.
+        others = [n for n in self.session.here if n != self.speaker.value]
+        self.offer_who.set_names(others)
+        self.ask_to.set_names(others)
+        self._return_accepted(asks_only=True)
         self._list_exchanged()
-        self.session.refresh_preview()
+
+    def _lists_changed(self, *_):
+        self._show_from_phones()  # an accepted offer or ask removed from its list waits again
+        self._list_exchanged()
 
     def exchanged(self) -> list[str]:
         """Members present (not the speaker) who made an offer or were asked: the only ones the
@@ -254,3 +205,11 @@ class MoneyApp:
         names = self.exchanged()
         self.respectful.set_names(names)
         self.nobody_to_respect.layout.display = "none" if names else None
+
+
+def _show_offer(offer: tuple) -> str:
+    return f"{esc(offer[0])} &mdash; {esc(offer[1])}" + (f" <i>({esc(offer[2])})</i>" if len(offer) == 3 else "")
+
+
+def _show_ask(ask: str | tuple) -> str:
+    return esc(ask) if isinstance(ask, str) else f"{esc(ask[0])} &mdash; <i>to {esc(', '.join(ask[1]))}</i>"

@@ -24,7 +24,8 @@ from ..ledger import Ledger
 from ..review import ReviewData, Selection
 from ..values import day_words
 from .page import fresh_page
-from .session import chart_table, html_table
+from .session import STYLE as SESSION_STYLE
+from .session import Status, chart_table, html_table
 
 MIME = {"csv": "text/csv", "png": "image/png", "svg": "image/svg+xml", "html": "text/html"}
 STATIC = Path(__file__).with_name("static")
@@ -60,8 +61,6 @@ class ReviewPage(widgets.VBox):
 
 
 class ReviewApp:
-    _quiet = False  # set while the member list is rebuilt, so one change redraws once
-
     def __init__(self, ledger: Ledger):
         self.ledger = ledger
         self.data = ReviewData.load(ledger)
@@ -78,8 +77,8 @@ class ReviewApp:
                                      layout={"width": "auto", "align_self": "flex-start"})
         hint = widgets.HTML('<p class="ms-hint-text">Choose none to see everyone. Ctrl/⌘-click (or Shift and '
                             'the arrow keys) to choose several.</p>')
-        self.message = widgets.HTML(layout={"min_height": "1.5em"})
-        self.message.add_class("ms-status")  # a live region: the reason a choice cannot be shown is read out
+        self.message = Status()  # the level pages' message area: why a choice cannot be shown is read out
+        self.message.widget.layout.min_height = "1.5em"
         self.summary = widgets.HTML()
         self.totals = widgets.HTML()
         self.totals.add_class("ms-totals")
@@ -94,25 +93,24 @@ class ReviewApp:
         self.prepare = widgets.Button(description="Prepare downloads", button_style="primary",
                                       layout={"width": "auto", "align_self": "flex-start"})
         self.downloads = Downloads()
-        self.export_status = widgets.HTML()
-        self.export_status.add_class("ms-status")
+        self.export_status = Status()
 
         self.groups.observe(self._groups_changed, "value")
         for w in (self.members, self.start, self.end):
-            w.observe(lambda _: self.update(), "value")
+            w.observe(self._picked, "value")
         self.reload.on_click(lambda _: self.reread())
         self.prepare.on_click(lambda _: self.prepare_downloads())
 
         pickers = widgets.HBox([self.groups, self.members, widgets.VBox([self.start, self.end, self.reload, hint])],
                                layout={"flex_flow": "row wrap"})
         self.widget = ReviewPage([
-            widgets.HTML(STYLE), pickers, self.message,
+            widgets.HTML(SESSION_STYLE + STYLE), pickers, self.message.widget,
             *(w for key in self.charts for w in (self.charts[key], self.chart_tables[key])),
             widgets.HTML("<h3>In a few words</h3>"), self.summary,
             widgets.HTML("<h3>Points per member</h3>"), self.totals,
             widgets.HTML("<h3>Take it home</h3><p>Tables (CSV), each chart as a picture (PNG and SVG) and one "
                          "report page that opens in any browser, even with no internet.</p>"),
-            self.private, self.prepare, self.export_status, self.downloads,
+            self.private, self.prepare, self.export_status.widget, self.downloads,
         ])
         self.widget.add_class("ms-review")
         self._show_summary()
@@ -127,12 +125,23 @@ class ReviewApp:
         return Selection(groups=self.groups.value, members=self.members.value, start=start, end=end)
 
     def _groups_changed(self, _change) -> None:
-        keep = [m for m in self.members.value if m in self.data.members_of(self.groups.value)]
-        with self.members.hold_trait_notifications():
-            self._quiet = True
-            self.members.options = self.data.members_of(self.groups.value)
-            self.members.value = tuple(keep)
-            self._quiet = False
+        self._list_members()
+        self.update()
+
+    def _list_members(self) -> None:
+        """The chosen groups' members to pick from; those picked and still there stay picked. The list
+        changes without redrawing (new options drop the picks for a moment): the caller redraws once."""
+        members = self.data.members_of(self.groups.value)
+        keep = tuple(m for m in self.members.value if m in members)
+        if tuple(self.members.options) != tuple(members):
+            self.members.unobserve(self._picked, "value")
+            try:
+                self.members.options = members
+                self.members.value = keep
+            finally:
+                self.members.observe(self._picked, "value")
+
+    def _picked(self, _change) -> None:
         self.update()
 
     def _charts(self, sel: Selection | None = None) -> dict:
@@ -141,25 +150,23 @@ class ReviewApp:
     # --- redrawing -----------------------------------------------------------------------------
 
     def update(self) -> None:
-        if self._quiet:
-            return
         sel = self._selection_or_say(self.message)
         if sel is None:
             return
-        self.message.value = ""
+        self.message.clear()
         for key, chart in self._charts(sel).items():
             self.charts[key].chart = chart
             self.chart_tables[key].value = chart_table(chart)
         self._show_summary(sel)
         self.downloads.files = []
-        self.export_status.value = ""
+        self.export_status.clear()
 
     def _selection_or_say(self, where) -> Selection | None:
         """The pickers' selection, or None with the reason shown in ``where`` (e.g. dates the wrong way round)."""
         try:
             return self.selection()
         except LedgerError as exc:
-            where.value = f'<span class="ms-message">{html.escape(str(exc))}</span>'
+            where.error(exc, nothing_recorded=False)
             return None
 
     def _show_summary(self, sel: Selection | None = None) -> None:
@@ -181,10 +188,12 @@ class ReviewApp:
     def reread(self) -> None:
         self.data = ReviewData.load(self.ledger)
         first, last = self.data.date_span()
-        self._quiet = True
-        self.groups.options = self.data.group_names()
-        self.members.options = self.data.members_of(self.groups.value)
-        self._quiet = False
+        self.groups.unobserve(self._groups_changed, "value")
+        try:
+            self.groups.options = self.data.group_names()  # new options drop the picks: nothing to redraw yet
+        finally:
+            self.groups.observe(self._groups_changed, "value")
+        self._list_members()
         if self.end.value and self.end.value < last:
             self.end.value = last  # show what was just recorded; a move triggers update()
         else:
@@ -194,12 +203,12 @@ class ReviewApp:
         sel = self._selection_or_say(self.export_status)
         if sel is None:
             return
-        self.export_status.value = "Preparing…"
+        self.export_status.info("Preparing…")
         files = export.review_files(self.ledger, self.data, sel, include_private=self.private.value)
         self.downloads.offer(files)
         private = "with" if self.private.value else "without"
-        self.export_status.value = (f"Ready at {dt.datetime.now():%H:%M}: {len(files)} files, {private} private "
-                                    "notes. Click a name to save it.")
+        self.export_status.ok(f"Ready at {dt.datetime.now():%H:%M}: {len(files)} files, {private} private "
+                              "notes. Click a name to save it.")
 
 
 def show_review(ledger: Ledger | None = None) -> ReviewPage:

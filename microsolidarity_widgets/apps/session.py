@@ -21,6 +21,7 @@ from typing import Callable, Iterable
 import altair as alt
 import ipywidgets as widgets
 import pandas as pd
+import traitlets
 
 from .. import charts, levels, offline, room, rules
 from ..errors import LedgerBusy, LedgerError
@@ -178,17 +179,20 @@ class Status:
         self.widget.value = ""
 
 
-class Checklist:
-    """One checkbox per member, keeping earlier ticks when the list of names changes."""
+class Checklist(traitlets.HasTraits):
+    """One checkbox per member; ``value`` is the names ticked, in the list's order. Earlier ticks stay
+    when the list of names changes. Observed like a widget: ``observe(callback, names="value")``."""
+
+    value = traitlets.List(traitlets.Unicode())
 
     def __init__(self, label: str, ticked: bool = False):
+        super().__init__()
         self.ticked_by_default = ticked
         self.label = widgets.Label(label)
         self.boxes: dict[str, widgets.Checkbox] = {}
         self.row = widgets.HBox(layout=widgets.Layout(flex_flow="row wrap"))
         self.row.add_class("ms-checklist")
         self.widget = widgets.VBox([self.label, self.row])
-        self._observers: list[Callable] = []
 
     def set_names(self, names: Iterable[str]) -> None:
         # Boxes of names that stay are kept as they are, so a click that crosses a refresh is not lost.
@@ -198,27 +202,95 @@ class Checklist:
             if boxes[name] is None:
                 boxes[name] = widgets.Checkbox(value=self.ticked_by_default, description=name, indent=False,
                                                layout=widgets.Layout(width="auto"))
-                boxes[name].observe(self._changed, "value")
+                boxes[name].observe(lambda change, name=name: self._box_changed(name, change.new), "value")
         self.boxes = boxes
         self.row.children = list(boxes.values())
-        self._changed()
+        self.value = [n for n, b in boxes.items() if b.value]
 
-    @property
-    def value(self) -> list[str]:
-        return [n for n, b in self.boxes.items() if b.value]
+    @traitlets.validate("value")
+    def _known(self, proposal) -> list[str]:
+        wanted = set(proposal.value)
+        return [n for n in self.boxes if n in wanted]
 
-    @value.setter
-    def value(self, names: Iterable[str]) -> None:
-        wanted = set(names)
+    @traitlets.observe("value")
+    def _tick(self, change) -> None:
+        wanted = set(change.new)
         for n, b in self.boxes.items():
             b.value = n in wanted
 
-    def observe(self, callback: Callable) -> None:
-        self._observers.append(callback)
+    def _box_changed(self, name: str, ticked: bool) -> None:
+        # One name in or out of the value: when ``_tick`` set the box, the value already says so and
+        # nothing changes, so ticking boxes from the value never loops back.
+        names = set(self.value)
+        self.value = list(names | {name} if ticked else names - {name})
 
-    def _changed(self, *_):
-        for cb in self._observers:
-            cb()
+
+class MemberChoice(widgets.Dropdown):
+    """A member to choose from the names given ("— choose —" until then); a choice still among them
+    stays chosen. Money's speaker and the one who offers are two."""
+
+    def __init__(self, description: str, width: str = "300px"):
+        super().__init__(description=description, options=[CHOOSE], layout=widgets.Layout(width=width), **wide())
+
+    def set_names(self, names: Iterable[str]) -> None:
+        names = list(names)
+        options = [CHOOSE] + [(n, n) for n in names]
+        if options == list(self.options):
+            return  # new options, even the same ones, would drop the choice for a moment
+        chosen = self.value if self.value in names else None
+        self.options = options
+        self.value = chosen
+
+
+CHOOSE = ("— choose —", None)
+
+
+class Additions(traitlets.HasTraits):
+    """A list built one entry at a time (``value``, a tuple): the entry's fields, a button that adds
+    the entry they make (greyed out until there is one, and saying what it adds), a button that takes
+    back the last, and the list so far. Money's offers (a present member and what they offer) and the
+    speaker's asks are two; each entry added clears the fields named in ``clear``."""
+
+    value = traitlets.Tuple()
+
+    def __init__(self, rows: list[list[widgets.Widget]], fields: Iterable, entry: Callable[[], object | None],
+                 show: Callable[[object], str], *, add: Callable[[object | None], str], remove: str, empty: str,
+                 buttons_on: int = -1, clear: Iterable = ()):
+        super().__init__()
+        self.entry, self.show, self.add_label, self.empty = entry, show, add, empty
+        self.to_clear = [(field, field.value) for field in clear]  # each back to its value when declared
+        self.add_button = widgets.Button(description=add(None), disabled=True)
+        self.remove_button = widgets.Button(description=remove)
+        self.list = widgets.HTML()
+        rows = [list(row) for row in rows]
+        rows[buttons_on] += [self.add_button, self.remove_button]
+        self.widget = widgets.VBox([widgets.HBox(row) if len(row) > 1 else row[0] for row in rows] + [self.list])
+        for field in fields:
+            field.observe(self._ready, names="value")
+        self.add_button.on_click(lambda _: self.add())
+        self.remove_button.on_click(lambda _: self.remove())
+        self._show()
+
+    def add(self) -> None:
+        item = self.entry()
+        if item is None:
+            return
+        self.value = (*self.value, item)
+        for field, value in self.to_clear:
+            field.value = value
+
+    def remove(self) -> None:
+        self.value = self.value[:-1]
+
+    def _ready(self, *_) -> None:
+        item = self.entry()
+        self.add_button.description = self.add_label(item)
+        self.add_button.disabled = item is None
+
+    @traitlets.observe("value")
+    def _show(self, *_) -> None:
+        shown = [self.show(item) for item in self.value]
+        self.list.value = html_list(shown) if shown else f"<i>{esc(self.empty)}</i>"
 
 
 class Hosts:
@@ -271,14 +343,26 @@ class Latest:
         return self.value if key == self.key else default
 
 
-class Session:
-    """The shared frame of a level page. See the module docstring."""
+class Session(traitlets.HasTraits):
+    """The shared frame of a level page. See the module docstring.
+
+    The page declares its controls once: ``controls``, the exercise's own fields, and ``kept``, the
+    page's settings (a mode, a meeting process). A change to any of them drafts the event again; after a
+    record or an undo the ``controls`` go back to the values they had when declared, the ``kept`` stay.
+    A control is a widget or a component with a ``value`` and ``observe(callback, names="value")``."""
+
+    # The page's event as it stands, or why there is none yet ("not ready: …"), drafted again whenever
+    # what it is made of changes: the preview and the message on screen follow from it.
+    current = traitlets.Any(None)
 
     def __init__(self, ledger: Ledger, level: levels.Level, draft: Callable[[], Event], *,
-                 kinds: Iterable[str] = rules.GROUP_KINDS, present: str | None = "Who is here today?",
+                 controls: Iterable = (), kept: Iterable = (), kinds: Iterable[str] = rules.GROUP_KINDS, present: str | None = "Who is here today?",
                  date_label: str = "Date", warn: Callable[[], str] | None = None,
                  hosts: bool = True):
+        super().__init__()
         self.ledger, self.level, self.draft = ledger, level.number, draft
+        controls = list(controls)
+        self._declared = [(control, control.value) for control in controls]  # what a reset goes back to
         self.warn = warn  # the page's own caution about a valid draft (plain text), or "" when there is none
         self.kinds = tuple(kinds)
         self.undo_kinds = level.kinds  # what its undo may void: the level's own records
@@ -288,15 +372,14 @@ class Session:
         # This page's last record: its group and its events' ids (the exercise, then any hosts).
         self._last: tuple[str, list[int]] | None = None
         self._undoing: list[int] = []  # what the undo waiting for confirmation would void
-        self._message_for: Event | str | None = None  # the draft the message on screen is about
+        # What the message on screen is, "recorded" or "said", and the draft it is about: a record's
+        # confirmation stands in for the preview until the form changes (the reset form is not news).
+        self._message_for: tuple[str, Event | str] | None = None
         # The draft's awards and the group's trust, each for the ledger's revision: what the preview and
         # the chart show, and enough to confirm a record at once, without scoring the whole ledger again.
-        self._previews = Latest(lambda key: self.ledger.preview(key[0]))        # key: (draft, revision)
+        # (A draft's notes never change its points: typing one does not score the history again.)
+        self._previews = Latest(lambda key: self.ledger.preview(key[0]))        # key: (draft.scored(), revision)
         self._trust = Latest(lambda key: _group_trust(self.ledger, key[0]))    # key: (group, revision)
-        # After a record the form is reset; until someone changes it, the preview says so calmly
-        # instead of judging the empty form (``None`` while the page is resetting itself).
-        self._settled: Event | str | None = None
-        self._settling = False
         # Who had checked in from their phones when the page last looked, and the ledger's revision then:
         # a new check-in is ticked as it arrives, without undoing the facilitator's own ticks.
         self._checked_in: list[str] = []
@@ -333,8 +416,8 @@ class Session:
         self.reload_groups(refresh=False)  # the page's own widgets do not exist yet: ``page()`` fills everything in
         self.group.observe(self._context_changed, "value")
         self.date.observe(self._context_changed, "value")
-        if self.present:
-            self.present.observe(self.refresh_preview)
+        for control in [*controls, *kept, *([self.present] if self.present else [])]:
+            control.observe(self._redraft, names="value")
         self.record_button.on_click(self.record)
         self.undo_button.on_click(self.undo)
         self.undo_yes.on_click(self.confirm_undo)
@@ -402,17 +485,18 @@ class Session:
         self.status.clear()
         self._ask_undo(None)
         members = self.members()
-        if self.present:
-            self.present.set_names(members)
-            self._checked_in = []
-            self.show_check_ins()
-        try:
-            if self.hosts:
-                self.hosts.set_group(self.ledger, self.group.value, members)
-        except LedgerError as exc:
-            self.status.error(exc)
-        for cb in self._context_observers:
-            cb()
+        with self.hold_trait_notifications():  # the page's lists change one by one: one preview at the end
+            if self.present:
+                self.present.set_names(members)
+                self._checked_in = []
+                self.show_check_ins()
+            try:
+                if self.hosts:
+                    self.hosts.set_group(self.ledger, self.group.value, members)
+            except LedgerError as exc:
+                self.status.error(exc)
+            for cb in self._context_observers:
+                cb()
         self._refresh_after_change()
 
     def show_check_ins(self) -> None:
@@ -492,18 +576,32 @@ class Session:
         except LedgerError as exc:
             return f"not ready: {exc}"
 
+    def reset(self) -> None:
+        """Each declared control back to the value it had when declared."""
+        for control, value in self._declared:
+            control.value = value
+
+    def _redraft(self, *_):
+        self.current = self._draft_key()
+
     def refresh_preview(self, *_):
-        if self._settling:
-            return
+        """Draft the event again and show what it would score (also when only the ledger moved)."""
         key = self._draft_key()
-        if self.status.kind is not None and key != self._message_for:
+        if key == self.current:
+            self._show_preview()
+        else:
+            self.current = key  # ``_show_preview`` follows
+
+    @traitlets.observe("current")
+    def _show_preview(self, *_):
+        key = self.current
+        if self.status.kind is not None and (not self._message_for or key != self._message_for[1]):
             self.status.clear()  # the message was about a form that has changed since
-        if self._settled is not None:
-            if key == self._settled:
-                return
-            self._settled = None
+        if self.status.kind is not None and self._message_for == ("recorded", key):
+            self.preview.value = '<div class="ms-msg-info ms-msg">Recorded. Fill in the next one when you are ready.</div>'
+            return
         try:
-            table = self._previews((self.draft(), self.ledger.revision()))
+            table = self._previews((self.draft().scored(), self.ledger.revision()))
         except LedgerError as exc:
             self.preview.value = f'<div class="ms-wait">Not ready to record yet: {esc(exc)}</div>'
             return
@@ -542,7 +640,7 @@ class Session:
             if hosts:  # a bad host choice must stop the whole record, before anything is written
                 self.ledger.preview(Hosting(group, self.on, **hosts))
             revision = self.ledger.revision()
-            trust, awards = self._trust.get((group, revision)), self._previews.get((draft, revision))
+            trust, awards = self._trust.get((group, revision)), self._previews.get((draft.scored(), revision))
             before = (group, int(trust["points"].sum())) if trust is not None else None
             event_id = self.ledger.record(draft)
         except LedgerError as exc:
@@ -568,14 +666,12 @@ class Session:
         total = before[1] + int(awards["points"].sum())
         confirm(total)
         # The message is on screen; now the slower part: reset the form and redraw tables and chart.
-        self._settling = True
-        try:
-            for cb in self._record_observers:
-                cb(event_id)
-        finally:
-            self._settling = False
-        self._settled = self._message_for = self._draft_key()
-        self.preview.value = '<div class="ms-msg-info ms-msg">Recorded. Fill in the next one when you are ready.</div>'
+        # The form changes a field at a time: the preview follows once, when it is reset (the message
+        # is about the form as the record left it, so it stays).
+        with self.hold_trait_notifications():
+            self._after(event_id)
+            self._message_for = ("recorded", self.current)
+        self._show_preview()  # also when the reset changed nothing
         self.refresh_chart()
         now = int(self._trust((group, self.ledger.revision()))["points"].sum())  # as the chart just drew it
         if now != total:  # someone else recorded for this group meanwhile
@@ -620,17 +716,25 @@ class Session:
             return
         if self._last and self._last[1] == target:
             self._last = None
-        self._settled = None
         self.undo_reason.value = ""
+        with self.hold_trait_notifications():
+            self._after(None)
         self._refresh_after_change()
-        for cb in self._record_observers:
-            cb(None)
         self.status.ok(f"Undone: {what}. It stays in the history, marked as undone ({reason.strip()}).")
-        self._message_for = self._draft_key()
+        self._message_for = ("said", self.current)
+
+    def _after(self, event_id: int | None) -> None:
+        """After a record (its id) or an undo (None): the page's own callbacks (which may still read the
+        form, e.g. to answer the phones whose offers it holds), the form reset, and the draft as they
+        leave it."""
+        for cb in self._record_observers:
+            cb(event_id)
+        self.reset()
+        self._redraft()
 
     def _say_error(self, exc: LedgerError | str, nothing_recorded: bool = True) -> None:
         self.status.error(exc, nothing_recorded=nothing_recorded)
-        self._message_for = self._draft_key()
+        self._message_for = ("said", self._draft_key())
 
     def _undo_target(self) -> list[int]:
         """This page's last record if it is of the group on screen and still stands, else the
