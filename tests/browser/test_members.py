@@ -296,9 +296,20 @@ def test_the_member_page_fits_a_phone(room, browser):
                       " document.querySelector('main form[action$=\"m/checkin\"]').submit(); }", form)
         page.get_by_role("alert").filter(has_text="already checked in").wait_for()
         problems += check_page(page, "member refused")
+        # A phone that slept: its form's cookie gone, then its join code too; each says so, keeping the ask.
+        for cookie, answer, state in (("_xsrf", "Please send it again", "member form expired"),
+                                      ("ms_member", "Ask the facilitator for the code", "member asked for the code")):
+            page.goto(f"{room.url}/join/{room.code}")
+            page.get_by_text("Speaking in Kestrels today? Ask for something").click()
+            page.get_by_label("What would help you?").fill("a lift home")
+            context.clear_cookies(name=cookie)
+            page.get_by_role("button", name="Send ask to Kestrels").click()
+            page.get_by_role("heading", name=answer).wait_for()
+            expect(page.get_by_text("a lift home")).to_be_visible()
+            problems += check_page(page, state)
         # The same pages on a laptop or a projector, for the screenshots and the checks at that size.
         page.set_viewport_size({"width": 1280, "height": 720})
-        page.goto(f"{room.url}/m/")
+        page.goto(f"{room.url}/join/{room.code}")
         page.get_by_role("heading", name="Hello, Caz").wait_for()
         problems += check_page(page, "member own page")
         assert not problems, "\n".join(problems)
