@@ -8,9 +8,10 @@ jupyter_server are heavy to import for ``--help``).
 What it relies on in Voilà 0.5 and jupyter_server 2 beyond their documented configuration, all here:
 
 * ``Voila.init_settings()`` and ``Voila.init_handlers()``, overridden: to serve the members' pages,
-  the chart bundle and a plain ``/logout``, to swap two of Voilà's handlers for guarded subclasses
-  (``PageHandler``, ``QuerySocket``), and to set the contents manager and the request log;
-* ``TornadoVoilaHandler`` and ``RequestInfoSocketHandler``, subclassed (their routes are Voilà's);
+  the chart bundle and a plain ``/logout``, to swap three of Voilà's handlers for guarded subclasses
+  (``PageHandler``, ``QuerySocket``, ``PageFiles``), and to set the contents manager and the request log;
+* ``TornadoVoilaHandler``, ``RequestInfoSocketHandler`` and ``AllowListFileHandler``, subclassed (their
+  routes are Voilà's);
 * ``tornado_settings["voila_jinja2_env"]``: the landing page's template reads the members' section;
 * ``Voila.connection_dir`` and ``kernel_manager.shutdown_all(now=True)`` in ``stop()``, so Ctrl+C
   stops every kernel at once and quietly;
@@ -38,6 +39,7 @@ from tornado.web import HTTPError, StaticFileHandler
 from traitlets import Any, Bool, Int, List, Unicode
 from voila.app import Voila
 from voila.request_info_handler import RequestInfoSocketHandler
+from voila.static_file_handler import AllowListFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
 
 from . import guard, members, offline
@@ -111,7 +113,13 @@ class LogoutHandler(JupyterHandler):
                                      "To come back, open the address the facilitator's terminal printed."))
 
 
-SWAPPED = {TornadoVoilaHandler: PageHandler, RequestInfoSocketHandler: QuerySocket}
+class PageFiles(JupyterHandler, AllowListFileHandler):
+    """Files beside the notebooks that Voilà's allow-list lets pages show (pictures): the facilitator's,
+    as the pages are. Voilà's own handler is a plain Tornado one and gave them to anyone on the network,
+    with no token and no join code; Jupyter's ``prepare`` asks for the facilitator's login first."""
+
+
+SWAPPED = {TornadoVoilaHandler: PageHandler, RequestInfoSocketHandler: QuerySocket, AllowListFileHandler: PageFiles}
 
 
 class WorkbookVoila(Voila):

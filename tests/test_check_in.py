@@ -145,3 +145,25 @@ def test_a_proposal_sent_while_the_page_is_open_appears_at_its_next_look(open_pa
     assert app.offers == [("Bo", "perspective")]
     find(app, "Group").value = "Ama+Bo"  # another group: Bo's offer goes back to wait in Kestrels
     assert app.offers == [] and app.accepted == {}
+
+
+@pytest.mark.parametrize("page", ["ListeningApp", "MoneyApp", "ConsistencyApp"])
+def test_every_page_that_asks_who_came_starts_from_the_check_ins(open_page, crew_ledger, page):
+    from microsolidarity_widgets import apps
+
+    crew_ledger.record(CheckIn("Ama+Bo", TODAY, "Bo"))
+    app = open_page(getattr(apps, page), group="Ama+Bo")
+    assert app.session.present.value == ["Bo"]
+    assert "Checked in from their phones: Bo (1 of 2)" in app.session.joined.value
+
+
+def test_markup_typed_on_a_phone_stays_text_in_the_facilitators_waiting_list(open_page, crew_ledger):
+    from microsolidarity_widgets.apps import MoneyApp
+    from microsolidarity_widgets.events import Proposal
+
+    crew_ledger.record(Proposal("Kestrels", TODAY, "Ama", "offer", "<img src=x onerror=alert(1)>", "introduction"))
+    crew_ledger.record(Proposal("Kestrels", TODAY, "Caz", "ask", "<script>alert(2)</script>"))
+    app = open_page(MoneyApp)
+    said = " ".join(row.children[0].value for row in app.from_phones.children)  # ipywidgets' HTML renders markup
+    assert "<img" not in said and "<script" not in said
+    assert "&lt;img src=x onerror=alert(1)&gt;" in said and "&lt;script&gt;alert(2)&lt;/script&gt;" in said

@@ -9,8 +9,13 @@ the facilitator's token.
 from __future__ import annotations
 
 import http.cookiejar
+import json
+import os
 import re
 import shutil
+import socket
+import subprocess
+import sys
 import time
 import urllib.error
 import urllib.parse
@@ -23,11 +28,12 @@ import pytest
 from playwright.sync_api import expect
 
 from .a11y import check_page
+from .conftest import free_port
 
 pytestmark = pytest.mark.browser
 
 WIDGET = "application/vnd.jupyter.widget-view+json"
-JUPYTER_LOGIN = ("Password", "jupyter server list", "Setup a Password", "token")
+JUPYTER_LOGIN = ("Password", "jupyter server list", "Setup a Password")
 
 
 @pytest.fixture(scope="module")
@@ -40,10 +46,13 @@ def room(request, tmp_path_factory, demo_ledger_file):
         "import ipywidgets as widgets\ndisplay(widgets.Button(description='Facilitator only'))")])
     nb.metadata.kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, books / "one.ipynb")
+    (books / "picture.png").write_bytes(b"\x89PNG a picture beside the notebooks")  # the facilitator's, like the notebook
     ledger = tmp / "ledger.sqlite"
     shutil.copy(demo_ledger_file, ledger)
-    srv = helpers.start_server(tmp, ledger, extra_args=["--share", "--pool-size", "0", "--notebooks", str(books)],
-                               env_extra={"MICROSOLIDARITY_CACHE": str(tmp / "cache")})
+    # One kernel kept ready, so the server has every route `serve --share` has (the ready kernel's socket too).
+    args, env = ["--share", "--pool-size", "1", "--notebooks", str(books)], {"MICROSOLIDARITY_CACHE": str(tmp / "cache")}
+    srv = helpers.start_server(tmp, ledger, extra_args=args, env_extra=env)
+    srv.args, srv.env = args, env
     try:
         log = wait_for(srv, r"^Members join at: (http://\S+/join/(\S+))$")
         srv.join_url, srv.code = log.group(1), log.group(2)
@@ -84,7 +93,7 @@ class Browser:
     def _send(self, request) -> tuple[int, str]:
         try:
             with self.opener.open(request, timeout=60) as response:
-                return response.status, response.read().decode()
+                return response.status, response.read().decode(errors="replace")
         except urllib.error.HTTPError as exc:
             return exc.code, exc.read().decode(errors="replace")
 
@@ -95,13 +104,67 @@ def member(room, code=None) -> Browser:
     return phone
 
 
-def routes(room) -> list[str]:
-    return ["/", "/voila/tree", "/voila/render/one.ipynb", "/voila/files/one.ipynb", "/files/one.ipynb",
-            "/api/kernels", "/api/contents", "/voila/api/contents", "/voila/api/themes/x", "/tree",
-            "/lab", "/login", *MEMBER_PAGES, f"/microsolidarity/charts/{room.bundle}", "/voila/static/voila.js"]
+# The routes of a server, as its tornado application holds them: the same `serve` command, run up to
+# the moment it would listen, prints them instead (pattern, and whether it is a websocket).
+ROUTES = """
+import json, sys
+from tornado.routing import Router
+from tornado.websocket import WebSocketHandler
+from microsolidarity_widgets import cli, voila_app
+
+def walk(rules):
+    for rule in rules:
+        if isinstance(rule.target, Router):
+            yield from walk(rule.target.rules)
+        else:
+            yield rule.matcher.regex.pattern, issubclass(rule.target, WebSocketHandler)
+
+def listen(app):
+    print(json.dumps([*walk(app.app.default_router.rules), *walk(app.app.wildcard_router.rules)]))
+    raise SystemExit(0)
+
+voila_app.WorkbookVoila.listen = listen
+cli.main(sys.argv[1:])
+"""
+# Code and styles, no data: anyone may fetch them (the pages' scripts, the template's files, the chart bundle).
+PUBLIC = ("/voila/static/", "/voila/templates/", "/voila/labextensions/", "/voila/api/themes/", "/microsolidarity/charts/")
+MEMBERS = ("/join/", "/m/")
+KERNELS_ONLY = ("/voila/query/",)  # a preheated kernel learns its visitor's request there: no browser's, not even the laptop's
+SIGNING = ("/login", "/logout")  # nobody signs in there: each says what to do, in words
+NO_ROUTE = ("/api/contents", "/files/one.ipynb", "/static/voila.js", "/tree", "/lab")  # Jupyter's, not served here
 
 
-MEMBER_PAGES = ("/m/", "/m/pool?c=Nowhere")  # what a GET reaches with the join code
+def server_routes(room) -> list[tuple[str, bool]]:
+    done = subprocess.run([sys.executable, "-c", ROUTES, "serve", "--ledger", str(room.ledger_path),
+                           "--port", str(free_port()), *room.args], capture_output=True, text=True, timeout=240,
+                          env={**os.environ, **room.env})
+    assert done.returncode == 0, done.stderr[-3000:]
+    return [tuple(route) for route in json.loads(done.stdout.strip().splitlines()[-1])]
+
+
+def example(pattern: str, samples: dict[str, str]) -> str:
+    """An address ``pattern`` matches, its group filled with the room's real kernel, notebook or file."""
+    fixed = pattern.split("(", 1)[0]
+    if "(?P<kernel_id>" in pattern:  # the kernel's id, alone or inside a longer address (its channels)
+        path = re.sub(r"\(\?P<kernel_id>[^)]*\)", samples["kernel"], pattern)
+    elif "(" in pattern:  # Jupyter's paths start with their slash
+        path = fixed + "/" * ("(?P<path>" in pattern) + samples.get(fixed, samples["path"])
+    else:
+        path = pattern
+    path = path.removesuffix("$")
+    assert re.fullmatch(pattern, path), (pattern, path)
+    return path
+
+
+def upgrade(client: Browser, port: int, path: str, origin: str) -> int:
+    """The status a websocket upgrade gets from a browser holding ``client``'s cookies."""
+    cookies = "; ".join(f"{c.name}={c.value}" for c in client.jar)
+    lines = [f"GET {path} HTTP/1.1", f"Host: 127.0.0.1:{port}", "Upgrade: websocket", "Connection: Upgrade",
+             "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Version: 13", f"Origin: {origin}",
+             *([f"Cookie: {cookies}"] if cookies else [])]
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
+        s.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+        return int(s.recv(200).split(b" ")[1])
 
 
 def test_the_terminal_prints_both_addresses_and_a_qr_code(room):
@@ -111,23 +174,64 @@ def test_the_terminal_prints_both_addresses_and_a_qr_code(room):
     assert room.token not in room.join_url and room.code not in room.token
 
 
-@pytest.mark.parametrize("who", ["nobody", "wrong code", "member"])
-def test_nobody_but_the_facilitator_reaches_the_facilitators_routes(room, who):
-    client = {"nobody": Browser(), "wrong code": member(room, "not-the-code"), "member": member(room)}[who]
-    for route in routes(room):
-        status, body = client.get(room.url + route)
-        assert WIDGET not in body, (who, route)
-        assert "Facilitator only" not in body, (who, route)
-        if route.startswith(("/microsolidarity/charts/", "/voila/static/")):
-            continue  # public code, no data: the pages' scripts and the chart bundle
-        assert not any(word in body for word in JUPYTER_LOGIN), (who, route, body[:500])
-        if route in MEMBER_PAGES:
-            assert (status == 200) == (who == "member"), (who, route, status)
-        else:
-            assert status in (403, 404) or "Ask the facilitator for the code" in body, (who, route, status)
-    status, body = client.post(f"{room.url}/microsolidarity/members/renew", {})
-    assert status == 403 and wait_for(room, r"^Members join at:", timeout=1, after=0)
-    assert len(re.findall(r"^Members join at:", room.log.read_text(), re.M)) == 1
+def test_every_route_the_server_has_with_no_code_a_wrong_code_a_members_code_and_the_token(room):
+    """Each route of the server's own table, tried by the four callers: members reach their pages
+    only, the facilitator the rest; nobody but the facilitator gets a page, an API, a file, a kernel's
+    socket, a kernel shut down or a new code, nor another member's words."""
+    laptop = Browser()
+    laptop.get(f"{room.url}/?token={room.token}")
+    kernel = re.search(r'"kernelId": "([0-9a-f-]+)"', laptop.get(f"{room.url}/voila/render/one.ipynb")[1]).group(1)
+    caz = member(room)
+    caz.post(f"{room.url}/m/who", {"who": "Caz"})
+    secret = "Caz's own words <script>alert(1)</script>"
+    assert caz.post(f"{room.url}/m/propose", {"group": "Kestrels", "what": "ask", "text": secret})[0] == 200
+    bo = member(room)
+    bo.post(f"{room.url}/m/who", {"who": "Bo"})
+    callers = {"nobody": Browser(), "wrong code": member(room, "not-the-code"), "member": bo, "facilitator": laptop}
+    samples = {"path": "one.ipynb", "kernel": kernel, "/voila/files/": "picture.png", "/voila/tree": "",
+               "/microsolidarity/charts/": room.bundle, "/voila/static/": "voila.js"}
+    routes = sorted(server_routes(room), key=lambda route: route[0].startswith("/logout"))  # it signs the laptop out
+    patterns = [p for p, _ in routes]
+    for prefix in PUBLIC + MEMBERS + KERNELS_ONLY + SIGNING:  # each kind named here is a route the server has
+        assert any(p.startswith(prefix) for p in patterns), prefix
+    assert any(ws for _, ws in routes) and any("renew" in p for p in patterns)
+    codes = len(re.findall(r"^Members join at:", room.log.read_text(), re.M))
+
+    for pattern, ws in routes:
+        for who, client in callers.items():
+            # The join address with the code as each caller has it: only the member was given it.
+            path = example(pattern, {**samples, "/join/": room.code if who == "member" else "not-the-code"})
+            where = (who, pattern, path)
+            if ws:  # from a browser: its own origin, its cookies
+                status = upgrade(client, room.port, path, room.url)
+                assert (status == 101) == (who == "facilitator" and not path.startswith(KERNELS_ONLY)), (*where, status)
+                continue
+            status, body = client.get(room.url + path)
+            # A form sent to every address (the facilitator's would shut the kernel down or renew the code).
+            posted, answer = (None, "") if who == "facilitator" else \
+                client.post(room.url + path, {"group": "Kestrels", "what": "offer", "offer_kind": "money"})
+            for text in (body, answer):
+                assert not any(word in text for word in JUPYTER_LOGIN), (*where, text[:300])
+                if who != "facilitator":
+                    assert room.token not in text and "Caz's own words" not in text, where
+                    assert WIDGET not in text and "Facilitator only" not in text, where
+            if path.startswith(PUBLIC):
+                continue
+            if path.startswith(MEMBERS):
+                assert (status == 200) == (who == "member"), (*where, status)
+            elif path.startswith(SIGNING):
+                assert "Ask the facilitator for the code" in body or "signed out" in body, where
+            elif who == "facilitator":
+                assert status not in (403, 404), (*where, status, body[:400])  # reached (a form's address answers 405 to a GET)
+            else:
+                assert status == posted == 403, (*where, status, posted)
+    for path in NO_ROUTE:
+        for who, client in callers.items():
+            assert client.get(room.url + path)[0] == 404, (who, path)
+    # Nothing a caller without the token sent shut the kernel down or renewed the code.
+    laptop.get(f"{room.url}/?token={room.token}")
+    assert laptop.get(f"{room.url}/api/kernels/{kernel}")[0] == 200
+    assert len(re.findall(r"^Members join at:", room.log.read_text(), re.M)) == codes
 
 
 def test_the_facilitator_reaches_the_pages_and_sees_the_join_code(room):
@@ -192,9 +296,20 @@ def test_the_member_page_fits_a_phone(room, browser):
                       " document.querySelector('main form[action$=\"m/checkin\"]').submit(); }", form)
         page.get_by_role("alert").filter(has_text="already checked in").wait_for()
         problems += check_page(page, "member refused")
+        # A phone that slept: its form's cookie gone, then its join code too; each says so, keeping the ask.
+        for cookie, answer, state in (("_xsrf", "Please send it again", "member form expired"),
+                                      ("ms_member", "Ask the facilitator for the code", "member asked for the code")):
+            page.goto(f"{room.url}/join/{room.code}")
+            page.get_by_text("Speaking in Kestrels today? Ask for something").click()
+            page.get_by_label("What would help you?").fill("a lift home")
+            context.clear_cookies(name=cookie)
+            page.get_by_role("button", name="Send ask to Kestrels").click()
+            page.get_by_role("heading", name=answer).wait_for()
+            expect(page.get_by_text("a lift home")).to_be_visible()
+            problems += check_page(page, state)
         # The same pages on a laptop or a projector, for the screenshots and the checks at that size.
         page.set_viewport_size({"width": 1280, "height": 720})
-        page.goto(f"{room.url}/m/")
+        page.goto(f"{room.url}/join/{room.code}")
         page.get_by_role("heading", name="Hello, Caz").wait_for()
         problems += check_page(page, "member own page")
         assert not problems, "\n".join(problems)

@@ -138,7 +138,10 @@ def test_two_phones_check_in_and_the_facilitator_sees_and_records_them(shared, b
         expect(bo.get_by_text(re.compile(r"Your ask sent at .*: declined by the facilitator"))).to_be_visible()
         after = shared.ledger().totals()["level 2"].to_dict()
         assert after["Ama"] == before["Ama"] + 5 and after["Bo"] == before["Bo"]
-        expect(ama.locator("tr", has_text="Level 2")).to_contain_text(str(after["Ama"]))
+        totals = shared.ledger().totals()["total"].to_dict()
+        for phone, name in ((ama, "Ama"), (bo, "Bo")):  # each phone's own figures, as the ledger has them
+            expect(phone.locator("tr", has_text="Level 2")).to_contain_text(str(after[name]))
+            expect(phone.locator("tfoot tr", has_text="Total")).to_contain_text(str(totals[name]))
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         laptop.screenshot(path=str(ARTIFACTS / "room-facilitator.png"), full_page=True)
         ama.screenshot(path=str(ARTIFACTS / "room-phone.png"), full_page=True)
