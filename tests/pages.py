@@ -31,6 +31,17 @@ def find(root, label: str, kind: type | None = None):
     raise AssertionError(f"{problem} labelled {wanted}; the labels shown are: {shown}")
 
 
+def shown_texts(root) -> Iterator[str]:
+    """The words of every HTML and Label widget shown under ``root`` (a widget or a page's app)."""
+    def walk(widget):
+        if getattr(getattr(widget, "layout", None), "display", None) == "none":
+            return
+        if isinstance(widget, (widgets.HTML, widgets.Label)):
+            yield widget.value
+        for child in getattr(widget, "children", ()):
+            yield from walk(child)
+    return walk(_widget_of(root))
+
 def _widget_of(root) -> widgets.Widget:
     return root if isinstance(root, widgets.Widget) else root.widget
 

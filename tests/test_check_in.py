@@ -10,7 +10,7 @@ import pytest
 from microsolidarity_widgets import LedgerError
 from microsolidarity_widgets.apps import ListeningApp
 from microsolidarity_widgets.events import CheckIn
-from pages import ask_to_undo, find
+from pages import ask_to_undo, find, shown_texts
 
 TODAY = dt.date.today()
 
@@ -156,6 +156,20 @@ def test_every_page_that_asks_who_came_starts_from_the_check_ins(open_page, crew
     assert app.session.present.value == ["Bo"]
     assert "Checked in from their phones: Bo (1 of 2)" in app.session.joined.value
 
+
+@pytest.mark.parametrize("page", ["ConflictApp", "CoOwnersApp"])
+def test_pages_without_a_roll_call_still_show_who_checked_in(open_page, crew_ledger, page):
+    """A conflict or a venture is not a round everyone attends, but the facilitator sees the room on
+    every level page; a later arrival shows at the page's next look."""
+    from microsolidarity_widgets import apps
+
+    crew_ledger.record(CheckIn("Kestrels", TODAY, "Bo"))
+    app = open_page(getattr(apps, page))
+    assert app.session.present is None
+    assert "Checked in from their phones: Bo (1 of 4)" in app.session.joined.value
+    crew_ledger.record(CheckIn("Kestrels", TODAY, "Dev"))
+    app.session.poll()
+    assert any("Checked in from their phones: Bo, Dev (2 of 4)" in text for text in shown_texts(app))
 
 def test_markup_typed_on_a_phone_stays_text_in_the_facilitators_waiting_list(open_page, crew_ledger):
     from microsolidarity_widgets.apps import MoneyApp

@@ -488,8 +488,8 @@ class Session(traitlets.HasTraits):
         with self.hold_trait_notifications():  # the page's lists change one by one: one preview at the end
             if self.present:
                 self.present.set_names(members)
-                self._checked_in = []
-                self.show_check_ins()
+            self._checked_in = []
+            self.show_check_ins(len(members))
             try:
                 if self.hosts:
                     self.hosts.set_group(self.ledger, self.group.value, members)
@@ -499,17 +499,20 @@ class Session(traitlets.HasTraits):
                 cb()
         self._refresh_after_change()
 
-    def show_check_ins(self) -> None:
-        """Who checked in from their phones for the group and day on screen. The "who is here" ticks
-        start from them (everyone, when nobody has checked in); each later arrival is ticked too."""
+    def show_check_ins(self, of: int | None = None) -> None:
+        """Who checked in from their phones for the group and day on screen, on every level page (of
+        ``of`` members; by default as many as the group has). Where the page asks who is here, its
+        ticks start from them (everyone, when nobody has checked in), and each later arrival is ticked."""
         came = self._check_ins()
         new = [n for n in came if n not in self._checked_in]
-        if new:
+        if new and self.present:
             untouched = not self._checked_in and set(self.present.value) == set(self.present.boxes)
             self.present.value = came if untouched else [*self.present.value, *new]
         self._checked_in = came
+        if came and of is None:
+            of = len(self.present.boxes) if self.present else len(self.members())
         self.joined.value = (f'<div class="ms-hint">Checked in from their phones: {esc(", ".join(came))} '
-                             f'({len(came)} of {len(self.present.boxes)}).</div>') if came else ""
+                             f'({len(came)} of {of}).</div>') if came else ""
 
     def _check_ins(self) -> list[str]:
         if not self.group.value or self.date.value is None:
@@ -528,7 +531,7 @@ class Session(traitlets.HasTraits):
             return  # busy or unreadable for a moment: the next look tries again
         if revision != self._revision:
             self._revision = revision
-            for cb in ([self.show_check_ins] if self.present else []) + self._change_observers:
+            for cb in [self.show_check_ins, *self._change_observers]:
                 try:
                     cb()
                 except LedgerError as exc:  # e.g. the group renamed on another page: said here, looked at again
@@ -761,7 +764,8 @@ class Session(traitlets.HasTraits):
         record, undo and the chart."""
         context = [widgets.HBox([self.group, self.date])]
         if self.present:
-            context += [self.present.widget, self.joined]
+            context.append(self.present.widget)
+        context.append(self.joined)
         if self.hosts:
             context.append(self.hosts.widget)
         scoring = section("Points at this level", self.scoring)
