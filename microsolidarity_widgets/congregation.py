@@ -27,7 +27,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
 import uuid
 from dataclasses import dataclass
 
@@ -38,7 +37,7 @@ from . import formation, levels, rules
 from . import storage as st
 from .errors import LedgerError
 from .ledger import Ledger, _insert
-from .rules import POOL_KINDS, POOL_ROLES, Entry, Part, State
+from .rules import POOL_KINDS, POOL_ROLES, Entry, Part, State, given
 from .values import MAX_NAME, clean_date, clean_name, clean_text, name_key
 
 KIND = "congregation"
@@ -140,8 +139,8 @@ class Congregation:
                 raise LedgerError(f"There is already a group or congregation called “{cname}”.")
             where = clean_name(region, "region") if region is not None and str(region).strip() else None
             started = clean_date(on) if on is not None else dt.date.today()
-            add(Entry("congregation_created", started, group=cname, new_group_kind=KIND, title=where,
-                      note=clean_text(purpose, "purpose")))
+            add(Entry("congregation_created", started, group=cname, new_group_kind=KIND, data=given(region=where),
+                      texts=given(purpose=clean_text(purpose, "purpose"))))
         _commit(ledger, build)
         return cls(ledger, name)
 
@@ -175,7 +174,8 @@ class Congregation:
             names = _unique([self._in_pool(state, n) for n in _list(came, "person who came")])
             if not names:
                 raise LedgerError("Tick at least one person who came to the gathering.")
-            return add(Entry("gathering", self._dated(state, on, today_if_none=False), group=self.name, title=clean_name(title, "gathering name"),
+            return add(Entry("gathering", self._dated(state, on, today_if_none=False), group=self.name,
+                             data={"name": clean_name(title, "gathering name")},
                              parts=[Part(n, "came") for n in names]))
         return self._write(build)
 
@@ -240,15 +240,17 @@ class Congregation:
                 gathering = state.event(temporary_for)
                 if gathering.kind != "gathering" or gathering.group_id != self.id or state.void_of(gathering.id):
                     raise LedgerError(f"Event {gathering.id} is not a gathering of {self.name}.")
-            note = json.dumps([{"crew": n, "members": m, "why": w}
-                               for n, m, w in zip(crew_names, cleaned, explained)], ensure_ascii=False)
-            fid = add(Entry("formation", when, group=self.name, title=clean_name(label, "round name") if label else None,
+            # Private: why a crew fits repeats what its people answered.
+            formed = [{"crew": n, "members": m, "why": w} for n, m, w in zip(crew_names, cleaned, explained)]
+            fid = add(Entry("formation", when, group=self.name,
+                            data=given(name=clean_name(label, "round name") if label else None),
                             outcome="temporary" if gathering else "lasting", ref_id=gathering.id if gathering else None,
-                            note=note, private=True,
+                            texts={"crews": formed}, private=True,
                             parts=[Part(m, "placed", detail=cn) for cn, ms in zip(crew_names, cleaned) for m in ms]))
             if gathering is None:
                 for cn, ms in zip(crew_names, cleaned):
-                    add(Entry("group_created", when, group=cn, new_group_kind="crew", title="crew", ref_id=fid,
+                    add(Entry("group_created", when, group=cn, new_group_kind="crew", data={"group_kind": "crew"},
+                              ref_id=fid,
                               parts=[Part(m, "member") for m in ms]))
             return fid
         return self._write(build)
@@ -270,17 +272,16 @@ class Congregation:
             e = st.events.c
             created = state.con.execute(sa.select(e.id, e.group_id).where(
                 e.kind == "group_created", e.ref_id == target.id)).all()
-            voided = sa.select(e.ref_id).where(e.kind == "void", e.ref_id.is_not(None))
             for row in created:
                 later = state.con.execute(sa.select(e.kind, e.on_date).where(
-                    e.group_id == row.group_id, e.id != row.id, e.id.not_in(voided)).limit(1)).first()
+                    e.group_id == row.group_id, e.id != row.id, e.id.not_in(st.voided_ids())).limit(1)).first()
                 if later is not None:
                     crew = state.group_name(row.group_id)
                     raise LedgerError(f"{crew} has recorded a {later.kind.replace('_', ' ')} on {later.on_date} since it "
                                       "formed: undo that first, or keep the crews.")
-            vid = add(Entry("void", when, ref_id=target.id, note=why))
+            vid = add(Entry(st.VOID, when, ref_id=target.id, texts={"reason": why}))
             for row in created:
-                add(Entry("void", when, ref_id=row.id, note=why))
+                add(Entry(st.VOID, when, ref_id=row.id, texts={"reason": why}))
             return vid
         return self._write(build)
 
@@ -290,7 +291,7 @@ class Congregation:
         """name, region, purpose, started (date), agreements (latest, public ones)."""
         ev = self._events()
         created = ev[ev["kind"] == "congregation_created"].iloc[0]
-        return {"name": self.name, "region": created["title"], "purpose": created["note"],
+        return {"name": self.name, "region": created["data"].get("region"), "purpose": (created["texts"] or {}).get("purpose"),
                 "started": created["date"], "agreements": self.ledger.agreements(self.name)}
 
     def pool(self, include_private: bool = False) -> pd.DataFrame:
@@ -394,7 +395,7 @@ class Congregation:
         parts = self._parts(ev)
         g = ev[ev["kind"] == "gathering"].sort_values(["date", "id"])
         came = [sorted(parts.loc[parts["event_id"] == i, "name"], key=str.casefold) for i in g["id"]]
-        return pd.DataFrame({"id": g["id"].to_numpy(), "title": g["title"].to_numpy(), "date": g["date"].to_numpy(),
+        return pd.DataFrame({"id": g["id"].to_numpy(), "title": g["data"].str["name"].to_numpy(), "date": g["date"].to_numpy(),
                              "came": came, "count": [len(c) for c in came]})
 
     def formations(self, include_private: bool = False) -> pd.DataFrame:
@@ -411,7 +412,7 @@ class Congregation:
                 crews.setdefault(crew, []).append(name)
             row = {"id": r["id"], "date": r["date"], "kind": r["outcome"], "gathering": r["ref_id"], "crews": crews}
             if include_private:
-                row["why"] = {c["crew"]: c["why"] for c in json.loads(r["note"] if isinstance(r["note"], str) else "[]")}
+                row["why"] = {c["crew"]: c["why"] for c in (r["texts"] or {}).get("crews", [])}
             rows.append(row)
         return pd.DataFrame(rows, columns=["id", "date", "kind", "gathering", "crews"] + (["why"] if include_private else []))
 
@@ -455,9 +456,9 @@ class Congregation:
         rows = ev[ev["kind"] == "pool_answers"].sort_values(["date", "id"])
         who = dict(zip(parts["event_id"], parts["key"]))
         out = {}
-        for i, note in zip(rows["id"], rows["note"]):
-            if isinstance(note, str):  # None once the person was forgotten
-                a = json.loads(note)
+        for i, texts in zip(rows["id"], rows["texts"]):
+            if texts is not None:  # None once the person was forgotten
+                a = texts["answers"]
                 out[who[i]] = Answers(tuple(a["work"]), tuple(a["slots"]), a["region"], a["size"], tuple(a["knows"]))
         return out
 
@@ -468,11 +469,10 @@ class Congregation:
 
     def _pool_keys(self, state: State) -> dict[str, str]:
         e, p, m = st.events.c, st.participants.c, st.members.c
-        voided = sa.select(e.ref_id).where(e.kind == "void", e.ref_id.is_not(None))
         q = (sa.select(m.name_key, m.name).select_from(
             st.events.join(st.participants, p.event_id == e.id).join(st.members, m.id == p.member_id))
             .where(e.group_id == self.id, e.kind.in_(POOL_KINDS), p.role.in_(POOL_ROLES),
-                   e.id.not_in(voided)))
+                   e.id.not_in(st.voided_ids())))
         return dict(state.con.execute(q).all())
 
     def _in_pool(self, state: State, name) -> str:
@@ -625,7 +625,7 @@ def _congregation(state: State, name) -> sa.Row:
 
 def _answers_entry(congregation: str, person: str, answers: Answers, on: dt.date) -> Entry:
     return Entry("pool_answers", on, group=congregation, private=True,
-                 note=json.dumps(answers.as_dict(), ensure_ascii=False), parts=[Part(person, "answers")])
+                 texts={"answers": answers.as_dict()}, parts=[Part(person, "answers")])
 
 
 def _list(values, what: str) -> list:

@@ -57,7 +57,11 @@ def events_table(ledger, sel: Selection = Selection(), include_private: bool = F
         said = said.assign(text=said["member"] + " (" + said["role"] + "): " + said["note"].astype(str))
         events = events.assign(member_notes=events["id"].map(said.groupby("event_id")["text"].agg("; ".join)))
     else:
-        events = events.drop(columns=["note"])
+        events = events.drop(columns=["texts"])
+    # A spreadsheet cell holds text: each event's named fields as JSON, {"name": "Kestrel Pod", …}.
+    named = [c for c in ("data", "texts") if c in events.columns]
+    events = events.assign(**{c: events[c].map(lambda d: None if d is None else json.dumps(d, ensure_ascii=False))
+                              for c in named})
     return events.reset_index(drop=True)
 
 

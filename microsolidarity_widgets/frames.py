@@ -10,6 +10,8 @@ distinct day, not once per row.
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
@@ -23,7 +25,8 @@ CHUNK_ROWS = 200_000
 #   day   ISO date text "YYYY-MM-DD"              -> datetime64
 #   text  free text                              -> str
 #   flag  yes/no                                 -> bool
-ID, REF, WORD, DAY, TEXT, FLAG = "id", "ref", "word", "day", "text", "flag"
+#   named JSON of named fields (an event's data, texts) -> dict, or None
+ID, REF, WORD, DAY, TEXT, FLAG, NAMED = "id", "ref", "word", "day", "text", "flag", "named"
 
 
 class _Column:
@@ -42,6 +45,10 @@ class _Column:
             self.chunks.append(np.where(values == None, np.nan, values).astype(np.float64))  # noqa: E711 (elementwise)
         elif self.how == FLAG:
             self.chunks.append(values.astype(bool))
+        elif self.how == NAMED:  # SQLite's driver gives the JSON as text, PostgreSQL's already decoded
+            decoded = np.empty(len(values), dtype=object)
+            decoded[:] = [json.loads(v) if isinstance(v, str) else v for v in values]
+            self.chunks.append(decoded)
         elif self.how in (WORD, DAY):
             codes, uniques = pd.factorize(values)
             # this chunk's codes into the whole column's; the last slot keeps -1 (empty) as -1
@@ -51,7 +58,8 @@ class _Column:
             self.chunks.append(values)
 
     def finish(self) -> pd.api.extensions.ExtensionArray | np.ndarray:
-        empty = {ID: np.int64, REF: np.float64, FLAG: bool, WORD: np.int32, DAY: np.int32, TEXT: object}[self.how]
+        empty = {ID: np.int64, REF: np.float64, FLAG: bool, WORD: np.int32, DAY: np.int32, TEXT: object,
+                 NAMED: object}[self.how]
         data = np.concatenate(self.chunks) if self.chunks else np.array([], dtype=empty)
         if self.how == WORD:
             return pd.Categorical.from_codes(data, categories=pd.Index(list(self.words), dtype=object))

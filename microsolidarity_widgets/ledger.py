@@ -285,10 +285,12 @@ class Ledger:
     def events(self, include_private: bool = False, texts: bool = True) -> pd.DataFrame:
         """Every event, voided ones flagged (voided, voided_by) rather than hidden.
 
-        Private texts (money and conflict notes, private agreements) are left out unless
-        ``include_private`` is True. ``texts=False`` leaves out every text column (recorded_at,
-        members, title, detail, note): what happened and when, from the rows scoring already
-        holds, without a second read (for charting a long history).
+        ``data`` holds each event's facts by name (a venture's ``name`` and ``form``, a meeting's
+        ``process``: each kind's rule names them), ``texts`` its free texts by name (a conflict's
+        ``description``, a void's ``reason``). Private texts (money and conflict notes, private
+        agreements) are None unless ``include_private`` is True. ``texts=False`` leaves out every
+        text column (recorded_at, members, data, texts): what happened and when, from the rows
+        scoring already holds, without a second read (for charting a long history).
         """
         _yes_or_no(include_private, "include_private")
         _yes_or_no(texts, "texts")
@@ -298,7 +300,7 @@ class Ledger:
             with self._store.read() as con:
                 events = frames.read_table(con, st.events, EVENT_COLUMNS).rename(columns={"on_date": "date"})
             who = frames.names_per_event(parts["event_id"].to_numpy(), parts["member_id"].to_numpy(), names["member"])
-        void_rows = events[events["kind"] == "void"]
+        void_rows = events[events["kind"] == st.VOID]
         voided_by = pd.Series(void_rows["id"].to_numpy(), index=void_rows["ref_id"].astype("int64").to_numpy())
         out = pd.DataFrame({
             "id": events["id"],
@@ -309,7 +311,7 @@ class Ledger:
             "group": events["group_id"].map(names["group"]),
             **({"members": events["id"].map(who).astype("object").fillna("")} if texts else {}),
             "outcome": events["outcome"].astype("str"),
-            **({"title": events["title"], "detail": events["detail"]} if texts else {}),
+            **({"data": events["data"].map(lambda d: d or {})} if texts else {}),
             "ref_id": events["ref_id"].astype("Int64"),
             "voided": events["id"].isin(voided_by.index),
             "voided_by": events["id"].map(voided_by).astype("Int64"),
@@ -317,7 +319,7 @@ class Ledger:
         })
         if texts:
             hidden = events["private"].astype(bool) & ~include_private
-            out["note"] = events["note"].where(~hidden, None)
+            out["texts"] = events["texts"].where(~hidden, None)
         return out
 
     def participants(self, include_private: bool = False) -> pd.DataFrame:
@@ -386,8 +388,9 @@ class Ledger:
         out = ev[(ev["kind"] == "venture") & ~ev["voided"]]
         if group is not None:
             out = out[out["group"] == self._group_name(group)]
-        return out[["id", "group", "date", "title", "detail", "members"]].rename(
-            columns={"title": "venture", "detail": "form", "members": "owners"}).reset_index(drop=True)
+        return pd.DataFrame({"id": out["id"], "group": out["group"], "date": out["date"],
+                             "venture": out["data"].str["name"], "form": out["data"].str["form"],
+                             "owners": out["members"]}).reset_index(drop=True)
 
     def attendance(self, group: str | None = None) -> pd.DataFrame:
         """Level 3 history: one row per meeting and member expected there, with streak and points."""
@@ -434,8 +437,9 @@ class Ledger:
                 who = state.parts(row.id)[0].name
                 if member is None or name_key(who) == name_key(member):
                     sent = dt.datetime.fromisoformat(row.recorded_at).astimezone().strftime("%H:%M")
-                    rows.append({"id": row.id, "member": who, "what": row.title, "offer_kind": row.detail,
-                                 "text": row.note, "sent": sent,
+                    rows.append({"id": row.id, "member": who, "what": row.data["what"],
+                                 "offer_kind": row.data.get("offer_kind"), "text": (row.texts or {}).get("text"),
+                                 "sent": sent,
                                  "answer": rules.answer(state, row.id, g.id) or "waiting"})
         # Object columns that keep None (pandas would make a missing note NaN, which reads as text).
         return pd.DataFrame(rows, columns=["id", "member", "what", "offer_kind", "text", "sent", "answer"], dtype=object)
@@ -450,8 +454,8 @@ class Ledger:
         _yes_or_no(include_private, "include_private")
         ev = self.events(include_private=include_private)
         rows = ev[(ev["kind"] == "agreements") & ~ev["voided"] & (ev["group"] == self._group_name(group))]
-        note = None if rows.empty else rows.sort_values(["date", "id"]).iloc[-1]["note"]
-        return None if pd.isna(note) else note
+        texts = None if rows.empty else rows.sort_values(["date", "id"]).iloc[-1]["texts"]
+        return None if texts is None else texts["text"]
 
     def revision(self) -> tuple[int, int]:
         """(highest event id, number of events): it changes whenever anyone writes to the ledger, so
@@ -481,8 +485,8 @@ SCORED_EVENT_COLUMNS = {"id": frames.ID, "kind": frames.WORD, "group_id": frames
 SCORED_PARTICIPANT_COLUMNS = {"event_id": frames.ID, "member_id": frames.ID, "role": frames.WORD,
                               "detail": frames.WORD}
 EVENT_COLUMNS = {"id": frames.ID, "recorded_at": frames.TEXT, "kind": frames.WORD, "group_id": frames.REF,
-                 "on_date": frames.DAY, "ref_id": frames.REF, "outcome": frames.WORD, "title": frames.TEXT,
-                 "detail": frames.TEXT, "note": frames.TEXT, "private": frames.FLAG}
+                 "on_date": frames.DAY, "ref_id": frames.REF, "outcome": frames.WORD, "data": frames.NAMED,
+                 "texts": frames.NAMED, "private": frames.FLAG}
 
 
 def _event(value: object) -> Event:
@@ -544,7 +548,7 @@ def _insert(con: sa.Connection, entry: Entry, uid: str) -> int:
     now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
     event_id = con.execute(sa.insert(st.events).values(
         uid=uid, kind=entry.kind, group_id=group_id, on_date=entry.on.isoformat(), recorded_at=now,
-        ref_id=entry.ref_id, outcome=entry.outcome, title=entry.title, detail=entry.detail, note=entry.note,
+        ref_id=entry.ref_id, outcome=entry.outcome, data=entry.data or None, texts=entry.texts or None,
         private=entry.private)).inserted_primary_key[0]
     if entry.parts:
         keys = {name_key(p.member): p.member for p in entry.parts}
@@ -570,4 +574,4 @@ def _erase_texts(con: sa.Connection, member_id: int) -> None:
     private = sa.select(e.c.id).where(e.c.id.in_(theirs), e.c.private.is_(True))
     con.execute(sa.update(p).where((p.c.member_id == member_id) | p.c.event_id.in_(private)).values(note=None))
     con.execute(sa.update(e).where(e.c.id.in_(theirs) | e.c.ref_id.in_(theirs), e.c.private.is_(True))
-                .values(note=None))
+                .values(texts=None))

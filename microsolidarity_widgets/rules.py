@@ -51,9 +51,10 @@ class Entry:
     group: str | None = None
     ref_id: int | None = None
     outcome: str | None = None
-    title: str | None = None
-    detail: str | None = None
-    note: str | None = None
+    # What the event says, by name (see storage.events): its facts, always shown, and its free texts,
+    # hidden when ``private``. Each rule names its kind's fields; an empty one is not stored.
+    data: dict = field(default_factory=dict)
+    texts: dict = field(default_factory=dict)
     private: bool = False
     parts: list[Part] = field(default_factory=list)
     new_group_kind: str | None = None
@@ -129,13 +130,12 @@ class State:
 
     def void_of(self, event_id: int) -> sa.Row | None:
         e = st.events
-        return self.con.execute(sa.select(e).where(e.c.kind == "void", e.c.ref_id == event_id)).first()
+        return self.con.execute(sa.select(e).where(e.c.kind == st.VOID, e.c.ref_id == event_id)).first()
 
     def live(self, kind: str, group_id: int | None = None, **where) -> list[sa.Row]:
         """Events of a kind that have not been voided, filtered by column values."""
         e = st.events
-        voided = sa.select(e.c.ref_id).where(e.c.kind == "void", e.c.ref_id.is_not(None))
-        q = sa.select(e).where(e.c.kind == kind, e.c.id.not_in(voided))
+        q = sa.select(e).where(e.c.kind == kind, e.c.id.not_in(st.voided_ids()))
         if group_id is not None:
             q = q.where(e.c.group_id == group_id)
         for col, value in where.items():
@@ -154,12 +154,16 @@ _ROSTER = (
     .select_from(st.events.join(st.participants, st.participants.c.event_id == st.events.c.id)
                  .join(st.members, st.members.c.id == st.participants.c.member_id))
     .where(st.events.c.group_id == sa.bindparam("group_id"), st.events.c.kind.in_(MEMBERSHIP_KINDS),
-           st.events.c.id.not_in(sa.select(st.events.c.ref_id).where(st.events.c.kind == "void",
-                                                                     st.events.c.ref_id.is_not(None))))
+           st.events.c.id.not_in(st.voided_ids()))
 )
 
 
 # --- helpers --------------------------------------------------------------------------------
+
+
+def given(**fields) -> dict:
+    """The named fields that were given: an event leaves out what nobody said."""
+    return {name: value for name, value in fields.items() if value is not None}
 
 
 def dated(state: State, group: sa.Row, on: object, today_if_none: bool = False) -> dt.date:
@@ -231,7 +235,7 @@ def add_group(state: State, name, members, kind="crew", on=None) -> Entry:
     for n in names:
         existing = state.member(n)
         parts.append(Part(existing.name if existing else n, "member"))
-    return Entry("group_created", on, group=name, parts=parts, new_group_kind=kind, title=kind)
+    return Entry("group_created", on, group=name, parts=parts, new_group_kind=kind, data={"group_kind": kind})
 
 
 def add_member(state: State, group, name, on=None) -> Entry:
@@ -340,7 +344,7 @@ def record_money(state: State, group, on, speaker, offers=(), asks=(), respectfu
         parts += [Part(n, "present") for n in present]
     if len(involved) < 2:
         raise LedgerError("A money round needs the speaker and at least one other member present.")
-    return Entry("money", on, group=g.name, parts=parts, note=clean_text(note), private=True)
+    return Entry("money", on, group=g.name, parts=parts, texts=given(note=clean_text(note)), private=True)
 
 
 def _ask(ask) -> tuple[object, object]:
@@ -371,14 +375,16 @@ def record_meeting(state: State, group, on, attended, process=None, note=None) -
         raise LedgerError(f"“{shown(process)}” is not a meeting process we know; choose one of: {', '.join(MEETING_PROCESSES)}.")
     if state.live("meeting", g.id, on_date=on.isoformat()):
         raise LedgerError(f"{g.name} already has a meeting recorded on {on.isoformat()}. Undo it first if it was wrong.")
-    return Entry("meeting", on, group=g.name, detail=process, note=clean_text(note), private=True,
+    return Entry("meeting", on, group=g.name, data=given(process=process), texts=given(note=clean_text(note)),
+                 private=True,
                  parts=[Part(n, "attended") for n in names])
 
 
 def open_conflict(state: State, group, on, parties, description=None) -> Entry:
     """Level 4: a hurt between members, to be repaired; scores only when it is closed."""
     g, on, names = some_of(state, group, on, parties, "party", "A conflict is between at least 2 members of the group.")
-    return Entry("conflict_opened", on, group=g.name, note=clean_text(description, "description"), private=True,
+    return Entry("conflict_opened", on, group=g.name, private=True,
+                 texts=given(description=clean_text(description, "description")),
                  parts=[Part(n, "party") for n in names])
 
 
@@ -398,7 +404,7 @@ def close_conflict(state: State, conflict_id, on, outcome, note=None) -> Entry:
     if state.live("conflict_closed", ref_id=opened.id):
         raise LedgerError(f"{which} is already closed.")
     return Entry("conflict_closed", on, group=state.group_name(opened.group_id), ref_id=opened.id, outcome=outcome,
-                 note=clean_text(note), private=True)
+                 texts=given(note=clean_text(note)), private=True)
 
 
 def _conflict_words(state: State, opened: sa.Row) -> str:
@@ -417,9 +423,9 @@ def record_venture(state: State, group, on, name, form, owners) -> Entry:
     names = in_group(state, g, on, owners, "owner")
     if len(names) < 2:
         raise LedgerError("A venture needs at least 2 owners from the group.")
-    if any(name_key(r.title) == name_key(title) for r in state.live("venture", g.id)):
+    if any(name_key(r.data["name"]) == name_key(title) for r in state.live("venture", g.id)):
         raise LedgerError(f"{g.name} already has a venture called “{title}”.")
-    return Entry("venture", on, group=g.name, title=title, detail=form, parts=[Part(n, "owner") for n in names])
+    return Entry("venture", on, group=g.name, data={"name": title, "form": form}, parts=[Part(n, "owner") for n in names])
 
 
 def record_hosting(state: State, group, on, facilitator=None, timekeeper=None, note_taker=None) -> Entry:
@@ -465,7 +471,8 @@ def propose(state: State, group, on, member, what, text=None, offer_kind=None) -
     else:
         kind, text = None, clean_text(text, "ask", required=True)
     # Private, as the money round's own texts are: an offer's note or an ask may be personal.
-    return Entry("proposal", on, group=g.name, title=what, detail=kind, note=text, private=True,
+    return Entry("proposal", on, group=g.name, data=given(what=what, offer_kind=kind), texts=given(text=text),
+                 private=True,
                  parts=[Part(member, "proposer")])
 
 
@@ -474,7 +481,7 @@ def answer(state: State, proposal_id: int, group_id: int) -> str | None:
     stands: undoing the round, from any page, sends the proposal back to wait), or None."""
     outcomes = set()
     for row in state.live("proposal_settled", group_id, ref_id=proposal_id):
-        if row.outcome == "declined" or state.void_of(int(row.detail)) is None:
+        if row.outcome == "declined" or state.void_of(row.data["round_id"]) is None:
             outcomes.add(row.outcome)
     return "declined" if "declined" in outcomes else ("accepted" if outcomes else None)
 
@@ -503,7 +510,7 @@ def settle(state: State, proposal_id, on, outcome, round_id=None) -> Entry:
             raise LedgerError("An offer or ask is accepted into a money round of its own group that stands.")
     group = state.group_name(proposal.group_id)
     return Entry("proposal_settled", on, group=group, ref_id=proposal.id, outcome=outcome,
-                 detail=None if into is None else str(into.id))
+                 data={} if into is None else {"round_id": into.id})
 
 
 def record_agreements(state: State, group, on, text, private=False) -> Entry:
@@ -511,8 +518,8 @@ def record_agreements(state: State, group, on, text, private=False) -> Entry:
     g = state.group(group)
     if not isinstance(private, bool):
         raise LedgerError("Say whether the agreements are private (yes or no).")
-    return Entry("agreements", dated(state, g, on), group=g.name, note=clean_text(text, "agreements", required=True),
-                 private=private)
+    return Entry("agreements", dated(state, g, on), group=g.name, private=private,
+                 texts={"text": clean_text(text, "agreements", required=True)})
 
 
 # Events a void cannot take back: what they did is not undone by flagging them.
@@ -545,7 +552,7 @@ def void(state: State, event_id, reason, on=None) -> Entry:
         raise LedgerError(f"{_event_words(state, target)} is already voided.")
     if target.kind == "conflict_opened" and state.live("conflict_closed", ref_id=target.id):
         raise LedgerError(f"{_event_words(state, target)} has been closed: void the closing first.")
-    return Entry("void", on, ref_id=target.id, note=reason)
+    return Entry(st.VOID, on, ref_id=target.id, texts={"reason": reason})
 
 
 def correction_date(target: sa.Row, on) -> dt.date:
@@ -577,7 +584,7 @@ def rename(state: State, what: str, old, new) -> Entry:
     clash = state.con.execute(sa.select(table.c.id).where(table.c.name_key == name_key(new))).first()
     if clash and clash.id != row.id:
         raise LedgerError(f"There is already a {what} called “{new}”.")
-    return Entry("renamed", dt.date.today(), title=what, rename=(what, row.id, new))
+    return Entry("renamed", dt.date.today(), data={"what": what}, rename=(what, row.id, new))
 
 
 def forget(state: State, name) -> Entry:
@@ -590,7 +597,7 @@ def forget(state: State, name) -> Entry:
     while (taken := state.member(pseudonym)) is not None and taken.id != row.id:
         n += 1
         pseudonym = f"Former member {row.id}-{n}"
-    return Entry("forgotten", dt.date.today(), title="member", rename=("member", row.id, pseudonym))
+    return Entry("forgotten", dt.date.today(), data={"what": "member"}, rename=("member", row.id, pseudonym))
 
 
 # --- the history as a whole -------------------------------------------------------------------
@@ -602,13 +609,12 @@ def forget(state: State, name) -> Entry:
 # standing for the members (it has no sizes to keep).
 
 _GROUP_HISTORY = (
-    sa.select(st.events.c.id, st.events.c.kind, st.events.c.on_date, st.events.c.ref_id, st.events.c.title,
+    sa.select(st.events.c.id, st.events.c.kind, st.events.c.on_date, st.events.c.ref_id, st.events.c.data,
               st.participants.c.member_id, st.members.c.name, st.participants.c.role)
     .select_from(st.events.outerjoin(st.participants, st.participants.c.event_id == st.events.c.id)
                  .outerjoin(st.members, st.members.c.id == st.participants.c.member_id))
-    .where(st.events.c.group_id == sa.bindparam("group_id"), st.events.c.kind != "void",
-           st.events.c.id.not_in(sa.select(st.events.c.ref_id).where(st.events.c.kind == "void",
-                                                                     st.events.c.ref_id.is_not(None))))
+    .where(st.events.c.group_id == sa.bindparam("group_id"), st.events.c.kind != st.VOID,
+           st.events.c.id.not_in(st.voided_ids()))
     .order_by(st.events.c.id)
 )
 
@@ -625,8 +631,8 @@ def history_problems(con: sa.Connection, group_id: int) -> dict[tuple, str]:
     events: dict[int, tuple] = {}
     people: dict[int, list[tuple[int, str]]] = {}  # who takes part in an event
     joiners: dict[int, list[tuple[int, str]]] = {}  # who joins or leaves by it
-    for eid, kind, on, ref_id, title, member_id, name, role in con.execute(_GROUP_HISTORY, {"group_id": group_id}):
-        events.setdefault(eid, (kind, on, ref_id, title))
+    for eid, kind, on, ref_id, data, member_id, name, role in con.execute(_GROUP_HISTORY, {"group_id": group_id}):
+        events.setdefault(eid, (kind, on, ref_id, (data or {}).get("name")))
         if member_id is None:
             continue
         changes_membership = kind in MEMBERSHIP_KINDS or (kind in POOL_KINDS and role in POOL_ROLES)
@@ -674,7 +680,7 @@ def history_problems(con: sa.Connection, group_id: int) -> dict[tuple, str]:
     meetings: dict[str, int] = {}
     ventures: dict[str, int] = {}
     closings: dict[int, int] = {}
-    for eid, (kind, on, ref_id, title) in events.items():
+    for eid, (kind, on, ref_id, called) in events.items():
         if on < started and kind not in STARTING_KINDS:
             problems[("before start", eid)] = (f"the {_words(kind)} would be dated {on}, before "
                                                f"{group.name} started on {started}")
@@ -684,8 +690,8 @@ def history_problems(con: sa.Connection, group_id: int) -> dict[tuple, str]:
                                                               f"yet took part in the {_words(kind)} that day")
         if kind == "meeting" and meetings.setdefault(on, eid) != eid:
             problems[("two meetings", on)] = f"{group.name} would have two meetings on {on}"
-        if kind == "venture" and ventures.setdefault(name_key(title or ""), eid) != eid:
-            problems[("two ventures", name_key(title or ""))] = f"{group.name} would have two ventures called “{title}”"
+        if kind == "venture" and ventures.setdefault(name_key(called or ""), eid) != eid:
+            problems[("two ventures", name_key(called or ""))] = f"{group.name} would have two ventures called “{called}”"
         if kind == "conflict_closed" and closings.setdefault(ref_id, eid) != eid:
             problems[("closed twice", ref_id)] = f"conflict {ref_id} would be closed twice (events {closings[ref_id]} and {eid})"
     return problems

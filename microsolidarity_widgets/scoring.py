@@ -2,7 +2,7 @@
 
 Inputs are two frames read straight from storage:
 
-* ``events``: id, kind, group_id, date (datetime64), ref_id, outcome, title, detail
+* ``events``: id, kind, group_id, date (datetime64), ref_id, outcome, private
 * ``participants``: event_id, member_id, role, detail
 
 Every function is vectorised over the whole history and depends only on the events, never on the
@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from .storage import voided_in
+
 if TYPE_CHECKING:
     from .levels import Level
 
@@ -29,9 +31,8 @@ _BEGINNING = pd.Timestamp("1900-01-01")
 
 
 def live(events: pd.DataFrame) -> pd.DataFrame:
-    """Events that no void event cancels."""
-    voided = events["ref_id"].where(events["kind"] == "void").dropna()
-    return events[~events["id"].isin(voided)]
+    """Events that no void event cancels (``storage.voided_in``)."""
+    return events[~events["id"].isin(voided_in(events))]
 
 
 def _roles(participants: pd.DataFrame, events: pd.DataFrame, role: str) -> pd.DataFrame:

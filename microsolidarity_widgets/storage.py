@@ -6,6 +6,7 @@ Everything database-specific lives here so the ledger and the scoring never see 
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import shutil
@@ -14,6 +15,7 @@ import struct
 import time
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy import event as sa_event
@@ -21,11 +23,16 @@ from sqlalchemy.exc import DBAPIError
 
 from .errors import LedgerBusy, LedgerError, LedgerFileError
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 # 2: index events(kind, ref_id), so the "not voided" check every validation runs is a lookup, not a scan.
 # 3: congregations (a group kind) and their events (pool, invitations, answers, gatherings, formations);
 #    no table changes, but a workbook older than this would list a congregation as a crew and show crews
 #    undone with their formation round, so it must refuse such a ledger rather than misread it.
-SCHEMA_VERSION = 3
+# 4: an event's meanings by name: its facts in ``data`` and its free texts in ``texts`` (each kind's rule
+#    names them), where the generic ``title``, ``detail`` and ``note`` held them by position.
+SCHEMA_VERSION = 4
 ENV_VAR = "MICROSOLIDARITY_LEDGER"
 APP_ID = "microsolidarity-ledger"
 
@@ -56,7 +63,9 @@ members = sa.Table(
 )
 
 # One row per thing that happened. Rows are only ever added: a correction is a "void" event
-# whose ref_id names the event it cancels. Free text in ``note`` is private when ``private``.
+# whose ref_id names the event it cancels. What the event says is named by its kind's rule:
+# ``data`` holds its facts ({"name": …, "form": …} for a venture), always shown; ``texts`` its free
+# texts ({"description": …} for a conflict), hidden when ``private`` and erased when a member is forgotten.
 events = sa.Table(
     "events",
     metadata,
@@ -68,10 +77,10 @@ events = sa.Table(
     sa.Column("recorded_at", sa.String(32), nullable=False),
     sa.Column("ref_id", sa.Integer, sa.ForeignKey("events.id"), nullable=True),
     sa.Column("outcome", sa.String(24), nullable=True),
-    sa.Column("title", sa.String(200), nullable=True),
-    sa.Column("detail", sa.String(200), nullable=True),
-    sa.Column("note", sa.Text, nullable=True),
     sa.Column("private", sa.Boolean, nullable=False, default=False),
+    # Last, where an upgraded ledger's ALTER TABLE puts them: old and new files keep one schema.
+    sa.Column("data", sa.JSON(none_as_null=True), nullable=True),
+    sa.Column("texts", sa.JSON(none_as_null=True), nullable=True),
     sa.Index("ix_events_group_kind", "group_id", "kind"),
     sa.Index("ix_events_ref", "ref_id"),
     sa.Index("ix_events_kind_ref", "kind", "ref_id"),
@@ -514,10 +523,75 @@ def _index(name: str) -> sa.Index:
     return next(ix for table in metadata.tables.values() for ix in table.indexes if ix.name == name)
 
 
+# "Voided": an event that a void event names in its ref_id. Both readings of it are here, side by
+# side: in SQL for the rules inside a write, and over a frame of events for scoring.
+VOID = "void"
+
+
+def voided_ids() -> sa.Select:
+    """The ids of voided events, as a subquery."""
+    return sa.select(events.c.ref_id).where(events.c.kind == VOID, events.c.ref_id.is_not(None))
+
+
+def voided_in(frame: pd.DataFrame) -> pd.Series:
+    """The ids of voided events among a frame of events (columns kind, ref_id)."""
+    return frame["ref_id"].where(frame["kind"] == VOID).dropna()
+
+
+# What schema 3 kept in its generic columns, by kind: (column, where it goes now, its name). Fixed
+# history, not today's rules: it says how ledgers of that schema were written. A kind not listed here
+# (a level a crew added in its own notebook) keeps its words under the old columns' names.
+SCHEMA_3_FIELDS = {
+    "group_created": (("title", "data", "group_kind"),),
+    "money": (("note", "texts", "note"),),
+    "meeting": (("detail", "data", "process"), ("note", "texts", "note")),
+    "conflict_opened": (("note", "texts", "description"),),
+    "conflict_closed": (("note", "texts", "note"),),
+    "venture": (("title", "data", "name"), ("detail", "data", "form")),
+    "proposal": (("title", "data", "what"), ("detail", "data", "offer_kind"), ("note", "texts", "text")),
+    "proposal_settled": (("detail", "data", "round_id"),),
+    "agreements": (("note", "texts", "text"),),
+    "void": (("note", "texts", "reason"),),
+    "renamed": (("title", "data", "what"),),
+    "forgotten": (("title", "data", "what"),),
+    "congregation_created": (("title", "data", "region"), ("note", "texts", "purpose")),
+    "gathering": (("title", "data", "name"),),
+    "formation": (("title", "data", "name"), ("note", "texts", "crews")),
+    "pool_answers": (("note", "texts", "answers"),),
+}
+_UNLISTED = (("title", "data", "title"), ("detail", "data", "detail"), ("note", "texts", "note"))
+# Values schema 3 wrote as text that are numbers or JSON by nature.
+_SCHEMA_3_DECODE = {("proposal_settled", "round_id"): int, ("formation", "crews"): json.loads,
+                    ("pool_answers", "answers"): json.loads}
+
+
+def _named_fields(con: sa.Connection) -> None:
+    """Schema 3 to 4: every event's title, detail and note moved under their names, then dropped."""
+    old = sa.table("events", *(sa.column(c) for c in ("id", "kind", "title", "detail", "note")))
+    for column in (events.c.data, events.c.texts):
+        con.exec_driver_sql(f"ALTER TABLE events ADD COLUMN {column.name} {column.type.compile(con.dialect)}")
+    rows = con.execute(sa.select(old).where(sa.or_(old.c.title.is_not(None), old.c.detail.is_not(None),
+                                                   old.c.note.is_not(None)))).all()
+    named = []
+    for row in rows:
+        moved = {"data": {}, "texts": {}}
+        for column, where, name in SCHEMA_3_FIELDS.get(row.kind, _UNLISTED):
+            value = getattr(row, column)
+            if value is not None:
+                moved[where][name] = _SCHEMA_3_DECODE.get((row.kind, name), str)(value)
+        named.append({"row_id": row.id, "data": moved["data"] or None, "texts": moved["texts"] or None})
+    if named:
+        con.execute(sa.update(events).where(events.c.id == sa.bindparam("row_id"))
+                    .values(data=sa.bindparam("data"), texts=sa.bindparam("texts")), named)
+    for column in ("title", "detail", "note"):
+        con.exec_driver_sql(f"ALTER TABLE events DROP COLUMN {column}")
+
+
 # Each entry upgrades the schema from version N to N+1 inside one transaction.
 MIGRATIONS: dict[int, callable] = {
     1: lambda con: _index("ix_events_kind_ref").create(con, checkfirst=True),
     2: lambda con: None,  # see SCHEMA_VERSION: only the version changes
+    3: _named_fields,
 }
 
 

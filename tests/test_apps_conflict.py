@@ -36,8 +36,8 @@ def test_open_then_resolve(open_page, crew_ledger):
     assert (p["date"] == "2026-02-20").all()
     assert crew_ledger.open_conflicts("Kestrels").empty and "No open conflicts" in app.open_list.value
     private = crew_ledger.events(include_private=True)
-    assert "careless remark" in private.loc[private["kind"] == "conflict_opened", "note"].iloc[0]
-    assert crew_ledger.events().loc[lambda e: e["kind"] == "conflict_opened", "note"].isna().all()
+    assert "careless remark" in private.loc[private["kind"] == "conflict_opened", "texts"].iloc[0]["description"]
+    assert crew_ledger.events().loc[lambda e: e["kind"] == "conflict_opened", "texts"].isna().all()
 
 
 def test_bad_input_records_nothing(open_page, crew_ledger):

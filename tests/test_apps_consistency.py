@@ -39,7 +39,7 @@ def test_process_steps_are_shown_and_recorded(open_page, crew_ledger):
     assert "How can I support you?" in app.steps.value
     find(app, "Record").click()
     ev = crew_ledger.events()
-    assert ev.loc[ev["kind"] == "meeting", "detail"].tolist() == ["Stewardship"]
+    assert ev.loc[ev["kind"] == "meeting", "data"].tolist() == [{"process": "Stewardship"}]
 
 
 def test_next_meeting_is_a_month_later_as_a_calendar_file(open_page):

@@ -54,9 +54,9 @@ def test_worked_example_round(app, crew_ledger):
     assert crew_ledger.points().groupby("member")["points"].sum().to_dict() == {"Ama": 6, "Caz": 7, "Dev": 11}
     ev = crew_ledger.events()
     money = ev[ev["kind"] == "money"].iloc[0]
-    assert money["private"] and pd.isna(money["note"])  # private text stays out of ordinary reads
+    assert money["private"] and money["texts"] is None  # private text stays out of ordinary reads
     private = crew_ledger.events(include_private=True)
-    assert private.loc[private["kind"] == "money", "note"].iloc[0] == "Earns from two part-time jobs."
+    assert private.loc[private["kind"] == "money", "texts"].iloc[0]["note"] == "Earns from two part-time jobs."
     assert app.offers == [] and app.asks == [] and app.speaker.value is None  # ready for the next speaker
 
 

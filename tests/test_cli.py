@@ -64,7 +64,7 @@ def test_export_writes_the_review_and_keeps_private_texts_out(demo_file, tmp_pat
         ledger.record_money("Kestrels", "2026-10-20", speaker="Ama", offers=[("Bo", "encouragement")],
                             present=["Ama", "Bo", "Caz"], note=secret)
         # The round's own note survives its offers (an offer's note once overwrote it).
-        assert ledger.events(include_private=True)["note"].iloc[-1] == secret
+        assert ledger.events(include_private=True)["texts"].iloc[-1] == {"note": secret}
 
     def export(out: Path, *extra: str) -> str:
         assert main(["export", "--group", "Kestrels", "--out", str(out), "--ledger", str(ledger_path), *extra]) == 0

@@ -22,8 +22,8 @@ def content(path):
     """Everything in a ledger except what is unique per write (uid, recorded_at)."""
     with Ledger.open(path) as ledger, ledger.store.read() as con:
         e = st.events.c
-        return (con.execute(sa.select(e.id, e.kind, e.group_id, e.on_date, e.ref_id, e.outcome, e.title, e.detail,
-                                      e.note).order_by(e.id)).all(),
+        return (con.execute(sa.select(e.id, e.kind, e.group_id, e.on_date, e.ref_id, e.outcome, e.data,
+                                      e.texts).order_by(e.id)).all(),
                 con.execute(sa.select(st.participants).order_by(st.participants.c.id)).all(),
                 con.execute(sa.select(st.members).order_by(st.members.c.id)).all())
 

@@ -84,6 +84,6 @@ def test_a_ledger_read_in_tiny_chunks_says_the_same(monkeypatch, tmp_path):
 def test_events_without_texts_are_the_events_with_their_texts_left_out(tmp_path):
     with Ledger.open(demo.write(tmp_path / "demo.sqlite")) as ledger:
         full, lean = ledger.events(include_private=True), ledger.events(texts=False)
-    texts = ["recorded_at", "members", "title", "detail", "note"]
+    texts = ["recorded_at", "members", "data", "texts"]
     assert not set(texts) & set(lean.columns)
     pd.testing.assert_frame_equal(lean, full.drop(columns=texts))

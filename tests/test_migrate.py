@@ -43,7 +43,7 @@ def content(location: str) -> dict[str, tuple]:
     for p in parts:
         who.setdefault(p.event_id, []).append((members[p.member_id], p.role, p.detail, p.note))
     return {e.uid: (e.kind, groups.get(e.group_id), kinds.get(e.group_id), e.on_date, e.recorded_at,
-                    uid_of.get(e.ref_id), e.outcome, e.title, e.detail, e.note, bool(e.private), who.get(e.id, []))
+                    uid_of.get(e.ref_id), e.outcome, e.data, e.texts, bool(e.private), who.get(e.id, []))
             for e in events}
 
 
@@ -74,7 +74,7 @@ def test_copy_there_and_back_twice(crew_file, ledger_location, tmp_path):
         for group in ["Kestrels", "Herons", "Otters", "Wrens", "Ama+Bo"]:
             pd.testing.assert_frame_equal(shared.totals(group), crew.totals(group))
         pd.testing.assert_frame_equal(shared.totals("Larks"), larks)
-        assert shared.events().query("kind == 'venture' and voided")["title"].tolist() == ["Otter Bikes"]
+        assert shared.events().query("kind == 'venture' and voided")["data"].str["name"].tolist() == ["Otter Bikes"]
 
     before = counts(ledger_location)
     again = migrate.copy(crew_file, ledger_location)

@@ -195,7 +195,8 @@ def test_the_demo_is_fictional_and_holds_no_contact_details(tmp_path):
         assert names <= invented
         assert all(" " not in n for n in names)          # first names only, nobody's full name
         ev, parts = ledger.events(include_private=True), ledger.participants(include_private=True)
-    texts = pd.concat([ev["note"], ev["title"], ev["detail"], parts["note"]]).dropna().astype(str)
+    said = [value for fields in pd.concat([ev["data"], ev["texts"]]).dropna() for value in fields.values()]
+    texts = pd.concat([pd.Series(said), parts["note"]]).dropna().astype(str)
     assert len(texts) > 20
     for pattern in (r"@\w+\.\w", r"https?://|www\.", r"\+?\d[\d \-]{7,}\d"):  # e-mail, web, phone
         assert not texts.str.contains(pattern).any(), pattern

@@ -101,7 +101,7 @@ def test_voided_award_counts_for_nothing_and_stays_visible(crew):
     assert total(crew) == 0
     ev = crew.events().set_index("id")
     assert ev.loc[eid, "voided"] and ev.loc[eid, "voided_by"] == vid
-    assert ev.loc[vid, "kind"] == "void" and ev.loc[vid, "note"] == "entered twice"
+    assert ev.loc[vid, "kind"] == "void" and ev.loc[vid, "texts"] == {"reason": "entered twice"}
 
 
 def test_voided_meeting_reranks_later_meetings(ledger):

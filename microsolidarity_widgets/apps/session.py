@@ -829,7 +829,7 @@ def describe(ledger: Ledger, event_ids: list[int], when: bool = True) -> str:
             att = ledger.attendance(row["group"])
             roles.append(("missed", att.loc[(att["event_id"] == event_id) & ~att["attended"], "member"].tolist()))
         what = kind.replace("_", " ") + (f" ({row['outcome']})" if kind == "conflict_closed" else "") \
-            + (f" “{row['title']}”" if kind == "venture" else "")
+            + (f" “{row['data']['name']}”" if kind == "venture" else "")
         text = f"{what} on {row['date']:%Y-%m-%d}" + (f" in {row['group']}" if isinstance(row["group"], str) else "")
         if when:
             text += f", recorded at {_local_time(row['recorded_at'])}"

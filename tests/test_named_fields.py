@@ -1,0 +1,141 @@
+"""Schema 4: an event's meanings by name. A ledger written by the schema-3 workbook upgrades (after
+a backup) with every score and every reading as before, each kind's words now under their names.
+
+data/schema3.sqlite was written by the schema-3 workbook (commit 496b811): every kind of event a
+crew, a partnership and a congregation record, a void, renames and a forgotten person. Beside it,
+data/schema3.json holds what that workbook read of it: points, totals, the events' generic title,
+detail and note, ventures, conflicts, proposals, agreements and the congregation's readings.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+from microsolidarity_widgets import Ledger
+from microsolidarity_widgets import storage as st
+from microsolidarity_widgets.congregation import Congregation
+
+DATA = Path(__file__).parent / "data"
+OLD = json.loads((DATA / "schema3.json").read_text())
+
+
+def records(frame: pd.DataFrame) -> list[dict]:
+    return json.loads(frame.to_json(orient="records", date_format="iso", default_handler=str))
+
+
+def sqlite_ledger(tmp_path: Path) -> str:
+    path = tmp_path / "ledger.sqlite"
+    shutil.copy(DATA / "schema3.sqlite", path)
+    return str(path)
+
+
+def server_ledger(pg_database) -> str:
+    """A PostgreSQL ledger of schema 3 holding the sample's rows."""
+    url = pg_database()
+    engine = sa.create_engine(url)
+    old = sqlite3.connect(DATA / "schema3.sqlite")
+    with engine.begin() as con:
+        con.exec_driver_sql("ALTER TABLE events DROP COLUMN data, DROP COLUMN texts, ADD COLUMN title VARCHAR(200), "
+                            "ADD COLUMN detail VARCHAR(200), ADD COLUMN note TEXT")
+        con.execute(sa.update(st.meta).where(st.meta.c.key == "schema_version").values(value="3"))
+        for name in ("groups", "members", "events", "participants"):
+            cursor = old.execute(f"SELECT * FROM {name}")
+            columns = [d[0] for d in cursor.description]
+            rows = [dict(zip(columns, row)) for row in cursor]
+            if name == "events":  # SQLite keeps a flag as 0 or 1
+                rows = [{**row, "private": bool(row["private"])} for row in rows]
+            con.execute(sa.insert(sa.table(name, *map(sa.column, columns))), rows)
+            con.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), (SELECT max(id) FROM {name}))")
+    old.close()
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def upgraded(request, tmp_path):
+    location = (sqlite_ledger(tmp_path) if request.param == "sqlite"
+                else server_ledger(request.getfixturevalue("pg_database")))
+    with Ledger.open(location) as ledger:
+        yield ledger
+
+
+def test_the_sample_is_of_schema_3_and_opening_it_backs_it_up_first(tmp_path):
+    path = sqlite_ledger(tmp_path)
+    before = sqlite3.connect(path).execute("SELECT * FROM events ORDER BY id").fetchall()
+    assert st.check_sqlite_file(Path(path)) == 3
+    with Ledger.open(path) as ledger:
+        version, backup = ledger.store.migrated_from
+    assert version == 3 and "schema3" in backup.name
+    assert sqlite3.connect(backup).execute("SELECT * FROM events ORDER BY id").fetchall() == before
+    assert st.check_sqlite_file(Path(path)) == st.SCHEMA_VERSION == 4
+    columns = [r[1] for r in sqlite3.connect(path).execute("PRAGMA table_info(events)")]
+    assert "data" in columns and "texts" in columns and not {"title", "detail", "note"} & set(columns)
+
+
+def test_scores_are_the_same_after_the_upgrade(upgraded):
+    assert records(upgraded.points()) == OLD["points"]
+    assert records(upgraded.totals().reset_index()) == OLD["totals"]
+
+
+def test_no_word_is_lost_and_private_ones_stay_private(upgraded):
+    """Each old title, detail and note is now one of the event's named fields, and private texts are
+    hidden as the note was."""
+    new = upgraded.events(include_private=True).set_index("id")
+    public = upgraded.events().set_index("id")
+    for old in OLD["events"]:
+        event = new.loc[old["id"]]
+        said = [old[c] for c in ("title", "detail", "note") if old[c] is not None]
+        named = list(event["data"].values()) + list((event["texts"] or {}).values())
+        assert [json.loads(s) if s.startswith(("[", "{")) else s for s in said] == \
+               [n if isinstance(n, (list, dict)) else str(n) for n in named], old
+        assert (public.loc[old["id"], "texts"] is None) == (old["note"] is None or old["private"])
+    assert {r["id"]: r["note"] for r in OLD["public_notes"] if r["note"] is not None} == {
+        i: t["note"] if "note" in t else next(iter(t.values())) for i, t in public["texts"].items() if t}
+
+
+def test_each_kind_reads_as_before_through_its_named_fields(upgraded):
+    assert records(upgraded.ventures()) == OLD["ventures"]
+    assert records(upgraded.conflicts()) == OLD["conflicts"]
+    assert records(upgraded.proposals("Kestrels", "2026-01-17").drop(columns="sent")) == OLD["proposals"]
+    assert {g: [upgraded.agreements(g), upgraded.agreements(g, include_private=True)] for g in OLD["agreements"]} \
+        == OLD["agreements"]
+    congregation = Congregation(upgraded, "Lisbon circle")
+    assert {k: v for k, v in congregation.details().items() if k != "started"} == OLD["details"]
+    assert records(congregation.gatherings()) == OLD["gatherings"]
+    assert records(congregation.formations(include_private=True)) == OLD["formations"]
+    assert records(congregation.pool(include_private=True)) == OLD["pool"]
+    events = upgraded.events().set_index("id")
+    assert events.loc[events["kind"] == "venture", "data"].tolist() == [
+        {"name": "Kestrel Pod", "form": "livelihood pod"}, {"name": "Otter Bikes", "form": "co-op"}]
+    money_round = int(events.index[events["kind"] == "money"][0])
+    assert events.loc[events["kind"] == "proposal_settled", "data"].tolist() == [{"round_id": money_round}, {}]
+
+
+def test_an_upgraded_ledger_records_and_forgets_with_named_fields(upgraded):
+    event_id = upgraded.record_venture("Kestrels", "2026-06-01", name="Heron Co-op", form="co-op", owners=["Bo", "Caz"])
+    upgraded.forget_member("Caz")
+    events = upgraded.events(include_private=True).set_index("id")
+    assert events.loc[event_id, "data"] == {"name": "Heron Co-op", "form": "co-op"}
+    money = events[events["kind"] == "money"]
+    assert money["texts"].isna().all()  # Caz spoke in it: its private note went with them
+
+
+def test_a_kind_the_upgrade_does_not_know_keeps_its_words_under_the_old_names(tmp_path):
+    """A level a crew added in its own notebook: nothing of it is lost."""
+    path = sqlite_ledger(tmp_path)
+    con = sqlite3.connect(path)
+    con.execute("INSERT INTO events (uid, kind, group_id, on_date, recorded_at, title, detail, note, private) "
+                "VALUES ('thanks1', 'thanks', 1, '2026-06-01', '2026-06-01T10:00:00+00:00', 'a meal', 'warm', "
+                "'for the soup', 0)")
+    con.commit()
+    con.close()
+    with Ledger.open(path) as ledger:
+        thanks = ledger.events().query("kind == 'thanks'").iloc[0]
+    assert thanks["data"] == {"title": "a meal", "detail": "warm"} and thanks["texts"] == {"note": "for the soup"}
