@@ -60,6 +60,17 @@ def test_pool_invitations_and_answers(cong, ledger):
     assert ledger.groups().empty
 
 
+def test_its_region_purpose_and_agreements(ledger):
+    lisbon = Congregation.create(ledger, "Lisbon circle", region="Lisbon", purpose="supporting each other", on=DAY)
+    ledger.record_agreements("Lisbon circle", DAY, "Two gatherings a year.")
+    ledger.record_agreements("Lisbon circle", "2026-01-12", "Two gatherings a year; crews form for six months.")
+    about = lisbon.details()
+    assert (about["region"], about["purpose"], f"{about['started']:%Y-%m-%d}") == ("Lisbon", "supporting each other", DAY)
+    assert about["agreements"] == "Two gatherings a year; crews form for six months."  # the latest
+    porto = Congregation.create(ledger, "Porto circle", on=DAY).details()
+    assert porto["region"] is None and porto["purpose"] is None and porto["agreements"] is None
+
+
 def test_gatherings_formation_and_undo_as_a_whole(cong, ledger):
     cong.import_csv(POOL_CSV, on="2026-01-11")
     g = cong.record_gathering("First gathering", "2026-01-12", came=["Ama", "Bo", "caz"])

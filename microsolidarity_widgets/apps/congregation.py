@@ -214,7 +214,9 @@ class CongregationApp:
                                    for i, t, d in zip(gatherings["id"], gatherings["title"], gatherings["date"])])
         self.gathering_list.value = (html_table(pd.DataFrame({"Gathering": gatherings["title"],
                                                               "Date": gatherings["date"].dt.strftime("%Y-%m-%d"),
-                                                              "Came": gatherings["count"]}), numeric=["Came"])
+                                                              "Came": gatherings["count"],
+                                                              "Who came": gatherings["came"].map(", ".join)}),
+                                                numeric=["Came"])
                                      if len(gatherings) else "<i>No gathering recorded yet.</i>")
         self._show_pool(pool)
         self._show_formations()
