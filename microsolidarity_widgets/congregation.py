@@ -291,8 +291,9 @@ class Congregation:
         ev = self._events()
         created = ev[ev["kind"] == "congregation_created"].iloc[0]
         # The frame reads a missing region or purpose as NaN, which is truthy and prints as "nan".
-        given = {k: v if isinstance(v, str) else None for k, v in (("region", created["title"]), ("purpose", created["note"]))}
-        return {"name": self.name, **given, "started": created["date"], "agreements": self.ledger.agreements(self.name)}
+        region, purpose = (v if isinstance(v, str) else None for v in (created["title"], created["note"]))
+        return {"name": self.name, "region": region, "purpose": purpose, "started": created["date"],
+                "agreements": self.ledger.agreements(self.name)}
 
     def pool(self, include_private: bool = False) -> pd.DataFrame:
         """One row per person of the pool: name, invited_by, joined, answered, member (in a crew today).

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from microsolidarity_widgets import Ledger
+from microsolidarity_widgets import Ledger, formation
 from microsolidarity_widgets.apps.congregation import CongregationApp
 
 CSV = ("name,work,slots,invited_by\nGus,music,Tue evening,Ama\nHal,food,Tue evening;Thu morning,Gus\n"
@@ -151,6 +151,29 @@ def test_agreements_a_gathering_and_who_came_and_its_temporary_crews(tmp_path):
         app.undo_reason.value = "only a trial"
         app.undo()
         assert app.statuses["create"].text.startswith("Undone:") and app.congregation.formations().empty
+
+
+def test_solving_again_starts_from_the_crews_as_the_facilitator_left_them(tmp_path, monkeypatch):
+    hints, suggest = [], formation.suggest
+
+    def noting_the_hint(people, rnd, hint=None):
+        hints.append(hint)
+        return suggest(people, rnd, hint)
+
+    monkeypatch.setattr(formation, "suggest", noting_the_hint)
+    with Ledger.open(tmp_path / "l.sqlite") as ledger:
+        app = started(ledger)
+        for name in ("Gus", "Hal"):
+            app.person.value, app.slots.value = name, "Tue evening"
+            app.add_person()
+        app.target.value, app.low.value, app.high.value = 4, 3, 4
+        app.suggest()
+        (a, *_), (b, *_) = app.crews
+        app.swap_a.value, app.swap_b.value = a, b
+        app.swap()
+        swapped = [list(c) for c in app.crews]
+        app.suggest()
+        assert hints == [None, swapped] and not formation.violations(app.crews, app.congregation.people(), app._round())
 
 
 BAD_CSV = "name,work,slots,invited_by\n"

@@ -362,7 +362,9 @@ class CongregationApp:
             if names is None:
                 pool = self.congregation.pool()
                 names = list(pool.loc[~pool["member"], "name"])
-            self.suggestion = formation.suggest(self.congregation.people(names), rnd)
+            # Solving again starts from the crews on screen, swaps included, when they keep every rule and
+            # the new pins: the new crews are never worse than those the facilitator left.
+            self.suggestion = formation.suggest(self.congregation.people(names), rnd, hint=self.crews or None)
         except LedgerError as exc:
             status.error(exc, nothing_recorded=False)
             return
