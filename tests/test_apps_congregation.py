@@ -176,6 +176,20 @@ def test_solving_again_starts_from_the_crews_as_the_facilitator_left_them(tmp_pa
         assert hints == [None, swapped] and not formation.violations(app.crews, app.congregation.people(), app._round())
 
 
+def test_the_round_says_who_cannot_be_placed_and_why(tmp_path):
+    with Ledger.open(tmp_path / "l.sqlite") as ledger:
+        app = started(ledger)
+        for name, slots in (("Gus", ""), ("Hal", "Sun morning")):
+            app.person.value, app.slots.value = name, slots
+            app.add_person()
+        app.suggest()
+        assert sorted(n for c in app.crews for n in c) == ["Ama", "Bo", "Caz", "Dev", "Eli", "Fay"]
+        assert "<b>Not placed:</b>" in app.result.value
+        assert "<li>Gus: they gave no weekly slot, and every crew must share one.</li>" in app.result.value
+        assert "<li>Hal: no weekly slot of theirs (Sun morning) is shared by 3 others" in app.result.value
+        assert not app.create_button.disabled  # the others' crews can still be created
+
+
 BAD_CSV = "name,work,slots,invited_by\n"
 
 
