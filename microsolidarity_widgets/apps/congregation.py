@@ -146,8 +146,9 @@ class CongregationApp:
         s = self.statuses
         self.body = widgets.VBox([
             section("Its purpose and agreements", self.about, self.agreements, self.agree_button, s["agree"].widget),
-            section("The pool", hint("Everyone who may join a crew. Their answers are personal: they stay out of "
-                                     "exports and charts unless you ask, like money notes."),
+            section("The pool", hint("Everyone who may join a crew. Their answers are personal: the table shows "
+                                     "them only when you ask, the availability chart below counts them without "
+                                     "names, and exports leave them out unless you ask, like money notes."),
                     self.person, self.invited_by, self.work, self.slots, self.region, self.size, self.knows, self.on,
                     self.add_button, s["person"].widget,
                     hint("Or import a form's export: a CSV with the columns <b>name, work, slots</b> and, if you "
