@@ -418,11 +418,19 @@ class Congregation:
         return pd.DataFrame(rows, columns=["id", "date", "kind", "gathering", "crews"] + (["why"] if include_private else []))
 
     def people(self, names=None) -> list[formation.Person]:
-        """The pool as the formation round sees it (answers included: the round runs on them)."""
+        """The pool as the formation round sees it (answers included: the round runs on them); ``names``,
+        each once and each in the pool, choose some of it."""
         pool = self.pool(include_private=True)
         if names is not None:
-            keys = {name_key(n) for n in names}
-            pool = pool[pool["name"].map(name_key).isin(keys)]
+            # Checked, not filtered: someone left out of the round without a word would be neither placed
+            # nor given a reason.
+            chosen = {name_key(n): n for n in _unique([clean_name(n, "person's name")
+                                                       for n in _list(names, "person of the round")])}
+            keys = pool["name"].map(name_key)
+            missing = [n for key, n in chosen.items() if key not in set(keys)]
+            if missing:
+                raise self._not_in_pool(missing[0])
+            pool = pool[keys.isin(list(chosen))]
         return [formation.Person(r["name"], tuple(r["work"]), tuple(r["slots"]),
                                  r["region"] if isinstance(r["region"], str) else None,
                                  None if pd.isna(r["size"]) else int(r["size"]), tuple(r["knows"]))
@@ -481,8 +489,11 @@ class Congregation:
         person = clean_name(name, "person's name")
         pool = self._pool_keys(state)
         if name_key(person) not in pool:
-            raise LedgerError(f"{person} is not in the pool of {self.name}: add them to the pool first.")
+            raise self._not_in_pool(person)
         return pool[name_key(person)]
+
+    def _not_in_pool(self, person: str) -> LedgerError:
+        return LedgerError(f"{person} is not in the pool of {self.name}: add them to the pool first.")
 
     def _known_in_pool(self, state: State, person: str, knows, line: str = "", later=frozenset()) -> None:
         pool = self._pool_keys(state)

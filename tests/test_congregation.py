@@ -143,6 +143,11 @@ def test_bad_input_is_refused_with_a_plain_message_and_nothing_recorded(cong, le
     nothing_recorded(ledger, lambda: Congregation.create(ledger, "lisbon CIRCLE"), "There is already a group")
     nothing_recorded(ledger, lambda: cong.suggest_crews(together=[("Ama", "Bo")], apart=[("Bo", "Ama")]),
                      "pinned both together and apart")
+    # A round of chosen people: nobody dropped without a word, nobody counted twice.
+    nothing_recorded(ledger, lambda: cong.suggest_crews(names=["Ama", "Bo", "Caz", "Zed"]),
+                     "Zed is not in the pool of Lisbon circle")
+    nothing_recorded(ledger, lambda: cong.suggest_crews(names=["Ama", "Bo", "Caz", " ama"]), "“ama” is listed twice")
+    nothing_recorded(ledger, lambda: cong.suggest_crews(names="Ama"), "Give each person of the round in a list")
     with pytest.raises(LedgerError, match="There is no congregation called “Porto”"):
         Congregation(ledger, "Porto")
 
