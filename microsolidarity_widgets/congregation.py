@@ -183,8 +183,8 @@ class Congregation:
         """Put everyone of a CSV (a form's export) in the pool with their answers, all or nothing.
 
         Columns: name, work, slots (required) and invited_by, region, size, knows; lists inside a cell
-        are separated by ; (or , when there is no ;). Returns the names added, in the order recorded:
-        inviters before those they invited.
+        are separated by ; (or , when there is no ;). A file with ; between its columns is read too. Returns
+        the names added, in the order recorded: inviters before those they invited.
         """
         rows = read_csv(data)
 
@@ -570,7 +570,11 @@ def read_csv(data: bytes | str) -> list[dict]:
     if not text.strip():
         raise LedgerError("The file is empty.")
     try:
-        reader = csv.DictReader(io.StringIO(text), skipinitialspace=True)
+        # A spreadsheet set to a language that writes decimal commas saves its CSV with ; between columns
+        # (lists inside a cell then take ,). Strict: a quote left open swallowed the rest of the file as one name.
+        first = text.lstrip().split("\n", 1)[0]
+        reader = csv.DictReader(io.StringIO(text), skipinitialspace=True, strict=True,
+                                delimiter=";" if ";" in first and "," not in first else ",")
         header = [h.strip().lower().replace(" ", "_") for h in (reader.fieldnames or [])]
         missing = [c for c in CSV_COLUMNS if c not in header]
         if missing:
@@ -591,7 +595,8 @@ def read_csv(data: bytes | str) -> list[dict]:
                 raise LedgerError(f"Line {n}: {exc}") from None
             rows.append({"line": n, "name": name, "invited_by": inviter, "answers": answers})
     except csv.Error as exc:
-        raise LedgerError(f"The file cannot be read as CSV ({exc}).") from None
+        raise LedgerError(f"The file cannot be read as CSV ({exc}): a quote mark left open or a stray one is the usual "
+                          "cause. Nothing was recorded.") from None
     if not rows:
         raise LedgerError("The CSV has a header but nobody in it.")
     return rows

@@ -102,6 +102,13 @@ def test_gatherings_formation_and_undo_as_a_whole(cong, ledger):
     assert set(compare["crew"]) == {"Tuesday crew", "Evening crew"} and compare["points"].sum() == 2
 
 
+def test_a_csv_with_columns_separated_by_semicolons(cong):
+    """As a spreadsheet in a language with decimal commas saves it: lists inside a cell then take commas."""
+    assert cong.import_csv("name;work;slots;invited_by\nYan;care, music;Tue evening, Thu morning;Ama\n") == ["Yan"]
+    yan = cong.pool(include_private=True).set_index("name").loc["Yan"]
+    assert (yan["work"], yan["slots"], yan["invited_by"]) == (["care", "music"], ["Tue evening", "Thu morning"], "Ama")
+
+
 def nothing_recorded(ledger, action, match):
     before = ledger.revision()
     with pytest.raises(LedgerError, match=match):
@@ -135,6 +142,8 @@ def test_bad_input_is_refused_with_a_plain_message_and_nothing_recorded(cong, le
     nothing_recorded(ledger, lambda: cong.import_csv(csv_ok + "Zo\ufffd,x,Tue evening,\n"),
                      "Line 2 holds a “\ufffd”")
     nothing_recorded(ledger, lambda: cong.import_csv(b""), "The file is empty")
+    nothing_recorded(ledger, lambda: cong.import_csv(csv_ok + '"Yan,x,Tue evening,\n'),
+                     "cannot be read as CSV \\(unexpected end of data\\): a quote mark left open")
     nothing_recorded(ledger, lambda: cong.record_gathering("Gathering", DAY, ["Ama", "Nobody"]),
                      "Nobody is not in the pool")
     nothing_recorded(ledger, lambda: cong.form_crews([["Ama", "Bo", "Caz"], ["Caz", "Dev", "Ama"]]),
