@@ -183,8 +183,8 @@ class Congregation:
         """Put everyone of a CSV (a form's export) in the pool with their answers, all or nothing.
 
         Columns: name, work, slots (required) and invited_by, region, size, knows; lists inside a cell
-        are separated by ; (or , when there is no ;). Returns the names added, in the order recorded:
-        inviters before those they invited.
+        are separated by ; (or , when there is no ;). A file with ; between its columns is read too. Returns
+        the names added, in the order recorded: inviters before those they invited.
         """
         rows = read_csv(data)
 
@@ -288,11 +288,13 @@ class Congregation:
     # --- reading ----------------------------------------------------------------------------------
 
     def details(self) -> dict:
-        """name, region, purpose, started (date), agreements (latest, public ones)."""
+        """name, region, purpose (None when not given), started (date), agreements (latest, public ones)."""
         ev = self._events()
         created = ev[ev["kind"] == "congregation_created"].iloc[0]
-        return {"name": self.name, "region": created["data"].get("region"), "purpose": (created["texts"] or {}).get("purpose"),
-                "started": created["date"], "agreements": self.ledger.agreements(self.name)}
+        # A region or purpose nobody gave is absent from the named fields (and an empty set is NULL).
+        return {"name": self.name, "region": (created["data"] or {}).get("region"),
+                "purpose": (created["texts"] or {}).get("purpose"), "started": created["date"],
+                "agreements": self.ledger.agreements(self.name)}
 
     def pool(self, include_private: bool = False) -> pd.DataFrame:
         """One row per person of the pool: name, invited_by, joined, answered, member (in a crew today).
@@ -417,11 +419,19 @@ class Congregation:
         return pd.DataFrame(rows, columns=["id", "date", "kind", "gathering", "crews"] + (["why"] if include_private else []))
 
     def people(self, names=None) -> list[formation.Person]:
-        """The pool as the formation round sees it (answers included: the round runs on them)."""
+        """The pool as the formation round sees it (answers included: the round runs on them); ``names``,
+        each once and each in the pool, choose some of it."""
         pool = self.pool(include_private=True)
         if names is not None:
-            keys = {name_key(n) for n in names}
-            pool = pool[pool["name"].map(name_key).isin(keys)]
+            # Checked, not filtered: someone left out of the round without a word would be neither placed
+            # nor given a reason.
+            chosen = {name_key(n): n for n in _unique([clean_name(n, "person's name")
+                                                       for n in _list(names, "person of the round")])}
+            keys = pool["name"].map(name_key)
+            missing = [n for key, n in chosen.items() if key not in set(keys)]
+            if missing:
+                raise self._not_in_pool(missing[0])
+            pool = pool[keys.isin(list(chosen))]
         return [formation.Person(r["name"], tuple(r["work"]), tuple(r["slots"]),
                                  r["region"] if isinstance(r["region"], str) else None,
                                  None if pd.isna(r["size"]) else int(r["size"]), tuple(r["knows"]))
@@ -479,8 +489,11 @@ class Congregation:
         person = clean_name(name, "person's name")
         pool = self._pool_keys(state)
         if name_key(person) not in pool:
-            raise LedgerError(f"{person} is not in the pool of {self.name}: add them to the pool first.")
+            raise self._not_in_pool(person)
         return pool[name_key(person)]
+
+    def _not_in_pool(self, person: str) -> LedgerError:
+        return LedgerError(f"{person} is not in the pool of {self.name}: add them to the pool first.")
 
     def _known_in_pool(self, state: State, person: str, knows, line: str = "", later=frozenset()) -> None:
         pool = self._pool_keys(state)
@@ -557,7 +570,11 @@ def read_csv(data: bytes | str) -> list[dict]:
     if not text.strip():
         raise LedgerError("The file is empty.")
     try:
-        reader = csv.DictReader(io.StringIO(text), skipinitialspace=True)
+        # A spreadsheet set to a language that writes decimal commas saves its CSV with ; between columns
+        # (lists inside a cell then take ,). Strict: a quote left open swallowed the rest of the file as one name.
+        first = text.lstrip().split("\n", 1)[0]
+        reader = csv.DictReader(io.StringIO(text), skipinitialspace=True, strict=True,
+                                delimiter=";" if ";" in first and "," not in first else ",")
         header = [h.strip().lower().replace(" ", "_") for h in (reader.fieldnames or [])]
         missing = [c for c in CSV_COLUMNS if c not in header]
         if missing:
@@ -578,7 +595,8 @@ def read_csv(data: bytes | str) -> list[dict]:
                 raise LedgerError(f"Line {n}: {exc}") from None
             rows.append({"line": n, "name": name, "invited_by": inviter, "answers": answers})
     except csv.Error as exc:
-        raise LedgerError(f"The file cannot be read as CSV ({exc}).") from None
+        raise LedgerError(f"The file cannot be read as CSV ({exc}): a quote mark left open or a stray one is the usual "
+                          "cause. Nothing was recorded.") from None
     if not rows:
         raise LedgerError("The CSV has a header but nobody in it.")
     return rows

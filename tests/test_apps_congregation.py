@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
-from microsolidarity_widgets import Ledger
+from microsolidarity_widgets import Ledger, formation
 from microsolidarity_widgets.apps.congregation import CongregationApp
 
 CSV = ("name,work,slots,invited_by\nGus,music,Tue evening,Ama\nHal,food,Tue evening;Thu morning,Gus\n"
@@ -109,3 +110,123 @@ def test_the_charts_come_with_their_figures_as_tables(tmp_path):
         assert "nan" not in tree  # the hosts have no inviter: a blank cell
         assert "The pool by availability: the figures as a table" in grid and "<table" in grid
         assert app.tree_table in app.body.children[2].children and app.availability_table in app.body.children[3].children
+
+
+def started(ledger, **fields) -> CongregationApp:
+    """The page with a congregation started on 1 January 2026 and six people typed into its pool."""
+    app = CongregationApp(ledger)
+    app.new_name.value, app.new_date.value = "Lisbon circle", dt.date(2026, 1, 1)
+    for field, value in fields.items():
+        getattr(app, field).value = value
+    app.start()
+    for name in ["Ama", "Bo", "Caz", "Dev", "Eli", "Fay"]:
+        app.person.value, app.slots.value, app.work.value = name, "Tue evening", "music"
+        app.add_person()
+    return app
+
+
+def test_agreements_a_gathering_and_who_came_and_its_temporary_crews(tmp_path):
+    with Ledger.open(tmp_path / "l.sqlite") as ledger:
+        app = started(ledger)
+        assert "nan" not in app.about.value  # no region or purpose given: nothing said of them
+        app.agreements.value = "Two gatherings a year; crews form for six months."
+        app.record_agreements()
+        assert "Agreements: Two gatherings a year; crews form for six months." in app.about.value
+        app.gathering_title.value, app.came.value = "First gathering", ["Ama", "Bo", "Caz", "Dev"]
+        app.record_gathering()
+        assert app.statuses["gathering"].text == "Recorded: First gathering, with 4 people."
+        assert "<td>Ama, Bo, Caz, Dev</td>" in app.gathering_list.value  # who came, not only how many
+
+        # A round of those who came, recorded as temporary crews of that gathering: no crew of the workbook.
+        gathering = int(app.congregation.gatherings()["id"].iloc[0])
+        app.who.value, app.temporary.value = gathering, gathering
+        app.target.value, app.low.value = 4, 3
+        app.suggest()
+        assert app.crews == [["Ama", "Bo", "Caz", "Dev"]]
+        app.create()
+        assert app.statuses["create"].text.startswith("Recorded: 1 temporary crews: Lisbon circle table 1")
+        formed = app.congregation.formations().iloc[-1]
+        assert formed["kind"] == "temporary" and formed["gathering"] == gathering and ledger.groups().empty
+        assert "temporary" in app.formation_list.value and not app.congregation.pool()["member"].any()
+        app.undo_reason.value = "only a trial"
+        app.undo()
+        assert app.statuses["create"].text.startswith("Undone:") and app.congregation.formations().empty
+
+
+def test_solving_again_starts_from_the_crews_as_the_facilitator_left_them(tmp_path, monkeypatch):
+    hints, suggest = [], formation.suggest
+
+    def noting_the_hint(people, rnd, hint=None):
+        hints.append(hint)
+        return suggest(people, rnd, hint)
+
+    monkeypatch.setattr(formation, "suggest", noting_the_hint)
+    with Ledger.open(tmp_path / "l.sqlite") as ledger:
+        app = started(ledger)
+        for name in ("Gus", "Hal"):
+            app.person.value, app.slots.value = name, "Tue evening"
+            app.add_person()
+        app.target.value, app.low.value, app.high.value = 4, 3, 4
+        app.suggest()
+        (a, *_), (b, *_) = app.crews
+        app.swap_a.value, app.swap_b.value = a, b
+        app.swap()
+        swapped = [list(c) for c in app.crews]
+        app.suggest()
+        assert hints == [None, swapped] and not formation.violations(app.crews, app.congregation.people(), app._round())
+
+
+def test_the_round_says_who_cannot_be_placed_and_why(tmp_path):
+    with Ledger.open(tmp_path / "l.sqlite") as ledger:
+        app = started(ledger)
+        for name, slots in (("Gus", ""), ("Hal", "Sun morning")):
+            app.person.value, app.slots.value = name, slots
+            app.add_person()
+        app.suggest()
+        assert sorted(n for c in app.crews for n in c) == ["Ama", "Bo", "Caz", "Dev", "Eli", "Fay"]
+        assert "<b>Not placed:</b>" in app.result.value
+        assert "<li>Gus: they gave no weekly slot, and every crew must share one.</li>" in app.result.value
+        assert "<li>Hal: no weekly slot of theirs (Sun morning) is shared by 3 others" in app.result.value
+        assert not app.create_button.disabled  # the others' crews can still be created
+
+
+BAD_CSV = "name,work,slots,invited_by\n"
+
+
+def typed(name, slots):
+    def act(app):
+        app.person.value, app.slots.value = name, slots
+        app.add_person()
+        return app.statuses["person"]
+    return act
+
+
+def imported(content: bytes):
+    def act(app):
+        upload(app, "pool.csv", content)
+        app.import_csv()
+        return app.statuses["csv"]
+    return act
+
+
+def test_bad_input_on_the_page_is_said_plainly_and_records_nothing(tmp_path):
+    """Issue 14's bad input, through the page's own controls (the API's refusals: tests/test_congregation.py)."""
+    cases = [
+        (typed(" ama ", "Tue evening"), "Ama is already in the pool of Lisbon circle"),
+        (typed("Zed", "Tuesday-ish"), "“Tuesday-ish” is not a weekly slot we know"),
+        (imported((BAD_CSV + "Yan,x,Tue evening,\nyan ,y,Tue evening,\n").encode()), "Line 3: yan is listed twice"),
+        (imported((BAD_CSV + "Yan,x,Tue evening,Zoe\nZoe,x,Tue evening,Yan\n").encode()),
+         "go round in a circle \\(Yan invited by Zoe invited by Yan\\)"),
+        (imported((BAD_CSV + "Yan,x,Someday,\n").encode()), "Line 2: “Someday” is not a weekly slot"),
+        (imported(b"name,work\nYan,x\n"), "The CSV has no column slots"),
+        (imported((BAD_CSV + "Zo\u00eb,x,Tue evening,\n").encode("latin-1")), "pool.csv: The file is not UTF-8 text"),
+        (imported((BAD_CSV + "Yan,x,Tue evening,\n").encode("utf-16")), "pool.csv: The file is not UTF-8 text"),
+    ]
+    with Ledger.open(tmp_path / "l.sqlite") as ledger:
+        app = started(ledger)
+        before = ledger.revision()
+        for act, words in cases:
+            status = act(app)
+            assert status.kind == "error" and re.search(words, status.text), (words, status.text)
+            assert "Nothing was recorded" in status.text
+        assert ledger.revision() == before and len(app.congregation.pool()) == 6

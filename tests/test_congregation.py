@@ -60,6 +60,17 @@ def test_pool_invitations_and_answers(cong, ledger):
     assert ledger.groups().empty
 
 
+def test_its_region_purpose_and_agreements(ledger):
+    lisbon = Congregation.create(ledger, "Lisbon circle", region="Lisbon", purpose="supporting each other", on=DAY)
+    ledger.record_agreements("Lisbon circle", DAY, "Two gatherings a year.")
+    ledger.record_agreements("Lisbon circle", "2026-01-12", "Two gatherings a year; crews form for six months.")
+    about = lisbon.details()
+    assert (about["region"], about["purpose"], f"{about['started']:%Y-%m-%d}") == ("Lisbon", "supporting each other", DAY)
+    assert about["agreements"] == "Two gatherings a year; crews form for six months."  # the latest
+    porto = Congregation.create(ledger, "Porto circle", on=DAY).details()
+    assert porto["region"] is None and porto["purpose"] is None and porto["agreements"] is None
+
+
 def test_gatherings_formation_and_undo_as_a_whole(cong, ledger):
     cong.import_csv(POOL_CSV, on="2026-01-11")
     g = cong.record_gathering("First gathering", "2026-01-12", came=["Ama", "Bo", "caz"])
@@ -89,6 +100,13 @@ def test_gatherings_formation_and_undo_as_a_whole(cong, ledger):
     assert len(ledger.groups()) == 2
     compare = cong.compare_crews()
     assert set(compare["crew"]) == {"Tuesday crew", "Evening crew"} and compare["points"].sum() == 2
+
+
+def test_a_csv_with_columns_separated_by_semicolons(cong):
+    """As a spreadsheet in a language with decimal commas saves it: lists inside a cell then take commas."""
+    assert cong.import_csv("name;work;slots;invited_by\nYan;care, music;Tue evening, Thu morning;Ama\n") == ["Yan"]
+    yan = cong.pool(include_private=True).set_index("name").loc["Yan"]
+    assert (yan["work"], yan["slots"], yan["invited_by"]) == (["care", "music"], ["Tue evening", "Thu morning"], "Ama")
 
 
 def nothing_recorded(ledger, action, match):
@@ -124,6 +142,8 @@ def test_bad_input_is_refused_with_a_plain_message_and_nothing_recorded(cong, le
     nothing_recorded(ledger, lambda: cong.import_csv(csv_ok + "Zo\ufffd,x,Tue evening,\n"),
                      "Line 2 holds a “\ufffd”")
     nothing_recorded(ledger, lambda: cong.import_csv(b""), "The file is empty")
+    nothing_recorded(ledger, lambda: cong.import_csv(csv_ok + '"Yan,x,Tue evening,\n'),
+                     "cannot be read as CSV \\(unexpected end of data\\): a quote mark left open")
     nothing_recorded(ledger, lambda: cong.record_gathering("Gathering", DAY, ["Ama", "Nobody"]),
                      "Nobody is not in the pool")
     nothing_recorded(ledger, lambda: cong.form_crews([["Ama", "Bo", "Caz"], ["Caz", "Dev", "Ama"]]),
@@ -132,6 +152,11 @@ def test_bad_input_is_refused_with_a_plain_message_and_nothing_recorded(cong, le
     nothing_recorded(ledger, lambda: Congregation.create(ledger, "lisbon CIRCLE"), "There is already a group")
     nothing_recorded(ledger, lambda: cong.suggest_crews(together=[("Ama", "Bo")], apart=[("Bo", "Ama")]),
                      "pinned both together and apart")
+    # A round of chosen people: nobody dropped without a word, nobody counted twice.
+    nothing_recorded(ledger, lambda: cong.suggest_crews(names=["Ama", "Bo", "Caz", "Zed"]),
+                     "Zed is not in the pool of Lisbon circle")
+    nothing_recorded(ledger, lambda: cong.suggest_crews(names=["Ama", "Bo", "Caz", " ama"]), "“ama” is listed twice")
+    nothing_recorded(ledger, lambda: cong.suggest_crews(names="Ama"), "Give each person of the round in a list")
     with pytest.raises(LedgerError, match="There is no congregation called “Porto”"):
         Congregation(ledger, "Porto")
 

@@ -118,3 +118,28 @@ def test_congregations_whose_names_look_alike_in_a_file_name_keep_their_own_file
         charts, tables = congregation_exports(ledger)
         assert set(tables) == {"Zoe-circle-pool", "Zoe-circle-2-pool"}
         assert {len(t) for t in tables.values()} == {1} and len(charts) == 4
+
+
+def test_the_whole_congregations_review_carries_each_congregations_charts(tmp_path):
+    """Issue 14, item 4: who brought whom, the crews that formed compared and the pool table are in the review
+    of the whole congregation; the availability chart and the answers only when private texts are asked for."""
+    from microsolidarity_widgets.congregation import Congregation
+
+    with Ledger.open(tmp_path / "l.sqlite") as ledger:
+        lisbon = Congregation.create(ledger, "Lisbon circle", on="2026-01-01")
+        for name in ("Ama", "Bo", "Caz"):
+            lisbon.add_person(name, on="2026-01-02", answers={"work": "SECRET-zebras", "slots": "Tue evening"})
+        lisbon.invite("Ama", "Dev", on="2026-01-03", answers={"work": "SECRET-zebras", "slots": "Tue evening"})
+        lisbon.form_crews([["Ama", "Bo", "Caz", "Dev"]], on="2026-01-04")
+        data = ReviewData.load(ledger)
+        files = export.review_files(ledger, data, Selection())
+        private = export.review_files(ledger, data, Selection(), include_private=True)
+        crew = export.review_files(ledger, data, Selection(groups=("Lisbon circle crew 1",)))
+    own = {"invitations.png", "invitations.svg", "crews.png", "crews.svg", "pool.csv"}
+    assert {n.removeprefix("congregation-Lisbon-circle-") for n in files if "Lisbon-circle" in n} == own
+    assert {n.removeprefix("congregation-Lisbon-circle-") for n in private if "Lisbon-circle" in n} == own | {
+        "availability.png", "availability.svg"}
+    report = files["congregation-report.html"].decode()
+    assert "Lisbon circle: who brought whom" in report and "Lisbon circle: the crews that formed" in report
+    assert b"SECRET" not in b"".join(files.values()) and b"SECRET-zebras" in private["congregation-Lisbon-circle-pool.csv"]
+    assert not any(n.endswith(("-invitations.png", "-pool.csv")) for n in crew)  # one crew's review: that crew

@@ -146,8 +146,9 @@ class CongregationApp:
         s = self.statuses
         self.body = widgets.VBox([
             section("Its purpose and agreements", self.about, self.agreements, self.agree_button, s["agree"].widget),
-            section("The pool", hint("Everyone who may join a crew. Their answers are personal: they stay out of "
-                                     "exports and charts unless you ask, like money notes."),
+            section("The pool", hint("Everyone who may join a crew. Their answers are personal: the table shows "
+                                     "them only when you ask, the availability chart below counts them without "
+                                     "names, and exports leave them out unless you ask, like money notes."),
                     self.person, self.invited_by, self.work, self.slots, self.region, self.size, self.knows, self.on,
                     self.add_button, s["person"].widget,
                     hint("Or import a form's export: a CSV with the columns <b>name, work, slots</b> and, if you "
@@ -214,7 +215,9 @@ class CongregationApp:
                                    for i, t, d in zip(gatherings["id"], gatherings["title"], gatherings["date"])])
         self.gathering_list.value = (html_table(pd.DataFrame({"Gathering": gatherings["title"],
                                                               "Date": gatherings["date"].dt.strftime("%Y-%m-%d"),
-                                                              "Came": gatherings["count"]}), numeric=["Came"])
+                                                              "Came": gatherings["count"],
+                                                              "Who came": gatherings["came"].map(", ".join)}),
+                                                numeric=["Came"])
                                      if len(gatherings) else "<i>No gathering recorded yet.</i>")
         self._show_pool(pool)
         self._show_formations()
@@ -360,7 +363,9 @@ class CongregationApp:
             if names is None:
                 pool = self.congregation.pool()
                 names = list(pool.loc[~pool["member"], "name"])
-            self.suggestion = formation.suggest(self.congregation.people(names), rnd)
+            # Solving again starts from the crews on screen, swaps included, when they keep every rule and
+            # the new pins: the new crews are never worse than those the facilitator left.
+            self.suggestion = formation.suggest(self.congregation.people(names), rnd, hint=self.crews or None)
         except LedgerError as exc:
             status.error(exc, nothing_recorded=False)
             return
