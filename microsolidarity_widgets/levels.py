@@ -22,6 +22,7 @@ import pandas as pd
 from . import events
 from .errors import LedgerError
 from .scoring import History, attendance
+from .values import counted
 
 
 @dataclass(frozen=True)
@@ -165,7 +166,7 @@ def _co_owners(h: History, level: Level) -> list[pd.DataFrame]:
 
 def _points(n: int) -> str:
     n = abs(n)  # the words say "costs" or "loses" where the points are negative
-    return f"<b>{n} point{'' if n == 1 else 's'}</b>"
+    return f"<b>{counted(n, 'point')}</b>"
 
 
 LISTENING = register(Level(

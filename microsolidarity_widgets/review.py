@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from . import levels, scoring
-from .values import day_words
+from .values import counted, day_words
 
 MAX_ROWS = 5000
 # Eight colours (a crew has at most 8 members), each at least 3:1 against white, and any two of them
@@ -352,7 +352,7 @@ def _and(names) -> str:
 
 
 def _pts(n: int) -> str:
-    return f"{n:,} point" + ("" if abs(n) == 1 else "s")
+    return counted(n, "point")
 
 
 def open_conflicts_at(conflicts: pd.DataFrame, end=None) -> pd.DataFrame:

@@ -170,6 +170,12 @@ def look_alikes(name: str, others) -> list[str]:
     return [o for o in others if name_key(o) != key and skeleton(o) == shape]
 
 
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """"1 crew", "3 crews", "1,200 points", "2 people": a number with its noun, in the plural (the
+    noun with an "s" unless ``plural`` says otherwise) unless it is one."""
+    return f"{n:,} " + (noun if abs(n) == 1 else plural or noun + "s")
+
+
 def day_words(day: dt.date, short: bool = False) -> str:
     """A day as a sentence says it: "2 October 2026" (``short``: "2 Oct 2026")."""
     return f"{day.day} {day:{'%b' if short else '%B'} %Y}"

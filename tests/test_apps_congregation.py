@@ -144,7 +144,7 @@ def test_agreements_a_gathering_and_who_came_and_its_temporary_crews(tmp_path):
         app.suggest()
         assert app.crews == [["Ama", "Bo", "Caz", "Dev"]]
         app.create()
-        assert app.statuses["create"].text.startswith("Recorded: 1 temporary crews: Lisbon circle table 1")
+        assert app.statuses["create"].text.startswith("Recorded: 1 temporary crew: Lisbon circle table 1")
         formed = app.congregation.formations().iloc[-1]
         assert formed["kind"] == "temporary" and formed["gathering"] == gathering and ledger.groups().empty
         assert "temporary" in app.formation_list.value and not app.congregation.pool()["member"].any()

@@ -16,7 +16,7 @@ from .. import charts, formation, offline
 from ..congregation import Congregation
 from ..errors import LedgerError
 from ..ledger import Ledger
-from ..values import name_key
+from ..values import counted, name_key
 from .session import STYLE, Checklist, Status, chart_table, chosen, date_picker, esc, hint, html_table, section, wide
 
 NEW = "__new__"
@@ -243,7 +243,7 @@ class CongregationApp:
             shown["Region"] = pool["region"].fillna("")
             shown["Size"] = pool["size"].map(lambda s: "" if pd.isna(s) else str(int(s)))
             shown["Knows well"] = pool["knows"].map("; ".join)
-        self.pool_table.value = (f"<p>{len(pool)} people in the pool.</p>"
+        self.pool_table.value = (f"<p>{counted(len(pool), 'person', 'people')} in the pool.</p>"
                                  f"<div style='overflow-x:auto'>{html_table(shown)}</div>")
 
     def _show_formations(self) -> None:
@@ -324,7 +324,7 @@ class CongregationApp:
             return
         self.upload.value = ()
         self._refresh()
-        status.ok(f"Recorded: {len(names)} people from {upload['name']} are in the pool ({', '.join(names)}).")
+        status.ok(f"Recorded: {counted(len(names), 'person', 'people')} from {upload['name']} are in the pool ({', '.join(names)}).")
 
     def record_gathering(self, _=None):
         status = self._answer_under("gathering")
@@ -338,7 +338,7 @@ class CongregationApp:
         self.gathering_title.value = ""
         self.came.value = []
         self._refresh()
-        status.ok(f"Recorded: {title}, with {count} people.")
+        status.ok(f"Recorded: {title}, with {counted(count, 'person', 'people')}.")
 
     # --- the formation round --------------------------------------------------------------------
 
@@ -375,7 +375,7 @@ class CongregationApp:
                                         f" The solver proved it is within {s.gap:.0%} of the best possible.")
         placed = sum(len(c) for c in self.crews)
         self._show_round()  # the crews first: whoever reads the status then finds them on the page
-        status.ok(f"Suggested {len(self.crews)} crews for {placed} people in {s.seconds:.1f} s.{gap} "
+        status.ok(f"Suggested {counted(len(self.crews), 'crew')} for {counted(placed, 'person', 'people')} in {s.seconds:.1f} s.{gap} "
                   "Nothing is recorded until you create them.")
 
     def add_pin(self, _=None):
@@ -454,8 +454,8 @@ class CongregationApp:
         crews = self.congregation.formations().set_index("id").loc[fid, "crews"]
         self._forget_round()
         self._refresh()
-        kind = "temporary crews" if temporary else "crews"
-        status.ok(f"Recorded: {len(crews)} {kind}: " + "; ".join(f"{c} ({', '.join(m)})" for c, m in crews.items()) +
+        kind = "temporary crew" if temporary else "crew"
+        status.ok(f"Recorded: {counted(len(crews), kind)}: " + "; ".join(f"{c} ({', '.join(m)})" for c, m in crews.items()) +
                   ("." if temporary else ". Each is now a crew on every level page."))
 
     def undo(self, _=None):
