@@ -72,7 +72,7 @@ class Server:
     def ledger(self) -> Ledger:
         return Ledger.open(self.ledger_path)
 
-    def open(self, page, notebook: str, timeout: float = 60_000):
+    def open(self, page, notebook: str, timeout: float = 120_000):
         """Load ``workbooks/<notebook>`` in Voilà and wait until its widgets are on screen."""
         page.goto(f"{self.url}/voila/render/{notebook}", timeout=timeout)
         page.wait_for_selector(".widget-button, .widget-dropdown, .widget-text", timeout=timeout)
