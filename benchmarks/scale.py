@@ -55,13 +55,13 @@ def generate(path: Path, n_events: int, seed: int = 5) -> None:
         on = (START + dt.timedelta(days=int(day))).isoformat()
         events.append({"id": next_id, "uid": f"b{next_id}", "kind": kind, "group_id": group, "on_date": on,
                        "recorded_at": on + "T20:00:00+00:00", "ref_id": cols.get("ref_id"),
-                       "outcome": cols.get("outcome"), "title": cols.get("title"), "detail": cols.get("detail"),
-                       "note": cols.get("note"), "private": cols.get("private", False)})
+                       "outcome": cols.get("outcome"), "data": cols.get("data"), "texts": cols.get("texts"),
+                       "private": cols.get("private", False)})
         next_id += 1
         return next_id - 1
 
-    def part(event_id, member, role, detail=None):
-        parts.append({"event_id": event_id, "member_id": int(member), "role": role, "detail": detail, "note": None})
+    def part(event_id, member, role, data=None):
+        parts.append({"event_id": event_id, "member_id": int(member), "role": role, "data": data, "texts": None})
 
     with engine.begin() as con:
         groups, members = [], []
@@ -75,7 +75,7 @@ def generate(path: Path, n_events: int, seed: int = 5) -> None:
             member_id += size
             members += [{"id": m, "name": f"Member {m}", "name_key": f"m{m}"} for m in roster]
             gid = g["id"]
-            created = event("group_created", gid, 0, title=g["kind"])
+            created = event("group_created", gid, 0, data={"group_kind": g["kind"]})
             for m in roster:
                 part(created, m, "member")
             for month in range(MONTHS):
@@ -97,7 +97,7 @@ def generate(path: Path, n_events: int, seed: int = 5) -> None:
                     speaker, *others = attended
                     part(money, speaker, "speaker")
                     for m in others[:2]:
-                        part(money, m, "offer", OFFERS[int(rng.integers(0, len(OFFERS)))])
+                        part(money, m, "offer", {"offer_kind": OFFERS[int(rng.integers(0, len(OFFERS)))]})
                         part(money, m, "respectful")
                     part(money, speaker, "ask")
                     for m in attended:
@@ -109,11 +109,11 @@ def generate(path: Path, n_events: int, seed: int = 5) -> None:
                     event("conflict_closed", gid, day + 20, ref_id=opened,
                           outcome="resolved" if rng.random() > 0.3 else "unresolved")
                 if month == 30:
-                    venture = event("venture", gid, day + 3, title=f"Venture {gid}", detail="savings pool")
+                    venture = event("venture", gid, day + 3, data={"name": f"Venture {gid}", "form": "savings pool"})
                     for m in roster[:2]:
                         part(venture, m, "owner")
                 if month % 16 == 3:
-                    event("void", None, day + 4, ref_id=listening, note="entered twice")
+                    event("void", None, day + 4, ref_id=listening, texts={"reason": "entered twice"})
             if len(events) > 50_000 or g is groups[-1]:
                 con.execute(sa.insert(st.events), events)
                 con.execute(sa.insert(st.participants), parts)

@@ -246,7 +246,7 @@ class Congregation:
                             data=given(name=clean_name(label, "round name") if label else None),
                             outcome="temporary" if gathering else "lasting", ref_id=gathering.id if gathering else None,
                             texts={"crews": formed}, private=True,
-                            parts=[Part(m, "placed", detail=cn) for cn, ms in zip(crew_names, cleaned) for m in ms]))
+                            parts=[Part(m, "placed", data={"crew": cn}) for cn, ms in zip(crew_names, cleaned) for m in ms]))
             if gathering is None:
                 for cn, ms in zip(crew_names, cleaned):
                     add(Entry("group_created", when, group=cn, new_group_kind="crew", data={"group_kind": "crew"},
@@ -410,8 +410,8 @@ class Congregation:
         for _, r in f.iterrows():
             placed = parts[parts["event_id"] == r["id"]]
             crews: dict[str, list[str]] = {}
-            for name, crew in zip(placed["name"], placed["detail"]):
-                crews.setdefault(crew, []).append(name)
+            for name, data in zip(placed["name"], placed["data"]):
+                crews.setdefault(data["crew"], []).append(name)
             row = {"id": r["id"], "date": r["date"], "kind": r["outcome"], "gathering": r["ref_id"], "crews": crews}
             if include_private:
                 row["why"] = {c["crew"]: c["why"] for c in (r["texts"] or {}).get("crews", [])}

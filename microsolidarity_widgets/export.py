@@ -53,8 +53,9 @@ def events_table(ledger, sel: Selection = Selection(), include_private: bool = F
     if sel.members:
         events = events[events["id"].isin(parts.loc[parts["member"].isin(sel.members), "event_id"])]
     if include_private:
-        said = parts.dropna(subset=["note"])
-        said = said.assign(text=said["member"] + " (" + said["role"] + "): " + said["note"].astype(str))
+        said = parts.dropna(subset=["texts"])
+        said = said.assign(text=said["member"] + " (" + said["role"] + "): " +
+                           said["texts"].map(lambda texts: "; ".join(map(str, texts.values()))))
         events = events.assign(member_notes=events["id"].map(said.groupby("event_id")["text"].agg("; ".join)))
     else:
         events = events.drop(columns=["texts"])

@@ -323,14 +323,17 @@ class Ledger:
         return out
 
     def participants(self, include_private: bool = False) -> pd.DataFrame:
-        """Who took part in each event and how: event_id, member, role, detail[, note]."""
+        """Who took part in each event and how: event_id, member, role, data (what their part says,
+        by name: an offer's ``offer_kind``, an addressed ask's ``ask`` link, a placed person's ``crew``;
+        {} when nothing), and with ``include_private`` texts (an offer's ``note``, an ask's ``text``)."""
         _yes_or_no(include_private, "include_private")
         if include_private:
             with self._store.read() as con:
-                parts = frames.read_table(con, st.participants, {**SCORED_PARTICIPANT_COLUMNS, "note": frames.TEXT})
+                parts = frames.read_table(con, st.participants, {**SCORED_PARTICIPANT_COLUMNS, "texts": frames.NAMED})
         else:  # the very rows scoring reads, already cached
             parts = self._frames()[1]
-        parts = parts.astype({"role": "str", "detail": "str"})  # a copy: the cached rows stay as they are
+        # a copy: the cached rows stay as they are
+        parts = parts.assign(role=parts["role"].astype("str"), data=parts["data"].map(lambda d: d or {}))
         parts.insert(1, "member", parts.pop("member_id").map(self._names()["member"]))
         return parts
 
@@ -483,7 +486,7 @@ class Ledger:
 SCORED_EVENT_COLUMNS = {"id": frames.ID, "kind": frames.WORD, "group_id": frames.REF, "on_date": frames.DAY,
                         "ref_id": frames.REF, "outcome": frames.WORD, "private": frames.FLAG}
 SCORED_PARTICIPANT_COLUMNS = {"event_id": frames.ID, "member_id": frames.ID, "role": frames.WORD,
-                              "detail": frames.WORD}
+                              "data": frames.NAMED}
 EVENT_COLUMNS = {"id": frames.ID, "recorded_at": frames.TEXT, "kind": frames.WORD, "group_id": frames.REF,
                  "on_date": frames.DAY, "ref_id": frames.REF, "outcome": frames.WORD, "data": frames.NAMED,
                  "texts": frames.NAMED, "private": frames.FLAG}
@@ -526,7 +529,7 @@ def _entry_rows(con: sa.Connection, entry: Entry) -> tuple[dict, list[dict]]:
     row = {"id": -1, "kind": entry.kind, "group_id": gid, "date": pd.Timestamp(entry.on), "ref_id": entry.ref_id,
            "outcome": entry.outcome, "private": bool(entry.private)}
     state = State(con)
-    parts = [{"event_id": -1, "member_id": state.member(p.member).id, "role": p.role, "detail": p.detail}
+    parts = [{"event_id": -1, "member_id": state.member(p.member).id, "role": p.role, "data": p.data or None}
              for p in entry.parts]
     return row, parts
 
@@ -558,20 +561,22 @@ def _insert(con: sa.Connection, entry: Entry, uid: str) -> int:
             if key not in ids:
                 ids[key] = con.execute(sa.insert(st.members).values(name=name, name_key=key)).inserted_primary_key[0]
         con.execute(sa.insert(st.participants), [
-            {"event_id": event_id, "member_id": ids[name_key(p.member)], "role": p.role, "detail": p.detail, "note": p.note}
+            {"event_id": event_id, "member_id": ids[name_key(p.member)], "role": p.role,
+             "data": p.data or None, "texts": p.texts or None}
             for p in entry.parts])
     return event_id
 
 
 def _erase_texts(con: sa.Connection, member_id: int) -> None:
-    """Forgetting a member: their own notes, and every private text of the events they took part
-    in (an offer note in their money round speaks about them too), go.
+    """Forgetting a member: the texts of their own parts, and every private text of the events they
+    took part in, the event's own and its people's (an offer note in their money round speaks about
+    them too), go.
 
     A conflict's closing names no parties itself, so its note goes with the opening it refers to.
     """
     p, e = st.participants, st.events
     theirs = sa.select(p.c.event_id).where(p.c.member_id == member_id)
     private = sa.select(e.c.id).where(e.c.id.in_(theirs), e.c.private.is_(True))
-    con.execute(sa.update(p).where((p.c.member_id == member_id) | p.c.event_id.in_(private)).values(note=None))
+    con.execute(sa.update(p).where((p.c.member_id == member_id) | p.c.event_id.in_(private)).values(texts=None))
     con.execute(sa.update(e).where(e.c.id.in_(theirs) | e.c.ref_id.in_(theirs), e.c.private.is_(True))
                 .values(texts=None))

@@ -127,7 +127,7 @@ def _money(h: History, level: Level) -> list[pd.DataFrame]:
     respect = h.roles(rounds, "respectful").drop_duplicates(["event_id", "member_id"])
     speakers = h.parts.loc[h.parts["role"] == "speaker", ["event_id", "member_id"]]
     return [
-        h.award(offers, level, p["offer"], "offer: " + offers["detail"].astype(str)),
+        h.award(offers, level, p["offer"], "offer: " + offers["data"].str["offer_kind"].astype(str)),
         h.award(h.roles(rounds, "ask"), level, p["ask"], "asked for help"),
         # Both sides of each respectful exchange: the member, then the speaker.
         h.award(respect, level, p["respect"], "respectful exchange"),

@@ -35,10 +35,14 @@ POOL_ROLES = ("pool", "invitee")
 
 @dataclass
 class Part:
+    """Someone's part in an event: who, in what role, and what their part says by name, as an
+    ``Entry`` says its own (see storage.participants): facts in ``data`` ({"offer_kind": …} for an
+    offer), free texts in ``texts`` ({"text": …} for an ask), hidden unless private texts are asked for."""
+
     member: str
     role: str
-    detail: str | None = None
-    note: str | None = None
+    data: dict = field(default_factory=dict)
+    texts: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -144,7 +148,7 @@ class State:
 
     def parts(self, event_id: int) -> list[sa.Row]:
         p, m = st.participants, st.members
-        q = sa.select(p.c.role, p.c.detail, m.c.name, m.c.id).join(m, m.c.id == p.c.member_id).where(p.c.event_id == event_id)
+        q = sa.select(p.c.role, m.c.name, m.c.id).join(m, m.c.id == p.c.member_id).where(p.c.event_id == event_id)
         return self.con.execute(q).all()
 
 
@@ -309,7 +313,7 @@ def record_money(state: State, group, on, speaker, offers=(), asks=(), respectfu
         if kind not in OFFER_KINDS:
             raise LedgerError(f"“{shown(item[1])}” is not a kind of offer; choose one of: {', '.join(OFFER_KINDS)}.")
         offer_note = clean_text(item[2], "offer note") if len(item) == 3 else None
-        parts.append(Part(who, "offer", kind, offer_note))
+        parts.append(Part(who, "offer", data={"offer_kind": kind}, texts=given(note=offer_note)))
         involved.add(name_key(who))
         exchanged.add(name_key(who))
     if isinstance(asks, str):
@@ -317,11 +321,11 @@ def record_money(state: State, group, on, speaker, offers=(), asks=(), respectfu
     for number, ask in enumerate(asks or (), start=1):
         text, to = _ask(ask)
         addressed = _addressees(state, g, on, to, speaker)
-        # An addressed ask and the "asked" rows of its addressees share a detail, so each
+        # An addressed ask and the "asked" rows of its addressees share the link ``ask``, so each
         # addressee is linked to the very ask they received.
-        link = f"ask {number}" if addressed else None
-        parts.append(Part(speaker, "ask", link, clean_text(text, "ask", required=True)))
-        parts += [Part(who, "asked", link) for who in addressed]
+        link = given(ask=f"ask {number}" if addressed else None)
+        parts.append(Part(speaker, "ask", data=link, texts={"text": clean_text(text, "ask", required=True)}))
+        parts += [Part(who, "asked", data=link) for who in addressed]
         involved.update(name_key(who) for who in addressed)
         exchanged.update(name_key(who) for who in addressed)
     for who in clean_names(respectful or (), "member in a respectful exchange"):

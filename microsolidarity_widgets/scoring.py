@@ -3,7 +3,7 @@
 Inputs are two frames read straight from storage:
 
 * ``events``: id, kind, group_id, date (datetime64), ref_id, outcome, private
-* ``participants``: event_id, member_id, role, detail
+* ``participants``: event_id, member_id, role, data (what each part says, by name; see ``rules.Part``)
 
 Every function is vectorised over the whole history and depends only on the events, never on the
 order they were recorded in. What each level awards, and GAME.md's numbers, are in ``levels``: here

@@ -30,8 +30,8 @@ if TYPE_CHECKING:
 # 3: congregations (a group kind) and their events (pool, invitations, answers, gatherings, formations);
 #    no table changes, but a workbook older than this would list a congregation as a crew and show crews
 #    undone with their formation round, so it must refuse such a ledger rather than misread it.
-# 4: an event's meanings by name: its facts in ``data`` and its free texts in ``texts`` (each kind's rule
-#    names them), where the generic ``title``, ``detail`` and ``note`` held them by position.
+# 4: an event's and each participant's meanings by name: facts in ``data`` and free texts in ``texts``
+#    (each kind's rule names them), where the generic ``title``, ``detail`` and ``note`` held them by position.
 SCHEMA_VERSION = 4
 ENV_VAR = "MICROSOLIDARITY_LEDGER"
 APP_ID = "microsolidarity-ledger"
@@ -86,7 +86,10 @@ events = sa.Table(
     sa.Index("ix_events_kind_ref", "kind", "ref_id"),
 )
 
-# Who took part in an event and how (present, speaker, offer, ask, attended, party, owner, …).
+# Who took part in an event and how (present, speaker, offer, ask, attended, party, owner, …). What a
+# part says is named by the rule that builds it, as an event's is: ``data`` its facts ({"offer_kind": …}
+# for an offer, {"crew": …} for a person placed by a formation), always shown; ``texts`` its free texts
+# ({"text": …} for an ask), shown only when private texts are asked for and erased by forgetting.
 participants = sa.Table(
     "participants",
     metadata,
@@ -94,8 +97,8 @@ participants = sa.Table(
     sa.Column("event_id", sa.Integer, sa.ForeignKey("events.id"), nullable=False),
     sa.Column("member_id", sa.Integer, sa.ForeignKey("members.id"), nullable=False),
     sa.Column("role", sa.String(16), nullable=False),
-    sa.Column("detail", sa.String(200), nullable=True),
-    sa.Column("note", sa.Text, nullable=True),
+    sa.Column("data", sa.JSON(none_as_null=True), nullable=True),
+    sa.Column("texts", sa.JSON(none_as_null=True), nullable=True),
     sa.Index("ix_participants_event", "event_id"),
     sa.Index("ix_participants_member", "member_id"),
 )
@@ -538,9 +541,10 @@ def voided_in(frame: pd.DataFrame) -> pd.Series:
     return frame["ref_id"].where(frame["kind"] == VOID).dropna()
 
 
-# What schema 3 kept in its generic columns, by kind: (column, where it goes now, its name). Fixed
-# history, not today's rules: it says how ledgers of that schema were written. A kind not listed here
-# (a level a crew added in its own notebook) keeps its words under the old columns' names.
+# What schema 3 kept in its generic columns: (column, where it goes now, its name) for each kind of
+# event, and for each (kind, role) of participant. Fixed history, not today's rules: it says how ledgers
+# of that schema were written. A kind or role not listed here (a level a crew added in its own notebook)
+# keeps its words under the old columns' names.
 SCHEMA_3_FIELDS = {
     "group_created": (("title", "data", "group_kind"),),
     "money": (("note", "texts", "note"),),
@@ -559,32 +563,55 @@ SCHEMA_3_FIELDS = {
     "formation": (("title", "data", "name"), ("note", "texts", "crews")),
     "pool_answers": (("note", "texts", "answers"),),
 }
+SCHEMA_3_PART_FIELDS = {
+    ("money", "offer"): (("detail", "data", "offer_kind"), ("note", "texts", "note")),
+    # an ask and the "asked" rows of its addressees shared the detail "ask 2": the link stays as written
+    ("money", "ask"): (("detail", "data", "ask"), ("note", "texts", "text")),
+    ("money", "asked"): (("detail", "data", "ask"),),
+    ("formation", "placed"): (("detail", "data", "crew"),),
+}
 _UNLISTED = (("title", "data", "title"), ("detail", "data", "detail"), ("note", "texts", "note"))
+_UNLISTED_PART = _UNLISTED[1:]  # a participant had no title
 # Values schema 3 wrote as text that are numbers or JSON by nature.
 _SCHEMA_3_DECODE = {("proposal_settled", "round_id"): int, ("formation", "crews"): json.loads,
                     ("pool_answers", "answers"): json.loads}
 
 
 def _named_fields(con: sa.Connection) -> None:
-    """Schema 3 to 4: every event's title, detail and note moved under their names, then dropped."""
-    old = sa.table("events", *(sa.column(c) for c in ("id", "kind", "title", "detail", "note")))
-    for column in (events.c.data, events.c.texts):
-        con.exec_driver_sql(f"ALTER TABLE events ADD COLUMN {column.name} {column.type.compile(con.dialect)}")
-    rows = con.execute(sa.select(old).where(sa.or_(old.c.title.is_not(None), old.c.detail.is_not(None),
-                                                   old.c.note.is_not(None)))).all()
-    named = []
-    for row in rows:
-        moved = {"data": {}, "texts": {}}
-        for column, where, name in SCHEMA_3_FIELDS.get(row.kind, _UNLISTED):
-            value = getattr(row, column)
-            if value is not None:
-                moved[where][name] = _SCHEMA_3_DECODE.get((row.kind, name), str)(value)
-        named.append({"row_id": row.id, "data": moved["data"] or None, "texts": moved["texts"] or None})
+    """Schema 3 to 4: every event's title, detail and note, and every participant's detail and note,
+    moved under their names, then dropped."""
+    old_events = sa.table("events", *(sa.column(c) for c in ("id", "kind", "title", "detail", "note")))
+    old_parts = sa.table("participants", *(sa.column(c) for c in ("id", "event_id", "role", "detail", "note")))
+    for table in (events, participants):
+        for column in (table.c.data, table.c.texts):
+            con.exec_driver_sql(f"ALTER TABLE {table.name} ADD COLUMN {column.name} {column.type.compile(con.dialect)}")
+    said = sa.or_(old_events.c.title.is_not(None), old_events.c.detail.is_not(None), old_events.c.note.is_not(None))
+    _move(con, events, [_moved(row, SCHEMA_3_FIELDS.get(row.kind, _UNLISTED), row.kind)
+                        for row in con.execute(sa.select(old_events).where(said))])
+    said = sa.or_(old_parts.c.detail.is_not(None), old_parts.c.note.is_not(None))
+    rows = con.execute(sa.select(old_parts.c.id, old_parts.c.role, old_parts.c.detail, old_parts.c.note, old_events.c.kind)
+                       .join(old_events, old_events.c.id == old_parts.c.event_id).where(said))
+    _move(con, participants, [_moved(row, SCHEMA_3_PART_FIELDS.get((row.kind, row.role), _UNLISTED_PART))
+                              for row in rows])
+    for table, columns in ((events, ("title", "detail", "note")), (participants, ("detail", "note"))):
+        for column in columns:
+            con.exec_driver_sql(f"ALTER TABLE {table.name} DROP COLUMN {column}")
+
+
+def _moved(row: sa.Row, fields: tuple, kind: str | None = None) -> dict:
+    """One schema-3 row's words under their names (an event's ``kind`` says which to decode)."""
+    moved = {"data": {}, "texts": {}}
+    for column, where, name in fields:
+        value = getattr(row, column)
+        if value is not None:
+            moved[where][name] = _SCHEMA_3_DECODE.get((kind, name), str)(value)
+    return {"row_id": row.id, "data": moved["data"] or None, "texts": moved["texts"] or None}
+
+
+def _move(con: sa.Connection, table: sa.Table, named: list[dict]) -> None:
     if named:
-        con.execute(sa.update(events).where(events.c.id == sa.bindparam("row_id"))
+        con.execute(sa.update(table).where(table.c.id == sa.bindparam("row_id"))
                     .values(data=sa.bindparam("data"), texts=sa.bindparam("texts")), named)
-    for column in ("title", "detail", "note"):
-        con.exec_driver_sql(f"ALTER TABLE events DROP COLUMN {column}")
 
 
 # Each entry upgrades the schema from version N to N+1 inside one transaction.

@@ -22,6 +22,15 @@ import sqlalchemy as sa
 
 TEMPLATE = "ledger_template"
 
+# What schema 3 kept where schema 4 has named fields: run on a database of today's schema, it leaves the
+# tables as a schema-3 workbook made them, for the upgrade's tests.
+SCHEMA_3_COLUMNS = (
+    "ALTER TABLE events DROP COLUMN data, DROP COLUMN texts, ADD COLUMN title VARCHAR(200), "
+    "ADD COLUMN detail VARCHAR(200), ADD COLUMN note TEXT",
+    "ALTER TABLE participants DROP COLUMN data, DROP COLUMN texts, ADD COLUMN detail VARCHAR(200), "
+    "ADD COLUMN note TEXT",
+)
+
 
 class PgUnavailable(RuntimeError):
     """PostgreSQL is not installed or would not start; the message says which and why."""

@@ -283,6 +283,6 @@ def test_markup_in_notes_is_kept_as_text(tmp_path):
         ledger.record_agreements("Kestrels", D, note)
         events = ledger.events(include_private=True)
         assert events["texts"].tolist()[-2:] == [{"note": note}, {"text": note}]
-        assert ledger.participants(include_private=True)["note"].dropna().tolist() == [note, note]
+        assert ledger.participants(include_private=True)["texts"].dropna().tolist() == [{"note": note}, {"text": note}]
         assert ledger.agreements("Kestrels") == note
         assert len(ledger.events()) == 3  # the events table is still there

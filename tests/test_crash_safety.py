@@ -47,7 +47,7 @@ def half_written(ledger: Ledger) -> list[int]:
     ev = ledger.events(include_private=True)
     money = ev[ev["kind"] == "money"]
     sizes = parts.groupby("event_id").size().reindex(money["id"], fill_value=0)
-    notes = parts.dropna(subset=["note"]).groupby("event_id").size().reindex(money["id"], fill_value=0)
+    notes = parts.dropna(subset=["texts"]).groupby("event_id").size().reindex(money["id"], fill_value=0)
     return sorted(set(sizes[sizes != 4].index) | set(notes[notes != 2].index) | set(money.loc[money["texts"].isna(), "id"]))
 
 

@@ -41,7 +41,7 @@ def content(location: str) -> dict[str, tuple]:
     uid_of = {e.id: e.uid for e in events}
     who: dict[int, list] = {}
     for p in parts:
-        who.setdefault(p.event_id, []).append((members[p.member_id], p.role, p.detail, p.note))
+        who.setdefault(p.event_id, []).append((members[p.member_id], p.role, p.data, p.texts))
     return {e.uid: (e.kind, groups.get(e.group_id), kinds.get(e.group_id), e.on_date, e.recorded_at,
                     uid_of.get(e.ref_id), e.outcome, e.data, e.texts, bool(e.private), who.get(e.id, []))
             for e in events}

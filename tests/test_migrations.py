@@ -18,6 +18,7 @@ import sqlalchemy as sa
 
 from microsolidarity_widgets import Ledger, LedgerError
 from microsolidarity_widgets import storage as st
+from pg import SCHEMA_3_COLUMNS
 
 SAMPLE = Path(__file__).parent / "data" / "schema3.sqlite"
 
@@ -205,8 +206,8 @@ def test_a_server_ledger_of_schema_1_migrates_in_one_transaction(pg_database):
     engine = sa.create_engine(url)
     with engine.begin() as con:
         con.exec_driver_sql("DROP INDEX ix_events_kind_ref")
-        con.exec_driver_sql("ALTER TABLE events DROP COLUMN data, DROP COLUMN texts, ADD COLUMN title VARCHAR(200), "
-                            "ADD COLUMN detail VARCHAR(200), ADD COLUMN note TEXT")
+        for statement in SCHEMA_3_COLUMNS:
+            con.exec_driver_sql(statement)
         con.execute(sa.update(st.meta).where(st.meta.c.key == "schema_version").values(value="1"))
     engine.dispose()
     with Ledger.open(url) as ledger:

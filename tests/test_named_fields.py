@@ -1,10 +1,12 @@
-"""Schema 4: an event's meanings by name. A ledger written by the schema-3 workbook upgrades (after
-a backup) with every score and every reading as before, each kind's words now under their names.
+"""Schema 4: an event's and each participant's meanings by name. A ledger written by the schema-3
+workbook upgrades (after a backup) with every score and every reading as before, each kind's and each
+role's words now under their names.
 
 data/schema3.sqlite was written by the schema-3 workbook (commit 496b811): every kind of event a
 crew, a partnership and a congregation record, a void, renames and a forgotten person. Beside it,
 data/schema3.json holds what that workbook read of it: points, totals, the events' generic title,
-detail and note, ventures, conflicts, proposals, agreements and the congregation's readings.
+detail and note, ventures, conflicts, proposals, agreements and the congregation's readings. The
+participants' generic detail and note are read from the sample file itself.
 """
 
 from __future__ import annotations
@@ -21,9 +23,12 @@ import sqlalchemy as sa
 from microsolidarity_widgets import Ledger
 from microsolidarity_widgets import storage as st
 from microsolidarity_widgets.congregation import Congregation
+from pg import SCHEMA_3_COLUMNS
 
 DATA = Path(__file__).parent / "data"
 OLD = json.loads((DATA / "schema3.json").read_text())
+# Where schema 3's participant words are now, by role: (the detail's name, the note's name).
+PART_NAMES = {"offer": ("offer_kind", "note"), "ask": ("ask", "text"), "asked": ("ask", None), "placed": ("crew", None)}
 
 
 def records(frame: pd.DataFrame) -> list[dict]:
@@ -42,8 +47,8 @@ def server_ledger(pg_database) -> str:
     engine = sa.create_engine(url)
     old = sqlite3.connect(DATA / "schema3.sqlite")
     with engine.begin() as con:
-        con.exec_driver_sql("ALTER TABLE events DROP COLUMN data, DROP COLUMN texts, ADD COLUMN title VARCHAR(200), "
-                            "ADD COLUMN detail VARCHAR(200), ADD COLUMN note TEXT")
+        for statement in SCHEMA_3_COLUMNS:
+            con.exec_driver_sql(statement)
         con.execute(sa.update(st.meta).where(st.meta.c.key == "schema_version").values(value="3"))
         for name in ("groups", "members", "events", "participants"):
             cursor = old.execute(f"SELECT * FROM {name}")
@@ -75,8 +80,9 @@ def test_the_sample_is_of_schema_3_and_opening_it_backs_it_up_first(tmp_path):
     assert version == 3 and "schema3" in backup.name
     assert sqlite3.connect(backup).execute("SELECT * FROM events ORDER BY id").fetchall() == before
     assert st.check_sqlite_file(Path(path)) == st.SCHEMA_VERSION == 4
-    columns = [r[1] for r in sqlite3.connect(path).execute("PRAGMA table_info(events)")]
-    assert "data" in columns and "texts" in columns and not {"title", "detail", "note"} & set(columns)
+    for table in ("events", "participants"):
+        columns = [r[1] for r in sqlite3.connect(path).execute(f"PRAGMA table_info({table})")]
+        assert columns[-2:] == ["data", "texts"] and not {"title", "detail", "note"} & set(columns)
 
 
 def test_scores_are_the_same_after_the_upgrade(upgraded):
@@ -100,6 +106,23 @@ def test_no_word_is_lost_and_private_ones_stay_private(upgraded):
         i: t["note"] if "note" in t else next(iter(t.values())) for i, t in public["texts"].items() if t}
 
 
+def test_every_participants_words_are_under_their_names_and_private_ones_stay_private(upgraded):
+    """An offer's kind and note, an ask's link and text, the asked's link, the crew a person was
+    placed in: each old detail and note is now one named field of the participant, in the same row."""
+    con = sqlite3.connect(DATA / "schema3.sqlite")
+    old = con.execute("SELECT event_id, role, detail, note FROM participants ORDER BY id").fetchall()
+    con.close()
+    assert {role for _, role, detail, note in old if detail or note} == set(PART_NAMES)  # the sample has each
+    new = upgraded.participants(include_private=True)
+    assert list(zip(new["event_id"], new["role"])) == [(event_id, role) for event_id, role, _, _ in old]
+    for (event_id, role, detail, note), data, texts in zip(old, new["data"], new["texts"]):
+        detail_name, note_name = PART_NAMES.get(role, (None, None))
+        assert data == ({} if detail is None else {detail_name: detail}), (event_id, role)
+        assert texts == (None if note is None else {note_name: note}), (event_id, role)
+    public = upgraded.participants()
+    assert public["data"].tolist() == new["data"].tolist() and "texts" not in public
+
+
 def test_each_kind_reads_as_before_through_its_named_fields(upgraded):
     assert records(upgraded.ventures()) == OLD["ventures"]
     assert records(upgraded.conflicts()) == OLD["conflicts"]
@@ -120,22 +143,38 @@ def test_each_kind_reads_as_before_through_its_named_fields(upgraded):
 
 def test_an_upgraded_ledger_records_and_forgets_with_named_fields(upgraded):
     event_id = upgraded.record_venture("Kestrels", "2026-06-01", name="Heron Co-op", form="co-op", owners=["Bo", "Caz"])
+    round_id = upgraded.record_money("Kestrels", "2026-06-02", speaker="Bo", offers=[("Ama", "perspective", "a book")],
+                                     asks=[("a ladder", ["Caz"])])
+    parts = upgraded.participants(include_private=True).query("event_id == @round_id")
+    assert parts[["role", "data", "texts"]].values.tolist() == [
+        ["speaker", {}, None], ["offer", {"offer_kind": "perspective"}, {"note": "a book"}],
+        ["ask", {"ask": "ask 1"}, {"text": "a ladder"}], ["asked", {"ask": "ask 1"}, None]]
+    assert upgraded.points().query("event_id == @round_id and member == 'Ama'")["reason"].tolist() == ["offer: perspective"]
     upgraded.forget_member("Caz")
     events = upgraded.events(include_private=True).set_index("id")
     assert events.loc[event_id, "data"] == {"name": "Heron Co-op", "form": "co-op"}
     money = events[events["kind"] == "money"]
     assert money["texts"].isna().all()  # Caz spoke in it: its private note went with them
+    parts = upgraded.participants(include_private=True)
+    assert parts.loc[parts["event_id"].isin(money.index), "texts"].isna().all()  # and its offers' and asks' texts
+    assert parts.loc[parts["event_id"] == round_id, "data"].tolist()[1] == {"offer_kind": "perspective"}  # facts stay
 
 
 def test_a_kind_the_upgrade_does_not_know_keeps_its_words_under_the_old_names(tmp_path):
     """A level a crew added in its own notebook: nothing of it is lost."""
     path = sqlite_ledger(tmp_path)
     con = sqlite3.connect(path)
-    con.execute("INSERT INTO events (uid, kind, group_id, on_date, recorded_at, title, detail, note, private) "
-                "VALUES ('thanks1', 'thanks', 1, '2026-06-01', '2026-06-01T10:00:00+00:00', 'a meal', 'warm', "
-                "'for the soup', 0)")
+    event_id = con.execute("INSERT INTO events (uid, kind, group_id, on_date, recorded_at, title, detail, note, private) "
+                           "VALUES ('thanks1', 'thanks', 1, '2026-06-01', '2026-06-01T10:00:00+00:00', 'a meal', "
+                           "'warm', 'for the soup', 0)").lastrowid
+    # a role the upgrade knows in money rounds, in a kind it does not know: nothing says what it meant
+    con.executemany("INSERT INTO participants (event_id, member_id, role, detail, note) VALUES (?, 1, ?, ?, ?)",
+                    [(event_id, "thanked", "twice", "you fed us"), (event_id, "offer", "a spoon", None)])
     con.commit()
     con.close()
     with Ledger.open(path) as ledger:
         thanks = ledger.events().query("kind == 'thanks'").iloc[0]
+        parts = ledger.participants(include_private=True).query("event_id == @event_id")
     assert thanks["data"] == {"title": "a meal", "detail": "warm"} and thanks["texts"] == {"note": "for the soup"}
+    assert parts[["role", "data", "texts"]].values.tolist() == [
+        ["thanked", {"detail": "twice"}, {"note": "you fed us"}], ["offer", {"detail": "a spoon"}, None]]

@@ -83,7 +83,7 @@ def test_hidden_by_default_shown_when_asked(played):
     shown = text_of(ledger.events())
     assert not [k for k, s in SECRETS.items() if s in shown]
     assert all(p in shown for p in PUBLIC.values())
-    assert "note" not in ledger.participants().columns
+    assert "texts" not in ledger.participants().columns
     assert ledger.agreements("Kestrels") is None
     assert ledger.agreements("Herons") == PUBLIC["agreements"]
 
@@ -195,8 +195,8 @@ def test_the_demo_is_fictional_and_holds_no_contact_details(tmp_path):
         assert names <= invented
         assert all(" " not in n for n in names)          # first names only, nobody's full name
         ev, parts = ledger.events(include_private=True), ledger.participants(include_private=True)
-    said = [value for fields in pd.concat([ev["data"], ev["texts"]]).dropna() for value in fields.values()]
-    texts = pd.concat([pd.Series(said), parts["note"]]).dropna().astype(str)
+    named = pd.concat([ev["data"], ev["texts"], parts["data"], parts["texts"]]).dropna()
+    texts = pd.Series([value for fields in named for value in fields.values()]).dropna().astype(str)
     assert len(texts) > 20
     for pattern in (r"@\w+\.\w", r"https?://|www\.", r"\+?\d[\d \-]{7,}\d"):  # e-mail, web, phone
         assert not texts.str.contains(pattern).any(), pattern
