@@ -92,6 +92,24 @@ def test_a_cleared_date_is_refused_not_taken_as_today(tmp_path):
         assert ledger.revision() == before
 
 
+def test_a_form_is_declared_once_its_message_leaves_with_it_and_it_resets_what_was_typed(tmp_path):
+    """As on the crew page: a record blanks what was typed and keeps the choices (the region, the date);
+    a change to the form takes its refusal or confirmation away."""
+    with Ledger.open(tmp_path / "l.sqlite") as ledger:
+        app = started(ledger)
+        app.person.value, app.slots.value, app.region.value = "Gus", "Tuesday-ish", "Lisbon"
+        app.add_person()
+        assert app.statuses["person"].kind == "error"
+        app.slots.value = "Tue evening"  # the refusal was about the slot just corrected
+        assert app.statuses["person"].kind is None and app.statuses["person"].widget.value == ""
+        app.work.value = "gardening"
+        app.add_person()
+        assert app.statuses["person"].kind == "ok", app.statuses["person"].text  # the reset keeps the confirmation
+        assert (app.person.value, app.work.value, app.slots.value, app.region.value) == ("", "", "", "Lisbon")
+        app.person.value = "Hal"
+        assert app.statuses["person"].kind is None
+
+
 def test_the_charts_come_with_their_figures_as_tables(tmp_path):
     """Issue 15, item 4: a screen reader reads the invitation tree and the availability grid as tables."""
     with Ledger.open(tmp_path / "l.sqlite") as ledger:

@@ -67,7 +67,8 @@ def test_each_stylesheet_has_rules_and_balanced_braces_and_comments(path):
 def test_the_pages_use_the_files():
     static = PACKAGE / "apps" / "static"
     assert session.STYLE == "\n<style>\n" + (static / "session.css").read_text(encoding="utf-8") + "</style>\n"
-    assert review.STYLE == "<style>\n" + (static / "review.css").read_text(encoding="utf-8") + "</style>"
+    # The review is styled as the level pages are, then by its own few rules.
+    assert review.STYLE == session.STYLE + "<style>\n" + (static / "review.css").read_text(encoding="utf-8") + "</style>"
     assert export.REPORT_STYLE == "\n" + (PACKAGE / "static" / "report.css").read_text(encoding="utf-8")
     timer, links = countdown.Countdown(), review.Downloads()
     assert timer._esm == (static / "countdown.js").read_text(encoding="utf-8")

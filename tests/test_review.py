@@ -306,3 +306,24 @@ def test_review_page_shows_each_members_totals(worked):
     assert "1 Listening" in table and "5 Co-owners" in table and cells
     app.members.value = ("Bo",)
     assert "<td>Ama</td>" not in app.totals.value and "<td>Bo</td>" in app.totals.value
+
+
+def test_the_review_page_is_built_as_the_level_pages_are(demo_ledger):
+    """Issue 12, item 4: its sections, hints, messages and main button are the level pages' own (one
+    look, one set of CSS classes); even its page for a ledger it cannot open says why as they do."""
+    from pages import find, shown_texts
+
+    from microsolidarity_widgets.apps.review import ReviewApp, _cannot_open
+    from microsolidarity_widgets.errors import LedgerError
+
+    app = ReviewApp(demo_ledger)
+    assert "ms-page" in app.widget._dom_classes
+    assert [t for t in shown_texts(app) if t.startswith("<h3>")] == [
+        "<h3>Groups, members and dates</h3>", "<h3>How trust grew</h3>", "<h3>In a few words</h3>",
+        "<h3>Points per member</h3>", "<h3>Take it home</h3>"]
+    assert "ms-primary" in find(app, "Prepare downloads")._dom_classes
+    app.start.value, app.end.value = app.end.value, app.start.value
+    assert 'class="ms-msg ms-msg-error" role="alert"' in app.message.widget.value
+    page = _cannot_open(LedgerError("The ledger is locked."))
+    assert page.summary_text == "The ledger is locked."
+    assert any('role="alert">The review cannot open its ledger. The ledger is locked.' in t for t in shown_texts(page))

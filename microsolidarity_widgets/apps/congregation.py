@@ -17,7 +17,8 @@ from ..congregation import Congregation
 from ..errors import LedgerError
 from ..ledger import Ledger
 from ..values import counted, name_key
-from .session import STYLE, Checklist, Status, chart_table, chosen, date_picker, esc, hint, html_table, section, wide
+from .session import (STYLE, Checklist, Form, Status, chart_table, chosen, date_picker, esc, hint, html_table, primary,
+                      section, wide)
 
 NEW = "__new__"
 HOST = "__host__"
@@ -28,19 +29,9 @@ def _text(description: str, placeholder: str = "") -> widgets.Text:
     return widgets.Text(description=description, placeholder=placeholder, layout=FIELD, **wide())
 
 
-# Rows that wrap on a phone (390 px wide) instead of scrolling sideways; long tables scroll inside themselves.
-PAGE_STYLE = """<style>
-.ms-congregation .ms-wrap { gap: 6px 16px; }
-.ms-congregation .widget-dropdown select, .ms-congregation .widget-text input { min-width: 0; }
-.ms-congregation .ms-crews li { margin: 6px 0; }
-.ms-congregation .widget-inline-hbox .widget-label { max-width: none; }
-</style>"""
-
-
-def _wrap(*children) -> widgets.HBox:
-    box = widgets.HBox(list(children), layout=widgets.Layout(flex_flow="row wrap"))
-    box.add_class("ms-wrap")
-    return box
+# The page's own rule: a suggested crew and why, each apart from the next. (Rows wrap on a phone and
+# labels stay whole as on every page: the page template and session.css see to it.)
+PAGE_STYLE = "<style>.ms-congregation .ms-crews li { margin: 6px 0; }</style>"
 
 
 class CongregationApp:
@@ -102,8 +93,7 @@ class CongregationApp:
                                            layout=widgets.Layout(width="120px"), **wide())
         self.seed = widgets.BoundedIntText(value=0, min=0, max=10**6, description="Seed",
                                            layout=widgets.Layout(width="150px"), **wide())
-        self.suggest_button = widgets.Button(description="Suggest crews", button_style="success")
-        self.suggest_button.add_class("ms-primary")
+        self.suggest_button = primary("Suggest crews")
         self.pin_a = widgets.Dropdown(description="Pin", layout=FIELD, **wide())
         self.pin_b = widgets.Dropdown(description="and", layout=FIELD, **wide())
         self.pin_how = widgets.ToggleButtons(options=[("apart", "apart"), ("together", "together")], value="apart")
@@ -115,8 +105,7 @@ class CongregationApp:
         self.swap_button = widgets.Button(description="Swap them", button_style="primary")
         self.result = widgets.HTML()
         self.temporary = widgets.Dropdown(description="Create as", layout=FIELD, **wide())
-        self.create_button = widgets.Button(description="Create these crews", button_style="success", disabled=True)
-        self.create_button.add_class("ms-primary")
+        self.create_button = primary("Create these crews", disabled=True)
         self.formation_list = widgets.HTML()
         self.undo_reason = _text("Reason for undoing", "e.g. formed too early")
         self.undo_button = widgets.Button(description="Undo the last formation", button_style="warning")
@@ -128,6 +117,21 @@ class CongregationApp:
         self.availability.layout = widgets.Layout(width="100%")
         # Each chart's figures for those who cannot see it (a table under the chart, opened on demand).
         self.tree_table, self.availability_table = widgets.HTML(), widgets.HTML()
+
+        # The forms that record what is typed, each declared once: what is typed goes back to blank once
+        # recorded, the choices stay for the next one; a change to a form takes its message away.
+        # (The round is no such form: its pins and swaps stay until its crews are created.)
+        s = self.statuses
+        self.forms = {
+            "start": Form([self.new_name, self.new_region, self.new_purpose], kept=[self.new_date],
+                          changed=s["start"].clear),
+            "agree": Form([self.agreements], changed=s["agree"].clear),
+            "person": Form([self.person, self.work, self.slots, self.knows],
+                           kept=[self.invited_by, self.region, self.size, self.on], changed=s["person"].clear),
+            "csv": Form([self.upload], kept=[self.on], changed=s["csv"].clear),
+            "gathering": Form([self.gathering_title, self.came], kept=[self.gathering_date],
+                              changed=s["gathering"].clear),
+        }
 
         self.which.observe(self._chosen, "value")
         self.start_button.on_click(self.start)
@@ -143,7 +147,6 @@ class CongregationApp:
         self.create_button.on_click(self.create)
         self.undo_button.on_click(self.undo)
 
-        s = self.statuses
         self.body = widgets.VBox([
             section("Its purpose and agreements", self.about, self.agreements, self.agree_button, s["agree"].widget),
             section("The pool", hint("Everyone who may join a crew. Their answers are personal: the table shows "
@@ -153,7 +156,7 @@ class CongregationApp:
                     self.add_button, s["person"].widget,
                     hint("Or import a form's export: a CSV with the columns <b>name, work, slots</b> and, if you "
                          "have them, <b>invited_by, region, size, knows</b> (lists inside a cell separated by ;)."),
-                    _wrap(self.upload, self.import_button), s["csv"].widget, self.show_answers, self.pool_table),
+                    widgets.HBox([self.upload, self.import_button]), s["csv"].widget, self.show_answers, self.pool_table),
             section("Who brought whom", self.tree, self.tree_table),
             section("The pool by availability", self.availability, self.availability_table),
             section("Gatherings", self.gathering_title, self.gathering_date, self.came.widget, self.gathering_button,
@@ -162,9 +165,10 @@ class CongregationApp:
                     hint("The round suggests crews for the people in it: every crew shares a weekly slot, holds at "
                          "most one pair who already know each other well, and keeps your pins; then it looks for "
                          "shared or complementary interests, one region per crew and the sizes people asked for."),
-                    self.who, _wrap(self.target, self.low, self.high, self.seed), self.suggest_button,
-                    _wrap(self.pin_a, self.pin_b), _wrap(self.pin_how, self.pin_button, self.clear_pins), self.pin_list,
-                    s["round"].widget, self.result, _wrap(self.swap_a, self.swap_b), self.swap_button,
+                    self.who, widgets.HBox([self.target, self.low, self.high, self.seed]), self.suggest_button,
+                    widgets.HBox([self.pin_a, self.pin_b]),
+                    widgets.HBox([self.pin_how, self.pin_button, self.clear_pins]), self.pin_list,
+                    s["round"].widget, self.result, widgets.HBox([self.swap_a, self.swap_b]), self.swap_button,
                     self.temporary, self.create_button, s["create"].widget),
             section("Formations so far", self.formation_list, self.undo_reason, self.undo_button),
         ])
@@ -272,8 +276,7 @@ class CongregationApp:
         except LedgerError as exc:
             status.error(exc)
             return
-        for box in (self.new_name, self.new_region, self.new_purpose):
-            box.value = ""
+        self.forms["start"].reset()
         self._reload(select=c.name)
         self.statuses["agree"].ok(f"Recorded: the congregation {c.name}. Add its people to the pool below.")
 
@@ -284,7 +287,7 @@ class CongregationApp:
         except LedgerError as exc:
             status.error(exc)
             return
-        self.agreements.value = ""
+        self.forms["agree"].reset()
         self._refresh()
         status.ok(f"Recorded: {self.congregation.name}'s agreements.")
 
@@ -304,8 +307,7 @@ class CongregationApp:
             status.error(exc)
             return
         name = self.person.value.strip()
-        for box in (self.person, self.work, self.slots, self.knows):
-            box.value = ""
+        self.forms["person"].reset()
         self._refresh()
         status.ok(f"Recorded: {name} is in the pool.")
 
@@ -322,7 +324,7 @@ class CongregationApp:
         except LedgerError as exc:
             status.error(f"{upload['name']}: {exc}")
             return
-        self.upload.value = ()
+        self.forms["csv"].reset()
         self._refresh()
         status.ok(f"Recorded: {counted(len(names), 'person', 'people')} from {upload['name']} are in the pool ({', '.join(names)}).")
 
@@ -335,8 +337,7 @@ class CongregationApp:
             return
         title = self.gathering_title.value.strip()
         count = len(self.came.value)
-        self.gathering_title.value = ""
-        self.came.value = []
+        self.forms["gathering"].reset()
         self._refresh()
         status.ok(f"Recorded: {title}, with {counted(count, 'person', 'people')}.")
 

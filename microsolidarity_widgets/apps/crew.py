@@ -12,7 +12,8 @@ from .. import rules
 from ..errors import LedgerError, LookAlikeName
 from ..ledger import Ledger
 from . import texts
-from .session import STYLE, MemberChoice, Status, chosen, date_picker, esc, hint, html_table, section, wide
+from .session import (STYLE, Form, MemberChoice, Status, chosen, date_picker, esc, hint, html_table, primary,
+                      section, wide)
 
 
 def _group_dropdown(description: str) -> widgets.Dropdown:
@@ -41,8 +42,7 @@ class CrewApp:
         self.new_members = widgets.Textarea(description="Members, one per line",
                                             layout=widgets.Layout(width="420px", height="150px"), **wide())
         self.new_date = date_picker("Started on")
-        self.create_button = widgets.Button(description="Create crew", button_style="success", disabled=True)
-        self.create_button.add_class("ms-primary")
+        self.create_button = primary("Create crew", disabled=True)
         self.create_missing = hint("")  # says why the button is greyed out
 
         self.join_group = _group_dropdown("Group")
@@ -83,16 +83,17 @@ class CrewApp:
             w.observe(self._ready_to_change, "value")
         self.rename_button.on_click(self.rename_member)
         self.remove_button.on_click(self.remove_member)
-        # A message is about its form as it was when the button was pressed: a change to that form
-        # takes it away, so an old refusal or confirmation never sits beside what is typed now.
-        for status, fields in ((self.create_status, (self.new_name, self.new_kind, self.new_members, self.new_date)),
-                               (self.join_status, (self.join_group, self.join_name, self.join_date)),
-                               (self.change_status, (self.change_group, self.change_member, self.rename_to,
-                                                     self.leave_date)),
-                               (self.agree_status, (self.agree_group, self.agree_date, self.confidentiality,
-                                                    self.cross_talk, self.agree_private))):
-            for field in fields:
-                field.observe(lambda _, status=status: status.clear(), "value")
+        # Each form declared once: what is typed goes back to blank once recorded, the choices stay for
+        # the next one. A message is about its form as it was when the button was pressed: a change to
+        # that form takes it away, so an old refusal or confirmation never sits beside what is typed now.
+        self.create_form = Form([self.new_name, self.new_members], kept=[self.new_kind, self.new_date],
+                                changed=self.create_status.clear)
+        self.join_form = Form([self.join_name], kept=[self.join_group, self.join_date], changed=self.join_status.clear)
+        self.change_form = Form([self.rename_to], kept=[self.change_group, self.change_member, self.leave_date],
+                                changed=self.change_status.clear)
+        self.agree_form = Form([self.confidentiality, self.cross_talk],
+                               kept=[self.agree_group, self.agree_date, self.agree_private],
+                               changed=self.agree_status.clear)
 
         why = "".join(f"<li><b>{title}.</b> {question}</li>" for title, question in texts.WHY_SMALL_GROUPS)
         self.widget = widgets.VBox([
@@ -143,8 +144,7 @@ class CrewApp:
             return
         name = self.new_name.value.strip()
         said = f"Recorded: the {self.new_kind.value} {name} with {', '.join(names)}.{note}"
-        self.new_name.value = ""
-        self.new_members.value = ""
+        self.create_form.reset()
         self._refresh(select=name)
         self.create_status.ok(said)  # after the form is reset, which would take a message away
 
@@ -160,7 +160,7 @@ class CrewApp:
             return
         said = (f"Recorded: {self.join_name.value.strip()} joined {self.join_group.value} "
                 f"on {self.join_date.value:%Y-%m-%d}.{note}")
-        self.join_name.value = ""
+        self.join_form.reset()
         self._refresh()
         self.join_status.ok(said)
 
@@ -174,7 +174,7 @@ class CrewApp:
         except LedgerError as exc:
             self.change_status.error(exc)
             return
-        self.rename_to.value = ""
+        self.change_form.reset()
         self._refresh(chosen_member=new)
         self.change_status.ok(f"Recorded: {old} is now called {new}, in every group; their history and points "
                               "stay theirs.")
@@ -207,8 +207,7 @@ class CrewApp:
         except LedgerError as exc:
             self.agree_status.error(exc)
             return
-        self.confidentiality.value = ""
-        self.cross_talk.value = ""
+        self.agree_form.reset()
         self._show_agreements()
         self.agree_status.ok(f"Recorded: {self.agree_group.value}'s agreements.")
 

@@ -58,10 +58,16 @@ def _group_points(ledger: Ledger, revision: tuple[int, int], level: int | None) 
     return points_by_group(ledger, level)
 
 
-def _cannot_open(exc: LedgerError) -> widgets.Widget:
+def cannot_open(what: str, exc: LedgerError, root: type[widgets.Box] = widgets.VBox) -> widgets.Box:
+    """What a page shows in place of itself when its ledger cannot be read: why, in plain words, in the
+    pages' own message area (announced to screen readers)."""
     status = Status()
-    status.error(f"The workbook cannot open its ledger. {exc}", nothing_recorded=False)
-    return widgets.VBox([widgets.HTML(STYLE), status.widget])
+    status.error(f"{what} cannot open its ledger. {exc}", nothing_recorded=False)
+    return root([widgets.HTML(STYLE), status.widget])
+
+
+def _cannot_open(exc: LedgerError) -> widgets.Widget:
+    return cannot_open("The workbook", exc)
 
 
 def fresh_page(build: Callable[[Ledger], object], cannot_open: Callable[[LedgerError], widgets.Widget],

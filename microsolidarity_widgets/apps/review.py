@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import html
 from pathlib import Path
 
 import anywidget
@@ -23,13 +22,15 @@ from ..errors import LedgerError
 from ..ledger import Ledger
 from ..review import ReviewData, Selection
 from ..values import day_words
-from .page import fresh_page
+from .page import cannot_open, fresh_page
 from .session import STYLE as SESSION_STYLE
-from .session import Status, chart_table, html_table
+from .session import Status, chart_table, esc, hint, html_list, html_table, primary, section, wide
 
 MIME = {"csv": "text/csv", "png": "image/png", "svg": "image/svg+xml", "html": "text/html"}
 STATIC = Path(__file__).with_name("static")
-STYLE = "<style>\n" + (STATIC / "review.css").read_text(encoding="utf-8") + "</style>"
+# The level pages' style (sections, hints, messages, buttons, tables), then the review's own (its charts,
+# its summary, its download links).
+STYLE = SESSION_STYLE + "<style>\n" + (STATIC / "review.css").read_text(encoding="utf-8") + "</style>"
 
 
 class Downloads(anywidget.AnyWidget):
@@ -71,12 +72,11 @@ class ReviewApp:
                                              description="Groups", layout={"width": "260px"})
         self.members = widgets.SelectMultiple(options=self.data.members_of(self.groups.value), rows=7,
                                               description="Members", layout={"width": "260px"})
-        self.start = widgets.DatePicker(value=first, description="From")
-        self.end = widgets.DatePicker(value=last, description="To")
-        self.reload = widgets.Button(description="Read the ledger again",
-                                     layout={"width": "auto", "align_self": "flex-start"})
-        hint = widgets.HTML('<p class="ms-hint-text">Choose none to see everyone. Ctrl/⌘-click (or Shift and '
-                            'the arrow keys) to choose several.</p>')
+        self.start = widgets.DatePicker(value=first, description="From", **wide())
+        self.end = widgets.DatePicker(value=last, description="To", **wide())
+        self.reload = widgets.Button(description="Read the ledger again")
+        choosing = hint("Choose none to see everyone. Ctrl/⌘-click (or Shift and the arrow keys) to choose several.")
+        choosing.layout.max_width = "260px"
         self.message = Status()  # the level pages' message area: why a choice cannot be shown is read out
         self.message.widget.layout.min_height = "1.5em"
         self.summary = widgets.HTML()
@@ -90,28 +90,30 @@ class ReviewApp:
                              for key, chart in self.charts.items()}
         self.private = widgets.Checkbox(value=False, indent=False, layout={"width": "auto"},
                                         description="Include private notes (money and conflict texts) in the CSV")
-        self.prepare = widgets.Button(description="Prepare downloads", button_style="primary",
-                                      layout={"width": "auto", "align_self": "flex-start"})
+        self.prepare = primary("Prepare downloads")
         self.downloads = Downloads()
         self.export_status = Status()
 
+        # The pickers are no form (the review records nothing, so there is no draft and nothing to reset):
+        # each change redraws the page. The groups first list their members (redrawing once, after).
         self.groups.observe(self._groups_changed, "value")
         for w in (self.members, self.start, self.end):
             w.observe(self._picked, "value")
         self.reload.on_click(lambda _: self.reread())
         self.prepare.on_click(lambda _: self.prepare_downloads())
 
-        pickers = widgets.HBox([self.groups, self.members, widgets.VBox([self.start, self.end, self.reload, hint])],
-                               layout={"flex_flow": "row wrap"})
+        pickers = widgets.HBox([self.groups, self.members, widgets.VBox([self.start, self.end, self.reload, choosing])])
         self.widget = ReviewPage([
-            widgets.HTML(SESSION_STYLE + STYLE), pickers, self.message.widget,
-            *(w for key in self.charts for w in (self.charts[key], self.chart_tables[key])),
-            widgets.HTML("<h3>In a few words</h3>"), self.summary,
-            widgets.HTML("<h3>Points per member</h3>"), self.totals,
-            widgets.HTML("<h3>Take it home</h3><p>Tables (CSV), each chart as a picture (PNG and SVG) and one "
-                         "report page that opens in any browser, even with no internet.</p>"),
-            self.private, self.prepare, self.export_status.widget, self.downloads,
+            widgets.HTML(STYLE),
+            section("Groups, members and dates", pickers, self.message.widget),
+            section("How trust grew", *(w for key in self.charts for w in (self.charts[key], self.chart_tables[key]))),
+            section("In a few words", self.summary),
+            section("Points per member", self.totals),
+            section("Take it home", hint("Tables (CSV), each chart as a picture (PNG and SVG) and one report page "
+                                         "that opens in any browser, even with no internet."),
+                    self.private, self.prepare, self.export_status.widget, self.downloads),
         ])
+        self.widget.add_class("ms-page")
         self.widget.add_class("ms-review")
         self._show_summary()
 
@@ -172,8 +174,7 @@ class ReviewApp:
     def _show_summary(self, sel: Selection | None = None) -> None:
         lines = review.summary(self.data, sel or self.selection())
         self.widget.summary_text = "\n".join(lines)
-        self.summary.value = '<ul class="ms-summary">' + "".join(
-            f"<li>{html.escape(line)}</li>" for line in lines) + "</ul>"
+        self.summary.value = html_list([esc(line) for line in lines], "ms-summary")
         self._show_totals(sel or self.selection())
 
     def _show_totals(self, sel: Selection) -> None:
@@ -217,7 +218,6 @@ def show_review(ledger: Ledger | None = None) -> ReviewPage:
 
 
 def _cannot_open(exc: LedgerError) -> ReviewPage:
-    page = ReviewPage([widgets.HTML(f'<p class="ms-message">The review cannot open its ledger. '
-                                    f'{html.escape(str(exc))}</p>')])
+    page = cannot_open("The review", exc, ReviewPage)
     page.summary_text = str(exc)
     return page

@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import html
-import re
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -126,6 +125,13 @@ def hint(markup: str) -> widgets.HTML:
     return w
 
 
+def primary(description: str, **kwargs) -> widgets.Button:
+    """A form's main action (Record, Create crew, Prepare downloads): the same big green button on every page."""
+    button = widgets.Button(description=description, button_style="success", **kwargs)
+    button.add_class("ms-primary")
+    return button
+
+
 def wide(**extra) -> dict:
     return {"style": {"description_width": "initial"}, **extra}
 
@@ -177,6 +183,24 @@ class Status:
     def clear(self) -> None:
         self.kind, self.text = None, ""
         self.widget.value = ""
+
+
+class Form:
+    """A form's controls, declared once. ``reset()`` puts the ``controls`` back to the values they had
+    when declared; the ``kept`` stay as they are (a group, a date, a setting). A change to any of them
+    calls ``changed()``: a level page's Session drafts its event again, the crew and congregation pages
+    take the form's message away (it was about the form as it was). A control is a widget or a
+    component with a ``value`` and ``observe(callback, names="value")``."""
+
+    def __init__(self, controls: Iterable = (), kept: Iterable = (), *, changed: Callable[[], None]):
+        controls = list(controls)
+        self._declared = [(control, control.value) for control in controls]
+        for control in [*controls, *kept]:
+            control.observe(lambda _: changed(), names="value")
+
+    def reset(self) -> None:
+        for control, value in self._declared:
+            control.value = value
 
 
 class Checklist(traitlets.HasTraits):
@@ -348,8 +372,8 @@ class Session(traitlets.HasTraits):
 
     The page declares its controls once: ``controls``, the exercise's own fields, and ``kept``, the
     page's settings (a mode, a meeting process). A change to any of them drafts the event again; after a
-    record or an undo the ``controls`` go back to the values they had when declared, the ``kept`` stay.
-    A control is a widget or a component with a ``value`` and ``observe(callback, names="value")``."""
+    record or an undo the ``controls`` go back to the values they had when declared, the ``kept`` stay
+    (one ``Form``, as the crew and congregation pages declare theirs)."""
 
     # The page's event as it stands, or why there is none yet ("not ready: …"), drafted again whenever
     # what it is made of changes: the preview and the message on screen follow from it.
@@ -361,8 +385,6 @@ class Session(traitlets.HasTraits):
                  hosts: bool = True):
         super().__init__()
         self.ledger, self.level, self.draft = ledger, level.number, draft
-        controls = list(controls)
-        self._declared = [(control, control.value) for control in controls]  # what a reset goes back to
         self.warn = warn  # the page's own caution about a valid draft (plain text), or "" when there is none
         self.kinds = tuple(kinds)
         self.undo_kinds = level.kinds  # what its undo may void: the level's own records
@@ -395,9 +417,7 @@ class Session(traitlets.HasTraits):
         self.scoring = widgets.HTML(level.scoring)
         self.scoring.add_class("ms-scoring")
         self.preview = widgets.HTML()
-        self.record_button = widgets.Button(description="Record", button_style="success",
-                                            tooltip="Write this exercise into the ledger")
-        self.record_button.add_class("ms-primary")
+        self.record_button = primary("Record", tooltip="Write this exercise into the ledger")
         self.status = Status()
         self.undo_target = widgets.Label()
         self.undo_reason = widgets.Text(description="Reason for undoing", placeholder="e.g. entered twice",
@@ -416,8 +436,7 @@ class Session(traitlets.HasTraits):
         self.reload_groups(refresh=False)  # the page's own widgets do not exist yet: ``page()`` fills everything in
         self.group.observe(self._context_changed, "value")
         self.date.observe(self._context_changed, "value")
-        for control in [*controls, *kept, *([self.present] if self.present else [])]:
-            control.observe(self._redraft, names="value")
+        self.form = Form(controls, [*kept, *([self.present] if self.present else [])], changed=self._redraft)
         self.record_button.on_click(self.record)
         self.undo_button.on_click(self.undo)
         self.undo_yes.on_click(self.confirm_undo)
@@ -581,8 +600,7 @@ class Session(traitlets.HasTraits):
 
     def reset(self) -> None:
         """Each declared control back to the value it had when declared."""
-        for control, value in self._declared:
-            control.value = value
+        self.form.reset()
 
     def _redraft(self, *_):
         self.current = self._draft_key()

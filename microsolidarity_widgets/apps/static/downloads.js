@@ -13,6 +13,7 @@ function render({ model, el }) {
       const url = URL.createObjectURL(new Blob([bytes], { type: f.mime }));
       urls.push(url);
       const a = document.createElement("a");
+      a.className = "ms-download";  // the level pages' download link (session.css)
       a.href = url;
       a.download = f.name;
       a.textContent = `${f.name} (${f.size})`;  // textContent: a name is never markup
