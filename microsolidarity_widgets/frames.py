@@ -45,10 +45,17 @@ class _Column:
             self.chunks.append(np.where(values == None, np.nan, values).astype(np.float64))  # noqa: E711 (elementwise)
         elif self.how == FLAG:
             self.chunks.append(values.astype(bool))
-        elif self.how == NAMED:  # SQLite's driver gives the JSON as text, PostgreSQL's already decoded
-            decoded = np.empty(len(values), dtype=object)
-            decoded[:] = [json.loads(v) if isinstance(v, str) else v for v in values]
-            self.chunks.append(decoded)
+        elif self.how == NAMED:
+            if any(v is not None and not isinstance(v, str) for v in values[:1000]):
+                self.chunks.append(values)  # PostgreSQL's driver decoded the JSON already
+                return
+            # SQLite's gives the text. The same few facts repeat (an offer's kind, a crew's name) over
+            # millions of rows: each distinct text is decoded once and its rows share the value (which
+            # readers only read), instead of a dict per row.
+            codes, uniques = pd.factorize(values)
+            decoded = np.empty(len(uniques) + 1, dtype=object)  # the last slot: no fields (code -1)
+            decoded[:-1] = [json.loads(u) for u in uniques]
+            self.chunks.append(decoded[codes])
         elif self.how in (WORD, DAY):
             codes, uniques = pd.factorize(values)
             # this chunk's codes into the whole column's; the last slot keeps -1 (empty) as -1
