@@ -100,6 +100,9 @@ def test_an_offer_and_an_ask_from_phones_wait_then_are_accepted_or_declined(open
     find(app, "Speaker").value = "Caz"
     app.accept(app.waiting()[0])
     assert app.asks == ["a lift on Friday"]
+    s.present.value = [n for n in s.present.value if n != "Dev"]  # someone else leaves: Caz still speaks
+    assert find(app, "Speaker").value == "Caz" and app.asks == ["a lift on Friday"]
+    s.present.value = [*s.present.value, "Dev"]
 
     find(app, "Remove last offer").click()  # taken out of the round: it waits again
     assert [r.member for r in app.waiting()] == ["Ama"]

@@ -182,7 +182,11 @@ class MoneyApp:
         self.speaker.set_names(self.session.here)
         self._speaker_changed()
 
-    def _speaker_changed(self, *_):
+    def _speaker_changed(self, change=None):
+        # A list given new names passes through "— choose —" before its choice comes back (ipywidgets
+        # selects the first option): the speaker has not changed, and their accepted asks stay.
+        if change is not None and change.new is None and change.old in self.session.here:
+            return
         # Everyone here but the speaker can offer and be asked; an ask of anyone else goes back to wait.
         others = [n for n in self.session.here if n != self.speaker.value]
         self.offer_who.set_names(others)
