@@ -65,7 +65,8 @@ members = sa.Table(
 # One row per thing that happened. Rows are only ever added: a correction is a "void" event
 # whose ref_id names the event it cancels. What the event says is named by its kind's rule:
 # ``data`` holds its facts ({"name": …, "form": …} for a venture), always shown; ``texts`` its free
-# texts ({"description": …} for a conflict), hidden when ``private`` and erased when a member is forgotten.
+# texts ({"description": …} for a conflict), hidden when ``private``; forgetting a member erases those of
+# the private events they took part in (and of what closed them).
 events = sa.Table(
     "events",
     metadata,
@@ -580,6 +581,10 @@ _SCHEMA_3_DECODE = {("proposal_settled", "round_id"): int, ("formation", "crews"
 def _named_fields(con: sa.Connection) -> None:
     """Schema 3 to 4: every event's title, detail and note, and every participant's detail and note,
     moved under their names, then dropped."""
+    if con.dialect.name == "sqlite" and sqlite3.sqlite_version_info < (3, 35, 0):
+        # Dropping a column came with SQLite 3.35 (2021); the backup is made, nothing is changed.
+        raise LedgerError(f"This ledger needs an upgrade that the system's SQLite {sqlite3.sqlite_version} cannot do "
+                          "(3.35 or newer can): update SQLite, or open the ledger on a newer machine.")
     old_events = sa.table("events", *(sa.column(c) for c in ("id", "kind", "title", "detail", "note")))
     old_parts = sa.table("participants", *(sa.column(c) for c in ("id", "event_id", "role", "detail", "note")))
     for table in (events, participants):
@@ -591,17 +596,21 @@ def _named_fields(con: sa.Connection) -> None:
     said = sa.or_(old_parts.c.detail.is_not(None), old_parts.c.note.is_not(None))
     rows = con.execute(sa.select(old_parts.c.id, old_parts.c.role, old_parts.c.detail, old_parts.c.note, old_events.c.kind)
                        .join(old_events, old_events.c.id == old_parts.c.event_id).where(said))
-    _move(con, participants, [_moved(row, SCHEMA_3_PART_FIELDS.get((row.kind, row.role), _UNLISTED_PART))
+    _move(con, participants, [_moved(row, SCHEMA_3_PART_FIELDS.get((row.kind, row.role), _UNLISTED_PART),
+                                     unlisted=_UNLISTED_PART)
                               for row in rows])
     for table, columns in ((events, ("title", "detail", "note")), (participants, ("detail", "note"))):
         for column in columns:
             con.exec_driver_sql(f"ALTER TABLE {table.name} DROP COLUMN {column}")
 
 
-def _moved(row: sa.Row, fields: tuple, kind: str | None = None) -> dict:
-    """One schema-3 row's words under their names (an event's ``kind`` says which to decode)."""
+def _moved(row: sa.Row, fields: tuple, kind: str | None = None, unlisted: tuple = _UNLISTED) -> dict:
+    """One schema-3 row's words under their names (an event's ``kind`` says which to decode). A
+    column its kind did not use but that holds words anyway (written by hand, or by a crew's own
+    code) keeps them under its old name: an upgrade loses nothing."""
+    named = {column for column, _, _ in fields}
     moved = {"data": {}, "texts": {}}
-    for column, where, name in fields:
+    for column, where, name in [*fields, *(u for u in unlisted if u[0] not in named)]:
         value = getattr(row, column)
         if value is not None:
             moved[where][name] = _SCHEMA_3_DECODE.get((kind, name), str)(value)

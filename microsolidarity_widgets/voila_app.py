@@ -193,11 +193,15 @@ class WorkbookVoila(Voila):
         # After each record the room's phones reload together; scoring and charts made in a worker
         # thread as soon as the ledger changes keep the loop answering and the phones from waiting.
         loop = asyncio.get_running_loop()
+        said = None
         while True:
             try:
                 await loop.run_in_executor(None, members.prepare)
+                said = None
             except Exception as exc:  # noqa: BLE001 - a phone asking meets the same fault, in words
-                self.log.debug("Member pages not prepared: %s", exc)
+                if str(exc) != said:  # once, not every second while it lasts
+                    self.log.warning("Member pages could not be prepared ahead: %s", exc)
+                    said = str(exc)
             await asyncio.sleep(1)
 
     async def _announce(self):

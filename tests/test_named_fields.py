@@ -178,3 +178,32 @@ def test_a_kind_the_upgrade_does_not_know_keeps_its_words_under_the_old_names(tm
     assert thanks["data"] == {"title": "a meal", "detail": "warm"} and thanks["texts"] == {"note": "for the soup"}
     assert parts[["role", "data", "texts"]].values.tolist() == [
         ["thanked", {"detail": "twice"}, {"note": "you fed us"}], ["offer", {"detail": "a spoon"}, None]]
+
+
+def test_words_in_a_column_a_known_kind_did_not_use_are_kept_under_the_old_name(tmp_path):
+    """A meeting's row given a title by hand: its process moves under its name, the title stays too."""
+    path = sqlite_ledger(tmp_path)
+    con = sqlite3.connect(path)
+    event_id = con.execute("INSERT INTO events (uid, kind, group_id, on_date, recorded_at, title, detail, note, private) "
+                           "VALUES ('meet1', 'meeting', 1, '2026-06-02', '2026-06-02T10:00:00+00:00', 'by hand', "
+                           "'sociocracy', NULL, 1)").lastrowid
+    con.execute("INSERT INTO participants (event_id, member_id, role, detail, note) VALUES (?, 1, 'host', 'kitchen', NULL)",
+                (event_id,))
+    con.commit()
+    con.close()
+    with Ledger.open(path) as ledger:
+        meeting = ledger.events().query("id == @event_id").iloc[0]
+        host = ledger.participants().query("event_id == @event_id").iloc[0]
+    assert meeting["data"] == {"process": "sociocracy", "title": "by hand"}
+    assert host["data"] == {"detail": "kitchen"}
+
+
+def test_a_sqlite_too_old_to_drop_a_column_is_said_in_words_and_changes_nothing(tmp_path, monkeypatch):
+    path = sqlite_ledger(tmp_path)
+    before = Path(path).read_bytes()
+    monkeypatch.setattr(st.sqlite3, "sqlite_version_info", (3, 31, 1))
+    from microsolidarity_widgets import LedgerError
+
+    with pytest.raises(LedgerError, match="3.35 or newer"):
+        Ledger.open(path).points()
+    assert Path(path).read_bytes() == before
