@@ -365,8 +365,11 @@ class CongregationApp:
                 pool = self.congregation.pool()
                 names = list(pool.loc[~pool["member"], "name"])
             # Solving again starts from the crews on screen, swaps included, when they keep every rule and
-            # the new pins: the new crews are never worse than those the facilitator left.
-            self.suggestion = formation.suggest(self.congregation.people(names), rnd, hint=self.crews or None)
+            # the new pins: the new crews are never worse than those the facilitator left. A new seed asks
+            # for another search altogether, so it starts afresh.
+            same_search = self.suggestion is not None and self.suggestion.round.seed == rnd.seed
+            self.suggestion = formation.suggest(self.congregation.people(names), rnd,
+                                                hint=self.crews if same_search and self.crews else None)
         except LedgerError as exc:
             status.error(exc, nothing_recorded=False)
             return
