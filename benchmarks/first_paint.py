@@ -38,7 +38,10 @@ def first_paint(context, url: str) -> float:
         page.wait_for_function("window.__firstWidget !== undefined", timeout=120_000)
         return page.evaluate("window.__firstWidget")
     finally:
-        page.close()  # Voilà shuts the page's kernel down
+        # Leaving the page is what makes Voilà shut its kernel down (closing it runs no unload handler):
+        # kernels left running would count against the server's cap of open pages and be refused.
+        page.goto("about:blank")
+        page.close()
 
 
 def main() -> int:
