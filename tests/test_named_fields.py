@@ -160,18 +160,26 @@ def test_an_upgraded_ledger_records_and_forgets_with_named_fields(upgraded):
     assert parts.loc[parts["event_id"] == round_id, "data"].tolist()[1] == {"offer_kind": "perspective"}  # facts stay
 
 
-def test_a_kind_the_upgrade_does_not_know_keeps_its_words_under_the_old_names(tmp_path):
-    """A level a crew added in its own notebook: nothing of it is lost."""
+def with_a_schema_3_row(tmp_path, kind: str, title, detail, note, private: bool, parts: list[tuple]) -> tuple[str, int]:
+    """The schema-3 sample with one more event written as a hand or a crew's own code wrote it, and
+    its participants ``(role, detail, note)`` (member 1): the path, not yet upgraded, and the event's id."""
     path = sqlite_ledger(tmp_path)
     con = sqlite3.connect(path)
     event_id = con.execute("INSERT INTO events (uid, kind, group_id, on_date, recorded_at, title, detail, note, private) "
-                           "VALUES ('thanks1', 'thanks', 1, '2026-06-01', '2026-06-01T10:00:00+00:00', 'a meal', "
-                           "'warm', 'for the soup', 0)").lastrowid
-    # a role the upgrade knows in money rounds, in a kind it does not know: nothing says what it meant
+                           "VALUES (?, ?, 1, '2026-06-01', '2026-06-01T10:00:00+00:00', ?, ?, ?, ?)",
+                           (f"{kind}1", kind, title, detail, note, int(private))).lastrowid
     con.executemany("INSERT INTO participants (event_id, member_id, role, detail, note) VALUES (?, 1, ?, ?, ?)",
-                    [(event_id, "thanked", "twice", "you fed us"), (event_id, "offer", "a spoon", None)])
+                    [(event_id, *part) for part in parts])
     con.commit()
     con.close()
+    return path, event_id
+
+
+def test_a_kind_the_upgrade_does_not_know_keeps_its_words_under_the_old_names(tmp_path):
+    """A level a crew added in its own notebook: nothing of it is lost."""
+    # a role the upgrade knows in money rounds, in a kind it does not know: nothing says what it meant
+    path, event_id = with_a_schema_3_row(tmp_path, "thanks", "a meal", "warm", "for the soup", False,
+                                         [("thanked", "twice", "you fed us"), ("offer", "a spoon", None)])
     with Ledger.open(path) as ledger:
         thanks = ledger.events().query("kind == 'thanks'").iloc[0]
         parts = ledger.participants(include_private=True).query("event_id == @event_id")
@@ -182,15 +190,8 @@ def test_a_kind_the_upgrade_does_not_know_keeps_its_words_under_the_old_names(tm
 
 def test_words_in_a_column_a_known_kind_did_not_use_are_kept_under_the_old_name(tmp_path):
     """A meeting's row given a title by hand: its process moves under its name, the title stays too."""
-    path = sqlite_ledger(tmp_path)
-    con = sqlite3.connect(path)
-    event_id = con.execute("INSERT INTO events (uid, kind, group_id, on_date, recorded_at, title, detail, note, private) "
-                           "VALUES ('meet1', 'meeting', 1, '2026-06-02', '2026-06-02T10:00:00+00:00', 'by hand', "
-                           "'sociocracy', NULL, 1)").lastrowid
-    con.execute("INSERT INTO participants (event_id, member_id, role, detail, note) VALUES (?, 1, 'host', 'kitchen', NULL)",
-                (event_id,))
-    con.commit()
-    con.close()
+    path, event_id = with_a_schema_3_row(tmp_path, "meeting", "by hand", "sociocracy", None, True,
+                                         [("host", "kitchen", None)])
     with Ledger.open(path) as ledger:
         meeting = ledger.events().query("id == @event_id").iloc[0]
         host = ledger.participants().query("event_id == @event_id").iloc[0]
