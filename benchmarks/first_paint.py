@@ -62,8 +62,13 @@ def main() -> int:
             chromium = browser(p)
             context = chromium.new_context(viewport={"width": 1280, "height": 900})
             context.add_init_script(WATCH)
-            for _ in range(runs):
-                for name in times:  # the bare page in every round, so drift hits both alike
+            names = list(times)
+            for run in range(runs):
+                # The bare page in every round, so drift across rounds hits both alike; and each round starts two
+                # places further on, so no page is always measured late in a round (a page measured late was
+                # up to 1.3 times slower on this machine, whichever page it was).
+                start = (2 * run) % len(names)
+                for name in names[start:] + names[:start]:
                     served.quiet()
                     times[name].append(first_paint(context, f"{served.url}/voila/render/{name}"))
             chromium.close()
