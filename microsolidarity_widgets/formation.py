@@ -138,13 +138,29 @@ class Round:
                 raise LedgerError(f"The {what} must be a whole number from {low} to {high} (GAME.md); got {value!r}.")
         if not self.min_size <= self.size <= self.max_size:
             raise LedgerError(f"The crew size {self.size} must lie within the range {self.min_size}–{self.max_size}.")
-        pairs_together = {frozenset(map(name_key, p)) for p in self.together}
-        for a, b in self.apart:
-            if frozenset((name_key(a), name_key(b))) in pairs_together:
-                raise LedgerError(f"{a} and {b} are pinned both together and apart; remove one of the two pins.")
+        self.check_pins()
+
+    def check_pins(self) -> None:
+        """Refuse pins no crews could keep (a page checks each pin as it is added)."""
         for a, b in itertools.chain(self.together, self.apart):
             if name_key(a) == name_key(b):
                 raise LedgerError(f"A pin joins two different people; {a} is pinned to themselves.")
+        # Pins together chain (A–B and B–C put A and C in one crew), so a pin apart can contradict them
+        # through a third person: no crews could keep both, and the solver must not be asked.
+        pairs_together = {frozenset(map(name_key, p)) for p in self.together}
+        typed: dict[str, str] = {}  # each person as first typed in a pin
+        for n in itertools.chain.from_iterable(self.together):
+            typed.setdefault(name_key(n), n)
+        groups = _clusters(sorted(typed), [tuple(map(name_key, p)) for p in self.together])
+        cluster = {k: group for group in groups for k in group}
+        for a, b in self.apart:
+            ka, kb = name_key(a), name_key(b)
+            if frozenset((ka, kb)) in pairs_together:
+                raise LedgerError(f"{a} and {b} are pinned both together and apart; remove one of the two pins.")
+            if kb in cluster.get(ka, ()):
+                joined = ", ".join(typed[k] for k in cluster[ka])
+                raise LedgerError(f"{a} and {b} are pinned apart, but the pins together put {joined} in one crew; "
+                                  "remove one of those pins.")
 
 
 @dataclass
@@ -944,8 +960,9 @@ def greedy(people: list[Person], rnd: Round = Round()) -> list[list[str]]:
             return True
         return False
 
+    cannot = _cannot(people, rnd)  # e.g. pinned together with two pairs who know each other well
     for unit in units:
-        if not set.intersection(*(set(p.slots) for p in unit)) or len(unit) > rnd.max_size:
+        if any(p.name in cannot for p in unit):
             continue
         if not place(unit, rnd.size):
             crews.append(list(unit))

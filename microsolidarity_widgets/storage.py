@@ -45,22 +45,22 @@ meta = sa.Table(
     sa.Column("value", sa.String(255), nullable=False),
 )
 
-groups = sa.Table(
-    "groups",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("name", sa.String(80), nullable=False),
-    sa.Column("name_key", sa.String(80), nullable=False, unique=True),
-    sa.Column("kind", sa.String(16), nullable=False),
-)
 
-members = sa.Table(
-    "members",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("name", sa.String(80), nullable=False),
-    sa.Column("name_key", sa.String(80), nullable=False, unique=True),
-)
+def _found_by_name(table: str, *columns: sa.Column) -> sa.Table:
+    """Groups and members: each is found by its name whatever the case and spacing (``name_key``, see
+    ``values.name_key``, is unique) and shown as it was first typed (``name``)."""
+    return sa.Table(
+        table,
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("name", sa.String(80), nullable=False),
+        sa.Column("name_key", sa.String(80), nullable=False, unique=True),
+        *columns,
+    )
+
+
+groups = _found_by_name("groups", sa.Column("kind", sa.String(16), nullable=False))
+members = _found_by_name("members")
 
 # One row per thing that happened. Rows are only ever added: a correction is a "void" event
 # whose ref_id names the event it cancels. What the event says is named by its kind's rule:

@@ -46,8 +46,17 @@ def test_pool_round_pins_swaps_create_and_undo(tmp_path):
         a, b = app.crews[0][:2]
         app.pin_a.value, app.pin_b.value, app.pin_how.value = a, b, "apart"
         app.add_pin()
+        # Pins that contradict it through a third person: the last is refused where it was added.
+        third = next(n for n in app.crews[1] if n not in (a, b))
+        for x, y in ((a, third), (third, b)):
+            app.pin_a.value, app.pin_b.value, app.pin_how.value = x, y, "together"
+            app.add_pin()
+        status = app.statuses["round"]
+        assert status.kind == "error" and f"the pins together put {', '.join(sorted((a, b, third)))} in one crew" in status.text
+        assert app.pins == [(a, b, "apart"), (a, third, "together")]
         app.suggest()
         assert not any(a in c and b in c for c in app.crews)
+        assert any(a in c and third in c for c in app.crews)
         assert "all can meet Tuesday evenings" in app.result.value
         # A swap that breaks a pin is shown, and the crews cannot be created until it is fixed.
         other = next(c for c in app.crews if b in c)

@@ -152,6 +152,9 @@ def test_bad_input_is_refused_with_a_plain_message_and_nothing_recorded(cong, le
     nothing_recorded(ledger, lambda: Congregation.create(ledger, "lisbon CIRCLE"), "There is already a group")
     nothing_recorded(ledger, lambda: cong.suggest_crews(together=[("Ama", "Bo")], apart=[("Bo", "Ama")]),
                      "pinned both together and apart")
+    # Through a third person: Ama with Bo and Bo with Caz put Ama and Caz in one crew.
+    nothing_recorded(ledger, lambda: cong.suggest_crews(together=[("Ama", "Bo"), ("bo", "Caz")], apart=[("Caz", "Ama")]),
+                     "Caz and Ama are pinned apart, but the pins together put Ama, Bo, Caz in one crew")
     # A round of chosen people: nobody dropped without a word, nobody counted twice.
     nothing_recorded(ledger, lambda: cong.suggest_crews(names=["Ama", "Bo", "Caz", "Zed"]),
                      "Zed is not in the pool of Lisbon circle")

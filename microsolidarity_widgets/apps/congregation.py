@@ -8,6 +8,7 @@ here is the round in progress (its suggestion and the facilitator's pins and swa
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import ipywidgets as widgets
 import pandas as pd
@@ -280,66 +281,58 @@ class CongregationApp:
         self._reload(select=c.name)
         self.statuses["agree"].ok(f"Recorded: the congregation {c.name}. Add its people to the pool below.")
 
-    def record_agreements(self, _=None):
-        status = self._answer_under("agree")
+    def _record(self, key: str, act: Callable[[], str]) -> None:
+        """One form's answer, said under that form: ``act`` records and returns what to say (it reads the
+        form before the form is reset); a refusal (``LedgerError``) is said instead and records nothing."""
+        status = self._answer_under(key)
         try:
-            self.ledger.record_agreements(self.congregation.name, dt.date.today(), self.agreements.value)
+            said = act()
         except LedgerError as exc:
             status.error(exc)
             return
-        self.forms["agree"].reset()
+        self.forms[key].reset()
         self._refresh()
-        status.ok(f"Recorded: {self.congregation.name}'s agreements.")
+        status.ok(said)
+
+    def record_agreements(self, _=None):
+        def act():
+            self.ledger.record_agreements(self.congregation.name, dt.date.today(), self.agreements.value)
+            return f"Recorded: {self.congregation.name}'s agreements."
+        self._record("agree", act)
 
     # --- the pool ---------------------------------------------------------------------------------
 
     def add_person(self, _=None):
-        status = self._answer_under("person")
-        answers = {"work": self.work.value, "slots": self.slots.value, "region": self.region.value or None,
-                   "size": self.size.value, "knows": self.knows.value}
-        try:
+        def act():
+            answers = {"work": self.work.value, "slots": self.slots.value, "region": self.region.value or None,
+                       "size": self.size.value, "knows": self.knows.value}
             on = chosen(self.on, "the date they joined the pool")
             if self.invited_by.value in (None, HOST):
                 self.congregation.add_person(self.person.value, on=on, answers=answers)
             else:
                 self.congregation.invite(self.invited_by.value, self.person.value, on=on, answers=answers)
-        except LedgerError as exc:
-            status.error(exc)
-            return
-        name = self.person.value.strip()
-        self.forms["person"].reset()
-        self._refresh()
-        status.ok(f"Recorded: {name} is in the pool.")
+            return f"Recorded: {self.person.value.strip()} is in the pool."
+        self._record("person", act)
 
     def import_csv(self, _=None):
-        status = self._answer_under("csv")
-        files = self.upload.value
-        if not files:
-            status.error("Choose a CSV file first.")
-            return
-        upload = files[0]
-        try:
-            names = self.congregation.import_csv(bytes(upload["content"]),
-                                                 on=chosen(self.on, "the date they joined the pool"))
-        except LedgerError as exc:
-            status.error(f"{upload['name']}: {exc}")
-            return
-        self.forms["csv"].reset()
-        self._refresh()
-        status.ok(f"Recorded: {counted(len(names), 'person', 'people')} from {upload['name']} are in the pool ({', '.join(names)}).")
+        def act():
+            if not self.upload.value:
+                raise LedgerError("Choose a CSV file first.")
+            upload = self.upload.value[0]
+            try:
+                names = self.congregation.import_csv(bytes(upload["content"]),
+                                                     on=chosen(self.on, "the date they joined the pool"))
+            except LedgerError as exc:
+                raise LedgerError(f"{upload['name']}: {exc}") from exc
+            return (f"Recorded: {counted(len(names), 'person', 'people')} from {upload['name']} are in the pool "
+                    f"({', '.join(names)}).")
+        self._record("csv", act)
 
     def record_gathering(self, _=None):
-        status = self._answer_under("gathering")
-        try:
+        def act():
             self.congregation.record_gathering(self.gathering_title.value, chosen(self.gathering_date), self.came.value)
-        except LedgerError as exc:
-            status.error(exc)
-            return
-        title = self.gathering_title.value.strip()
-        count = len(self.came.value)
-        self.forms["gathering"].reset()
-        self._refresh()
-        status.ok(f"Recorded: {title}, with {counted(count, 'person', 'people')}.")
+            return f"Recorded: {self.gathering_title.value.strip()}, with {counted(len(self.came.value), 'person', 'people')}."
+        self._record("gathering", act)
 
     # --- the formation round --------------------------------------------------------------------
 
@@ -388,8 +381,15 @@ class CongregationApp:
         if not a or not b or name_key(a) == name_key(b):
             status.error("Choose two different people to pin.", nothing_recorded=False)
             return
+        kept = self.pins
         self.pins = [p for p in self.pins if {name_key(p[0]), name_key(p[1])} != {name_key(a), name_key(b)}]
         self.pins.append((a, b, self.pin_how.value))
+        try:
+            self._round().check_pins()
+        except LedgerError as exc:
+            self.pins = kept
+            status.error(exc, nothing_recorded=False)
+            return
         self._show_pins()
         status.info(f"Pinned {a} and {b} {self.pin_how.value}. Press “Suggest crews” to solve again with the pins.")
 
