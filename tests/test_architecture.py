@@ -4,6 +4,8 @@ model (everything but the pages and the server) never imports ipywidgets or the 
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -86,3 +88,12 @@ def test_the_checks_catch_an_upward_import(tmp_path):
     bad = tmp_path / "scoring.py"
     bad.write_text("from .ledger import Ledger\nimport ipywidgets as widgets\n")
     assert ("ledger", 1) in imports(bad) and ("ipywidgets", 2) in imports(bad)
+
+
+def test_a_page_kernel_does_not_build_the_iri_parsers():
+    """What a page's kernel imports leaves out rfc3987-syntax's parsers (1.4 s of each start, see the
+    package's __init__); ``lark`` is what builds them, so its absence proves they were not built."""
+    code = ("import sys, microsolidarity_widgets.apps, altair, jsonschema\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('lark', 'rfc3987_syntax') and sys.modules[m]))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]", out
