@@ -79,10 +79,14 @@ def test_the_readme_links_every_page_of_the_docs():
     assert not missing, f"README.md links none of: {', '.join(missing)}"
 
 
-def test_the_readme_shows_a_page_and_a_phone_and_the_pictures_stay_small():
+def test_the_readme_shows_a_page_and_a_phone_and_the_pictures_are_used_and_small():
     shown = [t for t in links(README) if t.endswith(".png")]
     assert {"docs/images/page.png", "docs/images/phone.png"} <= set(shown)
-    total = sum(p.stat().st_size for p in (DOCS / "images").glob("*.png")) // 1024
+    pictures = sorted((DOCS / "images").glob("*.png"))
+    shown_anywhere = {(page.parent / t).resolve() for page in [README, *DOCS.glob("*.md")] for t in links(page)}
+    unused = [p.name for p in pictures if p.resolve() not in shown_anywhere]
+    assert not unused, f"no page shows {', '.join(unused)}: delete it or show it"
+    total = sum(p.stat().st_size for p in pictures) // 1024
     assert total <= MAX_IMAGES_KB, f"docs/images holds {total} KB of pictures; keep them under {MAX_IMAGES_KB} KB"
 
 
