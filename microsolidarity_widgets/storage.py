@@ -32,7 +32,8 @@ if TYPE_CHECKING:
 #    undone with their formation round, so it must refuse such a ledger rather than misread it.
 # 4: an event's and each participant's meanings by name: facts in ``data`` and free texts in ``texts``
 #    (each kind's rule names them), where the generic ``title``, ``detail`` and ``note`` held them by position.
-SCHEMA_VERSION = 4
+# 5: each event's one-time key (``once_key``, unique when given): a phone's form, sent twice, records once.
+SCHEMA_VERSION = 5
 ENV_VAR = "MICROSOLIDARITY_LEDGER"
 APP_ID = "microsolidarity-ledger"
 
@@ -82,9 +83,14 @@ events = sa.Table(
     # Last, where an upgraded ledger's ALTER TABLE puts them: old and new files keep one schema.
     sa.Column("data", sa.JSON(none_as_null=True), nullable=True),
     sa.Column("texts", sa.JSON(none_as_null=True), nullable=True),
+    # The one-time key of the request that recorded the event (a phone's form, a page's button), if it
+    # carried one. Unique: the same request sent again finds its event here and records nothing
+    # (``Ledger.record``). Unlike ``uid``, which the ledger makes for each write, it comes from outside.
+    sa.Column("once_key", sa.String(64), nullable=True),
     sa.Index("ix_events_group_kind", "group_id", "kind"),
     sa.Index("ix_events_ref", "ref_id"),
     sa.Index("ix_events_kind_ref", "kind", "ref_id"),
+    sa.Index("ux_events_once_key", "once_key", unique=True),  # NULLs repeat freely, in SQLite and PostgreSQL
 )
 
 # Who took part in an event and how (present, speaker, offer, ask, attended, party, owner, …). What a
@@ -623,11 +629,19 @@ def _move(con: sa.Connection, table: sa.Table, named: list[dict]) -> None:
                     .values(data=sa.bindparam("data"), texts=sa.bindparam("texts")), named)
 
 
+def _once_keys(con: sa.Connection) -> None:
+    """Schema 4 to 5: the events' one-time keys, empty for every event recorded before."""
+    column = events.c.once_key
+    con.exec_driver_sql(f"ALTER TABLE events ADD COLUMN {column.name} {column.type.compile(con.dialect)}")
+    _index("ux_events_once_key").create(con)
+
+
 # Each entry upgrades the schema from version N to N+1 inside one transaction.
 MIGRATIONS: dict[int, callable] = {
     1: lambda con: _index("ix_events_kind_ref").create(con, checkfirst=True),
     2: lambda con: None,  # see SCHEMA_VERSION: only the version changes
     3: _named_fields,
+    4: _once_keys,
 }
 
 

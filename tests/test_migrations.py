@@ -128,7 +128,7 @@ def test_the_schema_1_fixture_plus_the_migrations_is_todays_schema(tmp_path):
     make_schema_1(old)
     Ledger.open(old).close()
     Ledger.open(new).close()
-    assert st.SCHEMA_VERSION == 4 and sorted(st.MIGRATIONS) == [1, 2, 3]
+    assert st.SCHEMA_VERSION == 5 and sorted(st.MIGRATIONS) == [1, 2, 3, 4]
     assert ddl(old) == ddl(new)
 
 
@@ -216,7 +216,7 @@ def test_a_server_ledger_of_schema_1_migrates_in_one_transaction(pg_database):
     engine = sa.create_engine(url)
     with engine.connect() as con:
         assert "ix_events_kind_ref" in {ix["name"] for ix in sa.inspect(con).get_indexes("events")}
-        assert con.execute(sa.select(st.meta.c.value).where(st.meta.c.key == "schema_version")).scalar() == "4"
+        assert con.execute(sa.select(st.meta.c.value).where(st.meta.c.key == "schema_version")).scalar() == "5"
     engine.dispose()
 
 
