@@ -26,6 +26,14 @@ class AlreadyRecorded(LedgerError):
         self.event_id = event_id
 
 
+class LedgerReadOnly(LedgerFileError):
+    """The ledger, its folder or its disk refuses writes."""
+
+
+class LedgerFull(LedgerFileError):
+    """The disk holding the ledger has no room left."""
+
+
 class LookAlikeName(UserWarning):
     """A name that differs from another member's of the same group, yet looks the same on screen
     (Cyrillic "Е" for Latin "E"). Recorded, because two people may truly be called so, but worth a look."""

@@ -6,6 +6,7 @@ Everything database-specific lives here so the ledger and the scoring never see 
 
 from __future__ import annotations
 
+import contextvars
 import json
 import os
 import random
@@ -21,7 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy import event as sa_event
 from sqlalchemy.exc import DBAPIError
 
-from .errors import LedgerBusy, LedgerError, LedgerFileError
+from .errors import LedgerBusy, LedgerError, LedgerFileError, LedgerFull, LedgerReadOnly
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -262,6 +263,9 @@ def _version_from(rows: dict, where: str) -> int:
 # --- Engines --------------------------------------------------------------------------------
 
 
+BUSY_TIMEOUT_MS = 30000  # how long a connection waits for another's lock before the retries step in
+
+
 def _reading_uri(path: Path) -> str:
     """How to open a ledger file only to read it.
 
@@ -283,7 +287,7 @@ def _sqlite_engine(path: Path, read_only: bool = False) -> sa.Engine:
         @sa_event.listens_for(engine, "connect")
         def _on_connect_to_read(dbapi_con, _record):
             dbapi_con.isolation_level = None
-            dbapi_con.execute("PRAGMA busy_timeout = 30000")
+            dbapi_con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
         @sa_event.listens_for(engine, "begin")
         def _on_begin_to_read(conn):
@@ -296,7 +300,7 @@ def _sqlite_engine(path: Path, read_only: bool = False) -> sa.Engine:
     def _on_connect(dbapi_con, _record):
         # Let SQLAlchemy's "begin" hook below issue BEGIN itself, so writers can take the lock early.
         dbapi_con.isolation_level = None
-        dbapi_con.execute("PRAGMA busy_timeout = 30000")
+        dbapi_con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         dbapi_con.execute("PRAGMA foreign_keys = ON")
         # FULL: a record acknowledged to the page survives a power cut, not only a killed process.
         dbapi_con.execute("PRAGMA synchronous = FULL")
@@ -440,16 +444,30 @@ class Store:
 
     @contextmanager
     def write(self):
-        """A write transaction holding the ledger's write lock; committed on exit or rolled back."""
+        """A write transaction holding the ledger's write lock; committed on exit or rolled back.
+
+        Inside ``patience(...)`` it waits for the lock only until that deadline, then raises
+        ``LedgerBusy`` having written nothing."""
         if getattr(self, "read_only", False):
             raise LedgerFileError(f"{self.name} was opened only to read, so nothing was recorded.")
         engine = getattr(self, "writer", None) or self.engine.execution_options(write=True)
+        left = _patience_left()
         with translate_errors(self.name):
-            with engine.begin() as con:
-                if self.dialect == "postgresql":
-                    # One writer at a time, as SQLite's IMMEDIATE gives us: validation then insert is atomic.
-                    con.exec_driver_sql("SELECT pg_advisory_xact_lock(727274)")
-                yield con
+            with engine.connect() as con:
+                if left is not None and self.dialect == "sqlite":
+                    # Before BEGIN IMMEDIATE, which is where SQLite waits for another writer's lock.
+                    con.connection.driver_connection.execute(f"PRAGMA busy_timeout = {int(left * 1000)}")
+                try:
+                    with con.begin():
+                        if self.dialect == "postgresql":
+                            if left is not None:
+                                con.exec_driver_sql(f"SET LOCAL lock_timeout = {max(1, int(left * 1000))}")
+                            # One writer at a time, as SQLite's IMMEDIATE gives us: validation then insert is atomic.
+                            con.exec_driver_sql("SELECT pg_advisory_xact_lock(727274)")
+                        yield con
+                finally:
+                    if left is not None and self.dialect == "sqlite":
+                        con.connection.driver_connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
     @contextmanager
     def read(self):
@@ -645,7 +663,8 @@ MIGRATIONS: dict[int, callable] = {
 }
 
 
-_BUSY_WORDS = ("database is locked", "database table is locked", "could not serialize", "deadlock detected")
+_BUSY_WORDS = ("database is locked", "database table is locked", "could not serialize", "deadlock detected",
+               "lock timeout")  # PostgreSQL's lock_timeout, set by ``patience``
 
 
 def is_busy(exc: BaseException) -> bool:
@@ -669,9 +688,9 @@ def translate_errors(where: str):
         if is_busy(exc):
             raise LedgerBusy("The ledger is busy: another page is saving. Nothing was recorded; try again.") from exc
         if "readonly" in text or "read-only" in text:
-            raise LedgerFileError(f"The ledger {where} is read-only, so nothing was recorded. Ask whoever set up the workbook to make it writable.") from exc
+            raise LedgerReadOnly(f"The ledger {where} is read-only, so nothing was recorded. Ask whoever set up the workbook to make it writable.") from exc
         if "disk is full" in text or "no space" in text:
-            raise LedgerFileError(f"The disk holding {where} is full, so nothing was recorded. Free some space and try again.") from exc
+            raise LedgerFull(f"The disk holding {where} is full, so nothing was recorded. Free some space and try again.") from exc
         if "malformed" in text or "not a database" in text:
             raise LedgerFileError(f"The ledger {where} is damaged ({exc.orig}). Restore it from a backup.") from exc
         if "unable to open" in text:
@@ -685,6 +704,37 @@ def with_retries(action, attempts: int = 8):
         try:
             return action()
         except LedgerBusy:
-            if attempt == attempts - 1:
+            pause = min(2.0, 0.05 * 2**attempt) * (0.5 + random.random())
+            left = _patience_left()
+            if attempt == attempts - 1 or (left is not None and left <= pause):
                 raise
-            time.sleep(min(2.0, 0.05 * 2**attempt) * (0.5 + random.random()))
+            time.sleep(pause)
+
+
+# The moment (time.monotonic) by which writes in this thread must have their lock, or None to wait as
+# long as BUSY_TIMEOUT_MS per attempt. A context variable, so one thread's deadline is nobody else's.
+_deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar("ledger_write_deadline", default=None)
+
+
+@contextmanager
+def patience(deadline: float):
+    """Writes inside wait for the ledger's lock until ``deadline`` (``time.monotonic()``) at most.
+
+    A write that cannot get the lock by then raises ``LedgerBusy`` and has written nothing; one that
+    got it runs to its commit. So whoever waits for the write can be told "not recorded" and it stays
+    true: nothing is abandoned half-way to complete later behind their back."""
+    token = _deadline.set(deadline)
+    try:
+        yield
+    finally:
+        _deadline.reset(token)
+
+
+def _patience_left() -> float | None:
+    deadline = _deadline.get()
+    if deadline is None:
+        return None
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise LedgerBusy("The ledger is busy: another page is saving. Nothing was recorded; try again.")
+    return left

@@ -386,7 +386,7 @@ def test_an_answer_a_phone_cannot_send_is_shown_back_never_lost_silently(room):
     status, body = sleeper.post(f"{room.url}/m/propose", {"group": "Kestrels", "what": "offer",
                                                           "offer_kind": "introduction", "text": "my neighbour's van"})
     assert status == 403 and "Ask the facilitator for the code" in body
-    assert "my neighbour&#x27;s van" in body and "Nothing was sent" in body
+    assert "my neighbour&#39;s van" in body and "Nothing was sent" in body
     assert len(room.ledger().proposals("Kestrels", pd.Timestamp.today().date())) == sent
 
 
