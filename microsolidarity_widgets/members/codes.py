@@ -8,14 +8,18 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
+from ..holds import NameHolds
+
 
 @dataclass
 class MemberCodes:
-    """The current join code; replacing it revokes the old one at once (every member must join again)."""
+    """The current join code; replacing it revokes the old one at once (every member must join again,
+    and choose their name again: the names phones held are all freed)."""
 
     base_url: str  # e.g. http://192.168.1.5:8866/
     on_change: Callable[["MemberCodes"], None] = lambda codes: None
     code: str = field(default_factory=lambda: secrets.token_urlsafe(6))
+    holds: NameHolds = field(default_factory=NameHolds)  # which phone speaks for which name
 
     @property
     def join_url(self) -> str:
@@ -27,6 +31,7 @@ class MemberCodes:
 
     def renew(self) -> str:
         self.code = secrets.token_urlsafe(6)
+        self.holds.clear()
         self.on_change(self)
         return self.code
 

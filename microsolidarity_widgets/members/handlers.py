@@ -21,8 +21,8 @@ from tornado.ioloop import IOLoop
 from tornado.log import app_log
 from tornado.web import Finish, HTTPError, RequestHandler
 
-from .. import guard, storage
-from ..errors import LedgerBusy, LedgerError, LedgerFileError, LedgerFull, LedgerReadOnly
+from .. import guard, holds, storage
+from ..errors import AlreadyRecorded, LedgerBusy, LedgerError, LedgerFileError, LedgerFull, LedgerReadOnly
 from ..events import CheckIn, Proposal
 from ..values import name_key
 from . import standing, views
@@ -30,6 +30,7 @@ from .codes import MemberCodes, WrongCodes
 
 MEMBER_COOKIE = "ms_member"  # the join code this browser was let in with
 WHO_COOKIE = "ms_who"  # the member this browser speaks for
+PHONE_COOKIE = "ms_phone"  # this browser's own id: the name it chose is held for it (``holds``)
 COOKIE_DAYS = 1  # a gathering, not a lifetime
 
 # How long a phone's record waits for another process's write to finish: a few seconds, then "busy".
@@ -42,6 +43,7 @@ PAGES = ThreadPoolExecutor(max_workers=4, thread_name_prefix="member-pages")
 RECORDS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="member-records")
 
 BUSY = "The workbook is busy saving something else just now, so this was not sent."
+ALREADY_SENT = "Already sent: this was recorded the first time you sent it, so nothing was added."
 GARBLED = ("Some of what this form carried is not text the workbook can read (the phone sent characters "
            "in an encoding other than UTF-8), so nothing was recorded. What could be read is below; "
            "type it again if anything looks wrong, and send it from the workbook's own page.")
@@ -160,6 +162,22 @@ class MemberHandler(RequestHandler):
         value = self.get_signed_cookie(WHO_COOKIE, max_age_days=COOKIE_DAYS)
         return value.decode() if value else None
 
+    def phone(self) -> str | None:
+        value = self.get_signed_cookie(PHONE_COOKIE, max_age_days=COOKIE_DAYS)
+        return value.decode() if value else None
+
+    def own_phone(self) -> str:
+        """This browser's id, given to it now if it has none yet."""
+        phone = self.phone()
+        if phone is None:
+            phone = holds.new_phone()
+            self.set_signed_cookie(PHONE_COOKIE, phone, expires_days=COOKIE_DAYS, httponly=True, samesite="Lax")
+        return phone
+
+    def speaks_for(self, who: str | None) -> bool:
+        """Whether this phone holds ``who`` now: not once the facilitator freed the name, nor after a new code."""
+        return who is not None and self.codes.holds.holds(who, self.phone())
+
     def same_origin(self) -> bool:
         return guard.cross_origin(self.request) is None
 
@@ -230,7 +248,19 @@ class HomeHandler(MemberHandler):
         who = self.who()
         if who is None or self.get_argument("choose", None):
             return self.finish(await self.shown(views.chooser, self.base_url, self.xsrf()))
+        if not self.speaks_for(who):
+            return self.finish(await self.shown(views.chooser, self.base_url, self.xsrf(), again(who)))
         return self.finish(await self.shown(member_page, self.base_url, who, self.xsrf()))
+
+
+def again(who: str) -> str:
+    return (f"Choose your name again: {who} is no longer chosen on this phone (the facilitator freed the name, "
+            "or gave members a new code).")
+
+
+def taken(name: str) -> str:
+    return (f"{name} is already chosen on another phone, so nothing was changed. If you are {name}, ask the "
+            "facilitator to free your name, then choose it again.")
 
 
 def member_page(ledger, prefix: str, who: str, xsrf: str, status: str = "", refused: bool = False) -> str:
@@ -260,11 +290,18 @@ class MemberRecord(FormHandler):
             self.set_status(403)
             return self.finish(views.page("Refused", "", "Open the workbook's member page and choose your name first.",
                                           refused=True))
+        if not self.speaks_for(who):
+            self.set_status(403)
+            return self.finish(views.page("Choose your name again", views.kept(self.unsent(), back=self.base_url),
+                                          f"Not sent. {again(who)}", refused=True))
+        key = self.get_body_argument("once", "")
         try:
             event = self.event(who)
-            await self.recorded(lambda ledger: ledger.record(event))
+            await self.recorded(lambda ledger: ledger.record(event, key=key))
         except LedgerBusy:
             return self.busy()
+        except AlreadyRecorded:  # a second tap, or the same form sent again: calm, it stood the first time
+            return self.finish(await self.shown(member_page, self.base_url, who, self.xsrf(), ALREADY_SENT))
         except LedgerFileError:
             raise  # said by write_error, with the words kept
         except LedgerError as exc:
@@ -308,6 +345,9 @@ class WhoHandler(FormHandler):
             self.set_status(400)
             return self.finish(await self.shown(views.chooser, self.base_url, self.xsrf(),
                                                "Choose your name from the list; nothing was changed.", refused=True))
+        if not self.codes.holds.take(name, self.own_phone()):
+            self.set_status(409)
+            return self.finish(await self.shown(views.chooser, self.base_url, self.xsrf(), taken(name), refused=True))
         self.set_signed_cookie(WHO_COOKIE, name, expires_days=COOKIE_DAYS, httponly=True, samesite="Lax")
         self.redirect(url_path_join(self.base_url, "m/"))
 
@@ -332,28 +372,40 @@ class PoolHandler(MemberHandler):
                                           refused=True))
         answers = {"work": said["work"], "slots": said["slots"], "region": said["region"] or None,
                    "size": said["size"] or None, "knows": said["knows"]}
+        phone, key = self.own_phone(), self.get_body_argument("once", "")
+        if said["name"] and self.codes.holds.taken(said["name"], phone):
+            self.set_status(409)
+            return self.finish(await self.shown(views.pool_form, self.base_url, self.xsrf(), congregation, said,
+                                               f"Not added: {taken(said['name'])}", refused=True))
 
         def join(ledger) -> str:
             pool = Congregation(ledger, congregation)
             if said["invited_by"]:
-                pool.invite(said["invited_by"], said["name"], answers=answers)
+                pool.invite(said["invited_by"], said["name"], answers=answers, key=key)
             else:
-                pool.add_person(said["name"], answers=answers)
+                pool.add_person(said["name"], answers=answers, key=key)
             return standing.spelled(ledger, said["name"])
 
+        status = ""
         try:
             name = await self.recorded(join)
         except LedgerBusy:
             return self.busy()
+        except AlreadyRecorded:  # the form sent twice: they joined the first time
+            name, status = await self.shown(lambda ledger: standing.spelled(ledger, said["name"])), ALREADY_SENT
         except LedgerFileError:
             raise  # said by write_error, with the words kept
         except LedgerError as exc:
             self.set_status(400)
             return self.finish(await self.shown(views.pool_form, self.base_url, self.xsrf(), congregation, said,
                                                f"Not added: {said_to_phone(exc)}", refused=True))
-        # The phone now speaks for the newcomer (as the ledger spells them), and their page says they are
-        # in the pool.
+        # The phone now speaks for the newcomer (as the ledger spells them) and holds the name, and their
+        # page says they are in the pool.
+        if not self.codes.holds.take(name, phone):  # another phone chose the new name in between
+            return self.finish(await self.shown(views.chooser, self.base_url, self.xsrf(), taken(name), refused=True))
         self.set_signed_cookie(WHO_COOKIE, name, expires_days=COOKIE_DAYS, httponly=True, samesite="Lax")
+        if status:
+            return self.finish(await self.shown(member_page, self.base_url, name, self.xsrf(), status))
         self.redirect(url_path_join(self.base_url, "m/"))
 
 
@@ -373,6 +425,40 @@ class RenewHandler(JupyterHandler):
             return self.finish(guard.plain_page("Refused", "Only the facilitator's own landing page can renew the code."))
         self.codes.renew()
         self.redirect(url_path_join(self.base_url_, "") + "#members")
+
+
+class NamesHandler(JupyterHandler):
+    """The facilitator's list of the names phones hold, each with a button that frees it (for a phone
+    that chose the wrong name, or a person who changed phones). The crew page links here."""
+
+    def initialize(self, codes: MemberCodes, base_url: str):
+        self.codes, self.base_url_ = codes, base_url
+
+    def check_xsrf_cookie(self):
+        pass  # the same-origin check in ``post`` stands in, as for the renewal
+
+    def facilitator(self) -> bool:
+        if self.current_user:
+            return True
+        self.set_status(403)
+        self.finish(guard.plain_page("Refused", "Only the facilitator can see and free the names phones hold."))
+        return False
+
+    def get(self):
+        if self.facilitator():
+            self.finish(views.names_page(self.codes.holds, self.base_url_, self.request.path))
+
+    def post(self):
+        if not self.facilitator():
+            return
+        if guard.cross_origin(self.request) or self.request.headers.get("Sec-Fetch-Site", "same-origin") != "same-origin":
+            self.set_status(403)
+            return self.finish(guard.plain_page("Refused", "Names are freed from the facilitator's own page only."))
+        name = self.get_body_argument("name", "")
+        freed = self.codes.holds.release(name)
+        said = (f"Freed {name}: the next phone to choose {name} holds the name." if freed else
+                f"{name} was not held by any phone (it may have been freed already).")
+        self.finish(views.names_page(self.codes.holds, self.base_url_, self.request.path, said))
 
 
 class LoginHandler(RequestHandler):
@@ -407,5 +493,6 @@ def handlers(base_url: str, codes: MemberCodes, **given) -> list[tuple]:
         (url_path_join(base_url, r"m/propose"), ProposeHandler, deps),
         (url_path_join(base_url, r"m/pool"), PoolHandler, deps),
         (url_path_join(base_url, r"microsolidarity/members/renew"), RenewHandler, {"codes": codes, "base_url": base_url}),
+        (url_path_join(base_url, holds.ROUTE), NamesHandler, {"codes": codes, "base_url": base_url}),
         (url_path_join(base_url, r"login"), LoginHandler),
     ]

@@ -16,7 +16,8 @@ from markupsafe import Markup
 
 from .. import formation, guard, levels, room
 from ..rules import OFFER_KINDS
-from ..values import MAX_NAME, name_key
+from ..holds import NameHolds, told_apart
+from ..values import MAX_NAME, name_key, new_once_key
 from . import standing
 from .codes import MemberCodes
 
@@ -54,6 +55,7 @@ TEMPLATES = jinja2.Environment(loader=jinja2.PackageLoader(__package__, "templat
                                trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
 
 XSRF_SLOT = "\x00xsrf\x00"  # where each browser's own form token goes into a body shared by all of them
+ONCE_SLOT = "\x00once\x00"  # where each form's one-time key goes, afresh each time the page is shown
 
 # What a phone's forms ask, by field, as the answers are shown back when a form cannot be taken.
 TYPED = {"text": "What you wrote", "offer_kind": "Kind of offer", "name": "Your name", "invited_by": "Invited by",
@@ -97,8 +99,11 @@ def chooser(ledger, prefix: str, xsrf: str, status: str = "", refused: bool = Fa
     crewed = {name_key(m) for _, members in known.roster for m in members}
     # People of a pool who are in no crew yet are listed under their pool; the others under their crews.
     lists = known.roster + [(f"Pool of {c}", [p for p in people if name_key(p) not in crewed]) for c, people in known.pools]
+    lists = [(label, people) for label, people in lists if people]
+    # Names that pass for each other ("Zoe" and "Zoë", a Cyrillic "А") say what tells them apart.
+    marks = told_apart(list(dict.fromkeys(p for _, people in lists for p in people)))
     body = render("chooser.html", prefix=prefix, xsrf=Markup(xsrf), pools=[c for c, _ in known.pools],
-                  lists=[(label, people) for label, people in lists if people])
+                  lists=lists, marks=marks)
     return page("Welcome", body, status, refused)
 
 
@@ -108,7 +113,8 @@ def pool_form(ledger, prefix: str, xsrf: str, congregation: str, said: dict | No
     pools = dict(standing.now(ledger).pools)
     said = {k: str((said or {}).get(k) or "") for k in POOL_FIELDS} | {"slots": set((said or {}).get("slots") or ())}
     days = [(day, [s for s in formation.SLOTS if s.startswith(day[:3])]) for day in formation.DAY_NAMES]
-    body = render("pool.html", prefix=prefix, xsrf=Markup(xsrf), congregation=congregation, pools=pools, said=said,
+    body = render("pool.html", prefix=prefix, xsrf=Markup(xsrf), once=new_once_key(), congregation=congregation,
+                  pools=pools, said=said,
                   max_name=MAX_NAME, days=days, sizes=range(formation.CREW_RANGE[0], formation.CREW_RANGE[1] + 1))
     title = f"Join the pool of {congregation}" if congregation in pools else "Join the pool"
     return page(title, body, status, refused)
@@ -122,6 +128,8 @@ def member_page(prefix: str, who: str, xsrf: str, status: str = "", refused: boo
     mine = tuple((g, playing[g]) for g, people in standing.standing(ledger, revision).roster
                  if who in people and g in playing)
     body = member_body(ledger, prefix, who, revision, today, mine)
+    first, *rest = body.split(ONCE_SLOT)
+    body = first + "".join(new_once_key() + after for after in rest)
     return page(f"Hello, {who}", body.replace(XSRF_SLOT, xsrf), status, refused)
 
 
@@ -148,11 +156,18 @@ def member_body(ledger, prefix: str, who: str, revision: tuple[int, int], today:
         today_groups.append({"name": group, "level": levels.get(playing[group]) if group in playing else None,
                              "checked_in": who in came, "sent": list(sent[sent["member"] == who].itertuples())})
     return str(render(
-        "member.html", prefix=prefix, who=who, xsrf=Markup(XSRF_SLOT), today=today_groups, offer_kinds=OFFER_KINDS,
+        "member.html", prefix=prefix, who=who, xsrf=Markup(XSRF_SLOT), once=ONCE_SLOT, today=today_groups, offer_kinds=OFFER_KINDS,
         answers=ANSWERS, pooled=[c for c, people in known.pools if who in people and not groups],
         by_level=[(lvl, int(by_level.get(lvl, 0))) for lvl in levels.numbers()], total=int(mine["points"].sum()),
         crews=crews, levels=[{"number": lv.number, "name": lv.name, "scoring": Markup(lv.scoring)}
                              for lv in levels.all_levels()]))
+
+
+def names_page(held: NameHolds, prefix: str, action: str, status: str = "") -> str:
+    """The facilitator's page of the names phones hold, each with a button that frees it."""
+    holds = held.held()
+    body = render("names.html", holds=holds, marks=told_apart([h.name for h in holds]), action=action, prefix=prefix)
+    return page("Names chosen on phones", body, status)
 
 
 def landing(codes: MemberCodes | None, base_url: str):
