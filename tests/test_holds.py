@@ -62,3 +62,16 @@ def test_look_alike_names_are_told_apart_and_others_left_alone():
     assert words == {"Zoë": "ë: e with diaeresis", "Zoe": "plain letters", "Ama": "plain letters",
                      cyrillic: "А: Cyrillic capital a"}
     assert told_apart(["Zoë", "Ngozi"]) == {}
+
+
+def test_the_crew_page_links_to_the_names_page_while_members_can_join(crew_ledger, monkeypatch):
+    from microsolidarity_widgets import holds
+    from microsolidarity_widgets.apps import CrewApp
+    from pages import shown_texts
+
+    monkeypatch.delenv(holds.PAGE_ENV, raising=False)
+    assert not any("Names chosen on phones" in t for t in shown_texts(CrewApp(crew_ledger)))
+    monkeypatch.setenv(holds.PAGE_ENV, '/base/microsolidarity/members/names?"x')  # quoted, whatever it holds
+    link = [t for t in shown_texts(CrewApp(crew_ledger)) if "<a " in t and "Names chosen on phones" in t]
+    assert link == ['<a href="/base/microsolidarity/members/names?&#34;x" target="_blank" rel="noopener">'
+                    "Names chosen on phones: see and free them</a>"]
