@@ -27,7 +27,7 @@ from pathlib import Path
 
 from microsolidarity_widgets import demo
 from microsolidarity_widgets.ledger import Ledger
-from microsolidarity_widgets.members.handlers import WRITE_PATIENCE
+from microsolidarity_widgets.members.routes import WRITE_PATIENCE
 
 from .common import ROOT, Served, arguments, print_targets, save, table
 from .phones import Phone

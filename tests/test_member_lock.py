@@ -9,61 +9,17 @@ from __future__ import annotations
 import html
 import re
 import sqlite3
-import tempfile
 import time
-import urllib.parse
-from pathlib import Path
 
-from tornado.testing import AsyncHTTPTestCase, gen_test
-from tornado.web import Application, RequestHandler
+from phones import PhoneServer
+from tornado.testing import gen_test
 
-from microsolidarity_widgets import members
-from microsolidarity_widgets.ledger import Ledger
-
-XSRF = "2|abcdabcd|" + "0" * 32 + "|1"
 PATIENCE = 1.5  # seconds a record waits for the lock here (the server's is a few)
 
 
-class Elsewhere(RequestHandler):
-    """Another page the server's loop answers (the facilitator's landing page, say)."""
-
-    def get(self):
-        self.finish("the landing page")
-
-
-class LockedLedger(AsyncHTTPTestCase):
-    def setUp(self):
-        self.folder = tempfile.TemporaryDirectory()
-        self.path = Path(self.folder.name) / "ledger.sqlite"
-        self.ledger = Ledger.open(self.path)
-        self.ledger.add_group("Kestrels", ["Ama", "Bo", "Caz", "Dev"], kind="crew", on="2026-01-01")
-        super().setUp()
-
-    def tearDown(self):
-        super().tearDown()
-        self.ledger.close()
-        self.folder.cleanup()
-
-    def get_app(self):
-        self.codes = members.MemberCodes("http://127.0.0.1/")
-        routes = members.handlers("/", self.codes, ledger=lambda: self.ledger, patience=PATIENCE)
-        return Application(routes + [("/landing", Elsewhere)], cookie_secret="test", xsrf_cookies=True)
-
-    async def phone(self, who: str) -> str:
-        """The cookies of a phone that joined and chose ``who``."""
-        joined = await self.http_client.fetch(self.get_url(f"/join/{self.codes.code}"), follow_redirects=False,
-                                              raise_error=False)
-        cookies = "; ".join(c.split(";")[0] for c in joined.headers.get_list("Set-Cookie")) + f"; _xsrf={XSRF}"
-        chosen = await self.send(cookies, "/m/who", {"who": who})
-        return cookies + "; " + "; ".join(c.split(";")[0] for c in chosen.headers.get_list("Set-Cookie"))
-
-    def send(self, cookies: str, path: str, fields: dict | list):
-        body = urllib.parse.urlencode([*(fields.items() if isinstance(fields, dict) else fields), ("_xsrf", XSRF)])
-        return self.http_client.fetch(self.get_url(path), method="POST", body=body, follow_redirects=False,
-                                      raise_error=False, headers={"Cookie": cookies, "Sec-Fetch-Site": "same-origin"})
-
-    def asks(self) -> int:
-        return len(self.ledger.proposals("Kestrels"))
+class LockedLedger(PhoneServer):
+    def given(self) -> dict:
+        return {"patience": PATIENCE}
 
     @gen_test(timeout=60)
     async def test_a_locked_ledger_keeps_one_phone_waiting_and_nobody_else(self):
@@ -95,8 +51,8 @@ class LockedLedger(AsyncHTTPTestCase):
             lock.rollback()
             lock.close()
         # Caz was told it was not sent: it was not, and the worker that tried has let go for good.
-        assert self.asks() == 0
+        assert self.proposals() == 0
         fields = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', resend)
         again = await self.send(caz, "/m/propose", [(k, html.unescape(v)) for k, v in fields])
-        assert again.code == 302 and self.asks() == 1
+        assert again.code == 302 and self.proposals() == 1
         assert self.ledger.proposals("Kestrels").iloc[0]["text"] == words
