@@ -687,7 +687,8 @@ def translate_errors(where: str):
         text = str(exc.orig).lower()
         if is_busy(exc):
             raise LedgerBusy("The ledger is busy: another page is saving. Nothing was recorded; try again.") from exc
-        if "readonly" in text or "read-only" in text:
+        if "readonly" in text or "read-only" in text or (
+                ("disk i/o error" in text or "unable to open" in text) and _refuses_writes(where)):
             raise LedgerReadOnly(f"The ledger {where} is read-only, so nothing was recorded. Ask whoever set up the workbook to make it writable.") from exc
         if "disk is full" in text or "no space" in text:
             raise LedgerFull(f"The disk holding {where} is full, so nothing was recorded. Free some space and try again.") from exc
@@ -696,6 +697,18 @@ def translate_errors(where: str):
         if "unable to open" in text:
             raise LedgerFileError(f"Cannot open the ledger {where}: check that its folder exists and is writable.") from exc
         raise LedgerFileError(f"The ledger {where} could not be used: {exc.orig}") from exc
+
+
+def _refuses_writes(where: str) -> bool:
+    """Whether the disk or folder of a ledger file refuses writes: SQLite then reports a disk I/O error
+    or a file it cannot open (its write-ahead log cannot be written), which is this, said plainly."""
+    path = Path(where)
+    try:
+        if os.statvfs(path.parent).f_flag & os.ST_RDONLY:  # a disk mounted read-only
+            return True
+    except OSError:
+        return False  # not a file's path (a server database), or a folder gone: not this
+    return not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK))
 
 
 def with_retries(action, attempts: int = 8):

@@ -14,12 +14,12 @@ simply shows the page again when it wakes.
 
 The parts: ``codes`` (the join code, its QR code, wrong codes counted), ``standing`` (what pages
 show of the ledger at a revision, cached), ``views`` (the pages, from Jinja2 templates with
-autoescaping: everything a person typed is escaped) and ``handlers`` (the routes; the server's
-event loop never waits on the ledger).
+autoescaping: everything a person typed is escaped) and ``routes`` (the handlers and their routes;
+the server's event loop never waits on the ledger).
 """
 
 from .codes import MemberCodes, WrongCodes, qr_text
-from .handlers import handlers
+from .routes import handlers
 from .standing import _drawn, _ledger, prepare
 from .views import XSRF_SLOT, landing, member_page
 

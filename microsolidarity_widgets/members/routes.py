@@ -35,33 +35,32 @@ COOKIE_DAYS = 1  # a gathering, not a lifetime
 
 # How long a phone's record waits for another process's write to finish: a few seconds, then "busy".
 WRITE_PATIENCE = 3.0
-# A member's forms have a dozen fields at most; a request with more is nobody's form.
-MAX_FIELDS = 1000
 
 # Worker threads: pages (reading the ledger, scoring, drawing) and records (waiting for the lock).
 PAGES = ThreadPoolExecutor(max_workers=4, thread_name_prefix="member-pages")
 RECORDS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="member-records")
 
-BUSY = "The workbook is busy saving something else just now, so this was not sent."
 ALREADY_SENT = "Already sent: this was recorded the first time you sent it, so nothing was added."
 GARBLED = ("Some of what this form carried is not text the workbook can read (the phone sent characters "
            "in an encoding other than UTF-8), so nothing was recorded. What could be read is below; "
            "type it again if anything looks wrong, and send it from the workbook's own page.")
-CROWDED = ("This form carried more than {limit:,} answers, far more than any of the workbook's forms has, "
+# Tornado reads at most 1,000 fields of a form (its default); ours have a dozen at most.
+CROWDED = ("This form carried more than 1,000 answers, far more than any of the workbook's forms has, "
            "so nothing was recorded. Send it again from the workbook's own page.")
+UNREADABLE = "This form could not be read, so nothing was recorded. Send it again from the workbook's own page."
 
 
 def said_to_phone(exc: LedgerError) -> str:
     """Why a ledger refused, in words for a member: a file's trouble is named without its path (that
     is the facilitator's to know), a rule's refusal as the rules say it."""
     if isinstance(exc, LedgerBusy):
-        return BUSY
+        return "The workbook is busy saving something else just now."
     if isinstance(exc, LedgerReadOnly):
         return ("The workbook's ledger is read-only on the facilitator's laptop, so nothing can be recorded "
-                "just now. Tell the facilitator.")
+                "until they make it writable. Tell the facilitator.")
     if isinstance(exc, LedgerFull):
-        return ("The disk of the facilitator's laptop is full, so nothing can be recorded just now. "
-                "Tell the facilitator.")
+        return ("The disk of the facilitator's laptop is full, so nothing can be recorded until they free "
+                "some space. Tell the facilitator.")
     if isinstance(exc, LedgerFileError):
         return "The workbook's ledger cannot be used just now. Tell the facilitator."
     return str(exc)
@@ -102,24 +101,24 @@ class MemberHandler(RequestHandler):
             self.set_status(403)
             self.finish(views.ask_for_code(self.unsent()))
             return
-        self.refuse_unreadable()
-
-    def refuse_unreadable(self):
-        """A form with more fields than any of ours, or with bytes that are not text: refused in words
-        that say so, with what could be read of it given back."""
-        if self.request.method != "POST":
-            return
-        fields = sum(len(values) for values in self.request.body_arguments.values())
-        if fields > MAX_FIELDS:
-            self.set_status(413)
-            self.finish(views.page("Not sent", views.kept(self.unsent()), CROWDED.format(limit=MAX_FIELDS), refused=True))
-            return
-        for values in self.request.body_arguments.values():
-            for value in values:
-                self.decode_argument(value)
+        self.form()  # reading it notes any field that is not text
         if self.garbled:
             self.set_status(400)
             self.finish(views.page("Not sent", views.kept(self.unsent()), GARBLED, refused=True))
+
+    def form(self) -> dict[str, list[str]]:
+        """The fields of the form this request carried, as text (none for a GET).
+
+        When Tornado refused to read the body (more fields than it takes), the fields a member types
+        are read from it here, so that they can be shown back."""
+        if self.request.method != "POST":
+            return {}
+        fields = self.request.body_arguments
+        if not fields and self.request.body:
+            # As Tornado reads a form: bytes kept as they came, to be decoded field by field.
+            raw = urllib.parse.parse_qs(self.request.body.decode("latin1"), keep_blank_values=True)
+            fields = {k: [v.encode("latin1") for v in values] for k, values in raw.items() if k in views.TYPED}
+        return {k: [self.decode_argument(v) for v in values] for k, values in fields.items()}
 
     def log_exception(self, typ, value, tb):
         if isinstance(value, LedgerError):  # said to the phone in words; one line for the terminal
@@ -131,21 +130,25 @@ class MemberHandler(RequestHandler):
         # Whatever a page failed on (a ledger busy, damaged or gone), the phone gets words, never
         # Tornado's bare error page; what was typed comes back with them.
         exc = kwargs.get("exc_info", (None, None, None))[1]
+        if isinstance(exc, HTTPError) and (exc.log_message or "").startswith("Invalid body"):
+            why = CROWDED if "Max number of fields" in exc.log_message else UNREADABLE
+            return self.finish(views.page("Not sent", views.kept(self.unsent()), why, refused=True))
         if exc is None or isinstance(exc, HTTPError):  # no ledger involved
             why = ("This address does not lead to the workbook's pages." if status_code == 403 else
                    "There is nothing here. Open the members' page the facilitator gave you.")
             return self.finish(guard.plain_page("Not here", why))
+        if isinstance(exc, LedgerBusy) and self.request.method == "POST":
+            return self.busy()
         why = said_to_phone(exc) if isinstance(exc, LedgerError) else "Something went wrong on the facilitator's laptop."
-        # A form that failed before its record says so; a page that failed to show only asks again.
-        nothing = " Nothing was recorded;" if self.request.method == "POST" else ""
-        self.finish(views.page("The workbook cannot answer just now", views.kept(self.unsent()),
-                               f"{why}{nothing} try again in a moment, or tell the facilitator.", refused=True))
+        if not isinstance(exc, LedgerFileError):  # those say all there is to say, and that nothing is recorded
+            # A form that failed before its record says so; a page that failed to show only asks again.
+            nothing = " Nothing was recorded;" if self.request.method == "POST" else ""
+            why = f"{why}{nothing} try again in a moment, or tell the facilitator."
+        self.finish(views.page("The workbook cannot answer just now", views.kept(self.unsent()), why, refused=True))
 
     def unsent(self) -> dict[str, str]:
         """What the member typed into the form this request carried, by field (none for a GET)."""
-        if self.request.method != "POST":
-            return {}
-        return {k: ", ".join(self.get_body_arguments(k)) for k in views.TYPED if self.get_body_arguments(k)}
+        return {k: ", ".join(values) for k, values in self.form().items() if k in views.TYPED and values}
 
     def check_xsrf_cookie(self):
         # A phone's browser may drop the form's cookie while it sleeps; say so, keeping what was typed,
@@ -204,13 +207,13 @@ class MemberHandler(RequestHandler):
         """The answer to a form the ledger's lock kept out: busy, the words kept, one button to send again."""
         self.set_status(503)
         self.set_header("Retry-After", "5")
-        fields = [(k, self.decode_argument(v)) for k, values in self.request.body_arguments.items()
-                  if k != "_xsrf" for v in values]
+        fields = [(k, v) for k, values in self.form().items() if k != "_xsrf" for v in values]
         again = {"action": self.request.path, "xsrf": Markup(self.xsrf()), "fields": fields}
         return self.finish(views.page(
             "Busy just now", views.kept(self.unsent() if unsent is None else unsent, again,
                                         intro="Your words are kept here; nothing was recorded yet:"),
-            f"{BUSY} Your words are kept: send them again in a moment.", refused=True))
+            "The workbook is busy saving something else just now, so this was not sent. Your words are kept: "
+            "send them again in a moment.", refused=True))
 
 
 class JoinHandler(MemberHandler):
