@@ -11,6 +11,7 @@ from tornado.web import Application, RequestHandler
 
 from microsolidarity_widgets import members
 from microsolidarity_widgets.ledger import Ledger
+from microsolidarity_widgets.values import new_once_key
 
 XSRF = "2|abcdabcd|" + "0" * 32 + "|1"  # a form token, as cookie and field alike
 
@@ -59,8 +60,10 @@ class PhoneServer(AsyncHTTPTestCase):
 
     def send(self, cookies: str, path: str, fields: dict | list | bytes):
         """POST a form (fields, or a body as raw bytes) from the phone holding ``cookies``."""
-        body = fields if isinstance(fields, bytes) else urllib.parse.urlencode(
-            [*(fields.items() if isinstance(fields, dict) else fields), ("_xsrf", XSRF)])
+        pairs = [*(fields.items() if isinstance(fields, dict) else fields)] if not isinstance(fields, bytes) else []
+        # A fresh one-time key unless the form holds one, as each form a page shows carries its own.
+        once = [] if any(k == "once" for k, _ in pairs) else [("once", new_once_key())]
+        body = fields if isinstance(fields, bytes) else urllib.parse.urlencode([*once, *pairs, ("_xsrf", XSRF)])
         return self.http_client.fetch(self.get_url(path), method="POST", body=body, follow_redirects=False,
                                       raise_error=False, headers={"Cookie": cookies, "Sec-Fetch-Site": "same-origin"})
 
