@@ -258,6 +258,10 @@ def run(settings: Settings) -> int:
     # Kernels (started by app.start) point their chart widgets at the bundle this server serves.
     base = (app.server_url or app.base_url).rstrip("/")
     os.environ[offline.BUNDLE_URL_ENV] = f"{base}/{BUNDLE_ROUTE}/{offline.bundle_path().name}"
+    if settings.members is not None:  # the crew page links to where the facilitator frees names phones hold
+        from . import holds
+
+        os.environ[holds.PAGE_ENV] = f"{base}/{holds.ROUTE}"
     # jupyter_server waits 3 pings for an answer, which Tornado refuses (and says so for every page
     # opened): one ping interval is Tornado's own default.
     app.tornado_settings = {**app.tornado_settings, "ws_ping_timeout": 30_000}

@@ -3,12 +3,14 @@ other safe, and see every group with its members."""
 
 from __future__ import annotations
 
+import os
 import warnings
 
 import ipywidgets as widgets
 import pandas as pd
+from markupsafe import Markup
 
-from .. import rules
+from .. import holds, rules
 from ..errors import LedgerError, LookAlikeName
 from ..ledger import Ledger
 from . import texts
@@ -26,6 +28,17 @@ def _recording(call, *args, **kwargs) -> str:
         warnings.simplefilter("always", LookAlikeName)
         call(*args, **kwargs)
     return "".join(f" Note: {w.message}" for w in caught if issubclass(w.category, LookAlikeName))
+
+
+def _names_on_phones() -> list[widgets.Widget]:
+    """While members can join (``serve --share``), where the facilitator frees a name a phone holds
+    (``holds``): a page of the server itself, since the holds live in its process, not in this kernel."""
+    address = os.environ.get(holds.PAGE_ENV)
+    if not address:
+        return []
+    link = Markup('<a href="{}" target="_blank" rel="noopener">Names chosen on phones: see and free them</a>').format(
+        address)
+    return [section("Names chosen on phones", hint(texts.NAMES_ON_PHONES_HINT), widgets.HTML(str(link)))]
 
 
 class CrewApp:
@@ -108,6 +121,7 @@ class CrewApp:
                     widgets.HBox([self.change_group, self.change_member]),
                     widgets.HBox([self.rename_to, self.rename_button]),
                     widgets.HBox([self.leave_date, self.remove_button]), self.change_status.widget),
+            *_names_on_phones(),
             section("Our agreements", hint(texts.AGREEMENTS_HINT), widgets.HBox([self.agree_group, self.agree_date]),
                     self.confidentiality, self.cross_talk, self.agree_private, self.agree_button,
                     self.agree_status.widget, self.current_agreements),

@@ -19,8 +19,9 @@ class MoneyApp:
 
     def __init__(self, ledger: Ledger):
         # Offers and asks from phones the facilitator accepted: {proposal id: (who sent it, the item in offers
-        # or asks)}. One still in its list is in this round; once the round is recorded it is answered
-        # "accepted". Another group or day, or (for an ask) another speaker, sends it back to wait.
+        # or asks)}. One still in its list is in this round, and is answered "accepted" in the very
+        # transaction that records the round. Another group or day, or (for an ask) another speaker,
+        # sends it back to wait.
         self.accepted: dict[int, tuple[str, object]] = {}
 
         self.speaker = MemberChoice("Speaker", width="320px")
@@ -53,7 +54,7 @@ class MoneyApp:
                                                                           self.private_note])
         self.session.on_context(self._refill)
         self.session.present.observe(self._refill, names="value")
-        self.session.on_record(self._answer_accepted)
+        self.session.on_record(self._forget_accepted)
         self.session.on_change(self._show_from_phones)
         self.session.on_context(self._return_accepted)
         self.speaker.observe(self._speaker_changed, names="value")
@@ -86,7 +87,8 @@ class MoneyApp:
         if not self.speaker.value:
             raise LedgerError("Choose the speaker.")
         return Money(s.group_name, s.on, speaker=self.speaker.value, offers=tuple(self.offers), asks=tuple(self.asks),
-                     respectful=self.respectful.value, present=s.here, note=self.private_note.value)
+                     respectful=self.respectful.value, present=s.here, note=self.private_note.value,
+                     from_phones=tuple(self._taken()))
 
     def _offer(self):
         """The offer the fields make, or None before someone is chosen."""
@@ -166,16 +168,10 @@ class MoneyApp:
         self.session.status.ok(f"Declined {row.member}'s {row.what}; their phone says so.")
         self._show_from_phones()
 
-    def _answer_accepted(self, event_id):
-        """After the round is recorded: each accepted proposal in it is answered "accepted"."""
-        if event_id is None:
-            return
-        for proposal_id in self._taken():
-            try:
-                self.session.ledger.record(ProposalSettled(proposal_id, self.session.on, "accepted", event_id))
-            except LedgerError as exc:
-                self.session.status.error(f"The round is recorded, but a phone's {exc}", nothing_recorded=False)
-        self.accepted.clear()
+    def _forget_accepted(self, event_id):
+        """Once the round is recorded, its accepted proposals are answered (with it): none is pending."""
+        if event_id is not None:
+            self.accepted.clear()
 
     def _refill(self, *_):
         """Who can speak, offer or be asked: those here (the speaker too, when still here)."""

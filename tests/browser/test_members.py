@@ -27,6 +27,8 @@ import pandas as pd
 import pytest
 from playwright.sync_api import expect
 
+from microsolidarity_widgets.values import new_once_key
+
 from .a11y import check_page
 from .conftest import free_port
 
@@ -86,7 +88,8 @@ class Browser:
 
     def post(self, url: str, fields: dict, headers: dict | None = None) -> tuple[int, str]:
         xsrf = next((c.value for c in self.jar if c.name == "_xsrf"), "")
-        data = urllib.parse.urlencode({**fields, "_xsrf": xsrf}).encode()
+        # A fresh one-time key unless the fields hold one, as each form a page shows carries its own.
+        data = urllib.parse.urlencode({"once": new_once_key(), **fields, "_xsrf": xsrf}).encode()
         return self._send(urllib.request.Request(url, data=data, headers={"Sec-Fetch-Site": "same-origin",
                                                                           **(headers or {})}))
 
@@ -102,6 +105,15 @@ def member(room, code=None) -> Browser:
     phone = Browser()
     phone.get(f"{room.url}/join/{code or room.code}")
     return phone
+
+
+def free(room, *names: str) -> None:
+    """The facilitator frees names that phones of earlier tests chose (a name is one phone's at a time)."""
+    laptop = Browser()
+    laptop.get(f"{room.url}/?token={room.token}")
+    for name in names:
+        status, _ = laptop.post(f"{room.url}/microsolidarity/members/names", {"name": name})
+        assert status == 200
 
 
 # The routes of a server, as its tornado application holds them: the same `serve` command, run up to
@@ -292,8 +304,13 @@ def test_the_member_page_fits_a_phone(room, browser):
         page.get_by_role("button", name="Check in for Kestrels today").click()
         page.get_by_text("You are checked in for Kestrels today.").wait_for()
         problems += check_page(page, "member checked in")
-        page.evaluate("html => { document.querySelector('main').insertAdjacentHTML('beforeend', html);"
-                      " document.querySelector('main form[action$=\"m/checkin\"]').submit(); }", form)
+        resend = ("([html, key]) => { document.querySelector('main').insertAdjacentHTML('beforeend', html);"
+                  " const form = document.querySelector('main form[action$=\"m/checkin\"]');"
+                  " if (key) form.querySelector('[name=once]').value = key; form.submit(); }")
+        page.evaluate(resend, [form, None])  # its own key: the same tap again, recorded once
+        page.get_by_role("status").filter(has_text="Already sent").wait_for()
+        problems += check_page(page, "member already sent")
+        page.evaluate(resend, [form, new_once_key()])  # a new key: a second check-in, which the rules refuse
         page.get_by_role("alert").filter(has_text="already checked in").wait_for()
         problems += check_page(page, "member refused")
         # A phone that slept: its form's cookie gone, then its join code too; each says so, keeping the ask.
@@ -344,6 +361,7 @@ def test_a_member_checks_in_for_today_from_their_phone(room):
 
 
 def test_offers_and_asks_from_a_phone_wait_and_stay_private_to_their_sender(room):
+    free(room, "Caz")  # chosen on the phone of an earlier test
     phone = member(room)
     phone.post(f"{room.url}/m/who", {"who": "Caz"})
     status, body = phone.post(f"{room.url}/m/propose", {"group": "Kestrels", "what": "offer",
@@ -366,6 +384,7 @@ def test_offers_and_asks_from_a_phone_wait_and_stay_private_to_their_sender(room
 
 def test_an_answer_a_phone_cannot_send_is_shown_back_never_lost_silently(room):
     sent = len(room.ledger().proposals("Kestrels", pd.Timestamp.today().date()))
+    free(room, "Dev", "Caz")  # chosen on the phones of earlier tests
     # The phone's browser dropped the form's cookie while it slept: the form is refused, with its words.
     phone = member(room)
     phone.post(f"{room.url}/m/who", {"who": "Dev"})
@@ -386,7 +405,7 @@ def test_an_answer_a_phone_cannot_send_is_shown_back_never_lost_silently(room):
     status, body = sleeper.post(f"{room.url}/m/propose", {"group": "Kestrels", "what": "offer",
                                                           "offer_kind": "introduction", "text": "my neighbour's van"})
     assert status == 403 and "Ask the facilitator for the code" in body
-    assert "my neighbour&#x27;s van" in body and "Nothing was sent" in body
+    assert "my neighbour&#39;s van" in body and "Nothing was sent" in body
     assert len(room.ledger().proposals("Kestrels", pd.Timestamp.today().date())) == sent
 
 
@@ -444,3 +463,46 @@ def test_a_newcomer_joins_the_pool_from_their_phone_and_their_answers_stay_with_
         assert not problems, "\n".join(problems)
     finally:
         context.close()
+
+
+def test_one_phone_per_name_until_the_facilitator_frees_it(room, browser):
+    """Issue 21, item 7: two phones at 390x844; the second is refused the name the first chose, is told
+    to ask the facilitator, and can take it once the facilitator frees it on the names page."""
+    phones = [browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+              for _ in range(2)]
+    laptop = browser.new_context(viewport={"width": 1280, "height": 720})
+    try:
+        first, second = (context.new_page() for context in phones)
+        for page in (first, second):
+            page.goto(f"{room.url}/join/{room.code}")
+        first.get_by_label("Who are you?").select_option("Fen")
+        first.get_by_role("button", name="That is me").click()
+        first.get_by_role("heading", name="Hello, Fen").wait_for()
+        first.reload()
+        first.get_by_role("heading", name="Hello, Fen").wait_for()  # a reload keeps it
+
+        second.get_by_label("Who are you?").select_option("Fen")
+        second.get_by_role("button", name="That is me").click()
+        expect(second.get_by_role("alert")).to_contain_text("Fen is already chosen on another phone")
+        expect(second.get_by_role("alert")).to_contain_text("ask the facilitator")
+        problems = check_page(second, "member name taken")
+
+        desk = laptop.new_page()
+        desk.goto(f"{room.url}/?token={room.token}")
+        desk.goto(f"{room.url}/microsolidarity/members/names")
+        problems += check_page(desk, "facilitator names")
+        desk.get_by_role("button", name="Free Fen").click()
+        expect(desk.get_by_role("status")).to_contain_text("Freed Fen")
+        expect(desk.get_by_role("button", name="Free Fen")).to_have_count(0)
+
+        second.get_by_label("Who are you?").select_option("Fen")
+        second.get_by_role("button", name="That is me").click()
+        second.get_by_role("heading", name="Hello, Fen").wait_for()
+        first.reload()  # the first phone must choose again
+        expect(first.get_by_role("status")).to_contain_text("Choose your name again")
+        assert not problems, "\n".join(problems)
+        for page in (first, second, desk):
+            page.goto("about:blank")
+    finally:
+        for context in (*phones, laptop):
+            context.close()
