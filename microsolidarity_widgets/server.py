@@ -51,6 +51,12 @@ JUPYTER_DATA = PACKAGE / "share" / "jupyter"
 TEMPLATE = "microsolidarity"
 CULL_AFTER = 15 * 60  # seconds; long enough for a coffee break with the page closed
 CULL_EVERY = 60
+# Every open page's connection is pinged this often (milliseconds), which also tells the room that the
+# page is still there (see room.py); a connection that has not answered for PING_TIMEOUT is closed, and
+# the page reconnects when it can. The timeout must exceed the interval: jupyter_server measures it from
+# the last answer, so with the two equal every page was cut off at its first ping, every 30 s.
+PING_EVERY = 3_000
+PING_TIMEOUT = 20_000
 ERROR_NOTE = ("This part of the page could not be shown. Nothing more was recorded from it. "
               "Whoever runs the workbook can find the details in the server's log.")
 
@@ -172,7 +178,9 @@ def voila_config(settings: Settings):
     pools = kernel_pools(settings)
     return Config({
         "Voila": {"ip": settings.ip, "port": settings.port, "port_retries": 0, "open_browser": False,
-                  "token": settings.token or "", "log_level": "INFO" if settings.verbose else "WARN"},
+                  "token": settings.token or "", "log_level": "INFO" if settings.verbose else "WARN",
+                  # jupyter_server's names, in milliseconds (Tornado's websocket_ping_* are in seconds).
+                  "tornado_settings": {"ws_ping_interval": PING_EVERY, "ws_ping_timeout": PING_TIMEOUT}},
         "VoilaConfiguration": {
             "template": TEMPLATE, "allow_template_override": "NO", "show_tracebacks": False,
             "preheat_kernel": settings.pool_size > 0, "default_pool_size": max(settings.pool_size, 0),
@@ -255,9 +263,6 @@ def run(settings: Settings) -> int:
     # Kernels (started by app.start) point their chart widgets at the bundle this server serves.
     base = (app.server_url or app.base_url).rstrip("/")
     os.environ[offline.BUNDLE_URL_ENV] = f"{base}/{BUNDLE_ROUTE}/{offline.bundle_path().name}"
-    # jupyter_server waits 3 pings for an answer, which Tornado refuses (and says so for every page
-    # opened): one ping interval is Tornado's own default.
-    app.tornado_settings = {**app.tornado_settings, "ws_ping_timeout": 30_000}
     if not settings.share:
         # Tornado settings are applied after Voilà's own, which allow any Host.
         app.tornado_settings = {**app.tornado_settings, "allow_remote_access": False}

@@ -10,8 +10,10 @@ What it relies on in Voilà 0.5 and jupyter_server 2 beyond their documented con
 * ``Voila.init_settings()`` and ``Voila.init_handlers()``, overridden: to serve the members' pages,
   the chart bundle and a plain ``/logout``, to swap three of Voilà's handlers for guarded subclasses
   (``PageHandler``, ``QuerySocket``, ``PageFiles``), and to set the contents manager and the request log;
-* ``TornadoVoilaHandler``, ``RequestInfoSocketHandler`` and ``AllowListFileHandler``, subclassed (their
-  routes are Voilà's);
+* ``TornadoVoilaHandler``, ``RequestInfoSocketHandler``, ``AllowListFileHandler`` and
+  ``VoilaKernelWebsocketHandler``, subclassed (their routes are Voilà's);
+* jupyter_server's ``WebSocketMixin.on_pong`` (each answer to its pings) and the kernel's
+  ``provisioner.pid``: how the room learns which pages are still connected (``PageSocket``);
 * ``tornado_settings["voila_jinja2_env"]``: the landing page's template reads the members' section;
 * ``Voila.connection_dir`` and ``kernel_manager.shutdown_all(now=True)`` in ``stop()``, so Ctrl+C
   stops every kernel at once and quietly;
@@ -41,8 +43,9 @@ from voila.app import Voila
 from voila.request_info_handler import RequestInfoSocketHandler
 from voila.static_file_handler import AllowListFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
+from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
-from . import guard, members, offline
+from . import guard, members, offline, room
 
 BUNDLE_ROUTE = "microsolidarity/charts"  # public Vega code, no token needed
 WARM_WAIT = 120  # seconds to wait for the preheated pages before announcing anyway
@@ -119,7 +122,32 @@ class PageFiles(JupyterHandler, AllowListFileHandler):
     with no token and no join code; Jupyter's ``prepare`` asks for the facilitator's login first."""
 
 
-SWAPPED = {TornadoVoilaHandler: PageHandler, RequestInfoSocketHandler: QuerySocket, AllowListFileHandler: PageFiles}
+class PageSocket(VoilaKernelWebsocketHandler):
+    """A page's connection to its kernel. Opening it, and each answer to the server's pings, tell the
+    room that the page is still there (members' phones stop showing a page that has gone quiet)."""
+
+    page_pid = None
+
+    async def open(self, kernel_id):
+        kernel = self.kernel_manager.get_kernel(kernel_id)
+        self.page_pid = getattr(getattr(kernel, "provisioner", None), "pid", None)
+        room.heard(self.page_pid)
+        return await super().open(kernel_id)
+
+    def on_pong(self, data):
+        super().on_pong(data)
+        room.heard(self.page_pid)
+
+
+def _without_ping_units_note(record: logging.LogRecord) -> bool:
+    """jupyter_server's keep-alive pings are set in milliseconds (``server.PING_EVERY``), and Tornado reads
+    the same handler properties as seconds for pings of its own, every 50 minutes: it then says, once,
+    that their timeout cannot exceed their interval, about numbers nobody set for it."""
+    return not record.getMessage().startswith("The websocket_ping_timeout")
+
+
+SWAPPED = {TornadoVoilaHandler: PageHandler, RequestInfoSocketHandler: QuerySocket, AllowListFileHandler: PageFiles,
+           VoilaKernelWebsocketHandler: PageSocket}
 
 
 class WorkbookVoila(Voila):
@@ -151,6 +179,9 @@ class WorkbookVoila(Voila):
         # jupyter_server's request log cuts secrets (the token) out of the addresses it logs.
         tornado_settings["log_function"] = self._log_quietly
         self.cap.watch(self.kernel_manager)
+        logging.getLogger("tornado.general").addFilter(_without_ping_units_note)
+        if self.members is not None:  # members' phones show what the connected pages are playing
+            room.listen()
         # The landing page (Voilà's tree template) shows the members' join address and QR code.
         tornado_settings["voila_jinja2_env"].globals["members_section"] = \
             lambda: members.landing(self.members, self.base_url)

@@ -314,3 +314,14 @@ def test_commands_that_read_leave_the_ledgers_folder_as_they_found_it(demo_file,
         assert {p.name for p in where.iterdir()} == {"ledger.sqlite", "ledger.sqlite-wal", "ledger.sqlite-shm"}
     finally:
         page.close()
+
+
+def test_pages_keep_their_connection_between_pings():
+    """jupyter_server closes a page's connection when no answer came for ``ws_ping_timeout`` ms, counted
+    from the last answer: a timeout equal to the interval cut every page off at its first ping (issue 21)."""
+    from microsolidarity_widgets import room, server
+
+    pings = server.voila_config(server.Settings()).Voila.tornado_settings
+    assert pings["ws_ping_timeout"] >= 2 * pings["ws_ping_interval"] > 0
+    # Often enough for the room to hear each open page within its window (room.LIVE, in seconds).
+    assert 2 * pings["ws_ping_interval"] / 1000 < room.LIVE
