@@ -19,6 +19,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from playwright.sync_api import expect
 
 from microsolidarity_widgets.server import lan_address
 
@@ -420,6 +421,59 @@ def test_a_flood_from_one_client_writes_a_few_lines(local):
     grown = local.log.read_text().splitlines()[before:]
     assert len(grown) <= 7, "\n".join(grown[:20])
     assert not any("Traceback" in line for line in grown)
+
+
+@pytest.fixture(scope="module")
+def plain_voila(request, tmp_path_factory, demo_ledger_file):
+    """Voilà's own command, as its docs show it: ``voila workbooks`` from the repository's folder."""
+    import os
+    import subprocess
+    import sys
+
+    helpers = request.config.pluginmanager.get_plugin(str(Path(__file__).with_name("conftest.py")))
+    tmp = tmp_path_factory.mktemp("plain")
+    ledger = tmp / "ledger.sqlite"
+    shutil.copy(demo_ledger_file, ledger)
+    port, log = helpers.free_port(), tmp / "voila.log"
+    root = Path(__file__).resolve().parents[2]
+    with open(log, "w") as out:
+        proc = subprocess.Popen([str(Path(sys.executable).with_name("voila")), "workbooks", "--no-browser",
+                                 "--port", str(port)], cwd=root, stdout=out, stderr=subprocess.STDOUT,
+                                env={**os.environ, "MICROSOLIDARITY_LEDGER": str(ledger)}, start_new_session=True)
+    try:
+        helpers.wait_http(f"http://127.0.0.1:{port}/", proc, log)
+        yield helpers.Server(f"http://127.0.0.1:{port}", ledger, proc, log)
+    finally:
+        helpers.stop_server(proc)
+
+
+def test_voila_serves_the_workbooks_folder_by_its_relative_name(plain_voila, browser):
+    """Issue 21: with a relative folder Voilà 0.5.8 answered 500 on every page (jupyter_core 5.9 refuses a
+    relative root); the repository's voila.json gives the pages' contents an absolute one. (Plain Voilà
+    uses its lab template, which links Font Awesome from a CDN: offline, those two links fail and
+    nothing else does; `microsolidarity serve`'s template leaves them out.)"""
+    from .conftest import guard
+    status, body, _ = fetch(f"{plain_voila.url}/")
+    assert status == 200, body[:500]
+    pages = sorted(p.stem for p in (Path(__file__).resolve().parents[2] / "workbooks").glob("*.ipynb"))
+    assert len(pages) == 8
+    for name in pages:
+        status, body, _ = fetch(f"{plain_voila.url}/voila/render/{name}.ipynb")
+        assert status == 200 and WIDGET in body, (name, status, body[-2000:])
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    try:
+        page = context.new_page()
+        outside, problems = guard(page)
+        plain_voila.open(page, "02_listening.ipynb")
+        page.get_by_label("Group").select_option(label="Kestrels (crew)")
+        expect(page.get_by_role("checkbox", name="Caz", exact=True)).to_be_visible()
+        assert page.locator(".voila-error").count() == 0
+        leave(page)
+    finally:
+        context.close()
+    assert all("/@fortawesome/fontawesome-free@" in url for url in outside), outside
+    blocked = "console: Failed to load resource: net::ERR_FAILED"  # those links, aborted here
+    assert problems.count(blocked) <= len(outside) and not [p for p in problems if p != blocked], problems
 
 
 # Last in this module: it stops the shared server.
