@@ -17,6 +17,10 @@ The choices, and why:
   machine, and what the browser tests use so that each starts only the kernels it needs.
 * **Idle kernels culled.** A page closed without saying goodbye leaves its kernel behind; after
   ``CULL_AFTER`` seconds without activity (and no page connected) it is shut down.
+* **Connections kept, and heard.** Every page's connection to its kernel is pinged every
+  ``PING_EVERY`` ms and closed only after ``PING_TIMEOUT`` ms without an answer (with the two equal,
+  as before, every page was cut off and reconnected every 30 s). Each answer tells the room (room.py)
+  that the page is still open, so phones stop showing a page that went without a goodbye.
 * **One chart bundle.** The offline Vega bundle is built here, once, on disk; kernels only read it.
 * **A quiet terminal.** One ready line with addresses that work. Voilà's own chatter (its
   "running at" line names the host by a name members' devices may not resolve) stays at
