@@ -14,12 +14,18 @@
   for kernels only: from this machine, to a local name, and never from a browser (no ``Origin``).
 * **No token in the log.** Requests are logged with secrets in their query cut out, and any log
   line that would still hold the token holds only its first characters.
+* **Strangers get words, and the terminal stays readable.** Whatever Voilà or Jupyter would answer with
+  a bare error or their own error page, a refused or unknown address gets a short page here
+  (``refusal``); a refused request writes one line at most, and only with ``--verbose``; what goes
+  wrong anyway writes one line, its traceback with ``--verbose`` only. Each client writes at most
+  ``LogBudget.lines`` lines a minute, so a flood cannot scroll the members' join address away.
 """
 
 from __future__ import annotations
 
 import contextvars
 import html
+import time
 import ipaddress
 import logging
 import re
@@ -190,3 +196,53 @@ def scrub_logs(filter_: SecretFilter, *loggers: logging.Logger) -> None:
             if id(handler) not in seen:
                 seen.add(id(handler))
                 handler.addFilter(filter_)
+
+
+REFUSALS = {
+    400: ("Not understood", "The workbook could not make sense of this address or form. Open the address the "
+                            "facilitator gave you, and start again from there."),
+    403: ("Not open to this request", "The workbook does not answer this request from here. Open the address the "
+                                      "facilitator gave you."),
+    404: ("Not here", "There is nothing at this address. The workbook's pages start from the address the "
+                      "facilitator gave you."),
+    405: ("Not here", "This address is not for that kind of request. Open the address the facilitator gave you."),
+}
+TROUBLE = ("Something went wrong", "Something went wrong on the facilitator's computer while answering this. "
+                                   "Nothing was recorded from it; try again in a moment, or tell the facilitator.")
+
+
+def refusal(status: int) -> str:
+    """The short page for an error status (any other 4xx reads as 400, any 5xx as trouble)."""
+    if status >= 500:
+        return plain_page(*TROUBLE)
+    return plain_page(*REFUSALS.get(status, REFUSALS[400]))
+
+
+@dataclass
+class LogBudget:
+    """How many log lines each client (by address) may cause per ``window`` seconds: past ``lines``,
+    one more line says the rest go unlogged, and the first line of the next window says how many did."""
+
+    lines: int = 5
+    window: float = 60.0
+    clients: dict[str, list] = field(default_factory=dict)  # address -> [window start, lines so far, left out]
+
+    def spend(self, client: str, now: float | None = None) -> tuple[str | None, bool]:
+        """A note to log first (or None), and whether this client's own line may be logged."""
+        now = time.monotonic() if now is None else now
+        if len(self.clients) > 1000:  # forget clients quiet for a window: the dictionary stays small
+            self.clients = {c: v for c, v in self.clients.items() if now - v[0] < self.window}
+        start, count, left_out = self.clients.get(client, (now, 0, 0))
+        note = None
+        if now - start >= self.window:
+            if left_out:
+                note = f"{left_out} more refused requests from {client} were not logged."
+            start, count, left_out = now, 0, 0
+        count += 1
+        allowed = count <= self.lines
+        if not allowed:
+            left_out += 1
+            if count == self.lines + 1:
+                note = f"More refused requests from {client}: they go unlogged for a minute."
+        self.clients[client] = [start, count, left_out]
+        return note, allowed

@@ -17,6 +17,10 @@ The choices, and why:
   machine, and what the browser tests use so that each starts only the kernels it needs.
 * **Idle kernels culled.** A page closed without saying goodbye leaves its kernel behind; after
   ``CULL_AFTER`` seconds without activity (and no page connected) it is shut down.
+* **Connections kept, and heard.** Every page's connection to its kernel is pinged every
+  ``PING_EVERY`` ms and closed only after ``PING_TIMEOUT`` ms without an answer (with the two equal,
+  as before, every page was cut off and reconnected every 30 s). Each answer tells the room (room.py)
+  that the page is still open, so phones stop showing a page that went without a goodbye.
 * **One chart bundle.** The offline Vega bundle is built here, once, on disk; kernels only read it.
 * **A quiet terminal.** One ready line with addresses that work. Voilà's own chatter (its
   "running at" line names the host by a name members' devices may not resolve) stays at
@@ -51,6 +55,12 @@ JUPYTER_DATA = PACKAGE / "share" / "jupyter"
 TEMPLATE = "microsolidarity"
 CULL_AFTER = 15 * 60  # seconds; long enough for a coffee break with the page closed
 CULL_EVERY = 60
+# Every open page's connection is pinged this often (milliseconds), which also tells the room that the
+# page is still there (see room.py); a connection that has not answered for PING_TIMEOUT is closed, and
+# the page reconnects when it can. The timeout must exceed the interval: jupyter_server measures it from
+# the last answer, so with the two equal every page was cut off at its first ping, every 30 s.
+PING_EVERY = 3_000
+PING_TIMEOUT = 20_000
 ERROR_NOTE = ("This part of the page could not be shown. Nothing more was recorded from it. "
               "Whoever runs the workbook can find the details in the server's log.")
 
@@ -175,7 +185,9 @@ def voila_config(settings: Settings):
     pools = kernel_pools(settings)
     return Config({
         "Voila": {"ip": settings.ip, "port": settings.port, "port_retries": 0, "open_browser": False,
-                  "token": settings.token or "", "log_level": "INFO" if settings.verbose else "WARN"},
+                  "token": settings.token or "", "log_level": "INFO" if settings.verbose else "WARN",
+                  # jupyter_server's names, in milliseconds (Tornado's websocket_ping_* are in seconds).
+                  "tornado_settings": {"ws_ping_interval": PING_EVERY, "ws_ping_timeout": PING_TIMEOUT}},
         "VoilaConfiguration": {
             "template": TEMPLATE, "allow_template_override": "NO", "show_tracebacks": False,
             "preheat_kernel": settings.pool_size > 0, "default_pool_size": max(settings.pool_size, 0),
@@ -186,6 +198,9 @@ def voila_config(settings: Settings):
         # The page template's one filter of ours: the chart bundle's address, which each page preloads.
         "VoilaExporter": {"filters": {"chart_bundle_url": "microsolidarity_widgets.voila_app.chart_bundle_url"}},
         "MappingKernelManager": {"cull_idle_timeout": CULL_AFTER, "cull_interval": CULL_EVERY},
+        # The pages' contents come from the folder served, whatever the voila.json of the folder we
+        # are started in says (the repository's names its workbooks/ for plain `voila workbooks`).
+        "LargeFileManager": {"root_dir": str(settings.notebooks.resolve())},
         # Kernels reach the server over Unix sockets in Voilà's private connection folder.
         "KernelManager": {"transport": "ipc"},
         "WorkbookVoila": {"verbose": settings.verbose,
@@ -262,9 +277,6 @@ def run(settings: Settings) -> int:
         from . import holds
 
         os.environ[holds.PAGE_ENV] = f"{base}/{holds.ROUTE}"
-    # jupyter_server waits 3 pings for an answer, which Tornado refuses (and says so for every page
-    # opened): one ping interval is Tornado's own default.
-    app.tornado_settings = {**app.tornado_settings, "ws_ping_timeout": 30_000}
     if not settings.share:
         # Tornado settings are applied after Voilà's own, which allow any Host.
         app.tornado_settings = {**app.tornado_settings, "allow_remote_access": False}

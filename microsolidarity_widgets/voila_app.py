@@ -10,8 +10,10 @@ What it relies on in Voilà 0.5 and jupyter_server 2 beyond their documented con
 * ``Voila.init_settings()`` and ``Voila.init_handlers()``, overridden: to serve the members' pages,
   the chart bundle and a plain ``/logout``, to swap three of Voilà's handlers for guarded subclasses
   (``PageHandler``, ``QuerySocket``, ``PageFiles``), and to set the contents manager and the request log;
-* ``TornadoVoilaHandler``, ``RequestInfoSocketHandler`` and ``AllowListFileHandler``, subclassed (their
-  routes are Voilà's);
+* ``TornadoVoilaHandler``, ``RequestInfoSocketHandler``, ``AllowListFileHandler`` and
+  ``VoilaKernelWebsocketHandler``, subclassed (their routes are Voilà's);
+* jupyter_server's ``WebSocketMixin.on_pong`` (each answer to its pings) and the kernel's
+  ``provisioner.pid``: how the room learns which pages are still connected (``PageSocket``);
 * ``tornado_settings["voila_jinja2_env"]``: the landing page's template reads the members' section;
 * ``Voila.connection_dir`` and ``kernel_manager.shutdown_all(now=True)`` in ``stop()``, so Ctrl+C
   stops every kernel at once and quietly;
@@ -24,28 +26,94 @@ What it relies on in Voilà 0.5 and jupyter_server 2 beyond their documented con
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
+import re
 import shutil
 
 from jupyter_core.utils import run_sync
 from jupyter_server.auth.decorator import allow_unauthenticated
-from jupyter_server.base.handlers import JupyterHandler
+from jupyter_server.base.handlers import APIHandler, JupyterHandler
 from jupyter_server.log import log_request
 from jupyter_server.services.contents.largefilemanager import LargeFileManager
 from jupyter_server.utils import url_path_join
 from tornado.ioloop import IOLoop
-from tornado.web import HTTPError, StaticFileHandler
+from tornado.web import HTTPError, RequestHandler, StaticFileHandler
 from traitlets import Any, Bool, Int, List, Unicode
 from voila.app import Voila
 from voila.request_info_handler import RequestInfoSocketHandler
-from voila.static_file_handler import AllowListFileHandler
+from voila.static_file_handler import AllowListFileHandler, TemplateStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
+from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
-from . import guard, members, offline
+from . import guard, members, offline, room
 
 BUNDLE_ROUTE = "microsolidarity/charts"  # public Vega code, no token needed
 WARM_WAIT = 120  # seconds to wait for the preheated pages before announcing anyway
+
+
+class PlainErrors:
+    """Mixed into every handler of Voilà's and Jupyter's routes: an error answers with a short page in the
+    workbook's words (Voilà's own error pages need templates its server lacks, which logged a second
+    traceback per request, and its file routes answered with Tornado's bare pages); it logs one line at
+    most, and no traceback but with --verbose. The pages' own scripts, signed in, still get JSON from /api."""
+
+    def write_error(self, status_code, **kwargs):
+        workbook = self.settings["workbook"]
+        self.clear_header("Content-Disposition")
+        self.set_header("Cache-Control", "no-store")
+        signed_in = self._signed_in()
+        if signed_in and isinstance(self, APIHandler):
+            return self.finish({"message": self._reason})
+        if status_code in (401, 403) and not signed_in and workbook.members is not None:
+            page = members.ask_for_code()  # the docs' promise: the page asking for the code
+        else:
+            page = guard.refusal(status_code)
+        self.set_header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:")
+        html = "text/html; charset=utf-8"
+        self.set_header("Content-Type", html)
+        # Jupyter's API handlers would label any answer JSON.
+        self.finish(page, **({"set_content_type": html} if isinstance(self, APIHandler) else {}))
+
+    def _signed_in(self) -> bool:
+        try:
+            return bool(self.current_user)
+        except Exception:  # noqa: BLE001 - Jupyter's handlers raise when asked before their sign-in step ran
+            return False
+
+    def log_exception(self, typ, value, tb):
+        if isinstance(value, HTTPError):
+            return  # the request's own line (with --verbose) says it was refused
+        self.told = True
+        self.settings["workbook"].log_for(
+            self.request, "Could not answer %s: %s", self._request_summary(), f"{typ.__name__}: {value}",
+            exc_info=(typ, value, tb))
+
+
+@functools.cache
+def plain_errors(handler: type) -> type:
+    """``handler`` with ``PlainErrors`` first in line."""
+    return handler if issubclass(handler, PlainErrors) else type(handler.__name__, (PlainErrors, handler), {})
+
+
+class NotHere(PlainErrors, RequestHandler):
+    """Any address no route knows: the "Not here" page, for anyone (Tornado's was a bare 404)."""
+
+    def prepare(self):
+        raise HTTPError(404)
+
+
+class TemplateFiles(TemplateStaticFileHandler):
+    """Voilà's template files (``<template>/static/<file>``): an address of another shape, or naming no
+    template, is not there (Voilà's handler failed on it with an error: a bare 500 and a traceback)."""
+
+    SHAPE = re.compile(r"[\w-]+/static/[^\x00]+")
+
+    def parse_url_path(self, path):
+        if not self.SHAPE.fullmatch(path):
+            raise HTTPError(404)
+        return super().parse_url_path(path)
 
 
 class UnsignedContents(LargeFileManager):
@@ -119,7 +187,41 @@ class PageFiles(JupyterHandler, AllowListFileHandler):
     with no token and no join code; Jupyter's ``prepare`` asks for the facilitator's login first."""
 
 
-SWAPPED = {TornadoVoilaHandler: PageHandler, RequestInfoSocketHandler: QuerySocket, AllowListFileHandler: PageFiles}
+class PageSocket(VoilaKernelWebsocketHandler):
+    """A page's connection to its kernel. Opening it, and each answer to the server's pings, tell the
+    room that the page is still there (members' phones stop showing a page that has gone quiet)."""
+
+    page_pid = None
+
+    async def open(self, kernel_id):
+        kernel = self.kernel_manager.get_kernel(kernel_id)
+        self.page_pid = getattr(getattr(kernel, "provisioner", None), "pid", None)
+        room.heard(self.page_pid)
+        return await super().open(kernel_id)
+
+    def on_pong(self, data):
+        super().on_pong(data)
+        room.heard(self.page_pid)
+
+
+# Jupyter's warnings as it refuses a connection (no token, another site): the request's own line says
+# it was refused, with --verbose, within its client's budget.
+REFUSAL_CHATTER = ("Couldn't authenticate", "Blocking Cross Origin")
+
+
+def _without_refusal_chatter(record: logging.LogRecord) -> bool:
+    return not record.getMessage().startswith(REFUSAL_CHATTER)
+
+
+def _without_ping_units_note(record: logging.LogRecord) -> bool:
+    """jupyter_server's keep-alive pings are set in milliseconds (``server.PING_EVERY``), and Tornado reads
+    the same handler properties as seconds for pings of its own, every 50 minutes: it then says, once,
+    that their timeout cannot exceed their interval, about numbers nobody set for it."""
+    return not record.getMessage().startswith("The websocket_ping_timeout")
+
+
+SWAPPED = {TornadoVoilaHandler: PageHandler, RequestInfoSocketHandler: QuerySocket, AllowListFileHandler: PageFiles,
+           VoilaKernelWebsocketHandler: PageSocket, TemplateStaticFileHandler: TemplateFiles}
 
 
 class WorkbookVoila(Voila):
@@ -150,7 +252,13 @@ class WorkbookVoila(Voila):
         tornado_settings["contents_manager"] = self.contents_manager = UnsignedContents(parent=self)
         # jupyter_server's request log cuts secrets (the token) out of the addresses it logs.
         tornado_settings["log_function"] = self._log_quietly
+        tornado_settings["default_handler_class"] = NotHere
+        self.budget = guard.LogBudget()
         self.cap.watch(self.kernel_manager)
+        logging.getLogger("tornado.general").addFilter(_without_ping_units_note)
+        self.log.addFilter(_without_refusal_chatter)
+        if self.members is not None:  # members' phones show what the connected pages are playing
+            room.listen()
         # The landing page (Voilà's tree template) shows the members' join address and QR code.
         tornado_settings["voila_jinja2_env"].globals["members_section"] = \
             lambda: members.landing(self.members, self.base_url)
@@ -158,20 +266,38 @@ class WorkbookVoila(Voila):
         return tornado_settings
 
     def _log_quietly(self, handler):
-        # Refused requests (a phone without the code, a stray address) are the server doing its job,
-        # not something for the facilitator to act on: logged with --verbose only.
-        if self.verbose or not 400 <= handler.get_status() < 500:
-            log_request(handler)
+        # Refused requests (a phone without the code, a stray address, a page past the cap) are the server
+        # doing its job, not something for the facilitator to act on: logged with --verbose only, and
+        # within the client's budget. Answers that went wrong said so in one line as they failed.
+        status = handler.get_status()
+        if status < 400:
+            log_request(handler)  # at debug level but for redirects: seen with --verbose
+        elif self.verbose:
+            note, allowed = self.budget.spend(handler.request.remote_ip or "")
+            if note:
+                self.log.warning(note)
+            if allowed:
+                log_request(handler)
+        elif status >= 500 and not getattr(handler, "told", False):
+            self.log_for(handler.request, "Could not answer %s (%d).", handler._request_summary(), status)
+
+    def log_for(self, request, message, *args, exc_info=None):
+        """One warning line caused by ``request``, within its client's budget; the traceback with --verbose."""
+        note, allowed = self.budget.spend(request.remote_ip or "")
+        if note:
+            self.log.warning(note)
+        if allowed:
+            self.log.warning(message, *args, exc_info=exc_info if self.verbose else None)
 
     def init_handlers(self):
-        handlers = [(url_path_join(self.server_url, "logout"), LogoutHandler)]
+        handlers = [(url_path_join(self.server_url, "logout"), plain_errors(LogoutHandler))]
         if self.members is not None:  # before Voilà's own, so /login is ours
             handlers += members.handlers(self.base_url, self.members)
         for route in super().init_handlers():
-            handler = SWAPPED.get(route[1])
-            handlers.append(route if handler is None else (route[0], handler, *route[2:]))
+            handler = plain_errors(SWAPPED.get(route[1], route[1]))
+            handlers.append((route[0], handler, *route[2:]))
         # The chart bundle as a file the browser caches, instead of ~900 kB inside every chart widget.
-        handlers.append((url_path_join(self.server_url, BUNDLE_ROUTE, "(.*)"), BundleHandler,
+        handlers.append((url_path_join(self.server_url, BUNDLE_ROUTE, "(.*)"), plain_errors(BundleHandler),
                          {"path": str(offline.cache_dir())}))
         return handlers
 

@@ -314,3 +314,27 @@ def test_commands_that_read_leave_the_ledgers_folder_as_they_found_it(demo_file,
         assert {p.name for p in where.iterdir()} == {"ledger.sqlite", "ledger.sqlite-wal", "ledger.sqlite-shm"}
     finally:
         page.close()
+
+
+def test_pages_keep_their_connection_between_pings():
+    """jupyter_server closes a page's connection when no answer came for ``ws_ping_timeout`` ms, counted
+    from the last answer: a timeout equal to the interval cut every page off at its first ping (issue 21)."""
+    from microsolidarity_widgets import room, server
+
+    pings = server.voila_config(server.Settings()).Voila.tornado_settings
+    assert pings["ws_ping_timeout"] >= 2 * pings["ws_ping_interval"] > 0
+    # Often enough for the room to hear each open page within its window (room.LIVE, in seconds).
+    assert 2 * pings["ws_ping_interval"] / 1000 < room.LIVE
+
+
+def test_one_client_writes_a_few_log_lines_a_minute():
+    """A flood from one address writes `lines` lines, one note that the rest go unlogged, and when the
+    minute is over one line saying how many were left out (issue 21). Other clients keep their own."""
+    from microsolidarity_widgets.guard import LogBudget
+
+    budget = LogBudget(lines=3, window=60)
+    said = [budget.spend("10.0.0.9", now=t / 10) for t in range(200)]
+    assert [allowed for _, allowed in said].count(True) == 3
+    assert [note for note, _ in said if note] == ["More refused requests from 10.0.0.9: they go unlogged for a minute."]
+    assert budget.spend("10.0.0.7", now=20) == (None, True)
+    assert budget.spend("10.0.0.9", now=61) == ("197 more refused requests from 10.0.0.9 were not logged.", True)

@@ -99,3 +99,24 @@ def test_a_members_phone_shows_the_prompts_of_what_their_group_plays(crew_ledger
 @pytest.mark.parametrize("level", levels.all_levels(), ids=lambda lv: lv.name)
 def test_every_level_has_prompts_for_the_round(level):
     assert level.prompts and all(p.strip() for p in level.prompts)
+
+
+def test_in_the_server_a_page_counts_while_its_connection_answers(folder, monkeypatch):
+    """Issue 21: inside the shared server, a page that has gone quiet (no goodbye, no answer to the pings)
+    stops counting after room.LIVE seconds; one not connected yet counts for room.FIRST_WORD seconds."""
+    monkeypatch.setattr(room, "_listening", False)
+    monkeypatch.setattr(room, "_heard", {})
+    now = time.time()
+    parent = os.getppid()
+    note(folder, parent, "Kestrels", 2, at=now)
+    room.heard(parent)  # outside the server nobody listens: nothing is kept
+    assert room._heard == {} and room.playing(TODAY) == {"Kestrels": 2}
+
+    room.listen()
+    assert room.playing(TODAY) == {"Kestrels": 2}  # not connected yet, but just opened
+    note(folder, parent, "Kestrels", 2, at=now - room.FIRST_WORD - 1)
+    assert room.playing(TODAY) == {}  # never connected since it opened a minute ago
+    room.heard(parent)
+    assert room.playing(TODAY) == {"Kestrels": 2}
+    room._heard[parent] = time.time() - room.LIVE - 1  # its last answer to a ping, longer ago than allowed
+    assert room.playing(TODAY) == {}

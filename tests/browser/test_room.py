@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import time
 
 import pytest
 from playwright.sync_api import expect
@@ -152,3 +153,85 @@ def test_two_phones_check_in_and_the_facilitator_sees_and_records_them(shared, b
             context.close()
     assert not any(outside), f"requests left localhost: {outside}"
     assert not any(problems), problems
+
+
+# Keeps every WebSocket a page opens, so a test can cut the page's connection to its kernel as a
+# network drop would (the page then reconnects on its own).
+KEEP_SOCKETS = """
+window.__sockets = [];
+const Native = window.WebSocket;
+window.WebSocket = class extends Native {
+  constructor(...args) { super(...args); window.__sockets.push(this); }
+};
+"""
+RECORD_AND_DROP = """() => {
+  const record = [...document.querySelectorAll("button")].find(b => b.textContent.trim() === "Record");
+  record.click();
+  window.__sockets.forEach(s => s.close());
+}"""
+
+
+def test_a_record_pressed_as_the_connection_drops_lands_exactly_once(shared, browser):
+    """Issue 21: the connection drops at the moment Record is pressed. The round is in the ledger once
+    and the page says so, or it is not and the page says that."""
+    context, laptop = None, None
+    try:
+        context = browser.new_context(viewport={"width": 1280, "height": 720})
+        context.add_init_script(KEEP_SOCKETS)
+        laptop = context.new_page()
+        outside, problems = guard(laptop)
+        laptop.goto(f"{shared.url}/voila/render/02_listening.ipynb?token={shared.token}", timeout=120_000)
+        laptop.get_by_label("Group").select_option(label="Ama+Bo (partnership)", timeout=120_000)
+        laptop.get_by_role("radio", name="Yes").check()
+        before = shared.ledger().totals()["level 1"].to_dict()
+        assert laptop.evaluate("() => window.__sockets.filter(s => s.readyState === 1).length") >= 1
+        laptop.evaluate(RECORD_AND_DROP)
+        said = laptop.get_by_text(re.compile(r"Recorded \(listening on .*\)\. Points: Ama \+1 point, Bo \+1 point\.")
+                                  ).or_(laptop.get_by_text(re.compile(r"not recorded", re.I)))
+        expect(said).to_be_visible(timeout=60_000)
+        recorded = "not recorded" not in said.inner_text().lower()
+        # The page is connected again: a second answer from the kernel comes through the new connection.
+        laptop.get_by_label("Group").select_option(label="Kestrels (crew)")
+        expect(laptop.get_by_role("checkbox", name="Caz", exact=True)).to_be_visible()
+        after = shared.ledger().totals()["level 1"].to_dict()
+        step = 1 if recorded else 0
+        assert (after["Ama"], after["Bo"]) == (before["Ama"] + step, before["Bo"] + step)
+        assert laptop.evaluate("() => window.__sockets.length") >= 2, "the page never reconnected"
+        assert not outside and not [p for p in problems if "WebSocket" not in p], problems
+    finally:
+        if laptop is not None:
+            leave(laptop)
+        if context is not None:
+            context.close()
+
+
+def test_a_page_gone_without_goodbye_leaves_the_phones_within_ten_seconds(shared, browser):
+    """Issue 21: a page that goes without saying goodbye (here its browser is closed under it) stops
+    showing on the phones within 10 s, not at the kernel's cull a quarter of an hour later."""
+
+    join = re.sub(r"^http://[^/]+", shared.url, shared.join_url)
+    laptop_context = browser.new_context(viewport={"width": 1280, "height": 720})
+    phone_context = browser.new_context(**PHONE)
+    try:
+        laptop = laptop_context.new_page()
+        laptop.goto(f"{shared.url}/voila/render/04_consistency.ipynb?token={shared.token}", timeout=120_000)
+        laptop.get_by_label("Group").select_option(label="Ama+Bo (partnership)", timeout=120_000)
+        phone = phone_context.new_page()
+        phone.goto(join)
+        phone.get_by_label("Who are you?").select_option("Bo")
+        phone.get_by_role("button", name="That is me").click()
+        refreshed(phone, "Now: Level 3, Consistency.")
+
+        laptop_context.close()  # no goodbye: the page's kernel lives on
+        gone = time.monotonic()
+        while True:
+            phone.get_by_role("link", name="Refresh: what is happening now").click()
+            try:
+                expect(phone.get_by_text("Now: Level 3, Consistency.")).to_have_count(0, timeout=1_000)
+                break
+            except AssertionError:
+                assert time.monotonic() - gone < 10, "the phone still shows the page 10 s after it went"
+    finally:
+        leave(phone_context.pages[0]) if phone_context.pages else None
+        phone_context.close()
+        laptop_context.close()

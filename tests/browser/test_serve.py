@@ -19,6 +19,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from playwright.sync_api import expect
 
 from microsolidarity_widgets.server import lan_address
 
@@ -353,6 +354,126 @@ def test_the_token_never_reaches_the_log_in_full(capped):
 def test_logout_says_plainly_that_the_browser_is_signed_out(capped):
     status, body, _ = fetch(f"{capped.url}/logout")
     assert status == 200 and "signed out" in body.lower() and "<script" not in body
+
+
+# What strangers ask a shared server for (issue 21): Jupyter's API, Voilà's file routes with malformed
+# paths, missing extensions and themes, a null byte, a bad encoding, the kernels' sockets.
+KERNEL = "0f9b2c1e-1111-2222-3333-444455556666"
+STRANGERS = [f"api/kernels/{KERNEL}", "api/kernels", "api/sessions", "api/contents", "api/kernelspecs",
+             f"api/kernels/{KERNEL}/channels", "voila/templates/..%2F..%2Fetc%2Fpasswd", "voila/templates/nope/x.js",
+             "voila/templates/", "voila/templates/microsolidarity/static/%00", "voila/templates/../static/x.js",
+             "voila/static/../../etc/passwd", "voila/static/%2e%2e/%2e%2e/etc/passwd", "voila/static/nope.js",
+             "lab/extensions/nope/x.js", "voila/labextensions/nope/x.js", "voila/api/themes/nope/index.css",
+             "voila/api/themes/", f"voila/api/shutdown/{KERNEL}", "voila/render/missing.ipynb", "voila/render/%ff.ipynb",
+             "voila/tree/nope", "voila/files/nope.txt", "voila/api/contents/nope", "voila/query/abc", "nope", "%00",
+             "static/x", "microsolidarity/charts/nope.js", "microsolidarity/charts/../../../etc/passwd"]
+
+
+def raw_request(port: int, *lines: str, body: bytes = b"") -> bytes:
+    """What the server sends back to exactly these request lines (or b"" when it just closes)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
+        s.sendall(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
+        answer = b""
+        try:
+            while chunk := s.recv(65536):
+                answer += chunk
+        except OSError:  # a reset: refused without an answer
+            pass
+        return answer
+
+
+def test_strangers_get_a_short_page_and_the_terminal_stays_quiet(capped):
+    """Every stranger's request gets a short page in the workbook's words (JSON for the pages' own API
+    calls, signed in), never a 500 or a traceback, and writes nothing into the facilitator's terminal."""
+    port = int(capped.url.rsplit(":", 1)[1])
+    before = capped.log.read_text().splitlines()
+    for path in STRANGERS:
+        for query in ("", f"?token={capped.token}"):
+            status, body, headers = fetch(f"{capped.url}/{path}{query}")
+            # (503: this server's kernel cap is reached by the tests before, which a page request meets first)
+            assert 400 <= status < 500 or status == 503, (path, query, status)
+            assert len(body) < 4000 and "Traceback" not in body and "<script" not in body, (path, query, body)
+            if headers.get("Content-Type", "").startswith("application/json"):
+                assert query and len(body) < 200, (path, query, body)  # a page's script, signed in
+            else:
+                assert "Reciprocity Workbook" in body and "facilitator" in body, (path, query, body)
+            if status == 403 and not query:
+                assert "Ask the facilitator for the code" in body, (path, body)
+    # The kernels' sockets without the token, or from another site; a header of 200 kB; a POST without
+    # its form key; a request that is not HTTP.
+    for origin in (None, "http://evil.example"):
+        assert handshake(port, f"/api/kernels/{KERNEL}/channels", f"127.0.0.1:{port}", origin=origin) == 403
+    assert not raw_request(port, "GET / HTTP/1.1", "Host: 127.0.0.1", "X-Big: " + "a" * 200_000).startswith(b"HTTP/1.1 5")
+    answer = raw_request(port, f"POST /voila/api/shutdown/{KERNEL} HTTP/1.1", f"Host: 127.0.0.1:{port}",
+                         "Content-Length: 5", "Connection: close", body=b"hello")
+    assert answer.startswith(b"HTTP/1.1 403") and b"Ask the facilitator for the code" in answer
+    assert raw_request(port, "GARBAGE").startswith(b"HTTP/1.1 400")
+    grown = capped.log.read_text().splitlines()[len(before):]
+    assert grown == [], "\n".join(grown)
+
+
+def test_a_flood_from_one_client_writes_a_few_lines(local):
+    """With --verbose every refused request writes one line, but one client at most a handful a minute:
+    the addresses printed at the start never scroll away."""
+    before = len(local.log.read_text().splitlines())
+    for i in range(200):
+        assert fetch(f"{local.url}/voila/templates/nope/{i}.js")[0] == 404
+    grown = local.log.read_text().splitlines()[before:]
+    assert len(grown) <= 7, "\n".join(grown[:20])
+    assert not any("Traceback" in line for line in grown)
+
+
+@pytest.fixture(scope="module")
+def plain_voila(request, tmp_path_factory, demo_ledger_file):
+    """Voilà's own command, as its docs show it: ``voila workbooks`` from the repository's folder."""
+    import os
+    import subprocess
+    import sys
+
+    helpers = request.config.pluginmanager.get_plugin(str(Path(__file__).with_name("conftest.py")))
+    tmp = tmp_path_factory.mktemp("plain")
+    ledger = tmp / "ledger.sqlite"
+    shutil.copy(demo_ledger_file, ledger)
+    port, log = helpers.free_port(), tmp / "voila.log"
+    root = Path(__file__).resolve().parents[2]
+    with open(log, "w") as out:
+        proc = subprocess.Popen([str(Path(sys.executable).with_name("voila")), "workbooks", "--no-browser",
+                                 "--port", str(port)], cwd=root, stdout=out, stderr=subprocess.STDOUT,
+                                env={**os.environ, "MICROSOLIDARITY_LEDGER": str(ledger)}, start_new_session=True)
+    try:
+        helpers.wait_http(f"http://127.0.0.1:{port}/", proc, log)
+        yield helpers.Server(f"http://127.0.0.1:{port}", ledger, proc, log)
+    finally:
+        helpers.stop_server(proc)
+
+
+def test_voila_serves_the_workbooks_folder_by_its_relative_name(plain_voila, browser):
+    """Issue 21: with a relative folder Voilà 0.5.8 answered 500 on every page (jupyter_core 5.9 refuses a
+    relative root); the repository's voila.json gives the pages' contents an absolute one. (Plain Voilà
+    uses its lab template, which links Font Awesome from a CDN: offline, those two links fail and
+    nothing else does; `microsolidarity serve`'s template leaves them out.)"""
+    from .conftest import guard
+    status, body, _ = fetch(f"{plain_voila.url}/")
+    assert status == 200, body[:500]
+    pages = sorted(p.stem for p in (Path(__file__).resolve().parents[2] / "workbooks").glob("*.ipynb"))
+    assert len(pages) == 8
+    for name in pages:
+        status, body, _ = fetch(f"{plain_voila.url}/voila/render/{name}.ipynb")
+        assert status == 200 and WIDGET in body, (name, status, body[-2000:])
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    try:
+        page = context.new_page()
+        outside, problems = guard(page)
+        plain_voila.open(page, "02_listening.ipynb")
+        page.get_by_label("Group").select_option(label="Kestrels (crew)")
+        expect(page.get_by_role("checkbox", name="Caz", exact=True)).to_be_visible()
+        assert page.locator(".voila-error").count() == 0
+        leave(page)
+    finally:
+        context.close()
+    assert all("/@fortawesome/fontawesome-free@" in url for url in outside), outside
+    blocked = "console: Failed to load resource: net::ERR_FAILED"  # those links, aborted here
+    assert problems.count(blocked) <= len(outside) and not [p for p in problems if p != blocked], problems
 
 
 # Last in this module: it stops the shared server.
