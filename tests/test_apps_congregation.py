@@ -7,6 +7,7 @@ import re
 
 from microsolidarity_widgets import Ledger, formation
 from microsolidarity_widgets.apps.congregation import CongregationApp
+from pages import blank_dropdowns
 
 CSV = ("name,work,slots,invited_by\nGus,music,Tue evening,Ama\nHal,food,Tue evening;Thu morning,Gus\n"
        "Ida,care,Tue evening,Bo\nJo,food,Tue evening,Bo\nKai,music,Tue evening,Caz\nLou,art,Tue evening,Caz\n")
@@ -260,3 +261,24 @@ def test_bad_input_on_the_page_is_said_plainly_and_records_nothing(tmp_path):
             assert status.kind == "error" and re.search(words, status.text), (words, status.text)
             assert "Nothing was recorded" in status.text
         assert ledger.revision() == before and len(app.congregation.pool()) == 6
+
+
+def test_every_dropdown_shows_the_value_it_holds(tmp_path):
+    """"Who is in this round", "Create as", "Invited by" and "Preferred crew size" looked empty in the
+    browser while holding a value (issue 21): each shows its option from the start, after a person is
+    added (the lists filled in again), and chosen again by hand."""
+    with Ledger.open(tmp_path / "l.sqlite") as ledger:
+        app = CongregationApp(ledger)
+        app.new_name.value = "Lisbon circle"
+        app.start()
+        assert blank_dropdowns(app) == []
+        for name in ("Ama", "Bo"):
+            app.person.value, app.slots.value, app.work.value = name, "Tue evening", "co-ops"
+            app.size.value = 4
+            app.add_person()
+        assert app.statuses["person"].kind == "ok"
+        app.size.value = None  # "no preference" chosen again
+        assert blank_dropdowns(app) == []
+        assert (app.who.label, app.temporary.label, app.invited_by.label, app.size.label) == (
+            "Everyone in the pool not yet in a crew", "lasting crews (each becomes a crew of the workbook)",
+            "— a host invited them", "no preference")

@@ -18,7 +18,7 @@ from ..congregation import Congregation
 from ..errors import LedgerError
 from ..ledger import Ledger
 from ..values import counted, name_key
-from .session import (STYLE, Checklist, Form, Status, chart_table, chosen, date_picker, esc, hint, html_table, primary,
+from .session import (STYLE, Checklist, Choice, Form, Status, chart_table, chosen, date_picker, esc, hint, html_table, primary,
                       section, wide)
 
 NEW = "__new__"
@@ -45,7 +45,7 @@ class CongregationApp:
         self.statuses = {k: Status() for k in ("start", "agree", "person", "csv", "gathering", "round", "create")}
 
         # The congregation.
-        self.which = widgets.Dropdown(description="Congregation", layout=FIELD, **wide())
+        self.which = Choice(description="Congregation", layout=FIELD, **wide())
         self.new_name = _text("Congregation name", "e.g. Lisbon circle")
         self.new_region = _text("Region", "e.g. Lisbon and around")
         self.new_purpose = widgets.Textarea(description="Purpose", placeholder="e.g. people supporting each other to "
@@ -62,11 +62,11 @@ class CongregationApp:
 
         # The pool.
         self.person = _text("Person's name")
-        self.invited_by = widgets.Dropdown(description="Invited by", layout=FIELD, **wide())
+        self.invited_by = Choice(description="Invited by", layout=FIELD, **wide())
         self.work = _text("Meaningful work", "a few tags, separated by ;")
         self.slots = _text("Can meet", "e.g. Tue evening; Sat morning")
         self.region = _text("Region or time zone")
-        self.size = widgets.Dropdown(description="Preferred crew size", options=[("no preference", None)] +
+        self.size = Choice(description="Preferred crew size", options=[("no preference", None)] +
                                      [(str(n), n) for n in range(3, 9)], **wide())
         self.knows = _text("Knows well", "names in the pool, separated by ;")
         self.on = date_picker("Joined on")
@@ -85,7 +85,7 @@ class CongregationApp:
         self.gathering_list = widgets.HTML()
 
         # The formation round.
-        self.who = widgets.Dropdown(description="Who is in this round", layout=FIELD, **wide())
+        self.who = Choice(description="Who is in this round", layout=FIELD, **wide())
         self.target = widgets.BoundedIntText(value=formation.DEFAULT_SIZE, min=3, max=8, description="Crew size",
                                              layout=widgets.Layout(width="170px"), **wide())
         self.low = widgets.BoundedIntText(value=formation.DEFAULT_RANGE[0], min=3, max=8, description="from",
@@ -95,17 +95,17 @@ class CongregationApp:
         self.seed = widgets.BoundedIntText(value=0, min=0, max=10**6, description="Seed",
                                            layout=widgets.Layout(width="150px"), **wide())
         self.suggest_button = primary("Suggest crews")
-        self.pin_a = widgets.Dropdown(description="Pin", layout=FIELD, **wide())
-        self.pin_b = widgets.Dropdown(description="and", layout=FIELD, **wide())
+        self.pin_a = Choice(description="Pin", layout=FIELD, **wide())
+        self.pin_b = Choice(description="and", layout=FIELD, **wide())
         self.pin_how = widgets.ToggleButtons(options=[("apart", "apart"), ("together", "together")], value="apart")
         self.pin_button = widgets.Button(description="Add pin", button_style="primary")
         self.clear_pins = widgets.Button(description="Clear pins")
         self.pin_list = widgets.HTML()
-        self.swap_a = widgets.Dropdown(description="Swap", layout=FIELD, **wide())
-        self.swap_b = widgets.Dropdown(description="with", layout=FIELD, **wide())
+        self.swap_a = Choice(description="Swap", layout=FIELD, **wide())
+        self.swap_b = Choice(description="with", layout=FIELD, **wide())
         self.swap_button = widgets.Button(description="Swap them", button_style="primary")
         self.result = widgets.HTML()
-        self.temporary = widgets.Dropdown(description="Create as", layout=FIELD, **wide())
+        self.temporary = Choice(description="Create as", layout=FIELD, **wide())
         self.create_button = primary("Create these crews", disabled=True)
         self.formation_list = widgets.HTML()
         self.undo_reason = _text("Reason for undoing", "e.g. formed too early")

@@ -17,7 +17,7 @@ from ..events import Meeting
 from ..ledger import Ledger
 from ..values import day_words, file_stem
 from . import texts
-from .session import Session, esc, hint, html_list, html_table, section, wide
+from .session import Choice, Session, esc, hint, html_list, html_table, section, wide
 
 
 def month_later(day: dt.date) -> dt.date:
@@ -94,7 +94,7 @@ class ConsistencyApp:
     def __init__(self, ledger: Ledger):
         self.ledger = ledger
         self.history = widgets.HTML()
-        self.process = widgets.Dropdown(description="Meeting process",
+        self.process = Choice(description="Meeting process",
                                         options=[(texts.NO_PROCESS, None)] + [(p, p) for p in rules.MEETING_PROCESSES],
                                         layout=widgets.Layout(width="380px"), **wide())
         self.steps = widgets.HTML()

@@ -12,12 +12,12 @@ from .. import rules
 from ..errors import LedgerError, LookAlikeName
 from ..ledger import Ledger
 from . import texts
-from .session import (STYLE, Form, MemberChoice, Status, chosen, date_picker, esc, hint, html_table, primary,
+from .session import (STYLE, Choice, Form, MemberChoice, Status, chosen, date_picker, esc, hint, html_table, primary,
                       section, wide)
 
 
-def _group_dropdown(description: str) -> widgets.Dropdown:
-    return widgets.Dropdown(description=description, layout=widgets.Layout(width="340px"), **wide())
+def _group_dropdown(description: str) -> Choice:
+    return Choice(description=description, layout=widgets.Layout(width="340px"), **wide())
 
 
 def _recording(call, *args, **kwargs) -> str:

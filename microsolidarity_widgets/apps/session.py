@@ -249,7 +249,43 @@ class Checklist(traitlets.HasTraits):
         self.value = list(names | {name} if ticked else names - {name})
 
 
-class MemberChoice(widgets.Dropdown):
+class Choice(widgets.Dropdown):
+    """A dropdown that always shows the value it holds (every page's dropdowns are this one).
+
+    ipywidgets 8 takes a value of None for "nothing selected": a page's option meaning "none"
+    ("— choose —", "no preference", "everyone in the pool"), chosen or reset to, left the page's
+    select showing nothing at all, and once nothing was selected new options selected nothing either.
+    Here None selects the option whose value is None when there is one, and new options keep the
+    value held when it is still among them (else the first option is chosen, as ipywidgets does)."""
+
+    @traitlets.observe("value")
+    def _propagate_value(self, change):
+        if change.new is None and None in self._options_values:
+            self._select(self._options_values.index(None))
+        else:
+            super()._propagate_value(change)
+
+    @traitlets.observe("options")
+    def _propagate_options(self, change):
+        held = self.value
+        options = self._options_full
+        self.set_trait("_options_labels", tuple(label for label, _ in options))
+        self._options_values = tuple(value for _, value in options)
+        if self._initializing_traits_ is True:
+            return
+        values = self._options_values
+        self._select(values.index(held) if held in values else 0 if values else None)
+
+    def _select(self, index: int | None) -> None:
+        if index == self.index:
+            # The same position may hold another option now: its label and value follow, and the
+            # page's select is told again which one it shows.
+            self._notify_trait("index", index, index)
+        else:
+            self.index = index
+
+
+class MemberChoice(Choice):
     """A member to choose from the names given ("— choose —" until then); a choice still among them
     stays chosen. Money's speaker and the one who offers are two."""
 
@@ -257,13 +293,9 @@ class MemberChoice(widgets.Dropdown):
         super().__init__(description=description, options=[CHOOSE], layout=widgets.Layout(width=width), **wide())
 
     def set_names(self, names: Iterable[str]) -> None:
-        names = list(names)
         options = [CHOOSE] + [(n, n) for n in names]
-        if options == list(self.options):
-            return  # new options, even the same ones, would drop the choice for a moment
-        chosen = self.value if self.value in names else None
-        self.options = options
-        self.value = chosen
+        if options != list(self.options):  # the same names are not sent to the page again
+            self.options = options
 
 
 CHOOSE = ("— choose —", None)
@@ -325,7 +357,7 @@ class Hosts:
     LABELS = {"facilitator": "Facilitator", "timekeeper": "Timekeeper", "note_taker": "Note-taker"}
 
     def __init__(self):
-        self.pickers = {role: widgets.Dropdown(description=self.LABELS[role], options=[("—", None)],
+        self.pickers = {role: Choice(description=self.LABELS[role], options=[("—", None)],
                                                layout=widgets.Layout(width="260px"), **wide())
                         for role in rules.HOST_ROLES}
         self.record = widgets.Checkbox(value=False, description="Record these hosts with this session", indent=False,
@@ -409,7 +441,7 @@ class Session(traitlets.HasTraits):
         self._announced: tuple[str, dt.date] | None = None  # the group and day phones were last told of
         self._watcher: asyncio.Task | None = None
 
-        self.group = widgets.Dropdown(description="Group", layout=widgets.Layout(width="340px"), **wide())
+        self.group = Choice(description="Group", layout=widgets.Layout(width="340px"), **wide())
         self.date = date_picker(date_label)
         self.present = Checklist(present, ticked=True) if present else None
         self.joined = widgets.HTML()  # who checked in from their phones
@@ -752,6 +784,12 @@ class Session(traitlets.HasTraits):
             cb(event_id)
         self.reset()
         self._redraft()
+
+    def say(self, text: str) -> None:
+        """Tell what the page just did to its form (e.g. took a phone's offer into the round): said after
+        the form changed, it stays until the form changes again."""
+        self.status.ok(text)
+        self._message_for = ("said", self._draft_key())
 
     def _say_error(self, exc: LedgerError | str, nothing_recorded: bool = True) -> None:
         self.status.error(exc, nothing_recorded=nothing_recorded)
