@@ -282,3 +282,33 @@ def test_every_dropdown_shows_the_value_it_holds(tmp_path):
         assert (app.who.label, app.temporary.label, app.invited_by.label, app.size.label) == (
             "Everyone in the pool not yet in a crew", "lasting crews (each becomes a crew of the workbook)",
             "— a host invited them", "no preference")
+
+
+def test_someone_who_joins_from_a_phone_appears_in_the_pool_table(tmp_path, monkeypatch):
+    """The open page looks at the ledger as the level pages do: a person who joined the pool from their
+    phone (another writer) is in the table without reopening the page; what is typed stays."""
+    import asyncio
+
+    from microsolidarity_widgets.apps import session
+    from microsolidarity_widgets.congregation import Congregation
+
+    monkeypatch.setattr(session, "POLL_SECONDS", 0.01)
+    path = tmp_path / "l.sqlite"
+
+    async def play():
+        with Ledger.open(path) as ledger, Ledger.open(path) as phone:
+            app = CongregationApp(ledger)  # built in the kernel's event loop: the page looks every POLL_SECONDS
+            app.new_name.value = "Lisbon circle"
+            app.start()
+            app.person.value = "Half-typed"
+            assert "Nobody in the pool yet" in app.pool_table.value
+            Congregation(phone, "Lisbon circle").add_person("Zoë", answers={"work": "care", "slots": "Tue evening"})
+            for _ in range(500):  # each turn of the loop lets the page look once
+                if "Zoë" in app.pool_table.value:
+                    break
+                await asyncio.sleep(0.01)
+            assert "Zoë" in app.pool_table.value and "1 person in the pool." in app.pool_table.value
+            assert [v for _, v in app.invited_by.options][1:] == ["Zoë"] and app.person.value == "Half-typed"
+            app.widget.close()  # the page closed: it stops looking
+
+    asyncio.run(play())

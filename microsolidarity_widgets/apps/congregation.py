@@ -18,8 +18,8 @@ from ..congregation import Congregation
 from ..errors import LedgerError
 from ..ledger import Ledger
 from ..values import counted, name_key
-from .session import (STYLE, Checklist, Choice, Form, Status, chart_table, chosen, date_picker, esc, hint, html_table, primary,
-                      section, wide)
+from .session import (STYLE, Checklist, Choice, Form, Status, chart_table, chosen, date_picker, esc, hint, html_table,
+                      keep_looking, primary, section, wide)
 
 NEW = "__new__"
 HOST = "__host__"
@@ -39,6 +39,7 @@ class CongregationApp:
     def __init__(self, ledger: Ledger):
         self.ledger = ledger
         self.congregation: Congregation | None = None
+        self._shown: tuple[int, int] | None = None  # the ledger's revision the page shows
         self.suggestion: formation.Suggestion | None = None
         self.crews: list[list[str]] = []     # the round's crews as the facilitator left them (after swaps)
         self.pins: list[tuple[str, str, str]] = []  # (a, b, "together"|"apart")
@@ -178,6 +179,8 @@ class CongregationApp:
         self.widget.add_class("ms-page")
         self.widget.add_class("ms-congregation")
         self._reload(select=None)
+        # People join the pool from their phones too: the page shows them as they come, without a reload.
+        self._watcher = keep_looking(self.widget, self.poll)
 
     # --- reading the ledger back ---------------------------------------------------------------
 
@@ -197,7 +200,19 @@ class CongregationApp:
         if not new:
             self._refresh()
 
+    def poll(self) -> None:
+        """Show what phones and other pages wrote since the page last showed the ledger (a person who
+        joined the pool from a phone); the round in progress and what is typed stay as they are."""
+        if self.congregation is None:
+            return
+        try:
+            if self.ledger.revision() != self._shown:
+                self._refresh()
+        except LedgerError:
+            pass  # busy or unreadable for a moment: the next look tries again
+
     def _refresh(self) -> None:
+        self._shown = self.ledger.revision()  # read first: a write landing meanwhile is shown at the next look
         c = self.congregation
         about = c.details()
         self.about.value = (f"<b>{esc(c.name)}</b>" + (f" · {esc(about['region'])}" if about["region"] else "") +

@@ -375,6 +375,29 @@ class Hosts:
         return {role: p.value for role, p in self.pickers.items() if p.value}
 
 
+def keep_looking(alive: widgets.Widget, look: Callable[[], None],
+                 start: Callable[[], None] = lambda: None) -> asyncio.Task | None:
+    """In the kernel's event loop: ``start()``, then ``look()`` every ``POLL_SECONDS`` until ``alive``
+    is closed (the page's widgets are closed when it goes). None outside an event loop (a script, a
+    test): there is nothing to wait on, the caller looks when it needs to.
+
+    It runs only once someone has the page: a preheated kernel waits for its visitor before its event
+    loop turns, so a page nobody opened never tells the phones it is being played."""
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+    async def watch():
+        step = start
+        while alive.comm is not None:
+            step()
+            step = look
+            await asyncio.sleep(POLL_SECONDS)
+
+    return loop.create_task(watch())
+
+
 class Latest:
     """``compute(key)`` for the key last asked, worked out again only when the key changes.
 
@@ -589,22 +612,13 @@ class Session(traitlets.HasTraits):
                     self.status.error(exc, nothing_recorded=False)
 
     def _watch(self) -> None:
-        """Look at the ledger every ``POLL_SECONDS`` while the page is open, in the kernel's event loop.
-        Outside one (a script, a test) there is nothing to wait on: call ``poll()`` instead."""
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            return
+        """Tell the phones what the page plays, then look at the ledger every ``POLL_SECONDS`` while
+        the page is open. Outside an event loop (a script, a test) call ``poll()`` instead."""
+        def look():
+            self.poll()
+            self._tell_phones()
 
-        async def watch():
-            # Runs only once someone has the page: a preheated kernel waits for its visitor before its
-            # event loop turns, so a page nobody opened never tells the phones it is being played.
-            while self.group.comm is not None:  # until the page's widgets are closed
-                self._tell_phones()
-                await asyncio.sleep(POLL_SECONDS)
-                self.poll()
-
-        self._watcher = loop.create_task(watch())
+        self._watcher = keep_looking(self.group, look, start=self._tell_phones)
 
     def _tell_phones(self) -> None:
         """Members' phones show this level's prompts for the group on screen today (see ``room``); a
