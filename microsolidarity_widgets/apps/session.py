@@ -26,7 +26,7 @@ from .. import charts, levels, offline, room, rules
 from ..errors import LedgerBusy, LedgerError
 from ..events import Event, Hosting
 from ..ledger import Ledger
-from . import texts
+from . import last_group, texts
 
 # How often an open page looks for check-ins and offers from phones (the room sees them within two seconds).
 POLL_SECONDS = 1.0
@@ -285,6 +285,11 @@ class Choice(widgets.Dropdown):
             self.index = index
 
 
+    def options_values(self) -> tuple:
+        """The values among which one is chosen, in the options' order."""
+        return self._options_values
+
+
 class MemberChoice(Choice):
     """A member to choose from the names given ("— choose —" until then); a choice still among them
     stays chosen. Money's speaker and the one who offers are two."""
@@ -472,6 +477,7 @@ class Session(traitlets.HasTraits):
         self.scoring = widgets.HTML(level.scoring)
         self.scoring.add_class("ms-scoring")
         self.preview = widgets.HTML()
+        self.preview.add_class("ms-preview")
         self.record_button = primary("Record", tooltip="Write this exercise into the ledger")
         self.status = Status()
         self.undo_target = widgets.Label()
@@ -488,8 +494,11 @@ class Session(traitlets.HasTraits):
         self.chart.layout = widgets.Layout(width="100%")
         self.chart_table = widgets.HTML()  # the chart's figures for those who cannot see it
 
+        self._filling_groups = False  # while the page fills its group list in (no choice of the facilitator's)
         self.reload_groups(refresh=False)  # the page's own widgets do not exist yet: ``page()`` fills everything in
         self.group.observe(self._context_changed, "value")
+        self.group.observe(self._group_chosen, "value")
+        self._change_observers.append(self._groups_changed)
         self.date.observe(self._context_changed, "value")
         self.form = Form(controls, [*kept, *([self.present] if self.present else [])], changed=self._redraft)
         self.record_button.on_click(self.record)
@@ -540,18 +549,34 @@ class Session(traitlets.HasTraits):
 
     # --- behaviour --------------------------------------------------------------------------
 
-    def reload_groups(self, refresh: bool = True) -> None:
+    def _group_options(self) -> list[tuple[str, str]]:
         groups = self.ledger.groups()
         groups = groups[groups["kind"].isin(self.kinds)]
         groups = groups.iloc[groups["kind"].map(self.kinds.index).argsort(kind="stable")]  # the page's main kind first
-        current = self.group.value
-        self.group.options = [(f"{g} ({k})", g) for g, k in zip(groups["group"], groups["kind"])]
-        if current in set(groups["group"]):
-            self.group.value = current
-        elif len(groups):
-            self.group.value = groups["group"].iloc[0]
+        return [(f"{g} ({k})", g) for g, k in zip(groups["group"], groups["kind"])]
+
+    def reload_groups(self, refresh: bool = True) -> None:
+        """The groups of the page's kinds: the one on screen stays chosen; a page opening shows the group
+        the facilitator last worked on (on any page), else the first."""
+        self._filling_groups = True
+        try:
+            current = self.group.value or last_group.remembered(self.ledger)
+            self.group.options = self._group_options()
+            if current in self.group.options_values():
+                self.group.value = current
+        finally:
+            self._filling_groups = False
         if refresh:
             self._context_changed()
+
+    def _groups_changed(self) -> None:
+        """New crews (a formation round) or a group gone: the list follows, the choice stays where it can."""
+        if self._group_options() != list(self.group.options):
+            self.reload_groups(refresh=False)  # a group that went is replaced, and the page follows the new one
+
+    def _group_chosen(self, change) -> None:
+        if not self._filling_groups:
+            last_group.remember(self.ledger, change.new)
 
     def _context_changed(self, *_):
         # A message is about the form as it was: another group or day makes it stale, and so
