@@ -77,10 +77,11 @@ class CrewApp:
         self.create_button.on_click(self.create_group)
         self.join_button.on_click(self.add_member)
         self.agree_button.on_click(self.record_agreements)
-        self.agree_group.observe(self._show_agreements, "value")
+        # Remembered first: the page redraws for the group next, and may be closed before it is done.
         self._filling_groups = False  # while ``_refresh`` fills the group lists in (no choice of the facilitator's)
         for dropdown in (self.join_group, self.change_group, self.agree_group):
             dropdown.observe(self._group_chosen, "value")
+        self.agree_group.observe(self._show_agreements, "value")
         self.change_group.observe(self._list_members, "value")
         for w in (self.change_member, self.rename_to):
             w.observe(self._ready_to_change, "value")

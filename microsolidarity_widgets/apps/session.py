@@ -496,8 +496,9 @@ class Session(traitlets.HasTraits):
 
         self._filling_groups = False  # while the page fills its group list in (no choice of the facilitator's)
         self.reload_groups(refresh=False)  # the page's own widgets do not exist yet: ``page()`` fills everything in
-        self.group.observe(self._context_changed, "value")
+        # Remembered first: the page redraws for the group next, and may be closed before it is done.
         self.group.observe(self._group_chosen, "value")
+        self.group.observe(self._context_changed, "value")
         self._change_observers.append(self._groups_changed)
         self.date.observe(self._context_changed, "value")
         self.form = Form(controls, [*kept, *([self.present] if self.present else [])], changed=self._redraft)
