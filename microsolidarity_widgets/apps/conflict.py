@@ -30,7 +30,7 @@ class ConflictApp:
                                             layout=widgets.Layout(width="100%", height="80px"), **wide())
         self.description.add_class("ms-private")
         self.conflict = Choice(description="Conflict", options=[("— choose —", None)],
-                                         layout=widgets.Layout(width="520px"), **wide())
+                               layout=widgets.Layout(width="520px"), **wide())
         self.steps = [widgets.Checkbox(description=text, indent=False, layout=widgets.Layout(width="auto"))
                       for text in self.level.prompts]
         self.outcome = widgets.RadioButtons(description="How did it end?", value=None,

@@ -68,7 +68,7 @@ class CongregationApp:
         self.slots = _text("Can meet", "e.g. Tue evening; Sat morning")
         self.region = _text("Region or time zone")
         self.size = Choice(description="Preferred crew size", options=[("no preference", None)] +
-                                     [(str(n), n) for n in range(3, 9)], **wide())
+                           [(str(n), n) for n in range(3, 9)], **wide())
         self.knows = _text("Knows well", "names in the pool, separated by ;")
         self.on = date_picker("Joined on")
         self.add_button = widgets.Button(description="Add to the pool", button_style="success")

@@ -95,8 +95,8 @@ class ConsistencyApp:
         self.ledger = ledger
         self.history = widgets.HTML()
         self.process = Choice(description="Meeting process",
-                                        options=[(texts.NO_PROCESS, None)] + [(p, p) for p in rules.MEETING_PROCESSES],
-                                        layout=widgets.Layout(width="380px"), **wide())
+                              options=[(texts.NO_PROCESS, None)] + [(p, p) for p in rules.MEETING_PROCESSES],
+                              layout=widgets.Layout(width="380px"), **wide())
         self.steps = widgets.HTML()
         self.note = widgets.Textarea(description="Private notes (optional)", layout=widgets.Layout(width="100%", height="80px"),
                                      **wide())

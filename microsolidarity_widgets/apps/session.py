@@ -284,7 +284,6 @@ class Choice(widgets.Dropdown):
         else:
             self.index = index
 
-
     def options_values(self) -> tuple:
         """The values among which one is chosen, in the options' order."""
         return self._options_values
@@ -363,7 +362,7 @@ class Hosts:
 
     def __init__(self):
         self.pickers = {role: Choice(description=self.LABELS[role], options=[("—", None)],
-                                               layout=widgets.Layout(width="260px"), **wide())
+                                     layout=widgets.Layout(width="260px"), **wide())
                         for role in rules.HOST_ROLES}
         self.record = widgets.Checkbox(value=False, description="Record these hosts with this session", indent=False,
                                        layout=widgets.Layout(width="auto"))
