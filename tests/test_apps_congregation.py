@@ -7,6 +7,7 @@ import re
 
 from microsolidarity_widgets import Ledger, formation
 from microsolidarity_widgets.apps.congregation import CongregationApp
+from pages import blank_dropdowns
 
 CSV = ("name,work,slots,invited_by\nGus,music,Tue evening,Ama\nHal,food,Tue evening;Thu morning,Gus\n"
        "Ida,care,Tue evening,Bo\nJo,food,Tue evening,Bo\nKai,music,Tue evening,Caz\nLou,art,Tue evening,Caz\n")
@@ -260,3 +261,54 @@ def test_bad_input_on_the_page_is_said_plainly_and_records_nothing(tmp_path):
             assert status.kind == "error" and re.search(words, status.text), (words, status.text)
             assert "Nothing was recorded" in status.text
         assert ledger.revision() == before and len(app.congregation.pool()) == 6
+
+
+def test_every_dropdown_shows_the_value_it_holds(tmp_path):
+    """"Who is in this round", "Create as", "Invited by" and "Preferred crew size" looked empty in the
+    browser while holding a value (issue 21): each shows its option from the start, after a person is
+    added (the lists filled in again), and chosen again by hand."""
+    with Ledger.open(tmp_path / "l.sqlite") as ledger:
+        app = CongregationApp(ledger)
+        app.new_name.value = "Lisbon circle"
+        app.start()
+        assert blank_dropdowns(app) == []
+        for name in ("Ama", "Bo"):
+            app.person.value, app.slots.value, app.work.value = name, "Tue evening", "co-ops"
+            app.size.value = 4
+            app.add_person()
+        assert app.statuses["person"].kind == "ok"
+        app.size.value = None  # "no preference" chosen again
+        assert blank_dropdowns(app) == []
+        assert (app.who.label, app.temporary.label, app.invited_by.label, app.size.label) == (
+            "Everyone in the pool not yet in a crew", "lasting crews (each becomes a crew of the workbook)",
+            "— a host invited them", "no preference")
+
+
+def test_someone_who_joins_from_a_phone_appears_in_the_pool_table(tmp_path, monkeypatch):
+    """The open page looks at the ledger as the level pages do: a person who joined the pool from their
+    phone (another writer) is in the table without reopening the page; what is typed stays."""
+    import asyncio
+
+    from microsolidarity_widgets.apps import session
+    from microsolidarity_widgets.congregation import Congregation
+
+    monkeypatch.setattr(session, "POLL_SECONDS", 0.01)
+    path = tmp_path / "l.sqlite"
+
+    async def play():
+        with Ledger.open(path) as ledger, Ledger.open(path) as phone:
+            app = CongregationApp(ledger)  # built in the kernel's event loop: the page looks every POLL_SECONDS
+            app.new_name.value = "Lisbon circle"
+            app.start()
+            app.person.value = "Half-typed"
+            assert "Nobody in the pool yet" in app.pool_table.value
+            Congregation(phone, "Lisbon circle").add_person("Zoë", answers={"work": "care", "slots": "Tue evening"})
+            for _ in range(500):  # each turn of the loop lets the page look once
+                if "Zoë" in app.pool_table.value:
+                    break
+                await asyncio.sleep(0.01)
+            assert "Zoë" in app.pool_table.value and "1 person in the pool." in app.pool_table.value
+            assert [v for _, v in app.invited_by.options][1:] == ["Zoë"] and app.person.value == "Half-typed"
+            app.widget.close()  # the page closed: it stops looking
+
+    asyncio.run(play())

@@ -18,8 +18,8 @@ from ..congregation import Congregation
 from ..errors import LedgerError
 from ..ledger import Ledger
 from ..values import counted, name_key
-from .session import (STYLE, Checklist, Form, Status, chart_table, chosen, date_picker, esc, hint, html_table, primary,
-                      section, wide)
+from .session import (STYLE, Checklist, Choice, Form, Status, chart_table, chosen, date_picker, esc, hint, html_table,
+                      keep_looking, primary, section, wide)
 
 NEW = "__new__"
 HOST = "__host__"
@@ -39,13 +39,14 @@ class CongregationApp:
     def __init__(self, ledger: Ledger):
         self.ledger = ledger
         self.congregation: Congregation | None = None
+        self._shown: tuple[int, int] | None = None  # the ledger's revision the page shows
         self.suggestion: formation.Suggestion | None = None
         self.crews: list[list[str]] = []     # the round's crews as the facilitator left them (after swaps)
         self.pins: list[tuple[str, str, str]] = []  # (a, b, "together"|"apart")
         self.statuses = {k: Status() for k in ("start", "agree", "person", "csv", "gathering", "round", "create")}
 
         # The congregation.
-        self.which = widgets.Dropdown(description="Congregation", layout=FIELD, **wide())
+        self.which = Choice(description="Congregation", layout=FIELD, **wide())
         self.new_name = _text("Congregation name", "e.g. Lisbon circle")
         self.new_region = _text("Region", "e.g. Lisbon and around")
         self.new_purpose = widgets.Textarea(description="Purpose", placeholder="e.g. people supporting each other to "
@@ -62,12 +63,12 @@ class CongregationApp:
 
         # The pool.
         self.person = _text("Person's name")
-        self.invited_by = widgets.Dropdown(description="Invited by", layout=FIELD, **wide())
+        self.invited_by = Choice(description="Invited by", layout=FIELD, **wide())
         self.work = _text("Meaningful work", "a few tags, separated by ;")
         self.slots = _text("Can meet", "e.g. Tue evening; Sat morning")
         self.region = _text("Region or time zone")
-        self.size = widgets.Dropdown(description="Preferred crew size", options=[("no preference", None)] +
-                                     [(str(n), n) for n in range(3, 9)], **wide())
+        self.size = Choice(description="Preferred crew size", options=[("no preference", None)] +
+                           [(str(n), n) for n in range(3, 9)], **wide())
         self.knows = _text("Knows well", "names in the pool, separated by ;")
         self.on = date_picker("Joined on")
         self.add_button = widgets.Button(description="Add to the pool", button_style="success")
@@ -85,7 +86,7 @@ class CongregationApp:
         self.gathering_list = widgets.HTML()
 
         # The formation round.
-        self.who = widgets.Dropdown(description="Who is in this round", layout=FIELD, **wide())
+        self.who = Choice(description="Who is in this round", layout=FIELD, **wide())
         self.target = widgets.BoundedIntText(value=formation.DEFAULT_SIZE, min=3, max=8, description="Crew size",
                                              layout=widgets.Layout(width="170px"), **wide())
         self.low = widgets.BoundedIntText(value=formation.DEFAULT_RANGE[0], min=3, max=8, description="from",
@@ -95,17 +96,17 @@ class CongregationApp:
         self.seed = widgets.BoundedIntText(value=0, min=0, max=10**6, description="Seed",
                                            layout=widgets.Layout(width="150px"), **wide())
         self.suggest_button = primary("Suggest crews")
-        self.pin_a = widgets.Dropdown(description="Pin", layout=FIELD, **wide())
-        self.pin_b = widgets.Dropdown(description="and", layout=FIELD, **wide())
+        self.pin_a = Choice(description="Pin", layout=FIELD, **wide())
+        self.pin_b = Choice(description="and", layout=FIELD, **wide())
         self.pin_how = widgets.ToggleButtons(options=[("apart", "apart"), ("together", "together")], value="apart")
         self.pin_button = widgets.Button(description="Add pin", button_style="primary")
         self.clear_pins = widgets.Button(description="Clear pins")
         self.pin_list = widgets.HTML()
-        self.swap_a = widgets.Dropdown(description="Swap", layout=FIELD, **wide())
-        self.swap_b = widgets.Dropdown(description="with", layout=FIELD, **wide())
+        self.swap_a = Choice(description="Swap", layout=FIELD, **wide())
+        self.swap_b = Choice(description="with", layout=FIELD, **wide())
         self.swap_button = widgets.Button(description="Swap them", button_style="primary")
         self.result = widgets.HTML()
-        self.temporary = widgets.Dropdown(description="Create as", layout=FIELD, **wide())
+        self.temporary = Choice(description="Create as", layout=FIELD, **wide())
         self.create_button = primary("Create these crews", disabled=True)
         self.formation_list = widgets.HTML()
         self.undo_reason = _text("Reason for undoing", "e.g. formed too early")
@@ -178,6 +179,8 @@ class CongregationApp:
         self.widget.add_class("ms-page")
         self.widget.add_class("ms-congregation")
         self._reload(select=None)
+        # People join the pool from their phones too: the page shows them as they come, without a reload.
+        self._watcher = keep_looking(self.widget, self.poll)
 
     # --- reading the ledger back ---------------------------------------------------------------
 
@@ -197,7 +200,19 @@ class CongregationApp:
         if not new:
             self._refresh()
 
+    def poll(self) -> None:
+        """Show what phones and other pages wrote since the page last showed the ledger (a person who
+        joined the pool from a phone); the round in progress and what is typed stay as they are."""
+        if self.congregation is None:
+            return
+        try:
+            if self.ledger.revision() != self._shown:
+                self._refresh()
+        except LedgerError:
+            pass  # busy or unreadable for a moment: the next look tries again
+
     def _refresh(self) -> None:
+        self._shown = self.ledger.revision()  # read first: a write landing meanwhile is shown at the next look
         c = self.congregation
         about = c.details()
         self.about.value = (f"<b>{esc(c.name)}</b>" + (f" · {esc(about['region'])}" if about["region"] else "") +

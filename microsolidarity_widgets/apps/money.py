@@ -9,7 +9,7 @@ from ..events import Money, ProposalSettled
 from ..errors import LedgerError
 from ..ledger import Ledger
 from . import texts
-from .session import Additions, Checklist, MemberChoice, Session, esc, hint, html_list, section, wide
+from .session import Additions, Checklist, Choice, MemberChoice, Session, esc, hint, html_list, section, wide
 
 
 class MoneyApp:
@@ -29,7 +29,7 @@ class MoneyApp:
                                              layout=widgets.Layout(width="100%", height="90px"), **wide())
         self.private_note.add_class("ms-private")
         self.offer_who = MemberChoice("Who offers", width="260px")
-        self.offer_kind = widgets.Dropdown(description="Kind of offer", options=list(rules.OFFER_KINDS),
+        self.offer_kind = Choice(description="Kind of offer", options=list(rules.OFFER_KINDS),
                                            layout=widgets.Layout(width="380px"), **wide())
         self.offer_note = widgets.Text(description="Offer note (optional)", continuous_update=False,
                                        layout=widgets.Layout(width="420px"), **wide())
@@ -158,6 +158,8 @@ class MoneyApp:
             item, listed = (row.member, row.offer_kind) + ((row.text,) if row.text else ()), self.offered
         self.accepted[row.id] = (row.member, item)
         listed.value = (*listed.value, item)  # and the list from the phones shows it no more
+        self.session.say(f"Accepted {row.member}'s {row.what} into this round: it counts once you record the "
+                         "round, and their phone then says so.")
 
     def decline(self, row) -> None:
         try:
@@ -178,11 +180,7 @@ class MoneyApp:
         self.speaker.set_names(self.session.here)
         self._speaker_changed()
 
-    def _speaker_changed(self, change=None):
-        # A list given new names passes through "— choose —" before its choice comes back (ipywidgets
-        # selects the first option): the speaker has not changed, and their accepted asks stay.
-        if change is not None and change.new is None and change.old in self.session.here:
-            return
+    def _speaker_changed(self, *_):
         # Everyone here but the speaker can offer and be asked; an ask of anyone else goes back to wait.
         others = [n for n in self.session.here if n != self.speaker.value]
         self.offer_who.set_names(others)
