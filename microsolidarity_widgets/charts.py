@@ -101,7 +101,7 @@ LEGEND_LABEL = 260  # px, the longest name shown whole
 
 def _legend(**kwargs) -> alt.Legend:
     return alt.Legend(orient="bottom", direction="vertical", symbolSize=MARKER_SIZE,
-                      columns=alt.ExprRef(f"max(1, floor(width / {LEGEND_LABEL + 40}))"),
+                      columns=alt.ExprRef(f"max(1, floor((containerSize()[0] || width) / {LEGEND_LABEL + 40}))"),
                       labelLimit=alt.ExprRef(f"min(width - 40, {LEGEND_LABEL})"), **kwargs)
 
 
@@ -322,6 +322,7 @@ def network_chart(ties: pd.DataFrame, colours=None, members=None, max_members: i
     # and no legend; with no one at all, the subtitle says why it is empty.
     legend = alt.Legend(orient="bottom", direction="horizontal", gradientLength=160, tickMinStep=1, format="d") \
         if len(names) > 1 else None
+    # The names over the columns stand upright: slanted, the last one ran past the drawing's right edge.
     return _readable(
         alt.Chart(data, title=alt.Title(title, subtitle=_subtitle(
             "Each cell counts what two members did together: offers (either way), respectful exchanges,",
@@ -329,7 +330,7 @@ def network_chart(ties: pd.DataFrame, colours=None, members=None, max_members: i
             _left_out(data.attrs["left_out"], "members"), None if names else "Nothing done together in this choice.")))
         .mark_rect(stroke="white", strokeWidth=1)
         .encode(
-            x=alt.X("b:N", **axis, axis=alt.Axis(orient="top", labelAngle=-40, labelColor=labels,
+            x=alt.X("b:N", **axis, axis=alt.Axis(orient="top", labelAngle=-90, labelColor=labels,
                                                  labelFontWeight="bold", labelLimit=120)),
             y=alt.Y("a:N", **axis, axis=alt.Axis(labelColor=labels, labelFontWeight="bold", labelLimit=120)),
             color=alt.Color("ties:Q", title="Ties", legend=legend,
