@@ -193,8 +193,10 @@ def _time_axis(dates: pd.Series) -> alt.Axis:
         if span <= longest:
             interval, step, fmt = unit, unit_step, unit_fmt
             break
+    # labelBound: a date whose label would hang past the drawing's edge (the last month, centred on its
+    # tick near a phone's right edge) is left out rather than cut in half.
     return alt.Axis(format=fmt, tickCount={"interval": interval, "step": step}, labelOverlap="greedy",
-                    labelSeparation=12)
+                    labelSeparation=12, labelBound=True)
 
 
 def _lines(data: pd.DataFrame, key: str, colours, title: str, y_title: str, notes=(), start=None,
