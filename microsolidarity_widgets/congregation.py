@@ -308,8 +308,9 @@ class Congregation:
         answers = self._answers(ev, parts) if include_private else {}
         answered = set(parts.loc[parts["role"] == "answers", "key"])
         crewed = {name_key(m) for ms in self.ledger.groups().query("kind == 'crew'")["members"] for m in ms}
+        by_event = dict(tuple(parts.groupby("event_id")))  # one pass, not one scan of every part per person
         for _, j in joins.sort_values(["date", "id"]).iterrows():
-            who = parts[parts["event_id"] == j["id"]]
+            who = by_event[j["id"]]
             person = who.loc[who["role"].isin(["pool", "invitee"]), "name"].iloc[0]
             inviter = who.loc[who["role"] == "inviter", "name"]
             row = {"name": person, "invited_by": inviter.iloc[0] if len(inviter) else None, "joined": j["date"],
