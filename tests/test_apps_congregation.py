@@ -325,6 +325,7 @@ def test_the_page_gives_the_round_the_time_budget_the_benchmark_measures(tmp_pat
                         rounds.append(rnd) or real(people, rnd, hint, progress))
     with Ledger.open(tmp_path / "l.sqlite") as ledger:
         started(ledger).suggest().join()
-    # The wall clock is the budget (no deterministic work limit that a loaded machine would stretch).
-    assert rounds[0].time_limit == page.SEARCH_SECONDS and rounds[0].work == math.inf
-    assert bench.SEARCH_SECONDS == page.SEARCH_SECONDS < bench.PAGE_TARGET  # what the benchmark measures, and its target
+    # The wall clock is the budget (no deterministic work limit that a loaded machine would stretch), from
+    # the click: reading the pool came out of it.
+    assert page.SEARCH_AT_LEAST <= rounds[0].time_limit < page.ROUND_SECONDS and rounds[0].work == math.inf
+    assert bench.ROUND_SECONDS == page.ROUND_SECONDS < bench.PAGE_TARGET  # what the benchmark measures, and its target
