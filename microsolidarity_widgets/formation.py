@@ -366,9 +366,10 @@ SIZE_TABLE = 150_000
 POLISH = 1 / 3000
 # The annealing: draws per unit of the round's deterministic ``work`` (100,000 take about a second here),
 # its temperature from hot to cold (a crew's score moves by 1 to 4 points a change: at 1.5, a change
-# losing 4 is taken one time in 14; at 0.1 almost never), and the share of draws that move a person
-# rather than swap two.
-ANNEAL_STEPS, ANNEAL_HEAT, ANNEAL_COLD, ANNEAL_MOVES = 100_000, 1.5, 0.1, 0.3
+# losing 4 is taken one time in 14; at 0.3, a change losing 1 one time in 28), and the share of draws
+# that move a person rather than swap two. Chosen among 8 settings on six pools of 90 with 200,000
+# draws each (what 2 s give on this machine under load): these scored 1070 in all, the others 1022–1059.
+ANNEAL_STEPS, ANNEAL_HEAT, ANNEAL_COLD, ANNEAL_MOVES = 100_000, 1.5, 0.3, 0.3
 
 
 def suggest(people: list[Person], rnd: Round = Round(), hint: list[list[str]] | None = None,
@@ -428,7 +429,17 @@ def suggest(people: list[Person], rnd: Round = Round(), hint: list[list[str]] | 
 
     report(crews)
     if n <= WHOLE_POOL:
-        found = _solve(cp_model, round_people, crews, rnd, rnd.work, deadline - time.perf_counter(),
+        # First a model that only places as many as it can (proven in a moment), for a quarter of the time
+        # at most: on a loaded machine the whole model's 2 s are a fraction of a second of work, too little
+        # to place everyone (pool 20/101: 18 of 20 placed, where 20 can be). Then the whole model from
+        # there, for half of what is left: it proves small pools optimal. What it leaves unproven, the
+        # annealing and moves and swaps work on with the rest.
+        placing = _solve(cp_model, round_people, crews, rnd, rnd.work / 4, (deadline - time.perf_counter()) / 4,
+                         rnd.seed, presolve=True, placing=True)
+        if placing is not None and sum(map(len, placing[0])) > sum(map(len, crews)):
+            crews = placing[0]
+            report(crews)
+        found = _solve(cp_model, round_people, crews, rnd, rnd.work, (deadline - time.perf_counter()) / 2,
                        rnd.seed, presolve=True, found=report if progress else None)
         solved = found is not None
         if solved:
@@ -442,6 +453,9 @@ def suggest(people: list[Person], rnd: Round = Round(), hint: list[list[str]] | 
             # any answer that places as many as this one.
             bound = objective_bound - PLACED * sum(map(len, crews))
             proven = min(proven, bound)
+        if not solved or not optimal:
+            crews = _anneal(round_people, crews, rnd, deadline, rnd.work * ANNEAL_STEPS, report)
+            crews = _improve(round_people, crews, rnd, deadline, report=report)
     else:
         # Whoever the start leaves out is placed by CP-SAT re-forming a few crews at a time (with half of the
         # time at most); then the annealing, and moves and swaps, each the best for its person, to finish.
@@ -768,8 +782,9 @@ def _anneal(people: list[Person], crews: list[list[int]], rnd: Round, deadline: 
     """Simulated annealing over moves and swaps of one person at a time: a person and someone who shares a
     weekly slot with them are drawn, and the first moves to the other's crew (or they swap); a change that
     keeps every hard rule is taken when it raises the score, and when it lowers it by d with the chance
-    e^(d/T), the temperature T cooling from ANNEAL_HEAT to ANNEAL_COLD. Returns the best crews seen (never
-    worse than ``crews``; the same people stay placed, those pinned together stay where they are).
+    e^(d/T), the temperature T cooling from ANNEAL_HEAT to ANNEAL_COLD. Whoever ``crews`` leave out joins a
+    crew as soon as one can take them (not those pinned together: they stay as they are). Returns the best
+    crews seen, placing the most people (never worse than ``crews``).
 
     It cools over ``steps`` draws (drawn from the round's seed: the same round gives the same crews) or,
     when ``steps`` is infinite, over the time left to ``deadline`` (a page's time budget); the deadline
@@ -779,15 +794,16 @@ def _anneal(people: list[Person], crews: list[list[int]], rnd: Round, deadline: 
     mask, value, common = b.mask, b.value, b.common
     crews = [list(c) for c in crews]
     where = {p: c for c, members in enumerate(crews) for p in members}
-    movable = sorted(p for p in where if p not in b.pinned)
-    near = {p: [q for q in where if q != p and mask[p] & mask[q]] for p in movable}
-    movable = [p for p in movable if near[p]]
+    # Whoever the start left out (and is pinned to nobody) joins a crew as soon as one can take them.
+    waiting = [p for p in range(len(people)) if p not in where and p not in b.pinned and mask[p]]
+    near = {p: [q for q in range(len(people)) if q != p and mask[p] & mask[q]] for p in range(len(people))}
+    movable = [p for p in where if p not in b.pinned and near[p]]
     if len(crews) < 2 or not movable:
         return crews
     values = [value(c) for c in crews]
-    current = best = sum(values)
-    best_crews = [list(c) for c in crews]
-    rng = random.Random(rnd.seed)
+    placed, current = len(where), sum(values)
+    best, best_crews = (placed, current), [list(c) for c in crews]
+    draw = random.Random(rnd.seed).random
     low, high = rnd.min_size, rnd.max_size
     began = time.perf_counter()
     cooling = ANNEAL_COLD / ANNEAL_HEAT
@@ -799,17 +815,29 @@ def _anneal(people: list[Person], crews: list[list[int]], rnd: Round, deadline: 
                 break
             done = step / steps if steps < math.inf else (now - began) / max(1e-9, deadline - began)
             heat = ANNEAL_HEAT * cooling ** done
+            for p in list(waiting):  # placing someone outweighs any score: always taken
+                fits = [d for d, there in enumerate(crews)
+                        if len(there) < high and common(there, mask[p]) and b.keeps_rules(there, p)]
+                if fits:
+                    d = max(fits, key=lambda d: value(crews[d] + [p]) - values[d])
+                    crews[d] = crews[d] + [p]
+                    current += value(crews[d]) - values[d]
+                    values[d], where[p], placed = value(crews[d]), d, placed + 1
+                    waiting.remove(p)
+                    movable.append(p)
+            if (placed, current) > best:
+                best, best_crews = (placed, current), [list(m) for m in crews]
             if step % 8192 == 0:
                 report(best_crews)
         step += 1
-        p = movable[rng.randrange(len(movable))]
+        p = movable[int(draw() * len(movable))]  # draw() is random.random: a C call, where randrange is Python
         others = near[p]
-        q = others[rng.randrange(len(others))]
-        c, d = where[p], where[q]
-        if c == d:
+        q = others[int(draw() * len(others))]
+        c, d = where[p], where.get(q)
+        if c == d or d is None:
             continue
         here, there = crews[c], crews[d]
-        if rng.random() < ANNEAL_MOVES:  # p moves to q's crew
+        if draw() < ANNEAL_MOVES:  # p moves to q's crew
             if len(here) <= low or len(there) >= high or not common(there, mask[p]):
                 continue
             new_here, new_there, q = [r for r in here if r != p], there + [p], None
@@ -824,7 +852,7 @@ def _anneal(people: list[Person], crews: list[list[int]], rnd: Round, deadline: 
             new_there.append(p)
         value_here, value_there = value(new_here), value(new_there)
         gain = value_here + value_there - values[c] - values[d]
-        if gain < 0 and rng.random() >= math.exp(gain / heat):
+        if gain < 0 and draw() >= math.exp(gain / heat):
             continue
         if not (b.keeps_rules(new_here[:-1], new_here[-1]) if q is not None else True) \
                 or not b.keeps_rules(new_there[:-1], new_there[-1]):
@@ -836,8 +864,8 @@ def _anneal(people: list[Person], crews: list[list[int]], rnd: Round, deadline: 
         if q is not None:
             where[q] = c
         current += gain
-        if current > best:
-            best, best_crews = current, [list(m) for m in crews]
+        if (placed, current) > best:
+            best, best_crews = (placed, current), [list(m) for m in crews]
     return best_crews
 
 
@@ -915,9 +943,10 @@ def _pins(people: list[Person], pairs) -> list[tuple[int, int]]:
 
 def _solve(cp_model, ps: list[Person], hinted_crews: list[list[int]], rnd: Round, work: float,
            seconds: float, seed: int, presolve: bool, spent: bool = False,
-           found: Callable[[list[list[int]]], None] | None = None):
+           found: Callable[[list[list[int]]], None] | None = None, placing: bool = False):
     """Form crews from ``ps`` with CP-SAT, hinted with ``hinted_crews`` (indices into ``ps``); ``found`` is
-    called with the crews of each better solution as the solver finds it.
+    called with the crews of each better solution as the solver finds it; with ``placing`` the objective is
+    only to place as many as possible (no soft goals), which the solver proves far sooner.
 
     Returns (crews, proven optimal, the objective's proven bound) — with ``spent`` the deterministic
     time used instead of the bound — or None when no answer was found in time."""
@@ -994,8 +1023,11 @@ def _solve(cp_model, ps: list[Person], hinted_crews: list[list[int]], rnd: Round
         for c in range(K):
             if (i, c) in x and (j, c) in x:
                 m.AddBoolOr([x[i, c].Not(), x[j, c].Not()])
-    # Soft goals: the same terms as ``crew_score``.
     terms = [PLACED * sum(placed)]
+    if placing:
+        m.Maximize(sum(terms))
+        return _run(cp_model, m, rnd, work, seconds, seed, presolve, spent, found, x, members_of, K)
+    # Soft goals: the same terms as ``crew_score``.
     tag_holders: dict[str, list[int]] = {}
     for p, person in enumerate(ps):
         for t in {name_key(w) for w in person.work}:
@@ -1037,7 +1069,12 @@ def _solve(cp_model, ps: list[Person], hinted_crews: list[list[int]], rnd: Round
             m.Add(seats >= sum(w * v for w, v in cost[k] if w)).OnlyEnforceIf(size_is[c, k])
         terms.append(SEAT_AWAY * seats)
     m.Maximize(sum(terms))
+    return _run(cp_model, m, rnd, work, seconds, seed, presolve, spent, found, x, members_of, K)
 
+
+def _run(cp_model, m, rnd: Round, work: float, seconds: float, seed: int, presolve: bool, spent: bool, found,
+         x, members_of, K):
+    """Solve ``_solve``'s model ``m`` and read its crews back (see there)."""
     solver = cp_model.CpSolver()
     prm = solver.parameters
     prm.random_seed = int(seed)
