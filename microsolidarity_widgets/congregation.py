@@ -311,11 +311,13 @@ class Congregation:
         answers = self._answers(ev, parts) if include_private else {}
         answered = set(parts.loc[parts["role"] == "answers", "key"])
         crewed = {name_key(m) for ms in self.ledger.groups().query("kind == 'crew'")["members"] for m in ms}
-        for _, j in joins.sort_values(["date", "id"]).iterrows():
-            who = parts[parts["event_id"] == j["id"]]
-            person = who.loc[who["role"].isin(["pool", "invitee"]), "name"].iloc[0]
-            inviter = who.loc[who["role"] == "inviter", "name"]
-            row = {"name": person, "invited_by": inviter.iloc[0] if len(inviter) else None, "joined": j["date"],
+        # Who joined and who invited them, per event, in one pass (not one scan of every part per person).
+        joined = {i: n for i, n, r in zip(parts["event_id"], parts["name"], parts["role"]) if r in ("pool", "invitee")}
+        inviters = {i: n for i, n, r in zip(parts["event_id"], parts["name"], parts["role"]) if r == "inviter"}
+        joins = joins.sort_values(["date", "id"])
+        for event, day in zip(joins["id"], joins["date"]):
+            person = joined[event]
+            row = {"name": person, "invited_by": inviters.get(event), "joined": day,
                    "answered": name_key(person) in answered, "member": name_key(person) in crewed}
             if include_private:
                 a = answers.get(name_key(person), Answers())
@@ -421,10 +423,12 @@ class Congregation:
             rows.append(row)
         return pd.DataFrame(rows, columns=["id", "date", "kind", "gathering", "crews"] + (["why"] if include_private else []))
 
-    def people(self, names=None) -> list[formation.Person]:
+    def people(self, names=None, free: bool = False) -> list[formation.Person]:
         """The pool as the formation round sees it (answers included: the round runs on them); ``names``,
-        each once and each in the pool, choose some of it."""
+        each once and each in the pool, choose some of it; ``free``: only those not yet in a crew."""
         pool = self.pool(include_private=True)
+        if free:
+            pool = pool[~pool["member"]]
         if names is not None:
             # Checked, not filtered: someone left out of the round without a word would be neither placed
             # nor given a reason.
@@ -445,10 +449,7 @@ class Congregation:
 
         ``settings`` are those of ``formation.Round``: size, min_size, max_size, together, apart, seed, …
         """
-        if names is None:
-            pool = self.pool()
-            names = list(pool.loc[~pool["member"], "name"])
-        return formation.suggest(self.people(names), formation.Round(**settings))
+        return formation.suggest(self.people(names, free=names is None), formation.Round(**settings))
 
     # --- inside -----------------------------------------------------------------------------------
 

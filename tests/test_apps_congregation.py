@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
+import threading
 
 from microsolidarity_widgets import Ledger, formation
+from microsolidarity_widgets.apps import congregation as page
 from microsolidarity_widgets.apps.congregation import CongregationApp
 from pages import blank_dropdowns
 
@@ -42,7 +45,7 @@ def test_pool_round_pins_swaps_create_and_undo(tmp_path):
         app.show_answers.value = True
         assert "gardening" in app.pool_table.value  # only when the facilitator asks
 
-        app.suggest()
+        app.suggest().join()
         assert "Nothing is recorded" in app.statuses["round"].text and ledger.revision()[1] == before[1] + 12
         a, b = app.crews[0][:2]
         app.pin_a.value, app.pin_b.value, app.pin_how.value = a, b, "apart"
@@ -55,7 +58,7 @@ def test_pool_round_pins_swaps_create_and_undo(tmp_path):
         status = app.statuses["round"]
         assert status.kind == "error" and f"the pins together put {', '.join(sorted((a, b, third)))} in one crew" in status.text
         assert app.pins == [(a, b, "apart"), (a, third, "together")]
-        app.suggest()
+        app.suggest().join()
         assert not any(a in c and b in c for c in app.crews)
         assert any(a in c and third in c for c in app.crews)
         assert "all can meet Tuesday evenings" in app.result.value
@@ -169,7 +172,7 @@ def test_agreements_a_gathering_and_who_came_and_its_temporary_crews(tmp_path):
         gathering = int(app.congregation.gatherings()["id"].iloc[0])
         app.who.value, app.temporary.value = gathering, gathering
         app.target.value, app.low.value = 4, 3
-        app.suggest()
+        app.suggest().join()
         assert app.crews == [["Ama", "Bo", "Caz", "Dev"]]
         app.create()
         assert app.statuses["create"].text.startswith("Recorded: 1 temporary crew: Lisbon circle table 1")
@@ -184,9 +187,9 @@ def test_agreements_a_gathering_and_who_came_and_its_temporary_crews(tmp_path):
 def test_solving_again_starts_from_the_crews_as_the_facilitator_left_them(tmp_path, monkeypatch):
     hints, suggest = [], formation.suggest
 
-    def noting_the_hint(people, rnd, hint=None):
+    def noting_the_hint(people, rnd, hint=None, progress=None):
         hints.append(hint)
-        return suggest(people, rnd, hint)
+        return suggest(people, rnd, hint, progress)
 
     monkeypatch.setattr(formation, "suggest", noting_the_hint)
     with Ledger.open(tmp_path / "l.sqlite") as ledger:
@@ -195,15 +198,15 @@ def test_solving_again_starts_from_the_crews_as_the_facilitator_left_them(tmp_pa
             app.person.value, app.slots.value = name, "Tue evening"
             app.add_person()
         app.target.value, app.low.value, app.high.value = 4, 3, 4
-        app.suggest()
+        app.suggest().join()
         (a, *_), (b, *_) = app.crews
         app.swap_a.value, app.swap_b.value = a, b
         app.swap()
         swapped = [list(c) for c in app.crews]
-        app.suggest()
+        app.suggest().join()
         assert hints == [None, swapped] and not formation.violations(app.crews, app.congregation.people(), app._round())
         app.seed.value = 7  # another seed asks for another search: it does not start from the screen
-        app.suggest()
+        app.suggest().join()
         assert hints[-1] is None
 
 
@@ -213,7 +216,7 @@ def test_the_round_says_who_cannot_be_placed_and_why(tmp_path):
         for name, slots in (("Gus", ""), ("Hal", "Sun morning")):
             app.person.value, app.slots.value = name, slots
             app.add_person()
-        app.suggest()
+        app.suggest().join()
         assert sorted(n for c in app.crews for n in c) == ["Ama", "Bo", "Caz", "Dev", "Eli", "Fay"]
         assert "<b>Not placed:</b>" in app.result.value
         assert "<li>Gus: they gave no weekly slot, and every crew must share one.</li>" in app.result.value
@@ -312,3 +315,68 @@ def test_someone_who_joins_from_a_phone_appears_in_the_pool_table(tmp_path, monk
             app.widget.close()  # the page closed: it stops looking
 
     asyncio.run(play())
+
+def test_the_round_searches_off_the_page_and_shows_its_progress_until_the_crews(tmp_path, monkeypatch):
+    """A solver that yields its solutions one by one, and waits for the test between them: the page says
+    it is searching, shows the best so far as it comes, and keeps the buttons that would change the round
+    waiting; then the crews, the status, and the bar gone."""
+    reported, go_on, real = threading.Event(), threading.Event(), formation.suggest
+
+    def yielding(people, rnd, hint=None, progress=None):
+        progress(formation.Progress(0.25, 2, 8, 5))
+        reported.set()
+        assert go_on.wait(30)
+        return real(people, rnd, hint, progress)
+
+    monkeypatch.setattr(formation, "suggest", yielding)
+    with Ledger.open(tmp_path / "l.sqlite") as ledger:
+        app = started(ledger)
+        for name in ("Gus", "Hal"):
+            app.person.value, app.slots.value = name, "Tue evening"
+            app.add_person()
+        search = app.suggest()
+        assert reported.wait(30)  # the click has returned, the search goes on in its own thread
+        assert search.is_alive() and app.statuses["round"].text == "Looking for crews for 8 people: about 2 seconds…"
+        assert 'role="status"' in app.statuses["round"].widget.value  # said once, politely
+        assert '<progress max="100" value="25" aria-label="Looking for crews">' in app.progress.value
+        assert "Best so far: 2 crews for 8 people, score 5." in app.progress.value
+        assert app.suggest_button.disabled and app.swap_button.disabled and app.create_button.disabled
+        go_on.set()
+        search.join()
+        assert app.progress.value == "" and not app.suggest_button.disabled and not app.create_button.disabled
+        assert sorted(n for c in app.crews for n in c) == ["Ama", "Bo", "Caz", "Dev", "Eli", "Fay", "Gus", "Hal"]
+        assert re.fullmatch(r"Suggested 2 crews for 8 people in \d+\.\d s\..* Nothing is recorded until you create them\.",
+                            app.statuses["round"].text)
+
+
+def test_a_search_whose_round_was_left_shows_nothing(tmp_path, monkeypatch):
+    go_on, real = threading.Event(), formation.suggest
+
+    def waiting(people, rnd, hint=None, progress=None):
+        assert go_on.wait(30)
+        return real(people, rnd, hint, progress)
+
+    monkeypatch.setattr(formation, "suggest", waiting)
+    with Ledger.open(tmp_path / "l.sqlite") as ledger:
+        app = started(ledger)
+        search = app.suggest()
+        app.new_name.value = "Porto circle"
+        app.start()  # another congregation chosen while the first one's round searches
+        go_on.set()
+        search.join()
+        assert app.crews == [] and app.result.value == "" and app.progress.value == ""
+        assert not app.suggest_button.disabled
+
+
+def test_the_page_gives_the_round_the_time_budget_the_benchmark_measures(tmp_path, monkeypatch):
+    import benchmarks.formation as bench
+
+    rounds, real = [], formation.suggest
+    monkeypatch.setattr(formation, "suggest", lambda people, rnd, hint=None, progress=None:
+                        rounds.append(rnd) or real(people, rnd, hint, progress))
+    with Ledger.open(tmp_path / "l.sqlite") as ledger:
+        started(ledger).suggest().join()
+    # The wall clock is the budget (no deterministic work limit that a loaded machine would stretch), from
+    # the click: reading the pool came out of it.
+    assert page.SEARCH_AT_LEAST <= rounds[0].time_limit < page.ROUND_SECONDS and rounds[0].work == math.inf
+    assert bench.ROUND_SECONDS == page.ROUND_SECONDS < bench.PAGE_TARGET  # what the benchmark measures, and its target
