@@ -6,7 +6,6 @@ per client and counted in one line a minute, never a line per try."""
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import os
 import shutil
