@@ -60,7 +60,10 @@ class ServeError(Exception):
 
 
 def workbooks_dir() -> Path:
-    return PACKAGE.parent / "workbooks"
+    """The pages: inside the package when it was installed from a wheel (the build maps the top-level
+    workbooks/ there), beside it in a checkout."""
+    installed = PACKAGE / "workbooks"
+    return installed if installed.is_dir() else PACKAGE.parent / "workbooks"
 
 
 @dataclass

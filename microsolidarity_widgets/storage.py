@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 # 5: each event's one-time key (``once_key``, unique when given): a phone's form, sent twice, records once.
 SCHEMA_VERSION = 5
 ENV_VAR = "MICROSOLIDARITY_LEDGER"
+APP_FOLDER = "microsolidarity"  # the user's data folder of an installed workbook: ~/.local/share/microsolidarity
 APP_ID = "microsolidarity-ledger"
 
 metadata = sa.MetaData()
@@ -113,12 +114,17 @@ participants = sa.Table(
 
 
 def default_location() -> str:
-    """``$MICROSOLIDARITY_LEDGER``, else ``data/ledger.sqlite`` of the checkout (or of the cwd)."""
+    """``$MICROSOLIDARITY_LEDGER``, else ``data/ledger.sqlite`` of the checkout the package runs from,
+    else ``ledger.sqlite`` in the user's data folder: an installed workbook keeps one ledger wherever
+    it is started from, never a new one in each folder."""
     if os.environ.get(ENV_VAR):
         return os.environ[ENV_VAR]
     checkout = Path(__file__).resolve().parent.parent
-    root = checkout if (checkout / "pyproject.toml").exists() else Path.cwd()
-    return str(root / "data" / "ledger.sqlite")
+    if (checkout / "pyproject.toml").exists():
+        return str(checkout / "data" / "ledger.sqlite")
+    import platformdirs
+
+    return str(platformdirs.user_data_path(APP_FOLDER, appauthor=False) / "ledger.sqlite")
 
 
 def is_url(location: str) -> bool:
