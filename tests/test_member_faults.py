@@ -6,7 +6,6 @@ per client and counted in one line a minute, never a line per try."""
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import os
 import shutil
@@ -21,7 +20,7 @@ from phones import XSRF, PhoneServer
 from tornado.testing import gen_test
 
 from microsolidarity_widgets import members, storage
-from microsolidarity_widgets.errors import LedgerFull
+from microsolidarity_widgets.errors import LedgerFileError, LedgerFull, LedgerReadOnly
 from microsolidarity_widgets.members import routes
 
 ASK = {"group": "Kestrels", "what": "ask", "text": "a lift home <b>tonight</b>"}
@@ -86,6 +85,20 @@ class ReadOnlyDisk(PhoneServer):
         assert str(self.path.parent) not in text and "ledger.sqlite" not in text and SHOWN_BACK in text
         page = await self.http_client.fetch(self.get_url("/m/"), headers={"Cookie": caz}, raise_error=False)
         assert "read-only" in page.body.decode() and str(self.path.parent) not in page.body.decode()
+
+
+    def test_a_disk_io_error_on_a_read_only_disk_is_called_read_only(self):
+        """What SQLite says when a disk turns read-only under an open ledger (a failing USB stick)."""
+        def io_error():
+            with storage.translate_errors(str(self.path)):
+                raise sa.exc.OperationalError("COMMIT", {}, sqlite3.OperationalError("disk I/O error"))
+
+        with pytest.raises(LedgerFileError) as writable:
+            io_error()
+        assert not isinstance(writable.value, LedgerReadOnly)  # a disk that takes writes has some other trouble
+        self.make_read_only()
+        with pytest.raises(LedgerReadOnly, match="is read-only"):
+            io_error()
 
 
 class UnreadableForms(PhoneServer):

@@ -6,13 +6,20 @@ behind its back, and sending again records the words once."""
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 import sqlite3
 import time
 
+import pytest
 from phones import PhoneServer
 from tornado.testing import gen_test
+
+from microsolidarity_widgets import storage
+from microsolidarity_widgets.errors import LedgerBusy
+from microsolidarity_widgets.events import CheckIn
+from microsolidarity_widgets.ledger import Ledger
 
 PATIENCE = 1.5  # seconds a record waits for the lock here (the server's is a few)
 
@@ -56,3 +63,19 @@ class LockedLedger(PhoneServer):
         again = await self.send(caz, "/m/propose", [(k, html.unescape(v)) for k, v in fields])
         assert again.code == 302 and self.proposals() == 1
         assert self.ledger.proposals("Kestrels").iloc[0]["text"] == words
+
+
+def test_a_write_waits_for_the_lock_no_longer_than_its_patience(ledger):
+    """On both backends: a write inside ``storage.patience`` gives up at its deadline having recorded
+    nothing (SQLite's busy timeout, PostgreSQL's lock timeout), instead of waiting and retrying for minutes."""
+    ledger.add_group("Kestrels", ["Ama", "Bo", "Caz"], kind="crew", on="2026-01-01")
+    today = dt.date.today()
+    with Ledger.open(ledger.location) as other, other.store.write():  # another page saving, for long
+        started = time.monotonic()
+        with pytest.raises(LedgerBusy), storage.patience(started + 1.0):
+            ledger.record(CheckIn("Kestrels", today, "Bo"))
+        assert 0.9 < time.monotonic() - started < 3.0
+    assert ledger.check_ins("Kestrels", today) == []
+    with storage.patience(time.monotonic() + 1.0):  # the lock gone: recorded at once, once
+        ledger.record(CheckIn("Kestrels", today, "Bo"))
+    assert ledger.check_ins("Kestrels", today) == ["Bo"]

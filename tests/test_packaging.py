@@ -43,12 +43,12 @@ def test_a_built_wheel_carries_the_front_end_files_and_the_voila_template(tmp_pa
         shutil.copytree(ROOT / folder, source / folder, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".*"))
     wanted = {p.relative_to(source).as_posix()
               for folder in ("microsolidarity_widgets/static", "microsolidarity_widgets/apps/static",
-                             "microsolidarity_widgets/share")
+                             "microsolidarity_widgets/share", "microsolidarity_widgets/members/templates")
               for p in (source / folder).rglob("*") if p.is_file()}
     assert {"microsolidarity_widgets/static/report.css", "microsolidarity_widgets/apps/static/countdown.js",
             "microsolidarity_widgets/apps/static/countdown.css", "microsolidarity_widgets/apps/static/downloads.js",
             "microsolidarity_widgets/apps/static/review.css", "microsolidarity_widgets/apps/static/session.css",
-            } <= wanted
+            "microsolidarity_widgets/members/templates/member.html"} <= wanted
     result = subprocess.run(
         [sys.executable, "-m", "pip", "--disable-pip-version-check", "wheel", "--no-deps", "-w", str(tmp_path / "dist"),
          str(source)], capture_output=True, text=True, timeout=600)

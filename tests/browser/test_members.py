@@ -506,3 +506,37 @@ def test_one_phone_per_name_until_the_facilitator_frees_it(room, browser):
     finally:
         for context in (*phones, laptop):
             context.close()
+
+
+def test_a_phone_kept_out_by_a_locked_ledger_is_told_busy_and_sends_again_once(room, browser):
+    """Issue 21, item 2, on a phone: while another process holds the ledger's write lock, the ask is
+    answered "busy" within seconds with the words kept; "Send again" after the lock records it once."""
+    import sqlite3
+
+    words = "a hand with the move on Saturday"
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    lock = sqlite3.connect(room.ledger_path, timeout=30, isolation_level=None)
+    try:
+        page = context.new_page()
+        page.goto(f"{room.url}/join/{room.code}")
+        page.get_by_label("Who are you?").select_option("Dev")
+        page.get_by_role("button", name="That is me").click()
+        asking = page.locator("details", has_text="Speaking in Kestrels today? Ask for something")
+        asking.get_by_text("Speaking in Kestrels today? Ask for something").click()
+        asking.get_by_label("What would help you?").fill(words)
+        lock.execute("BEGIN IMMEDIATE")  # another process saving
+        page.get_by_role("button", name="Send ask to Kestrels").click()
+        expect(page.get_by_role("alert")).to_contain_text("busy", timeout=30_000)
+        expect(page.get_by_role("heading", name="Busy just now")).to_be_visible()
+        expect(page.locator("dl.kept")).to_contain_text(words)
+        problems = check_page(page, "member busy")
+        assert not problems, "\n".join(problems)
+        lock.rollback()
+        assert not any(words == t for t in room.ledger().proposals("Kestrels")["text"])  # nothing behind her back
+        page.get_by_role("button", name="Send again").click()
+        expect(page.get_by_role("heading", name="Hello, Dev")).to_be_visible(timeout=30_000)
+        assert [t for t in room.ledger().proposals("Kestrels")["text"] if t == words] == [words]
+        page.goto("about:blank")
+    finally:
+        lock.close()
+        context.close()
