@@ -280,7 +280,7 @@ class WorkbookVoila(Voila):
                 self.log.warning(note)
             if allowed:
                 log_request(handler)
-        elif status >= 500 and not getattr(handler, "trouble_logged", False):
+        elif status >= 500 and status != 503 and not getattr(handler, "trouble_logged", False):  # 503: the cap
             self.log_for(handler.request, "Could not answer %s (%d).", handler._request_summary(), status)
 
     def log_for(self, request, message, *args, exc_info=None):
