@@ -198,8 +198,7 @@ def voila_config(settings: Settings):
         # The page template's one filter of ours: the chart bundle's address, which each page preloads.
         "VoilaExporter": {"filters": {"chart_bundle_url": "microsolidarity_widgets.voila_app.chart_bundle_url"}},
         "MappingKernelManager": {"cull_idle_timeout": CULL_AFTER, "cull_interval": CULL_EVERY},
-        # The pages' contents come from the folder served, whatever the voila.json of the folder we
-        # are started in says (the repository's names its workbooks/ for plain `voila workbooks`).
+        # The pages' contents come from the folder served, whatever a voila.json where we are started says.
         "LargeFileManager": {"root_dir": str(settings.notebooks.resolve())},
         # Kernels reach the server over Unix sockets in Voilà's private connection folder.
         "KernelManager": {"transport": "ipc"},

@@ -8,8 +8,10 @@ jupyter_server are heavy to import for ``--help``).
 What it relies on in Voilà 0.5 and jupyter_server 2 beyond their documented configuration, all here:
 
 * ``Voila.init_settings()`` and ``Voila.init_handlers()``, overridden: to serve the members' pages,
-  the chart bundle and a plain ``/logout``, to swap three of Voilà's handlers for guarded subclasses
-  (``PageHandler``, ``QuerySocket``, ``PageFiles``), and to set the contents manager and the request log;
+  the chart bundle and a plain ``/logout``, to swap five of Voilà's handlers for subclasses (``PageHandler``,
+  ``QuerySocket``, ``PageFiles``, ``PageSocket``, ``TemplateFiles``), to give every route of Voilà's our
+  error pages and quiet logging (``PlainErrors``, and ``NotHere`` for addresses no route knows), and to
+  set the contents manager and the request log;
 * ``TornadoVoilaHandler``, ``RequestInfoSocketHandler``, ``AllowListFileHandler`` and
   ``VoilaKernelWebsocketHandler``, subclassed (their routes are Voilà's);
 * jupyter_server's ``WebSocketMixin.on_pong`` (each answer to its pings) and the kernel's
@@ -85,7 +87,7 @@ class PlainErrors:
     def log_exception(self, typ, value, tb):
         if isinstance(value, HTTPError):
             return  # the request's own line (with --verbose) says it was refused
-        self.told = True
+        self.trouble_logged = True
         self.settings["workbook"].log_for(
             self.request, "Could not answer %s: %s", self._request_summary(), f"{typ.__name__}: {value}",
             exc_info=(typ, value, tb))
@@ -278,7 +280,7 @@ class WorkbookVoila(Voila):
                 self.log.warning(note)
             if allowed:
                 log_request(handler)
-        elif status >= 500 and not getattr(handler, "told", False):
+        elif status >= 500 and status != 503 and not getattr(handler, "trouble_logged", False):  # 503: the cap
             self.log_for(handler.request, "Could not answer %s (%d).", handler._request_summary(), status)
 
     def log_for(self, request, message, *args, exc_info=None):
