@@ -100,6 +100,9 @@ LEGEND_LABEL = 260  # px, the longest name shown whole
 
 
 def _legend(**kwargs) -> alt.Legend:
+    # Columns from the container's width, not the drawing's: Vega settles that width after laying the
+    # legend out, so a legend counted from it kept the height of another number of columns, its last
+    # row cut off. Drawn with no container (an export, a phone's picture), the drawing's width it is.
     return alt.Legend(orient="bottom", direction="vertical", symbolSize=MARKER_SIZE,
                       columns=alt.ExprRef(f"max(1, floor((containerSize()[0] || width) / {LEGEND_LABEL + 40}))"),
                       labelLimit=alt.ExprRef(f"min(width - 40, {LEGEND_LABEL})"), **kwargs)
