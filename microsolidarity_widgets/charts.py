@@ -16,7 +16,7 @@ import pandas as pd
 
 from . import levels, review
 from .review import ReviewData, Selection
-from .values import day_words
+from .values import counted
 
 WIDTH = "container"
 WHEN = alt.Tooltip("date:T", title="as of", format="%d %b %Y")
@@ -100,6 +100,9 @@ LEGEND_LABEL = 260  # px, the longest name shown whole
 
 
 def _legend(**kwargs) -> alt.Legend:
+    # Columns from the container's width, not the drawing's: Vega settles that width after laying the
+    # legend out, so a legend counted from it kept the height of another number of columns, its last
+    # row cut off. Drawn with no container (an export, a phone's picture), the drawing's width it is.
     return alt.Legend(orient="bottom", direction="vertical", symbolSize=MARKER_SIZE,
                       columns=alt.ExprRef(f"max(1, floor((containerSize()[0] || width) / {LEGEND_LABEL + 40}))"),
                       labelLimit=alt.ExprRef(f"min(width - 40, {LEGEND_LABEL})"), **kwargs)
@@ -170,6 +173,11 @@ def _readable(chart: alt.Chart, description: str = "") -> alt.Chart:
             .configure_view(strokeWidth=0))
 
 
+def _each(n: int, noun: str) -> str:
+    """"each of 8 members", "1 member": how many lines a description speaks of."""
+    return counted(n, noun) if n == 1 else f"each of {counted(n, noun)}"
+
+
 def _subtitle(*notes) -> list[str]:
     return [n for n in notes if n]
 
@@ -224,7 +232,7 @@ def _lines(data: pd.DataFrame, key: str, colours, title: str, y_title: str, note
         )
         .add_params(pick)
         .properties(width=WIDTH, height=260),
-        f"Line chart, {title}: {y_title.lower()} for each of {n} {key}s, {_span(data['date'])}."
+        f"Line chart, {title}: {y_title.lower()} for {_each(n, key)}, {_span(data['date'])}."
     )
 
 
@@ -304,7 +312,7 @@ def groups_chart(points: pd.DataFrame, start=None, end=None, selected=(), colour
         )
         .add_params(pick)
         .properties(width=WIDTH, height=260),
-        f"Line chart, {title}: points so far for each of {data['group'].nunique()} groups, {_span(data['date'])}."
+        f"Line chart, {title}: points so far for {_each(data['group'].nunique(), 'group')}, {_span(data['date'])}."
     )
 
 

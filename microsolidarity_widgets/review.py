@@ -424,7 +424,9 @@ def summary(data: ReviewData, sel: Selection) -> list[str]:
     scored = set(pts["member"].astype(str))
     nothing_yet = [m for m in chosen_members(data, sel) if m not in scored] if groups else []
     if nothing_yet:
-        lines.append(f"{_and(nothing_yet)} earned no points {span_words(first, final)}.")
+        # named as a crew's members are (eight at most); a whole congregation's are counted
+        who = _and(nothing_yet) if len(nothing_yet) <= 8 else counted(len(nothing_yet), "member")
+        lines.append(f"{who} earned no points {span_words(first, final)}.")
     streaks = current_streaks(sel.who(sel.when(data.attendance)))
     for group in groups:
         mine = streaks[(streaks["group"] == group) & (streaks["streak"] > 0)]

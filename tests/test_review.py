@@ -402,3 +402,11 @@ def test_one_evening_reads_as_one_day(evening, tmp_path):
     report = (export.export_group(evening, "Evening crew", tmp_path)[-1]).read_text(encoding="utf-8")
     assert '<p class="when">On 7 December 2026. Made ' in report and "to 7 December" not in report
     assert review.span_words("2026-05-01", "2026-06-30") == "from 1 May 2026 to 30 June 2026"
+
+
+def test_a_congregations_members_without_points_are_counted_not_named(tmp_path):
+    with Ledger.open(tmp_path / "ledger.sqlite") as ledger:
+        for crew in ("Herons", "Otters"):
+            ledger.add_group(crew, [f"{crew[0]}{i}" for i in range(5)], kind="crew", on="2026-12-07")
+        lines = review.summary(ReviewData.load(ledger), Selection())
+    assert "10 members earned no points on 7 December 2026." in lines

@@ -197,6 +197,14 @@ def test_a_crews_first_evening_reviews_well(evening_server, page, size):
     problems = check_page(page, f"07_trust_review one evening {size['width']}")
     assert not problems, "\n".join(problems)
 
+    # one member with 1 point: Vega's own ticks would read 0, 0.2 … 1.0
+    page.get_by_label("Members", exact=True).select_option([EVENING_CREW[2]])
+    expect(page.locator(".ms-summary")).to_contain_text(f"Showing {EVENING_CREW[2]}.")
+    page.wait_for_function("""() => { const svg = document.querySelector('.vega-embed svg');
+        return svg && svg.querySelectorAll('g.role-legend-label text').length === 1; }""")
+    trust = page.evaluate(DRAWN_JS)[0]
+    assert trust["chart"].startswith("Line chart, Trust built") and trust["y"] == ["0", "1"], trust["y"]
+
     # a window with nothing in it: every chart empty, and Vega works out no extent from no rows
     page.get_by_role("textbox", name="From", exact=True).fill("2025-01-01")
     page.get_by_role("textbox", name="To", exact=True).fill("2025-01-02")
