@@ -368,6 +368,19 @@ def test_a_search_whose_round_was_left_shows_nothing(tmp_path, monkeypatch):
         assert not app.suggest_button.disabled
 
 
+def test_a_search_that_fails_says_so_and_gives_the_buttons_back(tmp_path, monkeypatch):
+    def failing(people, rnd, hint=None, progress=None):
+        raise RuntimeError("the solver's library broke")
+
+    monkeypatch.setattr(formation, "suggest", failing)
+    with Ledger.open(tmp_path / "l.sqlite") as ledger:
+        app = started(ledger)
+        app.suggest().join()
+        status = app.statuses["round"]
+        assert status.kind == "error" and status.text.startswith("The search for crews stopped unexpectedly")
+        assert "RuntimeError" not in status.text and app.progress.value == "" and not app.suggest_button.disabled
+
+
 def test_the_page_gives_the_round_the_time_budget_the_benchmark_measures(tmp_path, monkeypatch):
     import benchmarks.formation as bench
 

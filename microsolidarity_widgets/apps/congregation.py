@@ -121,6 +121,7 @@ class CongregationApp:
         self.progress = widgets.HTML()
         self.solving: threading.Thread | None = None  # the round's search, off the page's thread
         self.round_number = 0  # a search whose round was forgotten meanwhile shows nothing
+        self.round_lock = threading.Lock()  # ... checked and shown in one step, while nobody forgets the round
         self.could_create = False  # whether the crews on screen could be created before the search began
         self.pin_a = Choice(description="Pin", layout=FIELD, **wide())
         self.pin_b = Choice(description="and", layout=FIELD, **wide())
@@ -436,8 +437,12 @@ class CongregationApp:
         except Exception:  # noqa: BLE001 - a failed search must not leave the page searching for ever
             log.exception("The formation round's search failed")
             refused = "The search for crews stopped unexpectedly; press “Suggest crews” to try again."
-        if round_number != self.round_number:  # another congregation was chosen meanwhile
-            return
+        with self.round_lock:
+            if round_number == self.round_number:  # else another congregation was chosen meanwhile
+                self._answer(suggestion, refused, people, started)
+
+    def _answer(self, suggestion, refused, people, started: float) -> None:
+        """The search's answer on the page: its crews and what the status says of them, or why there are none."""
         self.progress.value = ""
         self._searching(False)
         status = self.statuses["round"]
@@ -532,10 +537,11 @@ class CongregationApp:
 
     def _forget_round(self):
         self.suggestion, self.crews, self.pins = None, [], []
-        if self.solving is not None and self.solving.is_alive():  # its crews would belong to the round forgotten
-            self.round_number += 1
-            self.progress.value = ""
-            self._searching(False)
+        with self.round_lock:
+            if self.solving is not None and self.solving.is_alive():  # its crews would belong to the round forgotten
+                self.round_number += 1
+                self.progress.value = ""
+                self._searching(False)
         self._show_pins()
         self._show_round()
 
