@@ -39,7 +39,7 @@ def test_a_built_wheel_carries_the_front_end_files_and_the_voila_template(tmp_pa
     source.mkdir()
     for name in ("pyproject.toml", "setup.py", "README.md"):
         shutil.copy(ROOT / name, source / name)
-    for folder in ("microsolidarity_widgets", "workbooks"):
+    for folder in ("microsolidarity_widgets", "workbooks", "etc"):
         shutil.copytree(ROOT / folder, source / folder, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".*"))
     wanted = {p.relative_to(source).as_posix()
               for folder in ("microsolidarity_widgets/static", "microsolidarity_widgets/apps/static",
@@ -69,7 +69,7 @@ def test_an_sdist_builds_a_wheel_that_carries_the_pages(tmp_path):
     source.mkdir()
     for name in ("pyproject.toml", "setup.py", "README.md", "CHANGELOG.md"):
         shutil.copy(ROOT / name, source / name)
-    for folder in ("microsolidarity_widgets", "workbooks"):
+    for folder in ("microsolidarity_widgets", "workbooks", "etc"):
         shutil.copytree(ROOT / folder, source / folder, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".*"))
     built = subprocess.run([sys.executable, "-m", "build", "--sdist", "-o", str(tmp_path / "sdist"), str(source)],
                            capture_output=True, text=True, timeout=600)

@@ -20,7 +20,7 @@ from .conftest import free_port, stop_server, wait_http
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = ("pyproject.toml", "setup.py", "README.md", "CHANGELOG.md", "microsolidarity_widgets", "workbooks")
+SOURCES = ("pyproject.toml", "setup.py", "README.md", "CHANGELOG.md", "microsolidarity_widgets", "workbooks", "etc")
 
 
 def build_wheel(into: Path) -> Path:
