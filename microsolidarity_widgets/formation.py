@@ -429,12 +429,12 @@ def suggest(people: list[Person], rnd: Round = Round(), hint: list[list[str]] | 
 
     report(crews)
     if n <= WHOLE_POOL:
-        # First a model that only places as many as it can (proven in a moment), for a quarter of the time
-        # at most: on a loaded machine the whole model's 2 s are a fraction of a second of work, too little
-        # to place everyone (pool 20/101: 18 of 20 placed, where 20 can be). Then the whole model from
-        # there, for half of what is left: it proves small pools optimal. What it leaves unproven, the
-        # annealing and moves and swaps work on with the rest.
-        placing = _solve(cp_model, round_people, crews, rnd, rnd.work / 4, (deadline - time.perf_counter()) / 4,
+        # First a model that only places as many as it can, for half of the time at most (it stops once
+        # proven, usually in a moment): on a loaded machine the whole model's 2 s are a fraction of a second
+        # of work, too little to place everyone (pool 20/101: 18 of 20 placed, where 20 can be). Then the
+        # whole model from there, for half of what is left: it proves small pools optimal. What it leaves
+        # unproven, the annealing and moves and swaps work on with the rest.
+        placing = _solve(cp_model, round_people, crews, rnd, rnd.work / 4, (deadline - time.perf_counter()) / 2,
                          rnd.seed, presolve=True, placing=True)
         if placing is not None and sum(map(len, placing[0])) > sum(map(len, crews)):
             crews = placing[0]
