@@ -340,9 +340,6 @@ def test_one_client_writes_a_few_log_lines_a_minute():
     assert budget.spend("10.0.0.9", now=61) == ("197 more refused requests from 10.0.0.9 were not logged.", True)
 
 
-SHARED_VOILA_CONFIG = "microsolidarity_widgets/share/etc/jupyter/voila.py"
-
-
 def test_installing_puts_voilas_configuration_where_voila_looks():
     """`voila workbooks` needs etc/jupyter/voila.py (issue 21): the package installs it into the
     environment's etc/jupyter, one of the folders Voilà reads its configuration from."""
@@ -352,5 +349,5 @@ def test_installing_puts_voilas_configuration_where_voila_looks():
 
     root = Path(__file__).resolve().parents[1]
     declared = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["data-files"]
-    assert declared == {"etc/jupyter": [SHARED_VOILA_CONFIG]} and (root / SHARED_VOILA_CONFIG).is_file()
+    assert declared == {"etc/jupyter": ["etc/jupyter/voila.py"]} and (root / "etc/jupyter/voila.py").is_file()
     assert str(Path(sys.prefix) / "etc" / "jupyter") in ENV_CONFIG_PATH

@@ -437,7 +437,7 @@ def plain_voila(request, tmp_path_factory, demo_ledger_file):
     port, log = helpers.free_port(), tmp / "voila.log"
     root = Path(__file__).resolve().parents[2]
     env = {**os.environ, "MICROSOLIDARITY_LEDGER": str(ledger)}
-    ours = root / "microsolidarity_widgets" / "share" / "etc" / "jupyter" / "voila.py"
+    ours = root / "etc" / "jupyter" / "voila.py"
     installed = Path(sys.prefix) / "etc" / "jupyter" / "voila.py"
     if not installed.exists() or installed.read_text() != ours.read_text():
         # Installed before the file was, or a worktree beside the installed one: where an install puts it.
