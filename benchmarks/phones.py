@@ -4,7 +4,9 @@ A shared server (`serve --share`, no kernel kept ready) on the demo congregation
 client with its own cookies that does what a phone does: opens the join address, chooses its owner's
 name, and gets the member page (points, charts as SVG, forms). The page carries no script, so it can be
 used once its HTML has arrived; the time to that is what is measured, from the join address on.
-Phones are processes released together; the server's memory is its resident size (psutil).
+Phones are processes released together; the server's memory is its resident size (psutil). A name is
+held by one phone at a time, so each phone of a run has a name of its own (a crowd larger than the demo's
+members adds guests in crews of five) and the facilitator frees the names between runs.
 
 Targets (issue 13): 8 phones at once, the slowest at most 2 x one phone alone (same run); 60 phones at
 once, all served and the slowest within 5 s; at most 20 MB of server memory per member above the idle
@@ -13,6 +15,7 @@ server; an offer sent from a phone on the facilitator's money page within 2 s (m
 
 from __future__ import annotations
 
+import html
 import http.cookiejar
 import multiprocessing
 import re
@@ -24,7 +27,9 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from microsolidarity_widgets import demo
+from microsolidarity_widgets import demo, holds
+from microsolidarity_widgets.ledger import Ledger
+from microsolidarity_widgets.values import new_once_key
 
 from .common import ROOT, Served, arguments, browser, local_only, print_targets, save, table
 
@@ -58,8 +63,9 @@ class Phone:
         return time.perf_counter() - started
 
     def offer(self, group: str, note: str) -> None:
+        """An offer from a freshly shown form (its own one-time key)."""
         self._open(f"{self.base}/m/propose", {"group": group, "what": "offer", "offer_kind": "perspective",
-                                               "text": note, "_xsrf": self.xsrf()})
+                                               "text": note, "once": new_once_key(), "_xsrf": self.xsrf()})
 
 
 def _one_phone(join_url: str, base: str, who: str, start, answers) -> None:
@@ -71,15 +77,39 @@ def _one_phone(join_url: str, base: str, who: str, start, answers) -> None:
         answers.put(repr(exc))
 
 
-def at_once(join_url: str, base: str, n: int) -> list[float]:
-    """n phones opening their pages at the same moment: each one's seconds (an error fails the run).
+def people(ledger: Path, n: int) -> list[str]:
+    """``n`` names, one per phone: the demo's members, then guests in crews of five of their own."""
+    names = list(MEMBERS)
+    with Ledger.open(ledger) as opened:
+        for crew in range((max(n - len(names), 0) + 4) // 5):
+            guests = [f"Guest {5 * crew + k + 1}" for k in range(5)]
+            opened.add_group(f"Guests {crew + 1}", guests, kind="crew", on=demo.START)
+            names += guests
+    return names[:n]
+
+
+def free_names(base: str, token: str) -> None:
+    """The facilitator frees every name the last run's phones chose, on the names page."""
+    laptop = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+    laptop.open(f"{base}/?token={token}", timeout=120).read()
+    names_page = f"{base}/{holds.ROUTE}"
+    listed = laptop.open(names_page, timeout=120).read().decode()
+    for name in re.findall(r'name="name" value="([^"]*)"', listed):
+        data = urllib.parse.urlencode({"name": html.unescape(name)}).encode()
+        laptop.open(urllib.request.Request(names_page, data=data, headers={"Sec-Fetch-Site": "same-origin"}),
+                    timeout=120).read()
+
+
+def at_once(join_url: str, base: str, names: list[str]) -> list[float]:
+    """A phone for each of ``names`` opening its page at the same moment: each one's seconds (an error fails
+    the run).
 
     Each phone is a process of its own, released from a barrier with the others: real phones do not
     wait for each other's Python, as threads of one client would (they share one interpreter lock)."""
     context = multiprocessing.get_context("fork")
+    n = len(names)
     start, answers = context.Barrier(n), context.Queue()
-    phones = [context.Process(target=_one_phone, args=(join_url, base, MEMBERS[i % len(MEMBERS)], start, answers))
-              for i in range(n)]
+    phones = [context.Process(target=_one_phone, args=(join_url, base, name, start, answers)) for name in names]
     for phone in phones:
         phone.start()
     seconds = [answers.get(timeout=300) for _ in phones]
@@ -129,6 +159,7 @@ def main() -> int:
     served = None
     try:
         ledger = demo.write(work / "demo.sqlite")
+        names = people(ledger, max(many, 2))
         money = ROOT / "workbooks" / "03_money.ipynb"
         served = Served([money], work, ledger, extra_args=("--share", "--pool-size", "0"))
         while "Members join at:" not in served.log.read_text():  # printed just after "ready"
@@ -137,12 +168,18 @@ def main() -> int:
         join_url = re.search(r"^Members join at: (\S+)$", log, re.M).group(1)
         token = re.search(r"^Facilitator: \S+\?token=(\S+)$", log, re.M).group(1)
         join_url = re.sub(r"^http://[^/]+", served.url, join_url)  # the LAN address names this same server
-        at_once(join_url, served.url, 2)  # the charts drawn once and the code paths warm, as after the first phone
+        at_once(join_url, served.url, names[:2])  # the charts drawn once and the code paths warm, as after the first phone
+        free_names(served.url, token)
         idle_mb = resident_mb(served.proc.pid)
-        one = [at_once(join_url, served.url, 1)[0] for _ in range(ONE_RUNS)]
-        several = at_once(join_url, served.url, few)
-        crowd = at_once(join_url, served.url, many)
+        one = []
+        for _ in range(ONE_RUNS):
+            one += at_once(join_url, served.url, names[:1])
+            free_names(served.url, token)
+        several = at_once(join_url, served.url, names[:few])
+        free_names(served.url, token)
+        crowd = at_once(join_url, served.url, names[:many])
         crowd_mb = resident_mb(served.proc.pid)
+        free_names(served.url, token)
         pending = pending_seconds(served, join_url, token, pending_runs)
     finally:
         if served:

@@ -9,8 +9,8 @@ import sys
 # skipped with that one format check; a process that imported it already keeps it.
 sys.modules.setdefault("rfc3987_syntax", None)
 
-from .errors import LedgerBusy, LedgerError, LedgerFileError, LookAlikeName
+from .errors import AlreadyRecorded, LedgerBusy, LedgerError, LedgerFileError, LookAlikeName
 from .ledger import Ledger
 
-__all__ = ["Ledger", "LedgerError", "LedgerBusy", "LedgerFileError", "LookAlikeName"]
+__all__ = ["AlreadyRecorded", "Ledger", "LedgerError", "LedgerBusy", "LedgerFileError", "LookAlikeName"]
 __version__ = "0.1.0"

@@ -11,11 +11,12 @@ import json
 import textwrap
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from . import levels, review
 from .review import ReviewData, Selection
-from .values import day_words
+from .values import counted
 
 WIDTH = "container"
 WHEN = alt.Tooltip("date:T", title="as of", format="%d %b %Y")
@@ -45,8 +46,76 @@ def _shapes(names) -> alt.Scale:
 def _span(dates: pd.Series) -> str:
     if dates.empty:
         return "nothing recorded yet"
-    first, last = pd.Timestamp(dates.min()), pd.Timestamp(dates.max())
-    return f"from {day_words(first)} to {day_words(last)}" if first != last else f"on {day_words(first)}"
+    return review.span_words(dates.min(), dates.max())
+
+
+# Up to this many points from the lowest tick to the highest, every whole number gets its tick.
+EVERY_POINT = 10
+
+
+def _points_axis(values=(), **kwargs) -> alt.Axis:
+    """An axis of points, ``values`` the highest and lowest drawn: whole numbers only (a point is never
+    split), "1" rather than "0.2, 0.4…". Vega's ``tickMinStep`` alone still halves a short scale (it
+    allows one tick more than the span holds: 0, 0.5, 1), so a short one is given its ticks."""
+    values = pd.Series(values, dtype=float).dropna()
+    low = int(np.floor(min(0.0, values.min()))) if len(values) else 0
+    high = int(np.ceil(max(1.0, values.max()))) if len(values) else 1
+    if high - low <= EVERY_POINT:
+        kwargs["values"] = list(range(low, high + 1))
+    return alt.Axis(tickMinStep=1, format="d", **kwargs)
+
+
+def _stacked(data: pd.DataFrame, by: str) -> pd.Series:
+    """The ends of stacked bars (gains up, losses down), for ``_points_axis``."""
+    if data.empty:
+        return pd.Series(dtype=float)
+    up = data["points"].clip(lower=0).groupby(data[by]).sum()
+    down = data["points"].clip(upper=0).groupby(data[by]).sum()
+    return pd.concat([up, down])
+
+
+# Vega works a scale's extent out from the data; with no rows it is [Infinity, -Infinity] and the
+# browser's console fills with "Infinite extent" warnings. An empty chart gets its domains given.
+NO_POINTS = alt.Scale(domain=[0, 1])
+
+
+def _no_days(start=None, end=None) -> alt.Scale:
+    """A time scale for a chart with nothing in it: the chosen days, else today."""
+    first = pd.Timestamp(start if start is not None else end if end is not None else pd.Timestamp.today()).normalize()
+    last = pd.Timestamp(end).normalize() if end is not None else first
+    last = max(last, first + pd.Timedelta(days=1))  # a domain of one instant has no width to draw in
+    return alt.Scale(domain=[alt.DateTime(year=d.year, month=d.month, date=d.day) for d in (first, last)])
+
+
+# Markers of several members on the same spot (the same points on the same day: every member of a
+# crew after its first listening round) are drawn side by side, this many pixels apart, in the
+# legend's order, so each one's colour and shape stays in sight; the line keeps each value exact.
+SIDE_BY_SIDE = 15
+MARKER_SIZE = 140  # px², about 13 px across: a shape told from another at the back of a room
+MARKER = dict(filled=True, size=MARKER_SIZE, stroke="white", strokeWidth=1, xOffset=alt.ExprRef("datum.nudge"))
+
+# Legends go under the drawing, in as many columns as its width holds: at its right, a crew's eight
+# names took half a phone's chart (its dates then ran into each other) and were cut to a few letters.
+LEGEND_LABEL = 260  # px, the longest name shown whole
+
+
+def _legend(**kwargs) -> alt.Legend:
+    # Columns from the container's width, not the drawing's: Vega settles that width after laying the
+    # legend out, so a legend counted from it kept the height of another number of columns, its last
+    # row cut off. Drawn with no container (an export, a phone's picture), the drawing's width it is.
+    return alt.Legend(orient="bottom", direction="vertical", symbolSize=MARKER_SIZE,
+                      columns=alt.ExprRef(f"max(1, floor((containerSize()[0] || width) / {LEGEND_LABEL + 40}))"),
+                      labelLimit=alt.ExprRef(f"min(width - 40, {LEGEND_LABEL})"), **kwargs)
+
+
+def _side_by_side(data: pd.DataFrame, key: str, value: str = "cumulative") -> pd.DataFrame:
+    """``data`` with a ``nudge`` column: each marker's offset in pixels from its day (0 when alone)."""
+    names = data[key].astype(str)
+    order = sorted(range(len(data)), key=lambda i: (names.iat[i].casefold(), names.iat[i]))
+    ranked = data.iloc[order]
+    same_spot = ranked.groupby(["date", value], sort=False, observed=True)[key]
+    nudge = (same_spot.cumcount() - (same_spot.transform("size") - 1) / 2) * SIDE_BY_SIDE
+    return data.assign(nudge=nudge.reindex(data.index).fillna(0))
 
 
 def _label_colours(colours, names) -> alt.ExprRef | str:
@@ -104,6 +173,11 @@ def _readable(chart: alt.Chart, description: str = "") -> alt.Chart:
             .configure_view(strokeWidth=0))
 
 
+def _each(n: int, noun: str) -> str:
+    """"each of 8 members", "1 member": how many lines a description speaks of."""
+    return counted(n, noun) if n == 1 else f"each of {counted(n, noun)}"
+
+
 def _subtitle(*notes) -> list[str]:
     return [n for n in notes if n]
 
@@ -127,21 +201,29 @@ def _time_axis(dates: pd.Series) -> alt.Axis:
         if span <= longest:
             interval, step, fmt = unit, unit_step, unit_fmt
             break
+    # labelBound: a date whose label would hang past the drawing's edge (the last month, centred on its
+    # tick near a phone's right edge) is left out rather than cut in half.
     return alt.Axis(format=fmt, tickCount={"interval": interval, "step": step}, labelOverlap="greedy",
-                    labelSeparation=12)
+                    labelSeparation=12, labelBound=True)
 
 
-def _lines(data: pd.DataFrame, key: str, colours, title: str, y_title: str, notes=()) -> alt.Chart:
+def _lines(data: pd.DataFrame, key: str, colours, title: str, y_title: str, notes=(), start=None,
+           end=None) -> alt.Chart:
     pick = alt.selection_point(fields=[key], bind="legend")
     n = data[key].nunique()
+    empty = data.empty
     return _readable(
-        alt.Chart(data, title=alt.Title(title, subtitle=_subtitle(*notes)))
-        .mark_line(point=True, interpolate="step-after", strokeWidth=2.5)
+        alt.Chart(_side_by_side(data, key), title=alt.Title(title, subtitle=_subtitle(
+            *notes, "Nothing recorded in this choice yet." if empty else None)))
+        .mark_line(point=alt.OverlayMarkDef(**MARKER), interpolate="step-after", strokeWidth=2.5,
+                   xOffset=MARKER["xOffset"])
         .encode(
-            x=alt.X("date:T", title=None, axis=_time_axis(data["date"])),
-            y=alt.Y("cumulative:Q", title=y_title),
+            x=alt.X("date:T", title=None, axis=_time_axis(data["date"]),
+                    scale=_no_days(start, end) if empty else alt.Undefined),
+            y=alt.Y("cumulative:Q", title=y_title, axis=_points_axis(data["cumulative"]),
+                    scale=NO_POINTS if empty else alt.Undefined),
             color=alt.Color(f"{key}:N", title=key.capitalize(), scale=_scale(data[key], colours),
-                            legend=alt.Legend(orient="right", labelLimit=160)),
+                            legend=_legend()),
             shape=alt.Shape(f"{key}:N", title=key.capitalize(), scale=_shapes(data[key])),
             opacity=alt.condition(pick, alt.value(1), alt.value(0.15)),
             tooltip=[alt.Tooltip(f"{key}:N", title=key), WHEN,
@@ -150,7 +232,7 @@ def _lines(data: pd.DataFrame, key: str, colours, title: str, y_title: str, note
         )
         .add_params(pick)
         .properties(width=WIDTH, height=260),
-        f"Line chart, {title}: {y_title.lower()} for each of {n} {key}s, {_span(data['date'])}."
+        f"Line chart, {title}: {y_title.lower()} for {_each(n, key)}, {_span(data['date'])}."
     )
 
 
@@ -162,29 +244,35 @@ def trust_chart(trust: pd.DataFrame, title: str = "Trust over time", colours=Non
 
 
 def cumulative_chart(points: pd.DataFrame, colours=None, start=None, end=None, max_members: int = 12,
-                     title: str = "Trust built, member by member") -> alt.Chart:
-    """1. Each member's running total of points, from ``Ledger.points()`` rows."""
-    data = review.cumulative(points, start=start, end=end, max_series=max_members)
+                     title: str = "Trust built, member by member", everyone=()) -> alt.Chart:
+    """1. Each member's running total of points, from ``Ledger.points()`` rows; each of ``everyone``
+    with no points is drawn at 0."""
+    data = review.cumulative(points, start=start, end=end, max_series=max_members, everyone=everyone)
     bucket = data.attrs["bucket"]
     return _lines(data, "member", colours, title, "Points so far", [
         "Click a name in the legend to follow one member.",
         None if bucket == "day" else f"One point per {bucket}: the history is long.",
-        _left_out(data.attrs["left_out"], "members")])
+        _left_out(data.attrs["left_out"], "members")], start=start, end=end)
 
 
-def levels_chart(points: pd.DataFrame, title: str = "Which levels the crew plays") -> alt.Chart:
-    """2. Points per level per month, stacked; losses (missed meetings…) below zero."""
+def levels_chart(points: pd.DataFrame, title: str = "Which levels the crew plays", start=None, end=None) -> alt.Chart:
+    """2. Points per level per month, stacked; losses (missed meetings…) below zero. ``start`` and
+    ``end`` only give an empty chart its dates."""
     data = review.by_level(points)
     bucket = data.attrs["bucket"]
+    empty = data.empty
     return _readable(
-        alt.Chart(data, title=alt.Title(title, subtitle=[f"Points per {bucket}, by level; below zero: points lost."]))
+        alt.Chart(data, title=alt.Title(title, subtitle=_subtitle(
+            f"Points per {bucket}, by level; below zero: points lost.",
+            "Nothing recorded in this choice yet." if empty else None)))
         .mark_bar()
         .encode(
             x=alt.X("period:T", title=None, timeUnit="yearmonth" if bucket == "month" else "yearquarter"
-                    if bucket == "quarter" else "year"),
-            y=alt.Y("sum(points):Q", title=f"Points per {bucket}", stack="zero"),
-            color=alt.Color("level_name:N", title="Level",
-                            scale=_level_scale()),
+                    if bucket == "quarter" else "year", scale=_no_days(start, end) if empty else alt.Undefined),
+            y=alt.Y("sum(points):Q", title=f"Points per {bucket}", stack="zero",
+                    axis=_points_axis(_stacked(data, "period")),
+                    scale=NO_POINTS if empty else alt.Undefined),
+            color=alt.Color("level_name:N", title="Level", scale=_level_scale(), legend=_legend()),
             order=alt.Order("level:Q"),
             tooltip=[alt.Tooltip("period:T", title=bucket, format="%B %Y" if bucket == "month" else "%Y"),
                      alt.Tooltip("level_name:N", title="level"), alt.Tooltip("sign:N", title="points"),
@@ -202,17 +290,20 @@ def groups_chart(points: pd.DataFrame, start=None, end=None, selected=(), colour
     data = review.group_growth(points, start=start, end=end, selected=selected)
     colours = colours or review.cycle_colours(data["group"])
     pick = alt.selection_point(fields=["group"], bind="legend")
+    empty = data.empty
     return _readable(
-        alt.Chart(data, title=alt.Title(title, subtitle=_subtitle(
+        alt.Chart(_side_by_side(data, "group"), title=alt.Title(title, subtitle=_subtitle(
             f"Points so far, {data.attrs['bucket']} by {data.attrs['bucket']}: the steeper, the faster a group grows.",
             "Chosen groups are drawn thick." if selected else None,
-            _left_out(data.attrs["left_out"], "groups"))))
-        .mark_line(point=True)
+            _left_out(data.attrs["left_out"], "groups"), "Nothing recorded in this choice yet." if empty else None)))
+        .mark_line(point=alt.OverlayMarkDef(**MARKER), xOffset=MARKER["xOffset"])
         .encode(
-            x=alt.X("date:T", title=None, axis=_time_axis(data["date"])),
-            y=alt.Y("cumulative:Q", title="Points so far"),
+            x=alt.X("date:T", title=None, axis=_time_axis(data["date"]),
+                    scale=_no_days(start, end) if empty else alt.Undefined),
+            y=alt.Y("cumulative:Q", title="Points so far", axis=_points_axis(data["cumulative"]),
+                    scale=NO_POINTS if empty else alt.Undefined),
             color=alt.Color("group:N", title="Group", scale=_scale(data["group"], colours),
-                            legend=alt.Legend(labelLimit=160)),
+                            legend=_legend()),
             shape=alt.Shape("group:N", title="Group", scale=_shapes(data["group"])),
             strokeWidth=alt.condition("datum.selected", alt.value(3.5), alt.value(1.5)),
             opacity=alt.condition(pick, alt.value(1), alt.value(0.15)),
@@ -221,7 +312,7 @@ def groups_chart(points: pd.DataFrame, start=None, end=None, selected=(), colour
         )
         .add_params(pick)
         .properties(width=WIDTH, height=260),
-        f"Line chart, {title}: points so far for each of {data['group'].nunique()} groups, {_span(data['date'])}."
+        f"Line chart, {title}: points so far for {_each(data['group'].nunique(), 'group')}, {_span(data['date'])}."
     )
 
 
@@ -235,10 +326,13 @@ def network_chart(ties: pd.DataFrame, colours=None, members=None, max_members: i
     names = data.attrs["members"]
     axis = dict(sort=names, title=None)
     labels = _label_colours(colours, names)
-    # The legend must end above the matrix's last row: Vega leaves whatever hangs below it out of the
-    # drawing, cut off (the scale's "0" first). With fewer than two people there is no pair, so no scale
-    # (it would count from NaN) and no legend; with no one at all, the subtitle says why it is empty.
-    legend = alt.Legend(gradientLength=ROW * len(names) - 36) if len(names) > 1 else None  # title, label: 36 px
+    # The legend lies under the matrix: at its right it had to end above the last row (Vega leaves what
+    # hangs below out of the drawing), which left two members' scale 16 px for its labels, drawn on top
+    # of one another. With fewer than two people there is no pair, so no scale (it would count from NaN)
+    # and no legend; with no one at all, the subtitle says why it is empty.
+    legend = alt.Legend(orient="bottom", direction="horizontal", gradientLength=160, tickMinStep=1, format="d") \
+        if len(names) > 1 else None
+    # The names over the columns stand upright: slanted, the last one ran past the drawing's right edge.
     return _readable(
         alt.Chart(data, title=alt.Title(title, subtitle=_subtitle(
             "Each cell counts what two members did together: offers (either way), respectful exchanges,",
@@ -246,10 +340,12 @@ def network_chart(ties: pd.DataFrame, colours=None, members=None, max_members: i
             _left_out(data.attrs["left_out"], "members"), None if names else "Nothing done together in this choice.")))
         .mark_rect(stroke="white", strokeWidth=1)
         .encode(
-            x=alt.X("b:N", **axis, axis=alt.Axis(orient="top", labelAngle=-40, labelColor=labels,
+            x=alt.X("b:N", **axis, axis=alt.Axis(orient="top", labelAngle=-90, labelColor=labels,
                                                  labelFontWeight="bold", labelLimit=120)),
             y=alt.Y("a:N", **axis, axis=alt.Axis(labelColor=labels, labelFontWeight="bold", labelLimit=120)),
-            color=alt.Color("ties:Q", title="Ties", scale=alt.Scale(scheme="blues", domainMin=0), legend=legend),
+            color=alt.Color("ties:Q", title="Ties", legend=legend,
+                            scale=alt.Scale(scheme="blues", domainMin=0) if len(data) else
+                            alt.Scale(scheme="blues", domain=[0, 1])),
             tooltip=[alt.Tooltip("a:N", title="member"), alt.Tooltip("b:N", title="with"),
                      alt.Tooltip("ties:Q", title="ties in all"),
                      alt.Tooltip("offers_given:Q", title="offers made to them"),
@@ -313,8 +409,9 @@ def review_charts(data: ReviewData, sel: Selection) -> dict[str, alt.Chart]:
     points = sel.who(data.points)
     in_window = sel.when(points)
     return {
-        "trust": cumulative_chart(points, colours, start=sel.start, end=sel.end, title=CHART_TITLES["trust"]),
-        "levels": levels_chart(in_window, title=CHART_TITLES["levels"]),
+        "trust": cumulative_chart(points, colours, start=sel.start, end=sel.end, title=CHART_TITLES["trust"],
+                                  everyone=review.chosen_members(data, sel)),
+        "levels": levels_chart(in_window, title=CHART_TITLES["levels"], start=sel.start, end=sel.end),
         "groups": groups_chart(_everyone_of(data.points, sel), start=sel.start, end=sel.end, selected=sel.groups,
                                colours=review.cycle_colours(data.group_names()), title=CHART_TITLES["groups"]),
         "network": network_chart(review.selected_ties(data, sel), colours, title=CHART_TITLES["network"]),
@@ -389,7 +486,9 @@ def crews_chart(compare: pd.DataFrame, title: str = "The crews that formed, comp
             "Each crew's points since its formation round, by level.", "No crews formed yet." if compare.empty else None)))
         .mark_bar()
         .encode(y=alt.Y("crew:N", title=None, sort="-x"),
-                x=alt.X("points:Q", title="Points since forming", stack="zero"),
+                x=alt.X("points:Q", title="Points since forming", stack="zero",
+                        axis=_points_axis(_stacked(compare, "crew")),
+                        scale=alt.Undefined if len(compare) else NO_POINTS),
                 color=alt.Color("level_name:N", title="Level",
                                 scale=_level_scale()),
                 tooltip=[alt.Tooltip("crew:N"), alt.Tooltip("formed:T", format="%d %b %Y"),

@@ -11,11 +11,12 @@ import os
 import sys
 from pathlib import Path
 
-from . import storage
+from . import __version__, storage
 from .errors import LedgerError
 from .server import ServeError, Settings
 
-LEDGER_HELP = f"ledger file or database URL (default: ${storage.ENV_VAR}, else data/ledger.sqlite)"
+LEDGER_HELP = (f"ledger file or database URL (default: ${storage.ENV_VAR}, else data/ledger.sqlite in a checkout, "
+               f"else ledger.sqlite in your data folder)")
 
 
 def _ledger_location(value: str | None) -> str | None:
@@ -87,6 +88,7 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="microsolidarity",
         description="The Reciprocity Workbook: serve the pages, write a demo ledger, export a review, back up.")
+    top.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser(

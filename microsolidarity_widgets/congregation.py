@@ -36,9 +36,9 @@ import sqlalchemy as sa
 from . import formation, levels, rules
 from . import storage as st
 from .errors import LedgerError
-from .ledger import Ledger, _insert
+from .ledger import Ledger, _insert, refuse_replay
 from .rules import POOL_KINDS, POOL_ROLES, Entry, Part, State, given
-from .values import MAX_NAME, clean_date, clean_name, clean_text, name_key
+from .values import MAX_NAME, clean_date, clean_name, clean_once_key, clean_text, name_key
 
 KIND = "congregation"
 KINDS = ("congregation_created", *POOL_KINDS, "pool_answers", "gathering", "formation")
@@ -151,13 +151,16 @@ class Congregation:
             g = st.groups.c
             return sorted(con.execute(sa.select(g.name).where(g.kind == KIND)).scalars(), key=str.casefold)
 
-    def add_person(self, name, on=None, answers=None) -> int:
-        """Put someone the hosts invited in the pool (optionally with their answers)."""
-        return self._write(lambda state, add: self._join(state, add, name, None, self._dated(state, on), answers))
+    def add_person(self, name, on=None, answers=None, key: str | None = None) -> int:
+        """Put someone the hosts invited in the pool (optionally with their answers). ``key``: the
+        one-time key of the form that asks for it, as ``Ledger.record`` takes it."""
+        return self._write(lambda state, add: self._join(state, add, name, None, self._dated(state, on), answers),
+                           key=key)
 
-    def invite(self, inviter, invitee, on=None, answers=None) -> int:
+    def invite(self, inviter, invitee, on=None, answers=None, key: str | None = None) -> int:
         """Record that ``inviter`` (in the pool) brought ``invitee`` (not yet in it) into the pool."""
-        return self._write(lambda state, add: self._join(state, add, invitee, inviter, self._dated(state, on), answers))
+        return self._write(lambda state, add: self._join(state, add, invitee, inviter, self._dated(state, on), answers),
+                           key=key)
 
     def record_answers(self, name, answers, on=None) -> int:
         """A person's pool answers; a later record replaces the earlier (both stay in the history)."""
@@ -179,7 +182,7 @@ class Congregation:
                              parts=[Part(n, "came") for n in names]))
         return self._write(build)
 
-    def import_csv(self, data: bytes | str, on=None) -> list[str]:
+    def import_csv(self, data: bytes | str, on=None, key: str | None = None) -> list[str]:
         """Put everyone of a CSV (a form's export) in the pool with their answers, all or nothing.
 
         Columns: name, work, slots (required) and invited_by, region, size, knows; lists inside a cell
@@ -204,7 +207,7 @@ class Congregation:
                 self._join(state, add, row["name"], row.get("invited_by") or None, when, row["answers"],
                            line=row["line"], later={name_key(r["name"]) for r in rows})
             return [r["name"] for r in order]
-        return self._write(build)
+        return self._write(build, key=key)
 
     def form_crews(self, suggestion: "formation.Suggestion | list[list[str]]", on=None, names=None,
                    temporary_for: int | None = None, label: str | None = None) -> int:
@@ -308,11 +311,13 @@ class Congregation:
         answers = self._answers(ev, parts) if include_private else {}
         answered = set(parts.loc[parts["role"] == "answers", "key"])
         crewed = {name_key(m) for ms in self.ledger.groups().query("kind == 'crew'")["members"] for m in ms}
-        for _, j in joins.sort_values(["date", "id"]).iterrows():
-            who = parts[parts["event_id"] == j["id"]]
-            person = who.loc[who["role"].isin(["pool", "invitee"]), "name"].iloc[0]
-            inviter = who.loc[who["role"] == "inviter", "name"]
-            row = {"name": person, "invited_by": inviter.iloc[0] if len(inviter) else None, "joined": j["date"],
+        # Who joined and who invited them, per event, in one pass (not one scan of every part per person).
+        joined = {i: n for i, n, r in zip(parts["event_id"], parts["name"], parts["role"]) if r in ("pool", "invitee")}
+        inviters = {i: n for i, n, r in zip(parts["event_id"], parts["name"], parts["role"]) if r == "inviter"}
+        joins = joins.sort_values(["date", "id"])
+        for event, day in zip(joins["id"], joins["date"]):
+            person = joined[event]
+            row = {"name": person, "invited_by": inviters.get(event), "joined": day,
                    "answered": name_key(person) in answered, "member": name_key(person) in crewed}
             if include_private:
                 a = answers.get(name_key(person), Answers())
@@ -418,10 +423,12 @@ class Congregation:
             rows.append(row)
         return pd.DataFrame(rows, columns=["id", "date", "kind", "gathering", "crews"] + (["why"] if include_private else []))
 
-    def people(self, names=None) -> list[formation.Person]:
+    def people(self, names=None, free: bool = False) -> list[formation.Person]:
         """The pool as the formation round sees it (answers included: the round runs on them); ``names``,
-        each once and each in the pool, choose some of it."""
+        each once and each in the pool, choose some of it; ``free``: only those not yet in a crew."""
         pool = self.pool(include_private=True)
+        if free:
+            pool = pool[~pool["member"]]
         if names is not None:
             # Checked, not filtered: someone left out of the round without a word would be neither placed
             # nor given a reason.
@@ -442,15 +449,12 @@ class Congregation:
 
         ``settings`` are those of ``formation.Round``: size, min_size, max_size, together, apart, seed, …
         """
-        if names is None:
-            pool = self.pool()
-            names = list(pool.loc[~pool["member"], "name"])
-        return formation.suggest(self.people(names), formation.Round(**settings))
+        return formation.suggest(self.people(names, free=names is None), formation.Round(**settings))
 
     # --- inside -----------------------------------------------------------------------------------
 
-    def _write(self, build):
-        return _commit(self.ledger, build, self.id)
+    def _write(self, build, key: str | None = None):
+        return _commit(self.ledger, build, self.id, key=key)
 
     def _events(self) -> pd.DataFrame:
         ev = self.ledger.events(include_private=True)
@@ -661,26 +665,29 @@ def _unique(names: list[str]) -> list[str]:
     return names
 
 
-def _commit(ledger: Ledger, build, congregation_id: int | None = None):
+def _commit(ledger: Ledger, build, congregation_id: int | None = None, key: str | None = None):
     """Run ``build(state, add)`` in one write transaction; ``add(entry)`` inserts an entry and returns its
-    id. Everything lands or nothing does; a retry after contention never lands twice.
+    id. Everything lands or nothing does; a retry after contention never lands twice, nor does a
+    request sent again with its one-time ``key`` (the first entry holds it; ``AlreadyRecorded``).
 
     Writes to a congregation may be dated in the past (someone joined the pool last month), so its
     whole history is replayed with them in place, as a dated join to a crew is: nothing before the
     congregation started, nobody taking part before they were in the pool."""
     base = uuid.uuid4().hex[:26]
+    key = None if key is None else clean_once_key(key)
 
     def attempt():
         with ledger.store.write() as con:
             first = con.execute(sa.select(st.events.c.id).where(st.events.c.uid == base + "000000")).scalar()
             if first is not None:
                 return first
+            refuse_replay(con, key)
             count = [0]
 
             def add(entry: Entry) -> int:
                 uid = f"{base}{count[0]:06d}"
                 count[0] += 1
-                return _insert(con, entry, uid)
+                return _insert(con, entry, uid, key if count[0] == 1 else None)
 
             before = rules.history_problems(con, congregation_id) if congregation_id is not None else None
             result = build(State(con), add)

@@ -17,6 +17,23 @@ class LedgerFileError(LedgerError):
     """The ledger file is unreadable, foreign, from a newer version, or not writable."""
 
 
+class AlreadyRecorded(LedgerError):
+    """A request sent again (a double tap, a resent form): its one-time key is already in the ledger,
+    with the event it recorded the first time (``event_id``). Nothing new was written."""
+
+    def __init__(self, event_id: int):
+        super().__init__("This was sent already and is recorded; nothing was added.")
+        self.event_id = event_id
+
+
+class LedgerReadOnly(LedgerFileError):
+    """The ledger, its folder or its disk refuses writes."""
+
+
+class LedgerFull(LedgerFileError):
+    """The disk holding the ledger has no room left."""
+
+
 class LookAlikeName(UserWarning):
     """A name that differs from another member's of the same group, yet looks the same on screen
     (Cyrillic "Е" for Latin "E"). Recorded, because two people may truly be called so, but worth a look."""

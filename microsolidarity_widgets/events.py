@@ -82,7 +82,8 @@ class Money(InGroup):
     """Level 2: a speaker's turn, the offers made to them and what they asked for.
 
     ``offers``: ``(member, kind)`` or ``(member, kind, note)`` each; ``asks``: each its text, or
-    ``(text, to)`` with ``to`` a member or a list of members."""
+    ``(text, to)`` with ``to`` a member or a list of members; ``from_phones``: the ids of the
+    proposals sent from phones that the round takes in, answered "accepted" as it is recorded."""
 
     kind = "money"
     speaker: str
@@ -91,6 +92,7 @@ class Money(InGroup):
     respectful: Names = ()
     present: Names | None = None
     note: str | None = text()
+    from_phones: Sequence[int] = ()
     rule = rules.record_money
 
 

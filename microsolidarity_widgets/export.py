@@ -147,7 +147,8 @@ def _span(data: ReviewData, sel: Selection) -> str:
     first, last = data.date_span()
     start = sel.start.date() if sel.start is not None else first
     end = sel.end.date() if sel.end is not None else last
-    return f"From {day_words(start)} to {day_words(end)}. Made {day_words(dt.date.today())}."
+    span = review.span_words(start, end)
+    return f"{span[0].upper()}{span[1:]}. Made {day_words(dt.date.today())}."
 
 
 def review_files(ledger, data: ReviewData, sel: Selection, include_private: bool = False,
@@ -169,7 +170,8 @@ def review_files(ledger, data: ReviewData, sel: Selection, include_private: bool
         files[f"{stem}-{key}.svg"] = chart_svg(chart)
     title = "Trust review: " + (", ".join(sel.groups) if sel.groups else "the whole congregation")
     files[f"{stem}-report.html"] = report_html(title, _span(data, sel), chosen, summary,
-                                               review.member_totals(points_table(data, sel))).encode("utf-8")
+                                               review.member_totals(points_table(data, sel),
+                                                                    review.chosen_members(data, sel))).encode("utf-8")
     return files
 
 

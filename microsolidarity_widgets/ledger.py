@@ -6,7 +6,9 @@
     >>> ledger.points()
 
 Every ``record_*`` call validates, then commits before it returns the new event's id. Nothing is
-ever edited: ``void`` adds an event that cancels another. Each ``record_*`` call makes a typed value
+ever edited: ``void`` adds an event that cancels another. Every write takes a one-time ``key`` (a
+phone's form carries one, made when the form was shown): a request sent twice records once, and the
+second sending raises ``AlreadyRecorded`` instead. Each ``record_*`` call makes a typed value
 of ``events`` (``record_money(...)`` is ``record(Money(...))``); any such value can be tried first
 with ``preview``, which shows the points it would award without writing anything.
 """
@@ -25,17 +27,17 @@ import sqlalchemy as sa
 from . import frames, levels, rules, scoring
 from .events import ConflictClosed, ConflictOpened, Event, Hosting, Listening, Meeting, Money, Venture
 from . import storage as st
-from .errors import LedgerError
+from .errors import AlreadyRecorded, LedgerError
 from .rules import Entry, State
-from .values import clean_date, name_key, shown
+from .values import clean_date, clean_once_key, name_key, shown
 
 
 def _writes(build):
     """Make a rule builder into a ledger method that validates and commits in one transaction."""
 
     @functools.wraps(build)
-    def method(self, *args, **kwargs):
-        return self._commit(build, args, kwargs)
+    def method(self, *args, key: str | None = None, **kwargs):
+        return self._commit(build, args, kwargs, key=key)
 
     return method
 
@@ -43,8 +45,8 @@ def _writes(build):
 def _records(event_type: type[Event]):
     """A ledger method that records one ``event_type`` made of its arguments."""
 
-    def method(self, *args, **kwargs):
-        return self.record(event_type(*args, **kwargs))
+    def method(self, *args, key: str | None = None, **kwargs):
+        return self.record(event_type(*args, **kwargs), key=key)
 
     method.__name__ = method.__qualname__ = f"record_{event_type.__name__.lower()}"
     method.__doc__ = f"``record({event_type.__name__}(...))``: {event_type.__doc__}"
@@ -106,9 +108,16 @@ class Ledger:
     record_agreements = _writes(rules.record_agreements)
     void = _writes(rules.void)
 
-    def record(self, event: Event) -> int:
-        """Validate ``event`` and commit it; the new event's id once it is in the ledger."""
-        return self._commit(_event(event).entry, (), {})
+    def record(self, event: Event, key: str | None = None) -> int:
+        """Validate ``event`` and commit it; the new event's id once it is in the ledger.
+
+        ``key``: the one-time key of the request that asks for it (``values.new_once_key``, made
+        when a phone's form was shown). It is stored with the event; if an event already holds it, the
+        request was sent before and ``AlreadyRecorded`` (naming that event) is raised, nothing written.
+        The look-up and the write are one transaction under the ledger's write lock, so two sendings at
+        once land as one.
+        """
+        return self._commit(_event(event).entry, (), {}, key=key)
 
     def rename_member(self, old: str, new: str) -> int:
         return self._commit(rules.rename, ("member", old, new), {})
@@ -134,21 +143,27 @@ class Ledger:
                 f"ledger's files: to clear them, forget “{pseudonym}” again once the pages are quiet.") from None
         return event_id
 
-    def _commit(self, build, args, kwargs) -> int:
+    def _commit(self, build, args, kwargs, key: str | None = None) -> int:
         uid = uuid.uuid4().hex  # the same id on every retry, so a retried write never lands twice
+        key = None if key is None else clean_once_key(key)
 
         def attempt():
             with self._store.write() as con:
                 done = con.execute(sa.select(st.events.c.id).where(st.events.c.uid == uid)).scalar()
                 if done is not None:
                     return done
+                refuse_replay(con, key)
                 state = State(con)
                 entry = build(state, *args, **kwargs)
                 # A change to the past (a void, a dated join or departure) is checked against the
                 # whole history it leaves; the rollback takes it back when that history breaks a rule.
                 group_id = rules.reaches_back(state, entry)
                 before = rules.history_problems(con, group_id) if group_id is not None else None
-                event_id = _insert(con, entry, uid)
+                event_id = _insert(con, entry, uid, key)
+                # What the event settles (a money round's offers and asks from phones) lands with it:
+                # never a round without its answers, nor answers into a round that is not there.
+                for proposal_id in entry.settles:
+                    _insert(con, rules.settle(State(con), proposal_id, entry.on, "accepted", event_id), uuid.uuid4().hex)
                 if group_id is not None:
                     rules.refuse_new_problems(con, group_id, before, entry)
                 return event_id
@@ -534,7 +549,16 @@ def _entry_rows(con: sa.Connection, entry: Entry) -> tuple[dict, list[dict]]:
     return row, parts
 
 
-def _insert(con: sa.Connection, entry: Entry, uid: str) -> int:
+def refuse_replay(con: sa.Connection, key: str | None) -> None:
+    """Inside a write: ``AlreadyRecorded`` when an event holds ``key`` already (the request was sent
+    before). Read under the write lock, so no other write can slip in between this and the insert."""
+    if key is not None:
+        first = con.execute(sa.select(st.events.c.id).where(st.events.c.once_key == key)).scalar()
+        if first is not None:
+            raise AlreadyRecorded(first)
+
+
+def _insert(con: sa.Connection, entry: Entry, uid: str, key: str | None = None) -> int:
     if entry.new_group_kind:
         group_id = con.execute(sa.insert(st.groups).values(
             name=entry.group, name_key=name_key(entry.group), kind=entry.new_group_kind)).inserted_primary_key[0]
@@ -550,7 +574,7 @@ def _insert(con: sa.Connection, entry: Entry, uid: str) -> int:
             _erase_texts(con, row_id)
     now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
     event_id = con.execute(sa.insert(st.events).values(
-        uid=uid, kind=entry.kind, group_id=group_id, on_date=entry.on.isoformat(), recorded_at=now,
+        uid=uid, once_key=key, kind=entry.kind, group_id=group_id, on_date=entry.on.isoformat(), recorded_at=now,
         ref_id=entry.ref_id, outcome=entry.outcome, data=entry.data or None, texts=entry.texts or None,
         private=entry.private)).inserted_primary_key[0]
     if entry.parts:

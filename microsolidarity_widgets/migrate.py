@@ -4,7 +4,8 @@ ledger, or back, or one crew's file into another's.
     microsolidarity copy crew.sqlite postgresql://host/congregation
 
 Nothing is lost (private texts, voids, dates and recording times travel as they are) and running
-the copy twice adds nothing the second time: events are known by their ``uid``. Groups and members
+the copy twice adds nothing the second time: events are known by their ``uid``, and an event whose
+one-time key (``once_key``) the target holds already is that same request, recorded there before. Groups and members
 are matched by name (as ``name_key`` compares names); row ids differ between ledgers, so every
 reference (an event's group, a void's target, a participant's member) is translated on the way.
 The whole copy is one write transaction on the target: it lands completely or not at all.
@@ -86,7 +87,14 @@ def copy(source: str | os.PathLike, target: str | os.PathLike) -> CopyReport:
 
 def _copy_into(con: sa.Connection, src: dict, dst: dict, report: CopyReport) -> None:
     src_parts, dst_parts = _parts_by_event(src["participants"]), _parts_by_event(dst["participants"])
-    dst_events = {e.uid: e for e in dst["events"]}
+    by_uid = {e.uid: e for e in dst["events"]}
+    by_key = {e.once_key: e for e in dst["events"] if e.once_key is not None}
+
+    def already(e: sa.Row) -> sa.Row | None:
+        """The target's copy of a source event: the same event, or the same request recorded there too
+        (a form sent to both ledgers lands once, as it would sent twice to one)."""
+        return by_uid.get(e.uid) or (by_key.get(e.once_key) if e.once_key is not None else None)
+
     event_ids: dict[int, int] = {}
     group_ids: dict[int, int] = {}
     member_ids: dict[int, int] = {}
@@ -94,7 +102,7 @@ def _copy_into(con: sa.Connection, src: dict, dst: dict, report: CopyReport) -> 
     # Events copied before tie rows together even after a rename on either side; the
     # participants of one event are copied in order, so they pair up one to one.
     for e in src["events"]:
-        there = dst_events.get(e.uid)
+        there = already(e)
         if there is None:
             continue
         event_ids[e.id] = there.id
@@ -141,13 +149,13 @@ def _copy_into(con: sa.Connection, src: dict, dst: dict, report: CopyReport) -> 
     # Copied events obey the rules recorded ones do: every group they reach is replayed whole, and
     # a problem the copy would bring in refuses all of it (the transaction rolls back).
     group_of = {e.id: e.group_id for e in src["events"]}
-    reached = {group_ids[gid] for e in src["events"] if e.uid not in dst_events
+    reached = {group_ids[gid] for e in src["events"] if already(e) is None
                for gid in (e.group_id, group_of.get(e.ref_id)) if gid is not None}
     before = {gid: rules.history_problems(con, gid) for gid in reached if gid in {g.id for g in dst["groups"]}}
 
     # In id order, so a void's target is always copied before the void itself.
     for e in src["events"]:
-        if e.uid in dst_events:
+        if already(e) is not None:
             report.events_already_there += 1
             continue
         row = e._asdict()

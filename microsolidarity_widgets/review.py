@@ -172,19 +172,23 @@ def _top(totals: pd.Series, n: int, keep=()) -> list:
 
 
 def cumulative(points: pd.DataFrame, key: str = "member", start=None, end=None, max_series: int = 12,
-               max_rows: int = MAX_ROWS, keep=()) -> pd.DataFrame:
+               max_rows: int = MAX_ROWS, keep=(), everyone=()) -> pd.DataFrame:
     """Running total of points per member (or per ``key``) from ``points`` rows (date, key, points).
 
     The total counts everything before ``start`` too (trust is all that was built so far); rows
-    are the window's dates. Returns date, <key>, points (earned in the bucket), cumulative; the
-    frame's ``attrs`` say the bucket size ("day", "week", ...) and how many series were left out.
+    are the window's dates. Each of ``everyone`` who has no points by ``end`` gets one row at 0 (on
+    ``start``, else the first day drawn): a member who has not scored yet is still in the crew.
+    Returns date, <key>, points (earned in the bucket), cumulative; the frame's ``attrs`` say the
+    bucket size ("day", "week", ...) and how many series were left out.
     """
     start = None if start is None else pd.Timestamp(start)
     end = None if end is None else pd.Timestamp(end)
     pts = points[[key, "date", "points"]]
     if end is not None:
         pts = pts[pts["date"] <= end]
-    totals = pts.groupby(key, sort=False)["points"].sum()
+    totals = pts.groupby(key, sort=False, observed=True)["points"].sum()
+    nothing = [k for k in dict.fromkeys(everyone) if k not in totals.index]
+    totals = pd.concat([totals, pd.Series(0, index=pd.Index(nothing, dtype=object), dtype=totals.dtype)])
     shown = _top(totals, max_series, keep=[k for k in keep if k in totals.index])
     pts = pts[pts[key].isin(shown)]
     for freq in FREQS:
@@ -198,6 +202,13 @@ def cumulative(points: pd.DataFrame, key: str = "member", start=None, end=None, 
             per["date"] = per["date"].clip(upper=end)
         if len(per) <= max_rows:
             break
+    zeros = [k for k in nothing if k in shown]
+    if zeros:
+        day = start if start is not None else per["date"].min() if len(per) else end
+        day = pd.Timestamp.today().normalize() if day is None or pd.isna(day) else day
+        per[key] = per[key].astype(object)  # a category would refuse the new names
+        per = pd.concat([per, pd.DataFrame({key: zeros, "date": day, "points": 0, "cumulative": 0})],
+                        ignore_index=True)
     per = per.sort_values([key, "date"], kind="stable").reset_index(drop=True)[["date", key, "points", "cumulative"]]
     per.attrs = {"bucket": FREQ_WORDS[freq], "left_out": len(totals) - len(shown)}
     return per
@@ -322,17 +333,24 @@ def current_streaks(attendance: pd.DataFrame) -> pd.DataFrame:
 # --- 6. each member's totals ------------------------------------------------------------------
 
 
-def member_totals(points: pd.DataFrame) -> pd.DataFrame:
+def member_totals(points: pd.DataFrame, everyone=()) -> pd.DataFrame:
     """Points per member (rows) and level (columns, by name), with a total, highest first: what a
-    crew asks at the end of an evening, on the page and in the report alike."""
+    crew asks at the end of an evening, on the page and in the report alike. Each of ``everyone``
+    has a row, of 0 when they have scored nothing yet (as the phones list them)."""
     table = points.pivot_table(index="member", columns="level", values="points", aggfunc="sum", fill_value=0,
                                observed=True)
     names = levels.labels()
-    table = table.reindex(columns=list(names), fill_value=0)
+    table.index = table.index.astype(str)
+    table = table.reindex(index=list(dict.fromkeys([*table.index, *everyone])), columns=list(names), fill_value=0)
     table.columns = list(names.values())
     table["total"] = table.sum(axis=1)
-    table.index = table.index.astype(str)
+    table.index.name = "member"
     return table.sort_values(["total"], ascending=False, kind="stable")
+
+
+def chosen_members(data: ReviewData, sel: Selection) -> list[str]:
+    """Everyone the review speaks of: the chosen members, else every member of the chosen groups."""
+    return list(sel.members) or data.members_of(sel.groups)
 
 
 # --- 7. the summary --------------------------------------------------------------------------
@@ -353,6 +371,12 @@ def _and(names) -> str:
 
 def _pts(n: int) -> str:
     return counted(n, "point")
+
+
+def span_words(first, last) -> str:
+    """"from 1 May 2026 to 30 June 2026", or "on 7 December 2026" when both are the same day."""
+    first, last = pd.Timestamp(first).date(), pd.Timestamp(last).date()
+    return f"on {day_words(first)}" if first == last else f"from {day_words(first)} to {day_words(last)}"
 
 
 def open_conflicts_at(conflicts: pd.DataFrame, end=None) -> pd.DataFrame:
@@ -387,12 +411,22 @@ def summary(data: ReviewData, sel: Selection) -> list[str]:
     for group in groups:
         mine = pts[pts["group"] == group]
         if mine.empty:
-            lines.append(f"{group} earned no points from {day_words(first)} to {day_words(final)}.")
+            lines.append(f"{group} earned no points {span_words(first, final)}.")
             continue
         month = mine["date"].dt.to_period("M")
         last = mine[month == month.max()]
+        if len(last) == len(mine) and first.to_period("M") == final.to_period("M"):
+            # the whole window is one month (one evening, above all): its total said once
+            lines.append(f"{group} earned {_pts(int(mine['points'].sum()))} {span_words(first, final)}.")
+            continue
         lines.append(f"{group} earned {_pts(int(last['points'].sum()))} in {last['date'].iloc[0]:%B %Y} "
-                     f"and {_pts(int(mine['points'].sum()))} from {day_words(first)} to {day_words(final)}.")
+                     f"and {_pts(int(mine['points'].sum()))} {span_words(first, final)}.")
+    scored = set(pts["member"].astype(str))
+    nothing_yet = [m for m in chosen_members(data, sel) if m not in scored] if groups else []
+    if nothing_yet:
+        # named as a crew's members are (eight at most); a whole congregation's are counted
+        who = _and(nothing_yet) if len(nothing_yet) <= 8 else counted(len(nothing_yet), "member")
+        lines.append(f"{who} earned no points {span_words(first, final)}.")
     streaks = current_streaks(sel.who(sel.when(data.attendance)))
     for group in groups:
         mine = streaks[(streaks["group"] == group) & (streaks["streak"] > 0)]

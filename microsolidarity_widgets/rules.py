@@ -63,6 +63,9 @@ class Entry:
     parts: list[Part] = field(default_factory=list)
     new_group_kind: str | None = None
     rename: tuple[str, str, str] | None = None  # (table, old key, new name)
+    # Proposals from phones this event takes in (a money round's): each is answered "accepted" into it
+    # in the same transaction (``settle``).
+    settles: tuple[int, ...] = ()
 
 
 class State:
@@ -286,17 +289,27 @@ def record_listening(state: State, group, on, present, everyone_listened=True) -
     return Entry("listening", on, group=g.name, outcome=outcome, parts=[Part(n, "present") for n in names])
 
 
-def record_money(state: State, group, on, speaker, offers=(), asks=(), respectful=(), present=None, note=None) -> Entry:
+def record_money(state: State, group, on, speaker, offers=(), asks=(), respectful=(), present=None, note=None,
+                 from_phones=()) -> Entry:
     """Level 2: the speaker talks about paid and meaningful work; others offer, the speaker asks.
 
     ``offers``: ``(member, kind)`` or ``(member, kind, note)`` each. ``asks``: each ask is its text
     (an ask to the whole group) or ``(text, to)``, ``to`` being the member or list of members it is
     addressed to. ``respectful``: members who exchanged with the speaker with mutual respect; only
     a member who made an offer or to whom an ask was addressed can be one (GAME.md).
+    ``from_phones``: the ids of the offers and asks sent from phones that the round takes in; they
+    are answered "accepted" with it, in one transaction.
     """
     g = state.group(group)
     on = dated(state, g, on)
     speaker = one_member(state, g, on, speaker, "speaker")
+    if isinstance(from_phones, (str, bytes, dict)) or not hasattr(from_phones, "__iter__"):
+        raise LedgerError("Give the offers and asks from phones as a list of their ids.")
+    settles = tuple(from_phones)
+    for proposal_id in settles:
+        proposal = waiting_proposal(state, proposal_id)
+        if proposal.group_id != g.id:
+            raise LedgerError("An offer or ask sent from a phone is accepted into a money round of its own group.")
     parts = [Part(speaker, "speaker")]
     involved = {name_key(speaker)}
     exchanged: set[str] = set()  # members who made an offer or were asked: the only ones a bonus can go to
@@ -348,7 +361,8 @@ def record_money(state: State, group, on, speaker, offers=(), asks=(), respectfu
         parts += [Part(n, "present") for n in present]
     if len(involved) < 2:
         raise LedgerError("A money round needs the speaker and at least one other member present.")
-    return Entry("money", on, group=g.name, parts=parts, texts=given(note=clean_text(note)), private=True)
+    return Entry("money", on, group=g.name, parts=parts, texts=given(note=clean_text(note)), private=True,
+                 settles=settles)
 
 
 def _ask(ask) -> tuple[object, object]:
@@ -490,9 +504,8 @@ def answer(state: State, proposal_id: int, group_id: int) -> str | None:
     return "declined" if "declined" in outcomes else ("accepted" if outcomes else None)
 
 
-def settle(state: State, proposal_id, on, outcome, round_id=None) -> Entry:
-    """The facilitator's answer to a member's proposal: accepted into the money round ``round_id``,
-    or declined."""
+def waiting_proposal(state: State, proposal_id) -> sa.Row:
+    """An offer or ask sent from a phone that still waits for its answer, or ``LedgerError``."""
     proposal = state.event(proposal_id)
     if proposal.kind != "proposal":
         raise LedgerError("That record is not an offer or ask sent from a phone.")
@@ -500,6 +513,13 @@ def settle(state: State, proposal_id, on, outcome, round_id=None) -> Entry:
         raise LedgerError("That offer or ask was withdrawn.")
     if answer(state, proposal.id, proposal.group_id) is not None:
         raise LedgerError("That offer or ask has been answered already.")
+    return proposal
+
+
+def settle(state: State, proposal_id, on, outcome, round_id=None) -> Entry:
+    """The facilitator's answer to a member's proposal: accepted into the money round ``round_id``,
+    or declined."""
+    proposal = waiting_proposal(state, proposal_id)
     if outcome not in SETTLEMENTS:
         raise LedgerError(f"An offer or ask is accepted or declined, not “{shown(outcome)}”.")
     on = clean_date(on)

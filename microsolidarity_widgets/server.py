@@ -70,7 +70,10 @@ class ServeError(Exception):
 
 
 def workbooks_dir() -> Path:
-    return PACKAGE.parent / "workbooks"
+    """The pages: inside the package when it was installed from a wheel (the build maps the top-level
+    workbooks/ there), beside it in a checkout."""
+    installed = PACKAGE / "workbooks"
+    return installed if installed.is_dir() else PACKAGE.parent / "workbooks"
 
 
 @dataclass
@@ -269,6 +272,10 @@ def run(settings: Settings) -> int:
     # Kernels (started by app.start) point their chart widgets at the bundle this server serves.
     base = (app.server_url or app.base_url).rstrip("/")
     os.environ[offline.BUNDLE_URL_ENV] = f"{base}/{BUNDLE_ROUTE}/{offline.bundle_path().name}"
+    if settings.members is not None:  # the crew page links to where the facilitator frees names phones hold
+        from . import holds
+
+        os.environ[holds.PAGE_ENV] = f"{base}/{holds.ROUTE}"
     if not settings.share:
         # Tornado settings are applied after Voilà's own, which allow any Host.
         app.tornado_settings = {**app.tornado_settings, "allow_remote_access": False}

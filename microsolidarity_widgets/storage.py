@@ -6,6 +6,7 @@ Everything database-specific lives here so the ledger and the scoring never see 
 
 from __future__ import annotations
 
+import contextvars
 import json
 import os
 import random
@@ -21,7 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy import event as sa_event
 from sqlalchemy.exc import DBAPIError
 
-from .errors import LedgerBusy, LedgerError, LedgerFileError
+from .errors import LedgerBusy, LedgerError, LedgerFileError, LedgerFull, LedgerReadOnly
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -32,8 +33,10 @@ if TYPE_CHECKING:
 #    undone with their formation round, so it must refuse such a ledger rather than misread it.
 # 4: an event's and each participant's meanings by name: facts in ``data`` and free texts in ``texts``
 #    (each kind's rule names them), where the generic ``title``, ``detail`` and ``note`` held them by position.
-SCHEMA_VERSION = 4
+# 5: each event's one-time key (``once_key``, unique when given): a phone's form, sent twice, records once.
+SCHEMA_VERSION = 5
 ENV_VAR = "MICROSOLIDARITY_LEDGER"
+APP_FOLDER = "microsolidarity"  # the user's data folder of an installed workbook: ~/.local/share/microsolidarity
 APP_ID = "microsolidarity-ledger"
 
 metadata = sa.MetaData()
@@ -82,9 +85,14 @@ events = sa.Table(
     # Last, where an upgraded ledger's ALTER TABLE puts them: old and new files keep one schema.
     sa.Column("data", sa.JSON(none_as_null=True), nullable=True),
     sa.Column("texts", sa.JSON(none_as_null=True), nullable=True),
+    # The one-time key of the request that recorded the event (a phone's form, a page's button), if it
+    # carried one. Unique: the same request sent again finds its event here and records nothing
+    # (``Ledger.record``). Unlike ``uid``, which the ledger makes for each write, it comes from outside.
+    sa.Column("once_key", sa.String(64), nullable=True),
     sa.Index("ix_events_group_kind", "group_id", "kind"),
     sa.Index("ix_events_ref", "ref_id"),
     sa.Index("ix_events_kind_ref", "kind", "ref_id"),
+    sa.Index("ux_events_once_key", "once_key", unique=True),  # NULLs repeat freely, in SQLite and PostgreSQL
 )
 
 # Who took part in an event and how (present, speaker, offer, ask, attended, party, owner, …). What a
@@ -106,12 +114,17 @@ participants = sa.Table(
 
 
 def default_location() -> str:
-    """``$MICROSOLIDARITY_LEDGER``, else ``data/ledger.sqlite`` of the checkout (or of the cwd)."""
+    """``$MICROSOLIDARITY_LEDGER``, else ``data/ledger.sqlite`` of the checkout the package runs from,
+    else ``ledger.sqlite`` in the user's data folder: an installed workbook keeps one ledger wherever
+    it is started from, never a new one in each folder."""
     if os.environ.get(ENV_VAR):
         return os.environ[ENV_VAR]
     checkout = Path(__file__).resolve().parent.parent
-    root = checkout if (checkout / "pyproject.toml").exists() else Path.cwd()
-    return str(root / "data" / "ledger.sqlite")
+    if (checkout / "pyproject.toml").exists():
+        return str(checkout / "data" / "ledger.sqlite")
+    import platformdirs
+
+    return str(platformdirs.user_data_path(APP_FOLDER, appauthor=False) / "ledger.sqlite")
 
 
 def is_url(location: str) -> bool:
@@ -256,6 +269,9 @@ def _version_from(rows: dict, where: str) -> int:
 # --- Engines --------------------------------------------------------------------------------
 
 
+BUSY_TIMEOUT_MS = 30000  # how long a connection waits for another's lock before the retries step in
+
+
 def _reading_uri(path: Path) -> str:
     """How to open a ledger file only to read it.
 
@@ -277,7 +293,7 @@ def _sqlite_engine(path: Path, read_only: bool = False) -> sa.Engine:
         @sa_event.listens_for(engine, "connect")
         def _on_connect_to_read(dbapi_con, _record):
             dbapi_con.isolation_level = None
-            dbapi_con.execute("PRAGMA busy_timeout = 30000")
+            dbapi_con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
         @sa_event.listens_for(engine, "begin")
         def _on_begin_to_read(conn):
@@ -290,7 +306,7 @@ def _sqlite_engine(path: Path, read_only: bool = False) -> sa.Engine:
     def _on_connect(dbapi_con, _record):
         # Let SQLAlchemy's "begin" hook below issue BEGIN itself, so writers can take the lock early.
         dbapi_con.isolation_level = None
-        dbapi_con.execute("PRAGMA busy_timeout = 30000")
+        dbapi_con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         dbapi_con.execute("PRAGMA foreign_keys = ON")
         # FULL: a record acknowledged to the page survives a power cut, not only a killed process.
         dbapi_con.execute("PRAGMA synchronous = FULL")
@@ -434,16 +450,30 @@ class Store:
 
     @contextmanager
     def write(self):
-        """A write transaction holding the ledger's write lock; committed on exit or rolled back."""
+        """A write transaction holding the ledger's write lock; committed on exit or rolled back.
+
+        Inside ``patience(...)`` it waits for the lock only until that deadline, then raises
+        ``LedgerBusy`` having written nothing."""
         if getattr(self, "read_only", False):
             raise LedgerFileError(f"{self.name} was opened only to read, so nothing was recorded.")
         engine = getattr(self, "writer", None) or self.engine.execution_options(write=True)
+        left = _patience_left()
         with translate_errors(self.name):
-            with engine.begin() as con:
-                if self.dialect == "postgresql":
-                    # One writer at a time, as SQLite's IMMEDIATE gives us: validation then insert is atomic.
-                    con.exec_driver_sql("SELECT pg_advisory_xact_lock(727274)")
-                yield con
+            with engine.connect() as con:
+                if left is not None and self.dialect == "sqlite":
+                    # Before BEGIN IMMEDIATE, which is where SQLite waits for another writer's lock.
+                    con.connection.driver_connection.execute(f"PRAGMA busy_timeout = {int(left * 1000)}")
+                try:
+                    with con.begin():
+                        if self.dialect == "postgresql":
+                            if left is not None:
+                                con.exec_driver_sql(f"SET LOCAL lock_timeout = {max(1, int(left * 1000))}")
+                            # One writer at a time, as SQLite's IMMEDIATE gives us: validation then insert is atomic.
+                            con.exec_driver_sql("SELECT pg_advisory_xact_lock(727274)")
+                        yield con
+                finally:
+                    if left is not None and self.dialect == "sqlite":
+                        con.connection.driver_connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
     @contextmanager
     def read(self):
@@ -623,15 +653,24 @@ def _move(con: sa.Connection, table: sa.Table, named: list[dict]) -> None:
                     .values(data=sa.bindparam("data"), texts=sa.bindparam("texts")), named)
 
 
+def _once_keys(con: sa.Connection) -> None:
+    """Schema 4 to 5: the events' one-time keys, empty for every event recorded before."""
+    column = events.c.once_key
+    con.exec_driver_sql(f"ALTER TABLE events ADD COLUMN {column.name} {column.type.compile(con.dialect)}")
+    _index("ux_events_once_key").create(con)
+
+
 # Each entry upgrades the schema from version N to N+1 inside one transaction.
 MIGRATIONS: dict[int, callable] = {
     1: lambda con: _index("ix_events_kind_ref").create(con, checkfirst=True),
     2: lambda con: None,  # see SCHEMA_VERSION: only the version changes
     3: _named_fields,
+    4: _once_keys,
 }
 
 
-_BUSY_WORDS = ("database is locked", "database table is locked", "could not serialize", "deadlock detected")
+_BUSY_WORDS = ("database is locked", "database table is locked", "could not serialize", "deadlock detected",
+               "lock timeout")  # PostgreSQL's lock_timeout, set by ``patience``
 
 
 def is_busy(exc: BaseException) -> bool:
@@ -654,15 +693,28 @@ def translate_errors(where: str):
         text = str(exc.orig).lower()
         if is_busy(exc):
             raise LedgerBusy("The ledger is busy: another page is saving. Nothing was recorded; try again.") from exc
-        if "readonly" in text or "read-only" in text:
-            raise LedgerFileError(f"The ledger {where} is read-only, so nothing was recorded. Ask whoever set up the workbook to make it writable.") from exc
+        if "readonly" in text or "read-only" in text or (
+                ("disk i/o error" in text or "unable to open" in text) and _refuses_writes(where)):
+            raise LedgerReadOnly(f"The ledger {where} is read-only, so nothing was recorded. Ask whoever set up the workbook to make it writable.") from exc
         if "disk is full" in text or "no space" in text:
-            raise LedgerFileError(f"The disk holding {where} is full, so nothing was recorded. Free some space and try again.") from exc
+            raise LedgerFull(f"The disk holding {where} is full, so nothing was recorded. Free some space and try again.") from exc
         if "malformed" in text or "not a database" in text:
             raise LedgerFileError(f"The ledger {where} is damaged ({exc.orig}). Restore it from a backup.") from exc
         if "unable to open" in text:
             raise LedgerFileError(f"Cannot open the ledger {where}: check that its folder exists and is writable.") from exc
         raise LedgerFileError(f"The ledger {where} could not be used: {exc.orig}") from exc
+
+
+def _refuses_writes(where: str) -> bool:
+    """Whether the disk or folder of a ledger file refuses writes: SQLite then reports a disk I/O error
+    or a file it cannot open (its write-ahead log cannot be written), which is this, said plainly."""
+    path = Path(where)
+    try:
+        if os.statvfs(path.parent).f_flag & os.ST_RDONLY:  # a disk mounted read-only
+            return True
+    except OSError:
+        return False  # not a file's path (a server database), or a folder gone: not this
+    return not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK))
 
 
 def with_retries(action, attempts: int = 8):
@@ -671,6 +723,37 @@ def with_retries(action, attempts: int = 8):
         try:
             return action()
         except LedgerBusy:
-            if attempt == attempts - 1:
+            pause = min(2.0, 0.05 * 2**attempt) * (0.5 + random.random())
+            left = _patience_left()
+            if attempt == attempts - 1 or (left is not None and left <= pause):
                 raise
-            time.sleep(min(2.0, 0.05 * 2**attempt) * (0.5 + random.random()))
+            time.sleep(pause)
+
+
+# The moment (time.monotonic) by which writes in this thread must have their lock, or None to wait as
+# long as BUSY_TIMEOUT_MS per attempt. A context variable, so one thread's deadline is nobody else's.
+_deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar("ledger_write_deadline", default=None)
+
+
+@contextmanager
+def patience(deadline: float):
+    """Writes inside wait for the ledger's lock until ``deadline`` (``time.monotonic()``) at most.
+
+    A write that cannot get the lock by then raises ``LedgerBusy`` and has written nothing; one that
+    got it runs to its commit. So whoever waits for the write can be told "not recorded" and it stays
+    true: nothing is abandoned half-way to complete later behind their back."""
+    token = _deadline.set(deadline)
+    try:
+        yield
+    finally:
+        _deadline.reset(token)
+
+
+def _patience_left() -> float | None:
+    deadline = _deadline.get()
+    if deadline is None:
+        return None
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise LedgerBusy("The ledger is busy: another page is saving. Nothing was recorded; try again.")
+    return left

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import secrets
 import unicodedata
 
 from .errors import LedgerError
@@ -104,6 +105,23 @@ def clean_names(values: object, what: str = "member") -> list[str]:
             raise LedgerError(f"“{name}” is listed twice (as “{seen[key]}” too).")
         seen[key] = name
     return names
+
+
+ONCE_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
+def new_once_key() -> str:
+    """A one-time key for a form, made when the form is shown: the record it sends carries it, so the
+    same form sent twice records once (see ``Ledger.record``)."""
+    return secrets.token_urlsafe(16)
+
+
+def clean_once_key(value: object) -> str:
+    """A one-time key as a form or a page sends it (``new_once_key``'s letters), or ``LedgerError``."""
+    if not isinstance(value, str) or not ONCE_KEY.fullmatch(value):
+        raise LedgerError("This form's one-time key is missing or not one the workbook made: reload the page and "
+                          "send it again.")
+    return value
 
 
 def clean_date(value: object, what: str = "date", today: dt.date | None = None) -> dt.date:

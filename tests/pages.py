@@ -83,3 +83,16 @@ def ask_to_undo(page, reason: str) -> None:
     "Yes, undo it" or "No, keep it", or says why not)."""
     find(page, "Reason for undoing").value = reason
     find(page, "Undo this record…").click()
+
+
+def blank_dropdowns(root) -> list[str]:
+    """The labels of the dropdowns under ``root`` that hold a value their page's select does not show:
+    the browser shows the option at ``index``, and nothing at all when it is None."""
+    def walk(widget):
+        if isinstance(widget, widgets.Dropdown) and widget.options:
+            shown = widget.index is not None and widget._options_values[widget.index] == widget.value
+            if not shown:
+                yield f"{widget.description} (holds {widget.value!r}, shows index {widget.index!r})"
+        for child in getattr(widget, "children", ()):
+            yield from walk(child)
+    return list(walk(_widget_of(root)))

@@ -22,9 +22,13 @@ import sqlalchemy as sa
 
 TEMPLATE = "ledger_template"
 
+# What schema 5 added (the events' one-time keys): run on a database of today's schema, it leaves the
+# tables as a schema-4 workbook made them (the column's unique index goes with it).
+SCHEMA_4_COLUMNS = ("ALTER TABLE events DROP COLUMN once_key",)
+
 # What schema 3 kept where schema 4 has named fields: run on a database of today's schema, it leaves the
 # tables as a schema-3 workbook made them, for the upgrade's tests.
-SCHEMA_3_COLUMNS = (
+SCHEMA_3_COLUMNS = SCHEMA_4_COLUMNS + (
     "ALTER TABLE events DROP COLUMN data, DROP COLUMN texts, ADD COLUMN title VARCHAR(200), "
     "ADD COLUMN detail VARCHAR(200), ADD COLUMN note TEXT",
     "ALTER TABLE participants DROP COLUMN data, DROP COLUMN texts, ADD COLUMN detail VARCHAR(200), "

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
+import threading
 
 from microsolidarity_widgets import Ledger, formation
+from microsolidarity_widgets.apps import congregation as page
 from microsolidarity_widgets.apps.congregation import CongregationApp
+from pages import blank_dropdowns
 
 CSV = ("name,work,slots,invited_by\nGus,music,Tue evening,Ama\nHal,food,Tue evening;Thu morning,Gus\n"
        "Ida,care,Tue evening,Bo\nJo,food,Tue evening,Bo\nKai,music,Tue evening,Caz\nLou,art,Tue evening,Caz\n")
@@ -41,7 +45,7 @@ def test_pool_round_pins_swaps_create_and_undo(tmp_path):
         app.show_answers.value = True
         assert "gardening" in app.pool_table.value  # only when the facilitator asks
 
-        app.suggest()
+        app.suggest().join()
         assert "Nothing is recorded" in app.statuses["round"].text and ledger.revision()[1] == before[1] + 12
         a, b = app.crews[0][:2]
         app.pin_a.value, app.pin_b.value, app.pin_how.value = a, b, "apart"
@@ -54,7 +58,7 @@ def test_pool_round_pins_swaps_create_and_undo(tmp_path):
         status = app.statuses["round"]
         assert status.kind == "error" and f"the pins together put {', '.join(sorted((a, b, third)))} in one crew" in status.text
         assert app.pins == [(a, b, "apart"), (a, third, "together")]
-        app.suggest()
+        app.suggest().join()
         assert not any(a in c and b in c for c in app.crews)
         assert any(a in c and third in c for c in app.crews)
         assert "all can meet Tuesday evenings" in app.result.value
@@ -168,7 +172,7 @@ def test_agreements_a_gathering_and_who_came_and_its_temporary_crews(tmp_path):
         gathering = int(app.congregation.gatherings()["id"].iloc[0])
         app.who.value, app.temporary.value = gathering, gathering
         app.target.value, app.low.value = 4, 3
-        app.suggest()
+        app.suggest().join()
         assert app.crews == [["Ama", "Bo", "Caz", "Dev"]]
         app.create()
         assert app.statuses["create"].text.startswith("Recorded: 1 temporary crew: Lisbon circle table 1")
@@ -183,9 +187,9 @@ def test_agreements_a_gathering_and_who_came_and_its_temporary_crews(tmp_path):
 def test_solving_again_starts_from_the_crews_as_the_facilitator_left_them(tmp_path, monkeypatch):
     hints, suggest = [], formation.suggest
 
-    def noting_the_hint(people, rnd, hint=None):
+    def noting_the_hint(people, rnd, hint=None, progress=None):
         hints.append(hint)
-        return suggest(people, rnd, hint)
+        return suggest(people, rnd, hint, progress)
 
     monkeypatch.setattr(formation, "suggest", noting_the_hint)
     with Ledger.open(tmp_path / "l.sqlite") as ledger:
@@ -194,15 +198,15 @@ def test_solving_again_starts_from_the_crews_as_the_facilitator_left_them(tmp_pa
             app.person.value, app.slots.value = name, "Tue evening"
             app.add_person()
         app.target.value, app.low.value, app.high.value = 4, 3, 4
-        app.suggest()
+        app.suggest().join()
         (a, *_), (b, *_) = app.crews
         app.swap_a.value, app.swap_b.value = a, b
         app.swap()
         swapped = [list(c) for c in app.crews]
-        app.suggest()
+        app.suggest().join()
         assert hints == [None, swapped] and not formation.violations(app.crews, app.congregation.people(), app._round())
         app.seed.value = 7  # another seed asks for another search: it does not start from the screen
-        app.suggest()
+        app.suggest().join()
         assert hints[-1] is None
 
 
@@ -212,7 +216,7 @@ def test_the_round_says_who_cannot_be_placed_and_why(tmp_path):
         for name, slots in (("Gus", ""), ("Hal", "Sun morning")):
             app.person.value, app.slots.value = name, slots
             app.add_person()
-        app.suggest()
+        app.suggest().join()
         assert sorted(n for c in app.crews for n in c) == ["Ama", "Bo", "Caz", "Dev", "Eli", "Fay"]
         assert "<b>Not placed:</b>" in app.result.value
         assert "<li>Gus: they gave no weekly slot, and every crew must share one.</li>" in app.result.value
@@ -260,3 +264,132 @@ def test_bad_input_on_the_page_is_said_plainly_and_records_nothing(tmp_path):
             assert status.kind == "error" and re.search(words, status.text), (words, status.text)
             assert "Nothing was recorded" in status.text
         assert ledger.revision() == before and len(app.congregation.pool()) == 6
+
+
+def test_every_dropdown_shows_the_value_it_holds(tmp_path):
+    """"Who is in this round", "Create as", "Invited by" and "Preferred crew size" looked empty in the
+    browser while holding a value (issue 21): each shows its option from the start, after a person is
+    added (the lists filled in again), and chosen again by hand."""
+    with Ledger.open(tmp_path / "l.sqlite") as ledger:
+        app = CongregationApp(ledger)
+        app.new_name.value = "Lisbon circle"
+        app.start()
+        assert blank_dropdowns(app) == []
+        for name in ("Ama", "Bo"):
+            app.person.value, app.slots.value, app.work.value = name, "Tue evening", "co-ops"
+            app.size.value = 4
+            app.add_person()
+        assert app.statuses["person"].kind == "ok"
+        app.size.value = None  # "no preference" chosen again
+        assert blank_dropdowns(app) == []
+        assert (app.who.label, app.temporary.label, app.invited_by.label, app.size.label) == (
+            "Everyone in the pool not yet in a crew", "lasting crews (each becomes a crew of the workbook)",
+            "— a host invited them", "no preference")
+
+
+def test_someone_who_joins_from_a_phone_appears_in_the_pool_table(tmp_path, monkeypatch):
+    """The open page looks at the ledger as the level pages do: a person who joined the pool from their
+    phone (another writer) is in the table without reopening the page; what is typed stays."""
+    import asyncio
+
+    from microsolidarity_widgets.apps import session
+    from microsolidarity_widgets.congregation import Congregation
+
+    monkeypatch.setattr(session, "POLL_SECONDS", 0.01)
+    path = tmp_path / "l.sqlite"
+
+    async def play():
+        with Ledger.open(path) as ledger, Ledger.open(path) as phone:
+            app = CongregationApp(ledger)  # built in the kernel's event loop: the page looks every POLL_SECONDS
+            app.new_name.value = "Lisbon circle"
+            app.start()
+            app.person.value = "Half-typed"
+            assert "Nobody in the pool yet" in app.pool_table.value
+            Congregation(phone, "Lisbon circle").add_person("Zoë", answers={"work": "care", "slots": "Tue evening"})
+            for _ in range(500):  # each turn of the loop lets the page look once
+                if "Zoë" in app.pool_table.value:
+                    break
+                await asyncio.sleep(0.01)
+            assert "Zoë" in app.pool_table.value and "1 person in the pool." in app.pool_table.value
+            assert [v for _, v in app.invited_by.options][1:] == ["Zoë"] and app.person.value == "Half-typed"
+            app.widget.close()  # the page closed: it stops looking
+
+    asyncio.run(play())
+
+def test_the_round_searches_off_the_page_and_shows_its_progress_until_the_crews(tmp_path, monkeypatch):
+    """A solver that yields its solutions one by one, and waits for the test between them: the page says
+    it is searching, shows the best so far as it comes, and keeps the buttons that would change the round
+    waiting; then the crews, the status, and the bar gone."""
+    reported, go_on, real = threading.Event(), threading.Event(), formation.suggest
+
+    def yielding(people, rnd, hint=None, progress=None):
+        progress(formation.Progress(0.25, 2, 8, 5))
+        reported.set()
+        assert go_on.wait(30)
+        return real(people, rnd, hint, progress)
+
+    monkeypatch.setattr(formation, "suggest", yielding)
+    with Ledger.open(tmp_path / "l.sqlite") as ledger:
+        app = started(ledger)
+        for name in ("Gus", "Hal"):
+            app.person.value, app.slots.value = name, "Tue evening"
+            app.add_person()
+        search = app.suggest()
+        assert reported.wait(30)  # the click has returned, the search goes on in its own thread
+        assert search.is_alive() and app.statuses["round"].text == "Looking for crews for 8 people: about 2 seconds…"
+        assert 'role="status"' in app.statuses["round"].widget.value  # said once, politely
+        assert '<progress max="100" value="25" aria-label="Looking for crews">' in app.progress.value
+        assert "Best so far: 2 crews for 8 people, score 5." in app.progress.value
+        assert app.suggest_button.disabled and app.swap_button.disabled and app.create_button.disabled
+        go_on.set()
+        search.join()
+        assert app.progress.value == "" and not app.suggest_button.disabled and not app.create_button.disabled
+        assert sorted(n for c in app.crews for n in c) == ["Ama", "Bo", "Caz", "Dev", "Eli", "Fay", "Gus", "Hal"]
+        assert re.fullmatch(r"Suggested 2 crews for 8 people in \d+\.\d s\..* Nothing is recorded until you create them\.",
+                            app.statuses["round"].text)
+
+
+def test_a_search_whose_round_was_left_shows_nothing(tmp_path, monkeypatch):
+    go_on, real = threading.Event(), formation.suggest
+
+    def waiting(people, rnd, hint=None, progress=None):
+        assert go_on.wait(30)
+        return real(people, rnd, hint, progress)
+
+    monkeypatch.setattr(formation, "suggest", waiting)
+    with Ledger.open(tmp_path / "l.sqlite") as ledger:
+        app = started(ledger)
+        search = app.suggest()
+        app.new_name.value = "Porto circle"
+        app.start()  # another congregation chosen while the first one's round searches
+        go_on.set()
+        search.join()
+        assert app.crews == [] and app.result.value == "" and app.progress.value == ""
+        assert not app.suggest_button.disabled
+
+
+def test_a_search_that_fails_says_so_and_gives_the_buttons_back(tmp_path, monkeypatch):
+    def failing(people, rnd, hint=None, progress=None):
+        raise RuntimeError("the solver's library broke")
+
+    monkeypatch.setattr(formation, "suggest", failing)
+    with Ledger.open(tmp_path / "l.sqlite") as ledger:
+        app = started(ledger)
+        app.suggest().join()
+        status = app.statuses["round"]
+        assert status.kind == "error" and status.text.startswith("The search for crews stopped unexpectedly")
+        assert "RuntimeError" not in status.text and app.progress.value == "" and not app.suggest_button.disabled
+
+
+def test_the_page_gives_the_round_the_time_budget_the_benchmark_measures(tmp_path, monkeypatch):
+    import benchmarks.formation as bench
+
+    rounds, real = [], formation.suggest
+    monkeypatch.setattr(formation, "suggest", lambda people, rnd, hint=None, progress=None:
+                        rounds.append(rnd) or real(people, rnd, hint, progress))
+    with Ledger.open(tmp_path / "l.sqlite") as ledger:
+        started(ledger).suggest().join()
+    # The wall clock is the budget (no deterministic work limit that a loaded machine would stretch), from
+    # the click: reading the pool came out of it.
+    assert page.SEARCH_AT_LEAST <= rounds[0].time_limit < page.ROUND_SECONDS and rounds[0].work == math.inf
+    assert bench.ROUND_SECONDS == page.ROUND_SECONDS < bench.PAGE_TARGET  # what the benchmark measures, and its target

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from microsolidarity_widgets.apps import MoneyApp
-from pages import find
+from pages import blank_dropdowns, find
 
 RESPECTFUL = "Who exchanged with the speaker with mutual respect?"
 ADDRESSED_TO = "Addressed to (optional): tick whom the speaker asks; leave all unticked for an ask to the whole group."
@@ -129,3 +129,30 @@ def test_removing_the_ask_removes_its_addressee_from_the_bonus(app):
     assert "respectful exchange" in s.preview.value
     find(app, "Remove last ask").click()
     assert list(app.respectful.boxes) == [] and "respectful exchange" not in s.preview.value
+
+
+def test_every_dropdown_shows_the_value_it_holds(app):
+    """ipywidgets shows nothing for a value of None: "— choose —" looked empty (issue 21)."""
+    assert blank_dropdowns(app) == []  # a fresh page: no speaker yet, nobody offering yet
+    find(app, "Speaker").value = "Caz"
+    offer(app, "Ama", "introduction")
+    find(app, "Speaker").value = None  # chosen back by hand
+    assert blank_dropdowns(app) == []
+    find(app, "Speaker").value = "Caz"
+    find(app, "Record").click()
+    assert app.session.status.kind == "ok" and app.speaker.value is None
+    assert blank_dropdowns(app) == []  # the form reset for the next speaker
+
+
+def test_accepting_a_phones_offer_says_what_it_did(open_page, crew_ledger):
+    from microsolidarity_widgets.events import Proposal
+
+    crew_ledger.record(Proposal("Kestrels", dt.date.today(), "Ama", "offer", None, "introduction"))
+    app = open_page(MoneyApp)
+    find(app, "Speaker").value = "Caz"
+    app.accept(app.waiting()[0])
+    s = app.session
+    assert app.offers == [("Ama", "introduction")]
+    assert s.status.kind == "ok" and s.status.text.startswith("Accepted Ama's offer into this round")
+    find(app, "Private notes (optional)").value = "x"  # the form changes: the message was about the form before
+    assert s.status.kind is None

@@ -13,6 +13,7 @@ import pytest
 from microsolidarity_widgets import Ledger
 from microsolidarity_widgets.apps import ConflictApp, ListeningApp, page
 from microsolidarity_widgets.apps.review import show_review
+from pages import find
 
 
 @pytest.fixture
@@ -175,3 +176,13 @@ def test_the_summary_worked_out_ahead_follows_later_writes(crew_ledger, monkeypa
 
 def kestrels_points(summary: str) -> str:
     return next(line.split() for line in summary.splitlines() if line.split()[0] == "Kestrels")[-1]
+
+
+def test_another_group_chosen_on_another_page_meanwhile_is_the_one_shown(crew_ledger, meanwhile):
+    """The group last worked on is no ledger write: a page built ahead of its visitor is built again
+    when the facilitator chose another group on another page meanwhile."""
+    meanwhile.happens = lambda: setattr(find(ConflictApp(crew_ledger), "Group"), "value", "Ama+Bo")
+    built = []
+    shown = page.fresh_page(counting(ListeningApp, built), page._cannot_open, crew_ledger)
+    assert len(built) == 2 and shown is built[1].widget
+    assert built[0].session.group.value == "Kestrels" and built[1].session.group.value == "Ama+Bo"

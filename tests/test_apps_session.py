@@ -304,3 +304,28 @@ def test_a_record_confirms_with_the_preview_seen_and_scores_afresh_when_the_ledg
     find(app, "Record").click()
     assert "Points: Ama +1 point, Bo +1 point. Kestrels now has 9 points in all" in s.status.text  # 3 + 4 + 2
     assert len(previews) == 1
+
+
+def test_every_page_opens_on_the_group_last_worked_on(crew_ledger):
+    """Chosen on one page, the group is the one the next page opens on (the crew page included), new
+    crews do not take its place (a formation's "crew 1" sorts first), and an open page lists new crews
+    and keeps its choice. Nothing is remembered before the facilitator chooses."""
+    from microsolidarity_widgets.apps import CrewApp, MoneyApp
+
+    folder = crew_ledger.store.path.parent
+    listening = ListeningApp(crew_ledger)
+    crew = CrewApp(crew_ledger)
+    assert listening.session.group.value == "Kestrels" and crew.agree_group.value == "Ama+Bo"  # the first of each list
+    assert sorted(p.name for p in folder.iterdir() if "last-group" in p.name) == []
+
+    find(listening, "Group").value = "Ama+Bo"
+    money = MoneyApp(crew_ledger)
+    assert money.session.group.value == "Ama+Bo"
+    assert CrewApp(crew_ledger).change_group.value == "Ama+Bo"
+
+    crew.change_group.value = "Kestrels"  # "Rename or remove a member": chosen on the crew page
+    crew_ledger.add_group("A circle crew 1", ["Ama", "Bo", "Caz"], kind="crew", on="2026-01-01")
+    assert [v for _, v in ListeningApp(crew_ledger).session.group.options][0] == "A circle crew 1"
+    assert ListeningApp(crew_ledger).session.group.value == "Kestrels"
+    money.session.poll()  # the open page sees the new crew, and stays on its group
+    assert "A circle crew 1" in money.session.group.options_values() and money.session.group.value == "Ama+Bo"

@@ -16,7 +16,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "microsolidarity_widgets"
 LAYERS = [
     {"errors", "guard", "offline", "room"},
     {"values"},
-    {"storage", "frames"},
+    {"storage", "frames", "holds"},
     {"scoring"},
     {"rules"},
     {"events"},

@@ -28,6 +28,10 @@ def test_formation(tmp_path):
     (row,) = result["rows"]
     assert row["people"] == 20 and row["broken_rules"] == 0 and row["status"] in ("optimal", "feasible", "greedy")
     assert {"greedy_score", "random_score", "random_broken", "gap"} <= set(row)
+    # The page's round, quiet and with two busy processes, against a search ten times longer.
+    assert [r["load"] for r in result["page_rows"]] == ["none added", "2 busy processes"]
+    assert all(r["broken_rules"] == 0 and r["placed"] == 20 and r["ten_times_longer"] is not None
+               for r in result["page_rows"])
 
 
 @pytest.mark.browser
@@ -46,3 +50,10 @@ def test_phones(tmp_path):
     assert [r["phones"] for r in result["rows"]] == [1, 4, 8]
     assert all(r["slowest_s"] > 0 for r in result["rows"]) and result["per_member_mb"] >= 0
     assert len(result["pending_s"]) == 2 and all(s > 0 for s in result["pending_s"])
+
+
+def test_locked_ledger(tmp_path):
+    result = smoke("benchmarks.locked_ledger", tmp_path)
+    assert [r["while_locked"] for r in result["rows"]] == ["landing page", "another phone's page", "offer sent (busy)"]
+    assert all(r["asked"] > 0 for r in result["rows"]) and result["busy"] == result["sent"]
+    assert result["recorded_while_locked"] == 0 and result["recorded_after"] == 1

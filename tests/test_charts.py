@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 
 import altair as alt
 import numpy as np
@@ -110,7 +112,10 @@ def test_empty_selection_draws_empty_charts(data):
     empty = charts.review_charts(data, Selection(groups=("Wrens",), start="2025-03-01", end="2025-03-02"))
     for key, chart in empty.items():
         chart.to_dict()  # valid specs, no exception
-    assert rows(empty["trust"]) == [] and rows(empty["attendance"]) == []
+    # the window has no points, but its members are still Wrens: each drawn at 0 on the window's first day
+    assert {(r["member"], r["cumulative"], r["date"][:10]) for r in rows(empty["trust"])} == \
+        {(m, 0, "2025-03-01") for m in data.members_of(["Wrens"])}
+    assert rows(empty["attendance"]) == []
 
 
 # --- a very long history -----------------------------------------------------------------------
@@ -230,3 +235,85 @@ def test_titles_come_in_lines_that_fit_a_phone(kestrels):
         assert all(len(line) <= charts.SUBTITLE_LINE for line in title.get("subtitle", [])), (key, title["subtitle"])
         assert " ".join(lines) == charts.title_text(chart)
     assert charts.title_text(kestrels["groups"]) == "Groups of the congregation compared"
+
+
+# --- a crew's first evening (issue 21, item 9) ------------------------------------------------------
+
+PHONE_WIDTH = 300  # px of plot, as the phones draw their crew's chart (members.PHONE_CHART_WIDTH)
+
+
+@pytest.fixture(scope="module")
+def evening(tmp_path_factory):
+    from test_review import play_one_evening
+
+    with Ledger.open(tmp_path_factory.mktemp("evening") / "evening.sqlite") as ledger:
+        play_one_evening(ledger, dt.date(2026, 12, 7))
+        yield ledger
+
+
+def drawn(chart: alt.TopLevelMixin, width: int = 760) -> str:
+    from microsolidarity_widgets import export
+
+    return export.chart_svg(chart, width=width).decode()
+
+
+def marker_spots(svg: str) -> list[tuple[float, float]]:
+    """Where each line's markers are drawn (the legend's symbols left out)."""
+    spots = []
+    for group in re.findall(r'<g class="mark-symbol role-mark[^"]*"[^>]*>(.*?)</g>', svg):
+        spots += [(float(x), float(y)) for x, y in re.findall(r'translate\(([-\d.e]+),([-\d.e]+)\)', group)]
+    return spots
+
+
+def axis_labels(svg: str, axis: str) -> list[str]:
+    part = svg[svg.index(f'aria-label="{axis}-axis'):]
+    part = part[:part.index("role-axis-domain")]
+    return re.findall(r"<text[^>]*>([^<]+)</text>", part)
+
+
+def test_markers_on_the_same_spot_are_drawn_side_by_side(evening):
+    """After one evening, three members have 0 points, three 1 and two 7, all on the same day: each
+    of the eight markers is drawn where it can be seen, on the review (projector and phone widths) and
+    on the phones' chart, at its exact height."""
+    data = ReviewData.load(evening)
+    trust = evening.trust_over_time()
+    for chart, width in [(charts.review_charts(data, Selection(groups=("Evening crew",)))["trust"], 1100),
+                         (charts.review_charts(data, Selection(groups=("Evening crew",)))["trust"], 300),
+                         (charts.trust_chart(trust, "Trust in Evening crew"), PHONE_WIDTH)]:
+        spots = marker_spots(drawn(chart, width))
+        expected = 8 if "datasets" in chart.to_dict() and len(rows(chart)) == 8 else 5  # the phones' frame: scorers
+        assert len(spots) == expected, spots
+        for i, (x1, y1) in enumerate(spots):
+            for x2, y2 in spots[i + 1:]:
+                assert abs(x1 - x2) >= 12 or abs(y1 - y2) >= 12, (spots, width)
+        heights = sorted({round(y, 3) for _, y in spots})
+        assert len(heights) == (3 if expected == 8 else 2), heights  # 0, 1 and 7 points: not moved up or down
+
+
+def test_points_axes_tick_in_whole_numbers(evening):
+    """A crew whose members have 1 point each: the phones' chart read 0.2, 0.4 … 1.0 points."""
+    one_round = pd.DataFrame({"date": pd.Timestamp("2026-12-07"), "member": ["Ama", "Bo", "Caz"], "points": 1})
+    phone = drawn(charts.trust_chart(one_round, "Trust in Kestrels"), PHONE_WIDTH)
+    assert axis_labels(phone, "Y") == ["0", "1"]
+    data = ReviewData.load(evening)
+    made = charts.review_charts(data, Selection(groups=("Evening crew",)))
+    for key, axis in [("trust", "Y"), ("levels", "Y"), ("groups", "Y")]:
+        labels = axis_labels(drawn(made[key], 300), axis)
+        assert labels and all(re.fullmatch(r"-?\d+", label) for label in labels), (key, labels)
+        assert made[key].to_dict()["encoding"]["y"]["axis"]["format"] == "d", key
+    crews = congregation_charts()["crews"]
+    assert all(re.fullmatch(r"\d+", label) for label in axis_labels(drawn(crews, 300), "X"))
+
+
+def test_an_empty_chart_has_its_domains_given(tmp_path):
+    """Vega warns "Infinite extent" for a scale it must work out from no rows (the browser test reads
+    the console); every continuous scale of an empty chart is given its domain instead."""
+    with Ledger.open(tmp_path / "empty.sqlite") as ledger:
+        made = charts.review_charts(ReviewData.load(ledger), Selection())
+        made["phone"] = charts.trust_chart(ledger.trust_over_time(), "Trust in Kestrels")
+        made["crews"] = charts.crews_chart(pd.DataFrame(columns=["crew", "formed", "level_name", "points"]))
+    for key, chart in made.items():
+        encoding = chart.to_dict()["encoding"]
+        for channel, enc in encoding.items():
+            if isinstance(enc, dict) and enc.get("type") in ("quantitative", "temporal") and channel in ("x", "y", "color"):
+                assert "domain" in enc.get("scale", {}), (key, channel, enc)

@@ -239,7 +239,7 @@ def test_a_large_pool_keeps_every_rule_and_is_never_worse_than_greedy():
     assert f.score(g, people, rnd) <= s.bound and s.score <= s.bound and 0 <= s.gap < 1
 
 
-def test_the_neighbourhood_search_gives_the_same_crews_for_the_same_seed():
+def test_the_search_of_a_large_pool_gives_the_same_crews_for_the_same_seed():
     people = _big_pool(seed=4)
     rnd = Round(seed=5, work=0.3, time_limit=120)
     first, again = f.suggest(people, rnd), f.suggest(people, rnd)
@@ -332,3 +332,38 @@ def test_moves_and_swaps_keep_every_rule_and_never_lower_the_score(case):
     before = f.score([[people[i].name for i in c] for c in start], people, rnd)
     assert f.score(names, people, rnd) >= before
     assert f._improve(people, start, rnd, deadline=float("inf")) == better  # the same seed, the same crews
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pools(), st.integers(0, 2))
+def test_the_annealing_keeps_every_rule_leaves_nobody_out_it_had_and_never_does_worse(case, dropped):
+    """From greedy crews with one crew taken apart (its people left out, to be placed again if a crew can
+    take them), over a fixed number of draws: every hard rule, everyone placed still placed, never worse."""
+    people, rnd = case
+    people = [p for p in people if p.name not in f._cannot(people, rnd)]
+    idx = {p.name: i for i, p in enumerate(people)}
+    start = [[idx[n] for n in c] for c in f.greedy(people, rnd)]
+    start = [c for i, c in enumerate(start) if i != dropped or len(start) < 3]
+    after = f._anneal(people, start, rnd, deadline=float("inf"), steps=3000)
+    names = [[people[i].name for i in c] for c in after]
+    assert f.violations(names, people, rnd) == []
+    assert {i for c in start for i in c} <= {i for c in after for i in c}
+    before = f.score([[people[i].name for i in c] for c in start], people, rnd)
+    assert (sum(map(len, after)), f.score(names, people, rnd)) >= (sum(map(len, start)), before)
+    assert f._anneal(people, start, rnd, deadline=float("inf"), steps=3000) == after  # same seed, same crews
+
+
+def test_the_annealing_places_whoever_the_start_left_out_once_a_crew_can_take_them():
+    people = [Person(f"P{i}", ("music",), ("Tue evening",)) for i in range(9)]
+    rnd = Round(size=4, min_size=4, max_size=5)
+    after = f._anneal(people, [[0, 1, 2, 3], [4, 5, 6, 7]], rnd, deadline=float("inf"), steps=600)
+    assert sorted(i for c in after for i in c) == list(range(9))
+
+
+def test_progress_is_reported_as_the_search_goes_and_ends_with_the_answer():
+    people = _big_pool(seed=3)
+    seen = []
+    s = f.suggest(people, Round(seed=1, **QUICK), progress=seen.append)
+    assert len(seen) > 2 and all(0 <= p.done <= 1 for p in seen)
+    assert [(p.placed, p.score) for p in seen] == sorted((p.placed, p.score) for p in seen)  # the best so far
+    assert seen[-1] == f.Progress(1.0, len(s.crews), sum(len(c.members) for c in s.crews), s.score)

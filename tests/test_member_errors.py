@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import urllib.parse
 
-import pytest
 from tornado.testing import AsyncHTTPTestCase
 from tornado.web import Application
 
@@ -23,16 +22,7 @@ class Unreadable:
 class MemberPages(AsyncHTTPTestCase):
     def get_app(self):
         self.codes = members.MemberCodes("http://127.0.0.1/")
-        return Application(members.handlers("/", self.codes), cookie_secret="test", xsrf_cookies=True)
-
-    def setUp(self):
-        super().setUp()
-        self.patch = pytest.MonkeyPatch()
-        self.patch.setattr(members, "_ledger", lambda: Unreadable())
-
-    def tearDown(self):
-        self.patch.undo()
-        super().tearDown()
+        return Application(members.handlers("/", self.codes, ledger=Unreadable), cookie_secret="test", xsrf_cookies=True)
 
     def test_an_unreadable_ledger_is_said_in_words_with_the_typed_text_given_back(self):
         joined = self.fetch(f"/join/{self.codes.code}", follow_redirects=False)

@@ -128,7 +128,7 @@ def test_the_schema_1_fixture_plus_the_migrations_is_todays_schema(tmp_path):
     make_schema_1(old)
     Ledger.open(old).close()
     Ledger.open(new).close()
-    assert st.SCHEMA_VERSION == 4 and sorted(st.MIGRATIONS) == [1, 2, 3]
+    assert st.SCHEMA_VERSION == 5 and sorted(st.MIGRATIONS) == [1, 2, 3, 4]
     assert ddl(old) == ddl(new)
 
 
@@ -216,7 +216,7 @@ def test_a_server_ledger_of_schema_1_migrates_in_one_transaction(pg_database):
     engine = sa.create_engine(url)
     with engine.connect() as con:
         assert "ix_events_kind_ref" in {ix["name"] for ix in sa.inspect(con).get_indexes("events")}
-        assert con.execute(sa.select(st.meta.c.value).where(st.meta.c.key == "schema_version")).scalar() == "4"
+        assert con.execute(sa.select(st.meta.c.value).where(st.meta.c.key == "schema_version")).scalar() == "5"
     engine.dispose()
 
 
@@ -242,3 +242,38 @@ def test_a_schema_2_file_is_backed_up_and_upgraded_and_a_schema_2_workbook_refus
     monkeypatch.setattr(st, "SCHEMA_VERSION", 2)
     with pytest.raises(LedgerError, match="newer version"):
         st.check_sqlite_file(path)
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_a_schema_4_ledger_gains_one_time_keys(backend, tmp_path, pg_database):
+    """Schema 5 adds each event's one-time key, unique: an upgraded ledger refuses a replay as a new one
+    does, and its older events (none of which has a key) stay as they were."""
+    from microsolidarity_widgets import AlreadyRecorded
+    from microsolidarity_widgets.events import CheckIn
+    from microsolidarity_widgets.values import new_once_key
+    from pg import SCHEMA_4_COLUMNS
+
+    location = str(tmp_path / "ledger.sqlite") if backend == "sqlite" else pg_database()
+    with Ledger.open(location) as ledger:
+        ledger.add_group("Kestrels", ["Ama", "Bo", "Caz"], on="2026-01-01")
+        ledger.record(CheckIn("Kestrels", "2026-01-02", "Ama"))
+    engine = sa.create_engine(location if backend == "postgresql" else f"sqlite:///{location}")
+    with engine.begin() as con:  # back to what schema 4 made
+        if backend == "sqlite":
+            con.exec_driver_sql("DROP INDEX ux_events_once_key")
+        for statement in SCHEMA_4_COLUMNS:
+            con.exec_driver_sql(statement)
+        con.execute(sa.update(st.meta).where(st.meta.c.key == "schema_version").values(value="4"))
+    engine.dispose()
+    key = new_once_key()
+    with Ledger.open(location) as ledger:
+        assert ledger.store.migrated_from[0] == 4
+        ledger.record(CheckIn("Kestrels", "2026-01-02", "Bo"), key=key)
+        with pytest.raises(AlreadyRecorded):
+            ledger.record(CheckIn("Kestrels", "2026-01-02", "Bo"), key=key)
+        assert ledger.check_ins("Kestrels", "2026-01-02") == ["Ama", "Bo"]
+    engine = sa.create_engine(location if backend == "postgresql" else f"sqlite:///{location}")
+    with engine.connect() as con:
+        unique = {ix["name"]: ix["unique"] for ix in sa.inspect(con).get_indexes("events")}
+        assert unique.get("ux_events_once_key") in (True, 1)
+    engine.dispose()

@@ -37,18 +37,18 @@ def test_a_built_wheel_carries_the_front_end_files_and_the_voila_template(tmp_pa
     # of the sources, so the working tree gets no build/ or egg-info.
     source = tmp_path / "src"
     source.mkdir()
-    for name in ("pyproject.toml", "README.md"):
+    for name in ("pyproject.toml", "setup.py", "README.md"):
         shutil.copy(ROOT / name, source / name)
-    shutil.copytree(ROOT / "microsolidarity_widgets", source / "microsolidarity_widgets",
-                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    for folder in ("microsolidarity_widgets", "workbooks", "etc"):
+        shutil.copytree(ROOT / folder, source / folder, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".*"))
     wanted = {p.relative_to(source).as_posix()
               for folder in ("microsolidarity_widgets/static", "microsolidarity_widgets/apps/static",
-                             "microsolidarity_widgets/share")
+                             "microsolidarity_widgets/share", "microsolidarity_widgets/members/templates")
               for p in (source / folder).rglob("*") if p.is_file()}
     assert {"microsolidarity_widgets/static/report.css", "microsolidarity_widgets/apps/static/countdown.js",
             "microsolidarity_widgets/apps/static/countdown.css", "microsolidarity_widgets/apps/static/downloads.js",
             "microsolidarity_widgets/apps/static/review.css", "microsolidarity_widgets/apps/static/session.css",
-            } <= wanted
+            "microsolidarity_widgets/members/templates/member.html"} <= wanted
     result = subprocess.run(
         [sys.executable, "-m", "pip", "--disable-pip-version-check", "wheel", "--no-deps", "-w", str(tmp_path / "dist"),
          str(source)], capture_output=True, text=True, timeout=600)
@@ -59,3 +59,31 @@ def test_a_built_wheel_carries_the_front_end_files_and_the_voila_template(tmp_pa
         assert wanted <= names, sorted(wanted - names)
         for name in wanted:  # the same bytes as in the sources
             assert archive.read(name) == (source / name).read_bytes(), name
+
+
+@pytest.mark.slow
+def test_an_sdist_builds_a_wheel_that_carries_the_pages(tmp_path):
+    # pipx and pip build from the sdist when no wheel fits: the notebooks (kept at the top of the
+    # repository and mapped into the package by pyproject.toml) must come through both steps.
+    source = tmp_path / "src"
+    source.mkdir()
+    for name in ("pyproject.toml", "setup.py", "README.md", "CHANGELOG.md"):
+        shutil.copy(ROOT / name, source / name)
+    for folder in ("microsolidarity_widgets", "workbooks", "etc"):
+        shutil.copytree(ROOT / folder, source / folder, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".*"))
+    built = subprocess.run([sys.executable, "-m", "build", "--sdist", "-o", str(tmp_path / "sdist"), str(source)],
+                           capture_output=True, text=True, timeout=600)
+    assert built.returncode == 0, (built.stdout + built.stderr)[-3000:]
+    [sdist] = (tmp_path / "sdist").glob("microsolidarity_widgets-*.tar.gz")
+    unpacked = tmp_path / "unpacked"
+    shutil.unpack_archive(sdist, unpacked)
+    [tree] = unpacked.iterdir()
+    wheel = subprocess.run([sys.executable, "-m", "pip", "--disable-pip-version-check", "wheel", "--no-deps", "-q",
+                            "-w", str(tmp_path / "dist"), str(tree)], capture_output=True, text=True, timeout=600)
+    assert wheel.returncode == 0, (wheel.stdout + wheel.stderr)[-3000:]
+    [whl] = (tmp_path / "dist").glob("microsolidarity_widgets-*.whl")
+    notebooks = {p.name for p in (ROOT / "workbooks").glob("*.ipynb")}
+    with zipfile.ZipFile(whl) as archive:
+        names = set(archive.namelist())
+    assert {f"microsolidarity_widgets/workbooks/{n}" for n in notebooks} <= names
+    assert "microsolidarity_widgets/share/jupyter/voila/templates/microsolidarity/conf.json" in names

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import numpy as np
@@ -166,8 +167,8 @@ def test_an_empty_ledger_reviews_without_error(tmp_path):
             chart.to_dict()
         ledger.add_group("Kestrels", ["Ama", "Bo", "Caz"], kind="crew", on="2026-01-01")
         data = ReviewData.load(ledger)
-        assert review.summary(data, Selection(groups=("Kestrels",)))[0] == \
-            "Kestrels earned no points from 1 January 2026 to 1 January 2026."
+        assert review.summary(data, Selection(groups=("Kestrels",)))[:2] == [
+            "Kestrels earned no points on 1 January 2026.", "Ama, Bo and Caz earned no points on 1 January 2026."]
         for chart in charts.review_charts(data, Selection(groups=("Kestrels",))).values():
             chart.to_dict()
 
@@ -327,3 +328,85 @@ def test_the_review_page_is_built_as_the_level_pages_are(demo_ledger):
     page = _cannot_open(LedgerError("The ledger is locked."))
     assert page.summary_text == "The ledger is locked."
     assert any('role="alert">The review cannot open its ledger. The ledger is locked.' in t for t in shown_texts(page))
+
+
+# --- a crew's first evening (issue 21, item 9) ------------------------------------------------------
+
+# Eight members with long names, as a crew that formed tonight may have.
+EVENING_CREW = ["Anastasia Featherstonehaugh", "Bartholomew Okonkwo-Lindqvist", "Chiamaka Vasquez-Delacroix",
+                "Dagny Rasmussen-Oyelaran", "Evangelina Montgomery", "Fitzgerald Nakamura-Brown",
+                "Guinevere Abernathy-Singh", "Hieronymus Wojciechowski"]
+
+
+def play_one_evening(ledger, day=None, group: str = "Evening crew") -> dt.date:
+    """A crew created today with one listening round (five of eight came) and one money round: the
+    review a new crew opens at the end of its first evening. Three members have 0 points, three have 1,
+    two have 7. Returns the day."""
+    day = day or dt.date.today()
+    ledger.add_group(group, EVENING_CREW, kind="crew", on=day)
+    ledger.record_listening(group, day, present=EVENING_CREW[:5])
+    ledger.record_money(group, day, speaker=EVENING_CREW[0], offers=[(EVENING_CREW[1], "introduction")],
+                        asks=["an accountant who knows co-ops"], respectful=[EVENING_CREW[1]])
+    return day
+
+
+@pytest.fixture(scope="module")
+def evening(tmp_path_factory):
+    ledger = Ledger.open(tmp_path_factory.mktemp("evening") / "ledger.sqlite")
+    play_one_evening(ledger, dt.date(2026, 12, 7))
+    yield ledger
+    ledger.close()
+
+
+def test_members_with_no_points_are_in_the_totals_the_chart_and_the_summary(evening):
+    """As the phones list them: every member of the chosen crew, 0 for those who scored nothing yet."""
+    from microsolidarity_widgets import charts, export
+
+    data = ReviewData.load(evening)
+    sel = Selection(groups=("Evening crew",), start="2026-12-07", end="2026-12-07")
+    totals = review.member_totals(export.points_table(data, sel), review.chosen_members(data, sel))
+    assert sorted(totals.index) == EVENING_CREW
+    assert totals["total"].to_dict() == {**dict.fromkeys(EVENING_CREW[:2], 7), **dict.fromkeys(EVENING_CREW[2:5], 1),
+                                         **dict.fromkeys(EVENING_CREW[5:], 0)}
+    trust = pd.DataFrame(charts.review_charts(data, sel)["trust"].to_dict()["datasets"].popitem()[1])
+    assert trust.groupby("member")["cumulative"].last().to_dict() == totals["total"].to_dict()
+    assert "Fitzgerald Nakamura-Brown, Guinevere Abernathy-Singh and Hieronymus Wojciechowski earned no points " \
+           "on 7 December 2026." in review.summary(data, sel)
+    # one member chosen who scored nothing: listed alone, at 0
+    bo = Selection(groups=("Evening crew",), members=("Hieronymus Wojciechowski",))
+    assert review.member_totals(export.points_table(data, bo), review.chosen_members(data, bo))["total"].to_dict() == \
+        {"Hieronymus Wojciechowski": 0}
+
+
+def test_the_review_page_lists_every_member_of_the_crew(evening):
+    from microsolidarity_widgets.apps.review import ReviewApp
+
+    app = ReviewApp(evening)
+    assert app.groups.value == ("Evening crew",)
+    for name in EVENING_CREW:
+        assert re.search(rf"<td>{name}</td>(<td[^>]*>-?\d+</td>){{6}}", app.totals.value), name
+    assert "Hieronymus Wojciechowski</td>" + '<td class="num">0</td>' * 6 in app.totals.value
+
+
+def test_one_evening_reads_as_one_day(evening, tmp_path):
+    """Not "from 7 December 2026 to 7 December 2026": on the page, in the report and in the chart's words."""
+    from microsolidarity_widgets import charts, export
+
+    data = ReviewData.load(evening)
+    for sel in (Selection(groups=("Evening crew",), start="2026-12-07", end="2026-12-07"),
+                Selection(groups=("Evening crew",))):
+        lines = review.summary(data, sel)
+        assert lines[0] == "Evening crew earned 17 points on 7 December 2026.", lines
+        assert not any("to 7 December" in line for line in lines), lines
+        assert "on 7 December 2026" in charts.review_charts(data, sel)["trust"].to_dict()["description"]
+    report = (export.export_group(evening, "Evening crew", tmp_path)[-1]).read_text(encoding="utf-8")
+    assert '<p class="when">On 7 December 2026. Made ' in report and "to 7 December" not in report
+    assert review.span_words("2026-05-01", "2026-06-30") == "from 1 May 2026 to 30 June 2026"
+
+
+def test_a_congregations_members_without_points_are_counted_not_named(tmp_path):
+    with Ledger.open(tmp_path / "ledger.sqlite") as ledger:
+        for crew in ("Herons", "Otters"):
+            ledger.add_group(crew, [f"{crew[0]}{i}" for i in range(5)], kind="crew", on="2026-12-07")
+        lines = review.summary(ReviewData.load(ledger), Selection())
+    assert "10 members earned no points on 7 December 2026." in lines

@@ -11,7 +11,7 @@ from ..errors import LedgerError
 from ..ledger import Ledger
 from ..values import day_words
 from . import texts
-from .session import Checklist, Session, esc, hint, html_table, section, wide
+from .session import Checklist, Choice, Session, esc, hint, html_table, section, wide
 
 OPEN, CLOSE = "open", "close"
 
@@ -29,8 +29,8 @@ class ConflictApp:
         self.description = widgets.Textarea(description="What happened (private, optional)",
                                             layout=widgets.Layout(width="100%", height="80px"), **wide())
         self.description.add_class("ms-private")
-        self.conflict = widgets.Dropdown(description="Conflict", options=[("— choose —", None)],
-                                         layout=widgets.Layout(width="520px"), **wide())
+        self.conflict = Choice(description="Conflict", options=[("— choose —", None)],
+                               layout=widgets.Layout(width="520px"), **wide())
         self.steps = [widgets.Checkbox(description=text, indent=False, layout=widgets.Layout(width="auto"))
                       for text in self.level.prompts]
         self.outcome = widgets.RadioButtons(description="How did it end?", value=None,

@@ -17,7 +17,7 @@ from ..events import Meeting
 from ..ledger import Ledger
 from ..values import day_words, file_stem
 from . import texts
-from .session import Session, esc, hint, html_list, html_table, section, wide
+from .session import Choice, Session, esc, hint, html_list, html_table, section, wide
 
 
 def month_later(day: dt.date) -> dt.date:
@@ -94,9 +94,9 @@ class ConsistencyApp:
     def __init__(self, ledger: Ledger):
         self.ledger = ledger
         self.history = widgets.HTML()
-        self.process = widgets.Dropdown(description="Meeting process",
-                                        options=[(texts.NO_PROCESS, None)] + [(p, p) for p in rules.MEETING_PROCESSES],
-                                        layout=widgets.Layout(width="380px"), **wide())
+        self.process = Choice(description="Meeting process",
+                              options=[(texts.NO_PROCESS, None)] + [(p, p) for p in rules.MEETING_PROCESSES],
+                              layout=widgets.Layout(width="380px"), **wide())
         self.steps = widgets.HTML()
         self.note = widgets.Textarea(description="Private notes (optional)", layout=widgets.Layout(width="100%", height="80px"),
                                      **wide())

@@ -3,21 +3,23 @@ other safe, and see every group with its members."""
 
 from __future__ import annotations
 
+import os
 import warnings
 
 import ipywidgets as widgets
 import pandas as pd
+from markupsafe import Markup
 
-from .. import rules
+from .. import holds, rules
 from ..errors import LedgerError, LookAlikeName
 from ..ledger import Ledger
-from . import texts
-from .session import (STYLE, Form, MemberChoice, Status, chosen, date_picker, esc, hint, html_table, primary,
+from . import last_group, texts
+from .session import (STYLE, Choice, Form, MemberChoice, Status, chosen, date_picker, esc, hint, html_table, primary,
                       section, wide)
 
 
-def _group_dropdown(description: str) -> widgets.Dropdown:
-    return widgets.Dropdown(description=description, layout=widgets.Layout(width="340px"), **wide())
+def _group_dropdown(description: str) -> Choice:
+    return Choice(description=description, layout=widgets.Layout(width="340px"), **wide())
 
 
 def _recording(call, *args, **kwargs) -> str:
@@ -26,6 +28,17 @@ def _recording(call, *args, **kwargs) -> str:
         warnings.simplefilter("always", LookAlikeName)
         call(*args, **kwargs)
     return "".join(f" Note: {w.message}" for w in caught if issubclass(w.category, LookAlikeName))
+
+
+def _names_on_phones() -> list[widgets.Widget]:
+    """While members can join (``serve --share``), where the facilitator frees a name a phone holds
+    (``holds``): a page of the server itself, since the holds live in its process, not in this kernel."""
+    address = os.environ.get(holds.PAGE_ENV)
+    if not address:
+        return []
+    link = Markup('<a href="{}" target="_blank" rel="noopener">Names chosen on phones: see and free them</a>').format(
+        address)
+    return [section("Names chosen on phones", hint(texts.NAMES_ON_PHONES_HINT), widgets.HTML(str(link)))]
 
 
 class CrewApp:
@@ -77,6 +90,10 @@ class CrewApp:
         self.create_button.on_click(self.create_group)
         self.join_button.on_click(self.add_member)
         self.agree_button.on_click(self.record_agreements)
+        # Remembered first: the page redraws for the group next, and may be closed before it is done.
+        self._filling_groups = False  # while ``_refresh`` fills the group lists in (no choice of the facilitator's)
+        for dropdown in (self.join_group, self.change_group, self.agree_group):
+            dropdown.observe(self._group_chosen, "value")
         self.agree_group.observe(self._show_agreements, "value")
         self.change_group.observe(self._list_members, "value")
         for w in (self.change_member, self.rename_to):
@@ -108,6 +125,7 @@ class CrewApp:
                     widgets.HBox([self.change_group, self.change_member]),
                     widgets.HBox([self.rename_to, self.rename_button]),
                     widgets.HBox([self.leave_date, self.remove_button]), self.change_status.widget),
+            *_names_on_phones(),
             section("Our agreements", hint(texts.AGREEMENTS_HINT), widgets.HBox([self.agree_group, self.agree_date]),
                     self.confidentiality, self.cross_talk, self.agree_private, self.agree_button,
                     self.agree_status.widget, self.current_agreements),
@@ -145,6 +163,7 @@ class CrewApp:
         name = self.new_name.value.strip()
         said = f"Recorded: the {self.new_kind.value} {name} with {', '.join(names)}.{note}"
         self.create_form.reset()
+        last_group.remember(self.ledger, name)  # the group worked on now: the next page opens on it
         self._refresh(select=name)
         self.create_status.ok(said)  # after the form is reset, which would take a message away
 
@@ -216,17 +235,27 @@ class CrewApp:
     def _refresh(self, select: str | None = None, chosen_member: str | None = None):
         groups = self.ledger.groups()
         options = [(f"{g} ({k})", g) for g, k in zip(groups["group"], groups["kind"])]
-        # A new crew is where the next joiner goes; the other pickers stay on what the facilitator chose.
-        for dropdown, kinds, follow in ((self.join_group, ("crew",), True), (self.agree_group, rules.GROUP_KINDS, False),
-                                        (self.change_group, rules.GROUP_KINDS, False)):
-            current = (select if follow else None) or dropdown.value
-            dropdown.options = [o for o, k in zip(options, groups["kind"]) if k in kinds]
-            values = [v for _, v in dropdown.options]
-            if values:
-                dropdown.value = current if current in values else values[0]
+        # A new crew is where the next joiner goes; the other pickers stay on what the facilitator chose
+        # and, on a page just opened, on the group last worked on (on any page).
+        remembered = last_group.remembered(self.ledger)
+        self._filling_groups = True
+        try:
+            for dropdown, kinds, follow in ((self.join_group, ("crew",), True),
+                                            (self.agree_group, rules.GROUP_KINDS, False),
+                                            (self.change_group, rules.GROUP_KINDS, False)):
+                current = (select if follow else None) or dropdown.value or remembered
+                dropdown.options = [o for o, k in zip(options, groups["kind"]) if k in kinds]
+                if current in dropdown.options_values():
+                    dropdown.value = current
+        finally:
+            self._filling_groups = False
         self._show_groups(groups)
         self._show_agreements()
         self._list_members(chosen=chosen_member)
+
+    def _group_chosen(self, change) -> None:
+        if not self._filling_groups:
+            last_group.remember(self.ledger, change.new)
 
     def _list_members(self, *_, chosen: str | None = None):
         group = self.change_group.value

@@ -13,7 +13,7 @@ from ..errors import LedgerError
 from ..ledger import Ledger
 from . import texts
 from .countdown import Countdown
-from .session import Session, describe, esc, hint, html_list, section, wide
+from .session import Choice, Session, describe, esc, hint, html_list, section, wide
 
 TURN_LENGTHS = [("30 seconds", 30), ("1 minute", 60), ("90 seconds", 90), ("2 minutes", 120),
                 ("3 minutes", 180), ("5 minutes", 300)]
@@ -37,7 +37,7 @@ class ListeningApp:
         self.next_button = widgets.Button(description="Start the round", button_style="info")
         self.pass_button = widgets.Button(description="Pass", disabled=True,
                                           tooltip="This person passes: move on to the next")
-        self.length = widgets.Dropdown(description="Time per turn", options=TURN_LENGTHS, value=60, **wide())
+        self.length = Choice(description="Time per turn", options=TURN_LENGTHS, value=60, **wide())
         self.timer = Countdown(seconds=60)
         self.listened = widgets.RadioButtons(description="Did everyone listen to everyone?", value=None,
                                              options=[("Yes", True), ("No", False)], **wide())

@@ -9,7 +9,7 @@ from ..events import Money, ProposalSettled
 from ..errors import LedgerError
 from ..ledger import Ledger
 from . import texts
-from .session import Additions, Checklist, MemberChoice, Session, esc, hint, html_list, section, wide
+from .session import Additions, Checklist, Choice, MemberChoice, Session, esc, hint, html_list, section, wide
 
 
 class MoneyApp:
@@ -19,8 +19,9 @@ class MoneyApp:
 
     def __init__(self, ledger: Ledger):
         # Offers and asks from phones the facilitator accepted: {proposal id: (who sent it, the item in offers
-        # or asks)}. One still in its list is in this round; once the round is recorded it is answered
-        # "accepted". Another group or day, or (for an ask) another speaker, sends it back to wait.
+        # or asks)}. One still in its list is in this round, and is answered "accepted" in the very
+        # transaction that records the round. Another group or day, or (for an ask) another speaker,
+        # sends it back to wait.
         self.accepted: dict[int, tuple[str, object]] = {}
 
         self.speaker = MemberChoice("Speaker", width="320px")
@@ -28,7 +29,7 @@ class MoneyApp:
                                              layout=widgets.Layout(width="100%", height="90px"), **wide())
         self.private_note.add_class("ms-private")
         self.offer_who = MemberChoice("Who offers", width="260px")
-        self.offer_kind = widgets.Dropdown(description="Kind of offer", options=list(rules.OFFER_KINDS),
+        self.offer_kind = Choice(description="Kind of offer", options=list(rules.OFFER_KINDS),
                                            layout=widgets.Layout(width="380px"), **wide())
         self.offer_note = widgets.Text(description="Offer note (optional)", continuous_update=False,
                                        layout=widgets.Layout(width="420px"), **wide())
@@ -53,7 +54,7 @@ class MoneyApp:
                                                                           self.private_note])
         self.session.on_context(self._refill)
         self.session.present.observe(self._refill, names="value")
-        self.session.on_record(self._answer_accepted)
+        self.session.on_record(self._forget_accepted)
         self.session.on_change(self._show_from_phones)
         self.session.on_context(self._return_accepted)
         self.speaker.observe(self._speaker_changed, names="value")
@@ -86,7 +87,8 @@ class MoneyApp:
         if not self.speaker.value:
             raise LedgerError("Choose the speaker.")
         return Money(s.group_name, s.on, speaker=self.speaker.value, offers=tuple(self.offers), asks=tuple(self.asks),
-                     respectful=self.respectful.value, present=s.here, note=self.private_note.value)
+                     respectful=self.respectful.value, present=s.here, note=self.private_note.value,
+                     from_phones=tuple(self._taken()))
 
     def _offer(self):
         """The offer the fields make, or None before someone is chosen."""
@@ -156,6 +158,8 @@ class MoneyApp:
             item, listed = (row.member, row.offer_kind) + ((row.text,) if row.text else ()), self.offered
         self.accepted[row.id] = (row.member, item)
         listed.value = (*listed.value, item)  # and the list from the phones shows it no more
+        self.session.say(f"Accepted {row.member}'s {row.what} into this round: it counts once you record the "
+                         "round, and their phone then says so.")
 
     def decline(self, row) -> None:
         try:
@@ -166,27 +170,17 @@ class MoneyApp:
         self.session.status.ok(f"Declined {row.member}'s {row.what}; their phone says so.")
         self._show_from_phones()
 
-    def _answer_accepted(self, event_id):
-        """After the round is recorded: each accepted proposal in it is answered "accepted"."""
-        if event_id is None:
-            return
-        for proposal_id in self._taken():
-            try:
-                self.session.ledger.record(ProposalSettled(proposal_id, self.session.on, "accepted", event_id))
-            except LedgerError as exc:
-                self.session.status.error(f"The round is recorded, but a phone's {exc}", nothing_recorded=False)
-        self.accepted.clear()
+    def _forget_accepted(self, event_id):
+        """Once the round is recorded, its accepted proposals are answered (with it): none is pending."""
+        if event_id is not None:
+            self.accepted.clear()
 
     def _refill(self, *_):
         """Who can speak, offer or be asked: those here (the speaker too, when still here)."""
         self.speaker.set_names(self.session.here)
         self._speaker_changed()
 
-    def _speaker_changed(self, change=None):
-        # A list given new names passes through "— choose —" before its choice comes back (ipywidgets
-        # selects the first option): the speaker has not changed, and their accepted asks stay.
-        if change is not None and change.new is None and change.old in self.session.here:
-            return
+    def _speaker_changed(self, *_):
         # Everyone here but the speaker can offer and be asked; an ask of anyone else goes back to wait.
         others = [n for n in self.session.here if n != self.speaker.value]
         self.offer_who.set_names(others)

@@ -4,10 +4,10 @@ Voilà can start a page's kernel before anyone asks for the page ("preheating"):
 until ``wait_for_request()`` and waits there for a visitor. The page is built before that wait, so
 the visitor does not wait for the ledger to be read and a hundred-odd widgets to be made. It must
 still show the ledger as it is when opened, not as it was when the kernel started: after the wait
-it is built again if anyone wrote to the ledger meanwhile (the ledger's revision changed) or the
-day changed (date pickers start at today), and the widgets of the first build are closed, so the
-browser is not sent them too. The points per group the notebook prints after the page are worked out ahead in
-the same way. Outside a preheated Voilà kernel (JupyterLab, nbval) the wait returns at once and the
+it is built again if anyone wrote to the ledger meanwhile (the ledger's revision changed), the
+day changed (date pickers start at today) or the facilitator chose another group on another page,
+and the widgets of the first build are closed, so the browser is not sent them too. The points per
+group the notebook prints after the page are worked out ahead in the same way. Outside a preheated Voilà kernel (JupyterLab, nbval) the wait returns at once and the
 first build is the one shown.
 """
 
@@ -26,6 +26,7 @@ from voila.utils import wait_for_request
 from .. import offline
 from ..errors import LedgerError
 from ..ledger import Ledger
+from . import last_group
 from .session import STYLE, Status, points_by_group
 
 
@@ -108,6 +109,7 @@ class Build:
                 self.ledger = ledger or kernel_ledger()
                 # Read before building: a write landing during the build makes it stale, never lost.
                 self.revision = self.ledger.revision()
+                self.group = last_group.remembered(self.ledger)  # the group it opens on
                 self.widget = build(self.ledger).widget
             except LedgerError as exc:
                 if ledger is None:
@@ -115,11 +117,11 @@ class Build:
                 self.error = exc
 
     def current(self) -> bool:
-        """Whether this build still shows the ledger and the day as they are now."""
+        """Whether this build still shows the ledger, the day and the group last worked on as they are now."""
         if self.error is not None or self.on != dt.date.today():
             return False
         try:
-            return self.ledger.revision() == self.revision
+            return self.ledger.revision() == self.revision and last_group.remembered(self.ledger) == self.group
         except LedgerError:
             return False  # a new build will say why in plain words
 

@@ -85,6 +85,8 @@ class ReviewApp:
         self.charts = {key: offline.chart_widget(chart) for key, chart in self._charts().items()}
         for chart in self.charts.values():
             chart.layout = widgets.Layout(margin="0 0 8px 0", width="100%")
+            # Drawn as SVG: sharp at any projector's zoom, and each label a text a test can measure.
+            chart.embed_options = {**chart.embed_options, "renderer": "svg"}
         # Each chart's figures as a table, for a screen reader (and anyone who wants the numbers).
         self.chart_tables = {key: widgets.HTML(chart_table(chart.chart), layout={"margin": "0 0 28px 0"})
                              for key, chart in self.charts.items()}
@@ -178,8 +180,9 @@ class ReviewApp:
         self._show_totals(sel or self.selection())
 
     def _show_totals(self, sel: Selection) -> None:
-        """Each chosen member's points by level and in all, for the chosen groups and dates."""
-        table = review.member_totals(export.points_table(self.data, sel))
+        """Each chosen member's points by level and in all, for the chosen groups and dates (0 for
+        those who scored nothing)."""
+        table = review.member_totals(export.points_table(self.data, sel), review.chosen_members(self.data, sel))
         if table.empty:
             self.totals.value = "<p>No points in this choice of groups, members and dates.</p>"
             return

@@ -26,7 +26,7 @@ from .. import charts, levels, offline, room, rules
 from ..errors import LedgerBusy, LedgerError
 from ..events import Event, Hosting
 from ..ledger import Ledger
-from . import texts
+from . import last_group, texts
 
 # How often an open page looks for check-ins and offers from phones (the room sees them within two seconds).
 POLL_SECONDS = 1.0
@@ -249,7 +249,47 @@ class Checklist(traitlets.HasTraits):
         self.value = list(names | {name} if ticked else names - {name})
 
 
-class MemberChoice(widgets.Dropdown):
+class Choice(widgets.Dropdown):
+    """A dropdown that always shows the value it holds (every page's dropdowns are this one).
+
+    ipywidgets 8 takes a value of None for "nothing selected": a page's option meaning "none"
+    ("— choose —", "no preference", "everyone in the pool"), chosen or reset to, left the page's
+    select showing nothing at all, and once nothing was selected new options selected nothing either.
+    Here None selects the option whose value is None when there is one, and new options keep the
+    value held when it is still among them (else the first option is chosen, as ipywidgets does)."""
+
+    @traitlets.observe("value")
+    def _propagate_value(self, change):
+        if change.new is None and None in self._options_values:
+            self._select(self._options_values.index(None))
+        else:
+            super()._propagate_value(change)
+
+    @traitlets.observe("options")
+    def _propagate_options(self, change):
+        held = self.value
+        options = self._options_full
+        self.set_trait("_options_labels", tuple(label for label, _ in options))
+        self._options_values = tuple(value for _, value in options)
+        if self._initializing_traits_ is True:
+            return
+        values = self._options_values
+        self._select(values.index(held) if held in values else 0 if values else None)
+
+    def _select(self, index: int | None) -> None:
+        if index == self.index:
+            # The same position may hold another option now: its label and value follow, and the
+            # page's select is told again which one it shows.
+            self._notify_trait("index", index, index)
+        else:
+            self.index = index
+
+    def options_values(self) -> tuple:
+        """The values among which one is chosen, in the options' order."""
+        return self._options_values
+
+
+class MemberChoice(Choice):
     """A member to choose from the names given ("— choose —" until then); a choice still among them
     stays chosen. Money's speaker and the one who offers are two."""
 
@@ -257,13 +297,9 @@ class MemberChoice(widgets.Dropdown):
         super().__init__(description=description, options=[CHOOSE], layout=widgets.Layout(width=width), **wide())
 
     def set_names(self, names: Iterable[str]) -> None:
-        names = list(names)
         options = [CHOOSE] + [(n, n) for n in names]
-        if options == list(self.options):
-            return  # new options, even the same ones, would drop the choice for a moment
-        chosen = self.value if self.value in names else None
-        self.options = options
-        self.value = chosen
+        if options != list(self.options):  # the same names are not sent to the page again
+            self.options = options
 
 
 CHOOSE = ("— choose —", None)
@@ -325,8 +361,8 @@ class Hosts:
     LABELS = {"facilitator": "Facilitator", "timekeeper": "Timekeeper", "note_taker": "Note-taker"}
 
     def __init__(self):
-        self.pickers = {role: widgets.Dropdown(description=self.LABELS[role], options=[("—", None)],
-                                               layout=widgets.Layout(width="260px"), **wide())
+        self.pickers = {role: Choice(description=self.LABELS[role], options=[("—", None)],
+                                     layout=widgets.Layout(width="260px"), **wide())
                         for role in rules.HOST_ROLES}
         self.record = widgets.Checkbox(value=False, description="Record these hosts with this session", indent=False,
                                        layout=widgets.Layout(width="auto"))
@@ -341,6 +377,29 @@ class Hosts:
 
     def chosen(self) -> dict[str, str]:
         return {role: p.value for role, p in self.pickers.items() if p.value}
+
+
+def keep_looking(alive: widgets.Widget, look: Callable[[], None],
+                 start: Callable[[], None] = lambda: None) -> asyncio.Task | None:
+    """In the kernel's event loop: ``start()``, then ``look()`` every ``POLL_SECONDS`` until ``alive``
+    is closed (the page's widgets are closed when it goes). None outside an event loop (a script, a
+    test): there is nothing to wait on, the caller looks when it needs to.
+
+    It runs only once someone has the page: a preheated kernel waits for its visitor before its event
+    loop turns, so a page nobody opened never tells the phones it is being played."""
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+    async def watch():
+        step = start
+        while alive.comm is not None:
+            step()
+            step = look
+            await asyncio.sleep(POLL_SECONDS)
+
+    return loop.create_task(watch())
 
 
 class Latest:
@@ -409,7 +468,7 @@ class Session(traitlets.HasTraits):
         self._announced: tuple[str, dt.date] | None = None  # the group and day phones were last told of
         self._watcher: asyncio.Task | None = None
 
-        self.group = widgets.Dropdown(description="Group", layout=widgets.Layout(width="340px"), **wide())
+        self.group = Choice(description="Group", layout=widgets.Layout(width="340px"), **wide())
         self.date = date_picker(date_label)
         self.present = Checklist(present, ticked=True) if present else None
         self.joined = widgets.HTML()  # who checked in from their phones
@@ -417,6 +476,7 @@ class Session(traitlets.HasTraits):
         self.scoring = widgets.HTML(level.scoring)
         self.scoring.add_class("ms-scoring")
         self.preview = widgets.HTML()
+        self.preview.add_class("ms-preview")
         self.record_button = primary("Record", tooltip="Write this exercise into the ledger")
         self.status = Status()
         self.undo_target = widgets.Label()
@@ -433,8 +493,12 @@ class Session(traitlets.HasTraits):
         self.chart.layout = widgets.Layout(width="100%")
         self.chart_table = widgets.HTML()  # the chart's figures for those who cannot see it
 
+        self._filling_groups = False  # while the page fills its group list in (no choice of the facilitator's)
         self.reload_groups(refresh=False)  # the page's own widgets do not exist yet: ``page()`` fills everything in
+        # Remembered first: the page redraws for the group next, and may be closed before it is done.
+        self.group.observe(self._group_chosen, "value")
         self.group.observe(self._context_changed, "value")
+        self._change_observers.append(self._groups_changed)
         self.date.observe(self._context_changed, "value")
         self.form = Form(controls, [*kept, *([self.present] if self.present else [])], changed=self._redraft)
         self.record_button.on_click(self.record)
@@ -485,18 +549,34 @@ class Session(traitlets.HasTraits):
 
     # --- behaviour --------------------------------------------------------------------------
 
-    def reload_groups(self, refresh: bool = True) -> None:
+    def _group_options(self) -> list[tuple[str, str]]:
         groups = self.ledger.groups()
         groups = groups[groups["kind"].isin(self.kinds)]
         groups = groups.iloc[groups["kind"].map(self.kinds.index).argsort(kind="stable")]  # the page's main kind first
-        current = self.group.value
-        self.group.options = [(f"{g} ({k})", g) for g, k in zip(groups["group"], groups["kind"])]
-        if current in set(groups["group"]):
-            self.group.value = current
-        elif len(groups):
-            self.group.value = groups["group"].iloc[0]
+        return [(f"{g} ({k})", g) for g, k in zip(groups["group"], groups["kind"])]
+
+    def reload_groups(self, refresh: bool = True) -> None:
+        """The groups of the page's kinds: the one on screen stays chosen; a page opening shows the group
+        the facilitator last worked on (on any page), else the first."""
+        self._filling_groups = True
+        try:
+            current = self.group.value or last_group.remembered(self.ledger)
+            self.group.options = self._group_options()
+            if current in self.group.options_values():
+                self.group.value = current
+        finally:
+            self._filling_groups = False
         if refresh:
             self._context_changed()
+
+    def _groups_changed(self) -> None:
+        """New crews (a formation round) or a group gone: the list follows, the choice stays where it can."""
+        if self._group_options() != list(self.group.options):
+            self.reload_groups(refresh=False)  # a group that went is replaced, and the page follows the new one
+
+    def _group_chosen(self, change) -> None:
+        if not self._filling_groups:
+            last_group.remember(self.ledger, change.new)
 
     def _context_changed(self, *_):
         # A message is about the form as it was: another group or day makes it stale, and so
@@ -557,22 +637,13 @@ class Session(traitlets.HasTraits):
                     self.status.error(exc, nothing_recorded=False)
 
     def _watch(self) -> None:
-        """Look at the ledger every ``POLL_SECONDS`` while the page is open, in the kernel's event loop.
-        Outside one (a script, a test) there is nothing to wait on: call ``poll()`` instead."""
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            return
+        """Tell the phones what the page plays, then look at the ledger every ``POLL_SECONDS`` while
+        the page is open. Outside an event loop (a script, a test) call ``poll()`` instead."""
+        def look():
+            self.poll()
+            self._tell_phones()
 
-        async def watch():
-            # Runs only once someone has the page: a preheated kernel waits for its visitor before its
-            # event loop turns, so a page nobody opened never tells the phones it is being played.
-            while self.group.comm is not None:  # until the page's widgets are closed
-                self._tell_phones()
-                await asyncio.sleep(POLL_SECONDS)
-                self.poll()
-
-        self._watcher = loop.create_task(watch())
+        self._watcher = keep_looking(self.group, look, start=self._tell_phones)
 
     def _tell_phones(self) -> None:
         """Members' phones show this level's prompts for the group on screen today (see ``room``); a
@@ -752,6 +823,12 @@ class Session(traitlets.HasTraits):
             cb(event_id)
         self.reset()
         self._redraft()
+
+    def say(self, text: str) -> None:
+        """Tell what the page just did to its form (e.g. took a phone's offer into the round): said after
+        the form changed, it stays until the form changes again."""
+        self.status.ok(text)
+        self._message_for = ("said", self._draft_key())
 
     def _say_error(self, exc: LedgerError | str, nothing_recorded: bool = True) -> None:
         self.status.error(exc, nothing_recorded=nothing_recorded)

@@ -100,3 +100,7 @@ OUTCOME_LABELS = {
 # --- 05 co-owners -----------------------------------------------------------------------------
 
 LEGAL_FORMS = ["company", "association", "co-op", "savings pool", "lending circle", "livelihood pod"]
+
+NAMES_ON_PHONES_HINT = ("Each name chosen on a phone is held by that phone, so nobody else's phone can speak for them. "
+                        "When a phone chose the wrong name or someone changed phones, free the name there; the next "
+                        "phone to choose it holds it.")

@@ -126,7 +126,8 @@ _LAYOUT_JS = r"""
     if (d.right > W + 1) problems.push(`a chart runs past the right edge (to ${Math.round(d.right)} px of ${W})`);
     for (const t of drawing.querySelectorAll("text")) {
       const r = t.getBoundingClientRect();
-      if (r.width === 0 || !t.textContent.trim()) continue;
+      // Vega hides a label that would collide or hang out (labelOverlap, labelBound) by opacity 0: not drawn.
+      if (r.width === 0 || !t.textContent.trim() || t.closest('[opacity="0"]')) continue;
       if (r.right > d.right + 1 || r.left < d.left - 1) {
         problems.push(`chart text "${t.textContent.trim().slice(0, 50)}" is cut at the chart's edge ` +
                       `(${Math.round(r.left)}–${Math.round(r.right)} px, the chart ${Math.round(d.left)}–${Math.round(d.right)})`);

@@ -298,6 +298,9 @@ def test_a_listening_round_by_keyboard_alone_keeps_focus_where_it_was(server, pa
     page.set_viewport_size(PROJECTOR)
     server.open(page, "02_listening.ipynb", timeout=120_000)
     expect(page.get_by_role("button", name="Start the round")).to_be_visible()
+    # The page opens on the group last worked on, which the tests before chose: Herons, the first, here.
+    page.get_by_label("Group", exact=True).select_option("Herons (crew)")
+    expect(page.get_by_role("checkbox", name="Eve", exact=True)).to_have_count(0)
     page.locator("body").click(position={"x": 2, "y": 2})  # start from the top of the page, as a visitor would
     seen, rings = [], []
     for _ in range(60):

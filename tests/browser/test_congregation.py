@@ -105,3 +105,26 @@ def test_the_page_fits_a_phone(server, browser):
         leave(page)
         context.close()
     assert not outside and not problems, (outside, problems)
+
+
+def test_a_round_of_ninety_shows_its_progress_then_its_crews(server, page):
+    """Issue 21: the search runs off the page's thread; while it works the page shows a progress bar (a
+    screen reader finds it by its name) and says once that it is looking; then the crews, and no bar."""
+    from benchmarks.formation import pool
+    from microsolidarity_widgets.congregation import Congregation
+
+    with server.ledger() as ledger:
+        ninety = Congregation.create(ledger, "Ninety circle", on="2026-01-01")
+        for p in pool(90, 0):
+            ninety.add_person(p.name, on="2026-01-01", answers={"work": list(p.work), "slots": list(p.slots),
+                                                                "region": p.region, "size": p.size, "knows": list(p.knows)})
+    server.open(page, "00_congregation.ipynb", timeout=300_000)
+    page.get_by_label("Congregation", exact=True).select_option("Ninety circle")
+    expect(page.get_by_text("90 people in the pool.")).to_be_visible()
+    page.get_by_role("button", name="Suggest crews").click()
+    expect(page.get_by_role("progressbar", name="Looking for crews")).to_be_visible()
+    expect(status(page)).to_contain_text("Looking for crews for 90 people")
+    expect(page.get_by_role("button", name="Suggest crews")).to_be_disabled()
+    expect(status(page)).to_contain_text("Nothing is recorded until you create them.", timeout=60_000)
+    expect(page.get_by_role("progressbar")).to_have_count(0)
+    assert sum(len(c) for c in crews_on_page(page)) == 90

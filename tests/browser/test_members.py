@@ -27,6 +27,8 @@ import pandas as pd
 import pytest
 from playwright.sync_api import expect
 
+from microsolidarity_widgets.values import new_once_key
+
 from .a11y import check_page
 from .conftest import free_port
 
@@ -86,7 +88,8 @@ class Browser:
 
     def post(self, url: str, fields: dict, headers: dict | None = None) -> tuple[int, str]:
         xsrf = next((c.value for c in self.jar if c.name == "_xsrf"), "")
-        data = urllib.parse.urlencode({**fields, "_xsrf": xsrf}).encode()
+        # A fresh one-time key unless the fields hold one, as each form a page shows carries its own.
+        data = urllib.parse.urlencode({"once": new_once_key(), **fields, "_xsrf": xsrf}).encode()
         return self._send(urllib.request.Request(url, data=data, headers={"Sec-Fetch-Site": "same-origin",
                                                                           **(headers or {})}))
 
@@ -102,6 +105,15 @@ def member(room, code=None) -> Browser:
     phone = Browser()
     phone.get(f"{room.url}/join/{code or room.code}")
     return phone
+
+
+def free(room, *names: str) -> None:
+    """The facilitator frees names that phones of earlier tests chose (a name is one phone's at a time)."""
+    laptop = Browser()
+    laptop.get(f"{room.url}/?token={room.token}")
+    for name in names:
+        status, _ = laptop.post(f"{room.url}/microsolidarity/members/names", {"name": name})
+        assert status == 200
 
 
 # The routes of a server, as its tornado application holds them: the same `serve` command, run up to
@@ -292,8 +304,13 @@ def test_the_member_page_fits_a_phone(room, browser):
         page.get_by_role("button", name="Check in for Kestrels today").click()
         page.get_by_text("You are checked in for Kestrels today.").wait_for()
         problems += check_page(page, "member checked in")
-        page.evaluate("html => { document.querySelector('main').insertAdjacentHTML('beforeend', html);"
-                      " document.querySelector('main form[action$=\"m/checkin\"]').submit(); }", form)
+        resend = ("([html, key]) => { document.querySelector('main').insertAdjacentHTML('beforeend', html);"
+                  " const form = document.querySelector('main form[action$=\"m/checkin\"]');"
+                  " if (key) form.querySelector('[name=once]').value = key; form.submit(); }")
+        page.evaluate(resend, [form, None])  # its own key: the same tap again, recorded once
+        page.get_by_role("status").filter(has_text="Already sent").wait_for()
+        problems += check_page(page, "member already sent")
+        page.evaluate(resend, [form, new_once_key()])  # a new key: a second check-in, which the rules refuse
         page.get_by_role("alert").filter(has_text="already checked in").wait_for()
         problems += check_page(page, "member refused")
         # A phone that slept: its form's cookie gone, then its join code too; each says so, keeping the ask.
@@ -344,6 +361,7 @@ def test_a_member_checks_in_for_today_from_their_phone(room):
 
 
 def test_offers_and_asks_from_a_phone_wait_and_stay_private_to_their_sender(room):
+    free(room, "Caz")  # chosen on the phone of an earlier test
     phone = member(room)
     phone.post(f"{room.url}/m/who", {"who": "Caz"})
     status, body = phone.post(f"{room.url}/m/propose", {"group": "Kestrels", "what": "offer",
@@ -366,6 +384,7 @@ def test_offers_and_asks_from_a_phone_wait_and_stay_private_to_their_sender(room
 
 def test_an_answer_a_phone_cannot_send_is_shown_back_never_lost_silently(room):
     sent = len(room.ledger().proposals("Kestrels", pd.Timestamp.today().date()))
+    free(room, "Dev", "Caz")  # chosen on the phones of earlier tests
     # The phone's browser dropped the form's cookie while it slept: the form is refused, with its words.
     phone = member(room)
     phone.post(f"{room.url}/m/who", {"who": "Dev"})
@@ -386,7 +405,7 @@ def test_an_answer_a_phone_cannot_send_is_shown_back_never_lost_silently(room):
     status, body = sleeper.post(f"{room.url}/m/propose", {"group": "Kestrels", "what": "offer",
                                                           "offer_kind": "introduction", "text": "my neighbour's van"})
     assert status == 403 and "Ask the facilitator for the code" in body
-    assert "my neighbour&#x27;s van" in body and "Nothing was sent" in body
+    assert "my neighbour&#39;s van" in body and "Nothing was sent" in body
     assert len(room.ledger().proposals("Kestrels", pd.Timestamp.today().date())) == sent
 
 
@@ -443,4 +462,81 @@ def test_a_newcomer_joins_the_pool_from_their_phone_and_their_answers_stay_with_
         problems += check_page(page, "member pool form refused")
         assert not problems, "\n".join(problems)
     finally:
+        context.close()
+
+
+def test_one_phone_per_name_until_the_facilitator_frees_it(room, browser):
+    """Issue 21, item 7: two phones at 390x844; the second is refused the name the first chose, is told
+    to ask the facilitator, and can take it once the facilitator frees it on the names page."""
+    phones = [browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+              for _ in range(2)]
+    laptop = browser.new_context(viewport={"width": 1280, "height": 720})
+    try:
+        first, second = (context.new_page() for context in phones)
+        for page in (first, second):
+            page.goto(f"{room.url}/join/{room.code}")
+        first.get_by_label("Who are you?").select_option("Fen")
+        first.get_by_role("button", name="That is me").click()
+        first.get_by_role("heading", name="Hello, Fen").wait_for()
+        first.reload()
+        first.get_by_role("heading", name="Hello, Fen").wait_for()  # a reload keeps it
+
+        second.get_by_label("Who are you?").select_option("Fen")
+        second.get_by_role("button", name="That is me").click()
+        expect(second.get_by_role("alert")).to_contain_text("Fen is already chosen on another phone")
+        expect(second.get_by_role("alert")).to_contain_text("ask the facilitator")
+        problems = check_page(second, "member name taken")
+
+        desk = laptop.new_page()
+        desk.goto(f"{room.url}/?token={room.token}")
+        desk.goto(f"{room.url}/microsolidarity/members/names")
+        problems += check_page(desk, "facilitator names")
+        desk.get_by_role("button", name="Free Fen").click()
+        expect(desk.get_by_role("status")).to_contain_text("Freed Fen")
+        expect(desk.get_by_role("button", name="Free Fen")).to_have_count(0)
+
+        second.get_by_label("Who are you?").select_option("Fen")
+        second.get_by_role("button", name="That is me").click()
+        second.get_by_role("heading", name="Hello, Fen").wait_for()
+        first.reload()  # the first phone must choose again
+        expect(first.get_by_role("status")).to_contain_text("Choose your name again")
+        assert not problems, "\n".join(problems)
+        for page in (first, second, desk):
+            page.goto("about:blank")
+    finally:
+        for context in (*phones, laptop):
+            context.close()
+
+
+def test_a_phone_kept_out_by_a_locked_ledger_is_told_busy_and_sends_again_once(room, browser):
+    """Issue 21, item 2, on a phone: while another process holds the ledger's write lock, the ask is
+    answered "busy" within seconds with the words kept; "Send again" after the lock records it once."""
+    import sqlite3
+
+    words = "a hand with the move on Saturday"
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    lock = sqlite3.connect(room.ledger_path, timeout=30, isolation_level=None)
+    try:
+        page = context.new_page()
+        page.goto(f"{room.url}/join/{room.code}")
+        page.get_by_label("Who are you?").select_option("Dev")
+        page.get_by_role("button", name="That is me").click()
+        asking = page.locator("details", has_text="Speaking in Kestrels today? Ask for something")
+        asking.get_by_text("Speaking in Kestrels today? Ask for something").click()
+        asking.get_by_label("What would help you?").fill(words)
+        lock.execute("BEGIN IMMEDIATE")  # another process saving
+        page.get_by_role("button", name="Send ask to Kestrels").click()
+        expect(page.get_by_role("alert")).to_contain_text("busy", timeout=30_000)
+        expect(page.get_by_role("heading", name="Busy just now")).to_be_visible()
+        expect(page.locator("dl.kept")).to_contain_text(words)
+        problems = check_page(page, "member busy")
+        assert not problems, "\n".join(problems)
+        lock.rollback()
+        assert not any(words == t for t in room.ledger().proposals("Kestrels")["text"])  # nothing behind her back
+        page.get_by_role("button", name="Send again").click()
+        expect(page.get_by_role("heading", name="Hello, Dev")).to_be_visible(timeout=30_000)
+        assert [t for t in room.ledger().proposals("Kestrels")["text"] if t == words] == [words]
+        page.goto("about:blank")
+    finally:
+        lock.close()
         context.close()

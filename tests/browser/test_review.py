@@ -9,8 +9,10 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import ARTIFACTS
-from microsolidarity_widgets import export
+from .a11y import PHONE, PROJECTOR, check_page
+from .conftest import ARTIFACTS, preheat_args, start_server, stop_server
+from microsolidarity_widgets import Ledger, export
+from test_review import EVENING_CREW, play_one_evening  # tests/ is on the path, as for every test module
 
 pytestmark = pytest.mark.browser
 PREHEAT = ("07_trust_review",)  # the pages this module opens (see conftest)
@@ -121,3 +123,92 @@ def test_exported_group_report_draws_offline(server, browser, tmp_path):
     finally:
         context.close()
     assert not outside and not problems, (outside, problems)
+
+
+# --- a crew's first evening (issue 21, item 9) ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def evening_server(tmp_path_factory):
+    """A server on a ledger holding one crew of eight, created today, with one listening round and one
+    money round today: what a new crew reviews at the end of its first evening. Its page starts its
+    kernel when opened."""
+    tmp = tmp_path_factory.mktemp("evening")
+    path = tmp / "evening.sqlite"
+    with Ledger.open(path) as ledger:
+        play_one_evening(ledger)
+    srv = start_server(tmp, path, extra_args=preheat_args(()))
+    yield srv
+    stop_server(srv.proc)
+
+
+# Each drawn chart: its description, its legend labels' boxes (those Vega shows: it hides some by
+# opacity when they would collide), its markers' centres, and its y axis's labels.
+DRAWN_JS = """() => [...document.querySelectorAll('.vega-embed svg')].map(svg => {
+    const box = (el) => { const r = el.getBoundingClientRect();
+                          return {text: el.textContent, left: r.left, right: r.right, top: r.top, bottom: r.bottom}; };
+    const shown = (el) => el.getAttribute('opacity') !== '0' && getComputedStyle(el).opacity !== '0';
+    const y = svg.querySelector('[aria-label^="Y-axis titled \\'Points"]');  // an axis of points
+    return {
+        chart: svg.closest('.vega-embed').getAttribute('aria-label') || svg.getAttribute('aria-label') || '',
+        legend: [...svg.querySelectorAll('g.role-legend-label text')].filter(shown).map(box),
+        markers: [...svg.querySelectorAll('g.mark-symbol.role-mark path')].map(box)
+                  .map(b => [(b.left + b.right) / 2, (b.top + b.bottom) / 2]),
+        y: y ? [...y.querySelectorAll('g.role-axis-label text')].filter(shown).map(t => t.textContent) : [],
+    };
+})"""
+
+
+def overlaps(boxes: list[dict]) -> list[tuple[str, str]]:
+    """Pairs of boxes that cover each other by more than a pixel each way."""
+    return [(a["text"], b["text"]) for i, a in enumerate(boxes) for b in boxes[i + 1:]
+            if min(a["right"], b["right"]) - max(a["left"], b["left"]) > 1
+            and min(a["bottom"], b["bottom"]) - max(a["top"], b["top"]) > 1]
+
+
+@pytest.mark.parametrize("size", [PHONE, PROJECTOR], ids=["phone", "projector"])
+def test_a_crews_first_evening_reviews_well(evening_server, page, size):
+    """Every member listed (0 where they scored nothing), one day said as one day, eight markers each in
+    sight, legends whose labels never overlap, points in whole numbers, and no "Infinite extent" in the
+    console, on a phone and on a projector, and axe finds nothing."""
+    warnings = []
+    page.on("console", lambda m: m.type == "warning" and warnings.append(m.text))
+    page.set_viewport_size(size)
+    evening_server.open(page, NOTEBOOK)
+    wait_for_charts(page)
+    expect(page.locator(".ms-summary")).to_contain_text("Evening crew earned 17 points on ")
+    assert " to " not in page.locator(".ms-summary li").first.inner_text()
+    totals = page.locator(".ms-totals table")
+    for name in EVENING_CREW:
+        expect(totals.get_by_role("row", name=name)).to_have_count(1)
+    expect(totals.get_by_role("row", name="Hieronymus Wojciechowski")).to_contain_text("0")
+
+    drawn = page.evaluate(DRAWN_JS)
+    trust = next(c for c in drawn if c["chart"].startswith("Line chart, Trust built"))
+    assert len(trust["markers"]) == len(EVENING_CREW), trust["markers"]
+    for i, (x1, y1) in enumerate(trust["markers"]):  # several on one spot: side by side, none hidden
+        for x2, y2 in trust["markers"][i + 1:]:
+            assert abs(x1 - x2) >= 10 or abs(y1 - y2) >= 10, trust["markers"]
+    assert {b["text"] for b in trust["legend"]} == set(EVENING_CREW)  # each name whole
+    for chart in drawn:
+        assert not overlaps(chart["legend"]), (chart["chart"][:60], overlaps(chart["legend"]))
+        assert all(label.lstrip("−-").isdigit() for label in chart["y"]), (chart["chart"][:60], chart["y"])
+    assert sum(bool(chart["y"]) for chart in drawn) == 3  # members', levels' and groups' points
+    problems = check_page(page, f"07_trust_review one evening {size['width']}")
+    assert not problems, "\n".join(problems)
+
+    # one member with 1 point: Vega's own ticks would read 0, 0.2 … 1.0
+    page.get_by_label("Members", exact=True).select_option([EVENING_CREW[2]])
+    expect(page.locator(".ms-summary")).to_contain_text(f"Showing {EVENING_CREW[2]}.")
+    page.wait_for_function("""() => { const svg = document.querySelector('.vega-embed svg');
+        return svg && svg.querySelectorAll('g.role-legend-label text').length === 1; }""")
+    trust = page.evaluate(DRAWN_JS)[0]
+    assert trust["chart"].startswith("Line chart, Trust built") and trust["y"] == ["0", "1"], trust["y"]
+
+    # a window with nothing in it: every chart empty, and Vega works out no extent from no rows
+    page.get_by_role("textbox", name="From", exact=True).fill("2025-01-01")
+    page.get_by_role("textbox", name="To", exact=True).fill("2025-01-02")
+    expect(page.locator(".ms-summary")).to_contain_text("Evening crew earned no points from 1 January 2025 to 2 January 2025.")
+    wait_for_charts(page)
+    expect(page.get_by_text("Nothing recorded in this choice yet.").first).to_be_attached()
+    assert not [w for w in warnings if "Infinite extent" in w], warnings

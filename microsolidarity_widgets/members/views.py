@@ -1,0 +1,184 @@
+"""The member pages as HTML: Jinja2 templates (``templates/``) with autoescaping, so whatever a
+person typed reaches the page escaped, and pages that carry no script at all.
+
+The functions that take a ledger read it (through ``standing``) and run in the server's worker
+threads; ``page``, ``kept`` and ``ask_for_code`` read nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import html
+
+import jinja2
+from markupsafe import Markup
+
+from .. import formation, guard, levels, room
+from ..rules import OFFER_KINDS
+from ..holds import NameHolds, told_apart
+from ..values import MAX_NAME, name_key, new_once_key
+from . import standing
+from .codes import MemberCodes
+
+PHONE_STYLE = guard.PLAIN_STYLE + """
+  main { padding-top: 1.2rem; }
+  h2 { font-size: 1.3rem; margin: 1.6rem 0 0.6rem; }
+  label { display: block; font-weight: 600; margin: 0.6rem 0 0.3rem; }
+  h3 { font-size: 1.1rem; margin: 1rem 0 0.4rem; }
+  select, input, button, .button { font: inherit; font-size: 1rem; min-height: 48px; border-radius: 0.4rem; }
+  select, input { width: 100%; box-sizing: border-box; padding: 0 0.6rem; border: 2px solid #6b7785; background: #fff; color: var(--ink); }
+  button, .button { display: inline-block; margin-top: 0.8rem; padding: 0 1.2rem; border: 0; background: var(--accent);
+                    color: #fff; font-weight: 700; text-decoration: none; line-height: 48px; cursor: pointer; }
+  button:focus-visible, select:focus-visible, input:focus-visible, a:focus-visible, summary:focus-visible { outline: 3px solid #1a73e8; outline-offset: 2px; }
+  table { border-collapse: collapse; width: 100%; }
+  th, td { text-align: left; padding: 0.5rem 0.3rem; border-bottom: 1px solid var(--line); }
+  td.num, th.num { text-align: right; }
+  details { border: 1px solid var(--line); border-radius: 0.4rem; background: #fff; margin: 0 0 0.6rem; }
+  summary { min-height: 48px; box-sizing: border-box; line-height: 1.4; padding: 0.7rem 0.8rem; font-weight: 600; cursor: pointer; }
+  details > div { padding: 0 0.9rem 0.6rem; }
+  .muted { color: var(--muted); }
+  fieldset.slots { border: 1px solid var(--line); border-radius: 0.4rem; margin: 0 0 0.5rem; padding: 0.2rem 0.8rem; }
+  fieldset.slots legend { font-weight: 600; }
+  label.tick { display: inline-flex; align-items: center; gap: 0.4rem; min-height: 44px; margin: 0 1rem 0 0; font-weight: 400; }
+  label.tick input { width: 24px; height: 24px; min-height: 0; }
+  .now { padding: 0.4rem 0.9rem; border-radius: 0.4rem; background: #fff; border-left: 6px solid var(--accent); margin: 0 0 0.6rem; }
+  .now ul { padding-left: 1.2rem; margin: 0.3rem 0; }
+  .now li { margin: 0.3rem 0; }
+  .qr svg { width: 100%; max-width: 16rem; height: auto; }
+  figure { margin: 0.8rem 0; }
+  figure svg { width: 100%; height: auto; }
+  a { display: inline-block; min-height: 44px; line-height: 44px; }
+"""
+
+TEMPLATES = jinja2.Environment(loader=jinja2.PackageLoader(__package__, "templates"), autoescape=True,
+                               trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+
+XSRF_SLOT = "\x00xsrf\x00"  # where each browser's own form token goes into a body shared by all of them
+ONCE_SLOT = "\x00once\x00"  # where each form's one-time key goes, afresh each time the page is shown
+
+# What a phone's forms ask, by field, as the answers are shown back when a form cannot be taken.
+TYPED = {"text": "What you wrote", "offer_kind": "Kind of offer", "name": "Your name", "invited_by": "Invited by",
+         "work": "Meaningful work", "slots": "When you can meet", "region": "Region or time zone",
+         "size": "Crew size", "knows": "Whom you know well"}
+
+POOL_FIELDS = ("name", "invited_by", "work", "region", "size", "knows")
+
+ANSWERS = {"waiting": "waiting for the facilitator", "accepted": "accepted into the round",
+           "declined": "declined by the facilitator"}
+
+
+def render(template: str, **values) -> Markup:
+    return Markup(TEMPLATES.get_template(template).render(**values))
+
+
+def page(title: str, body: str = "", status: str = "", refused: bool = False) -> str:
+    """A member page around ``body`` (markup: a template's output), with ``status`` said in words."""
+    return render("page.html", title=title, body=Markup(body), status=status, refused=refused,
+                  style=Markup(PHONE_STYLE))
+
+
+def kept(unsent: dict[str, str], resend: dict | None = None,
+         intro: str = "Nothing was sent. What you wrote, to send again once you are back in:", back: str = "") -> Markup:
+    """What a member typed into a form that could not be taken, shown back to them. With ``resend``
+    (``action``, ``xsrf`` and the form's ``fields``), a button sends the same form again; with
+    ``back`` (the server's base address), a link leads back to the member's page."""
+    rows = [(TYPED[k], v) for k, v in unsent.items() if k in TYPED and v.strip()]
+    return render("kept.html", rows=rows, intro=intro, resend=resend, back=back)
+
+
+def ask_for_code(unsent: dict[str, str] | None = None) -> str:
+    return guard.plain_page("Ask the facilitator for the code",
+                            "This is the Reciprocity Workbook of the people in the room. To take part from your "
+                            "phone, ask the facilitator for the members' join address or QR code, then open it.",
+                            "Codes change from time to time; an old one no longer works.", extra=kept(unsent or {}))
+
+
+def chooser(ledger, prefix: str, xsrf: str, status: str = "", refused: bool = False) -> str:
+    known = standing.now(ledger)
+    crewed = {name_key(m) for _, members in known.roster for m in members}
+    # People of a pool who are in no crew yet are listed under their pool; the others under their crews.
+    lists = known.roster + [(f"Pool of {c}", [p for p in people if name_key(p) not in crewed]) for c, people in known.pools]
+    lists = [(label, people) for label, people in lists if people]
+    # Names that pass for each other ("Zoe" and "Zoë", a Cyrillic "А") say what tells them apart.
+    marks = told_apart(list(dict.fromkeys(p for _, people in lists for p in people)))
+    body = render("chooser.html", prefix=prefix, xsrf=Markup(xsrf), pools=[c for c, _ in known.pools],
+                  lists=lists, marks=marks)
+    return page("Welcome", body, status, refused)
+
+
+def pool_form(ledger, prefix: str, xsrf: str, congregation: str, said: dict | None = None, status: str = "",
+              refused: bool = False) -> str:
+    """The form by which a newcomer joins ``congregation``'s pool, filled in with ``said``."""
+    pools = dict(standing.now(ledger).pools)
+    said = {k: str((said or {}).get(k) or "") for k in POOL_FIELDS} | {"slots": set((said or {}).get("slots") or ())}
+    days = [(day, [s for s in formation.SLOTS if s.startswith(day[:3])]) for day in formation.DAY_NAMES]
+    body = render("pool.html", prefix=prefix, xsrf=Markup(xsrf), once=new_once_key(), congregation=congregation,
+                  pools=pools, said=said,
+                  max_name=MAX_NAME, days=days, sizes=range(formation.CREW_RANGE[0], formation.CREW_RANGE[1] + 1))
+    title = f"Join the pool of {congregation}" if congregation in pools else "Join the pool"
+    return page(title, body, status, refused)
+
+
+def member_page(prefix: str, who: str, xsrf: str, status: str = "", refused: bool = False, ledger=None) -> str:
+    ledger = ledger or standing._ledger()
+    today, revision = dt.date.today(), ledger.revision()
+    playing = room.playing(today)
+    # What their own groups play is part of the page; another group's page opening elsewhere is not.
+    mine = tuple((g, playing[g]) for g, people in standing.standing(ledger, revision).roster
+                 if who in people and g in playing)
+    body = member_body(ledger, prefix, who, revision, today, mine)
+    first, *rest = body.split(ONCE_SLOT)
+    body = first + "".join(new_once_key() + after for after in rest)
+    return page(f"Hello, {who}", body.replace(XSRF_SLOT, xsrf), status, refused)
+
+
+@functools.lru_cache(maxsize=128)
+def member_body(ledger, prefix: str, who: str, revision: tuple[int, int], today: dt.date,
+                playing: tuple[tuple[str, int], ...]) -> str:
+    """A member's page as the ledger is at ``revision``: built once per member and change, since a
+    room's phones all reload at the same moments (after each record)."""
+    known = standing.standing(ledger, revision)
+    points = known.points
+    mine = points[points["member"] == who]
+    by_level = mine.groupby("level")["points"].sum()
+    groups = [group for group, members in known.roster if who in members]
+    crews = []
+    for group, members in known.roster:
+        if who in members:
+            here = points[points["group"] == group].groupby("member")["points"].sum()
+            crews.append({"name": group, "chart": Markup(standing.crew_chart(ledger, group, revision)),
+                          "rows": [(m, int(here.get(m, 0))) for m in members], "total": int(here.sum())})
+    playing = dict(playing)
+    today_groups = []
+    for group in groups:
+        came, sent = standing.group_today(ledger, group, revision, today)
+        today_groups.append({"name": group, "level": levels.get(playing[group]) if group in playing else None,
+                             "checked_in": who in came, "sent": list(sent[sent["member"] == who].itertuples())})
+    return str(render(
+        "member.html", prefix=prefix, who=who, xsrf=Markup(XSRF_SLOT), once=ONCE_SLOT, today=today_groups, offer_kinds=OFFER_KINDS,
+        answers=ANSWERS, pooled=[c for c, people in known.pools if who in people and not groups],
+        by_level=[(lvl, int(by_level.get(lvl, 0))) for lvl in levels.numbers()], total=int(mine["points"].sum()),
+        crews=crews, levels=[{"number": lv.number, "name": lv.name, "scoring": Markup(lv.scoring)}
+                             for lv in levels.all_levels()]))
+
+
+def names_page(held: NameHolds, prefix: str, action: str, status: str = "") -> str:
+    """The facilitator's page of the names phones hold, each with a button that frees it."""
+    holds = held.held()
+    body = render("names.html", holds=holds, marks=told_apart([h.name for h in holds]), action=action, prefix=prefix)
+    return page("Names chosen on phones", body, status)
+
+
+def landing(codes: MemberCodes | None, base_url: str):
+    """The members' part of the facilitator's landing page: the join address, its QR code and renewal."""
+    if codes is None:
+        return Markup("")
+    url = html.escape(codes.join_url)
+    return Markup(f'<section id="members" class="members"><h2>Members join from their phones</h2>'
+            f'<p>Show this code to the room, or read out the address: <a href="{url}">{url}</a></p>'
+            f'<div class="qr">{codes.qr_svg()}</div>'
+            f'<form method="post" action="{html.escape(base_url)}microsolidarity/members/renew">'
+            f'<button type="submit">Give members a new code</button></form>'
+            f'<p class="hint">A new code stops the old address from working; everyone joins again with the new one.</p>'
+            f"</section>")
