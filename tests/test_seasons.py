@@ -274,3 +274,16 @@ def test_a_closed_crews_people_are_back_in_the_pool(ledger):
     decide(ledger, crew_name, "2026-07-01", "close")
     assert not cong.pool()["member"].any()
     assert {p.name for p in cong.people(free=True)} == {"Ama", "Bo", "Caz", "Dev"}
+
+
+def test_the_seasons_model_never_imports_widgets_or_pages():
+    """Plain Python and pandas, as the rest of the model (tests/test_architecture.py): only the page imports widgets."""
+    from pathlib import Path
+
+    from test_architecture import PACKAGE, imports
+
+    for path in sorted((PACKAGE / "seasons").glob("*.py")):
+        if path.stem != "page":
+            found = [dep for dep, _ in imports(path)]
+            assert "ipywidgets" not in found and "apps" not in found, path.name
+            assert "import ipywidgets" not in Path(path).read_text()
