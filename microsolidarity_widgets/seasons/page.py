@@ -249,7 +249,7 @@ class RetrospectiveApp:
         def write():
             self.ledger.record(Season(self.crew, chosen(self.date), end=chosen(self.season_end, "the season's end"),
                                       every_months=self.every.value))
-            return f"Recorded: {self.crew}'s season until {day_words(self.season_end.value)}."
+            return f"Recorded: the season of {self.crew}, until {day_words(self.season_end.value)}."
         self._do(write)
 
     def review_actions(self) -> None:
