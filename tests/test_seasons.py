@@ -118,7 +118,9 @@ def test_a_reveal_groups_votes_and_the_vote_limit(crew, retro):
     crew.record(Reveal(r))
     refused(crew, lambda: crew.record(Reveal(r)), "already revealed")
     refused(crew, lambda: crew.record(Reflection(r, "Caz", "change", "late")), "already revealed")
-    rhythm = crew.record(Topic(r, [retro["ama"]], "Rhythm"))
+    refused(crew, lambda: crew.record(Topic(r, [True], "Yes")), "not the number of a reflection")
+    loose = reflections(crew, r)["id"]  # numpy integers, as a crew's own notebook would pass them
+    rhythm = crew.record(Topic(r, [loose.iloc[0]], "Rhythm"))
     time = crew.record(Topic(r, [retro["bo"]], "Time"))
     refused(crew, lambda: crew.record(Topic(r, [retro["ama"]], "Again")), "already in a topic")
     refused(crew, lambda: crew.record(Topic(r, [], "Empty")), "at least one reflection")

@@ -5,6 +5,7 @@ write transaction and returns an ``Entry`` or raises ``LedgerError`` in plain wo
 from __future__ import annotations
 
 import datetime as dt
+import numbers
 
 import sqlalchemy as sa
 from dateutil.relativedelta import relativedelta
@@ -134,10 +135,11 @@ def _ids(values, what: str) -> list[int]:
         raise LedgerError(f"Give the {what} as a list of their numbers.")
     out = []
     for v in values:
-        if isinstance(v, bool) or not isinstance(v, int):
+        # Any whole number (a frame's numpy integers too), never True or False.
+        if isinstance(v, bool) or not isinstance(v, numbers.Integral):
             raise LedgerError(f"“{shown(v)}” is not the number of a {what[:-1]}.")
-        if v not in out:
-            out.append(v)
+        if int(v) not in out:
+            out.append(int(v))
     return out
 
 
