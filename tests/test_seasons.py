@@ -289,3 +289,25 @@ def test_the_seasons_model_never_imports_widgets_or_pages():
             found = [dep for dep, _ in imports(path)]
             assert "ipywidgets" not in found and "apps" not in found, path.name
             assert "import ipywidgets" not in Path(path).read_text()
+
+
+def test_every_step_can_be_undone_and_then_counts_for_nothing(crew, retro):
+    r = retro["retro"]
+    assert reflections(crew, r, include_private=True).set_index("member")["typed_by_facilitator"].to_dict() == \
+        {"Ama": False, "Bo": True}
+    revealed = crew.record(Reveal(r))
+    topic = crew.record(Topic(r, [retro["bo"]], "Time"))
+    action = crew.record(Action(r, "Caz", "2026-05-01", "Book the room"))
+    reviewed = crew.record(ActionReviewed(action, "2026-05-02", True))
+    season = seasons(crew, "Kestrels")["id"].iloc[0]
+    crew.void(reviewed, "not done after all", on="2026-05-02")
+    assert actions(crew, "Kestrels")["done"].isna().all()
+    crew.void(action, "never agreed", on="2026-04-01")
+    assert actions(crew, "Kestrels").empty
+    crew.void(topic, "regroup", on="2026-04-01")
+    crew.void(revealed, "too soon", on="2026-04-01")
+    assert reflections(crew, r, viewer="Bo").set_index("member")["words"]["Ama"] is None  # hidden again
+    crew.void(retro["ama"], "Ama takes it back", on="2026-04-01")
+    assert reflections(crew, r, include_private=True)["member"].tolist() == ["Bo"]
+    crew.void(int(season), "not agreed yet", on="2026-04-01")
+    assert seasons(crew, "Kestrels").empty and standing(crew, "Kestrels", "2026-04-01").status == "no season"
