@@ -171,12 +171,14 @@ RECORD_AND_DROP = """() => {
 }"""
 
 
-def test_a_record_pressed_as_the_connection_drops_lands_exactly_once(shared, browser):
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 720}, {"width": 390, "height": 844}],
+                         ids=["projector", "phone"])
+def test_a_record_pressed_as_the_connection_drops_lands_exactly_once(shared, browser, viewport):
     """Issue 21: the connection drops at the moment Record is pressed. The round is in the ledger once
-    and the page says so, or it is not and the page says that."""
+    and the page says so, or it is not and the page says that (on a projector and on a phone-sized page)."""
     context, laptop = None, None
     try:
-        context = browser.new_context(viewport={"width": 1280, "height": 720})
+        context = browser.new_context(viewport=viewport)
         context.add_init_script(KEEP_SOCKETS)
         laptop = context.new_page()
         outside, problems = guard(laptop)
