@@ -564,6 +564,15 @@ class Congregation:
 # --- CSV ------------------------------------------------------------------------------------------
 
 
+def _delimiter(text: str) -> str:
+    """The delimiter of a pool CSV, as ``csv.Sniffer`` reads its header line (the only line with no
+    lists inside its cells): ; or , (a single column has none, and reads as ,)."""
+    try:
+        return csv.Sniffer().sniff(text.lstrip().split("\n", 1)[0], delimiters=";,").delimiter
+    except csv.Error:
+        return ","
+
+
 def read_csv(data: bytes | str) -> list[dict]:
     """The rows of a pool CSV, checked, or ``LedgerError`` saying what is wrong and where."""
     if isinstance(data, bytes):
@@ -585,9 +594,7 @@ def read_csv(data: bytes | str) -> list[dict]:
     try:
         # A spreadsheet set to a language that writes decimal commas saves its CSV with ; between columns
         # (lists inside a cell then take ,). Strict: a quote left open swallowed the rest of the file as one name.
-        first = text.lstrip().split("\n", 1)[0]
-        reader = csv.DictReader(io.StringIO(text), skipinitialspace=True, strict=True,
-                                delimiter=";" if ";" in first and "," not in first else ",")
+        reader = csv.DictReader(io.StringIO(text), skipinitialspace=True, strict=True, delimiter=_delimiter(text))
         header = [h.strip().lower().replace(" ", "_") for h in (reader.fieldnames or [])]
         missing = [c for c in CSV_COLUMNS if c not in header]
         if missing:
