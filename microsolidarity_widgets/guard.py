@@ -30,9 +30,10 @@ import time
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
-import jinja2
 from markupsafe import Markup
 from tornado.httputil import split_host_and_port
+
+from .templating import render
 
 LOCAL_NAMES = ("localhost",)
 
@@ -55,16 +56,6 @@ PLAIN_STYLE = """
                white-space: pre-wrap; }
   @media (max-width: 36rem) { html { font-size: 17px; } }
 """
-
-
-# The server's own pages outside the member pages (refusals, the landing page's members section), from
-# templates/ with autoescaping: whatever a request carried reaches the page escaped.
-TEMPLATES = jinja2.Environment(loader=jinja2.PackageLoader(__package__, "templates"), autoescape=True,
-                               trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
-
-
-def render(template: str, **values) -> Markup:
-    return Markup(TEMPLATES.get_template(template).render(**values))
 
 
 def plain_page(title: str, *paragraphs: str, extra: str = "") -> str:

@@ -15,7 +15,7 @@ import psutil
 import pytest
 
 import microsolidarity_widgets as pkg
-from microsolidarity_widgets import congregation, guard, members, offline, room, values
+from microsolidarity_widgets import congregation, guard, members, offline, room, templating, values
 from microsolidarity_widgets.apps.consistency import month_later
 from microsolidarity_widgets.members import MemberCodes
 
@@ -33,7 +33,7 @@ def _markup_in_fstrings(tree: ast.AST) -> list[str]:
 
 
 @pytest.mark.parametrize("module", ["guard.py", "server.py", "voila_app.py", "room.py", "ledger.py", "storage.py",
-                                    "congregation.py", "migrate.py", "values.py"])
+                                    "congregation.py", "migrate.py", "values.py", "export.py"])
 def test_no_markup_is_built_in_fstrings(module):
     assert _markup_in_fstrings(ast.parse((PACKAGE / module).read_text())) == []
 
@@ -48,7 +48,7 @@ def test_the_members_section_of_the_landing_page_comes_from_a_template():
 
 
 def test_refusal_pages_come_from_the_shared_template_and_escape_everything():
-    page = guard.plain_page("<b>Not here</b>", "Tom & <i>Jerry</i>", extra=guard.render("members.html", url="u",
+    page = guard.plain_page("<b>Not here</b>", "Tom & <i>Jerry</i>", extra=templating.render("members.html", url="u",
                                                                                          qr="", base_url="/"))
     assert "<title>&lt;b&gt;Not here&lt;/b&gt; · Reciprocity Workbook</title>" in page
     assert "<p>Tom &amp; &lt;i&gt;Jerry&lt;/i&gt;</p>" in page and '<section id="members"' in page

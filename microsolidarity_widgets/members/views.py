@@ -172,6 +172,8 @@ def names_page(held: NameHolds, prefix: str, action: str, status: str = "") -> s
 
 def landing(codes: MemberCodes | None, base_url: str):
     """The members' part of the facilitator's landing page: the join address, its QR code and renewal."""
+    from ..templating import render
+
     if codes is None:
         return Markup("")
-    return guard.render("members.html", url=codes.join_url, qr=Markup(codes.qr_svg()), base_url=base_url)
+    return render("members.html", url=codes.join_url, qr=Markup(codes.qr_svg()), base_url=base_url)
