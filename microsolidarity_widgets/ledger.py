@@ -11,6 +11,9 @@ phone's form carries one, made when the form was shown): a request sent twice re
 second sending raises ``AlreadyRecorded`` instead. Each ``record_*`` call makes a typed value
 of ``events`` (``record_money(...)`` is ``record(Money(...))``); any such value can be tried first
 with ``preview``, which shows the points it would award without writing anything.
+
+Every write, these and the congregation's, the formations', a copy's and a phone's, goes through one
+unit of work, ``Ledger.batch``: several events that land together or not at all.
 """
 
 from __future__ import annotations
