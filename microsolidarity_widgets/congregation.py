@@ -37,6 +37,7 @@ from . import storage as st
 from .errors import LedgerError
 from .ledger import Ledger
 from .rules import POOL_KINDS, POOL_ROLES, Entry, Part, State, given
+from .seasons import closed_crews
 from .values import MAX_NAME, clean_date, clean_name, clean_text, name_key
 
 KIND = "congregation"
@@ -310,7 +311,9 @@ class Congregation:
         rows = []
         answers = self._answers(ev, parts) if include_private else {}
         answered = set(parts.loc[parts["role"] == "answers", "key"])
-        crewed = {name_key(m) for ms in self.ledger.groups().query("kind == 'crew'")["members"] for m in ms}
+        # A crew that closed (seasons) gives its people back to the pool.
+        crews = self.ledger.groups().query("kind == 'crew'")
+        crewed = {name_key(m) for ms in crews.loc[~crews["group"].isin(closed_crews(self.ledger)), "members"] for m in ms}
         # Who joined and who invited them, per event, in one pass (not one scan of every part per person).
         joined = {i: n for i, n, r in zip(parts["event_id"], parts["name"], parts["role"]) if r in ("pool", "invitee")}
         inviters = {i: n for i, n, r in zip(parts["event_id"], parts["name"], parts["role"]) if r == "inviter"}

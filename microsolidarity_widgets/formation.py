@@ -353,7 +353,8 @@ def _cannot(people: list[Person], rnd: Round) -> dict[str, str]:
 # --- the solver -------------------------------------------------------------------------------
 
 # Pools up to this size are solved as one CP-SAT model (which proves small ones optimal); larger ones
-# by a large-neighbourhood search: CP-SAT re-forms a few crews at a time, starting from the greedy crews.
+# by annealing from the greedy crews (CP-SAT re-forms a few crews at a time first, to place whoever they
+# leave out).
 WHOLE_POOL = 40
 # How many crews one step of the neighbourhood search re-forms, at first and at most.
 STEP_CREWS, MAX_STEP_CREWS = 2, 3
@@ -429,12 +430,12 @@ def suggest(people: list[Person], rnd: Round = Round(), hint: list[list[str]] | 
 
     report(crews)
     if n <= WHOLE_POOL:
-        # First a model that only places as many as it can (proven in a moment), for a quarter of the time
-        # at most: on a loaded machine the whole model's 2 s are a fraction of a second of work, too little
-        # to place everyone (pool 20/101: 18 of 20 placed, where 20 can be). Then the whole model from
-        # there, for half of what is left: it proves small pools optimal. What it leaves unproven, the
-        # annealing and moves and swaps work on with the rest.
-        placing = _solve(cp_model, round_people, crews, rnd, rnd.work / 4, (deadline - time.perf_counter()) / 4,
+        # First a model that only places as many as it can, for half of the time at most (it stops once
+        # proven, usually in a moment): on a loaded machine the whole model's 2 s are a fraction of a second
+        # of work, too little to place everyone (pool 20/101: 18 of 20 placed, where 20 can be). Then the
+        # whole model from there, for half of what is left: it proves small pools optimal. What it leaves
+        # unproven, the annealing and moves and swaps work on with the rest.
+        placing = _solve(cp_model, round_people, crews, rnd, rnd.work / 4, (deadline - time.perf_counter()) / 2,
                          rnd.seed, presolve=True, placing=True)
         if placing is not None and sum(map(len, placing[0])) > sum(map(len, crews)):
             crews = placing[0]
@@ -454,7 +455,8 @@ def suggest(people: list[Person], rnd: Round = Round(), hint: list[list[str]] | 
             bound = objective_bound - PLACED * sum(map(len, crews))
             proven = min(proven, bound)
         if not solved or not optimal:
-            crews = _anneal(round_people, crews, rnd, deadline, rnd.work * ANNEAL_STEPS, report)
+            crews = _anneal(round_people, crews, rnd, deadline - rnd.time_limit * POLISH * n, rnd.work * ANNEAL_STEPS,
+                            report)
             crews = _improve(round_people, crews, rnd, deadline, report=report)
     else:
         # Whoever the start leaves out is placed by CP-SAT re-forming a few crews at a time (with half of the

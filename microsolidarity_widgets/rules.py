@@ -27,6 +27,8 @@ HOST_ROLES = ("facilitator", "timekeeper", "note_taker")
 MEETING_PROCESSES = ("Feelz Circle", "Care Pod", "Stewardship", "The Elephants")
 # The event that starts a group: nothing of the group can be dated before it.
 STARTING_KINDS = ("group_created", "congregation_created")
+# The event that ends a crew (its season-end decision to close, see seasons/): nothing is dated after it.
+ENDING = ("season_decided", "close")
 # A congregation's pool is its membership: these events put someone in it, in the roles below
 # (an invitation's inviter takes part in it, and must already be in the pool).
 POOL_KINDS = ("pool_joined", "invitation")
@@ -93,6 +95,13 @@ class State:
         e = st.events
         return self.con.execute(sa.select(sa.func.min(e.c.on_date)).where(
             e.c.group_id == group.id, e.c.kind.in_(STARTING_KINDS))).scalar() or EARLIEST.isoformat()
+
+    def ended(self, group: sa.Row) -> str | None:
+        """The day the crew closed (ISO), after which nothing can happen in it; None while it goes on."""
+        e = st.events
+        return self.con.execute(sa.select(sa.func.min(e.c.on_date)).where(
+            e.c.group_id == group.id, e.c.kind == ENDING[0], e.c.outcome == ENDING[1],
+            e.c.id.not_in(st.voided_ids()))).scalar()
 
     def group_name(self, group_id: int) -> str:
         return self.con.execute(sa.select(st.groups.c.name).where(st.groups.c.id == group_id)).scalar_one()
@@ -180,6 +189,10 @@ def dated(state: State, group: sa.Row, on: object, today_if_none: bool = False) 
     if on.isoformat() < started:
         raise LedgerError(f"{group.name} started on {started}: nothing can be recorded for it on {on.isoformat()}, "
                           "before it existed. Check the date.")
+    ended = state.ended(group)
+    if ended is not None and on.isoformat() > ended:
+        raise LedgerError(f"{group.name} closed on {ended}: nothing can be recorded for it on {on.isoformat()}. "
+                          "Its members can be in a new crew.")
     return on
 
 

@@ -50,6 +50,7 @@ from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
 from . import guard, members, offline, room
+from .members.views import ask_for_code
 
 BUNDLE_ROUTE = "microsolidarity/charts"  # public Vega code, no token needed
 WARM_WAIT = 120  # seconds to wait for the preheated pages before announcing anyway
@@ -69,7 +70,7 @@ class PlainErrors:
         if signed_in and isinstance(self, APIHandler):
             return self.finish({"message": self._reason})
         if status_code in (401, 403) and not signed_in and workbook.members is not None:
-            page = members.ask_for_code()  # the docs' promise: the page asking for the code
+            page = ask_for_code()  # the docs' promise: the page asking for the code
         else:
             page = guard.refusal(status_code)
         self.set_header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:")

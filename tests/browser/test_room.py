@@ -208,17 +208,16 @@ def test_a_record_pressed_as_the_connection_drops_lands_exactly_once(shared, bro
 def test_a_page_gone_without_goodbye_leaves_the_phones_within_ten_seconds(shared, browser):
     """Issue 21: a page that goes without saying goodbye (here its browser is closed under it) stops
     showing on the phones within 10 s, not at the kernel's cull a quarter of an hour later."""
-
     join = re.sub(r"^http://[^/]+", shared.url, shared.join_url)
     laptop_context = browser.new_context(viewport={"width": 1280, "height": 720})
     phone_context = browser.new_context(**PHONE)
     try:
         laptop = laptop_context.new_page()
         laptop.goto(f"{shared.url}/voila/render/04_consistency.ipynb?token={shared.token}", timeout=120_000)
-        laptop.get_by_label("Group").select_option(label="Ama+Bo (partnership)", timeout=120_000)
+        laptop.get_by_label("Group").select_option(label="Kestrels (crew)", timeout=120_000)
         phone = phone_context.new_page()
         phone.goto(join)
-        phone.get_by_label("Who are you?").select_option("Bo")
+        phone.get_by_label("Who are you?").select_option("Dev")  # a name no other phone here holds
         phone.get_by_role("button", name="That is me").click()
         refreshed(phone, "Now: Level 3, Consistency.")
 

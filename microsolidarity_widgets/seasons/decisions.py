@@ -1,0 +1,86 @@
+"""The season-end decision, recorded with what it brings in one transaction: continue (a new season),
+change (members leave or join, dated, and a new season) or close (a dated ending).
+
+Several ledger rows that land together, or none: the way ``congregation`` forms crews."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import sqlalchemy as sa
+
+from .. import rules as core
+from .. import storage as st
+from ..errors import LedgerError
+from ..ledger import Ledger, _insert, refuse_replay
+from ..rules import Entry, Part, State
+from ..values import clean_names, clean_once_key, name_key
+from . import rules
+from .rules import EVERY_MONTHS
+
+
+def decide(ledger: Ledger, group, on, decision, *, end=None, every_months=EVERY_MONTHS, retrospectives=None,
+           joining=(), leaving=(), key: str | None = None) -> int:
+    """Record what a crew decided at its season's end; returns the decision's event id.
+
+    ``continue`` and ``change`` start a new season on ``on`` (``end``, ``every_months`` and ``retrospectives``
+    as ``Season`` takes them); ``change`` also records who leaves and who joins that day (at least one
+    of them); ``close`` ends the crew on ``on``: its history and points stay, nothing is recorded for it
+    after, and its members are back in its congregation's pool. ``key``: a one-time key, as
+    ``Ledger.record`` takes it.
+    """
+    uid = uuid.uuid4().hex[:26]  # the same on every retry, so a retried write never lands twice
+    key = None if key is None else clean_once_key(key)
+
+    def attempt():
+        with ledger.store.write() as con:
+            done = con.execute(sa.select(st.events.c.id).where(st.events.c.uid == uid + "000000")).scalar()
+            if done is not None:
+                return done
+            refuse_replay(con, key)
+            state = State(con)
+            entry = rules.decision(state, group, on, decision)
+            g = state.group(entry.group)
+            before = core.history_problems(con, g.id)
+            entries = [entry]
+            if decision == "change":
+                entries += _changes(state, g, entry.on, joining, leaving)
+            elif joining or leaving:
+                raise LedgerError("Members join or leave when the crew decides to change.")
+            new_season = None
+            if decision in ("continue", "change"):
+                # Checked after the decision, as the new season begins where the old one was decided.
+                new_season = rules.agree_season(state, g.name, entry.on, end, retrospectives, every_months)
+            elif (end, retrospectives, every_months) != (None, None, EVERY_MONTHS):
+                raise LedgerError("A crew that closes starts no new season: leave out its end and retrospectives.")
+            event_id = _insert(con, entries[0], uid + "000000", key)
+            for n, extra in enumerate(entries[1:] + ([new_season] if new_season else []), start=1):
+                extra.ref_id = event_id  # what the decision brought, linked to it
+                _insert(con, extra, f"{uid}{n:06d}")
+            core.refuse_new_problems(con, g.id, before, lead="Not recorded: with this change, ")
+            return event_id
+
+    event_id = st.with_retries(attempt)
+    ledger._cached = None
+    return event_id
+
+
+def _changes(state: State, g: sa.Row, on: dt.date, joining, leaving) -> list[Entry]:
+    """Who leaves and who joins, dated ``on``; the sizes are checked on the history they leave."""
+    roster = state.roster(g.id, on)
+    leaving = clean_names(leaving, "member who leaves") if leaving else []
+    joining = clean_names(joining, "person who joins") if joining else []
+    if not leaving and not joining:
+        raise LedgerError("Say who leaves or who joins: a change of the crew changes its members.")
+    out = []
+    for name in leaving:
+        if name_key(name) not in roster:
+            raise LedgerError(f"“{name}” is not a member of {g.name} on {on.isoformat()}, so cannot leave it.")
+        out.append(Entry("member_left", on, group=g.name, parts=[Part(roster[name_key(name)], "member")]))
+    for name in joining:
+        if name_key(name) in roster:
+            raise LedgerError(f"{roster[name_key(name)]} is already a member of {g.name}.")
+        known = state.member(name)
+        out.append(Entry("member_joined", on, group=g.name, parts=[Part(known.name if known else name, "member")]))
+    return out

@@ -1,0 +1,320 @@
+"""08 · Retrospective: a crew looks back on its season and decides what it will change.
+
+The page opens with what the crew did since its last retrospective (from the ledger), then walks the
+retrospective through: the facilitator types reflections for those without a phone, reveals them,
+groups them into topics, records the votes and the actions, and at the season's end the crew's decision.
+Built from the level pages' kit (``apps.session``); the model is this folder's ``rules`` and ``queries``.
+Phones (reflections and votes sent by members themselves) are not wired to this page yet.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import ipywidgets as widgets
+import pandas as pd
+from dateutil.relativedelta import relativedelta
+
+from ..apps import last_group
+from ..apps.consistency import download_link
+from ..apps.session import (STYLE, Choice, MemberChoice, Status, chosen, date_picker, esc, hint, html_table, primary,
+                            section, wide)
+from ..errors import LedgerError
+from ..ledger import Ledger
+from ..values import day_words
+from . import queries
+from .calendar import calendar_file_name, retrospectives_ics
+from .decisions import decide
+from .events import Action, ActionReviewed, Reflection, Retrospective, Reveal, Season, Topic, Vote
+from .rules import COLUMNS, EVERY_MONTHS, SEASON_MONTHS, VOTES
+
+
+def _short(text: str | None, size: int = 60) -> str:
+    text = text or ""
+    return text if len(text) <= size else text[: size - 1] + "…"
+
+
+class RetrospectiveApp:
+    """The retrospective page of one crew on one day."""
+
+    level = None  # not a level: it scores nothing (docs/rules.md#seasons-and-retrospectives)
+
+    def __init__(self, ledger: Ledger):
+        self.ledger = ledger
+        self.status = Status()
+        self.group = Choice(description="Crew", layout=widgets.Layout(width="340px"), **wide())
+        self.date = date_picker("Retrospective on")
+
+        self.where = widgets.HTML()
+        self.season_end = widgets.DatePicker(description="Season ends on", **wide())
+        self.every = widgets.BoundedIntText(value=EVERY_MONTHS, min=1, max=12, description="Months between retrospectives",
+                                            **wide())
+        self.agree_button = widgets.Button(description="Agree this season", button_style="primary")
+        self.calendar = widgets.HTML()
+
+        self.since = widgets.HTML()
+        self.reviews: dict[int, widgets.ToggleButtons] = {}
+        self.review_box = widgets.VBox()
+        self.review_button = widgets.Button(description="Record what was done", button_style="primary")
+
+        self.votes_each = widgets.BoundedIntText(value=VOTES, min=1, max=20, description="Votes each", **wide())
+        self.start_button = primary("Start today's retrospective")
+
+        self.reflector = MemberChoice("Member")
+        self.column = widgets.ToggleButtons(description="Column", options=[(v, k) for k, v in COLUMNS.items()], **wide())
+        self.words = widgets.Textarea(description="Their words", layout=widgets.Layout(width="100%", height="70px"),
+                                      **wide())
+        self.words.add_class("ms-private")
+        self.reflect_button = widgets.Button(description="Add their reflection", button_style="primary")
+        self.board = widgets.HTML()
+        self.reveal_button = widgets.Button(description="Reveal everyone's reflections", button_style="warning")
+
+        self.ungrouped = widgets.SelectMultiple(description="Reflections", layout=widgets.Layout(width="100%"), **wide())
+        self.title = widgets.Text(description="Topic", placeholder="A few words for what they share",
+                                  layout=widgets.Layout(width="420px"), **wide())
+        self.topic_button = widgets.Button(description="Group them", button_style="primary")
+        self.topics = widgets.HTML()
+
+        self.voter = MemberChoice("Member")
+        self.topic = Choice(description="Topic", options=[("— choose —", None)], layout=widgets.Layout(width="340px"),
+                            **wide())
+        self.vote_button = widgets.Button(description="Add a vote", button_style="primary")
+
+        self.owner = MemberChoice("Owner")
+        self.action_text = widgets.Text(description="Action", layout=widgets.Layout(width="100%"), **wide())
+        self.due = widgets.DatePicker(description="Due on", **wide())
+        self.action_button = widgets.Button(description="Add the action", button_style="primary")
+        self.action_list = widgets.HTML()
+
+        self.decision = widgets.ToggleButtons(description="The crew decides to", **wide(),
+                                              options=[("Continue", "continue"), ("Change", "change"), ("Close", "close")])
+        self.leaving = widgets.SelectMultiple(description="Leaving", **wide())
+        self.joining = widgets.Textarea(description="Joining, one per line", layout=widgets.Layout(width="420px"),
+                                        **wide())
+        self.decide_button = widgets.Button(description="Record the decision", button_style="primary")
+
+        self.group.observe(self._refresh, "value")
+        self.date.observe(self._refresh, "value")
+        for button, action in ((self.agree_button, self.agree_season), (self.review_button, self.review_actions),
+                               (self.start_button, self.start), (self.reflect_button, self.reflect),
+                               (self.reveal_button, self.reveal), (self.topic_button, self.group_reflections),
+                               (self.vote_button, self.vote), (self.action_button, self.add_action),
+                               (self.decide_button, self.decide)):
+            button.on_click(lambda _, action=action: action())
+
+        self.today = widgets.VBox()
+        self.widget = widgets.VBox([
+            widgets.HTML(STYLE), self.status.widget,
+            section("Which crew, which day", self.group, self.date),
+            section("The season", self.where, self.season_end, self.every, self.agree_button, self.calendar),
+            section("Since the last retrospective", self.since, self.review_box, self.review_button),
+            self.today,
+        ])
+        self.group.options = [(g, g) for g in ledger.groups().query("kind == 'crew'")["group"]] or [("— no crew yet —", None)]
+        if last_group.remembered(ledger) in self.group.options_values():  # the crew the other pages were on
+            self.group.value = last_group.remembered(ledger)
+        self.group.observe(lambda change: last_group.remember(ledger, change.new), "value")
+        self._refresh()
+
+    # --- what the page shows --------------------------------------------------------------------
+
+    @property
+    def crew(self) -> str | None:
+        return self.group.value
+
+    def retro(self) -> int | None:
+        """Today's retrospective, once started."""
+        if not self.crew or self.date.value is None:
+            return None
+        held = queries.retrospectives(self.ledger, self.crew)
+        today = held[held["date"] == pd.Timestamp(self.date.value)]
+        return None if today.empty else int(today["id"].iloc[0])
+
+    def _refresh(self, *_) -> None:
+        if not self.crew or self.date.value is None:
+            self.where.value = self.since.value = ""
+            self.today.children = []
+            return
+        members = self.ledger.members(self.crew, on=self.date.value)
+        for choice in (self.reflector, self.voter, self.owner):
+            choice.set_names(members)
+        self.leaving.options = members
+        where = queries.standing(self.ledger, self.crew, self.date.value)
+        self.where.value = f"<p>{esc(where.words())}</p>"
+        self.season_end.value = self.date.value + relativedelta(months=SEASON_MONTHS)
+        self.calendar.value = "" if where.season is None else download_link(
+            retrospectives_ics(self.crew, where.planned), calendar_file_name(self.crew),
+            f"Download season {where.season}'s retrospectives (.ics calendar file)")
+        self.due.value = self.date.value + relativedelta(months=1)
+        self._show_since()
+        self._show_today()
+
+    def _show_since(self) -> None:
+        opens = queries.since_last(self.ledger, self.crew, self.date.value, include_private=True)
+        began = f"the last retrospective, on {day_words(opens.since.date())}" if opens.since is not None else \
+            "the crew began"
+        points = opens.points.reset_index().rename(columns={"member": "Member", "total": "Total"})
+        parts = [f"<p>Since {esc(began)}: {opens.meetings} meeting(s), {opens.conflicts_opened} conflict(s) opened "
+                 f"and {opens.conflicts_closed} closed.</p>"]
+        if not points.empty:
+            parts.append(html_table(points, numeric=[c for c in points.columns if c != "Member"],
+                                    caption="Points by level in that time"))
+        if not opens.attendance.empty:
+            att = opens.attendance.rename(columns={"member": "Member", "attended": "Came", "missed": "Missed",
+                                                   "streak": "Streak now"})
+            parts.append(html_table(att, numeric=["Came", "Missed", "Streak now"], caption="Meetings and streaks"))
+        self.since.value = "".join(parts)
+        rows = []
+        self.reviews = {}
+        for action in opens.actions.itertuples():
+            toggle = widgets.ToggleButtons(options=[("Done", True), ("Not done", False)],
+                                           value=None if pd.isna(action.done) else bool(action.done),
+                                           disabled=not pd.isna(action.done),
+                                           description=f"{action.owner}: {_short(action.what)}", **wide())
+            if pd.isna(action.done):
+                self.reviews[action.id] = toggle
+            rows.append(toggle)
+        self.review_box.children = [hint("<b>Last time's actions</b>")] + rows if rows else []
+        self.review_button.layout.display = None if self.reviews else "none"
+
+    def _show_today(self) -> None:
+        retro = self.retro()
+        if retro is None:
+            self.today.children = [section("Today's retrospective", hint(
+                "Each member writes what is working, what could be better and what we will change; nobody sees "
+                "another's words until you reveal them."), self.votes_each, self.start_button)]
+            return
+        notes = queries.reflections(self.ledger, retro)
+        revealed = bool(queries.retrospectives(self.ledger, self.crew).set_index("id").loc[retro, "revealed"])
+        self._show_board(notes, revealed)
+        children = [section("Reflections", self.board, *([] if revealed else [
+            hint("For someone without a phone, type their reflection here."),
+            self.reflector, self.column, self.words, self.reflect_button, self.reveal_button]))]
+        if revealed:
+            loose = notes[notes["topic"].isna()]
+            self.ungrouped.options = [(f"{COLUMNS[r.column]} · {r.member}: {_short(r.words)}", r.id)
+                                      for r in loose.itertuples()]
+            found = queries.topics(self.ledger, retro)
+            self.topic.options = [("— choose —", None)] + [(f"{t.title} ({t.votes})", t.id) for t in found.itertuples()]
+            table = found.assign(reflections=found["reflections"].map(len))[["title", "reflections", "votes"]]
+            self.topics.value = html_table(table.rename(columns=str.capitalize), numeric=["Reflections", "Votes"],
+                                           caption="Topics, most votes first") if not found.empty else ""
+            actions = queries.actions(self.ledger, self.crew, retro, include_private=True)
+            self.action_list.value = "" if actions.empty else html_table(pd.DataFrame({
+                "Owner": actions["owner"], "Action": actions["what"], "Due": actions["due"].dt.strftime("%Y-%m-%d")}),
+                caption="Today's actions")
+            children += [section("Group the reflections", self.ungrouped, self.title, self.topic_button, self.topics),
+                         section("Votes", hint(f"{self._votes_each(retro)} votes each."), self.voter, self.topic,
+                                 self.vote_button),
+                         section("Actions", self.owner, self.action_text, self.due, self.action_button,
+                                 self.action_list)]
+        children.append(section("At the season's end", self.decision, self.leaving, self.joining, self.decide_button))
+        self.today.children = children
+
+    def _votes_each(self, retro: int) -> int:
+        return int(queries.retrospectives(self.ledger, self.crew).set_index("id").loc[retro, "votes"])
+
+    def _show_board(self, notes: pd.DataFrame, revealed: bool) -> None:
+        if notes.empty:
+            self.board.value = "<p><i>No reflections yet.</i></p>"
+        elif not revealed:  # who has written, never what
+            said = notes.groupby("member").size()
+            self.board.value = "<p>Written so far: " + esc(", ".join(f"{m} ({n})" for m, n in said.items())) + "</p>"
+        else:
+            self.board.value = "".join(
+                f"<h4>{esc(label)}</h4>" + html_table(pd.DataFrame({
+                    "Member": notes.loc[notes["column"] == key, "member"],
+                    "Reflection": notes.loc[notes["column"] == key, "words"]}), caption=label)
+                for key, label in COLUMNS.items() if (notes["column"] == key).any())
+
+    # --- what the facilitator does ------------------------------------------------------------
+
+    def _do(self, write: Callable[[], str]) -> None:
+        """Run one write; its words, or the refusal's, in the page's message area."""
+        try:
+            said = write()
+        except LedgerError as exc:
+            self.status.error(exc)
+            return
+        self.status.ok(said)
+        self._refresh()
+
+    def _needs_retro(self) -> int:
+        retro = self.retro()
+        if retro is None:
+            raise LedgerError("Start today's retrospective first.")
+        return retro
+
+    def agree_season(self) -> None:
+        def write():
+            self.ledger.record(Season(self.crew, chosen(self.date), end=chosen(self.season_end, "the season's end"),
+                                      every_months=self.every.value))
+            return f"Recorded: the season of {self.crew}, until {day_words(self.season_end.value)}."
+        self._do(write)
+
+    def review_actions(self) -> None:
+        def write():
+            answered = {aid: t.value for aid, t in self.reviews.items() if t.value is not None}
+            if not answered:
+                raise LedgerError("Mark at least one action as done or not done.")
+            for aid, done in answered.items():
+                self.ledger.record(ActionReviewed(aid, chosen(self.date), done))
+            return f"Recorded: {len(answered)} action(s) reviewed."
+        self._do(write)
+
+    def start(self) -> None:
+        def write():
+            self.ledger.record(Retrospective(self.crew, chosen(self.date), votes=self.votes_each.value))
+            return f"Today's retrospective has started; {self.votes_each.value} votes each."
+        self._do(write)
+
+    def reflect(self) -> None:
+        def write():
+            self.ledger.record(Reflection(self._needs_retro(), self.reflector.value, self.column.value, self.words.value,
+                                          typed_by_facilitator=True))
+            self.words.value = ""
+            return f"Recorded {self.reflector.value}'s reflection; it stays hidden until you reveal them."
+        self._do(write)
+
+    def reveal(self) -> None:
+        def write():
+            self.ledger.record(Reveal(self._needs_retro()))
+            return "Revealed: everyone's reflections are on the screen."
+        self._do(write)
+
+    def group_reflections(self) -> None:
+        def write():
+            self.ledger.record(Topic(self._needs_retro(), list(self.ungrouped.value), self.title.value))
+            self.title.value = ""
+            return "Grouped."
+        self._do(write)
+
+    def vote(self) -> None:
+        def write():
+            if self.topic.value is None:
+                raise LedgerError("Choose the topic to vote for.")
+            self.ledger.record(Vote(self.topic.value, self.voter.value))
+            left = queries.votes_left(self.ledger, self._needs_retro(), self.voter.value)
+            return f"Recorded {self.voter.value}'s vote; {left} left."
+        self._do(write)
+
+    def add_action(self) -> None:
+        def write():
+            self.ledger.record(Action(self._needs_retro(), self.owner.value, chosen(self.due, "the due date"),
+                                      self.action_text.value))
+            self.action_text.value = ""
+            return f"Recorded the action for {self.owner.value}; the next retrospective opens with it."
+        self._do(write)
+
+    def decide(self) -> None:
+        def write():
+            joining = [n for n in self.joining.value.splitlines() if n.strip()]
+            decide(self.ledger, self.crew, chosen(self.date), self.decision.value,
+                   leaving=list(self.leaving.value), joining=joining)
+            self.joining.value = ""
+            return {"continue": f"Recorded: {self.crew} continues with a new season.",
+                    "change": f"Recorded: {self.crew} changes and goes on with a new season.",
+                    "close": f"Recorded: {self.crew} closed on {day_words(self.date.value)}. Its history and points "
+                             "stay; its people are back in the pool."}[self.decision.value]
+        self._do(write)
+

@@ -1,0 +1,234 @@
+"""Where a crew is in its season, and what it did since its last retrospective: read from the ledger as
+pandas, for the retrospective page, the crew page, the review, or a crew's own notebook."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .. import levels
+from ..ledger import Ledger
+from ..values import clean_date, counted, name_key
+from .rules import COLUMNS
+
+SEASON_KINDS = ("season", "retrospective", "reflection", "reflections_revealed", "topic", "vote", "action",
+                "action_reviewed", "season_decided")
+
+
+def _day(on) -> pd.Timestamp:
+    return pd.Timestamp(clean_date(dt.date.today() if on is None else on))
+
+
+def _live(ledger: Ledger, group: str | None = None, include_private: bool = False) -> pd.DataFrame:
+    """The season's events that stand (each with its group), texts only when asked."""
+    every = ledger.events(include_private=include_private)
+    gone = set(every.loc[every["voided"], "id"])
+    ev = every[every["kind"].isin(SEASON_KINDS) & ~every["voided"]]
+    # What belongs to an undone retrospective, topic or action is undone with it: a reflection or vote
+    # of a retrospective that never was counts for nothing.
+    belongs = ev["kind"].isin(["reflection", "reflections_revealed", "topic", "vote", "action", "action_reviewed"])
+    for _ in range(2):  # a vote -> its topic -> its retrospective
+        gone |= set(ev.loc[belongs & ev["ref_id"].isin(gone), "id"])
+    ev = ev[~ev["id"].isin(gone)]
+    if group is not None:
+        ev = ev[ev["group"] == ledger._group_name(group)]
+    return ev
+
+
+def closed_crews(ledger: Ledger) -> dict[str, pd.Timestamp]:
+    """{crew: the day it closed} for every crew that decided to close."""
+    ev = _live(ledger)
+    closed = ev[(ev["kind"] == "season_decided") & (ev["outcome"] == "close")]
+    return dict(zip(closed["group"], closed["date"]))
+
+
+def seasons(ledger: Ledger, group: str) -> pd.DataFrame:
+    """The crew's seasons, in order: id, start, end, retrospectives (the planned days)."""
+    ev = _live(ledger, group)
+    rows = ev[ev["kind"] == "season"].sort_values("date")
+    return pd.DataFrame({"id": rows["id"], "start": rows["date"],
+                         "end": pd.to_datetime(rows["data"].str["end"]),
+                         "retrospectives": rows["data"].str["retrospectives"].map(
+                             lambda days: [pd.Timestamp(d) for d in days])}).reset_index(drop=True)
+
+
+def retrospectives(ledger: Ledger, group: str) -> pd.DataFrame:
+    """The crew's retrospectives held: id, date, votes (each member's), reflections (how many), revealed."""
+    ev = _live(ledger, group)
+    retros = ev[ev["kind"] == "retrospective"].sort_values("date")
+    per = ev[ev["kind"] == "reflection"].groupby("ref_id").size()
+    shown = set(ev.loc[ev["kind"] == "reflections_revealed", "ref_id"])
+    return pd.DataFrame({"id": retros["id"], "date": retros["date"], "votes": retros["data"].str["votes"],
+                         "reflections": retros["id"].map(per).fillna(0).astype(int),
+                         "revealed": retros["id"].isin(shown)}).reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a crew is in its season on a day."""
+
+    group: str
+    day: pd.Timestamp
+    season: int | None                    # 1 for its first season; None before any
+    start: pd.Timestamp | None
+    end: pd.Timestamp | None
+    planned: list[pd.Timestamp]           # the season's retrospective days
+    held: list[pd.Timestamp]              # retrospectives held in the season so far
+    next_retrospective: pd.Timestamp | None
+    closed: pd.Timestamp | None           # the day the crew closed, once it did
+
+    @property
+    def status(self) -> str:
+        if self.closed is not None and self.day >= self.closed:
+            return "closed"
+        if self.season is None:
+            return "no season"
+        return "ended" if self.day > self.end else "in season"
+
+    def words(self) -> str:
+        """One plain sentence for a page."""
+        if self.status == "closed":
+            return f"{self.group} closed on {_said(self.closed)}; its history and points stay."
+        if self.status == "no season":
+            return f"{self.group} has not agreed a season yet."
+        if self.status == "ended":
+            return (f"{self.group}'s season {self.season} ended on {_said(self.end)}: time to decide whether to "
+                    "continue, change or close.")
+        week, weeks = (self.day - self.start).days // 7 + 1, -(-(self.end - self.start).days // 7)
+        said = f"{self.group} is in week {week} of {weeks} of season {self.season} (until {_said(self.end)})."
+        if self.next_retrospective is not None:
+            days = (self.next_retrospective - self.day).days
+            said += (" The retrospective is today." if days == 0 else
+                     f" Next retrospective: {_said(self.next_retrospective)}, in {counted(days, 'day')}.")
+        return said
+
+
+def _said(day: pd.Timestamp) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def standing(ledger: Ledger, group: str, on=None) -> Standing:
+    """Where ``group`` is in its season on ``on`` (default today)."""
+    day, name = _day(on), ledger._group_name(group)
+    closed = closed_crews(ledger).get(name)
+    all_seasons = seasons(ledger, name)
+    started = all_seasons[all_seasons["start"] <= day]
+    if started.empty:
+        return Standing(name, day, None, None, None, [], [], None, closed)
+    current = started.iloc[-1]
+    held = retrospectives(ledger, name)["date"]
+    held = [d for d in held if current["start"] <= d <= day]
+    coming = [d for d in current["retrospectives"] if d >= day and d not in held]
+    return Standing(name, day, len(started), current["start"], current["end"], current["retrospectives"], held,
+                    coming[0] if coming and closed is None else None, closed)
+
+
+def reflections(ledger: Ledger, retrospective: int, viewer: str | None = None,
+                include_private: bool = False) -> pd.DataFrame:
+    """A retrospective's reflections: id, member, column, words, typed_by_facilitator, topic.
+
+    Nobody's words show before the reveal, except the ``viewer``'s own; after it, everyone's do on the
+    crew's pages. ``include_private`` shows them all (and is what an export needs to carry them)."""
+    ev = _live(ledger, include_private=True)
+    rows = ev[(ev["kind"] == "reflection") & (ev["ref_id"] == retrospective)].sort_values("id")
+    revealed = ((ev["kind"] == "reflections_revealed") & (ev["ref_id"] == retrospective)).any()
+    topic = {rid: t for t, ids in zip(ev.loc[ev["kind"] == "topic", "id"], ev.loc[ev["kind"] == "topic", "data"])
+             for rid in ids["reflections"]}
+    mine = rows["members"].map(name_key) == (name_key(viewer) if viewer else None)
+    seen = include_private or revealed
+    shown_to = (mine | seen).to_numpy()
+    words = [(t or {}).get("words") if ok else None for t, ok in zip(rows["texts"], shown_to)]
+    return pd.DataFrame({"id": rows["id"], "member": rows["members"], "column": rows["data"].str["column"],
+                         "words": pd.Series(words, index=rows.index, dtype=object),
+                         "typed_by_facilitator": rows["data"].map(lambda d: bool(d.get("typed_by_facilitator"))),
+                         "topic": rows["id"].map(topic).astype("Int64")}).reset_index(drop=True)
+
+
+def topics(ledger: Ledger, retrospective: int) -> pd.DataFrame:
+    """A retrospective's topics, most votes first: id, title, reflections (ids), votes."""
+    ev = _live(ledger, include_private=True)
+    rows = ev[(ev["kind"] == "topic") & (ev["ref_id"] == retrospective)]
+    cast = ev[ev["kind"] == "vote"]
+    votes = cast["data"].str["votes"].groupby(cast["ref_id"].to_numpy()).sum()
+    out = pd.DataFrame({"id": rows["id"], "title": rows["texts"].map(lambda t: (t or {}).get("title")),
+                        "reflections": rows["data"].str["reflections"],
+                        "votes": rows["id"].map(votes).fillna(0).astype(int)})
+    return out.sort_values(["votes", "id"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def votes_left(ledger: Ledger, retrospective: int, member: str) -> int:
+    """How many votes ``member`` still has in a retrospective."""
+    ev = _live(ledger)
+    retro = ev[ev["id"] == retrospective]
+    if retro.empty:
+        return 0
+    topic_ids = ev.loc[(ev["kind"] == "topic") & (ev["ref_id"] == retrospective), "id"]
+    cast = ev[(ev["kind"] == "vote") & ev["ref_id"].isin(topic_ids) & (ev["members"].map(name_key) == name_key(member))]
+    return int(retro["data"].iloc[0]["votes"]) - int(cast["data"].str["votes"].sum())
+
+
+def actions(ledger: Ledger, group: str, retrospective: int | None = None, include_private: bool = False) -> pd.DataFrame:
+    """The crew's actions (of one retrospective, if given): id, retrospective, date, owner, due, what (a
+    private text: None unless asked for), done (True, False, or <NA> until reviewed)."""
+    ev = _live(ledger, group, include_private=include_private)
+    rows = ev[ev["kind"] == "action"]
+    if retrospective is not None:
+        rows = rows[rows["ref_id"] == retrospective]
+    reviews = ev[ev["kind"] == "action_reviewed"]
+    done = pd.Series((reviews["outcome"] == "done").to_numpy(), index=reviews["ref_id"].to_numpy(), dtype="boolean")
+    return pd.DataFrame({"id": rows["id"], "retrospective": rows["ref_id"], "date": rows["date"],
+                         "owner": rows["members"], "due": pd.to_datetime(rows["data"].str["due"]),
+                         "what": rows["texts"].map(lambda t: None if t is None else t.get("what")),
+                         "done": rows["id"].map(done).astype("boolean")}).reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class SinceLast:
+    """What a crew did between its last retrospective (or its start) and a day."""
+
+    group: str
+    since: pd.Timestamp | None     # the last retrospective's day; None: since the crew began
+    until: pd.Timestamp
+    points: pd.DataFrame           # member x "1 Listening"… and total, in the period
+    meetings: int
+    attendance: pd.DataFrame       # member, attended, missed, streak (at the latest meeting)
+    conflicts_opened: int
+    conflicts_closed: int
+    actions: pd.DataFrame          # the last retrospective's actions, done or not (see ``actions``)
+
+
+def since_last(ledger: Ledger, group: str, on=None, include_private: bool = False) -> SinceLast:
+    """What ``group`` did since its last retrospective before ``on`` (default today), from the ledger's
+    points, meetings and conflicts: what a retrospective opens with."""
+    until, name = _day(on), ledger._group_name(group)
+    held = retrospectives(ledger, name)
+    held = held[held["date"] < until]
+    since = held["date"].iloc[-1] if not held.empty else None
+
+    def within(dates: pd.Series) -> pd.Series:
+        return (dates <= until) & (dates > since if since is not None else True)
+
+    awards = ledger.points()
+    awards = awards[(awards["group"] == name) & within(awards["date"])]
+    labels = levels.labels()
+    points = awards.pivot_table(index="member", columns="level", values="points", aggfunc="sum", fill_value=0)
+    points = points.reindex(columns=list(labels), fill_value=0).rename(columns=labels)
+    points["total"] = points.sum(axis=1)
+    att = ledger.attendance(name)
+    att = att[within(att["date"])]
+    by = att.groupby("member")
+    attendance = pd.DataFrame({"attended": by["attended"].sum().astype(int),
+                               "missed": (~att["attended"]).groupby(att["member"]).sum().astype(int),
+                               "streak": by["streak"].last().astype(int)}).rename_axis("member").reset_index()
+    conflicts = ledger.conflicts(name)
+    last_actions = actions(ledger, name, int(held["id"].iloc[-1]), include_private) if since is not None else \
+        actions(ledger, name, include_private=include_private).iloc[0:0]
+    return SinceLast(name, since, until, points.sort_values("total", ascending=False, kind="stable"),
+                     int(att["event_id"].nunique()), attendance, int(within(conflicts["date"]).sum()),
+                     int(within(conflicts["closed"].dropna()).sum()), last_actions)
+
+
+__all__ = ["COLUMNS", "SinceLast", "Standing", "actions", "closed_crews", "reflections", "retrospectives", "seasons",
+           "since_last", "standing", "topics", "votes_left"]

@@ -1,0 +1,243 @@
+"""What each event of a crew's season needs before it may enter the ledger (one builder per kind, as
+``microsolidarity_widgets.rules`` has for the levels): each reads the ledger through ``State`` inside the
+write transaction and returns an ``Entry`` or raises ``LedgerError`` in plain words."""
+
+from __future__ import annotations
+
+import datetime as dt
+import numbers
+
+import sqlalchemy as sa
+from dateutil.relativedelta import relativedelta
+
+from .. import storage as st
+from ..errors import LedgerError
+from ..rules import Entry, Part, State, dated, given, one_member
+from ..values import clean_date, clean_text, name_key, shown
+
+EVERY_MONTHS = 3        # a retrospective about every three months (docs/rules.md#crew-formation)
+SEASON_MONTHS = 6       # crews are re-formed every 4 to 6 months: a season's default length
+VOTES = 3               # each member's votes in a retrospective, unless the crew says otherwise
+MAX_VOTES = 20
+MAX_REFLECTION = 1000   # a sticky note, not an essay: long enough for a paragraph
+MAX_TITLE = 200
+# The three questions of a retrospective, by the short name the ledger keeps.
+COLUMNS = {"working": "What is working", "better": "What could be better", "change": "What will we change"}
+DECISIONS = ("continue", "change", "close")
+
+
+def crew(state: State, group) -> sa.Row:
+    g = state.group(group)
+    if g.kind != "crew":
+        raise LedgerError(f"{g.name} is a {g.kind}: seasons and retrospectives are for crews.")
+    return g
+
+
+def whole(value, what: str, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise LedgerError(f"The {what} is a whole number from {low} to {high}, not “{shown(value)}”.")
+    return value
+
+
+def season_days(start: dt.date, end: dt.date, every_months: int) -> list[dt.date]:
+    """A retrospective every ``every_months`` months from the start, and one on the season's last day."""
+    days, n = [], 1
+    while (day := start + relativedelta(months=every_months * n)) < end:
+        days.append(day)
+        n += 1
+    return days + [end]
+
+
+def agree_season(state: State, group, on, end=None, retrospectives=None, every_months=EVERY_MONTHS) -> Entry:
+    g = crew(state, group)
+    start = dated(state, g, on)
+    every = whole(every_months, "number of months between retrospectives", 1, 12)
+    end = clean_date(end, "season's end") if end is not None else start + relativedelta(months=SEASON_MONTHS)
+    if end <= start:
+        raise LedgerError(f"A season ends after it starts: {end.isoformat()} is not after {start.isoformat()}.")
+    if retrospectives is None:
+        days = season_days(start, end, every)
+    else:
+        if isinstance(retrospectives, (str, dt.date)) or not hasattr(retrospectives, "__iter__"):
+            raise LedgerError("Give the retrospectives' days as a list of dates.")
+        days = sorted({clean_date(d, "retrospective's day") for d in retrospectives})
+        if not days:
+            raise LedgerError("A season has at least one retrospective, on its last day at the latest.")
+        for day in days:
+            if not start < day <= end:
+                raise LedgerError(f"The retrospective on {day.isoformat()} is outside the season "
+                                  f"({start.isoformat()} to {end.isoformat()}).")
+    for earlier in state.live("season", g.id):
+        if earlier.on_date >= start.isoformat():
+            raise LedgerError(f"{g.name} already has a season starting on {earlier.on_date}: a new season starts "
+                              "after it (undo that one first if it was wrong).")
+    return Entry("season", start, group=g.name,
+                 data={"end": end.isoformat(), "retrospectives": [d.isoformat() for d in days]})
+
+
+def hold_retrospective(state: State, group, on, votes=VOTES) -> Entry:
+    g = crew(state, group)
+    on = dated(state, g, on)
+    votes = whole(votes, "number of votes each member has", 1, MAX_VOTES)
+    if state.live("retrospective", g.id, on_date=on.isoformat()):
+        raise LedgerError(f"{g.name} already has a retrospective on {on.isoformat()}.")
+    return Entry("retrospective", on, group=g.name, data={"votes": votes})
+
+
+def standing_retrospective(state: State, event_id) -> sa.Row:
+    """A retrospective that stands, by its event id."""
+    row = state.event(event_id)
+    if row.kind != "retrospective":
+        raise LedgerError("That record is not a retrospective: choose one of the crew's retrospectives.")
+    if state.void_of(row.id):
+        raise LedgerError(f"The retrospective of {row.on_date} was undone.")
+    return row
+
+
+def revealed(state: State, retro: sa.Row) -> bool:
+    return bool(state.live("reflections_revealed", ref_id=retro.id))
+
+
+def reflect(state: State, retrospective, member, column, words=None, typed_by_facilitator=False) -> Entry:
+    retro = standing_retrospective(state, retrospective)
+    g = state.group(state.group_name(retro.group_id))
+    member = one_member(state, g, dt.date.fromisoformat(retro.on_date), member, "member reflecting")
+    if column not in COLUMNS:
+        raise LedgerError(f"A reflection goes in one of the columns: {', '.join(COLUMNS.values())}; "
+                          f"not “{shown(column)}”.")
+    if isinstance(words, str) and len(words.strip()) > MAX_REFLECTION:
+        raise LedgerError(f"This reflection is {len(words.strip())} characters long; keep it under {MAX_REFLECTION} "
+                          "(a few sentences), or split it in two.")
+    words = clean_text(words, "reflection", required=True)
+    if not isinstance(typed_by_facilitator, bool):
+        raise LedgerError("Say whether the facilitator typed this reflection (yes or no).")
+    if revealed(state, retro):
+        raise LedgerError("The reflections of this retrospective are already revealed: say it aloud, or undo the "
+                          "reveal to add it.")
+    # Private: a reflection is someone's own words (docs/rules.md#private-words).
+    return Entry("reflection", dt.date.fromisoformat(retro.on_date), group=g.name, ref_id=retro.id,
+                 data=given(column=column, typed_by_facilitator=typed_by_facilitator or None),
+                 texts={"words": words}, private=True, parts=[Part(member, "reflected")])
+
+
+def reveal(state: State, retrospective) -> Entry:
+    retro = standing_retrospective(state, retrospective)
+    if revealed(state, retro):
+        raise LedgerError("The reflections of this retrospective are already revealed.")
+    if not state.live("reflection", ref_id=retro.id):
+        raise LedgerError("Nobody has written a reflection in this retrospective yet: there is nothing to reveal.")
+    return Entry("reflections_revealed", dt.date.fromisoformat(retro.on_date), group=state.group_name(retro.group_id),
+                 ref_id=retro.id)
+
+
+def _ids(values, what: str) -> list[int]:
+    if isinstance(values, (str, bytes, dict, int)) or not hasattr(values, "__iter__"):
+        raise LedgerError(f"Give the {what} as a list of their numbers.")
+    out = []
+    for v in values:
+        # Any whole number (a frame's numpy integers too), never True or False.
+        if isinstance(v, bool) or not isinstance(v, numbers.Integral):
+            raise LedgerError(f"“{shown(v)}” is not the number of a {what[:-1]}.")
+        if int(v) not in out:
+            out.append(int(v))
+    return out
+
+
+def topic_of(state: State, retro_id: int, reflection_id: int) -> int | None:
+    """The standing topic of the retrospective a reflection is grouped in, if any."""
+    for row in state.live("topic", ref_id=retro_id):
+        if reflection_id in row.data["reflections"]:
+            return row.id
+    return None
+
+
+def group_reflections(state: State, retrospective, reflections, title=None) -> Entry:
+    retro = standing_retrospective(state, retrospective)
+    if not revealed(state, retro):
+        raise LedgerError("Reveal the reflections before grouping them.")
+    if isinstance(title, str) and len(title.strip()) > MAX_TITLE:
+        raise LedgerError(f"A topic's title is {len(title.strip())} characters long; keep it under {MAX_TITLE}.")
+    title = clean_text(title, "topic's title", required=True)
+    ids = _ids(reflections, "reflections")
+    if not ids:
+        raise LedgerError("Choose at least one reflection for this topic.")
+    for rid in ids:
+        row = state.event(rid)
+        if row.kind != "reflection" or row.ref_id != retro.id or state.void_of(rid):
+            raise LedgerError(f"Reflection {rid} is not one of this retrospective's.")
+        if topic_of(state, retro.id, rid) is not None:
+            raise LedgerError(f"Reflection {rid} is already in a topic: undo that topic to regroup it.")
+    return Entry("topic", dt.date.fromisoformat(retro.on_date), group=state.group_name(retro.group_id), ref_id=retro.id,
+                 data={"reflections": ids}, texts={"title": title}, private=True)
+
+
+def votes_cast(state: State, retro_id: int, member: str) -> int:
+    topics = {row.id for row in state.live("topic", ref_id=retro_id)}
+    return sum(row.data["votes"] for tid in topics for row in state.live("vote", ref_id=tid)
+               if name_key(state.parts(row.id)[0].name) == name_key(member))
+
+
+def vote(state: State, topic, member, votes=1) -> Entry:
+    row = state.event(topic)
+    if row.kind != "topic" or state.void_of(row.id):
+        raise LedgerError("That record is not a topic of a retrospective: vote for one of the topics shown.")
+    retro = standing_retrospective(state, row.ref_id)
+    g = state.group(state.group_name(retro.group_id))
+    member = one_member(state, g, dt.date.fromisoformat(retro.on_date), member, "member voting")
+    votes = whole(votes, "number of votes", 1, MAX_VOTES)
+    limit, cast = retro.data["votes"], votes_cast(state, retro.id, member)
+    if cast + votes > limit:
+        left = limit - cast
+        raise LedgerError(f"{member} has {left or 'no'} vote{'s' * (left != 1)} left in this retrospective "
+                          f"({limit} each): that vote is not counted.")
+    return Entry("vote", dt.date.fromisoformat(retro.on_date), group=g.name, ref_id=row.id, data={"votes": votes},
+                 parts=[Part(member, "voter")])
+
+
+def agree_action(state: State, retrospective, owner, due, what=None) -> Entry:
+    retro = standing_retrospective(state, retrospective)
+    g = state.group(state.group_name(retro.group_id))
+    day = dt.date.fromisoformat(retro.on_date)
+    owner = one_member(state, g, day, owner, "owner of the action")
+    due = clean_date(due, "due date")
+    if due < day:
+        raise LedgerError(f"An action is due after the retrospective that agreed it ({retro.on_date}), "
+                          f"not on {due.isoformat()}.")
+    what = clean_text(what, "action", required=True)
+    # Private like meeting notes: the crew's own words.
+    return Entry("action", day, group=g.name, ref_id=retro.id, data={"due": due.isoformat()}, texts={"what": what},
+                 private=True, parts=[Part(owner, "owner")])
+
+
+def review_action(state: State, action, on, done) -> Entry:
+    row = state.event(action)
+    if row.kind != "action" or state.void_of(row.id):
+        raise LedgerError("That record is not an action of a retrospective.")
+    if not isinstance(done, bool):
+        raise LedgerError("Say whether the action was done (yes or no).")
+    g = state.group(state.group_name(row.group_id))
+    on = dated(state, g, on)
+    if on.isoformat() < row.on_date:
+        raise LedgerError(f"That action was agreed on {row.on_date}: it cannot be reviewed before.")
+    if state.live("action_reviewed", ref_id=row.id):
+        raise LedgerError("That action has been reviewed already: undo that review to change it.")
+    return Entry("action_reviewed", on, group=g.name, ref_id=row.id, outcome="done" if done else "not_done")
+
+
+def decision(state: State, group, on, decision) -> Entry:
+    """The season-end decision itself (``decisions.decide`` records what comes with it)."""
+    g = crew(state, group)
+    on = dated(state, g, on)
+    if state.ended(g) is not None:
+        raise LedgerError(f"{g.name} closed on {state.ended(g)}: undo that closing first.")
+    if decision not in DECISIONS:
+        raise LedgerError(f"At a season's end the crew decides to continue, change or close, not “{shown(decision)}”.")
+    if decision == "close":
+        e = st.events
+        later = state.con.execute(sa.select(sa.func.max(e.c.on_date)).where(
+            e.c.group_id == g.id, e.c.on_date > on.isoformat(), e.c.kind != st.VOID,
+            e.c.id.not_in(st.voided_ids()))).scalar()
+        if later is not None:
+            raise LedgerError(f"{g.name} has records dated {later}, after {on.isoformat()}: it can close on {later} "
+                              "at the earliest.")
+    return Entry("season_decided", on, group=g.name, outcome=decision)
