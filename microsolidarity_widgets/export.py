@@ -11,16 +11,17 @@ as text, and in CSV a leading ``= + - @`` is neutralised so a spreadsheet never 
 from __future__ import annotations
 
 import datetime as dt
-import html
 import json
 import re
 from pathlib import Path
 
 import altair as alt
 import pandas as pd
+from markupsafe import Markup
 
 from . import charts, offline, review
 from .review import ReviewData, Selection
+from .templating import render
 from .values import day_words, file_stem, file_stems
 
 EXPORT_WIDTH = 760
@@ -105,42 +106,11 @@ REPORT_STYLE = "\n" + (Path(__file__).with_name("static") / "report.css").read_t
 def report_html(title: str, when: str, chart_specs: dict[str, alt.TopLevelMixin], summary: list[str],
                 totals: pd.DataFrame | None = None) -> str:
     """One self-contained page: the summary, every chart (drawn by the inlined Vega) and totals."""
-    items = "".join(f"<li>{html.escape(line)}</li>" for line in summary)
-    divs = "".join(f'<div class="chart" id="chart-{i}" role="img" aria-label="{html.escape(name, quote=True)}"></div>'
-                   for i, name in enumerate(chart_specs))
     specs = {f"chart-{i}": _fixed_width(c) for i, c in enumerate(chart_specs.values())}
-    table = ""
-    if totals is not None and len(totals):
-        head = "".join(f'<th class="n">{html.escape(str(c))}</th>' for c in totals.columns)
-        rows = "".join(
-            f"<tr><td>{html.escape(str(idx))}</td>" + "".join(f'<td class="n">{v}</td>' for v in row) + "</tr>"
-            for idx, row in zip(totals.index, totals.itertuples(index=False)))
-        table = f"<h2>Points per member and level</h2><table><tr><th>member</th>{head}</tr>{rows}</table>"
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{html.escape(title)}</title>
-<style>{REPORT_STYLE}</style>
-<script>{offline.report_bundle()}</script>
-</head>
-<body>
-<h1>{html.escape(title)}</h1>
-<p class="when">{html.escape(when)}</p>
-<h2>Summary</h2>
-<ul class="summary">{items}</ul>
-{divs}
-{table}
-<script>
-const specs = {_script_json(specs)};
-for (const [id, spec] of Object.entries(specs)) {{
-  vegaEmbed("#" + id, spec, {{actions: false, renderer: "svg"}}).catch(console.error);
-}}
-</script>
-</body>
-</html>
-"""
+    rows = [] if totals is None else list(zip(totals.index, totals.itertuples(index=False)))
+    return render("report.html", title=title, when=when, summary=summary, charts=list(chart_specs), totals=totals,
+                  rows=rows, specs=Markup(_script_json(specs)), style=Markup(REPORT_STYLE),
+                  bundle=Markup(offline.report_bundle()))
 
 
 def _span(data: ReviewData, sel: Selection) -> str:
@@ -199,7 +169,7 @@ def congregation_exports(ledger, include_private: bool = False) -> tuple[dict[st
 def export_group(ledger, group: str, out_dir, include_private: bool = False) -> list[Path]:
     """Write one group's review (CSV of events and points, PNG and SVG of each chart, the HTML
     report) into ``out_dir`` and return the paths written."""
-    name = ledger._group_name(group)
+    name = ledger.group_name(group)
     data = ReviewData.load(ledger)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

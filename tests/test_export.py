@@ -85,7 +85,7 @@ def test_report_is_self_contained_and_escapes_names(written):
     assert markup.count("<script></script>") == 2  # the inlined Vega bundle, then the charts
     assert not re.search(r"\b(src|href)=", markup, re.I)  # nothing to fetch
     assert "vegaEmbed" in page and page.count('class="chart"') == len(charts.CHART_TITLES)
-    assert "<td>=HYPERLINK(1) &amp; &quot;Jo&quot;</td>" in page  # in the totals table, as text
+    assert "<td>=HYPERLINK(1) &amp; &#34;Jo&#34;</td>" in page  # in the totals table, as text
     assert not any(s in page for s in SECRETS)
 
 

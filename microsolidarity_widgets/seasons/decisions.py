@@ -6,16 +6,13 @@ Several ledger rows that land together, or none: the way ``congregation`` forms 
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
 import sqlalchemy as sa
 
-from .. import rules as core
-from .. import storage as st
 from ..errors import LedgerError
-from ..ledger import Ledger, _insert, refuse_replay
+from ..ledger import Ledger
 from ..rules import Entry, Part, State
-from ..values import clean_names, clean_once_key, name_key
+from ..values import clean_names, name_key
 from . import rules
 from .rules import EVERY_MONTHS
 
@@ -30,40 +27,27 @@ def decide(ledger: Ledger, group, on, decision, *, end=None, every_months=EVERY_
     after, and its members are back in its congregation's pool. ``key``: a one-time key, as
     ``Ledger.record`` takes it.
     """
-    uid = uuid.uuid4().hex[:26]  # the same on every retry, so a retried write never lands twice
-    key = None if key is None else clean_once_key(key)
-
-    def attempt():
-        with ledger.store.write() as con:
-            done = con.execute(sa.select(st.events.c.id).where(st.events.c.uid == uid + "000000")).scalar()
-            if done is not None:
-                return done
-            refuse_replay(con, key)
-            state = State(con)
-            entry = rules.decision(state, group, on, decision)
-            g = state.group(entry.group)
-            before = core.history_problems(con, g.id)
-            entries = [entry]
-            if decision == "change":
-                entries += _changes(state, g, entry.on, joining, leaving)
-            elif joining or leaving:
-                raise LedgerError("Members join or leave when the crew decides to change.")
-            new_season = None
-            if decision in ("continue", "change"):
-                # Checked after the decision, as the new season begins where the old one was decided.
-                new_season = rules.agree_season(state, g.name, entry.on, end, retrospectives, every_months)
-            elif (end, retrospectives, every_months) != (None, None, EVERY_MONTHS):
-                raise LedgerError("A crew that closes starts no new season: leave out its end and retrospectives.")
-            event_id = _insert(con, entries[0], uid + "000000", key)
-            for n, extra in enumerate(entries[1:] + ([new_season] if new_season else []), start=1):
-                extra.ref_id = event_id  # what the decision brought, linked to it
-                _insert(con, extra, f"{uid}{n:06d}")
-            core.refuse_new_problems(con, g.id, before, lead="Not recorded: with this change, ")
-            return event_id
-
-    event_id = st.with_retries(attempt)
-    ledger._cached = None
-    return event_id
+    with ledger.batch(key=key) as batch:
+        state = batch.state
+        entry = rules.decision(state, group, on, decision)
+        g = state.group(entry.group)
+        batch.check_history(g.id, lead="Not recorded: with this change, ")
+        entries = [entry]
+        if decision == "change":
+            entries += _changes(state, g, entry.on, joining, leaving)
+        elif joining or leaving:
+            raise LedgerError("Members join or leave when the crew decides to change.")
+        new_season = None
+        if decision in ("continue", "change"):
+            # Checked after the decision, as the new season begins where the old one was decided.
+            new_season = rules.agree_season(state, g.name, entry.on, end, retrospectives, every_months)
+        elif (end, retrospectives, every_months) != (None, None, EVERY_MONTHS):
+            raise LedgerError("A crew that closes starts no new season: leave out its end and retrospectives.")
+        event_id = batch.add(entries[0])
+        for extra in entries[1:] + ([new_season] if new_season else []):
+            extra.ref_id = event_id  # what the decision brought, linked to it
+            batch.add(extra)
+        return event_id
 
 
 def _changes(state: State, g: sa.Row, on: dt.date, joining, leaving) -> list[Entry]:

@@ -33,7 +33,7 @@ def _live(ledger: Ledger, group: str | None = None, include_private: bool = Fals
         gone |= set(ev.loc[belongs & ev["ref_id"].isin(gone), "id"])
     ev = ev[~ev["id"].isin(gone)]
     if group is not None:
-        ev = ev[ev["group"] == ledger._group_name(group)]
+        ev = ev[ev["group"] == ledger.group_name(group)]
     return ev
 
 
@@ -111,7 +111,7 @@ def _said(day: pd.Timestamp) -> str:
 
 def standing(ledger: Ledger, group: str, on=None) -> Standing:
     """Where ``group`` is in its season on ``on`` (default today)."""
-    day, name = _day(on), ledger._group_name(group)
+    day, name = _day(on), ledger.group_name(group)
     closed = closed_crews(ledger).get(name)
     all_seasons = seasons(ledger, name)
     started = all_seasons[all_seasons["start"] <= day]
@@ -202,7 +202,7 @@ class SinceLast:
 def since_last(ledger: Ledger, group: str, on=None, include_private: bool = False) -> SinceLast:
     """What ``group`` did since its last retrospective before ``on`` (default today), from the ledger's
     points, meetings and conflicts: what a retrospective opens with."""
-    until, name = _day(on), ledger._group_name(group)
+    until, name = _day(on), ledger.group_name(group)
     held = retrospectives(ledger, name)
     held = held[held["date"] < until]
     since = held["date"].iloc[-1] if not held.empty else None
