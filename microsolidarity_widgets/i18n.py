@@ -193,7 +193,7 @@ def write_pseudo(template: Path = TEMPLATE, lang: str = PSEUDO) -> Path:
     """Write the pseudo-locale's catalog from the template catalog (``make i18n`` does)."""
     with template.open("rb") as source:
         catalog = pofile.read_po(source, domain=DOMAIN)
-    catalog.locale = None
+    catalog.locale, catalog.fuzzy = None, False
     for message in catalog:
         if not message.id:
             continue
