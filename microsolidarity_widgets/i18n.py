@@ -88,7 +88,7 @@ def negotiate(accept_language: str | None, fallback: str | None = None) -> str:
         if tag and tag != "*" and q > 0:
             weighted.append((-q, n, tag))
     preferred = [tag for _, _, tag in sorted(weighted)]
-    found = Locale.negotiate(preferred, list(LANGUAGES), sep="-")
+    found = Locale.negotiate(preferred, [code.replace("_", "-") for code in LANGUAGES], sep="-")
     if found is not None:
         return known(str(found)) or SOURCE
     # Locale.negotiate knows no nearer language than the one asked for: pt-BR finds no pt_PT.
@@ -129,8 +129,9 @@ class Words:
 
     @property
     def locale(self) -> Locale:
-        # The pseudo-locale writes dates and numbers as English does: only its words are marked.
-        return Locale.parse(SOURCE if self.lang == PSEUDO else self.lang)
+        # The pseudo-locale writes numbers and times as British English does (a 24-hour clock: no
+        # "PM" to mistake for a word left untranslated); its words are all marked.
+        return Locale.parse("en_GB" if self.lang == PSEUDO else self.lang)
 
     @property
     def tag(self) -> str:
@@ -157,16 +158,16 @@ class Words:
     def day_names(self) -> list[str]:
         """Monday to Sunday, as the language writes them on their own."""
         names = dates.get_day_names("wide", context="stand-alone", locale=self.locale)
-        return [names[i] for i in range(7)]
+        return [pseudo(names[i]) if self.lang == PSEUDO else names[i] for i in range(7)]
 
     def list(self, items, style: str = "standard") -> str:
         """``a, b and c`` in the language's way (``style="unit"`` for a plain list without "and")."""
         return lists.format_list([str(i) for i in items], style=style, locale=self.locale)
 
 
-@functools.cache
 def words(lang: str | None = None) -> Words:
-    """The ``Words`` of ``lang`` (any spelling ``known`` reads), else of the facilitator's language."""
+    """The ``Words`` of ``lang`` (any spelling ``known`` reads), else of the facilitator's language as
+    it is now (``serve --language`` and tests set it)."""
     return Words(known(lang) or default_language())
 
 
