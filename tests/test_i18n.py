@@ -277,3 +277,28 @@ class LanguagesOfPhones(PhoneServer):
             assert "Olá, Caz" in page
         finally:
             del os.environ[i18n.ENV_VAR]
+
+
+# The glossary's terms (docs/glossary.md), as each translation must use them wherever the English
+# says the term: (English, then a stem of the Spanish, Portuguese and German term).
+GLOSSARY = [("crew", "equipo", "equipa", "Crew"), ("pool", "bolsa", "bolsa", "Pool"),
+            ("facilitator", "quien facilita", "quem facilita", "Moderation"),
+            ("gathering", "encuentro", "encontro", "Treffen"), ("hosts", "anfitrion", "anfitriõ", "Gastgebend"),
+            ("points", "punto", "ponto", "Punkt"), ("level", "nivel", "nível", "Stufe"),
+            ("phone", "móvil", "telemóv", "Handy"), ("member", "miembro", "membro", "Mitglied"),
+            ("congregation", "congregación", "congregação", "Gemeinschaft"), ("join code", "código", "código", "Code")]
+
+
+@pytest.mark.parametrize("column, lang", enumerate(TRANSLATED, start=1))
+def test_the_catalogs_say_the_games_terms_as_the_glossary_does(column, lang):
+    po = catalog(i18n.LOCALE_DIR / lang / "LC_MESSAGES" / f"{i18n.DOMAIN}.po")
+    strays = []
+    for message in po:
+        if not message.id:
+            continue
+        source = PLACEHOLDER.sub("", " ".join(ids(message)))
+        said = " ".join(strings(message)).lower()
+        for term in GLOSSARY:
+            if re.search(rf"\b{term[0]}", source, re.I) and term[column].lower() not in said:
+                strays.append(f"{term[0]} → {term[column]}: {message.id!r} → {said!r}")
+    assert not strays, "\n".join(strays)
