@@ -14,7 +14,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "microsolidarity_widgets"
 
 # Lower layers first; a module may import any module of a lower layer.
 LAYERS = [
-    {"errors", "guard", "offline", "room"},
+    {"errors", "guard", "offline", "room", "i18n"},
     {"values"},
     {"storage", "frames", "holds"},
     {"scoring"},

@@ -289,7 +289,7 @@ GLOSSARY = [("crew", "equipo", "equipa", "Crew"), ("pool", "bolsa", "bolsa", "Po
             ("congregation", "congregación", "congregação", "Gemeinschaft"), ("join code", "código", "código", "Code")]
 
 
-@pytest.mark.parametrize("column, lang", enumerate(TRANSLATED, start=1))
+@pytest.mark.parametrize("column, lang", list(enumerate(TRANSLATED, start=1)))
 def test_the_catalogs_say_the_games_terms_as_the_glossary_does(column, lang):
     po = catalog(i18n.LOCALE_DIR / lang / "LC_MESSAGES" / f"{i18n.DOMAIN}.po")
     strays = []
