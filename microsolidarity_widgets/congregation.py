@@ -27,7 +27,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import uuid
 from dataclasses import dataclass
 
 import pandas as pd
@@ -36,9 +35,9 @@ import sqlalchemy as sa
 from . import formation, levels, rules
 from . import storage as st
 from .errors import LedgerError
-from .ledger import Ledger, _insert, refuse_replay
+from .ledger import Ledger
 from .rules import POOL_KINDS, POOL_ROLES, Entry, Part, State, given
-from .values import MAX_NAME, clean_date, clean_name, clean_once_key, clean_text, name_key
+from .values import MAX_NAME, clean_date, clean_name, clean_text, name_key
 
 KIND = "congregation"
 KINDS = ("congregation_created", *POOL_KINDS, "pool_answers", "gathering", "formation")
@@ -141,7 +140,8 @@ class Congregation:
             started = clean_date(on) if on is not None else dt.date.today()
             add(Entry("congregation_created", started, group=cname, new_group_kind=KIND, data=given(region=where),
                       texts=given(purpose=clean_text(purpose, "purpose"))))
-        _commit(ledger, build)
+        with ledger.batch() as batch:
+            build(batch.state, batch.add)
         return cls(ledger, name)
 
     @staticmethod
@@ -454,7 +454,16 @@ class Congregation:
     # --- inside -----------------------------------------------------------------------------------
 
     def _write(self, build, key: str | None = None):
-        return _commit(self.ledger, build, self.id, key=key)
+        """Run ``build(state, add)`` as one batch of the ledger: ``add(entry)`` writes an entry and returns
+        its id; everything lands or nothing does, and a request sent again with its one-time ``key``
+        records nothing (``AlreadyRecorded``).
+
+        Writes to a congregation may be dated in the past (someone joined the pool last month), so its
+        whole history is replayed with them in place, as a dated join to a crew is: nothing before the
+        congregation started, nobody taking part before they were in the pool."""
+        with self.ledger.batch(key=key) as batch:
+            batch.check_history(self.id)
+            return build(batch.state, batch.add)
 
     def _events(self) -> pd.DataFrame:
         ev = self.ledger.events(include_private=True)
@@ -555,6 +564,15 @@ class Congregation:
 # --- CSV ------------------------------------------------------------------------------------------
 
 
+def _delimiter(text: str) -> str:
+    """The delimiter of a pool CSV, as ``csv.Sniffer`` reads its header line (the only line with no
+    lists inside its cells): ; or , (a single column has none, and reads as ,)."""
+    try:
+        return csv.Sniffer().sniff(text.lstrip().split("\n", 1)[0], delimiters=";,").delimiter
+    except csv.Error:
+        return ","
+
+
 def read_csv(data: bytes | str) -> list[dict]:
     """The rows of a pool CSV, checked, or ``LedgerError`` saying what is wrong and where."""
     if isinstance(data, bytes):
@@ -576,9 +594,7 @@ def read_csv(data: bytes | str) -> list[dict]:
     try:
         # A spreadsheet set to a language that writes decimal commas saves its CSV with ; between columns
         # (lists inside a cell then take ,). Strict: a quote left open swallowed the rest of the file as one name.
-        first = text.lstrip().split("\n", 1)[0]
-        reader = csv.DictReader(io.StringIO(text), skipinitialspace=True, strict=True,
-                                delimiter=";" if ";" in first and "," not in first else ",")
+        reader = csv.DictReader(io.StringIO(text), skipinitialspace=True, strict=True, delimiter=_delimiter(text))
         header = [h.strip().lower().replace(" ", "_") for h in (reader.fieldnames or [])]
         missing = [c for c in CSV_COLUMNS if c not in header]
         if missing:
@@ -663,38 +679,3 @@ def _unique(names: list[str]) -> list[str]:
             raise LedgerError(f"“{n}” is listed twice.")
         seen[name_key(n)] = n
     return names
-
-
-def _commit(ledger: Ledger, build, congregation_id: int | None = None, key: str | None = None):
-    """Run ``build(state, add)`` in one write transaction; ``add(entry)`` inserts an entry and returns its
-    id. Everything lands or nothing does; a retry after contention never lands twice, nor does a
-    request sent again with its one-time ``key`` (the first entry holds it; ``AlreadyRecorded``).
-
-    Writes to a congregation may be dated in the past (someone joined the pool last month), so its
-    whole history is replayed with them in place, as a dated join to a crew is: nothing before the
-    congregation started, nobody taking part before they were in the pool."""
-    base = uuid.uuid4().hex[:26]
-    key = None if key is None else clean_once_key(key)
-
-    def attempt():
-        with ledger.store.write() as con:
-            first = con.execute(sa.select(st.events.c.id).where(st.events.c.uid == base + "000000")).scalar()
-            if first is not None:
-                return first
-            refuse_replay(con, key)
-            count = [0]
-
-            def add(entry: Entry) -> int:
-                uid = f"{base}{count[0]:06d}"
-                count[0] += 1
-                return _insert(con, entry, uid, key if count[0] == 1 else None)
-
-            before = rules.history_problems(con, congregation_id) if congregation_id is not None else None
-            result = build(State(con), add)
-            if congregation_id is not None:
-                rules.refuse_new_problems(con, congregation_id, before)
-            return result
-
-    result = st.with_retries(attempt)
-    ledger._cached = None
-    return result

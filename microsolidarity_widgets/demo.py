@@ -14,6 +14,8 @@ import random
 import sys
 from pathlib import Path
 
+from dateutil.relativedelta import relativedelta
+
 from .errors import LedgerError
 from .ledger import Ledger
 
@@ -37,8 +39,7 @@ PROCESSES = ["Feelz Circle", "Care Pod", "Stewardship", "The Elephants"]
 
 
 def month(n: int, day: int = 1) -> dt.date:
-    y, m = divmod(START.month - 1 + n, 12)
-    return dt.date(START.year + y, m + 1, day)
+    return START + relativedelta(months=n, day=day)
 
 
 def build(ledger: Ledger, seed: int = SEED) -> dict[str, int]:

@@ -199,7 +199,7 @@ def congregation_exports(ledger, include_private: bool = False) -> tuple[dict[st
 def export_group(ledger, group: str, out_dir, include_private: bool = False) -> list[Path]:
     """Write one group's review (CSV of events and points, PNG and SVG of each chart, the HTML
     report) into ``out_dir`` and return the paths written."""
-    name = ledger._group_name(group)
+    name = ledger.group_name(group)
     data = ReviewData.load(ledger)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

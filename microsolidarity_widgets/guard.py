@@ -24,13 +24,15 @@
 from __future__ import annotations
 
 import contextvars
-import html
-import time
 import ipaddress
 import logging
-import re
+import time
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
+
+import jinja2
+from markupsafe import Markup
+from tornado.httputil import split_host_and_port
 
 LOCAL_NAMES = ("localhost",)
 
@@ -55,23 +57,27 @@ PLAIN_STYLE = """
 """
 
 
+# The server's own pages outside the member pages (refusals, the landing page's members section), from
+# templates/ with autoescaping: whatever a request carried reaches the page escaped.
+TEMPLATES = jinja2.Environment(loader=jinja2.PackageLoader(__package__, "templates"), autoescape=True,
+                               trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+
+
+def render(template: str, **values) -> Markup:
+    return Markup(TEMPLATES.get_template(template).render(**values))
+
+
 def plain_page(title: str, *paragraphs: str, extra: str = "") -> str:
-    """A short page in the workbook's style, with no script: every text is escaped here, except
-    ``extra`` (markup built by the caller from escaped parts)."""
-    body = "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
-    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f'<title>{html.escape(title)} · Reciprocity Workbook</title><link rel="icon" href="data:,">'
-            f"<style>{PLAIN_STYLE}</style></head><body><main><h1>{html.escape(title)}</h1>{body}{extra}"
-            f"</main></body></html>")
+    """A short page in the workbook's style, with no script: every text is escaped, except ``extra``
+    (markup a template made)."""
+    return render("plain.html", title=title, paragraphs=paragraphs, extra=Markup(extra), style=Markup(PLAIN_STYLE))
 
 
 def is_local_host(host_header: str | None) -> bool:
     """Whether a Host header names this machine by a loopback address or a local name."""
     if not host_header:
         return False
-    match = re.match(r"^(.*?)(:\d+)?$", host_header)
-    host = match.group(1) if match else host_header
+    host = split_host_and_port(host_header)[0]
     if host.startswith("[") and host.endswith("]"):
         host = host[1:-1]
     try:

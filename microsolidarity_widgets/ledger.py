@@ -19,6 +19,8 @@ import datetime as dt
 import functools
 import os
 import uuid
+from contextlib import ExitStack, contextmanager
+from typing import Iterator
 
 import numpy as np
 import pandas as pd
@@ -144,33 +146,33 @@ class Ledger:
         return event_id
 
     def _commit(self, build, args, kwargs, key: str | None = None) -> int:
-        uid = uuid.uuid4().hex  # the same id on every retry, so a retried write never lands twice
+        with self.batch(key=key) as batch:
+            return batch.write(build, *args, **kwargs)
+
+    @contextmanager
+    def batch(self, key: str | None = None) -> Iterator["Batch"]:
+        """One unit of work: every write to the ledger goes through one, and lands whole or not at all.
+
+            >>> with ledger.batch(key=form_key) as batch:
+            ...     batch.record(Money(...))       # validated against the ledger as the batch left it
+            ...     batch.add(entry)               # an entry a rule of yours has validated
+
+        The ledger's write lock is taken first (waiting, and trying again, while another page saves),
+        so the body runs once, alone, and is committed on leaving; an exception rolls everything
+        back. ``key``: the one-time key of the request (see ``record``); if an event holds it already
+        the whole batch is refused with ``AlreadyRecorded`` before its body runs, and the batch's
+        first entry keeps it.
+        """
         key = None if key is None else clean_once_key(key)
-
-        def attempt():
-            with self._store.write() as con:
-                done = con.execute(sa.select(st.events.c.id).where(st.events.c.uid == uid)).scalar()
-                if done is not None:
-                    return done
-                refuse_replay(con, key)
-                state = State(con)
-                entry = build(state, *args, **kwargs)
-                # A change to the past (a void, a dated join or departure) is checked against the
-                # whole history it leaves; the rollback takes it back when that history breaks a rule.
-                group_id = rules.reaches_back(state, entry)
-                before = rules.history_problems(con, group_id) if group_id is not None else None
-                event_id = _insert(con, entry, uid, key)
-                # What the event settles (a money round's offers and asks from phones) lands with it:
-                # never a round without its answers, nor answers into a round that is not there.
-                for proposal_id in entry.settles:
-                    _insert(con, rules.settle(State(con), proposal_id, entry.on, "accepted", event_id), uuid.uuid4().hex)
-                if group_id is not None:
-                    rules.refuse_new_problems(con, group_id, before, entry)
-                return event_id
-
-        event_id = st.with_retries(attempt)
+        # The retries are only for taking the lock: once it is held no other writer can get in, so
+        # nothing of the body is ever run twice.
+        work, con = st.with_retries(lambda: _locked(self._store))
+        with work:
+            refuse_replay(con, key)
+            batch = Batch(con, key)
+            yield batch
+            batch.check()
         self._cached = None
-        return event_id
 
     def preview(self, event: Event) -> pd.DataFrame:
         """The awards recording ``event`` would make, without recording it.
@@ -228,7 +230,7 @@ class Ledger:
         """Points per member (rows) and level (columns), with a total; for one group or all."""
         awards = self.points()
         if group is not None:
-            awards = awards[awards["group"] == self._group_name(group)]
+            awards = awards[awards["group"] == self.group_name(group)]
         table = awards.pivot_table(index="member", columns="level", values="points", aggfunc="sum", fill_value=0)
         table = table.reindex(columns=levels.numbers(), fill_value=0)
         table.columns = [f"level {c}" for c in table.columns]
@@ -371,7 +373,7 @@ class Ledger:
                             "date": out["date"], "parties": out["id"].map(who).fillna("").astype("str"),
                             "closed": out["closed"], "outcome": out["outcome"]})
         if group is not None:
-            out = out[out["group"] == self._group_name(group)]
+            out = out[out["group"] == self.group_name(group)]
         return out.reset_index(drop=True)
 
     def open_conflicts(self, group: str | None = None) -> pd.DataFrame:
@@ -405,7 +407,7 @@ class Ledger:
         ev = self.events()
         out = ev[(ev["kind"] == "venture") & ~ev["voided"]]
         if group is not None:
-            out = out[out["group"] == self._group_name(group)]
+            out = out[out["group"] == self.group_name(group)]
         return pd.DataFrame({"id": out["id"], "group": out["group"], "date": out["date"],
                              "venture": out["data"].str["name"], "form": out["data"].str["form"],
                              "owners": out["members"]}).reset_index(drop=True)
@@ -418,12 +420,12 @@ class Ledger:
         att.insert(1, "group", att.pop("group_id").map(names["group"]))
         att.insert(3, "member", att.pop("member_id").map(names["member"]))
         if group is not None:
-            att = att[att["group"] == self._group_name(group)]
+            att = att[att["group"] == self.group_name(group)]
         return att.sort_values(["date", "event_id", "member"], kind="stable").reset_index(drop=True)
 
     def hosting(self, group: str) -> pd.DataFrame:
         """How often each current member has hosted, least first: member, times, last."""
-        gname = self._group_name(group)
+        gname = self.group_name(group)
         roster = self.members(gname)
         ev = self.events()
         ids = ev.loc[(ev["kind"] == "hosting") & ~ev["voided"] & (ev["group"] == gname), ["id", "date"]]
@@ -471,7 +473,7 @@ class Ledger:
         """The group's latest recorded agreements, or None (also when they are private and not asked for)."""
         _yes_or_no(include_private, "include_private")
         ev = self.events(include_private=include_private)
-        rows = ev[(ev["kind"] == "agreements") & ~ev["voided"] & (ev["group"] == self._group_name(group))]
+        rows = ev[(ev["kind"] == "agreements") & ~ev["voided"] & (ev["group"] == self.group_name(group))]
         texts = None if rows.empty else rows.sort_values(["date", "id"]).iloc[-1]["texts"]
         return None if texts is None else texts["text"]
 
@@ -490,7 +492,9 @@ class Ledger:
         """A consistent copy of the ledger file (safe while pages are writing); returns its path."""
         return self._store.backup(out)
 
-    def _group_name(self, group: str) -> str:
+    def group_name(self, group: str) -> str:
+        """How the ledger spells a group, matched as names are compared ("kestrels" finds "Kestrels");
+        ``LedgerError`` naming the known groups when there is none of that name."""
         with self._store.read() as con:
             return State(con).group(group).name
 
@@ -558,37 +562,108 @@ def refuse_replay(con: sa.Connection, key: str | None) -> None:
             raise AlreadyRecorded(first)
 
 
-def _insert(con: sa.Connection, entry: Entry, uid: str, key: str | None = None) -> int:
-    if entry.new_group_kind:
-        group_id = con.execute(sa.insert(st.groups).values(
-            name=entry.group, name_key=name_key(entry.group), kind=entry.new_group_kind)).inserted_primary_key[0]
-    elif entry.group is not None:
-        group_id = con.execute(sa.select(st.groups.c.id).where(st.groups.c.name == entry.group)).scalar_one()
-    else:
-        group_id = None
-    if entry.rename:
-        what, row_id, new = entry.rename
-        table = st.groups if what == "group" else st.members
-        con.execute(sa.update(table).where(table.c.id == row_id).values(name=new, name_key=name_key(new)))
-        if entry.kind == "forgotten":
-            _erase_texts(con, row_id)
-    now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
-    event_id = con.execute(sa.insert(st.events).values(
-        uid=uid, once_key=key, kind=entry.kind, group_id=group_id, on_date=entry.on.isoformat(), recorded_at=now,
-        ref_id=entry.ref_id, outcome=entry.outcome, data=entry.data or None, texts=entry.texts or None,
-        private=entry.private)).inserted_primary_key[0]
-    if entry.parts:
-        keys = {name_key(p.member): p.member for p in entry.parts}
+class Batch:
+    """The writes of one ``Ledger.batch``: one transaction, under the ledger's write lock."""
+
+    def __init__(self, con: sa.Connection, key: str | None):
+        self._con = con
+        self._key = key  # given to the first event added, then spent
+        self._state = None
+        self._guarded: dict[int, tuple[dict, Entry | None, str | None]] = {}
+
+    @property
+    def state(self) -> State:
+        """The ledger as this batch has left it so far, for validation (a new one after each add)."""
+        if self._state is None:
+            self._state = State(self._con)
+        return self._state
+
+    def record(self, event: Event) -> int:
+        """Validate ``event`` against the ledger as the batch left it and add it; its new id."""
+        return self.write(_event(event).entry)
+
+    def write(self, rule, *args, **kwargs) -> int:
+        """Add the entry ``rule(state, *args, **kwargs)`` makes, with what it settles.
+
+        A change to the past (a void, a dated join or departure) is checked against the whole
+        history it leaves, when the batch ends."""
+        entry = rule(self.state, *args, **kwargs)
+        group_id = rules.reaches_back(self.state, entry)
+        if group_id is not None:
+            self.check_history(group_id, entry)
+        event_id = self.add(entry)
+        # What the event settles (a money round's offers and asks from phones) lands with it: never a
+        # round without its answers, nor answers into a round that is not there.
+        for proposal_id in entry.settles:
+            self.add(rules.settle(self.state, proposal_id, entry.on, "accepted", event_id))
+        return event_id
+
+    def check_history(self, group_id: int, entry: Entry | None = None, lead: str | None = None) -> None:
+        """Replay the group's whole history when the batch ends: a problem the batch brought into it
+        (``rules.history_problems``) refuses all of it. ``entry`` and ``lead`` word the refusal."""
+        if group_id not in self._guarded:
+            self._guarded[group_id] = (rules.history_problems(self._con, group_id), entry, lead)
+
+    def check(self) -> None:
+        for group_id, (before, entry, lead) in self._guarded.items():
+            rules.refuse_new_problems(self._con, group_id, before, entry, lead=lead)
+
+    def add(self, entry: Entry) -> int:
+        """Write an entry a rule has validated; the new event's id."""
+        if entry.new_group_kind:
+            group_id = self.new_group(entry.group, entry.new_group_kind)
+        elif entry.group is not None:
+            group_id = self._con.execute(sa.select(st.groups.c.id).where(st.groups.c.name == entry.group)).scalar_one()
+        else:
+            group_id = None
+        if entry.rename:
+            what, row_id, new = entry.rename
+            table = st.groups if what == "group" else st.members
+            self._con.execute(sa.update(table).where(table.c.id == row_id).values(name=new, name_key=name_key(new)))
+            if entry.kind == "forgotten":
+                _erase_texts(self._con, row_id)
+        now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
         m = st.members.c
-        ids = dict(con.execute(sa.select(m.name_key, m.id).where(m.name_key.in_(list(keys)))).all())
+        keys = {name_key(p.member): p.member for p in entry.parts}
+        ids = dict(self._con.execute(sa.select(m.name_key, m.id).where(m.name_key.in_(list(keys)))).all()) if keys else {}
         for key, name in keys.items():
             if key not in ids:
-                ids[key] = con.execute(sa.insert(st.members).values(name=name, name_key=key)).inserted_primary_key[0]
-        con.execute(sa.insert(st.participants), [
-            {"event_id": event_id, "member_id": ids[name_key(p.member)], "role": p.role,
-             "data": p.data or None, "texts": p.texts or None}
-            for p in entry.parts])
-    return event_id
+                ids[key] = self.new_member(name)
+        return self.copy_event(
+            {"uid": uuid.uuid4().hex, "once_key": self._key, "kind": entry.kind, "group_id": group_id,
+             "on_date": entry.on.isoformat(), "recorded_at": now, "ref_id": entry.ref_id, "outcome": entry.outcome,
+             "data": entry.data or None, "texts": entry.texts or None, "private": entry.private},
+            [{"member_id": ids[name_key(p.member)], "role": p.role, "data": p.data or None, "texts": p.texts or None}
+             for p in entry.parts])
+
+    def copy_event(self, row: dict, parts: list[dict]) -> int:
+        """Write an event's row as it is (a copy from another ledger, its ids already this ledger's)
+        and its participants' rows; the new event's id. The batch's key goes to the first event."""
+        if self._key is not None:
+            row, self._key = {**row, "once_key": self._key}, None
+        event_id = self._con.execute(sa.insert(st.events).values(**row)).inserted_primary_key[0]
+        if parts:
+            self._con.execute(sa.insert(st.participants), [{**p, "event_id": event_id} for p in parts])
+        self._state = None
+        return event_id
+
+    def new_group(self, name: str, kind: str) -> int:
+        return self._con.execute(sa.insert(st.groups).values(
+            name=name, name_key=name_key(name), kind=kind)).inserted_primary_key[0]
+
+    def new_member(self, name: str) -> int:
+        return self._con.execute(sa.insert(st.members).values(name=name, name_key=name_key(name))).inserted_primary_key[0]
+
+
+def _locked(store: st.Store) -> tuple[ExitStack, sa.Connection]:
+    """A write transaction with the lock taken, and what closes it (``LedgerBusy`` if it cannot be had)."""
+    work = ExitStack()
+    try:
+        con = work.enter_context(store.write())
+    except BaseException:
+        work.close()
+        raise
+    return work, con
 
 
 def _erase_texts(con: sa.Connection, member_id: int) -> None:

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from . import rules
 from . import storage as st
 from .errors import LedgerError
+from .ledger import Batch, Ledger
 from .values import clean_name, name_key
 
 
@@ -67,25 +67,25 @@ def copy(source: str | os.PathLike, target: str | os.PathLike) -> CopyReport:
             raise LedgerError("The source and the target are the same ledger.")
         with src.read() as con:
             have = _snapshot(con)
-        dst = st.Store(target)
+        dst = Ledger.open(target)
         try:
-            report = CopyReport(src.name, dst.name)
-            with dst.write() as con:
-                _copy_into(con, have, _snapshot(con), report)
+            report = CopyReport(src.name, dst.store.name)
+            with dst.batch() as batch:
+                _copy_into(batch, have, _snapshot(batch.state.con), report)
             return report
         except BaseException:
-            dst.dispose()
+            dst.close()
             if made is not None:  # a target made for this copy goes with it: no empty ledger left behind
                 for suffix in ("", "-wal", "-shm"):
                     Path(str(made) + suffix).unlink(missing_ok=True)
             raise
         finally:
-            dst.dispose()
+            dst.close()
     finally:
         src.dispose()
 
 
-def _copy_into(con: sa.Connection, src: dict, dst: dict, report: CopyReport) -> None:
+def _copy_into(batch: Batch, src: dict, dst: dict, report: CopyReport) -> None:
     src_parts, dst_parts = _parts_by_event(src["participants"]), _parts_by_event(dst["participants"])
     by_uid = {e.uid: e for e in dst["events"]}
     by_key = {e.once_key: e for e in dst["events"] if e.once_key is not None}
@@ -130,8 +130,7 @@ def _copy_into(con: sa.Connection, src: dict, dst: dict, report: CopyReport) -> 
                 f"{founded.get((report.source, g.id), '?')} in {report.source} and a {same.kind} started on "
                 f"{founded.get((report.target, same.id), '?')} in {report.target}. Rename one of them "
                 "(rename_group) and copy again. Nothing was copied.")
-        group_ids[g.id] = con.execute(sa.insert(st.groups).values(
-            name=name, name_key=name_key(name), kind=g.kind)).inserted_primary_key[0]
+        group_ids[g.id] = batch.new_group(name, g.kind)
         report.groups_added += 1
 
     dst_members = {m.name_key: m.id for m in dst["members"]}
@@ -142,8 +141,7 @@ def _copy_into(con: sa.Connection, src: dict, dst: dict, report: CopyReport) -> 
         if name_key(name) in dst_members:
             member_ids[m.id] = dst_members[name_key(name)]
         else:
-            member_ids[m.id] = con.execute(sa.insert(st.members).values(
-                name=name, name_key=name_key(name))).inserted_primary_key[0]
+            member_ids[m.id] = batch.new_member(name)
             report.members_added += 1
 
     # Copied events obey the rules recorded ones do: every group they reach is replayed whole, and
@@ -151,7 +149,8 @@ def _copy_into(con: sa.Connection, src: dict, dst: dict, report: CopyReport) -> 
     group_of = {e.id: e.group_id for e in src["events"]}
     reached = {group_ids[gid] for e in src["events"] if already(e) is None
                for gid in (e.group_id, group_of.get(e.ref_id)) if gid is not None}
-    before = {gid: rules.history_problems(con, gid) for gid in reached if gid in {g.id for g in dst["groups"]}}
+    for gid in sorted(reached):  # before a single event is copied (a group the copy makes has no history yet)
+        batch.check_history(gid, lead=f"Nothing was copied: in {report.target}, after the copy, ")
 
     # In id order, so a void's target is always copied before the void itself.
     for e in src["events"]:
@@ -162,17 +161,12 @@ def _copy_into(con: sa.Connection, src: dict, dst: dict, report: CopyReport) -> 
         row.pop("id")
         row["group_id"] = group_ids[e.group_id] if e.group_id is not None else None
         row["ref_id"] = event_ids[e.ref_id] if e.ref_id is not None else None
-        new_id = con.execute(sa.insert(st.events).values(**row)).inserted_primary_key[0]
-        event_ids[e.id] = new_id
-        parts = [dict(p._asdict(), event_id=new_id, member_id=member_ids[p.member_id]) for p in src_parts.get(e.id, [])]
+        parts = [dict(p._asdict(), member_id=member_ids[p.member_id]) for p in src_parts.get(e.id, [])]
         for p in parts:
             p.pop("id")
-        if parts:
-            con.execute(sa.insert(st.participants), parts)
+            p.pop("event_id")
+        event_ids[e.id] = batch.copy_event(row, parts)
         report.events_added += 1
-    for gid in sorted(reached):
-        rules.refuse_new_problems(con, gid, before.get(gid, {}),
-                                  lead=f"Nothing was copied: in {report.target}, after the copy, ")
 
 
 def _clean(name: str, what: str) -> str:

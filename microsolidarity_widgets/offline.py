@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 import altair as alt
+import platformdirs
 
 CACHE_ENV = "MICROSOLIDARITY_CACHE"
 # Set by `microsolidarity serve`: where that server offers the bundle as a cacheable file.
@@ -20,9 +21,7 @@ BUNDLE_URL_ENV = "MICROSOLIDARITY_CHART_BUNDLE_URL"
 
 
 def cache_dir() -> Path:
-    base = os.environ.get(CACHE_ENV) or os.path.join(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"),
-                                                     "microsolidarity-widgets")
-    return Path(base)
+    return Path(os.environ.get(CACHE_ENV) or platformdirs.user_cache_path("microsolidarity-widgets", appauthor=False))
 
 
 def bundle_path() -> Path:

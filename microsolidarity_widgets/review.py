@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from . import levels, scoring
-from .values import counted, day_words
+from .values import counted, day_words, noun_for
 
 MAX_ROWS = 5000
 # Eight colours (a crew has at most 8 members), each at least 3:1 against white, and any two of them
@@ -361,7 +361,7 @@ NUMBER_WORDS = ["no", "one", "two", "three", "four", "five", "six", "seven", "ei
 
 def _count(n: int, one: str, many: str) -> str:
     word = NUMBER_WORDS[n] if 0 <= n < len(NUMBER_WORDS) else f"{n:,}"
-    return f"{word} {one if n == 1 else many}"
+    return f"{word} {noun_for(n, one, many)}"
 
 
 def _and(names) -> str:

@@ -27,6 +27,8 @@ import os
 import time
 from pathlib import Path
 
+import psutil
+
 ENV_VAR = "MICROSOLIDARITY_ROOM"
 LIVE = 8.0  # seconds without an answer to the server's pings (every 3 s) before a page stops counting
 FIRST_WORD = 60.0  # seconds a page may take to connect after saying what it shows
@@ -94,27 +96,22 @@ def _connected(pid: int, note: dict, now: float) -> bool:
     return now - last <= LIVE
 
 
-def _started(pid: int) -> str | None:
-    """When the process began, where the system says (Linux), to tell a page's kernel from a later
-    process given the same number after the kernel was killed without a goodbye."""
+def _started(pid: int) -> float | None:
+    """When the process began (as the system says, through psutil), to tell a page's kernel from a
+    later process given the same number after the kernel was killed without a goodbye."""
     try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
+        return psutil.Process(pid).create_time()
+    except psutil.Error:
         return None
-    return stat.rsplit(")", 1)[1].split()[19]  # field 22, after the command name (which may hold spaces)
 
 
-def _alive(pid: int, started: str | None) -> bool:
+def _alive(pid: int, started: float | None) -> bool:
     if pid <= 1:
         return False  # not a page's kernel: 0 and -1 would name process groups
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        pass
     now = _started(pid)
-    return now is None or started is None or now == started
+    if now is None:
+        return psutil.pid_exists(pid)  # there, but its start is not ours to read
+    return started is None or now == started
 
 
 def playing(today: dt.date) -> dict[str, int]:

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from . import storage as st
 from .errors import LedgerError, LookAlikeName
 from .scoring import MEMBERSHIP_KINDS
-from .values import EARLIEST, clean_date, clean_name, clean_names, clean_text, look_alikes, name_key, shown
+from .values import EARLIEST, clean_date, clean_name, clean_names, clean_text, counted, look_alikes, name_key, shown
 
 CREW_SIZE = (3, 8)
 PARTNERSHIP_SIZE = 2
@@ -736,7 +736,7 @@ def refuse_new_problems(con: sa.Connection, group_id: int, before: dict[tuple, s
     new = [message for key, message in history_problems(con, group_id).items() if key not in before]
     if not new:
         return
-    more = f" (and {len(new) - 1} more problem{'s' * (len(new) > 2)})" if len(new) > 1 else ""
+    more = f" (and {counted(len(new) - 1, 'more problem')})" if len(new) > 1 else ""
     if lead is None and entry is not None and entry.kind == "void":
         state = State(con)
         lead = f"{_event_words(state, state.event(entry.ref_id))} cannot be voided: without it, "

@@ -10,6 +10,8 @@ import re
 import secrets
 import unicodedata
 
+import babel
+
 from .errors import LedgerError
 
 MAX_NAME = 80
@@ -188,10 +190,19 @@ def look_alikes(name: str, others) -> list[str]:
     return [o for o in others if name_key(o) != key and skeleton(o) == shape]
 
 
+# CLDR's plural rule of the workbook's language (through Babel): which form a number takes.
+_PLURAL_FORM = babel.Locale("en").plural_form
+
+
+def noun_for(n: int, noun: str, plural: str | None = None) -> str:
+    """The form of ``noun`` that ``n`` takes: "point" for 1 (and -1), "points" otherwise; ``plural``
+    when it is not the noun with an "s" ("person", "people")."""
+    return noun if _PLURAL_FORM(abs(int(n))) == "one" else plural or noun + "s"
+
+
 def counted(n: int, noun: str, plural: str | None = None) -> str:
-    """"1 crew", "3 crews", "1,200 points", "2 people": a number with its noun, in the plural (the
-    noun with an "s" unless ``plural`` says otherwise) unless it is one."""
-    return f"{n:,} " + (noun if abs(n) == 1 else plural or noun + "s")
+    """"1 crew", "3 crews", "1,200 points", "2 people": a number with its noun in the form it takes."""
+    return f"{n:,} {noun_for(n, noun, plural)}"
 
 
 def day_words(day: dt.date, short: bool = False) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 import uuid
@@ -11,6 +10,7 @@ from urllib.parse import quote
 import icalendar
 import ipywidgets as widgets
 import pandas as pd
+from dateutil.relativedelta import relativedelta
 
 from .. import levels, rules
 from ..events import Meeting
@@ -22,8 +22,7 @@ from .session import Choice, Session, esc, hint, html_list, html_table, section,
 
 def month_later(day: dt.date) -> dt.date:
     """The same day next month, or that month's last day when it is shorter."""
-    year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    return day + relativedelta(months=1)
 
 
 # How many meetings a monthly series holds: a year of them, after which a crew decides again.

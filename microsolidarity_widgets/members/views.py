@@ -223,11 +223,4 @@ def landing(codes: MemberCodes | None, base_url: str):
     """The members' part of the facilitator's landing page: the join address, its QR code and renewal."""
     if codes is None:
         return Markup("")
-    url = html.escape(codes.join_url)
-    return Markup(f'<section id="members" class="members"><h2>Members join from their phones</h2>'
-            f'<p>Show this code to the room, or read out the address: <a href="{url}">{url}</a></p>'
-            f'<div class="qr">{codes.qr_svg()}</div>'
-            f'<form method="post" action="{html.escape(base_url)}microsolidarity/members/renew">'
-            f'<button type="submit">Give members a new code</button></form>'
-            f'<p class="hint">A new code stops the old address from working; everyone joins again with the new one.</p>'
-            f"</section>")
+    return guard.render("members.html", url=codes.join_url, qr=Markup(codes.qr_svg()), base_url=base_url)
