@@ -13,7 +13,7 @@ PIP := PYTHONWARNINGS="ignore:Editable installation" $(BIN)/python -m pip --disa
 QUIET := { grep -v "is ignored: it is neither a file nor a directory" || true; }
 PORT ?= 8866
 
-.PHONY: help install install-test serve test test-fast bench chromium postgres hub demo clean i18n i18n-compile
+.PHONY: help install install-test serve test test-fast bench chromium postgres hub demo clean i18n i18n-compile i18n-tools
 
 help:
 	@echo "make serve   install (first time) and start the workbook at http://127.0.0.1:$(PORT)"
@@ -45,16 +45,18 @@ install-test: $(VENV)/.installed-test i18n-compile
 LOCALE := microsolidarity_widgets/locale
 CATALOG := $(LOCALE)/microsolidarity.pot
 PYBABEL := $(BIN)/pybabel
-i18n: install
+i18n-tools: | $(BIN)/python
+	@$(PIP) show babel >/dev/null 2>&1 || $(PIP) install "Babel>=2.12" 2>&1 | $(QUIET)
+
+i18n: i18n-tools
 	$(PYBABEL) -q extract -F babel.cfg -k N_ -c "Translators:" --no-location --sort-output -w 120 \
 		--project "Reciprocity Workbook" --copyright-holder "The Reciprocity Workbook's authors" -o $(CATALOG) microsolidarity_widgets
 	$(PYBABEL) -q update -D microsolidarity -i $(CATALOG) -d $(LOCALE) -w 120 --ignore-obsolete
 	$(BIN)/python -m microsolidarity_widgets.i18n pseudo
 	$(MAKE) --no-print-directory i18n-compile
 
-i18n-compile: | $(BIN)/python
-	@$(PIP) show babel >/dev/null 2>&1 || $(PIP) install "Babel>=2.12" 2>&1 | $(QUIET)
-	$(BIN)/pybabel -q compile -D microsolidarity -d $(LOCALE)
+i18n-compile: i18n-tools
+	$(PYBABEL) -q compile -D microsolidarity -d $(LOCALE)
 
 # Browser tests drive Debian's Chromium; Playwright's own browser download does not work offline.
 chromium:
