@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import html
 
 import jinja2
 from markupsafe import Markup
