@@ -129,9 +129,9 @@ class Words:
 
     @property
     def locale(self) -> Locale:
-        # The pseudo-locale writes numbers and times as British English does (a 24-hour clock: no
-        # "PM" to mistake for a word left untranslated); its words are all marked.
-        return Locale.parse("en_GB" if self.lang == PSEUDO else self.lang)
+        # The workbook's English is British (a 24-hour clock, as its pages always had); the pseudo-locale
+        # writes numbers and times as it does (no "PM" to mistake for a word left untranslated).
+        return Locale.parse("en_GB" if self.lang in (SOURCE, PSEUDO) else self.lang)
 
     @property
     def tag(self) -> str:

@@ -65,15 +65,15 @@ TYPED = {"text": N_("What you wrote"), "offer_kind": N_("Kind of offer"), "name"
 POOL_FIELDS = ("name", "invited_by", "work", "region", "size", "knows")
 
 # The ledger's words (kept as they are in forms and records) as a phone says them.
-OFFER_KIND_WORDS = {"perspective": N_("a perspective"), "process or productivity idea": N_("a process or productivity idea"),
-                    "introduction": N_("an introduction"), "encouragement": N_("encouragement"), "other": N_("something else")}
+OFFER_KIND_WORDS = {"perspective": N_("perspective"), "process or productivity idea": N_("process or productivity idea"),
+                    "introduction": N_("introduction"), "encouragement": N_("encouragement"), "other": N_("other")}
 PARTS = {"morning": N_("morning"), "afternoon": N_("afternoon"), "evening": N_("evening")}
-SENT = {("offer", "waiting"): N_("Your offer (%(kind)s), sent at %(time)s: waiting for the facilitator"),
-        ("offer", "accepted"): N_("Your offer (%(kind)s), sent at %(time)s: accepted into the round"),
-        ("offer", "declined"): N_("Your offer (%(kind)s), sent at %(time)s: declined by the facilitator"),
-        ("ask", "waiting"): N_("Your ask, sent at %(time)s: waiting for the facilitator"),
-        ("ask", "accepted"): N_("Your ask, sent at %(time)s: accepted into the round"),
-        ("ask", "declined"): N_("Your ask, sent at %(time)s: declined by the facilitator")}
+SENT = {("offer", "waiting"): N_("Your offer (%(kind)s) sent at %(time)s: waiting for the facilitator"),
+        ("offer", "accepted"): N_("Your offer (%(kind)s) sent at %(time)s: accepted into the round"),
+        ("offer", "declined"): N_("Your offer (%(kind)s) sent at %(time)s: declined by the facilitator"),
+        ("ask", "waiting"): N_("Your ask sent at %(time)s: waiting for the facilitator"),
+        ("ask", "accepted"): N_("Your ask sent at %(time)s: accepted into the round"),
+        ("ask", "declined"): N_("Your ask sent at %(time)s: declined by the facilitator")}
 
 
 @functools.cache
