@@ -50,6 +50,7 @@ from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
 from . import guard, i18n, members, offline, room
+from .members.views import ask_for_code
 
 BUNDLE_ROUTE = "microsolidarity/charts"  # public Vega code, no token needed
 WARM_WAIT = 120  # seconds to wait for the preheated pages before announcing anyway
@@ -70,7 +71,7 @@ class PlainErrors:
             return self.finish({"message": self._reason})
         w = i18n.words(i18n.negotiate(self.request.headers.get("Accept-Language")))  # the browser's language
         if status_code in (401, 403) and not signed_in and workbook.members is not None:
-            page = members.ask_for_code(w=w)  # the docs' promise: the page asking for the code
+            page = ask_for_code(w=w)  # the docs' promise: the page asking for the code
         else:
             page = guard.refusal(status_code, w)
         self.set_header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:")
