@@ -160,9 +160,11 @@ class Words:
         names = dates.get_day_names("wide", context="stand-alone", locale=self.locale)
         return [pseudo(names[i]) if self.lang == PSEUDO else names[i] for i in range(7)]
 
-    def list(self, items, style: str = "standard") -> str:
-        """``a, b and c`` in the language's way (``style="unit"`` for a plain list without "and")."""
-        return lists.format_list([str(i) for i in items], style=style, locale=self.locale)
+    def list(self, items) -> str:
+        """``a, b and c`` in the language's way."""
+        said = lists.format_list([str(i) for i in items], locale=self.locale)
+        # The pseudo-locale marks the conjunction too: it is a word of the language, not of the list.
+        return said.replace(" and ", f" {pseudo('and')} ") if self.lang == PSEUDO else said
 
 
 def words(lang: str | None = None) -> Words:

@@ -230,11 +230,16 @@ class PseudoPhones(PhoneServer):
         try:
             busy = await self.send(caz, "/m/propose", {"group": "Kestrels", "what": "ask", "text": "a lift"})
             pages["busy"] = busy.code, busy.body.decode()
+            joining = [("congregation", "Lisboa Norte"), ("name", "Eli"), ("slots", "Mon evening"),
+                       ("slots", "Tue morning"), ("work", "a lift")]
+            busy = await self.send(caz, "/m/pool", joining)
+            pages["busy, joining a pool"] = busy.code, busy.body.decode()
         finally:
             lock.rollback()
             lock.close()
-        assert [pages[p][0] for p in ("ask for the code", "wrong code", "member page", "held name", "busy")] == \
-            [403, 403, 200, 409, 503]
+        assert [pages[p][0] for p in ("ask for the code", "wrong code", "member page", "held name", "busy",
+                                      "busy, joining a pool")] == [403, 403, 200, 409, 503, 503]
+        assert i18n.pseudo("Monday") in pages["busy, joining a pool"][1]  # the slots kept, in the phone's words
         sent = i18n.pseudo("Your offer (%(kind)s), sent at %(time)s: waiting for the facilitator").split(" (")[0]
         assert sent in pages["member page with an offer sent"][1]
         left = {state: not_pseudo(body, NAMES) for state, (_, body) in pages.items()}

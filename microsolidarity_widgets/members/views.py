@@ -110,10 +110,19 @@ def kept(unsent: dict[str, list[str]], resend: dict | None = None, intro: str = 
     ``fields``), a button sends the same form again; with ``back`` (the server's base address), a link
     leads back to the member's page."""
     w = w or i18n.words()
-    rows = [(w._(TYPED[k]), w.list(values, style="unit")) for k, values in unsent.items()
-            if k in TYPED and any(v.strip() for v in values)]
+    rows = [(w._(TYPED[k]), w.list(map(functools.partial(slot_words, w), values) if k == "slots" else values))
+            for k, values in unsent.items() if k in TYPED and any(v.strip() for v in values)]
     intro = intro or w._("Nothing was sent. What you wrote, to send again once you are back in:")
     return render("kept.html", w, rows=rows, intro=intro, resend=resend, back=back)
+
+
+def slot_words(w: i18n.Words, slot: str) -> str:
+    """A slot as the ledger keeps it ("Mon evening") in the reader's words ("lunes, noche"); anything
+    else as it came."""
+    day, _, part = slot.partition(" ")
+    if day not in formation.DAYS or part not in PARTS:
+        return slot
+    return w._("%(day)s %(part)s", day=w.day_names()[formation.DAYS.index(day)], part=w._(PARTS[part]))
 
 
 def ask_for_code(unsent: dict[str, list[str]] | None = None, w: i18n.Words | None = None) -> str:
