@@ -13,13 +13,14 @@ PIP := PYTHONWARNINGS="ignore:Editable installation" $(BIN)/python -m pip --disa
 QUIET := { grep -v "is ignored: it is neither a file nor a directory" || true; }
 PORT ?= 8866
 
-.PHONY: help install install-test serve test test-fast bench chromium postgres hub demo clean
+.PHONY: help install install-test serve test test-fast bench chromium postgres hub demo clean i18n i18n-compile i18n-tools
 
 help:
 	@echo "make serve   install (first time) and start the workbook at http://127.0.0.1:$(PORT)"
 	@echo "make test    install (first time) and run every test, browser tests included"
 	@echo "make bench   run the benchmarks (not part of make test)"
 	@echo "make demo    write the fictional demo ledger to data/demo.sqlite"
+	@echo "make i18n    extract the texts to translate, update every language's catalog, compile them"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,8 +34,29 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(PIP) install -e ".[test,hub]" 2>&1 | $(QUIET)
 	touch $@ $(VENV)/.installed
 
-install: $(VENV)/.installed
-install-test: $(VENV)/.installed-test
+install: $(VENV)/.installed i18n-compile
+install-test: $(VENV)/.installed-test i18n-compile
+
+# Translations (microsolidarity_widgets/i18n.py): Babel extracts the texts marked in the code and the
+# member pages' templates (babel.cfg) into the template catalog, merges it into each language's .po
+# (new texts come in untranslated, changed ones fuzzy: tests/test_i18n.py fails on both until a
+# translator has been through them), writes the pseudo-locale from it, and compiles the .mo files.
+# A wheel compiles its own (setup.py); nothing here needs a network.
+LOCALE := microsolidarity_widgets/locale
+CATALOG := $(LOCALE)/microsolidarity.pot
+PYBABEL := $(BIN)/pybabel
+i18n-tools: | $(BIN)/python
+	@$(PIP) show babel >/dev/null 2>&1 || $(PIP) install "Babel>=2.12" 2>&1 | $(QUIET)
+
+i18n: i18n-tools
+	$(PYBABEL) -q extract -F babel.cfg -k N_ -c "Translators:" --no-location --sort-output -w 120 \
+		--project "Reciprocity Workbook" --copyright-holder "The Reciprocity Workbook's authors" -o $(CATALOG) microsolidarity_widgets
+	$(PYBABEL) -q update -D microsolidarity -i $(CATALOG) -d $(LOCALE) -w 120 --ignore-obsolete
+	$(BIN)/python -m microsolidarity_widgets.i18n pseudo
+	$(MAKE) --no-print-directory i18n-compile
+
+i18n-compile: i18n-tools
+	$(PYBABEL) -q compile -D microsolidarity -d $(LOCALE)
 
 # Browser tests drive Debian's Chromium; Playwright's own browser download does not work offline.
 chromium:

@@ -2,6 +2,11 @@
 
 Every failure a facilitator can cause (a taken port, an unreadable ledger, a missing folder) ends
 in one plain line on stderr and a non-zero exit, never a traceback.
+
+What the command says is in the facilitator's language (``i18n.terminal_language``: ``--language``
+for ``serve``, else ``$MICROSOLIDARITY_LANGUAGE``, else the terminal's own). The messages of the
+server and the ledger that it passes on are not translated yet; argparse's own words ("usage:")
+are Python's.
 """
 
 from __future__ import annotations
@@ -11,12 +16,10 @@ import os
 import sys
 from pathlib import Path
 
-from . import __version__, storage
+from . import __version__, i18n, storage
 from .errors import LedgerError
 from .server import ServeError, Settings
 
-LEDGER_HELP = (f"ledger file or database URL (default: ${storage.ENV_VAR}, else data/ledger.sqlite in a checkout, "
-               f"else ledger.sqlite in your data folder)")
 
 
 def _ledger_location(value: str | None) -> str | None:
@@ -34,7 +37,10 @@ def serve(args: argparse.Namespace) -> int:
     if location:
         # Kernels (preheated ones included) inherit the server's environment.
         os.environ[storage.ENV_VAR] = location
-    server.say(f"Ledger: {name}")
+    # The facilitator's language, and the phones' when their browsers ask for none of the workbook's;
+    # kernels inherit it too.
+    os.environ[i18n.ENV_VAR] = i18n.terminal_language(args.language)
+    server.say(_("Ledger: %(ledger)s", ledger=name))
     return server.run(serve_settings(args))
 
 
@@ -51,7 +57,7 @@ def demo(args: argparse.Namespace) -> int:
     from . import demo as demo_module
 
     path = demo_module.write(args.path, force=args.force)
-    print(f"Demo ledger written to {path}. Try it with: microsolidarity serve --ledger {path}")
+    print(_("Demo ledger written to %(path)s. Try it with: microsolidarity serve --ledger %(path)s", path=path))
     return 0
 
 
@@ -61,8 +67,8 @@ def export(args: argparse.Namespace) -> int:
 
     with Ledger.open(_ledger_location(args.ledger), read_only=True) as ledger:
         written = export_group(ledger, args.group, Path(args.out), include_private=args.include_private)
-    print(f"The review of {args.group} is in {args.out}" + ("" if args.include_private else
-                                                             " (private texts left out)"))
+    print(_("The review of %(group)s is in %(folder)s", group=args.group, folder=args.out) if args.include_private
+          else _("The review of %(group)s is in %(folder)s (private texts left out)", group=args.group, folder=args.out))
     for path in written or ():
         print(f"    {path}")
     return 0
@@ -73,7 +79,7 @@ def backup(args: argparse.Namespace) -> int:
 
     with Ledger.open(_ledger_location(args.ledger), read_only=True) as ledger:
         path = ledger.backup(args.out)
-        print(f"Backed up {ledger.location} to {path}")
+        print(_("Backed up %(ledger)s to %(copy)s", ledger=ledger.location, copy=path))
     return 0
 
 
@@ -84,66 +90,89 @@ def copy(args: argparse.Namespace) -> int:
     return 0
 
 
+def _(message: str, **values) -> str:
+    """``message`` in the facilitator's language (read again each time: ``serve --language`` sets it)."""
+    return i18n.words(i18n.terminal_language())._(message, **values)
+
+
 def parser() -> argparse.ArgumentParser:
+    ledger_help = _("ledger file or database URL (default: $%(variable)s, else data/ledger.sqlite in a checkout, "
+                    "else ledger.sqlite in your data folder)", variable=storage.ENV_VAR)
     top = argparse.ArgumentParser(
         prog="microsolidarity",
-        description="The Reciprocity Workbook: serve the pages, write a demo ledger, export a review, back up.")
+        description=_("The Reciprocity Workbook: serve the pages, write a demo ledger, export a review, back up."))
     top.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub = top.add_subparsers(dest="command", required=True, metavar=_("COMMAND"))
 
     p = sub.add_parser(
-        "serve", help="serve the workbook pages",
-        description="Serve the workbook with Voilà. By default only this machine can open it; with --share, "
-                    "members on the same network join with the printed address, which carries a token.")
-    p.add_argument("--ledger", metavar="PATH|URL", help=LEDGER_HELP)
-    p.add_argument("--port", type=int, default=8866, help="port to listen on (default: %(default)s)")
+        "serve", help=_("serve the workbook pages"),
+        description=_("Serve the workbook with Voilà. By default only this machine can open it; with --share, "
+                      "members on the same network join with the printed address, which carries a token."))
+    p.add_argument("--ledger", metavar="PATH|URL", help=ledger_help)
+    # argparse fills in %(default)s itself, in the translated help text too.
+    p.add_argument("--port", type=int, default=8866, help=_("port to listen on (default: %(default)s)"))
     p.add_argument("--share", action="store_true",
-                   help="let members join from their own devices on this network (a token is required)")
+                   help=_("let members join from their own devices on this network (a token is required)"))
+    p.add_argument("--language", metavar="LANG", choices=list(i18n.LANGUAGES),
+                   help=_("the facilitator's language, and the phones' when their browsers ask for none of "
+                          "these: %(languages)s (default: your terminal's, else English)",
+                          languages=", ".join(i18n.LANGUAGES)))
     p.add_argument("--pool-size", type=int, default=1, metavar="N",
-                   help="kernels kept ready per page so it opens quickly; 0 starts one on demand (default: %(default)s)")
+                   help=_("kernels kept ready per page so it opens quickly; 0 starts one on demand "
+                          "(default: %(default)s)"))
     p.add_argument("--preheat", metavar="PAGE,PAGE",
-                   help="keep kernels ready for these pages only, named as their notebooks without .ipynb "
-                        "(e.g. 02_listening,03_money); the others start a kernel when opened (default: every page)")
-    p.add_argument("--notebooks", metavar="DIR", help="serve this folder of notebooks instead of the workbook's own")
+                   help=_("keep kernels ready for these pages only, named as their notebooks without .ipynb "
+                          "(e.g. 02_listening,03_money); the others start a kernel when opened (default: every page)"))
+    p.add_argument("--notebooks", metavar="DIR", help=_("serve this folder of notebooks instead of the workbook's own"))
     p.add_argument("--max-open", type=int, default=Settings.max_open, metavar="N",
-                   help="pages open at once in all (each holds a Python kernel of about 150 MB; default: %(default)s)")
+                   help=_("pages open at once in all (each holds a Python kernel of about 150 MB; "
+                          "default: %(default)s)"))
     p.add_argument("--max-open-per-page", type=int, default=Settings.max_open_per_page, metavar="N",
-                   help="times one page may be open at once (default: %(default)s)")
+                   help=_("times one page may be open at once (default: %(default)s)"))
     p.add_argument("--verbose", action="store_true",
-                   help="also log what the server does (kernels started, pages opened); warnings are always shown")
+                   help=_("also log what the server does (kernels started, pages opened); warnings are always shown"))
     p.set_defaults(func=serve)
 
-    p = sub.add_parser("demo", help="write the fictional demo ledger",
-                       description="Write a fictional, deterministic congregation to learn the workbook with.")
-    p.add_argument("path", nargs="?", default="data/demo.sqlite", help="where to write it (default: %(default)s)")
-    p.add_argument("--force", action="store_true", help="replace the file if it exists")
+    p = sub.add_parser("demo", help=_("write the fictional demo ledger"),
+                       description=_("Write a fictional, deterministic congregation to learn the workbook with."))
+    p.add_argument("path", nargs="?", default="data/demo.sqlite", help=_("where to write it (default: %(default)s)"))
+    p.add_argument("--force", action="store_true", help=_("replace the file if it exists"))
     p.set_defaults(func=demo)
 
-    p = sub.add_parser("export", help="export a group's review: CSV tables, chart images and an HTML report",
-                       description="Write a group's trust review to a folder. Private texts (money and conflict "
-                                   "notes) are left out unless --include-private is given.")
-    p.add_argument("--group", required=True, help="the crew or partnership to review")
-    p.add_argument("--out", required=True, metavar="DIR", help="folder to write into")
-    p.add_argument("--include-private", action="store_true", help="include private texts (share with care)")
-    p.add_argument("--ledger", metavar="PATH|URL", help=LEDGER_HELP)
+    p = sub.add_parser("export", help=_("export a group's review: CSV tables, chart images and an HTML report"),
+                       description=_("Write a group's trust review to a folder. Private texts (money and conflict "
+                                     "notes) are left out unless --include-private is given."))
+    p.add_argument("--group", required=True, help=_("the crew or partnership to review"))
+    p.add_argument("--out", required=True, metavar="DIR", help=_("folder to write into"))
+    p.add_argument("--include-private", action="store_true", help=_("include private texts (share with care)"))
+    p.add_argument("--ledger", metavar="PATH|URL", help=ledger_help)
     p.set_defaults(func=export)
 
-    p = sub.add_parser("backup", help="copy the ledger safely, even while pages are writing to it",
-                       description="Write a consistent copy of a SQLite ledger. Safe while the workbook is serving.")
-    p.add_argument("--out", metavar="FILE", help="where to write the copy (default: next to the ledger, dated)")
-    p.add_argument("--ledger", metavar="PATH|URL", help=LEDGER_HELP)
+    p = sub.add_parser("backup", help=_("copy the ledger safely, even while pages are writing to it"),
+                       description=_("Write a consistent copy of a SQLite ledger. Safe while the workbook is serving."))
+    p.add_argument("--out", metavar="FILE", help=_("where to write the copy (default: next to the ledger, dated)"))
+    p.add_argument("--ledger", metavar="PATH|URL", help=ledger_help)
     p.set_defaults(func=backup)
 
-    p = sub.add_parser("copy", help="copy one ledger into another (a crew's file into the congregation's database, or back)",
-                       description="Add every event of SRC that DST lacks. Groups and members are matched by name; "
-                                   "running it again adds nothing new. DST is created if it does not exist.")
-    p.add_argument("src", metavar="SRC", help="ledger file or database URL to copy from")
-    p.add_argument("dst", metavar="DST", help="ledger file or database URL to copy into")
+    p = sub.add_parser("copy", help=_("copy one ledger into another (a crew's file into the congregation's "
+                                      "database, or back)"),
+                       description=_("Add every event of SRC that DST lacks. Groups and members are matched by "
+                                     "name; running it again adds nothing new. DST is created if it does not exist."))
+    p.add_argument("src", metavar="SRC", help=_("ledger file or database URL to copy from"))
+    p.add_argument("dst", metavar="DST", help=_("ledger file or database URL to copy into"))
     p.set_defaults(func=copy)
     return top
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    # `serve --language` speaks that language from its first line (``parse_known_args`` reads it
+    # before the parser with its help texts is built).
+    early = argparse.ArgumentParser(add_help=False)
+    early.add_argument("--language")
+    asked = i18n.known(early.parse_known_args(argv)[0].language)
+    if asked:
+        os.environ[i18n.ENV_VAR] = asked
     args = parser().parse_args(argv)
     try:
         return args.func(args)

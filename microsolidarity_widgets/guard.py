@@ -33,6 +33,8 @@ from urllib.parse import urlparse
 from markupsafe import Markup
 from tornado.httputil import split_host_and_port
 
+from . import i18n
+from .i18n import N_
 from .templating import render
 
 LOCAL_NAMES = ("localhost",)
@@ -58,10 +60,10 @@ PLAIN_STYLE = """
 """
 
 
-def plain_page(title: str, *paragraphs: str, extra: str = "") -> str:
+def plain_page(title: str, *paragraphs: str, extra: str = "", w: i18n.Words | None = None) -> str:
     """A short page in the workbook's style, with no script: every text is escaped, except ``extra``
-    (markup a template made)."""
-    return render("plain.html", title=title, paragraphs=paragraphs, extra=Markup(extra), style=Markup(PLAIN_STYLE))
+    (markup a template made). The texts come translated; ``w`` is their language."""
+    return render("plain.html", w, title=title, paragraphs=paragraphs, extra=Markup(extra), style=Markup(PLAIN_STYLE))
 
 
 def is_local_host(host_header: str | None) -> bool:
@@ -140,11 +142,17 @@ class KernelCap:
             del self.pages[gone]
         here = sum(1 for p in self.pages.values() if p == page)
         if here >= self.per_page:
-            return (f"This page is already open in {here} places, the most this workbook allows at once. "
-                    "Close it in a browser tab you no longer use, then load it again.")
+            return i18n.words().ngettext(  # said on the facilitator's pages, in their language
+                "This page is already open in %(num)s place, the most this workbook allows at once. Close it in "
+                "a browser tab you no longer use, then load it again.",
+                "This page is already open in %(num)s places, the most this workbook allows at once. Close it in "
+                "a browser tab you no longer use, then load it again.", here)
         if len(self.pages) >= self.in_all:
-            return (f"The workbook already has {len(self.pages)} pages open, the most it allows at once on this "
-                    "computer. Close the pages nobody is using, then load this one again.")
+            return i18n.words().ngettext(
+                "The workbook already has %(num)s page open, the most it allows at once on this computer. Close "
+                "the pages nobody is using, then load this one again.",
+                "The workbook already has %(num)s pages open, the most it allows at once on this computer. Close "
+                "the pages nobody is using, then load this one again.", len(self.pages))
         return None
 
     def serving(self, page: str) -> contextvars.Token:
@@ -196,23 +204,26 @@ def scrub_logs(filter_: SecretFilter, *loggers: logging.Logger) -> None:
 
 
 REFUSALS = {
-    400: ("Not understood", "The workbook could not make sense of this address or form. Open the address the "
-                            "facilitator gave you, and start again from there."),
-    403: ("Not open to this request", "The workbook does not answer this request from here. Open the address the "
-                                      "facilitator gave you."),
-    404: ("Not here", "There is nothing at this address. The workbook's pages start from the address the "
-                      "facilitator gave you."),
-    405: ("Not here", "This address is not for that kind of request. Open the address the facilitator gave you."),
+    400: (N_("Not understood"), N_("The workbook could not make sense of this address or form. Open the address "
+                                   "the facilitator gave you, and start again from there.")),
+    403: (N_("Not open to this request"), N_("The workbook does not answer this request from here. Open the address "
+                                             "the facilitator gave you.")),
+    404: (N_("Not here"), N_("There is nothing at this address. The workbook's pages start from the address the "
+                             "facilitator gave you.")),
+    405: (N_("Not here"), N_("This address is not for that kind of request. Open the address the facilitator gave "
+                             "you.")),
 }
-TROUBLE = ("Something went wrong", "Something went wrong on the facilitator's computer while answering this. "
-                                   "Nothing was recorded from it; try again in a moment, or tell the facilitator.")
+TROUBLE = (N_("Something went wrong"), N_("Something went wrong on the facilitator's computer while answering "
+                                          "this. Nothing was recorded from it; try again in a moment, or tell the "
+                                          "facilitator."))
 
 
-def refusal(status: int) -> str:
-    """The short page for an error status (any other 4xx reads as 400, any 5xx as trouble)."""
-    if status >= 500:
-        return plain_page(*TROUBLE)
-    return plain_page(*REFUSALS.get(status, REFUSALS[400]))
+def refusal(status: int, w: i18n.Words | None = None) -> str:
+    """The short page for an error status (any other 4xx reads as 400, any 5xx as trouble), in ``w``'s
+    language (the requesting browser's)."""
+    w = w or i18n.words()
+    said = TROUBLE if status >= 500 else REFUSALS.get(status, REFUSALS[400])
+    return plain_page(*map(w._, said), w=w)
 
 
 @dataclass

@@ -49,7 +49,7 @@ from voila.static_file_handler import AllowListFileHandler, TemplateStaticFileHa
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
-from . import guard, members, offline, room
+from . import guard, i18n, members, offline, room
 from .members.views import ask_for_code
 
 BUNDLE_ROUTE = "microsolidarity/charts"  # public Vega code, no token needed
@@ -69,10 +69,11 @@ class PlainErrors:
         signed_in = self._signed_in()
         if signed_in and isinstance(self, APIHandler):
             return self.finish({"message": self._reason})
+        w = i18n.words(i18n.negotiate(self.request.headers.get("Accept-Language")))  # the browser's language
         if status_code in (401, 403) and not signed_in and workbook.members is not None:
-            page = ask_for_code()  # the docs' promise: the page asking for the code
+            page = ask_for_code(w=w)  # the docs' promise: the page asking for the code
         else:
-            page = guard.refusal(status_code)
+            page = guard.refusal(status_code, w)
         self.set_header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:")
         html = "text/html; charset=utf-8"
         self.set_header("Content-Type", html)

@@ -14,6 +14,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "microsolidarity_widgets"
 
 # Lower layers first; a module may import any module of a lower layer.
 LAYERS = [
+    {"i18n"},
     {"templating"},
     {"errors", "guard", "offline", "room"},
     {"values"},

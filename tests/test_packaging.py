@@ -3,6 +3,7 @@ and a built wheel holds the files that are not Python: the front-end code and th
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
@@ -12,6 +13,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from babel.support import Translations
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -64,13 +66,15 @@ def test_a_built_wheel_carries_the_front_end_files_and_the_voila_template(tmp_pa
 @pytest.mark.slow
 def test_an_sdist_builds_a_wheel_that_carries_the_pages(tmp_path):
     # pipx and pip build from the sdist when no wheel fits: the notebooks (kept at the top of the
-    # repository and mapped into the package by pyproject.toml) must come through both steps.
+    # repository and mapped into the package by pyproject.toml) must come through both steps, and
+    # the translations compiled by the build (setup.py) from their .po sources: no .mo is copied here.
     source = tmp_path / "src"
     source.mkdir()
     for name in ("pyproject.toml", "setup.py", "README.md", "CHANGELOG.md"):
         shutil.copy(ROOT / name, source / name)
     for folder in ("microsolidarity_widgets", "workbooks", "etc"):
-        shutil.copytree(ROOT / folder, source / folder, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".*"))
+        shutil.copytree(ROOT / folder, source / folder,
+                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".*", "*.mo"))
     built = subprocess.run([sys.executable, "-m", "build", "--sdist", "-o", str(tmp_path / "sdist"), str(source)],
                            capture_output=True, text=True, timeout=600)
     assert built.returncode == 0, (built.stdout + built.stderr)[-3000:]
@@ -85,5 +89,9 @@ def test_an_sdist_builds_a_wheel_that_carries_the_pages(tmp_path):
     notebooks = {p.name for p in (ROOT / "workbooks").glob("*.ipynb")}
     with zipfile.ZipFile(whl) as archive:
         names = set(archive.namelist())
+        german = archive.read("microsolidarity_widgets/locale/de/LC_MESSAGES/microsolidarity.mo")
     assert {f"microsolidarity_widgets/workbooks/{n}" for n in notebooks} <= names
+    assert {f"microsolidarity_widgets/locale/{lang}/LC_MESSAGES/microsolidarity.mo"
+            for lang in ("es", "pt_PT", "de", "qps")} <= names
+    assert Translations(io.BytesIO(german)).gettext("Your points") == "Deine Punkte"
     assert "microsolidarity_widgets/share/jupyter/voila/templates/microsolidarity/conf.json" in names

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -88,7 +89,8 @@ def test_a_members_phone_shows_the_prompts_of_what_their_group_plays(crew_ledger
         assert "Now:" not in members.member_page("/", "Caz", "<token>")
         room.announce("Kestrels", levels.MONEY.number, TODAY)  # the ledger unchanged: the page must still move
         shown = members.member_page("/", "Caz", "<token>")
-        assert "Now: Level 2, Money." in shown and "<token>" in shown and members.XSRF_SLOT not in shown
+        # The level's own words are marked as English (levels.py is not translated yet): read the text.
+        assert "Now: Level 2, Money." in re.sub(r"<[^>]+>", "", shown) and "<token>" in shown and members.XSRF_SLOT not in shown
         assert all(f"<li>{markupsafe.escape(p)}</li>" in shown for p in levels.MONEY.prompts)  # escaped as the templates do
         assert "Paid work — what do you do that brings in money?" in shown
         assert "Now:" not in members.member_page("/", "Ama", "<token>").split("<h3>Kestrels</h3>")[0]  # Ama+Bo: nothing

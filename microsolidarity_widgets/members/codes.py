@@ -8,6 +8,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
+from .. import i18n
 from ..holds import NameHolds
 
 
@@ -37,12 +38,13 @@ class MemberCodes:
 
     def terminal_lines(self) -> list[str]:
         """``Members join at: <url>`` and the QR code of that address, drawn with text blocks."""
-        return [f"Members join at: {self.join_url}", qr_text(self.join_url)]
+        w = i18n.words()
+        return [w._("Members join at: %(address)s", address=self.join_url), qr_text(self.join_url)]
 
     def qr_svg(self) -> str:
         import segno
 
-        return segno.make(self.join_url, error="m").svg_inline(scale=6, title="QR code of the members' join address")
+        return segno.make(self.join_url, error="m").svg_inline(scale=6, title=i18n.words()._("QR code of the members' join address"))
 
 
 def qr_text(url: str) -> str:
@@ -99,10 +101,13 @@ class WrongCodes:
         self.tries = {c: (s, n) for c, (s, n) in self.tries.items() if now - s < self.WINDOW}
         if not self.wrong and not self.refused:
             return None
-        clients = len(self.seen)
-        line = (f"Wrong join codes in the last minute: {self.wrong} (from {clients} "
-                f"{'address' if clients == 1 else 'addresses'})" +
-                (f"; {self.refused} tries refused until their minute is over." if self.refused else "."))
+        w = i18n.words()  # the facilitator's language: the terminal is theirs
+        line = w.ngettext("Wrong join codes in the last minute: %(wrong)s (from %(num)s address)",
+                          "Wrong join codes in the last minute: %(wrong)s (from %(num)s addresses)",
+                          len(self.seen), wrong=w.number(self.wrong))
+        line += (w.ngettext("; %(num)s try refused until its minute is over.",
+                            "; %(num)s tries refused until their minute is over.", self.refused)
+                 if self.refused else ".")
         self.wrong = self.refused = 0
         self.seen = set()
         return line

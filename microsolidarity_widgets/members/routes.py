@@ -21,9 +21,10 @@ from tornado.ioloop import IOLoop
 from tornado.log import app_log
 from tornado.web import Finish, HTTPError, RequestHandler
 
-from .. import guard, holds, storage
+from .. import guard, holds, i18n, storage
 from ..errors import AlreadyRecorded, LedgerBusy, LedgerError, LedgerFileError, LedgerFull, LedgerReadOnly
 from ..events import CheckIn, Proposal
+from ..i18n import N_
 from ..values import name_key
 from . import standing, views
 from .codes import MemberCodes, WrongCodes
@@ -31,6 +32,7 @@ from .codes import MemberCodes, WrongCodes
 MEMBER_COOKIE = "ms_member"  # the join code this browser was let in with
 WHO_COOKIE = "ms_who"  # the member this browser speaks for
 PHONE_COOKIE = "ms_phone"  # this browser's own id: the name it chose is held for it (``holds``)
+LANGUAGE_COOKIE = "ms_lang"  # the language chosen on this phone (else its browser's, else the facilitator's)
 COOKIE_DAYS = 1  # a gathering, not a lifetime
 
 # How long a phone's record waits for another process's write to finish: a few seconds, then "busy".
@@ -40,30 +42,45 @@ WRITE_PATIENCE = 3.0
 PAGES = ThreadPoolExecutor(max_workers=4, thread_name_prefix="member-pages")
 RECORDS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="member-records")
 
-ALREADY_SENT = "Already sent: this was recorded the first time you sent it, so nothing was added."
-GARBLED = ("Some of what this form carried is not text the workbook can read (the phone sent characters "
-           "in an encoding other than UTF-8), so nothing was recorded. What could be read is below; "
-           "type it again if anything looks wrong, and send it from the workbook's own page.")
+ALREADY_SENT = N_("Already sent: this was recorded the first time you sent it, so nothing was added.")
+GARBLED = N_("Some of what this form carried is not text the workbook can read (the phone sent characters "
+             "in an encoding other than UTF-8), so nothing was recorded. What could be read is below; "
+             "type it again if anything looks wrong, and send it from the workbook's own page.")
 # Tornado reads at most 1,000 fields of a form (its default); ours have a dozen at most.
-CROWDED = ("This form carried more than 1,000 answers, far more than any of the workbook's forms has, "
-           "so nothing was recorded. Send it again from the workbook's own page.")
-UNREADABLE = "This form could not be read, so nothing was recorded. Send it again from the workbook's own page."
+CROWDED = N_("This form carried more than 1,000 answers, far more than any of the workbook's forms has, "
+             "so nothing was recorded. Send it again from the workbook's own page.")
+UNREADABLE = N_("This form could not be read, so nothing was recorded. Send it again from the workbook's own page.")
+OTHER_SITE = N_("This form can only be sent from the workbook's own page.")
 
 
-def said_to_phone(exc: LedgerError) -> str:
+def said_to_phone(exc: LedgerError, w: i18n.Words | None = None) -> str:
     """Why a ledger refused, in words for a member: a file's trouble is named without its path (that
-    is the facilitator's to know), a rule's refusal as the rules say it."""
+    is the facilitator's to know), a rule's refusal as the rules say it (the rules' messages are not
+    translated yet: they stay in English)."""
+    w = w or i18n.words()
     if isinstance(exc, LedgerBusy):
-        return "The workbook is busy saving something else just now."
+        return w._("The workbook is busy saving something else just now.")
     if isinstance(exc, LedgerReadOnly):
-        return ("The workbook's ledger is read-only on the facilitator's laptop, so nothing can be recorded "
-                "until they make it writable. Tell the facilitator.")
+        return w._("The workbook's ledger is read-only on the facilitator's laptop, so nothing can be recorded "
+                   "until they make it writable. Tell the facilitator.")
     if isinstance(exc, LedgerFull):
-        return ("The disk of the facilitator's laptop is full, so nothing can be recorded until they free "
-                "some space. Tell the facilitator.")
+        return w._("The disk of the facilitator's laptop is full, so nothing can be recorded until they free "
+                   "some space. Tell the facilitator.")
     if isinstance(exc, LedgerFileError):
-        return "The workbook's ledger cannot be used just now. Tell the facilitator."
+        return w._("The workbook's ledger cannot be used just now. Tell the facilitator.")
     return str(exc)
+
+
+def phone_words(handler: RequestHandler) -> i18n.Words:
+    """The language a phone reads: one chosen on it (``?lang=``, then kept in a cookie), else its
+    browser's ``Accept-Language``, else the facilitator's. Each request carries its own: phones and
+    the facilitator may read different languages at the same moment."""
+    chosen = i18n.known(handler.get_query_argument("lang", None))
+    if chosen:
+        handler.set_cookie(LANGUAGE_COOKIE, chosen, expires_days=365, httponly=True, samesite="Lax")
+    lang = (chosen or i18n.known(handler.get_cookie(LANGUAGE_COOKIE))
+            or i18n.negotiate(handler.request.headers.get("Accept-Language")))
+    return i18n.words(lang)
 
 
 class MemberHandler(RequestHandler):
@@ -75,6 +92,7 @@ class MemberHandler(RequestHandler):
         self.codes, self.base_url, self.ledger = codes, base_url, ledger
         self.pages, self.records, self.patience, self.wrong_codes = pages, records, patience, wrong_codes
         self.garbled = False  # a field of the request that was not UTF-8
+        self.w = i18n.words()  # the phone's language, once ``prepare`` has read it
 
     def set_default_headers(self):
         self.set_header("Cache-Control", "no-store")
@@ -92,6 +110,7 @@ class MemberHandler(RequestHandler):
             return value.decode("utf-8", "replace")
 
     def prepare(self):
+        self.w = phone_words(self)
         if not guard.host_allowed(self):
             self.send_error(403)
             return
@@ -99,12 +118,12 @@ class MemberHandler(RequestHandler):
         if not self.codes.valid(code.decode() if code else None):
             # e.g. a phone that slept while the code was renewed or the server restarted
             self.set_status(403)
-            self.finish(views.ask_for_code(self.unsent()))
+            self.finish(views.ask_for_code(self.unsent(), w=self.w))
             return
         self.form()  # reading it notes any field that is not text
         if self.garbled:
             self.set_status(400)
-            self.finish(views.page("Not sent", views.kept(self.unsent()), GARBLED, refused=True))
+            self.finish(self.refusal(self.w._("Not sent"), self.w._(GARBLED), self.kept()))
 
     def form(self) -> dict[str, list[str]]:
         """The fields of the form this request carried, as text (none for a GET).
@@ -132,23 +151,31 @@ class MemberHandler(RequestHandler):
         exc = kwargs.get("exc_info", (None, None, None))[1]
         if isinstance(exc, HTTPError) and (exc.log_message or "").startswith("Invalid body"):
             why = CROWDED if "Max number of fields" in exc.log_message else UNREADABLE
-            return self.finish(views.page("Not sent", views.kept(self.unsent()), why, refused=True))
+            return self.finish(self.refusal(self.w._("Not sent"), self.w._(why), self.kept()))
         if exc is None or isinstance(exc, HTTPError):  # no ledger involved
-            why = ("This address does not lead to the workbook's pages." if status_code == 403 else
-                   "There is nothing here. Open the members' page the facilitator gave you.")
-            return self.finish(guard.plain_page("Not here", why))
+            why = (self.w._("This address does not lead to the workbook's pages.") if status_code == 403 else
+                   self.w._("There is nothing here. Open the members' page the facilitator gave you."))
+            return self.finish(views.page(self.w._("Not here"), "", why, w=self.w))
         if isinstance(exc, LedgerBusy) and self.request.method == "POST":
             return self.busy()
-        why = said_to_phone(exc) if isinstance(exc, LedgerError) else "Something went wrong on the facilitator's laptop."
+        why = (said_to_phone(exc, self.w) if isinstance(exc, LedgerError)
+               else self.w._("Something went wrong on the facilitator's laptop."))
         if not isinstance(exc, LedgerFileError):  # those say all there is to say, and that nothing is recorded
             # A form that failed before its record says so; a page that failed to show only asks again.
-            nothing = " Nothing was recorded;" if self.request.method == "POST" else ""
-            why = f"{why}{nothing} try again in a moment, or tell the facilitator."
-        self.finish(views.page("The workbook cannot answer just now", views.kept(self.unsent()), why, refused=True))
+            then = (self.w._("Nothing was recorded; try again in a moment, or tell the facilitator.")
+                    if self.request.method == "POST" else self.w._("Try again in a moment, or tell the facilitator."))
+            why = f"{why} {then}"
+        self.finish(self.refusal(self.w._("The workbook cannot answer just now"), why, self.kept()))
 
-    def unsent(self) -> dict[str, str]:
+    def refusal(self, title: str, why: str, body: str = "") -> str:
+        return views.page(title, body, why, refused=True, w=self.w)
+
+    def kept(self, **kwargs) -> Markup:
+        return views.kept(self.unsent(), w=self.w, **kwargs)
+
+    def unsent(self) -> dict[str, list[str]]:
         """What the member typed into the form this request carried, by field (none for a GET)."""
-        return {k: ", ".join(values) for k, values in self.form().items() if k in views.TYPED and values}
+        return {k: values for k, values in self.form().items() if k in views.TYPED and values}
 
     def check_xsrf_cookie(self):
         # A phone's browser may drop the form's cookie while it sleeps; say so, keeping what was typed,
@@ -157,8 +184,9 @@ class MemberHandler(RequestHandler):
             super().check_xsrf_cookie()
         except HTTPError:
             self.set_status(403)
-            self.finish(views.page("Please send it again", views.kept(self.unsent(), back=self.base_url),
-                                   "This page was open too long to send its form safely.", refused=True))
+            self.finish(self.refusal(self.w._("Please send it again"),
+                                     self.w._("This page was open too long to send its form safely."),
+                                     self.kept(back=self.base_url)))
             raise Finish() from None
 
     def who(self) -> str | None:
@@ -189,6 +217,7 @@ class MemberHandler(RequestHandler):
 
     async def shown(self, view, *args, **kwargs):
         """``view(ledger, *args)`` worked out in a page thread: reading and scoring never hold up the loop."""
+        kwargs.setdefault("w", self.w)
         return await IOLoop.current().run_in_executor(self.pages, lambda: view(self.ledger(), *args, **kwargs))
 
     async def recorded(self, action):
@@ -203,23 +232,25 @@ class MemberHandler(RequestHandler):
 
         return await IOLoop.current().run_in_executor(self.records, attempt)
 
-    def busy(self, unsent: dict[str, str] | None = None):
+    def busy(self, unsent: dict[str, list[str]] | None = None):
         """The answer to a form the ledger's lock kept out: busy, the words kept, one button to send again."""
         self.set_status(503)
         self.set_header("Retry-After", "5")
         fields = [(k, v) for k, values in self.form().items() if k != "_xsrf" for v in values]
         again = {"action": self.request.path, "xsrf": Markup(self.xsrf()), "fields": fields}
-        return self.finish(views.page(
-            "Busy just now", views.kept(self.unsent() if unsent is None else unsent, again,
-                                        intro="Your words are kept here; nothing was recorded yet:"),
-            "The workbook is busy saving something else just now, so this was not sent. Your words are kept: "
-            "send them again in a moment.", refused=True))
+        return self.finish(self.refusal(
+            self.w._("Busy just now"),
+            self.w._("The workbook is busy saving something else just now, so this was not sent. Your words "
+                     "are kept: send them again in a moment."),
+            views.kept(self.unsent() if unsent is None else unsent, again, w=self.w,
+                       intro=self.w._("Your words are kept here; nothing was recorded yet:"))))
 
 
 class JoinHandler(MemberHandler):
     """A join address: the right code lets this browser in; tries with wrong codes are counted per client."""
 
     def prepare(self):
+        self.w = phone_words(self)
         if not guard.host_allowed(self):
             self.send_error(403)
 
@@ -229,14 +260,15 @@ class JoinHandler(MemberHandler):
             self.summary_due()
             self.set_status(429)
             self.set_header("Retry-After", str(int(WrongCodes.WINDOW)))
-            return self.finish(guard.plain_page(
-                "Too many tries", "This phone tried many join addresses that were not the workbook's in a short time.",
-                "Wait a minute, then open the address or QR code the facilitator shows; ask them if it does not work."))
+            return self.finish(views.page(self.w._("Too many tries"), "", self.w._(
+                "This phone tried many join addresses that were not the workbook's in a short time. Wait a "
+                "minute, then open the address or QR code the facilitator shows; ask them if it does not work."),
+                refused=True, w=self.w))
         if not self.codes.valid(code):
             self.wrong_codes.note(client)
             self.summary_due()
             self.set_status(403)
-            return self.finish(views.ask_for_code())
+            return self.finish(views.ask_for_code(w=self.w))
         self.set_signed_cookie(MEMBER_COOKIE, code, expires_days=COOKIE_DAYS, httponly=True, samesite="Lax")
         self.redirect(url_path_join(self.base_url, "m/"))
 
@@ -248,26 +280,30 @@ class JoinHandler(MemberHandler):
 
 class HomeHandler(MemberHandler):
     async def get(self):
+        if self.get_query_argument("lang", None):
+            # The language is now the phone's (``prepare``); the page's own address again, without it.
+            return self.redirect(url_path_join(self.base_url, "m/") + ("?choose=1" if self.get_argument("choose", None) else ""))
         who = self.who()
         if who is None or self.get_argument("choose", None):
             return self.finish(await self.shown(views.chooser, self.base_url, self.xsrf()))
         if not self.speaks_for(who):
-            return self.finish(await self.shown(views.chooser, self.base_url, self.xsrf(), again(who)))
+            return self.finish(await self.shown(views.chooser, self.base_url, self.xsrf(), again(who, self.w)))
         return self.finish(await self.shown(member_page, self.base_url, who, self.xsrf()))
 
 
-def again(who: str) -> str:
-    return (f"Choose your name again: {who} is no longer chosen on this phone (the facilitator freed the name, "
-            "or gave members a new code).")
+def again(who: str, w: i18n.Words) -> str:
+    return w._("Choose your name again: %(name)s is no longer chosen on this phone (the facilitator freed the "
+               "name, or gave members a new code).", name=who)
 
 
-def taken(name: str) -> str:
-    return (f"{name} is already chosen on another phone, so nothing was changed. If you are {name}, ask the "
-            "facilitator to free your name, then choose it again.")
+def taken(name: str, w: i18n.Words) -> str:
+    return w._("%(name)s is already chosen on another phone, so nothing was changed. If you are %(name)s, ask "
+               "the facilitator to free your name, then choose it again.", name=name)
 
 
-def member_page(ledger, prefix: str, who: str, xsrf: str, status: str = "", refused: bool = False) -> str:
-    return views.member_page(prefix, who, xsrf, status, refused, ledger=ledger)
+def member_page(ledger, prefix: str, who: str, xsrf: str, status: str = "", refused: bool = False,
+                w: i18n.Words | None = None) -> str:
+    return views.member_page(prefix, who, xsrf, status, refused, ledger=ledger, w=w)
 
 
 class FormHandler(MemberHandler):
@@ -281,7 +317,7 @@ class MemberRecord(FormHandler):
     """A form by which a member records something of their own (``event``), through the same rules
     as any record; then the page again, by GET, so reloading it does not send the form twice."""
 
-    failed = "Not recorded"
+    failed = N_("Not recorded")
 
     def event(self, who: str):
         raise NotImplementedError
@@ -291,12 +327,13 @@ class MemberRecord(FormHandler):
         who = self.who()
         if not self.same_origin() or who is None:
             self.set_status(403)
-            return self.finish(views.page("Refused", "", "Open the workbook's member page and choose your name first.",
-                                          refused=True))
+            return self.finish(self.refusal(self.w._("Refused"),
+                                            self.w._("Open the workbook's member page and choose your name first.")))
         if not self.speaks_for(who):
             self.set_status(403)
-            return self.finish(views.page("Choose your name again", views.kept(self.unsent(), back=self.base_url),
-                                          f"Not sent. {again(who)}", refused=True))
+            return self.finish(self.refusal(self.w._("Choose your name again"),
+                                            self.w._("Not sent. %(why)s", why=again(who, self.w)),
+                                            self.kept(back=self.base_url)))
         key = self.get_body_argument("once", "")
         try:
             event = self.event(who)
@@ -304,21 +341,21 @@ class MemberRecord(FormHandler):
         except LedgerBusy:
             return self.busy()
         except AlreadyRecorded:  # a second tap, or the same form sent again: calm, it stood the first time
-            return self.finish(await self.shown(member_page, self.base_url, who, self.xsrf(), ALREADY_SENT))
+            return self.finish(await self.shown(member_page, self.base_url, who, self.xsrf(), self.w._(ALREADY_SENT)))
         except LedgerFileError:
             raise  # said by write_error, with the words kept
         except LedgerError as exc:
             # The page again with the reason, where the member is: nothing is lost without a word.
             self.set_status(400)
             return self.finish(await self.shown(member_page, self.base_url, who, self.xsrf(),
-                                               f"{self.failed}: {said_to_phone(exc)}", refused=True))
+                                               f"{self.w._(self.failed)}: {said_to_phone(exc, self.w)}", refused=True))
         self.redirect(url_path_join(self.base_url, "m/"))
 
 
 class CheckInHandler(MemberRecord):
     """A member checks in for today from their phone."""
 
-    failed = "Not checked in"
+    failed = N_("Not checked in")
 
     def event(self, who: str):
         return CheckIn(self.get_body_argument("group", ""), dt.date.today(), who)
@@ -327,7 +364,7 @@ class CheckInHandler(MemberRecord):
 class ProposeHandler(MemberRecord):
     """An offer to the speaker, or the speaker's ask, from a phone: it waits for the facilitator."""
 
-    failed = "Not sent"
+    failed = N_("Not sent")
 
     def event(self, who: str):
         said = {k: self.get_body_argument(k, "") or None for k in ("group", "what", "text", "offer_kind")}
@@ -339,18 +376,19 @@ class WhoHandler(FormHandler):
         self.check_xsrf_cookie()
         if not self.same_origin():
             self.set_status(403)
-            return self.finish(views.page("Refused", "", "This form can only be sent from the workbook's own page.",
-                                          refused=True))
+            return self.finish(self.refusal(self.w._("Refused"), self.w._(OTHER_SITE)))
         wanted = self.get_body_argument("who", "")
-        names = (await self.shown(lambda ledger: standing.now(ledger).names())) if wanted.strip() else {}
+        names = (await self.shown(lambda ledger, w: standing.now(ledger).names())) if wanted.strip() else {}
         name = names.get(name_key(wanted)) if wanted.strip() else None
         if name is None:
             self.set_status(400)
             return self.finish(await self.shown(views.chooser, self.base_url, self.xsrf(),
-                                               "Choose your name from the list; nothing was changed.", refused=True))
+                                               self.w._("Choose your name from the list; nothing was changed."),
+                                               refused=True))
         if not self.codes.holds.take(name, self.own_phone()):
             self.set_status(409)
-            return self.finish(await self.shown(views.chooser, self.base_url, self.xsrf(), taken(name), refused=True))
+            return self.finish(await self.shown(views.chooser, self.base_url, self.xsrf(), taken(name, self.w),
+                                               refused=True))
         self.set_signed_cookie(WHO_COOKIE, name, expires_days=COOKIE_DAYS, httponly=True, samesite="Lax")
         self.redirect(url_path_join(self.base_url, "m/"))
 
@@ -371,15 +409,15 @@ class PoolHandler(MemberHandler):
         said["slots"] = self.get_body_arguments("slots")
         if not self.same_origin():
             self.set_status(403)
-            return self.finish(views.page("Refused", "", "This form can only be sent from the workbook's own page.",
-                                          refused=True))
+            return self.finish(self.refusal(self.w._("Refused"), self.w._(OTHER_SITE)))
         answers = {"work": said["work"], "slots": said["slots"], "region": said["region"] or None,
                    "size": said["size"] or None, "knows": said["knows"]}
         phone, key = self.own_phone(), self.get_body_argument("once", "")
         if said["name"] and self.codes.holds.taken(said["name"], phone):
             self.set_status(409)
             return self.finish(await self.shown(views.pool_form, self.base_url, self.xsrf(), congregation, said,
-                                               f"Not added: {taken(said['name'])}", refused=True))
+                                               self.w._("Not added: %(why)s", why=taken(said["name"], self.w)),
+                                               refused=True))
 
         def join(ledger) -> str:
             pool = Congregation(ledger, congregation)
@@ -395,17 +433,20 @@ class PoolHandler(MemberHandler):
         except LedgerBusy:
             return self.busy()
         except AlreadyRecorded:  # the form sent twice: they joined the first time
-            name, status = await self.shown(lambda ledger: standing.spelled(ledger, said["name"])), ALREADY_SENT
+            name = await self.shown(lambda ledger, w: standing.spelled(ledger, said["name"]))
+            status = self.w._(ALREADY_SENT)
         except LedgerFileError:
             raise  # said by write_error, with the words kept
         except LedgerError as exc:
             self.set_status(400)
             return self.finish(await self.shown(views.pool_form, self.base_url, self.xsrf(), congregation, said,
-                                               f"Not added: {said_to_phone(exc)}", refused=True))
+                                               self.w._("Not added: %(why)s", why=said_to_phone(exc, self.w)),
+                                               refused=True))
         # The phone now speaks for the newcomer (as the ledger spells them) and holds the name, and their
         # page says they are in the pool.
         if not self.codes.holds.take(name, phone):  # another phone chose the new name in between
-            return self.finish(await self.shown(views.chooser, self.base_url, self.xsrf(), taken(name), refused=True))
+            return self.finish(await self.shown(views.chooser, self.base_url, self.xsrf(), taken(name, self.w),
+                                               refused=True))
         self.set_signed_cookie(WHO_COOKIE, name, expires_days=COOKIE_DAYS, httponly=True, samesite="Lax")
         if status:
             return self.finish(await self.shown(member_page, self.base_url, name, self.xsrf(), status))
@@ -425,7 +466,9 @@ class RenewHandler(JupyterHandler):
         if not self.current_user or guard.cross_origin(self.request) or \
                 self.request.headers.get("Sec-Fetch-Site", "same-origin") != "same-origin":
             self.set_status(403)
-            return self.finish(guard.plain_page("Refused", "Only the facilitator's own landing page can renew the code."))
+            w = i18n.words()  # the facilitator's language
+            return self.finish(views.page(w._("Refused"), "", w._("Only the facilitator's own landing page can renew the code."),
+                                          refused=True, w=w))
         self.codes.renew()
         self.redirect(url_path_join(self.base_url_, "") + "#members")
 
@@ -444,7 +487,9 @@ class NamesHandler(JupyterHandler):
         if self.current_user:
             return True
         self.set_status(403)
-        self.finish(guard.plain_page("Refused", "Only the facilitator can see and free the names phones hold."))
+        w = i18n.words()
+        self.finish(views.page(w._("Refused"), "", w._("Only the facilitator can see and free the names phones hold."),
+                               refused=True, w=w))
         return False
 
     def get(self):
@@ -456,11 +501,14 @@ class NamesHandler(JupyterHandler):
             return
         if guard.cross_origin(self.request) or self.request.headers.get("Sec-Fetch-Site", "same-origin") != "same-origin":
             self.set_status(403)
-            return self.finish(guard.plain_page("Refused", "Names are freed from the facilitator's own page only."))
+            w = i18n.words()
+            return self.finish(views.page(w._("Refused"), "", w._("Names are freed from the facilitator's own page only."),
+                                          refused=True, w=w))
         name = self.get_body_argument("name", "")
         freed = self.codes.holds.release(name)
-        said = (f"Freed {name}: the next phone to choose {name} holds the name." if freed else
-                f"{name} was not held by any phone (it may have been freed already).")
+        w = i18n.words()
+        said = (w._("Freed %(name)s: the next phone to choose %(name)s holds the name.", name=name) if freed else
+                w._("%(name)s was not held by any phone (it may have been freed already).", name=name))
         self.finish(views.names_page(self.codes.holds, self.base_url_, self.request.path, said))
 
 
@@ -470,7 +518,7 @@ class LoginHandler(RequestHandler):
     def get(self):
         self.set_status(403)
         self.set_header("Cache-Control", "no-store")
-        self.finish(views.ask_for_code())
+        self.finish(views.ask_for_code(w=phone_words(self)))
 
     post = get
 

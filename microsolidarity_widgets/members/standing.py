@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .. import charts, export
+from .. import charts, export, i18n
 from ..values import clean_name, name_key
 
 PHONE_CHART_WIDTH = 300  # px of plot: with its axis and legend, the picture fits a phone held upright
@@ -78,13 +78,16 @@ def trust_at(ledger, revision: tuple[int, int]) -> pd.DataFrame:
     return ledger.trust_over_time()
 
 
-def crew_chart(ledger, group: str, revision: tuple[int, int]) -> str:
-    """The group's trust over time as an SVG picture for a phone (drawn in the server, no script).
+def crew_chart(ledger, group: str, revision: tuple[int, int], w: i18n.Words | None = None) -> str:
+    """The group's trust over time as an SVG picture for a phone (drawn in the server, no script), its
+    title in ``w``'s language (the facilitator's by default).
 
     Drawn again only when the group's figures change: a check-in or another crew's round changes the
     ledger's revision but not this picture, and drawing takes about a tenth of a second."""
     trust = trust_at(ledger, revision)
-    return _drawn(group, Figures.of(trust[trust["group"] == group].reset_index(drop=True)))
+    w = w or i18n.words()
+    return _drawn(w._("Trust in %(group)s over time", group=group),
+                  Figures.of(trust[trust["group"] == group].reset_index(drop=True)))
 
 
 @dataclass(frozen=True)
@@ -100,8 +103,8 @@ class Figures:
 
 
 @functools.lru_cache(maxsize=64)
-def _drawn(group: str, figures: Figures) -> str:
-    chart = charts.trust_chart(figures.frame, title=f"Trust in {group} over time")
+def _drawn(title: str, figures: Figures) -> str:
+    chart = charts.trust_chart(figures.frame, title=title)
     return export.chart_svg(chart, width=PHONE_CHART_WIDTH).decode("utf-8")
 
 

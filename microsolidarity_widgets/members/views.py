@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import html
 
 import jinja2
 from markupsafe import Markup
 
-from .. import formation, guard, levels, room
+from .. import formation, guard, i18n, levels, room
+from ..i18n import N_
 from ..rules import OFFER_KINDS
 from ..holds import NameHolds, told_apart
 from ..values import MAX_NAME, name_key, new_once_key
@@ -49,95 +49,148 @@ PHONE_STYLE = guard.PLAIN_STYLE + """
   figure { margin: 0.8rem 0; }
   figure svg { width: 100%; height: auto; }
   a { display: inline-block; min-height: 44px; line-height: 44px; }
+  nav.languages { margin-top: 2rem; border-top: 1px solid var(--line); }
+  nav.languages ul { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: 0 1.2rem; }
+  nav.languages b { display: inline-block; line-height: 44px; }
 """
-
-TEMPLATES = jinja2.Environment(loader=jinja2.PackageLoader(__package__, "templates"), autoescape=True,
-                               trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
 
 XSRF_SLOT = "\x00xsrf\x00"  # where each browser's own form token goes into a body shared by all of them
 ONCE_SLOT = "\x00once\x00"  # where each form's one-time key goes, afresh each time the page is shown
 
 # What a phone's forms ask, by field, as the answers are shown back when a form cannot be taken.
-TYPED = {"text": "What you wrote", "offer_kind": "Kind of offer", "name": "Your name", "invited_by": "Invited by",
-         "work": "Meaningful work", "slots": "When you can meet", "region": "Region or time zone",
-         "size": "Crew size", "knows": "Whom you know well"}
+TYPED = {"text": N_("What you wrote"), "offer_kind": N_("Kind of offer"), "name": N_("Your name"),
+         "invited_by": N_("Invited by"), "work": N_("Meaningful work"), "slots": N_("When you can meet"),
+         "region": N_("Region or time zone"), "size": N_("Crew size"), "knows": N_("Whom you know well")}
 
 POOL_FIELDS = ("name", "invited_by", "work", "region", "size", "knows")
 
-ANSWERS = {"waiting": "waiting for the facilitator", "accepted": "accepted into the round",
-           "declined": "declined by the facilitator"}
+# The ledger's words (kept as they are in forms and records) as a phone says them.
+OFFER_KIND_WORDS = {"perspective": N_("perspective"), "process or productivity idea": N_("process or productivity idea"),
+                    "introduction": N_("introduction"), "encouragement": N_("encouragement"), "other": N_("other")}
+PARTS = {"morning": N_("morning"), "afternoon": N_("afternoon"), "evening": N_("evening")}
+SENT = {("offer", "waiting"): N_("Your offer (%(kind)s) sent at %(time)s: waiting for the facilitator"),
+        ("offer", "accepted"): N_("Your offer (%(kind)s) sent at %(time)s: accepted into the round"),
+        ("offer", "declined"): N_("Your offer (%(kind)s) sent at %(time)s: declined by the facilitator"),
+        ("ask", "waiting"): N_("Your ask sent at %(time)s: waiting for the facilitator"),
+        ("ask", "accepted"): N_("Your ask sent at %(time)s: accepted into the round"),
+        ("ask", "declined"): N_("Your ask sent at %(time)s: declined by the facilitator")}
 
 
-def render(template: str, **values) -> Markup:
-    return Markup(TEMPLATES.get_template(template).render(**values))
+@functools.cache
+def templates(lang: str) -> jinja2.Environment:
+    """The templates in ``lang``: one environment per language (each compiles its templates once), so
+    two phones reading different languages at the same moment never share a translation."""
+    env = jinja2.Environment(loader=jinja2.PackageLoader(__package__, "templates"), autoescape=True,
+                             trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
+                             extensions=["jinja2.ext.i18n"])
+    env.policies["ext.i18n.trimmed"] = True  # a message's line breaks in the template are not part of it
+    env.install_gettext_translations(i18n.translations(lang), newstyle=True)
+    env.globals.update(w=i18n.words(lang), languages=i18n.LANGUAGES)
+    return env
 
 
-def page(title: str, body: str = "", status: str = "", refused: bool = False) -> str:
-    """A member page around ``body`` (markup: a template's output), with ``status`` said in words."""
-    return render("page.html", title=title, body=Markup(body), status=status, refused=refused,
-                  style=Markup(PHONE_STYLE))
+def render(template: str, w: i18n.Words, **values) -> Markup:
+    return Markup(templates(w.lang).get_template(template).render(**values))
 
 
-def kept(unsent: dict[str, str], resend: dict | None = None,
-         intro: str = "Nothing was sent. What you wrote, to send again once you are back in:", back: str = "") -> Markup:
-    """What a member typed into a form that could not be taken, shown back to them. With ``resend``
-    (``action``, ``xsrf`` and the form's ``fields``), a button sends the same form again; with
-    ``back`` (the server's base address), a link leads back to the member's page."""
-    rows = [(TYPED[k], v) for k, v in unsent.items() if k in TYPED and v.strip()]
-    return render("kept.html", rows=rows, intro=intro, resend=resend, back=back)
+def page(title: str, body: str = "", status: str = "", refused: bool = False, switch: str = "",
+         w: i18n.Words | None = None) -> str:
+    """A member page around ``body`` (markup: a template's output), with ``status`` said in words; with
+    ``switch`` (the member page's address), links to read it in another language. ``w``: the reader's
+    language (each view takes one; the facilitator's by default)."""
+    w = w or i18n.words()
+    return render("page.html", w, title=title, body=Markup(body), status=status, refused=refused,
+                  style=Markup(PHONE_STYLE), switch=switch)
 
 
-def ask_for_code(unsent: dict[str, str] | None = None) -> str:
-    return guard.plain_page("Ask the facilitator for the code",
-                            "This is the Reciprocity Workbook of the people in the room. To take part from your "
-                            "phone, ask the facilitator for the members' join address or QR code, then open it.",
-                            "Codes change from time to time; an old one no longer works.", extra=kept(unsent or {}))
+def kept(unsent: dict[str, list[str]], resend: dict | None = None, intro: str = "", back: str = "",
+         w: i18n.Words | None = None) -> Markup:
+    """What a member typed into a form that could not be taken, shown back to them (each field's
+    answers as a list in their language). With ``resend`` (``action``, ``xsrf`` and the form's
+    ``fields``), a button sends the same form again; with ``back`` (the server's base address), a link
+    leads back to the member's page."""
+    w = w or i18n.words()
+    rows = [(w._(TYPED[k]), w.list(map(functools.partial(slot_words, w), values) if k == "slots" else values))
+            for k, values in unsent.items() if k in TYPED and any(v.strip() for v in values)]
+    intro = intro or w._("Nothing was sent. What you wrote, to send again once you are back in:")
+    return render("kept.html", w, rows=rows, intro=intro, resend=resend, back=back)
 
 
-def chooser(ledger, prefix: str, xsrf: str, status: str = "", refused: bool = False) -> str:
+def slot_words(w: i18n.Words, slot: str) -> str:
+    """A slot as the ledger keeps it ("Mon evening") in the reader's words ("lunes, noche"); anything
+    else as it came."""
+    day, _, part = slot.partition(" ")
+    if day not in formation.DAYS or part not in PARTS:
+        return slot
+    return w._("%(day)s %(part)s", day=w.day_names()[formation.DAYS.index(day)], part=w._(PARTS[part]))
+
+
+def ask_for_code(unsent: dict[str, list[str]] | None = None, w: i18n.Words | None = None) -> str:
+    w = w or i18n.words()
+    body = render("code.html", w) + kept(unsent or {}, w=w)
+    return page(w._("Ask the facilitator for the code"), body, w=w)
+
+
+def chooser(ledger, prefix: str, xsrf: str, status: str = "", refused: bool = False,
+            w: i18n.Words | None = None) -> str:
+    w = w or i18n.words()
     known = standing.now(ledger)
     crewed = {name_key(m) for _, members in known.roster for m in members}
     # People of a pool who are in no crew yet are listed under their pool; the others under their crews.
-    lists = known.roster + [(f"Pool of {c}", [p for p in people if name_key(p) not in crewed]) for c, people in known.pools]
+    lists = known.roster + [(w._("Pool of %(congregation)s", congregation=c),
+                             [p for p in people if name_key(p) not in crewed]) for c, people in known.pools]
     lists = [(label, people) for label, people in lists if people]
     # Names that pass for each other ("Zoe" and "Zoë", a Cyrillic "А") say what tells them apart.
     marks = told_apart(list(dict.fromkeys(p for _, people in lists for p in people)))
-    body = render("chooser.html", prefix=prefix, xsrf=Markup(xsrf), pools=[c for c, _ in known.pools],
+    body = render("chooser.html", w, prefix=prefix, xsrf=Markup(xsrf), pools=[c for c, _ in known.pools],
                   lists=lists, marks=marks)
-    return page("Welcome", body, status, refused)
+    return page(w._("Welcome"), body, status, refused, switch=f"{prefix}m/", w=w)
 
 
 def pool_form(ledger, prefix: str, xsrf: str, congregation: str, said: dict | None = None, status: str = "",
-              refused: bool = False) -> str:
+              refused: bool = False, w: i18n.Words | None = None) -> str:
     """The form by which a newcomer joins ``congregation``'s pool, filled in with ``said``."""
+    w = w or i18n.words()
     pools = dict(standing.now(ledger).pools)
     said = {k: str((said or {}).get(k) or "") for k in POOL_FIELDS} | {"slots": set((said or {}).get("slots") or ())}
-    days = [(day, [s for s in formation.SLOTS if s.startswith(day[:3])]) for day in formation.DAY_NAMES]
-    body = render("pool.html", prefix=prefix, xsrf=Markup(xsrf), once=new_once_key(), congregation=congregation,
+    # Days named by Babel in the reader's language; the slots' values stay the ledger's ("Mon evening").
+    days = [(name, [(s, w._(PARTS[s.split()[1]])) for s in formation.SLOTS if s.startswith(day[:3])])
+            for day, name in zip(formation.DAY_NAMES, w.day_names())]
+    body = render("pool.html", w, prefix=prefix, xsrf=Markup(xsrf), once=new_once_key(), congregation=congregation,
                   pools=pools, said=said,
                   max_name=MAX_NAME, days=days, sizes=range(formation.CREW_RANGE[0], formation.CREW_RANGE[1] + 1))
-    title = f"Join the pool of {congregation}" if congregation in pools else "Join the pool"
-    return page(title, body, status, refused)
+    title = (w._("Join the pool of %(congregation)s", congregation=congregation) if congregation in pools
+             else w._("Join the pool"))
+    return page(title, body, status, refused, w=w)
 
 
-def member_page(prefix: str, who: str, xsrf: str, status: str = "", refused: bool = False, ledger=None) -> str:
+def member_page(prefix: str, who: str, xsrf: str, status: str = "", refused: bool = False, ledger=None,
+                w: i18n.Words | None = None) -> str:
+    w = w or i18n.words()
     ledger = ledger or standing._ledger()
     today, revision = dt.date.today(), ledger.revision()
     playing = room.playing(today)
     # What their own groups play is part of the page; another group's page opening elsewhere is not.
     mine = tuple((g, playing[g]) for g, people in standing.standing(ledger, revision).roster
                  if who in people and g in playing)
-    body = member_body(ledger, prefix, who, revision, today, mine)
+    body = member_body(ledger, prefix, who, revision, today, mine, w)
     first, *rest = body.split(ONCE_SLOT)
     body = first + "".join(new_once_key() + after for after in rest)
-    return page(f"Hello, {who}", body.replace(XSRF_SLOT, xsrf), status, refused)
+    return page(w._("Hello, %(name)s", name=who), body.replace(XSRF_SLOT, xsrf), status, refused,
+                switch=f"{prefix}m/", w=w)
+
+
+def sent_line(w: i18n.Words, r) -> str:
+    """One offer or ask this member sent today, as their phone says it (never its words)."""
+    kind = w._(OFFER_KIND_WORDS.get(r.offer_kind, r.offer_kind or ""))
+    return w._(SENT[(r.what, r.answer)], kind=kind, time=w.time(dt.time.fromisoformat(r.sent)))
 
 
 @functools.lru_cache(maxsize=128)
 def member_body(ledger, prefix: str, who: str, revision: tuple[int, int], today: dt.date,
-                playing: tuple[tuple[str, int], ...]) -> str:
-    """A member's page as the ledger is at ``revision``: built once per member and change, since a
-    room's phones all reload at the same moments (after each record)."""
+                playing: tuple[tuple[str, int], ...], w: i18n.Words) -> str:
+    """A member's page as the ledger is at ``revision``, in ``w``'s language: built once per member,
+    language and change, since a room's phones all reload at the same moments (after each record)."""
     known = standing.standing(ledger, revision)
     points = known.points
     mine = points[points["member"] == who]
@@ -147,27 +200,31 @@ def member_body(ledger, prefix: str, who: str, revision: tuple[int, int], today:
     for group, members in known.roster:
         if who in members:
             here = points[points["group"] == group].groupby("member")["points"].sum()
-            crews.append({"name": group, "chart": Markup(standing.crew_chart(ledger, group, revision)),
+            crews.append({"name": group, "chart": Markup(standing.crew_chart(ledger, group, revision, w)),
                           "rows": [(m, int(here.get(m, 0))) for m in members], "total": int(here.sum())})
     playing = dict(playing)
     today_groups = []
     for group in groups:
         came, sent = standing.group_today(ledger, group, revision, today)
         today_groups.append({"name": group, "level": levels.get(playing[group]) if group in playing else None,
-                             "checked_in": who in came, "sent": list(sent[sent["member"] == who].itertuples())})
+                             "checked_in": who in came,
+                             "sent": [{"said": sent_line(w, r)} for r in sent[sent["member"] == who].itertuples()]})
     return str(render(
-        "member.html", prefix=prefix, who=who, xsrf=Markup(XSRF_SLOT), once=ONCE_SLOT, today=today_groups, offer_kinds=OFFER_KINDS,
-        answers=ANSWERS, pooled=[c for c, people in known.pools if who in people and not groups],
+        "member.html", w, prefix=prefix, who=who, xsrf=Markup(XSRF_SLOT), once=ONCE_SLOT, today=today_groups,
+        offer_kinds=[(kind, w._(OFFER_KIND_WORDS[kind])) for kind in OFFER_KINDS],
+        pooled=[c for c, people in known.pools if who in people and not groups],
         by_level=[(lvl, int(by_level.get(lvl, 0))) for lvl in levels.numbers()], total=int(mine["points"].sum()),
         crews=crews, levels=[{"number": lv.number, "name": lv.name, "scoring": Markup(lv.scoring)}
                              for lv in levels.all_levels()]))
 
 
-def names_page(held: NameHolds, prefix: str, action: str, status: str = "") -> str:
-    """The facilitator's page of the names phones hold, each with a button that frees it."""
+def names_page(held: NameHolds, prefix: str, action: str, status: str = "", w: i18n.Words | None = None) -> str:
+    """The facilitator's page of the names phones hold, each with a button that frees it (in the
+    facilitator's language)."""
+    w = w or i18n.words()
     holds = held.held()
-    body = render("names.html", holds=holds, marks=told_apart([h.name for h in holds]), action=action, prefix=prefix)
-    return page("Names chosen on phones", body, status)
+    body = render("names.html", w, holds=holds, marks=told_apart([h.name for h in holds]), action=action, prefix=prefix)
+    return page(w._("Names chosen on phones"), body, status, w=w)
 
 
 def landing(codes: MemberCodes | None, base_url: str):
