@@ -23,7 +23,8 @@ PREHEAT = ("01_crew",)  # opened through the landing page's link (see conftest)
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKBOOKS = ROOT / "workbooks"
-TITLES = ["Congregation", "Crew set-up", "Listening", "Money", "Consistency", "Conflict", "Co-owners", "Trust review"]
+TITLES = ["Congregation", "Crew set-up", "Listening", "Money", "Consistency", "Conflict", "Co-owners", "Trust review",
+          "Retrospective"]
 
 
 def test_landing_lists_the_pages_in_order_and_opens_the_crew_page(server, page):
