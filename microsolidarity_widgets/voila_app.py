@@ -49,7 +49,7 @@ from voila.static_file_handler import AllowListFileHandler, TemplateStaticFileHa
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
-from . import guard, members, offline, room
+from . import guard, levels, members, offline, room
 
 BUNDLE_ROUTE = "microsolidarity/charts"  # public Vega code, no token needed
 WARM_WAIT = 120  # seconds to wait for the preheated pages before announcing anyway
@@ -264,6 +264,7 @@ class WorkbookVoila(Voila):
         # The landing page (Voilà's tree template) shows the members' join address and QR code.
         tornado_settings["voila_jinja2_env"].globals["members_section"] = \
             lambda: members.landing(self.members, self.base_url)
+        tornado_settings["voila_jinja2_env"].globals["level_cards"] = levels.cards  # each level's card on the landing page
 
         return tornado_settings
 

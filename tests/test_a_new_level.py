@@ -14,8 +14,10 @@ import pandas as pd
 import pytest
 
 from microsolidarity_widgets import LedgerError, charts, export, levels, rules
-from microsolidarity_widgets.apps.session import MemberChoice, Session, section
-from microsolidarity_widgets.events import Event, Venture
+from microsolidarity_widgets.apps.controls import MemberChoice, section
+from microsolidarity_widgets.apps.session import Session
+from microsolidarity_widgets.events import Event
+from microsolidarity_widgets.levels.co_owners import Venture
 from microsolidarity_widgets.review import ReviewData, Selection
 from microsolidarity_widgets.rules import Entry, Part, State
 from microsolidarity_widgets.scoring import History

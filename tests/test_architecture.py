@@ -34,12 +34,19 @@ RANK = {module: i for i, layer in enumerate(LAYERS) for module in layer}
 MODEL = {m for layer in LAYERS[:12] for m in layer} - {"guard", "members", "offline"}
 
 
+def _package_of(path: Path) -> list[str]:
+    """The dotted package a module file is in, from the package's root: ["levels", "money"]."""
+    return list(path.resolve().parent.relative_to(PACKAGE).parts)
+
+
 def imports(path: Path) -> list[tuple[str, int]]:
-    """(module, line) for every import of the package, and every ipywidgets import, in ``path``;
-    imports only for type checkers are left out (they never run)."""
+    """(module, line) for every import of the package (by its top-level module: ``levels`` for
+    ``from .levels.money import Money``), and every ipywidgets import, in ``path``; imports only for
+    type checkers are left out (they never run)."""
     tree = ast.parse(path.read_text())
     skip = {id(n) for node in ast.walk(tree) if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
             for n in ast.walk(node)}
+    inside = _package_of(path) if path.is_relative_to(PACKAGE) else []
     found = []
     for node in ast.walk(tree):
         if id(node) in skip:
@@ -48,11 +55,10 @@ def imports(path: Path) -> list[tuple[str, int]]:
             if node.level == 0:
                 found += [(node.module.split(".")[0], node.lineno)] if node.module.startswith("ipywidgets") else []
                 continue
-            inside_apps = path.parent.name == "apps"
-            if inside_apps and node.level == 1:
-                continue  # one page's module importing another's: the same layer
-            if node.module:
-                found.append((node.module.split(".")[0], node.lineno))
+            base = inside[:len(inside) - (node.level - 1)] if node.level > 1 else inside
+            target = base + (node.module.split(".") if node.module else [])
+            if target:
+                found.append((target[0], node.lineno))
             else:
                 found += [(a.name, node.lineno) for a in node.names]
         elif isinstance(node, ast.Import):
@@ -66,9 +72,13 @@ def modules():
             yield path.stem, path
     for path in sorted((PACKAGE / "apps").glob("*.py")):
         yield "apps", path
+    # A level's folder: its model (``__init__``) is of the levels' layer, its page of the pages'.
+    for path in sorted((PACKAGE / "levels").rglob("*.py")):
+        yield ("apps" if path.stem == "page" else "levels"), path
 
 
-@pytest.mark.parametrize("name,path", list(modules()), ids=lambda v: v.name if isinstance(v, Path) else str(v))
+@pytest.mark.parametrize("name,path", list(modules()),
+                         ids=lambda v: str(v.relative_to(PACKAGE)) if isinstance(v, Path) else str(v))
 def test_each_module_imports_only_from_layers_below(name, path):
     assert name in RANK, f"{path.name} is in no layer: add it to docs/architecture.md and LAYERS"
     upward = [f"{path.name}:{line} imports {dep}" for dep, line in imports(path)
@@ -76,10 +86,10 @@ def test_each_module_imports_only_from_layers_below(name, path):
     assert not upward, "\n".join(upward)
 
 
-@pytest.mark.parametrize("name", sorted(MODEL))
-def test_the_model_never_imports_widgets_or_pages(name):
-    found = [f"{name}.py:{line} imports {dep}" for dep, line in imports(PACKAGE / f"{name}.py")
-             if dep in ("ipywidgets", "apps")]
+@pytest.mark.parametrize("name,path", [(n, p) for n, p in modules() if n in MODEL],
+                         ids=lambda v: str(v.relative_to(PACKAGE)) if isinstance(v, Path) else str(v))
+def test_the_model_never_imports_widgets_or_pages(name, path):
+    found = [f"{path.name}:{line} imports {dep}" for dep, line in imports(path) if dep in ("ipywidgets", "apps")]
     assert not found, "\n".join(found)
 
 
@@ -88,6 +98,8 @@ def test_the_checks_catch_an_upward_import(tmp_path):
     bad = tmp_path / "scoring.py"
     bad.write_text("from .ledger import Ledger\nimport ipywidgets as widgets\n")
     assert ("ledger", 1) in imports(bad) and ("ipywidgets", 2) in imports(bad)
+    page = PACKAGE / "levels" / "money" / "page.py"  # a level's page reaching the pages' kit, three dots up
+    assert ("apps", next(line for dep, line in imports(page) if dep == "apps")) in imports(page)
 
 
 def test_a_page_kernel_does_not_build_the_iri_parsers():

@@ -15,7 +15,7 @@ import jinja2
 from markupsafe import Markup
 
 from .. import formation, guard, levels, room
-from ..rules import OFFER_KINDS
+from ..rules import ACCEPTED, DECLINED, WAITING
 from ..holds import NameHolds, told_apart
 from ..values import MAX_NAME, name_key, new_once_key
 from . import standing
@@ -51,21 +51,29 @@ PHONE_STYLE = guard.PLAIN_STYLE + """
   a { display: inline-block; min-height: 44px; line-height: 44px; }
 """
 
-TEMPLATES = jinja2.Environment(loader=jinja2.PackageLoader(__package__, "templates"), autoescape=True,
+# The member pages' own templates, and each level's phone form from its folder ("level/2/phone.html").
+TEMPLATES = jinja2.Environment(loader=jinja2.ChoiceLoader([jinja2.PackageLoader(__package__, "templates"),
+                                                           jinja2.FunctionLoader(levels.phone_template)]),
+                               autoescape=True,
                                trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
 
 XSRF_SLOT = "\x00xsrf\x00"  # where each browser's own form token goes into a body shared by all of them
 ONCE_SLOT = "\x00once\x00"  # where each form's one-time key goes, afresh each time the page is shown
 
 # What a phone's forms ask, by field, as the answers are shown back when a form cannot be taken.
-TYPED = {"text": "What you wrote", "offer_kind": "Kind of offer", "name": "Your name", "invited_by": "Invited by",
+TYPED = {"text": "What you wrote", "name": "Your name", "invited_by": "Invited by",
          "work": "Meaningful work", "slots": "When you can meet", "region": "Region or time zone",
          "size": "Crew size", "knows": "Whom you know well"}
 
 POOL_FIELDS = ("name", "invited_by", "work", "region", "size", "knows")
 
-ANSWERS = {"waiting": "waiting for the facilitator", "accepted": "accepted into the round",
-           "declined": "declined by the facilitator"}
+ANSWERS = {WAITING: "waiting for the facilitator", ACCEPTED: "accepted into the round",
+           DECLINED: "declined by the facilitator"}
+
+
+def typed() -> dict[str, str]:
+    """``TYPED`` and what the levels' phone forms ask."""
+    return TYPED | {k: v for lv in levels.phone_forms() for k, v in lv.phone.typed.items()}
 
 
 def render(template: str, **values) -> Markup:
@@ -83,7 +91,8 @@ def kept(unsent: dict[str, str], resend: dict | None = None,
     """What a member typed into a form that could not be taken, shown back to them. With ``resend``
     (``action``, ``xsrf`` and the form's ``fields``), a button sends the same form again; with
     ``back`` (the server's base address), a link leads back to the member's page."""
-    rows = [(TYPED[k], v) for k, v in unsent.items() if k in TYPED and v.strip()]
+    named = typed()
+    rows = [(named[k], v) for k, v in unsent.items() if k in named and v.strip()]
     return render("kept.html", rows=rows, intro=intro, resend=resend, back=back)
 
 
@@ -156,7 +165,9 @@ def member_body(ledger, prefix: str, who: str, revision: tuple[int, int], today:
         today_groups.append({"name": group, "level": levels.get(playing[group]) if group in playing else None,
                              "checked_in": who in came, "sent": list(sent[sent["member"] == who].itertuples())})
     return str(render(
-        "member.html", prefix=prefix, who=who, xsrf=Markup(XSRF_SLOT), once=ONCE_SLOT, today=today_groups, offer_kinds=OFFER_KINDS,
+        "member.html", prefix=prefix, who=who, xsrf=Markup(XSRF_SLOT), once=ONCE_SLOT, today=today_groups,
+        phone_forms=[{"template": f"level/{lv.number}/{lv.phone.template}", "action": f"{prefix}m/{lv.phone.route}",
+                      **lv.phone.values} for lv in levels.phone_forms()],
         answers=ANSWERS, pooled=[c for c, people in known.pools if who in people and not groups],
         by_level=[(lvl, int(by_level.get(lvl, 0))) for lvl in levels.numbers()], total=int(mine["points"].sum()),
         crews=crews, levels=[{"number": lv.number, "name": lv.name, "scoring": Markup(lv.scoring)}

@@ -5,13 +5,14 @@ from __future__ import annotations
 import ipywidgets as widgets
 import pandas as pd
 
-from .. import levels
-from ..events import ConflictClosed, ConflictOpened
-from ..errors import LedgerError
-from ..ledger import Ledger
-from ..values import day_words
-from . import texts
-from .session import Checklist, Choice, Session, esc, hint, html_table, section, wide
+from ...apps import texts
+from ...apps.controls import Checklist, Choice, hint, section, wide
+from ...apps.markup import esc, html_table
+from ...apps.session import Session
+from ...errors import LedgerError
+from ...ledger import Ledger
+from ...values import day_words
+from . import LEVEL, ConflictClosed, ConflictOpened
 
 OPEN, CLOSE = "open", "close"
 
@@ -19,7 +20,7 @@ OPEN, CLOSE = "open", "close"
 class ConflictApp:
     """Level 4's page: open a conflict, walk through its repair, close it."""
 
-    level = levels.CONFLICT
+    level = LEVEL
 
     def __init__(self, ledger: Ledger):
         self.ledger = ledger

@@ -12,12 +12,14 @@ import icalendar
 import ipywidgets as widgets
 import pandas as pd
 
-from .. import levels, rules
-from ..events import Meeting
-from ..ledger import Ledger
-from ..values import day_words, file_stem
-from . import texts
-from .session import Choice, Session, esc, hint, html_list, html_table, section, wide
+from ... import rules
+from ...apps import texts
+from ...apps.controls import Choice, hint, section, wide
+from ...apps.markup import esc, html_list, html_table
+from ...apps.session import Session
+from ...ledger import Ledger
+from ...values import day_words, file_stem
+from . import LEVEL, Meeting
 
 
 def month_later(day: dt.date) -> dt.date:
@@ -89,7 +91,7 @@ def member_history(att: pd.DataFrame) -> pd.DataFrame:
 class ConsistencyApp:
     """Level 3's page: a regular meeting, who came, and the next one planned."""
 
-    level = levels.CONSISTENCY
+    level = LEVEL
 
     def __init__(self, ledger: Ledger):
         self.ledger = ledger

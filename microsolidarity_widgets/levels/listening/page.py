@@ -7,13 +7,15 @@ import random
 import ipywidgets as widgets
 import pandas as pd
 
-from .. import levels
-from ..events import Listening
-from ..errors import LedgerError
-from ..ledger import Ledger
-from . import texts
-from .countdown import Countdown
-from .session import Choice, Session, describe, esc, hint, html_list, section, wide
+from ...apps import texts
+from ...apps.controls import Choice, hint, section, wide
+from ...apps.countdown import Countdown
+from ...apps.markup import esc, html_list
+from ...apps.session import Session
+from ...errors import LedgerError
+from ...events import describe
+from ...ledger import Ledger
+from . import LEVEL, Listening
 
 TURN_LENGTHS = [("30 seconds", 30), ("1 minute", 60), ("90 seconds", 90), ("2 minutes", 120),
                 ("3 minutes", 180), ("5 minutes", 300)]
@@ -22,7 +24,7 @@ TURN_LENGTHS = [("30 seconds", 30), ("1 minute", 60), ("90 seconds", 90), ("2 mi
 class ListeningApp:
     """Level 1's page: go round the circle, time each turn, record the round."""
 
-    level = levels.LISTENING
+    level = LEVEL
 
     def __init__(self, ledger: Ledger, rng: random.Random | None = None):
         self.rng = rng or random.Random()

@@ -5,17 +5,18 @@ from __future__ import annotations
 import ipywidgets as widgets
 import pandas as pd
 
-from .. import levels
-from ..events import Venture
-from ..ledger import Ledger
-from . import texts
-from .session import Checklist, Session, esc, html_table, section, wide
+from ...apps import texts
+from ...apps.controls import Checklist, section, wide
+from ...apps.markup import esc, html_table
+from ...apps.session import Session
+from ...ledger import Ledger
+from . import LEVEL, Venture
 
 
 class CoOwnersApp:
     """Level 5's page: a venture members set up and own together."""
 
-    level = levels.CO_OWNERS
+    level = LEVEL
 
     def __init__(self, ledger: Ledger):
         self.ledger = ledger

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
-from .. import levels, rules
-from ..events import Money, ProposalSettled
-from ..errors import LedgerError
-from ..ledger import Ledger
-from . import texts
-from .session import Additions, Checklist, Choice, MemberChoice, Session, esc, hint, html_list, section, wide
+from ... import rules
+from ...apps import texts
+from ...apps.controls import Additions, Checklist, Choice, MemberChoice, hint, section, wide
+from ...apps.markup import esc, html_list
+from ...apps.session import Session
+from ...errors import LedgerError
+from ...events import ProposalSettled
+from ...ledger import Ledger
+from . import LEVEL, Money
 
 
 class MoneyApp:
     """Level 2's page: a speaker's turn, the offers and asks, the respectful exchanges."""
 
-    level = levels.MONEY
+    level = LEVEL
 
     def __init__(self, ledger: Ledger):
         # Offers and asks from phones the facilitator accepted: {proposal id: (who sent it, the item in offers
