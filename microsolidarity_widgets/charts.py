@@ -403,12 +403,17 @@ CHART_TITLES = {
     "levels": "Which levels the crew plays",
     "groups": "Groups of the congregation compared",
     "network": "Who is tied to whom",
-    "attendance": "Level 3: who came to each meeting",
 }
 
 
+def chart_titles() -> dict[str, str]:
+    """Every review chart's title by its key: the shared ones, then each level's own (``Level.review_chart``)."""
+    return CHART_TITLES | {lv.review_chart.key: lv.review_chart.title for lv in levels.all_levels() if lv.review_chart}
+
+
 def review_charts(data: ReviewData, sel: Selection) -> dict[str, alt.Chart]:
-    """The five review charts for what the pickers chose, keyed as ``CHART_TITLES``."""
+    """The review charts for what the pickers chose, keyed as ``chart_titles()``: the shared four, then
+    each level's own."""
     colours = data.colours()
     points = sel.who(data.points)
     in_window = sel.when(points)
@@ -419,7 +424,8 @@ def review_charts(data: ReviewData, sel: Selection) -> dict[str, alt.Chart]:
         "groups": groups_chart(_everyone_of(data.points, sel), start=sel.start, end=sel.end, selected=sel.groups,
                                colours=review.cycle_colours(data.group_names()), title=CHART_TITLES["groups"]),
         "network": network_chart(review.selected_ties(data, sel), colours, title=CHART_TITLES["network"]),
-        "attendance": attendance_chart(sel.when(sel.who(data.attendance)), colours, title=CHART_TITLES["attendance"]),
+        **{lv.review_chart.key: lv.review_chart.draw(data, sel, colours, lv.review_chart.title)
+           for lv in levels.all_levels() if lv.review_chart},
     }
 
 

@@ -27,7 +27,7 @@ import sqlalchemy as sa
 from . import frames, levels, rules, scoring
 from .events import Event, Hosting
 from .levels.co_owners import Venture
-from .levels.conflict import ConflictClosed, ConflictOpened
+from .levels.conflict import PARTY, ConflictClosed, ConflictOpened
 from .levels.consistency import LEVEL as CONSISTENCY, Meeting, attendance
 from .levels.listening import Listening
 from .levels.money import Money
@@ -367,7 +367,7 @@ class Ledger:
         closes = pd.DataFrame({"id": closes["ref_id"].astype("int64"), "closed": closes["date"],
                                "outcome": closes["outcome"].astype("str")})  # a live conflict closes once
         out = opened.merge(closes, on="id", how="left")
-        parties = parts[(parts["role"] == "party") & parts["event_id"].isin(opened["id"])]
+        parties = parts[(parts["role"] == PARTY) & parts["event_id"].isin(opened["id"])]
         names = self._names()
         who = frames.names_per_event(parties["event_id"].to_numpy(), parties["member_id"].to_numpy(), names["member"])
         # Names as text even when there is no conflict yet (an empty map gives numbers): the review,

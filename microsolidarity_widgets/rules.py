@@ -390,7 +390,7 @@ def record_agreements(state: State, group, on, text, private=False) -> Entry:
 
 # Events a void cannot take back: what they did is not undone by flagging them.
 UNVOIDABLE = {
-    "void": "Event {id} is itself a correction; record the event again instead of voiding it.",
+    st.VOID: "Event {id} is itself a correction; record the event again instead of voiding it.",
     "group_created": "A group cannot be voided.",
     "congregation_created": "A congregation cannot be voided.",
     "renamed": "Event {id} is a rename, which a void cannot take back: rename them back instead.",
@@ -571,7 +571,7 @@ def reaches_back(state: State, entry: Entry) -> int | None:
     """The group whose past an entry changes (a void, a join or a departure), or None."""
     if entry.kind in ("member_joined", "member_left"):
         return state.group(entry.group).id
-    if entry.kind == "void":
+    if entry.kind == st.VOID:
         return state.event(entry.ref_id).group_id
     return None
 
@@ -583,7 +583,7 @@ def refuse_new_problems(con: sa.Connection, group_id: int, before: dict[tuple, s
     if not new:
         return
     more = f" (and {len(new) - 1} more problem{'s' * (len(new) > 2)})" if len(new) > 1 else ""
-    if lead is None and entry is not None and entry.kind == "void":
+    if lead is None and entry is not None and entry.kind == st.VOID:
         state = State(con)
         lead = f"{_event_words(state, state.event(entry.ref_id))} cannot be voided: without it, "
     elif lead is None:

@@ -109,3 +109,75 @@ def test_a_page_kernel_does_not_build_the_iri_parsers():
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('lark', 'rfc3987_syntax') and sys.modules[m]))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]", out
+
+
+# --- names instead of strings ---------------------------------------------------------------------
+#
+# A level's event kinds and the roles its events give people are written once, in the level's folder
+# (``Money.kind``, ``money.SPEAKER``), and used by reference everywhere else. What is scanned: every
+# place the package compares, records or selects by a kind or a role, i.e. an operand of a comparison
+# (``ev["kind"] == …``, ``kind in (…)``) and an argument of the calls that take one (``Entry``,
+# ``Part``, ``History.of_kind``/``roles``, ``State.live``, ``Pairs.named``, ``Series.isin``). The same
+# word as plain English ("2 meetings", a column called "venture") is not a kind and is not scanned.
+
+TAKES_A_KIND_OR_ROLE = {"Entry", "Part", "of_kind", "roles", "live", "named", "isin"}
+
+
+def literals_in_kind_places(path: Path) -> list[tuple[str, int]]:
+    """(string, line) of each string constant written where a kind or a role is expected."""
+    found = []
+
+    def strings(node):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            yield node
+        elif isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+            for element in node.elts:
+                yield from strings(element)
+
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Compare):
+            for operand in [node.left, *node.comparators]:
+                found += [(c.value, c.lineno) for c in strings(operand)]
+        elif isinstance(node, ast.Call):
+            called = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
+            if called in TAKES_A_KIND_OR_ROLE:
+                for arg in [*node.args, *(k.value for k in node.keywords if k.arg in ("kind", "role"))]:
+                    found += [(c.value, c.lineno) for c in strings(arg)]
+    return found
+
+
+def level_words() -> dict[str, Path]:
+    """Every level event's kind and role, with the file that declares it (its home)."""
+    from microsolidarity_widgets import levels
+
+    homes = {}
+    for level in levels.all_levels():
+        for event in level.events:
+            home = Path(sys.modules[event.__module__].__file__)
+            homes[event.kind] = home
+            homes.update({role: home for role in event.roles if role not in homes})
+    return homes
+
+
+def test_a_level_kind_or_role_is_written_only_in_its_home():
+    homes = level_words()
+    shared = {"present"}  # a role of several levels, declared once in rules (rules.PRESENT)
+    strays = [f"{path.relative_to(PACKAGE)}:{line} writes “{word}”"
+              for path in sorted(PACKAGE.rglob("*.py")) for word, line in literals_in_kind_places(path)
+              if word in homes and (word in shared or path != homes[word])]
+    assert not strays, "Use the name declared in the level's folder:\n" + "\n".join(strays)
+
+
+def test_the_scan_finds_a_kind_written_by_hand(tmp_path):
+    """A test that could not fail would prove nothing: the old way of writing a kind is caught."""
+    bad = tmp_path / "somewhere.py"
+    bad.write_text('rounds = ev[ev["kind"] == "money"]\nh.roles(rounds, "speaker")\nEntry("venture", on)\n')
+    assert sorted(literals_in_kind_places(bad), key=lambda found: found[1]) == [("money", 1), ("speaker", 2), ("venture", 3)]
+    assert {"money", "speaker", "venture"} <= set(level_words())
+
+
+def test_a_void_is_named_by_its_constant():
+    """``storage.VOID`` everywhere: no module outside storage writes the void kind by hand."""
+    strays = [f"{path.relative_to(PACKAGE)}:{line}" for path in sorted(PACKAGE.rglob("*.py"))
+              if path.name != "storage.py" for word, line in literals_in_kind_places(path) if word == "void"]
+    assert not strays, "Use storage.VOID:\n" + "\n".join(strays)

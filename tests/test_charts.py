@@ -32,10 +32,10 @@ def kestrels(data):
 
 
 def test_every_chart_is_an_altair_chart(kestrels):
-    assert set(kestrels) == set(charts.CHART_TITLES)
+    assert set(kestrels) == set(charts.chart_titles())
     for key, chart in kestrels.items():
         assert isinstance(chart, alt.Chart), key
-        assert charts.title_text(chart) == charts.CHART_TITLES[key]
+        assert charts.title_text(chart) == charts.chart_titles()[key]
 
 
 def test_trust_lines_end_at_ledger_points(data, kestrels):

@@ -56,6 +56,16 @@ class PhoneForm:
 
 
 @dataclass(frozen=True)
+class ReviewChart:
+    """A chart of a level's own in the trust review (and its exports, as ``<key>.png``/``.svg``):
+    ``draw(data, selection, colours, title)`` returns it, ``alt.Chart``."""
+
+    key: str
+    title: str
+    draw: Callable[["ReviewData", "Selection", dict, str], "alt.Chart"]
+
+
+@dataclass(frozen=True)
 class Level:
     number: int
     name: str
@@ -81,10 +91,9 @@ class Level:
     tie: Callable[[Pairs], list[pd.DataFrame]] | None = field(default=None, repr=False, compare=False)
     directed_ties: tuple[str, ...] = ()  # its tie kinds that go one way (an offer, to the speaker)
     phone: PhoneForm | None = field(default=None, repr=False, compare=False)
-    # A chart of its own for the trust review, ``review_chart(data, selection)`` (None: only the
-    # review's shared charts, where the level has its colour and its legend entry).
-    review_chart: Callable[["ReviewData", "Selection"], "alt.Chart"] | None = field(default=None, repr=False,
-                                                                                   compare=False)
+    # A chart of its own for the trust review (None: only the review's shared charts, where the level
+    # has its colour and its legend entry).
+    review_chart: ReviewChart | None = field(default=None, repr=False, compare=False)
 
     @property
     def kinds(self) -> tuple[str, ...]:

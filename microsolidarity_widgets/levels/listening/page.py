@@ -78,7 +78,7 @@ class ListeningApp:
         people is already recorded for this group and day, so a double click is noticed."""
         s = self.session
         ev = self.ledger.events(texts=False)
-        rounds = ev.loc[(ev["kind"] == "listening") & ~ev["voided"] & (ev["group"] == s.group.value)
+        rounds = ev.loc[(ev["kind"] == Listening.kind) & ~ev["voided"] & (ev["group"] == s.group.value)
                         & (ev["date"] == pd.Timestamp(s.on)), "id"]
         if rounds.empty:
             return ""

@@ -138,9 +138,9 @@ class MoneyApp:
         self._waiting = tuple(waiting)
         rows = []
         for row in waiting:
-            said = (f"<b>{esc(row.member)}</b> offers {esc(row.offer_kind)}" if row.what == "offer" else
+            said = (f"<b>{esc(row.member)}</b> offers {esc(row.offer_kind)}" if row.what == rules.OFFER else
                     f"<b>{esc(row.member)}</b> asks for {esc(row.text)}")
-            if row.what == "offer" and row.text:
+            if row.what == rules.OFFER and row.text:
                 said += f" <i>({esc(row.text)})</i>"
             accept = widgets.Button(description="Accept", button_style="success", tooltip="Add it to this round")
             decline = widgets.Button(description="Decline", tooltip="Answer no; it is kept, marked declined")
