@@ -13,7 +13,7 @@ are the parts every level's rule is built from, the game's ties between members,
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable
 
 import numpy as np
 import pandas as pd
