@@ -424,7 +424,7 @@ def review_charts(data: ReviewData, sel: Selection) -> dict[str, alt.Chart]:
         "groups": groups_chart(_everyone_of(data.points, sel), start=sel.start, end=sel.end, selected=sel.groups,
                                colours=review.cycle_colours(data.group_names()), title=CHART_TITLES["groups"]),
         "network": network_chart(review.selected_ties(data, sel), colours, title=CHART_TITLES["network"]),
-        **{lv.review_chart.key: lv.review_chart.draw(data, sel, colours, lv.review_chart.title)
+        **{lv.review_chart.key: lv.review_chart.drawn(data, sel, colours)
            for lv in levels.all_levels() if lv.review_chart},
     }
 

@@ -72,9 +72,10 @@ def modules():
             yield path.stem, path
     for path in sorted((PACKAGE / "apps").glob("*.py")):
         yield "apps", path
-    # A level's folder: its model (``__init__``) is of the levels' layer, its page of the pages'.
+    # A level's folder: its model (``__init__``) is of the levels' layer, its review chart of the
+    # charts', its page of the pages'.
     for path in sorted((PACKAGE / "levels").rglob("*.py")):
-        yield ("apps" if path.stem == "page" else "levels"), path
+        yield {"page": "apps", "chart": "charts"}.get(path.stem, "levels"), path
 
 
 @pytest.mark.parametrize("name,path", list(modules()),

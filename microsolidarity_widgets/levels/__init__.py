@@ -58,11 +58,20 @@ class PhoneForm:
 @dataclass(frozen=True)
 class ReviewChart:
     """A chart of a level's own in the trust review (and its exports, as ``<key>.png``/``.svg``):
-    ``draw(data, selection, colours, title)`` returns it, ``alt.Chart``."""
+    ``draw(data, selection, colours, title)`` returns it, ``alt.Chart``. ``draw`` may be given as
+    "module:function" (a ``chart.py`` in the level's folder, drawn with ``charts``' helpers), imported
+    only when the review asks: the charts read the levels, so the level's model cannot import them."""
 
     key: str
     title: str
-    draw: Callable[["ReviewData", "Selection", dict, str], "alt.Chart"]
+    draw: Callable[["ReviewData", "Selection", dict, str], "alt.Chart"] | str
+
+    def drawn(self, data: "ReviewData", sel: "Selection", colours: dict) -> "alt.Chart":
+        draw = self.draw
+        if isinstance(draw, str):
+            module, name = draw.split(":")
+            draw = getattr(importlib.import_module(module), name)
+        return draw(data, sel, colours, self.title)
 
 
 @dataclass(frozen=True)

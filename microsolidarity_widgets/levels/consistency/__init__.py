@@ -109,13 +109,6 @@ def _ties(t: Pairs) -> list[pd.DataFrame]:
     return [t.pairs(t.same_event(t.named(ATTENDED, t.of_kind(Meeting.kind))), MEETING_TIE)]
 
 
-def _review_chart(data, sel, colours, title):
-    """Who came to each meeting of the chosen groups and members, in the chosen window."""
-    from ...charts import attendance_chart  # drawn by the charts (which read the levels): asked for only then
-
-    return attendance_chart(sel.when(sel.who(data.attendance)), colours, title=title)
-
-
 LEVEL = register(Level(
     3, "Consistency", "#117733", events=(Meeting,), points={"meeting": (1, 3, 5), "missed": -5},
     award=_award, page="04_consistency", folder=Path(__file__).parent, app=f"{__name__}.page:ConsistencyApp",
@@ -128,4 +121,4 @@ LEVEL = register(Level(
            "their 2nd {meeting[1]}, and every one after that {meeting[2]}. Each meeting a member misses costs "
            "{missed}. Someone who joined later only counts meetings after they joined."),
     tie_words={MEETING_TIE: "meetings together"}, tie=_ties,
-    review_chart=ReviewChart("attendance", "Level 3: who came to each meeting", _review_chart)))
+    review_chart=ReviewChart("attendance", "Level 3: who came to each meeting", f"{__name__}.chart:review_chart")))
