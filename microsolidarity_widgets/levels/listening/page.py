@@ -7,7 +7,6 @@ import random
 import ipywidgets as widgets
 import pandas as pd
 
-from ...apps import texts
 from ...apps.controls import Choice, hint, section, wide
 from ...apps.countdown import Countdown
 from ...apps.markup import esc, html_list
@@ -16,6 +15,9 @@ from ...errors import LedgerError
 from ...events import describe
 from ...ledger import Ledger
 from . import LEVEL, Listening
+
+# What the page says to the facilitator.
+LISTENING_RULE = "While someone has the turn, nobody replies or gives advice. Anyone may pass."
 
 TURN_LENGTHS = [("30 seconds", 30), ("1 minute", 60), ("90 seconds", 90), ("2 minutes", 120),
                 ("3 minutes", 180), ("5 minutes", 300)]
@@ -56,7 +58,7 @@ class ListeningApp:
 
         round_box = section(
             "The round",
-            hint(texts.LISTENING_RULE),
+            hint(LISTENING_RULE),
             widgets.HBox([widgets.Label("Order:"), self.order_view, self.shuffle_button]),
             self.now,
             widgets.HBox([self.next_button, self.pass_button]),
