@@ -1,8 +1,11 @@
 """What each kind of event needs before it may enter the ledger.
 
-One builder per event kind. Each reads the current state through ``State`` (inside the write
-transaction, so the check and the insert are atomic) and returns an ``Entry`` or raises
-``LedgerError``. Points are not decided here but in ``scoring``.
+One builder per event kind: here those of the events of no level (groups, members, hosting,
+check-ins, phones' proposals, voids) and the checks every builder shares (``dated``, ``in_group``,
+``one_member``); a level's builders are beside its events, in its folder (``levels/<name>/``). Each
+reads the current state through ``State`` (inside the write transaction, so the check and the insert
+are atomic) and returns an ``Entry`` or raises ``LedgerError``. Points are not decided here but by
+each level's award rule, from the pieces in ``scoring``.
 """
 
 from __future__ import annotations
