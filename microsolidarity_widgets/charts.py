@@ -319,6 +319,15 @@ def groups_chart(points: pd.DataFrame, start=None, end=None, selected=(), colour
 ROW = 26  # px, a row of the tie matrix
 
 
+def _tie_tooltips() -> list[alt.Tooltip]:
+    """One tooltip per kind of tie the levels find: a directed kind given and received, the others as such."""
+    words, directed = levels.tie_words(), levels.directed_ties()
+    return [tip for kind, said in words.items() for tip in (
+        [alt.Tooltip(f"{kind}s_given:Q", title=f"{said} made to them"),
+         alt.Tooltip(f"{kind}s_received:Q", title=f"{said} received from them")] if kind in directed
+        else [alt.Tooltip(f"{kind}:Q", title=said)])]
+
+
 def network_chart(ties: pd.DataFrame, colours=None, members=None, max_members: int = 30,
                   title: str = "Who is tied to whom") -> alt.Chart:
     """4. Member × member matrix of ties (``Ledger.ties()`` rows); darker means more ties."""
@@ -348,12 +357,7 @@ def network_chart(ties: pd.DataFrame, colours=None, members=None, max_members: i
                             alt.Scale(scheme="blues", domain=[0, 1])),
             tooltip=[alt.Tooltip("a:N", title="member"), alt.Tooltip("b:N", title="with"),
                      alt.Tooltip("ties:Q", title="ties in all"),
-                     alt.Tooltip("offers_given:Q", title="offers made to them"),
-                     alt.Tooltip("offers_received:Q", title="offers received from them"),
-                     alt.Tooltip("respect:Q", title=review.TIE_KINDS["respect"]),
-                     alt.Tooltip("meeting:Q", title=review.TIE_KINDS["meeting"]),
-                     alt.Tooltip("conflict:Q", title=review.TIE_KINDS["conflict"]),
-                     alt.Tooltip("venture:Q", title=review.TIE_KINDS["venture"])],
+                     *_tie_tooltips()],
         )
         .properties(width=WIDTH, height=alt.Step(ROW)),
         f"Matrix, {title}: for each pair of {len(names)} members, how many things they did together; "
@@ -399,12 +403,17 @@ CHART_TITLES = {
     "levels": "Which levels the crew plays",
     "groups": "Groups of the congregation compared",
     "network": "Who is tied to whom",
-    "attendance": "Level 3: who came to each meeting",
 }
 
 
+def chart_titles() -> dict[str, str]:
+    """Every review chart's title by its key: the shared ones, then each level's own (``Level.review_chart``)."""
+    return CHART_TITLES | {lv.review_chart.key: lv.review_chart.title for lv in levels.all_levels() if lv.review_chart}
+
+
 def review_charts(data: ReviewData, sel: Selection) -> dict[str, alt.Chart]:
-    """The five review charts for what the pickers chose, keyed as ``CHART_TITLES``."""
+    """The review charts for what the pickers chose, keyed as ``chart_titles()``: the shared four, then
+    each level's own."""
     colours = data.colours()
     points = sel.who(data.points)
     in_window = sel.when(points)
@@ -415,7 +424,8 @@ def review_charts(data: ReviewData, sel: Selection) -> dict[str, alt.Chart]:
         "groups": groups_chart(_everyone_of(data.points, sel), start=sel.start, end=sel.end, selected=sel.groups,
                                colours=review.cycle_colours(data.group_names()), title=CHART_TITLES["groups"]),
         "network": network_chart(review.selected_ties(data, sel), colours, title=CHART_TITLES["network"]),
-        "attendance": attendance_chart(sel.when(sel.who(data.attendance)), colours, title=CHART_TITLES["attendance"]),
+        **{lv.review_chart.key: lv.review_chart.drawn(data, sel, colours)
+           for lv in levels.all_levels() if lv.review_chart},
     }
 
 

@@ -8,7 +8,10 @@ preview is of the very thing it is about to record.
 
     >>> ledger.record(Listening("Kestrels", "2026-01-10", present=["Ama", "Bo", "Caz"]))
 
-A new kind of event is a new subclass with its own ``rule``; see docs/architecture.md.
+The events of a level live in its folder (``levels/<name>/``); those here belong to no level
+(hosting, check-ins, phones' proposals). A new kind of event is a new subclass with its own ``rule``,
+its ``roles`` and, where the defaults do not say it, how a record of it is told; see
+docs/architecture.md.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass
-from typing import Callable, ClassVar, Sequence
+from typing import Callable, ClassVar, Mapping, Sequence
 
 from . import rules
 from .rules import Entry, State
@@ -39,8 +42,46 @@ def text(what: str = "note"):
 class Event:
     """A kind of event as a value. Subclasses name their fields as their rule's parameters."""
 
-    kind: ClassVar[str]                   # as the ledger stores it
+    kind: ClassVar[str]                   # as the ledger stores it (its one home: tests/test_architecture.py)
     rule: ClassVar[Callable[..., Entry]]  # validates the fields, given as keywords, and makes the rows
+    # Who takes part, by role, as a record of it names them: {role: words} ("offers from" Ama, Bo).
+    roles: ClassVar[Mapping[str, str]] = {}
+    # One of a kind per group: (problem, key(on, ref_id, called), message) where a second event of the
+    # kind with the same key is a history problem (``rules.history_problems``), or None.
+    once: ClassVar[tuple | None] = None
+    takes_proposals: ClassVar[bool] = False  # the round offers and asks from phones are accepted into
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "kind" in cls.__dict__:  # a kind of event the ledger stores: its class, for what the core asks of it
+            rules.KINDS[cls.kind] = cls
+
+    # --- how the core tells of a record of this kind (hooks with defaults) -----------------------
+
+    @classmethod
+    def told(cls, row) -> str:
+        """What a record of this kind is called, from its row of ``Ledger.events()``: "venture “Oak”"."""
+        return rules.words(cls.kind)
+
+    @classmethod
+    def people_of(cls, row) -> int:
+        """The event whose people a record of this kind names (its own, by default)."""
+        return row.name
+
+    @classmethod
+    def also(cls, ledger, row) -> list[tuple[str, list[str]]]:
+        """Who else a record names beyond its parts (a meeting's absentees), as (words, names)."""
+        return []
+
+    @classmethod
+    def words(cls, state: State, row) -> str | None:
+        """How a record of this kind is named to people in a refusal, or None for the usual words."""
+        return None
+
+    @classmethod
+    def unvoidable(cls, state: State, row) -> str | None:
+        """Why this record cannot be voided now (the refusal), or None."""
+        return None
 
     def entry(self, state: State) -> Entry:
         """Validated against the ledger as ``state`` reads it: the rows to add, or ``LedgerError``."""
@@ -68,83 +109,11 @@ class InGroup(Event):
 
 
 @dataclass(frozen=True)
-class Listening(InGroup):
-    """Level 1: a round in which each present member spoke while the others listened."""
-
-    kind = "listening"
-    present: Names
-    everyone_listened: bool = True
-    rule = rules.record_listening
-
-
-@dataclass(frozen=True)
-class Money(InGroup):
-    """Level 2: a speaker's turn, the offers made to them and what they asked for.
-
-    ``offers``: ``(member, kind)`` or ``(member, kind, note)`` each; ``asks``: each its text, or
-    ``(text, to)`` with ``to`` a member or a list of members; ``from_phones``: the ids of the
-    proposals sent from phones that the round takes in, answered "accepted" as it is recorded."""
-
-    kind = "money"
-    speaker: str
-    offers: Sequence[tuple] = ()
-    asks: Sequence[str | tuple] = ()
-    respectful: Names = ()
-    present: Names | None = None
-    note: str | None = text()
-    from_phones: Sequence[int] = ()
-    rule = rules.record_money
-
-
-@dataclass(frozen=True)
-class Meeting(InGroup):
-    """Level 3: a regular meeting and who attended it."""
-
-    kind = "meeting"
-    attended: Names
-    process: str | None = None
-    note: str | None = text()
-    rule = rules.record_meeting
-
-
-@dataclass(frozen=True)
-class ConflictOpened(InGroup):
-    """Level 4: a hurt between members, opened for repair."""
-
-    kind = "conflict_opened"
-    parties: Names
-    description: str | None = text("description")
-    rule = rules.open_conflict
-
-
-@dataclass(frozen=True)
-class ConflictClosed(Event):
-    """Level 4: an open conflict (the id of its opening) closed, resolved or not."""
-
-    kind = "conflict_closed"
-    conflict_id: int
-    on: Day
-    outcome: str
-    note: str | None = text()
-    rule = rules.close_conflict
-
-
-@dataclass(frozen=True)
-class Venture(InGroup):
-    """Level 5: a venture members formally set up and own together."""
-
-    kind = "venture"
-    name: str
-    form: str
-    owners: Names
-    rule = rules.record_venture
-
-
-@dataclass(frozen=True)
 class Hosting(InGroup):
     """Who hosted a session (no points; it spreads the work fairly)."""
 
     kind = "hosting"
+    roles = dict(zip(rules.HOST_ROLES, ("facilitator", "timekeeper", "note-taker")))
     facilitator: str | None = None
     timekeeper: str | None = None
     note_taker: str | None = None
@@ -185,3 +154,67 @@ class ProposalSettled(Event):
     outcome: str
     round_id: int | None = None
     rule = rules.settle
+
+
+# --- a record as people tell it: what the pages say after "Recorded" and before "Undo …?" -----------
+
+
+# Who joins or leaves a group by a membership event (which has no class of its own here).
+MEMBER_WORDS = {"member": "member"}
+
+
+def role_words() -> dict[str, str]:
+    """Who did what in an event, in the order a description names them: the roles each kind of event
+    declares (``Event.roles``), level by level, then hosts and members; "present" last, as it is said
+    only when nobody has a more telling role."""
+    said = {role: words for kind in rules.KINDS.values() for role, words in kind.roles.items()}
+    said |= MEMBER_WORDS
+    return {role: words for role, words in sorted(said.items(), key=lambda rw: rw[0] == rules.PRESENT)}
+
+
+def describe(ledger: Ledger, event_ids: list[int], when: bool = True) -> str:
+    """Records as people tell them apart: kind, day, group, who (by role; a meeting's absentees
+    too), and with ``when`` the time each was recorded. Never an internal id.
+
+    "meeting on 2026-10-20 in Kestrels, recorded at 19:04:12: came Zoë, Łukasz; missed Ngozi"
+    """
+    if not event_ids:
+        return ""
+    ev = ledger.events().set_index("id")
+    parts = ledger.participants()
+    told = []
+    for event_id in event_ids:
+        row = ev.loc[event_id]
+        kind = row["kind"]
+        of = rules.KINDS.get(kind, Event)  # a kind without a class (a membership event): the usual words
+        mine = parts[parts["event_id"] == of.people_of(row)]
+        roles = [(word, list(dict.fromkeys(mine.loc[mine["role"] == role, "member"])))
+                 for role, word in role_words().items()]
+        roles = [(w, names) for w, names in roles if names]
+        if len(roles) > 1:  # "present" only when nobody has a more telling role (a listening round)
+            roles = roles[:-1] if mine["role"].eq(rules.PRESENT).any() else roles
+        roles += of.also(ledger, row)
+        what = rules.words(kind) if of is Event else of.told(row)
+        text = f"{what} on {row['date']:%Y-%m-%d}" + (f" in {row['group']}" if isinstance(row["group"], str) else "")
+        if when:
+            text += f", recorded at {_local_time(row['recorded_at'])}"
+            # Two records of one exercise can share a second: their order tells them apart for sure.
+            same = ev[(ev["kind"] == kind) & (ev["group"] == row["group"]) & (ev["date"] == row["date"])
+                      & (~ev["voided"] | (ev.index == event_id))]
+            if len(same) > 1:
+                text += f" (the {_ordinal(list(same.index).index(event_id) + 1)} of {len(same)} that day)"
+        people = "; ".join(f"{w} {', '.join(names)}" for w, names in roles if names)
+        told.append(text + (f": {people}" if people else ""))
+    return " and ".join(told)
+
+
+def _ordinal(n: int) -> str:
+    return {1: "1st", 2: "2nd", 3: "3rd"}.get(n, f"{n}th")
+
+
+def _local_time(recorded_at: str) -> str:
+    """The clock time on this machine at which an event was recorded (stored in UTC)."""
+    try:
+        return f"{dt.datetime.fromisoformat(recorded_at).astimezone():%H:%M:%S}"
+    except (TypeError, ValueError):
+        return "an unknown time"

@@ -30,7 +30,12 @@ import pandas as pd
 import sqlalchemy as sa
 
 from . import frames, levels, rules, scoring
-from .events import ConflictClosed, ConflictOpened, Event, Hosting, Listening, Meeting, Money, Venture
+from .events import Event, Hosting
+from .levels.co_owners import Venture
+from .levels.conflict import PARTY, ConflictClosed, ConflictOpened
+from .levels.consistency import LEVEL as CONSISTENCY, Meeting, attendance
+from .levels.listening import Listening
+from .levels.money import Money
 from . import storage as st
 from .errors import AlreadyRecorded, LedgerError
 from .rules import Entry, State
@@ -362,12 +367,12 @@ class Ledger:
         NaT while open), outcome."""
         events, parts = self._frames()
         ev = scoring.live(events)
-        opened = ev.loc[ev["kind"] == "conflict_opened", ["id", "group_id", "date"]]
-        closes = ev.loc[ev["kind"] == "conflict_closed", ["ref_id", "date", "outcome"]]
+        opened = ev.loc[ev["kind"] == ConflictOpened.kind, ["id", "group_id", "date"]]
+        closes = ev.loc[ev["kind"] == ConflictClosed.kind, ["ref_id", "date", "outcome"]]
         closes = pd.DataFrame({"id": closes["ref_id"].astype("int64"), "closed": closes["date"],
                                "outcome": closes["outcome"].astype("str")})  # a live conflict closes once
         out = opened.merge(closes, on="id", how="left")
-        parties = parts[(parts["role"] == "party") & parts["event_id"].isin(opened["id"])]
+        parties = parts[(parts["role"] == PARTY) & parts["event_id"].isin(opened["id"])]
         names = self._names()
         who = frames.names_per_event(parties["event_id"].to_numpy(), parties["member_id"].to_numpy(), names["member"])
         # Names as text even when there is no conflict yet (an empty map gives numbers): the review,
@@ -396,7 +401,7 @@ class Ledger:
         code = pd.Series(np.arange(len(ordered)), index=ordered, dtype=np.int64)
         coded = pd.DataFrame({"event_id": parts["event_id"], "member_id": code.reindex(parts["member_id"]).to_numpy(),
                               "role": parts["role"]})
-        t = scoring.ties(events, coded)
+        t = scoring.ties(events, coded, levels.all_levels())
         del coded
         everyone = np.array([names["member"][i] for i in ordered], dtype=object)
         return pd.DataFrame({
@@ -408,7 +413,7 @@ class Ledger:
 
     def ventures(self, group: str | None = None) -> pd.DataFrame:
         ev = self.events()
-        out = ev[(ev["kind"] == "venture") & ~ev["voided"]]
+        out = ev[(ev["kind"] == Venture.kind) & ~ev["voided"]]
         if group is not None:
             out = out[out["group"] == self.group_name(group)]
         return pd.DataFrame({"id": out["id"], "group": out["group"], "date": out["date"],
@@ -418,7 +423,7 @@ class Ledger:
     def attendance(self, group: str | None = None) -> pd.DataFrame:
         """Level 3 history: one row per meeting and member expected there, with streak and points."""
         events, parts = self._frames()
-        att = scoring.attendance(events, parts, **levels.CONSISTENCY.points)
+        att = attendance(events, parts, **CONSISTENCY.points)
         names = self._names()
         att.insert(1, "group", att.pop("group_id").map(names["group"]))
         att.insert(3, "member", att.pop("member_id").map(names["member"]))

@@ -23,9 +23,6 @@ MAX_ROWS = 5000
 # tritanopia (tests/test_palettes.py simulates them). From Okabe–Ito and Paul Tol's palettes, with
 # black and dark grey; a line also has a shape, so colour is never the only difference.
 PALETTE = ["#0072B2", "#D55E00", "#000000", "#555555", "#332288", "#B2182B", "#009E73", "#CC79A7"]
-# The words for each kind of tie scoring.ties finds, in its order.
-TIE_KINDS = dict(zip(scoring.TIE_KINDS, ["offers", "respectful exchanges", "meetings together", "conflicts resolved",
-                                         "ventures co-owned"], strict=True))
 # Bucket sizes tried in turn until a chart's rows fit; None keeps one row per day.
 FREQS = (None, "W", "M", "Q", "Y")
 FREQ_WORDS = {None: "day", "W": "week", "M": "month", "Q": "quarter", "Y": "year"}
@@ -269,24 +266,28 @@ def group_growth(points: pd.DataFrame, start=None, end=None, selected=(), max_gr
 def tie_strength(ties: pd.DataFrame, members=None, max_members: int = 30, keep=()) -> pd.DataFrame:
     """Member × member tie counts, each pair in both orders (a symmetric matrix).
 
-    Columns: a, b, ties (all kinds), offers_given (a offered to b), offers_received, then one
-    column per undirected kind. Members are capped at the ``max_members`` with the most ties.
+    Columns: a, b, ties (all kinds), then for each directed kind (``levels.directed_ties``, an
+    offer) ``<kind>s_given`` (a to b) and ``<kind>s_received``, then one column per undirected kind,
+    in the levels' order. Members are capped at the ``max_members`` with the most ties.
     """
+    kinds, directed = list(levels.tie_words()), levels.directed_ties()
     t = ties if members is None else ties[ties["source"].isin(members) & ties["target"].isin(members)]
-    counts = t.groupby(["source", "target", "kind"], sort=False).size().unstack("kind", fill_value=0)
-    counts = counts.reindex(columns=list(TIE_KINDS), fill_value=0).reset_index()
+    counts = t.groupby(["source", "target", "kind"], sort=False, observed=False).size().unstack("kind", fill_value=0)
+    counts = counts.reindex(columns=kinds, fill_value=0).reset_index()
     fwd = counts.rename(columns={"source": "a", "target": "b"})
     back = counts.rename(columns={"source": "b", "target": "a"})
-    both = pd.concat([fwd.assign(offers_given=fwd["offer"], offers_received=0),
-                      back.assign(offers_given=0, offers_received=back["offer"])], ignore_index=True)
-    both = both.drop(columns="offer").groupby(["a", "b"], sort=True).sum().reset_index()
-    undirected = [k for k in TIE_KINDS if k != "offer"]
-    both["ties"] = both[["offers_given", "offers_received", *undirected]].sum(axis=1)
+    one_way = [column for kind in directed for column in (f"{kind}s_given", f"{kind}s_received")]
+    both = pd.concat([fwd.assign(**{f"{k}s_given": fwd[k] for k in directed}, **{f"{k}s_received": 0 for k in directed}),
+                      back.assign(**{f"{k}s_given": 0 for k in directed}, **{f"{k}s_received": back[k] for k in directed})],
+                     ignore_index=True)
+    both = both.drop(columns=directed).groupby(["a", "b"], sort=True).sum().reset_index()
+    undirected = [k for k in kinds if k not in directed]
+    both["ties"] = both[[*one_way, *undirected]].sum(axis=1)
     per_member = both.groupby("a")["ties"].sum()
     shown = _top(per_member, max_members, keep=[k for k in keep if k in per_member.index])
     both = both[both["a"].isin(shown) & both["b"].isin(shown)].reset_index(drop=True)
     both.attrs = {"members": sorted(shown, key=lambda m: (m.casefold(), m)), "left_out": len(per_member) - len(shown)}
-    return both[["a", "b", "ties", "offers_given", "offers_received", *undirected]]
+    return both[["a", "b", "ties", *one_way, *undirected]]
 
 
 # --- 5. Level 3 attendance -------------------------------------------------------------------

@@ -1,8 +1,11 @@
 """What each kind of event needs before it may enter the ledger.
 
-One builder per event kind. Each reads the current state through ``State`` (inside the write
-transaction, so the check and the insert are atomic) and returns an ``Entry`` or raises
-``LedgerError``. Points are not decided here but in ``scoring``.
+One builder per event kind: here those of the events of no level (groups, members, hosting,
+check-ins, phones' proposals, voids) and the checks every builder shares (``dated``, ``in_group``,
+``one_member``); a level's builders are beside its events, in its folder (``levels/<name>/``). Each
+reads the current state through ``State`` (inside the write transaction, so the check and the insert
+are atomic) and returns an ``Entry`` or raises ``LedgerError``. Points are not decided here but by
+each level's award rule, from the pieces in ``scoring``.
 """
 
 from __future__ import annotations
@@ -22,7 +25,6 @@ CREW_SIZE = (3, 8)
 PARTNERSHIP_SIZE = 2
 GROUP_KINDS = ("crew", "partnership")
 OFFER_KINDS = ("perspective", "process or productivity idea", "introduction", "encouragement", "other")
-OUTCOMES = ("resolved", "unresolved")
 HOST_ROLES = ("facilitator", "timekeeper", "note_taker")
 MEETING_PROCESSES = ("Feelz Circle", "Care Pod", "Stewardship", "The Elephants")
 # The event that starts a group: nothing of the group can be dated before it.
@@ -33,6 +35,18 @@ ENDING = ("season_decided", "close")
 # (an invitation's inviter takes part in it, and must already be in the pool).
 POOL_KINDS = ("pool_joined", "invitation")
 POOL_ROLES = ("pool", "invitee")
+# What a member sends from their phone in a money round, and that offer's or ask's part in the round
+# it is taken into: the offer (with its kind of offer) and the speaker's ask.
+OFFER, ASK = PROPOSALS = ("offer", "ask")
+OFFER_KIND = "offer_kind"
+PRESENT = "present"  # a member's part in an exercise they were here for
+# The facilitator's answer to a proposal, and a proposal's answer while it has none.
+ACCEPTED, DECLINED = SETTLEMENTS = ("accepted", "declined")
+WAITING = "waiting"
+ROUND_ID = "round_id"  # the money round a proposal was accepted into
+# Every kind of event, by its stored kind: its class (``events.Event``), filled as the classes are
+# defined (by ``events`` and each level's folder), for what the core asks of a kind.
+KINDS: dict[str, type] = {}
 
 
 @dataclass
@@ -292,173 +306,6 @@ def some_of(state: State, group, on, names, what: str, too_few: str) -> tuple[sa
     return g, on, names
 
 
-def record_listening(state: State, group, on, present, everyone_listened=True) -> Entry:
-    """Level 1: a round where each present member speaks in turn while the rest listen."""
-    g, on, names = some_of(state, group, on, present, "present member",
-                           "A listening round needs at least 2 people present.")
-    if not isinstance(everyone_listened, bool):
-        raise LedgerError("Say whether everyone listened to everyone (yes or no).")
-    outcome = "listened" if everyone_listened else "not_listened"
-    return Entry("listening", on, group=g.name, outcome=outcome, parts=[Part(n, "present") for n in names])
-
-
-def record_money(state: State, group, on, speaker, offers=(), asks=(), respectful=(), present=None, note=None,
-                 from_phones=()) -> Entry:
-    """Level 2: the speaker talks about paid and meaningful work; others offer, the speaker asks.
-
-    ``offers``: ``(member, kind)`` or ``(member, kind, note)`` each. ``asks``: each ask is its text
-    (an ask to the whole group) or ``(text, to)``, ``to`` being the member or list of members it is
-    addressed to. ``respectful``: members who exchanged with the speaker with mutual respect; only
-    a member who made an offer or to whom an ask was addressed can be one (GAME.md).
-    ``from_phones``: the ids of the offers and asks sent from phones that the round takes in; they
-    are answered "accepted" with it, in one transaction.
-    """
-    g = state.group(group)
-    on = dated(state, g, on)
-    speaker = one_member(state, g, on, speaker, "speaker")
-    if isinstance(from_phones, (str, bytes, dict)) or not hasattr(from_phones, "__iter__"):
-        raise LedgerError("Give the offers and asks from phones as a list of their ids.")
-    settles = tuple(from_phones)
-    for proposal_id in settles:
-        proposal = waiting_proposal(state, proposal_id)
-        if proposal.group_id != g.id:
-            raise LedgerError("An offer or ask sent from a phone is accepted into a money round of its own group.")
-    parts = [Part(speaker, "speaker")]
-    involved = {name_key(speaker)}
-    exchanged: set[str] = set()  # members who made an offer or were asked: the only ones a bonus can go to
-    for listed, what in ((offers, "offers"), (asks, "asks")):
-        if listed is not None and not isinstance(listed, str) and not isinstance(listed, (list, tuple)):
-            raise LedgerError(f"Give the {what} as a list, not {type(listed).__name__}.")
-    for item in offers or ():
-        if isinstance(item, str) or not isinstance(item, (tuple, list)) or len(item) not in (2, 3):
-            raise LedgerError("Each offer is (member, kind) or (member, kind, note).")
-        who = one_member(state, g, on, item[0], "member making the offer")
-        if name_key(who) == name_key(speaker):
-            raise LedgerError(f"{who} is the speaker: offers come from the other members.")
-        kind = item[1].strip().lower() if isinstance(item[1], str) else item[1]
-        if kind not in OFFER_KINDS:
-            raise LedgerError(f"“{shown(item[1])}” is not a kind of offer; choose one of: {', '.join(OFFER_KINDS)}.")
-        offer_note = clean_text(item[2], "offer note") if len(item) == 3 else None
-        parts.append(Part(who, "offer", data={"offer_kind": kind}, texts=given(note=offer_note)))
-        involved.add(name_key(who))
-        exchanged.add(name_key(who))
-    if isinstance(asks, str):
-        asks = [asks]
-    for number, ask in enumerate(asks or (), start=1):
-        text, to = _ask(ask)
-        addressed = _addressees(state, g, on, to, speaker)
-        # An addressed ask and the "asked" rows of its addressees share the link ``ask``, so each
-        # addressee is linked to the very ask they received.
-        link = given(ask=f"ask {number}" if addressed else None)
-        parts.append(Part(speaker, "ask", data=link, texts={"text": clean_text(text, "ask", required=True)}))
-        parts += [Part(who, "asked", data=link) for who in addressed]
-        involved.update(name_key(who) for who in addressed)
-        exchanged.update(name_key(who) for who in addressed)
-    for who in clean_names(respectful or (), "member in a respectful exchange"):
-        who = one_member(state, g, on, who, "member in a respectful exchange")
-        if name_key(who) == name_key(speaker):
-            raise LedgerError("The respectful-exchange bonus is for the members who exchanged with the speaker, not the speaker.")
-        if name_key(who) not in exchanged:
-            raise LedgerError(f"{who} made no offer and was not asked for anything in this round: the mutual-respect "
-                              "bonus is only for members who exchanged with the speaker. Add their offer, or the ask "
-                              "addressed to them, first.")
-        parts.append(Part(who, "respectful"))
-        involved.add(name_key(who))
-    if present is not None:
-        present = in_group(state, g, on, present, "present member")
-        here = {name_key(n) for n in present}
-        missing = [p.member for p in parts if name_key(p.member) not in here]
-        if missing:
-            raise LedgerError(f"{missing[0]} took part but is not marked present.")
-        involved = here
-        parts += [Part(n, "present") for n in present]
-    if len(involved) < 2:
-        raise LedgerError("A money round needs the speaker and at least one other member present.")
-    return Entry("money", on, group=g.name, parts=parts, texts=given(note=clean_text(note)), private=True,
-                 settles=settles)
-
-
-def _ask(ask) -> tuple[object, object]:
-    """An ask as (text, to): plain text is an ask to the whole group (``to`` None)."""
-    if isinstance(ask, str):
-        return ask, None
-    if isinstance(ask, (tuple, list)) and len(ask) == 2 and isinstance(ask[0], str):
-        return ask[0], ask[1]
-    raise LedgerError("Each ask is its text, or (text, member or list of members it is addressed to).")
-
-
-def _addressees(state: State, group: sa.Row, on: dt.date, to, speaker: str) -> list[str]:
-    """The members an ask is addressed to (none: the whole group), never the speaker."""
-    if to is None or (isinstance(to, (list, tuple)) and not to):
-        return []
-    names = in_group(state, group, on, [to] if isinstance(to, str) else to, "member the ask is addressed to")
-    if any(name_key(n) == name_key(speaker) for n in names):
-        raise LedgerError(f"{speaker} is the speaker: an ask is addressed to the other members.")
-    return names
-
-
-def record_meeting(state: State, group, on, attended, process=None, note=None) -> Entry:
-    """Level 3: a regular meeting; everyone in the group that day who is not listed missed it."""
-    g = state.group(group)
-    on = dated(state, g, on)
-    names = in_group(state, g, on, attended, "member who attended")
-    if process is not None and process not in MEETING_PROCESSES:
-        raise LedgerError(f"“{shown(process)}” is not a meeting process we know; choose one of: {', '.join(MEETING_PROCESSES)}.")
-    if state.live("meeting", g.id, on_date=on.isoformat()):
-        raise LedgerError(f"{g.name} already has a meeting recorded on {on.isoformat()}. Undo it first if it was wrong.")
-    return Entry("meeting", on, group=g.name, data=given(process=process), texts=given(note=clean_text(note)),
-                 private=True,
-                 parts=[Part(n, "attended") for n in names])
-
-
-def open_conflict(state: State, group, on, parties, description=None) -> Entry:
-    """Level 4: a hurt between members, to be repaired; scores only when it is closed."""
-    g, on, names = some_of(state, group, on, parties, "party", "A conflict is between at least 2 members of the group.")
-    return Entry("conflict_opened", on, group=g.name, private=True,
-                 texts=given(description=clean_text(description, "description")),
-                 parts=[Part(n, "party") for n in names])
-
-
-def close_conflict(state: State, conflict_id, on, outcome, note=None) -> Entry:
-    opened = state.event(conflict_id)
-    if opened.kind != "conflict_opened":
-        raise LedgerError("That record is not a conflict: choose a conflict to close.")
-    # Named by its people and its day, as the pages list conflicts (row ids mean nothing to anyone).
-    which = _conflict_words(state, opened)
-    if state.void_of(opened.id):
-        raise LedgerError(f"{which} was undone; there is nothing to close.")
-    on = clean_date(on)
-    if on.isoformat() < opened.on_date:
-        raise LedgerError(f"{which} was opened on {opened.on_date}; it cannot close before that.")
-    if outcome not in OUTCOMES:
-        raise LedgerError(f"A conflict closes as “resolved” or “unresolved”, not “{shown(outcome)}”.")
-    if state.live("conflict_closed", ref_id=opened.id):
-        raise LedgerError(f"{which} is already closed.")
-    return Entry("conflict_closed", on, group=state.group_name(opened.group_id), ref_id=opened.id, outcome=outcome,
-                 texts=given(note=clean_text(note)), private=True)
-
-
-def _conflict_words(state: State, opened: sa.Row) -> str:
-    """"The conflict between Ama and Bo opened on 2026-02-05"."""
-    names = sorted((p.name for p in state.parts(opened.id) if p.role == "party"), key=str.casefold)
-    between = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
-    return f"The conflict between {between} opened on {opened.on_date}"
-
-
-def record_venture(state: State, group, on, name, form, owners) -> Entry:
-    """Level 5: members who formally co-own a venture."""
-    g = state.group(group)
-    on = dated(state, g, on)
-    title = clean_name(name, "venture name")
-    form = clean_name(form, "legal form")
-    names = in_group(state, g, on, owners, "owner")
-    if len(names) < 2:
-        raise LedgerError("A venture needs at least 2 owners from the group.")
-    if any(name_key(r.data["name"]) == name_key(title) for r in state.live("venture", g.id)):
-        raise LedgerError(f"{g.name} already has a venture called “{title}”.")
-    return Entry("venture", on, group=g.name, data={"name": title, "form": form}, parts=[Part(n, "owner") for n in names])
-
-
 def record_hosting(state: State, group, on, facilitator=None, timekeeper=None, note_taker=None) -> Entry:
     """Who carried a session's emotional labour; scores nothing, but spreads hosting fairly."""
     g = state.group(group)
@@ -482,8 +329,6 @@ def check_in(state: State, group, on, member) -> Entry:
     return Entry("check_in", on, group=g.name, parts=[Part(member, "checked_in")])
 
 
-PROPOSALS = ("offer", "ask")  # what a member may send from their phone in a money round
-SETTLEMENTS = ("accepted", "declined")
 
 
 def propose(state: State, group, on, member, what, text=None, offer_kind=None) -> Entry:
@@ -494,7 +339,7 @@ def propose(state: State, group, on, member, what, text=None, offer_kind=None) -
     member = one_member(state, g, on, member, "member")
     if what not in PROPOSALS:
         raise LedgerError(f"Send an offer or an ask, not “{shown(what)}”.")
-    if what == "offer":
+    if what == OFFER:
         kind = offer_kind.strip().lower() if isinstance(offer_kind, str) else offer_kind
         if kind not in OFFER_KINDS:
             raise LedgerError(f"“{shown(offer_kind)}” is not a kind of offer; choose one of: {', '.join(OFFER_KINDS)}.")
@@ -502,7 +347,7 @@ def propose(state: State, group, on, member, what, text=None, offer_kind=None) -
     else:
         kind, text = None, clean_text(text, "ask", required=True)
     # Private, as the money round's own texts are: an offer's note or an ask may be personal.
-    return Entry("proposal", on, group=g.name, data=given(what=what, offer_kind=kind), texts=given(text=text),
+    return Entry("proposal", on, group=g.name, data=given(**{"what": what, OFFER_KIND: kind}), texts=given(text=text),
                  private=True,
                  parts=[Part(member, "proposer")])
 
@@ -512,9 +357,9 @@ def answer(state: State, proposal_id: int, group_id: int) -> str | None:
     stands: undoing the round, from any page, sends the proposal back to wait), or None."""
     outcomes = set()
     for row in state.live("proposal_settled", group_id, ref_id=proposal_id):
-        if row.outcome == "declined" or state.void_of(row.data["round_id"]) is None:
+        if row.outcome == DECLINED or state.void_of(row.data[ROUND_ID]) is None:
             outcomes.add(row.outcome)
-    return "declined" if "declined" in outcomes else ("accepted" if outcomes else None)
+    return DECLINED if DECLINED in outcomes else (ACCEPTED if outcomes else None)
 
 
 def waiting_proposal(state: State, proposal_id) -> sa.Row:
@@ -539,15 +384,15 @@ def settle(state: State, proposal_id, on, outcome, round_id=None) -> Entry:
     if on.isoformat() < proposal.on_date:
         raise LedgerError(f"That offer or ask was sent on {proposal.on_date}: it cannot be answered before.")
     into = None
-    if outcome == "accepted":
+    if outcome == ACCEPTED:
         if round_id is None:
             raise LedgerError("Say which money round the offer or ask was accepted into.")
         into = state.event(round_id)
-        if into.kind != "money" or into.group_id != proposal.group_id or state.void_of(into.id) is not None:
+        if not KINDS[into.kind].takes_proposals or into.group_id != proposal.group_id or state.void_of(into.id) is not None:
             raise LedgerError("An offer or ask is accepted into a money round of its own group that stands.")
     group = state.group_name(proposal.group_id)
     return Entry("proposal_settled", on, group=group, ref_id=proposal.id, outcome=outcome,
-                 data={} if into is None else {"round_id": into.id})
+                 data={} if into is None else {ROUND_ID: into.id})
 
 
 def record_agreements(state: State, group, on, text, private=False) -> Entry:
@@ -561,7 +406,7 @@ def record_agreements(state: State, group, on, text, private=False) -> Entry:
 
 # Events a void cannot take back: what they did is not undone by flagging them.
 UNVOIDABLE = {
-    "void": "Event {id} is itself a correction; record the event again instead of voiding it.",
+    st.VOID: "Event {id} is itself a correction; record the event again instead of voiding it.",
     "group_created": "A group cannot be voided.",
     "congregation_created": "A congregation cannot be voided.",
     "renamed": "Event {id} is a rename, which a void cannot take back: rename them back instead.",
@@ -587,8 +432,9 @@ def void(state: State, event_id, reason, on=None) -> Entry:
     # closed its record meanwhile, and a row id means nothing to the people in the room.
     if state.void_of(target.id):
         raise LedgerError(f"{_event_words(state, target)} is already voided.")
-    if target.kind == "conflict_opened" and state.live("conflict_closed", ref_id=target.id):
-        raise LedgerError(f"{_event_words(state, target)} has been closed: void the closing first.")
+    refusal = KINDS[target.kind].unvoidable(state, target) if target.kind in KINDS else None
+    if refusal:
+        raise LedgerError(refusal)
     return Entry(st.VOID, on, ref_id=target.id, texts={"reason": reason})
 
 
@@ -596,18 +442,20 @@ def correction_date(target: sa.Row, on) -> dt.date:
     """The day a correction of ``target`` is dated (default today): never before the event itself."""
     on = clean_date(on) if on is not None else dt.date.today()
     if on.isoformat() < target.on_date:
-        raise LedgerError(f"The {_words(target.kind)} happened on {target.on_date}; its correction cannot be dated "
+        raise LedgerError(f"The {words(target.kind)} happened on {target.on_date}; its correction cannot be dated "
                           f"{on.isoformat()}, before it.")
     return on
 
 
 def _event_words(state: State, target: sa.Row) -> str:
-    """"The listening on 2026-01-10 in Kestrels", or a conflict by its people: a record as people know it."""
-    if target.kind == "conflict_opened":
-        return _conflict_words(state, target)
+    """"The listening on 2026-01-10 in Kestrels", or as its kind names it (a conflict by its people): a
+    record as people know it."""
+    own = KINDS[target.kind].words(state, target) if target.kind in KINDS else None
+    if own:
+        return own
     group = state.group_name(target.group_id) if target.group_id is not None else None
     names = sorted({p.name for p in state.parts(target.id)}, key=str.casefold)
-    return (f"The {_words(target.kind)} on {target.on_date}" + (f" in {group}" if group else "") +
+    return (f"The {words(target.kind)} on {target.on_date}" + (f" in {group}" if group else "") +
             (f" ({', '.join(names)})" if 0 < len(names) <= 3 else ""))
 
 
@@ -656,7 +504,8 @@ _GROUP_HISTORY = (
 )
 
 
-def _words(kind: str) -> str:
+def words(kind: str) -> str:
+    """A kind of event in words: "conflict closed"."""
     return kind.replace("_", " ")
 
 
@@ -714,23 +563,23 @@ def history_problems(con: sa.Connection, group_id: int) -> dict[tuple, str]:
             state = joins
         return state
 
-    meetings: dict[str, int] = {}
-    ventures: dict[str, int] = {}
-    closings: dict[int, int] = {}
+    firsts: dict[tuple, int] = {}  # the first event of each kind that comes once (``Event.once``), by its key
     for eid, (kind, on, ref_id, called) in events.items():
         if on < started and kind not in STARTING_KINDS:
-            problems[("before start", eid)] = (f"the {_words(kind)} would be dated {on}, before "
+            problems[("before start", eid)] = (f"the {words(kind)} would be dated {on}, before "
                                                f"{group.name} started on {started}")
         for member_id, name in people.get(eid, []):
             if not member_on(member_id, on):
                 problems[("not a member", eid, member_id)] = (f"{name} would not be {member_of} on {on}, "
-                                                              f"yet took part in the {_words(kind)} that day")
-        if kind == "meeting" and meetings.setdefault(on, eid) != eid:
-            problems[("two meetings", on)] = f"{group.name} would have two meetings on {on}"
-        if kind == "venture" and ventures.setdefault(name_key(called or ""), eid) != eid:
-            problems[("two ventures", name_key(called or ""))] = f"{group.name} would have two ventures called “{called}”"
-        if kind == "conflict_closed" and closings.setdefault(ref_id, eid) != eid:
-            problems[("closed twice", ref_id)] = f"conflict {ref_id} would be closed twice (events {closings[ref_id]} and {eid})"
+                                                              f"yet took part in the {words(kind)} that day")
+        once = KINDS[kind].once if kind in KINDS else None
+        if once is not None:
+            problem, key_of, message = once
+            key = (problem, key_of(on, ref_id, called))
+            first = firsts.setdefault(key, eid)
+            if first != eid:
+                problems[key] = message.format(group=group.name, on=on, called=called, ref_id=ref_id, first=first,
+                                               eid=eid)
     return problems
 
 
@@ -738,7 +587,7 @@ def reaches_back(state: State, entry: Entry) -> int | None:
     """The group whose past an entry changes (a void, a join or a departure), or None."""
     if entry.kind in ("member_joined", "member_left"):
         return state.group(entry.group).id
-    if entry.kind == "void":
+    if entry.kind == st.VOID:
         return state.event(entry.ref_id).group_id
     return None
 
@@ -750,7 +599,7 @@ def refuse_new_problems(con: sa.Connection, group_id: int, before: dict[tuple, s
     if not new:
         return
     more = f" (and {counted(len(new) - 1, 'more problem')})" if len(new) > 1 else ""
-    if lead is None and entry is not None and entry.kind == "void":
+    if lead is None and entry is not None and entry.kind == st.VOID:
         state = State(con)
         lead = f"{_event_words(state, state.event(entry.ref_id))} cannot be voided: without it, "
     elif lead is None:

@@ -13,7 +13,7 @@ are the parts every level's rule is built from, the game's ties between members,
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable
 
 import numpy as np
 import pandas as pd
@@ -26,7 +26,6 @@ if TYPE_CHECKING:
 AWARD_COLUMNS = ["date", "group_id", "member_id", "level", "points", "event_id", "reason"]
 AWARD_DTYPES = ["datetime64[us]", "int64", "int64", "int64", "int64", "int64", object]  # days, as the events hold them
 MEMBERSHIP_KINDS = ("group_created", "member_joined", "member_left")
-TIE_KINDS = ("offer", "respect", "meeting", "conflict", "venture")
 _BEGINNING = pd.Timestamp("1900-01-01")
 
 
@@ -90,41 +89,6 @@ def membership_changes(events: pd.DataFrame, participants: pd.DataFrame) -> pd.D
     return m[["group_id", "member_id", "date", "in_group", "event_id"]].sort_values(["date", "event_id"], kind="stable")
 
 
-def attendance(events: pd.DataFrame, participants: pd.DataFrame, *, meeting: Sequence[int], missed: int) -> pd.DataFrame:
-    """Level 3, one row per (meeting, member expected there). ``meeting``: the points for the 1st,
-    2nd… meeting a member attended, the last for every later one; ``missed``: for each one missed
-    (``levels.CONSISTENCY.points`` holds GAME.md's).
-
-    Columns: event_id, group_id, date, member_id, attended, nth (how many meetings of the group
-    the member has attended so far, this one included), streak (consecutive attended meetings up
-    to this one), points.
-    """
-    ev = live(events)
-    meetings = ev.loc[ev["kind"] == "meeting", ["id", "group_id", "date"]].rename(columns={"id": "event_id"})
-    changes = membership_changes(events, participants)
-    pairs = changes[["group_id", "member_id"]].drop_duplicates()
-    expected = meetings.merge(pairs, on="group_id").sort_values("date", kind="stable")
-    expected = pd.merge_asof(
-        expected, changes[["group_id", "member_id", "date", "in_group"]],
-        on="date", by=["group_id", "member_id"], direction="backward",
-    )
-    went = participants.loc[participants["role"] == "attended", ["event_id", "member_id"]].assign(attended=True)
-    expected = expected.merge(went, on=["event_id", "member_id"], how="left")
-    expected["attended"] = expected["attended"].fillna(False).astype(bool)
-    expected = expected[expected["in_group"].fillna(False).astype(bool) | expected["attended"]]
-    expected = expected.sort_values(["group_id", "member_id", "date", "event_id"], kind="stable").reset_index(drop=True)
-
-    by_member = expected.groupby(["group_id", "member_id"], sort=False)
-    expected["nth"] = by_member["attended"].cumsum().astype("int64")
-    run = (~expected["attended"]).astype("int64").groupby([expected["group_id"], expected["member_id"]]).cumsum()
-    expected["streak"] = expected["attended"].astype("int64").groupby(
-        [expected["group_id"], expected["member_id"], run]).cumsum()
-    table = np.array(meeting)
-    expected["points"] = np.where(
-        expected["attended"], table[np.clip(expected["nth"].to_numpy() - 1, 0, len(table) - 1)], missed)
-    return expected[["event_id", "group_id", "date", "member_id", "attended", "nth", "streak", "points"]]
-
-
 def points(events: pd.DataFrame, participants: pd.DataFrame, levels: Iterable["Level"]) -> pd.DataFrame:
     """One row per award of each of ``levels``: date, group_id, member_id, level, points, event_id, reason."""
     history = History.of(events, participants)
@@ -148,54 +112,58 @@ def _stack(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return pd.DataFrame({col: columns.pop(col)[order] for col in AWARD_COLUMNS})
 
 
-def ties(events: pd.DataFrame, participants: pd.DataFrame) -> pd.DataFrame:
-    """Every tie GAME.md counts between two members: date, group_id, event_id, kind, source, target.
+class Pairs:
+    """What a level's ``tie`` hook builds its ties from: the live events, and the members with a role
+    in them (as whatever integer codes the participants carry)."""
 
-    offer: the offerer (source) to the speaker (target); respect: a respectful exchange between
-    a member and the speaker, once per round; meeting: both attended; conflict: both parties of
-    a conflict closed as resolved (dated when resolved); venture: both own it. Only ``offer``
-    has a direction; the others list each pair once with source < target (as member ids, or
-    whatever integer codes the participants carry).
+    def __init__(self, events: pd.DataFrame, participants: pd.DataFrame):
+        self.events = events
+        self._event_ids, self._members = participants["event_id"].to_numpy(), participants["member_id"].to_numpy()
+        self._role = participants["role"]
+
+    def of_kind(self, kind: str) -> pd.Series:
+        """The ids of the live events of a kind."""
+        return self.events.loc[self.events["kind"] == kind, "id"]
+
+    def named(self, role_name: str, events_of) -> pd.DataFrame:
+        """event_id, m: the members with ``role_name`` in the events ``events_of`` (ids)."""
+        with_role = np.flatnonzero((self._role == role_name).to_numpy())  # first: the events are looked up among few rows
+        keep = with_role[np.isin(self._event_ids[with_role], np.asarray(events_of, dtype=np.int64))]
+        return pd.DataFrame({"event_id": self._event_ids[keep], "m": self._members[keep]})
+
+    @staticmethod
+    def same_event(people: pd.DataFrame) -> pd.DataFrame:
+        return _same_event(people)
+
+    @staticmethod
+    def pairs(p: pd.DataFrame, kind: str, directed: bool = False) -> pd.DataFrame:
+        return _pairs(p, kind, directed)
+
+
+def ties(events: pd.DataFrame, participants: pd.DataFrame, levels: Iterable["Level"]) -> pd.DataFrame:
+    """Every tie docs/rules.md counts between two members, as each of ``levels`` finds them (its
+    ``tie`` hook): date, group_id, event_id, kind, source, target. A directed tie goes from source to
+    target; the others list each pair once with source < target (as member ids, or whatever integer
+    codes the participants carry). ``kind`` is categorical, in the order the levels declare theirs.
     """
+    levels = list(levels)
     ev = live(events)
-    event_ids, members = participants["event_id"].to_numpy(), participants["member_id"].to_numpy()
-    role = participants["role"]
-
-    def named(role_name: str, events_of) -> pd.DataFrame:
-        with_role = np.flatnonzero((role == role_name).to_numpy())  # first: the events are looked up among few rows
-        keep = with_role[np.isin(event_ids[with_role], np.asarray(events_of, dtype=np.int64))]
-        return pd.DataFrame({"event_id": event_ids[keep], "m": members[keep]})
-
-    def of_kind(kind: str):
-        return ev.loc[ev["kind"] == kind, "id"]
-
-    speakers = named("speaker", of_kind("money")).rename(columns={"m": "b"})
-    offers = named("offer", of_kind("money")).rename(columns={"m": "a"}).merge(speakers, on="event_id")
-    respect = named("respectful", of_kind("money")).drop_duplicates().rename(columns={"m": "a"}).merge(
-        speakers, on="event_id")
-    closes = ev[(ev["kind"] == "conflict_closed") & (ev["outcome"] == "resolved")]
-    closes = closes[closes["ref_id"].isin(of_kind("conflict_opened"))]
-    parties = named("party", closes["ref_id"]).merge(
-        pd.DataFrame({"event_id": closes["ref_id"].astype("int64").to_numpy(), "close": closes["id"].to_numpy()}))
-    found = [
-        _pairs(offers, "offer", directed=True),
-        _pairs(respect, "respect"),
-        _pairs(_same_event(named("attended", of_kind("meeting"))), "meeting"),
-        _pairs(_same_event(named("owner", of_kind("venture"))), "venture"),
-        _pairs(_same_event(pd.DataFrame({"event_id": parties["close"], "m": parties["m"]})), "conflict"),
-    ]
+    pairs = Pairs(ev, participants)
+    found = [_pairs(pd.DataFrame({"event_id": [], "a": [], "b": []}, dtype="int64"), "", directed=True)]
+    found += [frame for level in levels for frame in level.ties(pairs)]
     out = pd.concat(found, ignore_index=True)
     del found
     at = pd.Index(ev["id"]).get_indexer(out["event_id"])
     dates = ev["date"].to_numpy()[at]
     order = np.lexsort((out["event_id"].to_numpy(), dates))
     at = at[order]
+    kinds = [kind for level in levels for kind in level.tie_words]
     # Column by column, each freed once taken: millions of ties at a million events.
     return pd.DataFrame({
         "date": dates[order],
         "group_id": ev["group_id"].to_numpy()[at],
         "event_id": out.pop("event_id").to_numpy()[order],
-        "kind": pd.Categorical(out.pop("kind"), categories=TIE_KINDS)[order],
+        "kind": pd.Categorical(out.pop("kind"), categories=kinds)[order],
         "source": out.pop("source").to_numpy()[order],
         "target": out.pop("target").to_numpy()[order],
     })

@@ -49,7 +49,7 @@ from voila.static_file_handler import AllowListFileHandler, TemplateStaticFileHa
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
-from . import guard, i18n, members, offline, room
+from . import guard, i18n, levels, members, offline, room
 from .members.views import ask_for_code
 
 BUNDLE_ROUTE = "microsolidarity/charts"  # public Vega code, no token needed
@@ -266,6 +266,7 @@ class WorkbookVoila(Voila):
         # The landing page (Voilà's tree template) shows the members' join address and QR code.
         tornado_settings["voila_jinja2_env"].globals["members_section"] = \
             lambda: members.landing(self.members, self.base_url)
+        tornado_settings["voila_jinja2_env"].globals["level_cards"] = levels.cards  # each level's card on the landing page
 
         return tornado_settings
 

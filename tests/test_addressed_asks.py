@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from microsolidarity_widgets import LedgerError
 from microsolidarity_widgets import storage as st
-from microsolidarity_widgets.events import Money
+from microsolidarity_widgets.levels.money import Money
 
 ROUND = ("Kestrels", "2026-01-17")
 

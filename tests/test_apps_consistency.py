@@ -5,7 +5,7 @@ import re
 from urllib.parse import unquote
 
 from microsolidarity_widgets.apps import ConsistencyApp
-from microsolidarity_widgets.apps.consistency import meeting_ics, month_later
+from microsolidarity_widgets.levels.consistency.page import meeting_ics, month_later
 from pages import find
 
 
@@ -86,7 +86,7 @@ def test_a_monthly_series_keeps_its_day_or_the_months_last(crew_ledger):
 
 
 def test_the_calendar_file_name_keeps_names_recognisable(open_page, crew_ledger):
-    from microsolidarity_widgets.apps.consistency import calendar_file_name
+    from microsolidarity_widgets.levels.consistency.page import calendar_file_name
 
     assert calendar_file_name("Zoë & Ngozi", dt.date(2026, 11, 20)) == "Zoe-Ngozi-meeting-2026-11-20.ics"
     assert calendar_file_name("Łukasz+Zoë", dt.date(2026, 11, 20), monthly=True) == \

@@ -36,12 +36,19 @@ RANK = {module: i for i, layer in enumerate(LAYERS) for module in layer}
 MODEL = {m for layer in LAYERS[:13] for m in layer} - {"guard", "members", "offline"}
 
 
+def _package_of(path: Path) -> list[str]:
+    """The dotted package a module file is in, from the package's root: ["levels", "money"]."""
+    return list(path.resolve().parent.relative_to(PACKAGE).parts)
+
+
 def imports(path: Path) -> list[tuple[str, int]]:
-    """(module, line) for every import of the package, and every ipywidgets import, in ``path``;
-    imports only for type checkers are left out (they never run)."""
+    """(module, line) for every import of the package (by its top-level module: ``levels`` for
+    ``from .levels.money import Money``), and every ipywidgets import, in ``path``; imports only for
+    type checkers are left out (they never run)."""
     tree = ast.parse(path.read_text())
     skip = {id(n) for node in ast.walk(tree) if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
             for n in ast.walk(node)}
+    inside = _package_of(path) if path.is_relative_to(PACKAGE) else []
     found = []
     for node in ast.walk(tree):
         if id(node) in skip:
@@ -50,11 +57,10 @@ def imports(path: Path) -> list[tuple[str, int]]:
             if node.level == 0:
                 found += [(node.module.split(".")[0], node.lineno)] if node.module.startswith("ipywidgets") else []
                 continue
-            inside_apps = path.parent.name == "apps"
-            if inside_apps and node.level == 1:
-                continue  # one page's module importing another's: the same layer
-            if node.module:
-                found.append((node.module.split(".")[0], node.lineno))
+            base = inside[:len(inside) - (node.level - 1)] if node.level > 1 else inside
+            target = base + (node.module.split(".") if node.module else [])
+            if target:
+                found.append((target[0], node.lineno))
             else:
                 found += [(a.name, node.lineno) for a in node.names]
         elif isinstance(node, ast.Import):
@@ -68,9 +74,14 @@ def modules():
             yield path.stem, path
     for path in sorted((PACKAGE / "apps").glob("*.py")):
         yield "apps", path
+    # A level's folder: its model (``__init__``) is of the levels' layer, its review chart of the
+    # charts', its page of the pages'.
+    for path in sorted((PACKAGE / "levels").rglob("*.py")):
+        yield {"page": "apps", "chart": "charts"}.get(path.stem, "levels"), path
 
 
-@pytest.mark.parametrize("name,path", list(modules()), ids=lambda v: v.name if isinstance(v, Path) else str(v))
+@pytest.mark.parametrize("name,path", list(modules()),
+                         ids=lambda v: str(v.relative_to(PACKAGE)) if isinstance(v, Path) else str(v))
 def test_each_module_imports_only_from_layers_below(name, path):
     assert name in RANK, f"{path.name} is in no layer: add it to docs/architecture.md and LAYERS"
     upward = [f"{path.name}:{line} imports {dep}" for dep, line in imports(path)
@@ -78,10 +89,10 @@ def test_each_module_imports_only_from_layers_below(name, path):
     assert not upward, "\n".join(upward)
 
 
-@pytest.mark.parametrize("name", sorted(MODEL))
-def test_the_model_never_imports_widgets_or_pages(name):
-    found = [f"{name}.py:{line} imports {dep}" for dep, line in imports(PACKAGE / f"{name}.py")
-             if dep in ("ipywidgets", "apps")]
+@pytest.mark.parametrize("name,path", [(n, p) for n, p in modules() if n in MODEL],
+                         ids=lambda v: str(v.relative_to(PACKAGE)) if isinstance(v, Path) else str(v))
+def test_the_model_never_imports_widgets_or_pages(name, path):
+    found = [f"{path.name}:{line} imports {dep}" for dep, line in imports(path) if dep in ("ipywidgets", "apps")]
     assert not found, "\n".join(found)
 
 
@@ -90,6 +101,8 @@ def test_the_checks_catch_an_upward_import(tmp_path):
     bad = tmp_path / "scoring.py"
     bad.write_text("from .ledger import Ledger\nimport ipywidgets as widgets\n")
     assert ("ledger", 1) in imports(bad) and ("ipywidgets", 2) in imports(bad)
+    page = PACKAGE / "levels" / "money" / "page.py"  # a level's page reaching the pages' kit, three dots up
+    assert ("apps", next(line for dep, line in imports(page) if dep == "apps")) in imports(page)
 
 
 def test_a_page_kernel_does_not_build_the_iri_parsers():
@@ -99,3 +112,75 @@ def test_a_page_kernel_does_not_build_the_iri_parsers():
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('lark', 'rfc3987_syntax') and sys.modules[m]))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]", out
+
+
+# --- names instead of strings ---------------------------------------------------------------------
+#
+# A level's event kinds and the roles its events give people are written once, in the level's folder
+# (``Money.kind``, ``money.SPEAKER``), and used by reference everywhere else. What is scanned: every
+# place the package compares, records or selects by a kind or a role, i.e. an operand of a comparison
+# (``ev["kind"] == …``, ``kind in (…)``) and an argument of the calls that take one (``Entry``,
+# ``Part``, ``History.of_kind``/``roles``, ``State.live``, ``Pairs.named``, ``Series.isin``). The same
+# word as plain English ("2 meetings", a column called "venture") is not a kind and is not scanned.
+
+TAKES_A_KIND_OR_ROLE = {"Entry", "Part", "of_kind", "roles", "live", "named", "isin"}
+
+
+def literals_in_kind_places(path: Path) -> list[tuple[str, int]]:
+    """(string, line) of each string constant written where a kind or a role is expected."""
+    found = []
+
+    def strings(node):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            yield node
+        elif isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+            for element in node.elts:
+                yield from strings(element)
+
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Compare):
+            for operand in [node.left, *node.comparators]:
+                found += [(c.value, c.lineno) for c in strings(operand)]
+        elif isinstance(node, ast.Call):
+            called = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
+            if called in TAKES_A_KIND_OR_ROLE:
+                for arg in [*node.args, *(k.value for k in node.keywords if k.arg in ("kind", "role"))]:
+                    found += [(c.value, c.lineno) for c in strings(arg)]
+    return found
+
+
+def level_words() -> dict[str, Path]:
+    """Every level event's kind and role, with the file that declares it (its home)."""
+    from microsolidarity_widgets import levels
+
+    homes = {}
+    for level in levels.all_levels():
+        for event in level.events:
+            home = Path(sys.modules[event.__module__].__file__)
+            homes[event.kind] = home
+            homes.update({role: home for role in event.roles if role not in homes})
+    return homes
+
+
+def test_a_level_kind_or_role_is_written_only_in_its_home():
+    homes = level_words()
+    shared = {"present"}  # a role of several levels, declared once in rules (rules.PRESENT)
+    strays = [f"{path.relative_to(PACKAGE)}:{line} writes “{word}”"
+              for path in sorted(PACKAGE.rglob("*.py")) for word, line in literals_in_kind_places(path)
+              if word in homes and (word in shared or path != homes[word])]
+    assert not strays, "Use the name declared in the level's folder:\n" + "\n".join(strays)
+
+
+def test_the_scan_finds_a_kind_written_by_hand(tmp_path):
+    """A test that could not fail would prove nothing: the old way of writing a kind is caught."""
+    bad = tmp_path / "somewhere.py"
+    bad.write_text('rounds = ev[ev["kind"] == "money"]\nh.roles(rounds, "speaker")\nEntry("venture", on)\n')
+    assert sorted(literals_in_kind_places(bad), key=lambda found: found[1]) == [("money", 1), ("speaker", 2), ("venture", 3)]
+    assert {"money", "speaker", "venture"} <= set(level_words())
+
+
+def test_a_void_is_named_by_its_constant():
+    """``storage.VOID`` everywhere: no module outside storage writes the void kind by hand."""
+    strays = [f"{path.relative_to(PACKAGE)}:{line}" for path in sorted(PACKAGE.rglob("*.py"))
+              if path.name != "storage.py" for word, line in literals_in_kind_places(path) if word == "void"]
+    assert not strays, "Use storage.VOID:\n" + "\n".join(strays)

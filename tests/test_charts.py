@@ -32,10 +32,10 @@ def kestrels(data):
 
 
 def test_every_chart_is_an_altair_chart(kestrels):
-    assert set(kestrels) == set(charts.CHART_TITLES)
+    assert set(kestrels) == set(charts.chart_titles())
     for key, chart in kestrels.items():
         assert isinstance(chart, alt.Chart), key
-        assert charts.title_text(chart) == charts.CHART_TITLES[key]
+        assert charts.title_text(chart) == charts.chart_titles()[key]
 
 
 def test_trust_lines_end_at_ledger_points(data, kestrels):
@@ -146,7 +146,7 @@ def synthetic(n: int = 1_000_000, seed: int = 4):
                                "member": names[8 * np.repeat(g[meetings], 8) + np.tile(np.arange(8), len(meetings))],
                                "attended": streak > 0, "nth": streak, "streak": streak,
                                "points": np.where(streak > 0, 5, -5)})
-    t = scoring.ties(events, participants)  # as Ledger.ties() names them
+    t = scoring.ties(events, participants, levels.all_levels())  # as Ledger.ties() names them
     ties = t.assign(group=groups[t.pop("group_id")], source=names[t["source"]], target=names[t["target"]])
     return points, ties, attendance
 

@@ -16,7 +16,7 @@ import pytest
 
 import microsolidarity_widgets as pkg
 from microsolidarity_widgets import congregation, guard, members, offline, room, templating, values
-from microsolidarity_widgets.apps.consistency import month_later
+from microsolidarity_widgets.levels.consistency.page import month_later
 from microsolidarity_widgets.members import MemberCodes
 
 PACKAGE = Path(pkg.__file__).parent

@@ -47,7 +47,9 @@ def test_a_built_wheel_carries_the_front_end_files_and_the_voila_template(tmp_pa
               for folder in ("microsolidarity_widgets/static", "microsolidarity_widgets/apps/static",
                              "microsolidarity_widgets/share", "microsolidarity_widgets/members/templates")
               for p in (source / folder).rglob("*") if p.is_file()}
-    assert {"microsolidarity_widgets/static/report.css", "microsolidarity_widgets/apps/static/countdown.js",
+    wanted |= {p.relative_to(source).as_posix() for p in (source / "microsolidarity_widgets/levels").rglob("*.html")}
+    assert {"microsolidarity_widgets/levels/money/phone.html",
+            "microsolidarity_widgets/static/report.css", "microsolidarity_widgets/apps/static/countdown.js",
             "microsolidarity_widgets/apps/static/countdown.css", "microsolidarity_widgets/apps/static/downloads.js",
             "microsolidarity_widgets/apps/static/review.css", "microsolidarity_widgets/apps/static/session.css",
             "microsolidarity_widgets/members/templates/member.html"} <= wanted

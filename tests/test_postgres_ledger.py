@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from microsolidarity_widgets import Ledger, LedgerError, demo
 from microsolidarity_widgets import storage as st
 from microsolidarity_widgets.errors import LedgerFileError
-from microsolidarity_widgets.events import Listening
+from microsolidarity_widgets.levels.listening import Listening
 
 
 @pytest.fixture(scope="module")

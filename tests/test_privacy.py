@@ -17,7 +17,7 @@ from microsolidarity_widgets import Ledger, LedgerError, demo, export
 from microsolidarity_widgets import storage as st
 from microsolidarity_widgets.charts import review_charts
 from microsolidarity_widgets.review import ReviewData, Selection
-from microsolidarity_widgets.events import Listening
+from microsolidarity_widgets.levels.listening import Listening
 
 REPO = Path(__file__).resolve().parents[1]
 # A distinctive name, so finding it in raw bytes cannot be a coincidence.

@@ -71,15 +71,15 @@ def test_a_level_page_tells_the_phones_only_about_today(crew_ledger, folder):
     assert room.playing(TODAY) == {}
     s.date.value = TODAY
     s._tell_phones()
-    assert room.playing(TODAY) == {"Kestrels": levels.LISTENING.number}
+    assert room.playing(TODAY) == {"Kestrels": levels.get(1).number}
     s.date.value = TODAY - dt.timedelta(days=7)  # the same page turned to last week: no longer what is played
     s._tell_phones()
     assert room.playing(TODAY) == {}
     s.date.value = TODAY
     s._tell_phones()
-    assert room.playing(TODAY) == {"Kestrels": levels.LISTENING.number}
+    assert room.playing(TODAY) == {"Kestrels": levels.get(1).number}
     MoneyApp(crew_ledger).session.group.value = "Kestrels"  # built, but never shown to anyone: says nothing
-    assert room.playing(TODAY) == {"Kestrels": levels.LISTENING.number}
+    assert room.playing(TODAY) == {"Kestrels": levels.get(1).number}
 
 
 def test_a_members_phone_shows_the_prompts_of_what_their_group_plays(crew_ledger, folder, monkeypatch):
@@ -87,11 +87,11 @@ def test_a_members_phone_shows_the_prompts_of_what_their_group_plays(crew_ledger
     members._ledger.cache_clear()
     try:
         assert "Now:" not in members.member_page("/", "Caz", "<token>")
-        room.announce("Kestrels", levels.MONEY.number, TODAY)  # the ledger unchanged: the page must still move
+        room.announce("Kestrels", levels.get(2).number, TODAY)  # the ledger unchanged: the page must still move
         shown = members.member_page("/", "Caz", "<token>")
-        # The level's own words are marked as English (levels.py is not translated yet): read the text.
+        # The level's own words are marked as English (levels are not translated yet): read the text.
         assert "Now: Level 2, Money." in re.sub(r"<[^>]+>", "", shown) and "<token>" in shown and members.XSRF_SLOT not in shown
-        assert all(f"<li>{markupsafe.escape(p)}</li>" in shown for p in levels.MONEY.prompts)  # escaped as the templates do
+        assert all(f"<li>{markupsafe.escape(p)}</li>" in shown for p in levels.get(2).prompts)  # escaped as the templates do
         assert "Paid work — what do you do that brings in money?" in shown
         assert "Now:" not in members.member_page("/", "Ama", "<token>").split("<h3>Kestrels</h3>")[0]  # Ama+Bo: nothing
     finally:

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from microsolidarity_widgets import LedgerError
-from microsolidarity_widgets.events import Money
+from microsolidarity_widgets.levels.money import Money
 
 
 def total(ledger, member=None, level=None, group=None):

@@ -24,8 +24,9 @@ from ..congregation import Congregation
 from ..errors import LedgerError
 from ..ledger import Ledger
 from ..values import counted, name_key
-from .session import (STYLE, Checklist, Choice, Form, Status, chart_table, chosen, date_picker, esc, hint, html_table,
-                      keep_looking, primary, section, wide)
+from .controls import Checklist, Choice, Form, Status, chosen, date_picker, hint, primary, section, wide
+from .markup import STYLE, chart_table, esc, html_table
+from .session import keep_looking
 
 NEW = "__new__"
 HOST = "__host__"

@@ -14,8 +14,8 @@ from .. import holds, rules
 from ..errors import LedgerError, LookAlikeName
 from ..ledger import Ledger
 from . import last_group, texts
-from .session import (STYLE, Choice, Form, MemberChoice, Status, chosen, date_picker, esc, hint, html_table, primary,
-                      section, wide)
+from .controls import Choice, Form, MemberChoice, Status, chosen, date_picker, hint, primary, section, wide
+from .markup import STYLE, esc, html_table
 
 
 def _group_dropdown(description: str) -> Choice:

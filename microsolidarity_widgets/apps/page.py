@@ -27,7 +27,9 @@ from .. import offline
 from ..errors import LedgerError
 from ..ledger import Ledger
 from . import last_group
-from .session import STYLE, Status, points_by_group
+from .controls import Status
+from .markup import STYLE
+from .session import points_by_group
 
 
 @functools.cache

@@ -23,8 +23,9 @@ from ..ledger import Ledger
 from ..review import ReviewData, Selection
 from ..values import day_words
 from .page import cannot_open, fresh_page
-from .session import STYLE as SESSION_STYLE
-from .session import Status, chart_table, esc, hint, html_list, html_table, primary, section, wide
+from .controls import Status, hint, primary, section, wide
+from .markup import STYLE as SESSION_STYLE
+from .markup import chart_table, esc, html_list, html_table
 
 MIME = {"csv": "text/csv", "png": "image/png", "svg": "image/svg+xml", "html": "text/html"}
 STATIC = Path(__file__).with_name("static")

@@ -21,9 +21,9 @@ from tornado.ioloop import IOLoop
 from tornado.log import app_log
 from tornado.web import Finish, HTTPError, RequestHandler
 
-from .. import guard, holds, i18n, storage
+from .. import guard, holds, i18n, levels, storage
 from ..errors import AlreadyRecorded, LedgerBusy, LedgerError, LedgerFileError, LedgerFull, LedgerReadOnly
-from ..events import CheckIn, Proposal
+from ..events import CheckIn
 from ..i18n import N_
 from ..values import name_key
 from . import standing, views
@@ -136,7 +136,7 @@ class MemberHandler(RequestHandler):
         if not fields and self.request.body:
             # As Tornado reads a form: bytes kept as they came, to be decoded field by field.
             raw = urllib.parse.parse_qs(self.request.body.decode("latin1"), keep_blank_values=True)
-            fields = {k: [v.encode("latin1") for v in values] for k, values in raw.items() if k in views.TYPED}
+            fields = {k: [v.encode("latin1") for v in values] for k, values in raw.items() if k in views.typed()}
         return {k: [self.decode_argument(v) for v in values] for k, values in fields.items()}
 
     def log_exception(self, typ, value, tb):
@@ -175,7 +175,7 @@ class MemberHandler(RequestHandler):
 
     def unsent(self) -> dict[str, list[str]]:
         """What the member typed into the form this request carried, by field (none for a GET)."""
-        return {k: values for k, values in self.form().items() if k in views.TYPED and values}
+        return {k: values for k, values in self.form().items() if k in views.typed() and values}
 
     def check_xsrf_cookie(self):
         # A phone's browser may drop the form's cookie while it sleeps; say so, keeping what was typed,
@@ -361,14 +361,15 @@ class CheckInHandler(MemberRecord):
         return CheckIn(self.get_body_argument("group", ""), dt.date.today(), who)
 
 
-class ProposeHandler(MemberRecord):
-    """An offer to the speaker, or the speaker's ask, from a phone: it waits for the facilitator."""
+class LevelFormHandler(MemberRecord):
+    """A level's phone form (``levels.PhoneForm``): the event it makes of what the member sent."""
 
-    failed = N_("Not sent")
+    def initialize(self, form, **deps):
+        super().initialize(**deps)
+        self.form_of_level, self.failed = form, form.failed
 
     def event(self, who: str):
-        said = {k: self.get_body_argument(k, "") or None for k in ("group", "what", "text", "offer_kind")}
-        return Proposal(said["group"] or "", dt.date.today(), who, said["what"] or "", said["text"], said["offer_kind"])
+        return self.form_of_level.event(who, lambda name: self.get_body_argument(name, ""))
 
 
 class WhoHandler(FormHandler):
@@ -541,7 +542,8 @@ def handlers(base_url: str, codes: MemberCodes, **given) -> list[tuple]:
         (url_path_join(base_url, r"m/"), HomeHandler, deps),
         (url_path_join(base_url, r"m/who"), WhoHandler, deps),
         (url_path_join(base_url, r"m/checkin"), CheckInHandler, deps),
-        (url_path_join(base_url, r"m/propose"), ProposeHandler, deps),
+        *((url_path_join(base_url, f"m/{lv.phone.route}"), LevelFormHandler, {**deps, "form": lv.phone})
+          for lv in levels.phone_forms()),
         (url_path_join(base_url, r"m/pool"), PoolHandler, deps),
         (url_path_join(base_url, r"microsolidarity/members/renew"), RenewHandler, {"codes": codes, "base_url": base_url}),
         (url_path_join(base_url, holds.ROUTE), NamesHandler, {"codes": codes, "base_url": base_url}),

@@ -76,11 +76,18 @@ SENT = {("offer", "waiting"): N_("Your offer (%(kind)s) sent at %(time)s: waitin
         ("ask", "declined"): N_("Your ask sent at %(time)s: declined by the facilitator")}
 
 
+def typed() -> dict[str, str]:
+    """``TYPED`` and what the levels' phone forms ask (each level names its own fields)."""
+    return TYPED | {k: v for lv in levels.phone_forms() for k, v in lv.phone.typed.items()}
+
+
 @functools.cache
 def templates(lang: str) -> jinja2.Environment:
     """The templates in ``lang``: one environment per language (each compiles its templates once), so
     two phones reading different languages at the same moment never share a translation."""
-    env = jinja2.Environment(loader=jinja2.PackageLoader(__package__, "templates"), autoescape=True,
+    # The member pages' own templates, and each level's phone form from its folder ("level/2/phone.html").
+    loader = jinja2.ChoiceLoader([jinja2.PackageLoader(__package__, "templates"), jinja2.FunctionLoader(levels.phone_template)])
+    env = jinja2.Environment(loader=loader, autoescape=True,
                              trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
                              extensions=["jinja2.ext.i18n"])
     env.policies["ext.i18n.trimmed"] = True  # a message's line breaks in the template are not part of it
@@ -110,8 +117,9 @@ def kept(unsent: dict[str, list[str]], resend: dict | None = None, intro: str = 
     ``fields``), a button sends the same form again; with ``back`` (the server's base address), a link
     leads back to the member's page."""
     w = w or i18n.words()
-    rows = [(w._(TYPED[k]), w.list(map(functools.partial(slot_words, w), values) if k == "slots" else values))
-            for k, values in unsent.items() if k in TYPED and any(v.strip() for v in values)]
+    named = typed()
+    rows = [(w._(named[k]), w.list(map(functools.partial(slot_words, w), values) if k == "slots" else values))
+            for k, values in unsent.items() if k in named and any(v.strip() for v in values)]
     intro = intro or w._("Nothing was sent. What you wrote, to send again once you are back in:")
     return render("kept.html", w, rows=rows, intro=intro, resend=resend, back=back)
 
@@ -212,6 +220,8 @@ def member_body(ledger, prefix: str, who: str, revision: tuple[int, int], today:
     return str(render(
         "member.html", w, prefix=prefix, who=who, xsrf=Markup(XSRF_SLOT), once=ONCE_SLOT, today=today_groups,
         offer_kinds=[(kind, w._(OFFER_KIND_WORDS[kind])) for kind in OFFER_KINDS],
+        phone_forms=[{"template": f"level/{lv.number}/{lv.phone.template}", "action": f"{prefix}m/{lv.phone.route}",
+                      **lv.phone.values} for lv in levels.phone_forms()],
         pooled=[c for c, people in known.pools if who in people and not groups],
         by_level=[(lvl, int(by_level.get(lvl, 0))) for lvl in levels.numbers()], total=int(mine["points"].sum()),
         crews=crews, levels=[{"number": lv.number, "name": lv.name, "scoring": Markup(lv.scoring)}

@@ -16,9 +16,9 @@ import pandas as pd
 from dateutil.relativedelta import relativedelta
 
 from ..apps import last_group
-from ..apps.consistency import download_link
-from ..apps.session import (STYLE, Choice, MemberChoice, Status, chosen, date_picker, esc, hint, html_table, primary,
-                            section, wide)
+from ..apps.controls import Choice, MemberChoice, Status, chosen, date_picker, hint, primary, section, wide
+from ..apps.markup import STYLE, esc, html_table
+from ..levels.consistency.page import download_link
 from ..errors import LedgerError
 from ..ledger import Ledger
 from ..values import day_words

@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
-from microsolidarity_widgets.apps.consistency import month_later
+from microsolidarity_widgets.levels.consistency.page import month_later
 from microsolidarity_widgets.values import day_words
 
 from .conftest import TRACEBACK, guard

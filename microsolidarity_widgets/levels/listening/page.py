@@ -7,13 +7,17 @@ import random
 import ipywidgets as widgets
 import pandas as pd
 
-from .. import levels
-from ..events import Listening
-from ..errors import LedgerError
-from ..ledger import Ledger
-from . import texts
-from .countdown import Countdown
-from .session import Choice, Session, describe, esc, hint, html_list, section, wide
+from ...apps.controls import Choice, hint, section, wide
+from ...apps.countdown import Countdown
+from ...apps.markup import esc, html_list
+from ...apps.session import Session
+from ...errors import LedgerError
+from ...events import describe
+from ...ledger import Ledger
+from . import LEVEL, Listening
+
+# What the page says to the facilitator.
+LISTENING_RULE = "While someone has the turn, nobody replies or gives advice. Anyone may pass."
 
 TURN_LENGTHS = [("30 seconds", 30), ("1 minute", 60), ("90 seconds", 90), ("2 minutes", 120),
                 ("3 minutes", 180), ("5 minutes", 300)]
@@ -22,7 +26,7 @@ TURN_LENGTHS = [("30 seconds", 30), ("1 minute", 60), ("90 seconds", 90), ("2 mi
 class ListeningApp:
     """Level 1's page: go round the circle, time each turn, record the round."""
 
-    level = levels.LISTENING
+    level = LEVEL
 
     def __init__(self, ledger: Ledger, rng: random.Random | None = None):
         self.rng = rng or random.Random()
@@ -54,7 +58,7 @@ class ListeningApp:
 
         round_box = section(
             "The round",
-            hint(texts.LISTENING_RULE),
+            hint(LISTENING_RULE),
             widgets.HBox([widgets.Label("Order:"), self.order_view, self.shuffle_button]),
             self.now,
             widgets.HBox([self.next_button, self.pass_button]),
@@ -76,7 +80,7 @@ class ListeningApp:
         people is already recorded for this group and day, so a double click is noticed."""
         s = self.session
         ev = self.ledger.events(texts=False)
-        rounds = ev.loc[(ev["kind"] == "listening") & ~ev["voided"] & (ev["group"] == s.group.value)
+        rounds = ev.loc[(ev["kind"] == Listening.kind) & ~ev["voided"] & (ev["group"] == s.group.value)
                         & (ev["date"] == pd.Timestamp(s.on)), "id"]
         if rounds.empty:
             return ""

@@ -4,18 +4,31 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
-from .. import levels, rules
-from ..events import Money, ProposalSettled
-from ..errors import LedgerError
-from ..ledger import Ledger
-from . import texts
-from .session import Additions, Checklist, Choice, MemberChoice, Session, esc, hint, html_list, section, wide
+from ... import rules
+from ...apps.controls import Additions, Checklist, Choice, MemberChoice, hint, section, wide
+from ...apps.markup import esc, html_list
+from ...apps.session import Session
+from ...errors import LedgerError
+from ...events import ProposalSettled
+from ...ledger import Ledger
+from . import LEVEL, Money
+
+# What the page says to the facilitator.
+MONEY_WHEN = "Only come to this level once the crew feels safe with each other."
+RESPECT_HINT = ("Your call as facilitator: tick someone only if their exchange with the speaker was made with "
+                "mutual respect and positive regard. Nobody is ticked for you. Only members who made an offer, or "
+                "to whom an ask was addressed, are listed: an exchange is what the bonus rewards.")
+RESPECT_NOBODY_YET = ("Nobody to tick yet: add an offer, or an ask addressed to someone, and they appear here.")
+ASK_TO_HINT = "Addressed to (optional): tick whom the speaker asks; leave all unticked for an ask to the whole group."
+FROM_PHONES_HINT = ("Offers members send from their phones, and the speaker's asks, wait here. Accept puts one into "
+                    "this round (it scores when you record the round); Decline answers no. Their phones show which.")
+PRIVATE_NOTE_HINT = "Private: kept out of exports and charts. Nothing here is required."
 
 
 class MoneyApp:
     """Level 2's page: a speaker's turn, the offers and asks, the respectful exchanges."""
 
-    level = levels.MONEY
+    level = LEVEL
 
     def __init__(self, ledger: Ledger):
         # Offers and asks from phones the facilitator accepted: {proposal id: (who sent it, the item in offers
@@ -25,7 +38,7 @@ class MoneyApp:
         self.accepted: dict[int, tuple[str, object]] = {}
 
         self.speaker = MemberChoice("Speaker", width="320px")
-        self.private_note = widgets.Textarea(description="Private notes (optional)", placeholder=texts.PRIVATE_NOTE_HINT,
+        self.private_note = widgets.Textarea(description="Private notes (optional)", placeholder=PRIVATE_NOTE_HINT,
                                              layout=widgets.Layout(width="100%", height="90px"), **wide())
         self.private_note.add_class("ms-private")
         self.offer_who = MemberChoice("Who offers", width="260px")
@@ -40,12 +53,12 @@ class MoneyApp:
                                  remove="Remove last offer", empty="No offers yet.", clear=[self.offer_note])
         self.ask_text = widgets.Text(description="The speaker asks for", placeholder="e.g. an introduction to …",
                                      layout=widgets.Layout(width="520px"), **wide())
-        self.ask_to = Checklist(texts.ASK_TO_HINT)
+        self.ask_to = Checklist(ASK_TO_HINT)
         self.asked = Additions([[self.ask_text], [self.ask_to.widget]], [self.ask_text, self.ask_to], self._ask,
                                _show_ask, add=lambda _: "Add ask", remove="Remove last ask", empty="No asks yet.",
                                buttons_on=0, clear=[self.ask_text, self.ask_to])
         self.respectful = Checklist("Who exchanged with the speaker with mutual respect?")
-        self.nobody_to_respect = hint(texts.RESPECT_NOBODY_YET)
+        self.nobody_to_respect = hint(RESPECT_NOBODY_YET)
         self.from_phones = widgets.VBox()
         self._waiting: tuple | None = None  # the proposals on screen: the list is rebuilt only when they change
 
@@ -61,14 +74,14 @@ class MoneyApp:
         for listed in (self.offered, self.asked):
             listed.observe(self._lists_changed, names="value")
 
-        speaker_box = section("The speaker", hint(texts.MONEY_WHEN), self.speaker,
+        speaker_box = section("The speaker", hint(MONEY_WHEN), self.speaker,
                               hint("<b>Questions to explore together</b>" + html_list(esc(p) for p in self.level.prompts)),
                               self.private_note)
         offers_box = section("Offers from the group", self.offered.widget)
         asks_box = section("Asks by the speaker", self.asked.widget)
-        respect_box = section("Mutual respect", hint(texts.RESPECT_HINT), self.respectful.widget,
+        respect_box = section("Mutual respect", hint(RESPECT_HINT), self.respectful.widget,
                               self.nobody_to_respect)
-        phones_box = section("Sent from phones", hint(texts.FROM_PHONES_HINT), self.from_phones)
+        phones_box = section("Sent from phones", hint(FROM_PHONES_HINT), self.from_phones)
         self.widget = self.session.page(speaker_box, phones_box, offers_box, asks_box, respect_box)
         self._lists_changed()
 
@@ -135,9 +148,9 @@ class MoneyApp:
         self._waiting = tuple(waiting)
         rows = []
         for row in waiting:
-            said = (f"<b>{esc(row.member)}</b> offers {esc(row.offer_kind)}" if row.what == "offer" else
+            said = (f"<b>{esc(row.member)}</b> offers {esc(row.offer_kind)}" if row.what == rules.OFFER else
                     f"<b>{esc(row.member)}</b> asks for {esc(row.text)}")
-            if row.what == "offer" and row.text:
+            if row.what == rules.OFFER and row.text:
                 said += f" <i>({esc(row.text)})</i>"
             accept = widgets.Button(description="Accept", button_style="success", tooltip="Add it to this round")
             decline = widgets.Button(description="Decline", tooltip="Answer no; it is kept, marked declined")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 import uuid
 from urllib.parse import quote
 
@@ -12,12 +11,51 @@ import ipywidgets as widgets
 import pandas as pd
 from dateutil.relativedelta import relativedelta
 
-from .. import levels, rules
-from ..events import Meeting
-from ..ledger import Ledger
-from ..values import day_words, file_stem
-from . import texts
-from .session import Choice, Session, esc, hint, html_list, html_table, section, wide
+from ... import rules
+from ...apps.controls import Choice, hint, section, wide
+from ...apps.markup import esc, html_list, html_table
+from ...apps.session import Session
+from ...ledger import Ledger
+from ...values import day_words, file_stem
+from . import LEVEL, Meeting
+
+# What the page says to the facilitator.
+PROCESS_STEPS = {
+    "Feelz Circle": [
+        "Agree the norms for cross-talk and confidentiality before anything else.",
+        "Open with a poem, a quote or a short moment of quiet.",
+        "Go round: each person speaks to the personal, the political and the professional.",
+        "After their turn, each person may ask the circle for feedback.",
+        "Variants: a Council round (speak and listen from the heart, keep it lean and spontaneous, maybe a "
+        "silent witness) or a Clearness Committee (one focus person, 4–6 people and a facilitator; a 10–15 "
+        "minute opening; only honest open questions; mirroring near the end; double confidentiality; "
+        "1.5–2 hours).",
+    ],
+    "Care Pod": [
+        "3–5 people, 60–90 minutes; weekly at first, later every two weeks or monthly.",
+        "The host role rotates, and the pod agrees up front when it will end.",
+        "Explore your ideal self, then your real self: strengths and gaps.",
+        "Turn the gaps into a learning agenda, then experiment and practise between meetings.",
+        "Lean on the trusting relationships in the pod; at the end, look back: what works, what could be "
+        "better, what will we change?",
+    ],
+    "Stewardship": [
+        "Each member has a steward (it need not be mutual); meet about once a month.",
+        "How did last month go? What did you enjoy, what did you not?",
+        "What will you do differently?",
+        "How are your longer-term goals coming along?",
+        "How can I support you?",
+    ],
+    "The Elephants": [
+        "About 4 people who agree to be fully open with each other.",
+        "Begin with a personal reflection: what do you want from life?",
+        "Set goals at 10-year, 3-year, 1-year and quarterly horizons across relationships, work, money, "
+        "health and leisure.",
+        "Share a short report every week and a longer one every quarter.",
+        "Hold a review together each quarter.",
+    ],
+}
+NO_PROCESS = "Our own way"
 
 
 def month_later(day: dt.date) -> dt.date:
@@ -88,13 +126,13 @@ def member_history(att: pd.DataFrame) -> pd.DataFrame:
 class ConsistencyApp:
     """Level 3's page: a regular meeting, who came, and the next one planned."""
 
-    level = levels.CONSISTENCY
+    level = LEVEL
 
     def __init__(self, ledger: Ledger):
         self.ledger = ledger
         self.history = widgets.HTML()
         self.process = Choice(description="Meeting process",
-                              options=[(texts.NO_PROCESS, None)] + [(p, p) for p in rules.MEETING_PROCESSES],
+                              options=[(NO_PROCESS, None)] + [(p, p) for p in rules.MEETING_PROCESSES],
                               layout=widgets.Layout(width="380px"), **wide())
         self.steps = widgets.HTML()
         self.note = widgets.Textarea(description="Private notes (optional)", layout=widgets.Layout(width="100%", height="80px"),
@@ -151,7 +189,7 @@ class ConsistencyApp:
                               "<p><b>Latest meetings</b></p>" + html_table(meetings))
 
     def _show_steps(self, *_):
-        steps = texts.PROCESS_STEPS.get(self.process.value)
+        steps = PROCESS_STEPS.get(self.process.value)
         self.steps.value = html_list(steps, "ms-steps") if steps else \
             "<i>Take turns in whatever way suits you; pick a process above for a ready-made structure.</i>"
 

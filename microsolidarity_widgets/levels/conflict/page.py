@@ -5,13 +5,21 @@ from __future__ import annotations
 import ipywidgets as widgets
 import pandas as pd
 
-from .. import levels
-from ..events import ConflictClosed, ConflictOpened
-from ..errors import LedgerError
-from ..ledger import Ledger
-from ..values import day_words
-from . import texts
-from .session import Checklist, Choice, Session, esc, hint, html_table, section, wide
+from ...apps.controls import Checklist, Choice, hint, section, wide
+from ...apps.markup import esc, html_table
+from ...apps.session import Session
+from ...errors import LedgerError
+from ...ledger import Ledger
+from ...values import day_words
+from . import LEVEL, RESOLVED, UNRESOLVED, ConflictClosed, ConflictOpened
+
+# What the page says to the facilitator.
+REPAIR_HINT = ("<b>Walk through the repair together</b>, at whatever pace it needs "
+               "(tick each step as you go):")
+OUTCOME_LABELS = {
+    RESOLVED: "Resolved: we found a way forward we both agree with",
+    UNRESOLVED: "Unresolved: we are closing it without agreement",
+}
 
 OPEN, CLOSE = "open", "close"
 
@@ -19,7 +27,7 @@ OPEN, CLOSE = "open", "close"
 class ConflictApp:
     """Level 4's page: open a conflict, walk through its repair, close it."""
 
-    level = levels.CONFLICT
+    level = LEVEL
 
     def __init__(self, ledger: Ledger):
         self.ledger = ledger
@@ -34,7 +42,7 @@ class ConflictApp:
         self.steps = [widgets.Checkbox(description=text, indent=False, layout=widgets.Layout(width="auto"))
                       for text in self.level.prompts]
         self.outcome = widgets.RadioButtons(description="How did it end?", value=None,
-                                            options=[(label, key) for key, label in texts.OUTCOME_LABELS.items()],
+                                            options=[(label, key) for key, label in OUTCOME_LABELS.items()],
                                             layout=widgets.Layout(width="auto"), **wide())
         self.close_note = widgets.Textarea(description="Private note (optional)",
                                            layout=widgets.Layout(width="100%", height="70px"), **wide())
@@ -47,7 +55,7 @@ class ConflictApp:
                                kept=[self.mode, self.conflict])  # the list of open conflicts keeps its choice
         self.open_form = section("Open a conflict", self.parties.widget, self.description)
         self.close_form = section("Repair and close", self.conflict,
-                                  hint(texts.REPAIR_HINT),
+                                  hint(REPAIR_HINT),
                                   *self.steps, self.outcome, self.close_note)
         self.forms = widgets.VBox()
         self.session.on_context(self._refresh)

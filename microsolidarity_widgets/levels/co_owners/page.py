@@ -5,23 +5,26 @@ from __future__ import annotations
 import ipywidgets as widgets
 import pandas as pd
 
-from .. import levels
-from ..events import Venture
-from ..ledger import Ledger
-from . import texts
-from .session import Checklist, Session, esc, html_table, section, wide
+from ...apps.controls import Checklist, section, wide
+from ...apps.markup import esc, html_table
+from ...apps.session import Session
+from ...ledger import Ledger
+from . import LEVEL, Venture
+
+# What the page says to the facilitator.
+LEGAL_FORMS = ["company", "association", "co-op", "savings pool", "lending circle", "livelihood pod"]
 
 
 class CoOwnersApp:
     """Level 5's page: a venture members set up and own together."""
 
-    level = levels.CO_OWNERS
+    level = LEVEL
 
     def __init__(self, ledger: Ledger):
         self.ledger = ledger
         self.name = widgets.Text(description="Venture name", continuous_update=False,
                                  layout=widgets.Layout(width="460px"), **wide())
-        self.form = widgets.Combobox(description="Legal form", options=texts.LEGAL_FORMS, ensure_option=False,
+        self.form = widgets.Combobox(description="Legal form", options=LEGAL_FORMS, ensure_option=False,
                                      placeholder="e.g. co-op", continuous_update=False,
                                      layout=widgets.Layout(width="360px"), **wide())
         self.owners = Checklist("Who owns it?")

@@ -1,0 +1,80 @@
+"""Level 5, Co-owners: ventures members have formally set up and own together.
+
+Everything of the level is here: its event and rule, its award and ties, its words, prompts and
+card, how a record of it is named (by the venture's name); its page is ``page.py`` (docs/rules.md,
+"Level 5").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from ... import rules
+from ...errors import LedgerError
+from ...events import InGroup, Names
+from ...rules import Entry, Part, State
+from ...scoring import History, Pairs
+from ...values import clean_name, name_key
+from .. import Level, register
+
+OWNER = "owner"                # each member who co-owns the venture
+NAME, FORM = "name", "form"    # what the venture's record says: its name and its legal form
+VENTURE_TIE = "venture"
+
+
+def record_venture(state: State, group, on, name, form, owners) -> Entry:
+    """Members who formally co-own a venture."""
+    g = state.group(group)
+    on = rules.dated(state, g, on)
+    title = clean_name(name, "venture name")
+    form = clean_name(form, "legal form")
+    names = rules.in_group(state, g, on, owners, "owner")
+    if len(names) < 2:
+        raise LedgerError("A venture needs at least 2 owners from the group.")
+    if any(name_key(r.data[NAME]) == name_key(title) for r in state.live(Venture.kind, g.id)):
+        raise LedgerError(f"{g.name} already has a venture called “{title}”.")
+    return Entry(Venture.kind, on, group=g.name, data={NAME: title, FORM: form}, parts=[Part(n, OWNER) for n in names])
+
+
+@dataclass(frozen=True)
+class Venture(InGroup):
+    """Level 5: a venture members formally set up and own together."""
+
+    kind = "venture"
+    name: str
+    form: str
+    owners: Names
+    rule = record_venture
+    roles = {OWNER: "owners"}
+    # A group's ventures have names of their own (rules.history_problems).
+    once = ("two ventures", lambda on, ref_id, called: name_key(called or ""),
+            "{group} would have two ventures called “{called}”")
+
+    @classmethod
+    def told(cls, row) -> str:
+        return f"{super().told(row)} “{row['data'][NAME]}”"
+
+
+def _award(h: History, level: Level) -> list[pd.DataFrame]:
+    return [h.award(h.roles(h.of_kind(Venture.kind), OWNER), level, level.points["owner"], "co-owns a venture")]
+
+
+def _ties(t: Pairs) -> list[pd.DataFrame]:
+    return [t.pairs(t.same_event(t.named(OWNER, t.of_kind(Venture.kind))), VENTURE_TIE)]
+
+
+LEVEL = register(Level(
+    5, "Co-owners", "#332288", events=(Venture,), points={"owner": 100}, award=_award, page="06_co_owners",
+    folder=Path(__file__).parent, app=f"{__name__}.page:CoOwnersApp",
+    about="Ventures members have formally set up and own together.",
+    card="Record a venture that members have set up and own together.",
+    prompts=("What could we build or hold together that none of us could alone?",
+             "Which legal form fits it: a company, an association, a co-op, a savings pool, a lending circle, "
+             "a livelihood pod, or something else?",
+             "Who will be an owner, and how will the owners decide together?"),
+    words=("<b>How Level 5 scores.</b> Each owner of a venture the group has formally set up together gets {owner}, "
+           "once per venture."),
+    tie_words={VENTURE_TIE: "ventures co-owned"}, tie=_ties))
