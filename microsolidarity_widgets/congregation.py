@@ -447,11 +447,44 @@ class Congregation:
                                  None if pd.isna(r["size"]) else int(r["size"]), tuple(r["knows"]))
                 for _, r in pool.iterrows()]
 
-    def suggest_crews(self, names=None, **settings) -> formation.Suggestion:
-        """A formation round over ``names`` (default: everyone in the pool not yet in a crew).
+    def last_season(self) -> tuple[tuple[str, ...], ...]:
+        """Last season's crews, each as everyone who was in it: every crew of the workbook open on or after
+        this congregation's latest lasting formation round (all crews before the first round), whether it
+        continues or closed since, with whoever was a member on that day or joined later (dated joins and
+        departures). A crew that closed before that round belongs to an earlier season."""
+        rounds = self.formations().query("kind == 'lasting'")
+        since = pd.Timestamp(rounds["date"].max()) if len(rounds) else None
+        closed = closed_crews(self.ledger)
+        crews = set(self.ledger.groups().query("kind == 'crew'")["group"])
+        changes = self.ledger.memberships()
+        changes = changes[changes["group"].isin(crews)]
+        out = []
+        for crew, rows in changes.groupby("group", sort=True):
+            if since is not None and crew in closed and closed[crew] < since:
+                continue
+            names = []
+            for _, mine in rows.groupby(rows["member"].map(name_key), sort=False):
+                was_in = joined_later = False
+                for date, change in zip(mine["date"], mine["change"]):  # in date order, founders first
+                    if since is None or change == "founded" or date <= since:
+                        was_in = change != "left" or (since is None and was_in)
+                    elif change != "left":
+                        joined_later = True
+                if was_in or joined_later:
+                    names.append(mine["member"].iloc[-1])
+            names = tuple(sorted(names, key=str.casefold))
+            if len(names) >= 2:
+                out.append(names)
+        return tuple(out)
 
-        ``settings`` are those of ``formation.Round``: size, min_size, max_size, together, apart, seed, …
+    def suggest_crews(self, names=None, **settings) -> formation.Suggestion:
+        """A formation round over ``names`` (default: everyone in the pool not yet in a crew, those whose
+        crew closed included).
+
+        ``settings`` are those of ``formation.Round``: size, min_size, max_size, together, apart, seed,
+        history, keep_apart, …; last season's crews are read from the ledger unless given.
         """
+        settings.setdefault("last_season", self.last_season())
         return formation.suggest(self.people(names, free=names is None), formation.Round(**settings))
 
     # --- inside -----------------------------------------------------------------------------------
