@@ -504,3 +504,22 @@ def test_explanations_say_who_were_together_last_season():
     s = f.suggest([replace(p, knows=()) for p in people], rnd)
     assert "Ama and Bo were together last season" in s.crews[0].why
     assert "were together" not in f.describe(people).why  # without the round, nothing of last season is said
+
+
+def test_no_search_re_forms_a_crew_whole_even_where_it_would_score_more():
+    """Two crews of last season, each of one region: crews of four of one region would score most, and
+    would be last season's crews again. Kept apart, greedy, the solver, the annealing and the moves mix them."""
+    from ortools.sat.python import cp_model
+
+    people = [Person(n, ("care",), ("Tue evening",), "Lisbon" if i < 4 else "Porto") for i, n in enumerate("ABCDEFGH")]
+    rnd = Round(size=4, min_size=4, max_size=4, history=False, keep_apart=True, last_season=(tuple("ABCD"), tuple("EFGH")))
+    loose = replace(rnd, keep_apart=False)
+    assert sorted(map(sorted, f.solution(f.suggest(people, loose)))) == [list("ABCD"), list("EFGH")]
+    mixed = [[0, 1, 2, 4], [3, 5, 6, 7]]
+    found = {"greedy": f.greedy(people, rnd), "suggest": f.solution(f.suggest(people, rnd)),
+             "solver": [[people[i].name for i in c] for c in f._solve(cp_model, people, mixed, rnd, 1.0, 20.0, 0, True)[0]],
+             "annealing": [[people[i].name for i in c] for c in f._anneal(people, mixed, rnd, float("inf"), 3000)],
+             "moves": [[people[i].name for i in c] for c in f._improve(people, mixed, rnd, float("inf"))]}
+    for how, crews in found.items():
+        assert _history_broken(crews, people, rnd) == [], how
+        assert sum(map(len, crews)) == 8, how
