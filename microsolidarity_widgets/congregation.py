@@ -447,11 +447,44 @@ class Congregation:
                                  None if pd.isna(r["size"]) else int(r["size"]), tuple(r["knows"]))
                 for _, r in pool.iterrows()]
 
-    def suggest_crews(self, names=None, **settings) -> formation.Suggestion:
-        """A formation round over ``names`` (default: everyone in the pool not yet in a crew).
+    def last_season(self) -> tuple[tuple[str, ...], ...]:
+        """Last season's crews, each as everyone who was in it: every crew of the workbook open on or after
+        this congregation's latest lasting formation round (all crews before the first round), whether it
+        continues or closed since, with whoever was a member on that day or joined later (dated joins and
+        departures). A crew that closed before that round belongs to an earlier season."""
+        ev = self._events()
+        rounds = ev.loc[(ev["kind"] == "formation") & (ev["outcome"] == "lasting"), "date"]
+        since = pd.Timestamp(rounds.max()) if len(rounds) else None
+        closed = closed_crews(self.ledger)
+        kinds = self.ledger._names()["kind"]
+        # Each member's changes in date order (founders first), read in one pass: 90 people's crews in
+        # a few milliseconds, within the page's time budget. A crew whose creation was undone has none.
+        was_in: dict[str, dict[str, list]] = {}
+        changes = self.ledger.memberships()
+        for crew, member, date, change in zip(changes["group"], changes["member"], changes["date"], changes["change"]):
+            if kinds.get(crew) != "crew" or (since is not None and crew in closed and closed[crew] < since):
+                continue
+            seen = was_in.setdefault(crew, {}).setdefault(name_key(member), [member, False, False])
+            seen[0] = member
+            if since is None or change == "founded" or date <= since:  # in on that day (ever, before any round)
+                seen[1] = change != "left" or (since is None and seen[1])
+            elif change != "left":  # joined after it
+                seen[2] = True
+        out = []
+        for crew in sorted(was_in, key=str.casefold):
+            names = tuple(sorted((m for m, on_day, later in was_in[crew].values() if on_day or later), key=str.casefold))
+            if len(names) >= 2:
+                out.append(names)
+        return tuple(out)
 
-        ``settings`` are those of ``formation.Round``: size, min_size, max_size, together, apart, seed, …
+    def suggest_crews(self, names=None, **settings) -> formation.Suggestion:
+        """A formation round over ``names`` (default: everyone in the pool not yet in a crew, those whose
+        crew closed included).
+
+        ``settings`` are those of ``formation.Round``: size, min_size, max_size, together, apart, seed,
+        history, keep_apart, …; last season's crews are read from the ledger unless given.
         """
+        settings.setdefault("last_season", self.last_season())
         return formation.suggest(self.people(names, free=names is None), formation.Round(**settings))
 
     # --- inside -----------------------------------------------------------------------------------

@@ -7,7 +7,11 @@ Hard constraints (a suggestion never breaks them):
 - every crew's size is within the round's range (GAME.md allows 3–8; the default range is 4–6 around 5);
 - every crew shares at least one weekly slot when all of its members can meet;
 - at most one pair of people who already know each other well per crew (either of them saying so counts);
-- pairs pinned together share a crew, pairs pinned apart do not.
+- pairs pinned together share a crew, pairs pinned apart do not;
+- when the round keeps last season's crews apart (``Round.keep_apart``), no crew holds every one of a
+  previous crew's members who are in the round (two or more of them).
+People who shared a crew last season (``Round.last_season``) count as knowing each other well unless the
+round says otherwise (``Round.history``, or a pair in ``Round.new_to_each_other``): see ``with_history``.
 Whoever cannot be placed without breaking one of them is left out with a plain reason.
 
 Soft goals, in the objective (``score``): interests shared by two or more in a crew (+3 a tag) and the
@@ -131,6 +135,13 @@ class Round:
     work: float = 1.0
     time_limit: float = 10.0
     workers: int = 1
+    # Last season's crews (their members' names; docs/rules.md, "Crew formation"): people who shared one
+    # count as knowing each other well (``history``), unless the facilitator marks them new to each other;
+    # with ``keep_apart`` no crew holds all of a previous crew's members who are in the round.
+    last_season: tuple[tuple[str, ...], ...] = ()
+    history: bool = True
+    new_to_each_other: tuple[tuple[str, str], ...] = ()
+    keep_apart: bool = False
 
     def check(self) -> None:
         low, high = CREW_RANGE
@@ -229,6 +240,8 @@ def score(crews: list[list[str]], people: list[Person], rnd: Round = Round()) ->
 
 def violations(crews: list[list[str]], people: list[Person], rnd: Round = Round()) -> list[str]:
     """Every hard constraint the crews break, in words (empty: none)."""
+    rnd = _present(people, rnd)
+    people = with_history(people, rnd)
     by = {name_key(p.name): p for p in people}
     where = {name_key(n): i for i, c in enumerate(crews) for n in c}
     out = []
@@ -240,6 +253,11 @@ def violations(crews: list[list[str]], people: list[Person], rnd: Round = Round(
             out.append(f"crew {i} shares no weekly slot")
         if len(known_pairs(members)) > 1:
             out.append(f"crew {i} holds {len(known_pairs(members))} pairs who already know each other well")
+    for whole in _whole_crews(people, rnd):
+        shared = {where.get(name_key(people[p].name)) for p in whole}
+        if len(shared) == 1 and None not in shared:
+            names = ", ".join(sorted((people[p].name for p in whole), key=name_key))
+            out.append(f"crew {shared.pop() + 1} re-forms last season's crew of {names}")
     for a, b in rnd.together:
         if where.get(name_key(a)) != where.get(name_key(b)):  # both left out keeps the pin too
             out.append(f"{a} and {b} are pinned together but not in one crew")
@@ -259,8 +277,65 @@ def known_pairs(members: list[Person]) -> list[tuple[str, str]]:
     return sorted(pairs)
 
 
-def describe(members: list[Person]) -> Crew:
-    """A crew's common ground, and a sentence saying why these people were put together."""
+def with_history(people: list[Person], rnd: Round) -> list[Person]:
+    """The people as the round sees them: with ``rnd.history``, each also knows well whoever shared a crew
+    of last season with them (both in ``people``), except the pairs the facilitator marked new to each other."""
+    if not rnd.history or not rnd.last_season:
+        return list(people)
+    fresh = {frozenset(map(name_key, pair)) for pair in rnd.new_to_each_other}
+    spelled = {name_key(p.name): p.name for p in people}
+    mates: dict[str, set[str]] = {}
+    for crew in rnd.last_season:
+        here = {name_key(n) for n in crew if name_key(n) in spelled}
+        for a in here:
+            mates.setdefault(a, set()).update(b for b in here if b != a and frozenset((a, b)) not in fresh)
+    out = []
+    for p in people:
+        known = {name_key(k) for k in p.knows}
+        extra = tuple(spelled[b] for b in sorted(mates.get(name_key(p.name), ())) if b not in known)
+        out.append(replace(p, knows=p.knows + extra) if extra else p)
+    return out
+
+
+def _present(people: list[Person], rnd: Round) -> Round:
+    """The round with last season's crews cut down to their members in ``people`` (the still-present ones,
+    whom the rule of not re-forming a crew whole is about)."""
+    keys = {name_key(p.name) for p in people}
+    return replace(rnd, last_season=tuple(c for c in (tuple(n for n in crew if name_key(n) in keys)
+                                                      for crew in rnd.last_season) if c))
+
+
+def _whole_crews(people: list[Person], rnd: Round) -> list[frozenset[int]]:
+    """With ``rnd.keep_apart``: last season's crews of two or more, all of whose members are in ``people``
+    (as indices into it); no crew of the round may hold one of them whole."""
+    if not rnd.keep_apart:
+        return []
+    idx = {name_key(p.name): i for i, p in enumerate(people)}
+    out = set()
+    for crew in rnd.last_season:
+        keys = {name_key(n) for n in crew}
+        if len(keys) >= 2 and keys <= idx.keys():
+            out.add(frozenset(idx[k] for k in keys))
+    return sorted(out, key=sorted)
+
+
+def _together_last_season(members: list[Person], rnd: Round) -> list[list[str]]:
+    """Who of ``members`` shared a crew last season: one list of two or more per crew of last season."""
+    keys = {name_key(p.name): p.name for p in members}
+    groups = (sorted({keys[name_key(n)] for n in crew if name_key(n) in keys}, key=name_key) for crew in rnd.last_season)
+    return sorted((g for g in groups if len(g) >= 2), key=lambda g: [name_key(n) for n in g])
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def describe(members: list[Person], rnd: Round | None = None) -> Crew:
+    """A crew's common ground, and a sentence saying why these people were put together (with the round,
+    who of them were together last season)."""
+    before = _together_last_season(members, rnd) if rnd is not None else []
+    if rnd is not None:
+        members = with_history(members, rnd)
     slots = [s for s in SLOTS if all(s in p.slots for p in members)]
     tags = Counter(name_key(w) for p in members for w in dict.fromkeys(map(str.strip, p.work)))
     spelled = {name_key(w): w.strip() for p in members for w in p.work}
@@ -286,8 +361,11 @@ def describe(members: list[Person]) -> Crew:
     if wanted:
         fits = sum(1 for s in wanted if s == len(members))
         parts.append(f"{fits} of the {len(wanted)} who gave a crew size asked for {len(members)}")
-    if pairs:
-        parts.append(f"{pairs[0][0]} and {pairs[0][1]} already know each other well")
+    # Known well in their own words, not only from sharing a crew last season (said apart below).
+    said = [pair for pair in pairs if not any(set(pair) <= set(g) for g in before)]
+    if said:
+        parts.append(f"{said[0][0]} and {said[0][1]} already know each other well")
+    parts.extend(f"{_and(g)} were together last season" for g in before)
     crew.why = "; ".join(parts) + "."
     return crew
 
@@ -330,6 +408,7 @@ def _cannot(people: list[Person], rnd: Round) -> dict[str, str]:
             out[p.name] = (f"no weekly slot of theirs ({', '.join(p.slots)}) is shared by {rnd.min_size - 1} others "
                            f"(at most {others} share one)")
     together = [(name_key(a), name_key(b)) for a, b in rnd.together]
+    whole_crews = [{keys[i] for i in whole} for whole in _whole_crews(people, rnd)]
     for group in _clusters(keys, together):
         if len(group) < 2:
             continue
@@ -342,6 +421,8 @@ def _cannot(people: list[Person], rnd: Round) -> dict[str, str]:
             reason = f"{names} are pinned together but share no weekly slot"
         elif len(known_pairs(members)) > 1:
             reason = f"{names} are pinned together and hold more than one pair who know each other well"
+        elif any(whole <= set(group) for whole in whole_crews):
+            reason = f"{names} are pinned together and would re-form one of last season's crews whole"
         elif blocked := [p.name for p in members if p.name in out]:
             reason = f"they are pinned together with {blocked[0]}, who cannot be placed"
         if reason:
@@ -390,6 +471,8 @@ def suggest(people: list[Person], rnd: Round = Round(), hint: list[list[str]] | 
         for n in (a, b):
             if name_key(n) not in seen:
                 raise LedgerError(f"{n} is pinned but is not in this round.")
+    rnd = _present(people, rnd)
+    people = with_history(people, rnd)
     unplaced = _cannot(people, rnd)
     round_people = [p for p in people if p.name not in unplaced]
     idx = {name_key(p.name): i for i, p in enumerate(round_people)}
@@ -480,7 +563,7 @@ def suggest(people: list[Person], rnd: Round = Round(), hint: list[list[str]] | 
     status = ("greedy" if not solved else "optimal" if soft >= proven else "feasible")
     if progress is not None:
         progress(Progress(1.0, len(crews), len(placed_names), soft))
-    return Suggestion([describe([by[name_key(nm)] for nm in c]) for c in crews], unplaced, soft, proven, status,
+    return Suggestion([describe([by[name_key(nm)] for nm in c], rnd) for c in crews], unplaced, soft, proven, status,
                       time.perf_counter() - started, rnd)
 
 
@@ -747,6 +830,11 @@ class _Bits:
             self.apart[i] |= 1 << j
             self.apart[j] |= 1 << i
         self.pinned = {p for i, j in _pins(people, rnd.together) for p in (i, j)}
+        # Last season's crews not to re-form whole, as masks, listed under each of their members.
+        self.wholes: list[list[int]] = [[] for _ in range(n)]
+        for whole in _whole_crews(people, rnd):
+            for p in whole:
+                self.wholes[p].append(sum(1 << q for q in whole))
 
     def value(self, members) -> int:
         """``crew_score`` of these people."""
@@ -767,6 +855,9 @@ class _Bits:
         (the slot is checked apart)."""
         group = sum(1 << a for a in members)
         if self.apart[new] & group:
+            return False
+        joined = group | 1 << new
+        if any(whole & joined == whole for whole in self.wholes[new]):
             return False
         pairs = sum((self.knows[a] & group).bit_count() for a in members) // 2 + (self.knows[new] & group).bit_count()
         return pairs <= 1
@@ -1016,6 +1107,11 @@ def _solve(cp_model, ps: list[Person], hinted_crews: list[list[int]], rnd: Round
                 both.append(v)
         if len(both) > 1:
             m.Add(sum(both) <= 1)
+    # Last season's crews, when the round keeps them apart: never all of one in a crew.
+    for whole in _whole_crews(ps, rnd):
+        for c in range(K):
+            if all((p, c) in x for p in whole):
+                m.Add(sum(x[p, c] for p in whole) <= len(whole) - 1)
     # Pins.
     for i, j in _pins(ps, rnd.together):
         m.Add(placed[i] == placed[j])
@@ -1105,7 +1201,11 @@ def _run(cp_model, m, rnd: Round, work: float, seconds: float, seed: int, presol
 def _left_out(person: Person, rnd: Round) -> str:
     return (f"no crew of {rnd.min_size}–{rnd.max_size} could take them without breaking a rule: every crew shares a "
             f"weekly slot (theirs: {', '.join(person.slots)}), holds at most one pair who know each other well, "
-            "and keeps the pins")
+            "and keeps the pins" + (", and none re-forms last season's crews whole" if _keeps_crews_apart(rnd) else ""))
+
+
+def _keeps_crews_apart(rnd: Round) -> bool:
+    return rnd.keep_apart and any(len(c) >= 2 for c in rnd.last_season)
 
 
 def _relabel(crews: list[list[str]], idx: dict[str, int]) -> list[list[str]]:
@@ -1129,12 +1229,14 @@ def greedy(people: list[Person], rnd: Round = Round()) -> list[list[str]]:
     units = [[by[k] for k in u] for u in units]
     units.sort(key=lambda u: (len(set.intersection(*(set(p.slots) for p in u))), -len(u), name_key(u[0].name)))
     apart = {frozenset((name_key(a), name_key(b))) for a, b in rnd.apart}
+    whole_crews = [{name_key(people[i].name) for i in whole} for whole in _whole_crews(people, rnd)]
     crews: list[list[Person]] = []
 
     def fits(crew, unit, limit):
         group = crew + unit
         return (len(group) <= limit and set.intersection(*(set(p.slots) for p in group))
                 and len(known_pairs(group)) <= 1
+                and not any(whole <= {name_key(p.name) for p in group} for whole in whole_crews)
                 and not any(frozenset((name_key(a.name), name_key(b.name))) in apart for a in crew for b in unit))
 
     def place(unit, limit):

@@ -393,3 +393,38 @@ def test_the_page_gives_the_round_the_time_budget_the_benchmark_measures(tmp_pat
     # the click: reading the pool came out of it.
     assert page.SEARCH_AT_LEAST <= rounds[0].time_limit < page.ROUND_SECONDS and rounds[0].work == math.inf
     assert bench.ROUND_SECONDS == page.ROUND_SECONDS < bench.PAGE_TARGET  # what the benchmark measures, and its target
+
+
+def test_the_round_knows_last_season_and_can_keep_its_crews_apart(tmp_path):
+    """Issue 24: a crew closes, its people and newcomers form new crews; last season's crew-mates count
+    as knowing each other well (a tick) and the round can keep last season's crews apart (another)."""
+    from microsolidarity_widgets.seasons import decide
+
+    with Ledger.open(tmp_path / "l.sqlite") as ledger:
+        app = started(ledger)
+        app.congregation.form_crews([["Ama", "Bo", "Caz"], ["Dev", "Eli", "Fay"]], names=["Oaks", "Elms"])
+        decide(ledger, "Oaks", dt.date.today(), "close")
+        for name in ("Gus", "Hal", "Ida"):
+            app.person.value, app.slots.value = name, "Tue evening"
+            app.add_person()
+        assert "Keep last season's crews apart" == app.keep_apart.description and not app.keep_apart.value
+        assert app.history.value and app.history in app.body.children[5].children  # in the round's section
+        oaks = {"Ama", "Bo", "Caz"}
+        app.target.value, app.low.value, app.high.value = 3, 3, 3
+        app.suggest().join()
+        assert sorted(n for c in app.crews for n in c) == ["Ama", "Bo", "Caz", "Gus", "Hal", "Ida"]
+        assert all(len(oaks & set(c)) <= 2 for c in app.crews)  # three of Oaks would be three known pairs
+        assert "were together last season" in app.result.value
+        # Without the history they may share a crew, and one crew of six would be Oaks again, whole ...
+        app.history.value = False
+        app.high.value, app.target.value, app.low.value = 6, 6, 4
+        app.suggest().join()
+        assert [sorted(c) for c in app.crews] == [["Ama", "Bo", "Caz", "Gus", "Hal", "Ida"]]
+        # ... which the tick refuses at once on the crews shown, and the next search avoids.
+        app.keep_apart.value = True
+        assert "re-forms last season&#x27;s crew of Ama, Bo, Caz" in app.result.value and app.create_button.disabled
+        app.suggest().join()
+        assert [len(c) for c in app.crews] == [5] and not oaks <= set(app.crews[0])
+        assert "<b>Not placed:</b>" in app.result.value and "none re-forms last season&#x27;s crews whole" in app.result.value
+        app.create()
+        assert app.statuses["create"].text.startswith("Recorded:")

@@ -180,3 +180,36 @@ def test_forgetting_a_person_erases_their_answers(cong, ledger):
     pool = cong.pool(include_private=True).set_index("name")
     former = [n for n in pool.index if n.startswith("Former member")]
     assert len(former) == 1 and pool.loc[former[0], "work"] == [] and pool.loc["Ama", "work"] == ["gardening", "co-ops"]
+
+
+def test_the_next_round_knows_the_last_seasons_crews(ledger):
+    """Issue 24: people whose crew closed are back in the pool, beside newcomers; last season's crew-mates
+    count as knowing each other well, and a round can keep last season's crews from re-forming whole."""
+    from microsolidarity_widgets.formation import violations
+    from microsolidarity_widgets.seasons import decide
+
+    c = Congregation.create(ledger, "Harbour", on=DAY)
+    first = ["Ada", "Ben", "Cy", "Di", "Ed", "Flo", "Gil", "Hu"]
+    for name in first + ["Ivy", "Jo"]:
+        c.add_person(name, on=DAY, answers={"work": "care", "slots": "Tue evening"})
+    c.form_crews([first[:4], first[4:]], on="2026-01-20", names=["Oaks", "Elms"])
+    assert c.last_season() == (("Ed", "Flo", "Gil", "Hu"), ("Ada", "Ben", "Cy", "Di"))
+    ledger.add_member("Oaks", "Kit", "2026-02-01")  # joined during the season: one of its crew-mates
+    decide(ledger, "Oaks", "2026-07-01", "close")
+    assert c.last_season() == (("Ed", "Flo", "Gil", "Hu"), ("Ada", "Ben", "Cy", "Di", "Kit"))
+    free = {p.name for p in c.people(free=True)}
+    assert free == {"Ada", "Ben", "Cy", "Di", "Ivy", "Jo"}  # Kit is not of the pool; Elms continue
+    # Six people, four of whom shared Oaks: one crew can hold only one of those pairs.
+    s = c.suggest_crews(size=3, min_size=3, max_size=3)
+    assert not violations([cr.members for cr in s.crews], c.people(free=True), s.round)
+    for crew in s.crews:
+        assert len({"Ada", "Ben", "Cy", "Di"} & set(crew.members)) <= 2
+    said = " ".join(cr.why for cr in s.crews)
+    assert "were together last season" in said
+    # Without history they may share a crew freely: one crew of all six re-forms Oaks whole, which a
+    # round keeping last season's crews apart never does (one of the six is then left out, with a reason).
+    everyone = c.suggest_crews(size=6, min_size=4, max_size=6, history=False)
+    assert [sorted(cr.members) for cr in everyone.crews] == [sorted(free)]
+    apart = c.suggest_crews(size=6, min_size=4, max_size=6, history=False, keep_apart=True)
+    assert [len(cr.members) for cr in apart.crews] == [5] and len(apart.unplaced) == 1
+    assert not {"Ada", "Ben", "Cy", "Di"} <= set(apart.crews[0].members)

@@ -3,6 +3,9 @@ and why; the same pool and seed give the same crews; the explanations say what t
 
 from __future__ import annotations
 
+import itertools
+from dataclasses import replace
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -367,3 +370,156 @@ def test_progress_is_reported_as_the_search_goes_and_ends_with_the_answer():
     assert len(seen) > 2 and all(0 <= p.done <= 1 for p in seen)
     assert [(p.placed, p.score) for p in seen] == sorted((p.placed, p.score) for p in seen)  # the best so far
     assert seen[-1] == f.Progress(1.0, len(s.crews), sum(len(c.members) for c in s.crews), s.score)
+
+
+# --- the next round knows the last (issue 24): last season's crews -----------------------------------
+
+
+@st.composite
+def pools_with_history(draw):
+    """A pool and round as ``pools`` draws them, with last season's crews drawn over the pool and some
+    people no longer in it, the history on or off, pairs marked new to each other, and crews kept apart."""
+    people, rnd = draw(pools())
+    names = [p.name for p in people] + ["Gone 1", "Gone 2"]
+    last = draw(st.lists(st.lists(st.sampled_from(names), min_size=1, max_size=6, unique=True), max_size=4))
+    pairs = st.tuples(st.sampled_from(names), st.sampled_from(names)).filter(lambda p: p[0] != p[1])
+    fresh = draw(st.lists(pairs, max_size=2))
+    return people, replace(rnd, last_season=tuple(map(tuple, last)), history=draw(st.booleans()),
+                           keep_apart=draw(st.booleans()), new_to_each_other=tuple(fresh))
+
+
+def _history_broken(crews: list[list[str]], people: list[Person], rnd: Round) -> list[str]:
+    """The rules of last season, checked here on their own (not with ``violations``): with the history on,
+    at most one pair per crew who know each other well or shared a crew last season (unless marked new to
+    each other); with ``keep_apart``, no crew holds every one of a previous crew's two or more members in
+    the round."""
+    present = {p.name for p in people}
+    said = {frozenset((p.name, k)) for p in people for k in p.knows if k in present and k != p.name}
+    fresh = {frozenset(pair) for pair in rnd.new_to_each_other}
+    before = {frozenset(pair) for crew in rnd.last_season for pair in itertools.combinations(set(crew) & present, 2)}
+    out = []
+    for i, crew in enumerate(crews):
+        pairs = {frozenset(pair) for pair in itertools.combinations(crew, 2)}
+        known = pairs & (said | ((before - fresh) if rnd.history else set()))
+        if len(known) > 1:
+            out.append(f"crew {i} holds {len(known)} known pairs")
+        for old in rnd.last_season:
+            here = set(old) & present
+            if rnd.keep_apart and len(here) >= 2 and here <= set(crew):
+                out.append(f"crew {i} re-forms {sorted(here)}")
+    return out
+
+
+def _seen_by_the_round(people: list[Person], rnd: Round) -> tuple[list[Person], Round]:
+    """The people a search works on, as ``suggest`` hands them over (those no crew can take left out),
+    and the round with last season's crews cut down to them."""
+    rnd = f._present(people, rnd)
+    people = f.with_history(people, rnd)
+    people = [p for p in people if p.name not in f._cannot(people, rnd)]
+    return people, f._present(people, rnd)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pools_with_history())
+def test_the_formation_keeps_every_hard_rule_with_history_on_random_pools(case):
+    people, rnd = case
+    s = f.suggest(people, rnd)
+    crews = f.solution(s)
+    assert _history_broken(crews, people, rnd) == []
+    assert f.violations(crews, people, rnd) == []
+    assert sorted([n for c in crews for n in c] + list(s.unplaced)) == sorted(p.name for p in people)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pools_with_history())
+def test_greedy_keeps_last_seasons_rules(case):
+    people, rnd = case
+    people, rnd = _seen_by_the_round(people, rnd)
+    crews = f.greedy(people, rnd)
+    assert _history_broken(crews, people, rnd) == []
+    assert f.violations(crews, people, rnd) == []
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pools_with_history())
+def test_the_annealing_and_the_moves_keep_last_seasons_rules(case):
+    people, rnd = case
+    people, rnd = _seen_by_the_round(people, rnd)
+    idx = {p.name: i for i, p in enumerate(people)}
+    start = [[idx[n] for n in c] for c in f.greedy(people, rnd)]
+    for after in (f._anneal(people, start, rnd, deadline=float("inf"), steps=3000),
+                  f._improve(people, start, rnd, deadline=float("inf"))):
+        names = [[people[i].name for i in c] for c in after]
+        assert _history_broken(names, people, rnd) == []
+        assert f.violations(names, people, rnd) == []
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pools_with_history())
+def test_the_solver_keeps_last_seasons_rules(case):
+    people, rnd = case
+    from ortools.sat.python import cp_model
+
+    people, rnd = _seen_by_the_round(people, rnd)
+    found = f._solve(cp_model, people, [], rnd, 0.3, 20.0, 0, presolve=True)
+    if found is not None:
+        names = [[people[i].name for i in c] for c in found[0]]
+        assert _history_broken(names, people, rnd) == []
+        assert f.violations(names, people, rnd) == []
+
+
+def test_a_large_pool_with_history_keeps_last_seasons_crews_apart():
+    people = _big_pool(seed=5)
+    names = [p.name for p in people]
+    last = tuple(tuple(names[i:i + 5]) for i in range(0, 60, 5))
+    for history in (True, False):
+        rnd = Round(seed=2, last_season=last, history=history, keep_apart=True, **QUICK)
+        crews = f.solution(f.suggest(people, rnd))
+        assert _history_broken(crews, people, rnd) == [] and f.violations(crews, people, rnd) == []
+
+
+def test_last_season_counts_as_knowing_each_other_well_unless_the_round_says_otherwise():
+    people = [Person(n, ("care",), ("Tue evening",)) for n in ("Ama", "Bo", "Caz", "Dev", "Eli", "Fay")]
+    last = (("Ama", "Bo", "Caz"), ("Dev", "Gone"))
+    seen = {p.name: set(p.knows) for p in f.with_history(people, Round(last_season=last))}
+    assert seen["Ama"] == {"Bo", "Caz"} and seen["Dev"] == set()  # someone not in the round knows nobody here
+    assert f.with_history(people, Round(last_season=last, history=False)) == people
+    fresh = {p.name: set(p.knows) for p in f.with_history(people, Round(last_season=last,
+                                                                        new_to_each_other=(("bo", "AMA"),)))}
+    assert fresh["Ama"] == {"Caz"} and fresh["Bo"] == {"Caz"}
+    # Ama, Bo and Caz in one crew: three pairs from last season, which the history forbids.
+    one = [["Ama", "Bo", "Caz", "Dev", "Eli", "Fay"]]
+    assert "3 pairs who already know each other well" in " ".join(f.violations(one, people, Round(last_season=last)))
+    assert f.violations(one, people, Round(last_season=last, history=False)) == []
+    assert "re-forms last season's crew of Ama, Bo, Caz" in " ".join(
+        f.violations(one, people, Round(last_season=last, history=False, keep_apart=True)))
+
+
+def test_explanations_say_who_were_together_last_season():
+    people = [Person(n, ("care",), ("Tue evening",), knows=("Dev",) if n == "Caz" else ())
+              for n in ("Ama", "Bo", "Caz", "Dev")]
+    rnd = Round(last_season=(("Ama", "Bo", "Gone"),), min_size=3, size=4)
+    why = f.describe(people, rnd).why
+    assert "Ama and Bo were together last season" in why and "Caz and Dev already know each other well" in why
+    s = f.suggest([replace(p, knows=()) for p in people], rnd)
+    assert "Ama and Bo were together last season" in s.crews[0].why
+    assert "were together" not in f.describe(people).why  # without the round, nothing of last season is said
+
+
+def test_no_search_re_forms_a_crew_whole_even_where_it_would_score_more():
+    """Two crews of last season, each of one region: crews of four of one region would score most, and
+    would be last season's crews again. Kept apart, greedy, the solver, the annealing and the moves mix them."""
+    from ortools.sat.python import cp_model
+
+    people = [Person(n, ("care",), ("Tue evening",), "Lisbon" if i < 4 else "Porto") for i, n in enumerate("ABCDEFGH")]
+    rnd = Round(size=4, min_size=4, max_size=4, history=False, keep_apart=True, last_season=(tuple("ABCD"), tuple("EFGH")))
+    loose = replace(rnd, keep_apart=False)
+    assert sorted(map(sorted, f.solution(f.suggest(people, loose)))) == [list("ABCD"), list("EFGH")]
+    mixed = [[0, 1, 2, 4], [3, 5, 6, 7]]
+    found = {"greedy": f.greedy(people, rnd), "suggest": f.solution(f.suggest(people, rnd)),
+             "solver": [[people[i].name for i in c] for c in f._solve(cp_model, people, mixed, rnd, 1.0, 20.0, 0, True)[0]],
+             "annealing": [[people[i].name for i in c] for c in f._anneal(people, mixed, rnd, float("inf"), 3000)],
+             "moves": [[people[i].name for i in c] for c in f._improve(people, mixed, rnd, float("inf"))]}
+    for how, crews in found.items():
+        assert _history_broken(crews, people, rnd) == [], how
+        assert sum(map(len, crews)) == 8, how

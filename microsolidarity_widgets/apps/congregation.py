@@ -65,7 +65,8 @@ class CongregationApp:
         self._shown: tuple[int, int] | None = None  # the ledger's revision the page shows
         self.suggestion: formation.Suggestion | None = None
         self.crews: list[list[str]] = []     # the round's crews as the facilitator left them (after swaps)
-        self.pins: list[tuple[str, str, str]] = []  # (a, b, "together"|"apart")
+        self.pins: list[tuple[str, str, str]] = []  # (a, b, "together"|"apart"|"new to each other")
+        self.last_season: tuple[tuple[str, ...], ...] = ()  # read from the ledger with the round's people
         self.statuses = {k: Status() for k in ("start", "agree", "person", "csv", "gathering", "round", "create")}
 
         # The congregation.
@@ -126,7 +127,14 @@ class CongregationApp:
         self.could_create = False  # whether the crews on screen could be created before the search began
         self.pin_a = Choice(description="Pin", layout=FIELD, **wide())
         self.pin_b = Choice(description="and", layout=FIELD, **wide())
-        self.pin_how = widgets.ToggleButtons(options=[("apart", "apart"), ("together", "together")], value="apart")
+        self.pin_how = widgets.ToggleButtons(options=[("apart", "apart"), ("together", "together"),
+                                                      ("new to each other", "new to each other")], value="apart")
+        # Last season (issue 24): crew-mates count as knowing each other well unless unticked, and whole
+        # crews of last season can be kept from forming again.
+        self.history = widgets.Checkbox(value=True, indent=False, layout=widgets.Layout(width="auto"),
+                                        description="Count last season's crew-mates as knowing each other well")
+        self.keep_apart = widgets.Checkbox(value=False, indent=False, layout=widgets.Layout(width="auto"),
+                                           description="Keep last season's crews apart")
         self.pin_button = widgets.Button(description="Add pin", button_style="primary")
         self.clear_pins = widgets.Button(description="Clear pins")
         self.pin_list = widgets.HTML()
@@ -174,6 +182,8 @@ class CongregationApp:
         self.pin_button.on_click(self.add_pin)
         self.clear_pins.on_click(self.clear)
         self.swap_button.on_click(self.swap)
+        self.history.observe(lambda _: self._show_round(), "value")
+        self.keep_apart.observe(lambda _: self._show_round(), "value")
         self.create_button.on_click(self.create)
         self.undo_button.on_click(self.undo)
 
@@ -195,7 +205,12 @@ class CongregationApp:
                     hint("The round suggests crews for the people in it: every crew shares a weekly slot, holds at "
                          "most one pair who already know each other well, and keeps your pins; then it looks for "
                          "shared or complementary interests, one region per crew and the sizes people asked for."),
-                    self.who, widgets.HBox([self.target, self.low, self.high, self.seed]), self.suggest_button, self.progress,
+                    self.who, widgets.HBox([self.target, self.low, self.high, self.seed]),
+                    hint("People who shared a crew last season (one that still meets or one that closed) count as "
+                         "knowing each other well, so a new crew holds at most one such pair; untick to let them "
+                         "mix freely, or pin two of them “new to each other”. Keeping last season's crews apart "
+                         "means no new crew holds all of an old crew's people who are in the round."),
+                    self.history, self.keep_apart, self.suggest_button, self.progress,
                     widgets.HBox([self.pin_a, self.pin_b]),
                     widgets.HBox([self.pin_how, self.pin_button, self.clear_pins]), self.pin_list,
                     s["round"].widget, self.result, widgets.HBox([self.swap_a, self.swap_b]), self.swap_button,
@@ -383,7 +398,10 @@ class CongregationApp:
         return formation.Round(size=self.target.value, min_size=self.low.value, max_size=self.high.value,
                                seed=self.seed.value, work=math.inf, time_limit=ROUND_SECONDS,
                                together=tuple((a, b) for a, b, how in self.pins if how == "together"),
-                               apart=tuple((a, b) for a, b, how in self.pins if how == "apart"))
+                               apart=tuple((a, b) for a, b, how in self.pins if how == "apart"),
+                               last_season=self.last_season, history=self.history.value,
+                               keep_apart=self.keep_apart.value,
+                               new_to_each_other=tuple((a, b) for a, b, how in self.pins if how == "new to each other"))
 
     def _round_people(self) -> list[str] | None:
         if self.who.value is None:
@@ -398,10 +416,11 @@ class CongregationApp:
         status = self._answer_under("round")
         started = time.perf_counter()
         try:
-            rnd = self._round()
             names = self._round_people()
             # The ledger is read here, once, on the page's thread (the search's thread reads nothing).
             people = self.congregation.people(names, free=names is None)
+            self.last_season = self.congregation.last_season()
+            rnd = self._round()
         except LedgerError as exc:
             status.error(exc, nothing_recorded=False)
             return None
@@ -518,10 +537,11 @@ class CongregationApp:
         if people is None:
             people = self.congregation.people([n for c in self.crews for n in c])
         by = {name_key(p.name): p for p in people}
-        broken = formation.violations(self.crews, people, self._round())
+        rnd = self._round()
+        broken = formation.violations(self.crews, people, rnd)
         blocks = []
         for i, crew in enumerate(self.crews, 1):
-            why = formation.describe([by[name_key(n)] for n in crew]).why
+            why = formation.describe([by[name_key(n)] for n in crew], rnd).why
             blocks.append(f"<li><b>Crew {i}</b>: {esc(', '.join(crew))}<br><span class='ms-hint'>{esc(why)}</span></li>")
         left = self.suggestion.unplaced
         out = f"<ol class='ms-crews'>{''.join(blocks)}</ol>" if blocks else "<p>No crew could be formed.</p>"
@@ -529,7 +549,8 @@ class CongregationApp:
             out += ("<p><b>Not placed:</b></p><ul>" +
                     "".join(f"<li>{esc(n)}: {esc(why)}.</li>" for n, why in left.items()) + "</ul>")
         if broken:
-            out += ('<div class="ms-wait">Your swaps break a rule: ' + esc("; ".join(broken)) +
+            # Swaps, or a tick about last season changed since the search, can break a rule.
+            out += ('<div class="ms-wait">These crews break a rule: ' + esc("; ".join(broken)) +
                     ". Swap back, or suggest again.</div>")
         self.result.value = out
         names = [(n, n) for c in self.crews for n in c]
@@ -537,7 +558,7 @@ class CongregationApp:
         self.create_button.disabled = not self.crews or bool(broken)
 
     def _forget_round(self):
-        self.suggestion, self.crews, self.pins = None, [], []
+        self.suggestion, self.crews, self.pins, self.last_season = None, [], [], ()
         with self.round_lock:
             if self.solving is not None and self.solving.is_alive():  # its crews would belong to the round forgotten
                 self.round_number += 1
@@ -552,7 +573,8 @@ class CongregationApp:
         try:
             people = self.congregation.people([n for c in self.crews for n in c])
             by = {name_key(p.name): p for p in people}
-            explained = formation.Suggestion([formation.describe([by[name_key(n)] for n in c]) for c in self.crews],
+            explained = formation.Suggestion([formation.describe([by[name_key(n)] for n in c], self._round())
+                                              for c in self.crews],
                                              {}, 0, None, "edited", 0.0)
             fid = self.congregation.form_crews(explained, on=dt.date.today(), temporary_for=temporary)
         except LedgerError as exc:
