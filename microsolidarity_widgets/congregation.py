@@ -456,7 +456,8 @@ class Congregation:
         rounds = ev.loc[(ev["kind"] == "formation") & (ev["outcome"] == "lasting"), "date"]
         since = pd.Timestamp(rounds.max()) if len(rounds) else None
         closed = closed_crews(self.ledger)
-        kinds = self.ledger._names()["kind"]
+        groups = self.ledger.groups()
+        kinds = dict(zip(groups["group"], groups["kind"]))
         # Each member's changes in date order (founders first), read in one pass: 90 people's crews in
         # a few milliseconds, within the page's time budget. A crew whose creation was undone has none.
         was_in: dict[str, dict[str, list]] = {}
