@@ -88,7 +88,7 @@ class Answers:
                     raise LedgerError(f"“{size[:20]}” is not a crew size{of}; give a number from 3 to 8.") from None
         if size is not None and (isinstance(size, bool) or not isinstance(size, int)
                                  or not formation.CREW_RANGE[0] <= size <= formation.CREW_RANGE[1]):
-            raise LedgerError(f"A preferred crew size{of} is a number from 3 to 8 (GAME.md); got {size!r}.")
+            raise LedgerError(f"A preferred crew size{of} is a number from 3 to 8; got {size!r}.")
         knows = _words(answers.get("knows"), "person they know well")
         if who and any(name_key(k) == name_key(who) for k in knows):
             raise LedgerError(f"{who} lists themselves among the people they know well.")

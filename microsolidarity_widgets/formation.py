@@ -4,7 +4,7 @@ Plain Python (no widgets, no ledger): the people of the round and the round's se
 ``Suggestion`` comes out. The congregation module feeds it from the ledger and records the crews.
 
 Hard constraints (a suggestion never breaks them):
-- every crew's size is within the round's range (GAME.md allows 3–8; the default range is 4–6 around 5);
+- every crew's size is within the round's range (docs/rules.md allows 3–8; the default range is 4–6 around 5);
 - every crew shares at least one weekly slot when all of its members can meet;
 - at most one pair of people who already know each other well per crew (either of them saying so counts);
 - pairs pinned together share a crew, pairs pinned apart do not;
@@ -72,7 +72,7 @@ DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 PARTS = ("morning", "afternoon", "evening")
 SLOTS = tuple(f"{d} {p}" for d in DAYS for p in PARTS)
-CREW_RANGE = (3, 8)  # GAME.md
+CREW_RANGE = (3, 8)  # docs/rules.md
 DEFAULT_SIZE, DEFAULT_RANGE = 5, (4, 6)
 
 PLACED, SHARED_TAG, TAG, EXTRA_REGION, SEAT_AWAY = 1000, 3, 1, -4, -2
@@ -148,7 +148,7 @@ class Round:
         for what, value in (("smallest crew size", self.min_size), ("largest crew size", self.max_size),
                             ("crew size", self.size)):
             if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-                raise LedgerError(f"The {what} must be a whole number from {low} to {high} (GAME.md); got {value!r}.")
+                raise LedgerError(f"The {what} must be a whole number from {low} to {high}; got {value!r}.")
         if not self.min_size <= self.size <= self.max_size:
             raise LedgerError(f"The crew size {self.size} must lie within the range {self.min_size}–{self.max_size}.")
         self.check_pins()

@@ -390,7 +390,7 @@ class Ledger:
         return out.loc[out["closed"].isna(), ["id", "group", "date", "parties"]].reset_index(drop=True)
 
     def ties(self) -> pd.DataFrame:
-        """Every tie GAME.md counts between two members: date, group, event_id, kind, source, target.
+        """Every tie docs/rules.md counts between two members: date, group, event_id, kind, source, target.
 
         See ``scoring.ties``; undirected ties name the pair in alphabetical order.
         """

@@ -6,7 +6,7 @@ Inputs are two frames read straight from storage:
 * ``participants``: event_id, member_id, role, data (what each part says, by name; see ``rules.Part``)
 
 Every function is vectorised over the whole history and depends only on the events, never on the
-order they were recorded in. What each level awards, and GAME.md's numbers, are in ``levels``: here
+order they were recorded in. What each level awards, and docs/rules.md's numbers, are in ``levels``: here
 are the parts every level's rule is built from, the game's ties between members, and trust over time.
 """
 

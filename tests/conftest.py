@@ -8,7 +8,7 @@
   Without PostgreSQL its tests skip with the reason; in CI (``CI`` set) they fail instead, so a
   broken install cannot pass as green.
 - ``pg_database``: a factory of fresh PostgreSQL databases (ledger schema included, or not).
-- ``crew_ledger``: a SQLite ledger with GAME.md's groups, for the page tests.
+- ``crew_ledger``: a SQLite ledger with docs/rules.md's groups, for the page tests.
 - ``open_page``: opens a page on ``crew_ledger`` at a group and a day, through the controls a
   facilitator uses (``find`` of ``tests/pages.py``).
 """
@@ -71,7 +71,7 @@ def ledger(ledger_location):
 
 @pytest.fixture
 def crew_ledger(tmp_path):
-    """A SQLite ledger holding GAME.md's groups (crew Kestrels: Ama Bo Caz Dev; partnership Ama+Bo),
+    """A SQLite ledger holding docs/rules.md's groups (crew Kestrels: Ama Bo Caz Dev; partnership Ama+Bo),
     founded 2026-01-01, for the page tests (the pages only use the Ledger API, tested on both backends)."""
     with Ledger.open(tmp_path / "pages.sqlite") as opened:
         opened.add_group("Kestrels", ["Ama", "Bo", "Caz", "Dev"], kind="crew", on="2026-01-01")

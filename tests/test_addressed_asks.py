@@ -1,4 +1,4 @@
-"""Level 2's respect bonus goes only to members who exchanged with the speaker (GAME.md): those who
+"""Level 2's respect bonus goes only to members who exchanged with the speaker (docs/rules.md): those who
 made an offer, or to whom an ask was addressed. Asks may name whom they are addressed to."""
 
 import pytest

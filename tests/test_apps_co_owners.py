@@ -1,4 +1,4 @@
-"""Level 5 page: GAME.md's venture (step 5) through the widgets."""
+"""Level 5 page: docs/rules.md's venture (step 5) through the widgets."""
 
 import datetime as dt
 

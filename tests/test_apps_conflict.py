@@ -1,4 +1,4 @@
-"""Level 4 page: open a conflict, walk the repair, close it (GAME.md step 4)."""
+"""Level 4 page: open a conflict, walk the repair, close it (docs/rules.md step 4)."""
 
 import datetime as dt
 import re

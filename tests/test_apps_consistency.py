@@ -1,4 +1,4 @@
-"""Level 3 page: GAME.md's partnership meetings (step 3), history, processes and the calendar file."""
+"""Level 3 page: docs/rules.md's partnership meetings (step 3), history, processes and the calendar file."""
 
 import datetime as dt
 import re

@@ -1,4 +1,4 @@
-"""Level 2 page: GAME.md's money round (step 2 of the worked example) through the widgets."""
+"""Level 2 page: docs/rules.md's money round (step 2 of the worked example) through the widgets."""
 
 import datetime as dt
 
@@ -14,7 +14,7 @@ ADDRESSED_TO = "Addressed to (optional): tick whom the speaker asks; leave all u
 
 @pytest.fixture
 def app(open_page):
-    """The money page at GAME.md's round: Kestrels, 17 January 2026."""
+    """The money page at docs/rules.md's round: Kestrels, 17 January 2026."""
     return open_page(MoneyApp, on=dt.date(2026, 1, 17))
 
 
@@ -101,7 +101,7 @@ def test_respect_is_the_facilitators_call_and_leaves_with_the_last_offer(app):
 
 
 def test_the_respect_bonus_is_offered_only_to_members_who_exchanged(app, crew_ledger):
-    """GAME.md: the bonus is for a member who made an offer or to whom an ask was addressed."""
+    """docs/rules.md: the bonus is for a member who made an offer or to whom an ask was addressed."""
     s = app.session
     find(app, "Speaker").value = "Caz"
     assert list(app.respectful.boxes) == [] and app.nobody_to_respect.layout.display != "none"

@@ -298,7 +298,7 @@ def test_review_page_shows_each_members_totals(worked):
     from microsolidarity_widgets.apps.review import ReviewApp
 
     app = ReviewApp(worked)
-    app.groups.value = ()  # everyone, as GAME.md's worked example totals them
+    app.groups.value = ()  # everyone, as docs/rules.md's worked example totals them
     cells = [c for c in app.totals.value.split("<td") if c]
     table = app.totals.value
     for member, total in {"Ama": 116, "Bo": 10, "Caz": 108, "Dev": 21}.items():

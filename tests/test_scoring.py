@@ -1,4 +1,4 @@
-"""Every scoring rule of GAME.md and its edges, through the public API."""
+"""Every scoring rule of docs/rules.md and its edges, through the public API."""
 
 import pandas as pd
 import pytest

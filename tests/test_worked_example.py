@@ -1,4 +1,4 @@
-"""GAME.md's worked example, end to end through the public API."""
+"""docs/rules.md's worked example, end to end through the public API."""
 
 import pandas as pd
 

@@ -1,6 +1,6 @@
 """One evening on a fresh ledger, played the way a facilitator would at a projector (1280×720):
 a crew with accented names and a late joiner through every page, then the totals read from the
-review page, from its exported CSV and from the ledger, which must all agree with GAME.md."""
+review page, from its exported CSV and from the ledger, which must all agree with docs/rules.md."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from .conftest import ARTIFACTS, choose_speaker, guard, leave, preheat_args, sta
 pytestmark = pytest.mark.browser
 
 CREW, LATE, GROUP = ["Zoë", "Ngozi", "Łukasz", "Søren"], "Đức", "Kraniche"
-# GAME.md by hand: listening +1 each; money (speaker Zoë, Ngozi offers, an ask to Łukasz, both
+# docs/rules.md by hand: listening +1 each; money (speaker Zoë, Ngozi offers, an ask to Łukasz, both
 # respectful) Zoë 5+2, Ngozi 5+1, Łukasz 1; meeting without Søren +1 / −5; the conflict Ngozi–Søren
 # resolved +10 each; the venture of Zoë and Đức +100 each.
 EXPECTED = {"Zoë": 1 + 7 + 1 + 100, "Ngozi": 1 + 6 + 1 + 10, "Łukasz": 1 + 1 + 1, "Søren": 1 - 5 + 10,

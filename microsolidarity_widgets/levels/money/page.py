@@ -207,7 +207,7 @@ class MoneyApp:
 
     def exchanged(self) -> list[str]:
         """Members present (not the speaker) who made an offer or were asked: the only ones the
-        respect bonus can go to (GAME.md), in the order of the list of who is here."""
+        respect bonus can go to (docs/rules.md), in the order of the list of who is here."""
         names = {o[0] for o in self.offers} | {n for a in self.asks if not isinstance(a, str) for n in a[1]}
         return [n for n in self.session.here if n in names and n != self.speaker.value]
 
