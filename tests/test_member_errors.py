@@ -50,7 +50,8 @@ class MemberPages(AsyncHTTPTestCase):
                             headers={"Cookie": f"{cookies}; _xsrf={xsrf}", "Sec-Fetch-Site": "same-origin"})
         text = answer.body.decode()
         assert answer.code == 500 and "busy with a long write" in text and "Nothing was recorded" in text
-        for shown in ("Zoë Quinta", "gardening, co-ops", "Tue evening, Sat morning", "<dt>Crew size</dt><dd>5</dd>"):
+        for shown in ("Zoë Quinta", "gardening, co-ops", "Tuesday evening and Saturday morning",  # in the phone's words
+                      "<dt>Crew size</dt><dd>5</dd>"):
             assert shown in text, shown
 
         self.codes.renew()  # the same form from a phone that slept through a new code: asked for it, answers kept

@@ -15,6 +15,8 @@ from ..errors import LedgerError
 from ..rules import Entry, Part, State, dated, given, one_member
 from ..values import clean_date, clean_text, name_key, shown
 
+OWNER = "owner"  # the role of the member an action of a retrospective is given to
+
 EVERY_MONTHS = 3        # a retrospective about every three months (docs/rules.md#crew-formation)
 SEASON_MONTHS = 6       # crews are re-formed every 4 to 6 months: a season's default length
 VOTES = 3               # each member's votes in a retrospective, unless the crew says otherwise
@@ -206,7 +208,7 @@ def agree_action(state: State, retrospective, owner, due, what=None) -> Entry:
     what = clean_text(what, "action", required=True)
     # Private like meeting notes: the crew's own words.
     return Entry("action", day, group=g.name, ref_id=retro.id, data={"due": due.isoformat()}, texts={"what": what},
-                 private=True, parts=[Part(owner, "owner")])
+                 private=True, parts=[Part(owner, OWNER)])
 
 
 def review_action(state: State, action, on, done) -> Entry:
