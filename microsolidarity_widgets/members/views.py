@@ -86,7 +86,10 @@ def templates(lang: str) -> jinja2.Environment:
     """The templates in ``lang``: one environment per language (each compiles its templates once), so
     two phones reading different languages at the same moment never share a translation."""
     # The member pages' own templates, and each level's phone form from its folder ("level/2/phone.html").
-    loader = jinja2.ChoiceLoader([jinja2.PackageLoader(__package__, "templates"), jinja2.FunctionLoader(levels.phone_template)])
+    # The plain page they extend is the package's own (templates/plain.html), as the server's refusals are.
+    loader = jinja2.ChoiceLoader([jinja2.PackageLoader(__package__, "templates"),
+                                  jinja2.PackageLoader("microsolidarity_widgets", "templates"),
+                                  jinja2.FunctionLoader(levels.phone_template)])
     env = jinja2.Environment(loader=loader, autoescape=True,
                              trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
                              extensions=["jinja2.ext.i18n"])
