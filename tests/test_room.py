@@ -98,6 +98,19 @@ def test_a_members_phone_shows_the_prompts_of_what_their_group_plays(crew_ledger
         members._ledger.cache_clear()
 
 
+def test_a_level_only_its_page_knows_leaves_the_phones_working(crew_ledger, folder, monkeypatch):
+    """A crew's own level is registered in its page's kernel, not in the server: the phones show nothing
+    being played (their page failed as a whole before, for as long as that page stayed open)."""
+    monkeypatch.setenv(storage.ENV_VAR, str(crew_ledger.location))
+    members._ledger.cache_clear()
+    try:
+        room.announce("Kestrels", max(levels.numbers()) + 1, TODAY)
+        shown = members.member_page("/", "Caz", "<token>")
+        assert "Hello, Caz" in shown and "Now:" not in shown
+    finally:
+        members._ledger.cache_clear()
+
+
 @pytest.mark.parametrize("level", levels.all_levels(), ids=lambda lv: lv.name)
 def test_every_level_has_prompts_for_the_round(level):
     assert level.prompts and all(p.strip() for p in level.prompts)

@@ -485,7 +485,9 @@ class NamesHandler(JupyterHandler):
         pass  # the same-origin check in ``post`` stands in, as for the renewal
 
     def facilitator(self) -> bool:
-        if self.current_user:
+        # Signed in, and from the workbook's own pages: another site opening the list in the facilitator's
+        # browser is refused as a stranger is.
+        if self.current_user and not guard.cross_origin(self.request):
             return True
         self.set_status(403)
         w = i18n.words()

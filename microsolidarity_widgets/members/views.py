@@ -203,6 +203,7 @@ def member_body(ledger, prefix: str, who: str, revision: tuple[int, int], today:
     """A member's page as the ledger is at ``revision``, in ``w``'s language: built once per member,
     language and change, since a room's phones all reload at the same moments (after each record)."""
     known = standing.standing(ledger, revision)
+    registered = {lv.number: lv for lv in levels.all_levels()}
     points = known.points
     mine = points[points["member"] == who]
     by_level = mine.groupby("level")["points"].sum()
@@ -213,11 +214,13 @@ def member_body(ledger, prefix: str, who: str, revision: tuple[int, int], today:
             here = points[points["group"] == group].groupby("member")["points"].sum()
             crews.append({"name": group, "chart": Markup(standing.crew_chart(ledger, group, revision, w)),
                           "rows": [(m, int(here.get(m, 0))) for m in members], "total": int(here.sum())})
-    playing = dict(playing)
+    # A level the server does not know (a crew's own, registered only in its page's kernel) is shown as
+    # nothing being played, rather than failing the member's whole page.
+    playing = {group: known_level for group, number in playing if (known_level := registered.get(number))}
     today_groups = []
     for group in groups:
         came, sent = standing.group_today(ledger, group, revision, today)
-        today_groups.append({"name": group, "level": levels.get(playing[group]) if group in playing else None,
+        today_groups.append({"name": group, "level": playing.get(group),
                              "checked_in": who in came,
                              "sent": [{"said": sent_line(w, r)} for r in sent[sent["member"] == who].itertuples()]})
     return str(render(

@@ -116,6 +116,17 @@ def free(room, *names: str) -> None:
         assert status == 200
 
 
+def test_the_names_page_opens_for_the_facilitator_only_from_the_workbook(room):
+    """Another site opening the names page in the facilitator's own browser (signed in) is refused, as the
+    Free button already was: the list of who holds which name is the facilitator's to see."""
+    laptop = Browser()
+    laptop.get(f"{room.url}/?token={room.token}")
+    names = f"{room.url}/microsolidarity/members/names"
+    assert laptop.get(names, {"Sec-Fetch-Site": "same-origin"})[0] == 200
+    status, body = laptop.get(names, {"Sec-Fetch-Site": "cross-site"})
+    assert status == 403 and "Only the facilitator" in body
+
+
 # The routes of a server, as its tornado application holds them: the same `serve` command, run up to
 # the moment it would listen, prints them instead (pattern, and whether it is a websocket).
 ROUTES = """
