@@ -8,9 +8,7 @@ page after a formation round created new crews (which sort first). Each state pa
 from __future__ import annotations
 
 import datetime as dt
-import re
 import shutil
-import time
 
 import pytest
 from playwright.sync_api import expect
@@ -21,6 +19,7 @@ from microsolidarity_widgets.events import Proposal
 
 from .a11y import PHONE, PROJECTOR, check_page
 from .conftest import ARTIFACTS, guard, leave, start_server, stop_server
+from .test_members import wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -43,16 +42,6 @@ def shared(tmp_path_factory, demo_ledger_file):
         yield srv
     finally:
         stop_server(srv.proc)
-
-
-def wait_for(srv, pattern: str, timeout: float = 240):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = re.search(pattern, srv.log.read_text(errors="replace"), re.M)
-        if found:
-            return found
-        time.sleep(0.2)
-    raise AssertionError(f"{pattern!r} never appeared:\n{srv.log.read_text()[-3000:]}")
 
 
 @pytest.fixture
