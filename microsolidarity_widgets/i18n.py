@@ -6,6 +6,13 @@ same moment, so whoever writes text for a person holds that person's ``Words`` (
 asks it: ``w._("…")``, ``w.ngettext(…)``, ``w.date(…)``. Texts kept in module constants are marked with
 ``N_`` (extraction finds them; nothing is translated at import) and translated where they are said.
 
+The model (rules, charts, the review, exports) has no person at hand: it speaks the language of the
+context it runs in, as Babel's and Flask-Babel's ``force_locale`` do. ``with speaking(lang):`` sets it
+for the code inside, in a ``contextvars`` variable, so a phone's request and the facilitator's kernel
+can hold different languages at once and a worker thread given the phone's language refuses in it;
+``_()`` and ``ngettext()`` of this module, and ``words()`` without a language, read it. Outside any
+``speaking`` it is the facilitator's (``default_language``).
+
 Catalogs: ``locale/<lang>/LC_MESSAGES/microsolidarity.po``, compiled to ``.mo`` by ``make i18n`` in a
 checkout and by the build (setup.py) in a wheel. A checkout whose ``.mo`` is missing or older than its
 ``.po`` reads the ``.po`` itself, so a translation just edited is what the pages show.
@@ -17,6 +24,8 @@ any text that did not go through gettext (tests/test_i18n.py).
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import functools
 import io
@@ -160,17 +169,45 @@ class Words:
         names = dates.get_day_names("wide", context="stand-alone", locale=self.locale)
         return [pseudo(names[i]) if self.lang == PSEUDO else names[i] for i in range(7)]
 
-    def list(self, items) -> str:
-        """``a, b and c`` in the language's way."""
-        said = lists.format_list([str(i) for i in items], locale=self.locale)
+    def list(self, items, style: str = "standard") -> str:
+        """``a, b and c`` in the language's way (``style="or"``: ``a, b or c``)."""
+        said = lists.format_list([str(i) for i in items], style=style, locale=self.locale)
         # The pseudo-locale marks the conjunction too: it is a word of the language, not of the list.
-        return said.replace(" and ", f" {pseudo('and')} ") if self.lang == PSEUDO else said
+        if self.lang == PSEUDO:
+            word = "or" if style == "or" else "and"
+            return said.replace(f" {word} ", f" {pseudo(word)} ")
+        return said
+
+
+# The language the model speaks in the current context (a phone's request, a kernel): None is the facilitator's.
+_SPEAKING: contextvars.ContextVar[str | None] = contextvars.ContextVar("microsolidarity_speaking", default=None)
+
+
+@contextlib.contextmanager
+def speaking(lang: str | None):
+    """Within it, the model's messages (refusals, charts, exports) are in ``lang`` (None: the facilitator's)."""
+    token = _SPEAKING.set(known(lang))
+    try:
+        yield words()
+    finally:
+        _SPEAKING.reset(token)
 
 
 def words(lang: str | None = None) -> Words:
-    """The ``Words`` of ``lang`` (any spelling ``known`` reads), else of the facilitator's language as
-    it is now (``serve --language`` and tests set it)."""
-    return Words(known(lang) or default_language())
+    """The ``Words`` of ``lang`` (any spelling ``known`` reads), else of the language spoken in this
+    context (``speaking``), else of the facilitator's language as it is now (``serve --language`` and
+    tests set it)."""
+    return Words(known(lang) or _SPEAKING.get() or default_language())
+
+
+def _(message: str, **values) -> str:
+    """``message`` in the language spoken in this context (see ``speaking``)."""
+    return words()._(message, **values)
+
+
+def ngettext(singular: str, plural: str, n: int, **values) -> str:
+    """The form of the message for ``n``, in the language spoken in this context."""
+    return words().ngettext(singular, plural, n, **values)
 
 
 # The pseudo-locale --------------------------------------------------------------------------------

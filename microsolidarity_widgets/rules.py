@@ -18,14 +18,17 @@ import sqlalchemy as sa
 
 from . import storage as st
 from .errors import LedgerError, LookAlikeName
+from .i18n import N_, _, ngettext, words as speech
 from .scoring import MEMBERSHIP_KINDS
-from .values import EARLIEST, clean_date, clean_name, clean_names, clean_text, counted, look_alikes, name_key, shown
+from .values import EARLIEST, clean_date, clean_name, clean_names, clean_text, look_alikes, name_key, shown
 
 CREW_SIZE = (3, 8)
 PARTNERSHIP_SIZE = 2
 GROUP_KINDS = ("crew", "partnership")
 OFFER_KINDS = ("perspective", "process or productivity idea", "introduction", "encouragement", "other")
 HOST_ROLES = ("facilitator", "timekeeper", "note_taker")
+# Each host role as a refusal names it ("Choose the timekeeper.").
+HOST_WORDS = {"facilitator": N_("facilitator"), "timekeeper": N_("timekeeper"), "note_taker": N_("note-taker")}
 MEETING_PROCESSES = ("Feelz Circle", "Care Pod", "Stewardship", "The Elephants")
 # The event that starts a group: nothing of the group can be dated before it.
 STARTING_KINDS = ("group_created", "congregation_created")
@@ -94,14 +97,15 @@ class State:
         self._rosters: dict[tuple, dict[str, str]] = {}
 
     def group(self, name: object) -> sa.Row:
-        name = clean_name(name, "group name")
+        name = clean_name(name, N_("group name"))
         row = self.con.execute(
             sa.select(st.groups).where(st.groups.c.name_key == name_key(name))
         ).first()
         if row is None:
             known = self.con.execute(sa.select(st.groups.c.name).order_by(st.groups.c.name)).scalars().all()
-            hint = f" Known groups: {', '.join(known)}." if known else " Create it on the crew set-up page first."
-            raise LedgerError(f"There is no group called “{name}”.{hint}")
+            hint = (_("Known groups: %(names)s.", names=speech().list(known)) if known
+                    else _("Create it on the crew set-up page first."))
+            raise LedgerError(_("There is no group called “%(name)s”.", name=name) + " " + hint)
         return row
 
     def started(self, group: sa.Row) -> str:
@@ -149,13 +153,14 @@ class State:
             try:
                 event_id = int(str(event_id).strip())
             except ValueError:
-                raise LedgerError(f"“{shown(event_id)}” is not an event number.") from None
+                raise LedgerError(_("“%(value)s” is not an event number.", value=shown(event_id))) from None
         if not 0 < event_id < 2**63:  # beyond a database integer: no such event, and no driver overflow
-            number = event_id if abs(event_id) < 10**24 else "that large"
-            raise LedgerError(f"There is no event number {number} in this ledger.")
+            if abs(event_id) >= 10**24:
+                raise LedgerError(_("There is no event number that large in this ledger."))
+            raise LedgerError(_("There is no event number %(number)s in this ledger.", number=event_id))
         row = self.con.execute(sa.select(st.events).where(st.events.c.id == event_id)).first()
         if row is None:
-            raise LedgerError(f"There is no event number {event_id} in this ledger.")
+            raise LedgerError(_("There is no event number %(number)s in this ledger.", number=event_id))
         return row
 
     def void_of(self, event_id: int) -> sa.Row | None:
@@ -201,16 +206,16 @@ def dated(state: State, group: sa.Row, on: object, today_if_none: bool = False) 
     on = dt.date.today() if on is None and today_if_none else clean_date(on)
     started = state.started(group)
     if on.isoformat() < started:
-        raise LedgerError(f"{group.name} started on {started}: nothing can be recorded for it on {on.isoformat()}, "
-                          "before it existed. Check the date.")
+        raise LedgerError(_("%(group)s started on %(started)s: nothing can be recorded for it on %(day)s, before "
+                            "it existed. Check the date.", group=group.name, started=started, day=on.isoformat()))
     ended = state.ended(group)
     if ended is not None and on.isoformat() > ended:
-        raise LedgerError(f"{group.name} closed on {ended}: nothing can be recorded for it on {on.isoformat()}. "
-                          "Its members can be in a new crew.")
+        raise LedgerError(_("%(group)s closed on %(ended)s: nothing can be recorded for it on %(day)s. Its "
+                            "members can be in a new crew.", group=group.name, ended=ended, day=on.isoformat()))
     return on
 
 
-def in_group(state: State, group: sa.Row, on: dt.date, names: object, what: str = "member") -> list[str]:
+def in_group(state: State, group: sa.Row, on: dt.date, names: object, what: str = N_("member")) -> list[str]:
     """Resolve names to how the group spells them, refusing anyone not in the group that day."""
     cleaned = clean_names(names, what)
     roster = state.roster(group.id, on)
@@ -219,28 +224,33 @@ def in_group(state: State, group: sa.Row, on: dt.date, names: object, what: str 
         key = name_key(name)
         if key not in roster:
             ever = state.roster(group.id)
-            when = "on that date" if key in ever else ""
+            said = (_("“%(name)s” is not a member of %(group)s on that date.", name=name, group=group.name)
+                    if key in ever else _("“%(name)s” is not a member of %(group)s.", name=name, group=group.name))
             alike = look_alikes(name, roster.values())
-            hint = f" Did you mean “{alike[0]}” (the letters look alike but differ)?" if alike else ""
-            raise LedgerError(f"“{name}” is not a member of {group.name} {when}".rstrip() + "." + hint)
+            if alike:
+                said += " " + _("Did you mean “%(name)s” (the letters look alike but differ)?", name=alike[0])
+            raise LedgerError(said)
         out.append(roster[key])
     return out
 
 
 def one_member(state: State, group: sa.Row, on: dt.date, name: object, what: str) -> str:
     if name is None or (isinstance(name, str) and not name.strip()):
-        raise LedgerError(f"Choose the {what}.")
+        raise LedgerError(_("Choose the %(what)s.", what=_(what)))
     return in_group(state, group, on, [name], what)[0]
 
 
 def _check_size(kind: str, size: int, group_name: str) -> None:
     if kind == "partnership" and size != PARTNERSHIP_SIZE:
-        raise LedgerError(f"A partnership is exactly 2 people; {group_name} would have {size}.")
+        raise LedgerError(_("A partnership is exactly 2 people; %(group)s would have %(size)s.", group=group_name,
+                            size=size))
     low, high = CREW_SIZE
     if kind == "crew" and size > high:
-        raise LedgerError(f"A crew has at most {high} members; {group_name} would have {size}. Start a second crew instead.")
+        raise LedgerError(_("A crew has at most %(most)s members; %(group)s would have %(size)s. Start a second crew "
+                            "instead.", most=high, group=group_name, size=size))
     if kind == "crew" and size < low:
-        raise LedgerError(f"A crew needs at least {low} members; {group_name} would have {size}.")
+        raise LedgerError(_("A crew needs at least %(least)s members; %(group)s would have %(size)s.", least=low,
+                            group=group_name, size=size))
 
 
 # --- builders ------------------------------------------------------------------------------
@@ -249,19 +259,20 @@ def _check_size(kind: str, size: int, group_name: str) -> None:
 def _warn_look_alikes(group: str, name: str, others) -> None:
     alike = look_alikes(name, others)
     if alike:
-        warnings.warn(LookAlikeName(
-            f"“{name}” looks like “{alike[0]}”, another member of {group}, but the letters differ (one may come "
-            "from another alphabet). If they are one person, void this and use the existing name."), stacklevel=4)
+        warnings.warn(LookAlikeName(_(
+            "“%(name)s” looks like “%(other)s”, another member of %(group)s, but the letters differ (one may come "
+            "from another alphabet). If they are one person, void this and use the existing name.", name=name,
+            other=alike[0], group=group)), stacklevel=4)
 
 
 def add_group(state: State, name, members, kind="crew", on=None) -> Entry:
-    name = clean_name(name, "group name")
+    name = clean_name(name, N_("group name"))
     if kind not in GROUP_KINDS:
-        raise LedgerError(f"A group is a crew or a partnership, not “{shown(kind)}”.")
+        raise LedgerError(_("A group is a crew or a partnership, not “%(kind)s”.", kind=shown(kind)))
     names = clean_names(members)
     _check_size(kind, len(names), name)
     if state.con.execute(sa.select(st.groups.c.id).where(st.groups.c.name_key == name_key(name))).first():
-        raise LedgerError(f"There is already a group called “{name}”.")
+        raise LedgerError(_("There is already a group called “%(name)s”.", name=name))
     on = clean_date(on) if on is not None else dt.date.today()
     for i, n in enumerate(names):
         _warn_look_alikes(name, n, names[:i])
@@ -274,11 +285,11 @@ def add_group(state: State, name, members, kind="crew", on=None) -> Entry:
 
 def add_member(state: State, group, name, on=None) -> Entry:
     g = state.group(group)
-    name = clean_name(name, "member name")
+    name = clean_name(name, N_("member name"))
     on = dated(state, g, on, today_if_none=True)
     roster = state.roster(g.id, on)
     if name_key(name) in roster:
-        raise LedgerError(f"{roster[name_key(name)]} is already a member of {g.name}.")
+        raise LedgerError(_("%(name)s is already a member of %(group)s.", name=roster[name_key(name)], group=g.name))
     _check_size(g.kind, len(state.roster(g.id)) + 1, g.name)
     _warn_look_alikes(g.name, name, {**state.roster(g.id), **roster}.values())
     existing = state.member(name)
@@ -288,11 +299,12 @@ def add_member(state: State, group, name, on=None) -> Entry:
 def remove_member(state: State, group, name, on=None) -> Entry:
     g = state.group(group)
     on = dated(state, g, on, today_if_none=True)
-    member = one_member(state, g, on, name, "member who is leaving")
+    member = one_member(state, g, on, name, N_("member who is leaving"))
     if g.kind == "crew" and len(state.roster(g.id, on)) - 1 < CREW_SIZE[0]:
-        raise LedgerError(f"{g.name} would drop below {CREW_SIZE[0]} members; a crew needs at least {CREW_SIZE[0]}.")
+        raise LedgerError(_("%(group)s would drop below %(least)s members; a crew needs at least %(least)s.",
+                            group=g.name, least=CREW_SIZE[0]))
     if g.kind == "partnership":
-        raise LedgerError("A partnership is always two people: record a new partnership instead.")
+        raise LedgerError(_("A partnership is always two people: record a new partnership instead."))
     return Entry("member_left", on, group=g.name, parts=[Part(member, "member")])
 
 
@@ -310,10 +322,10 @@ def record_hosting(state: State, group, on, facilitator=None, timekeeper=None, n
     """Who carried a session's emotional labour; scores nothing, but spreads hosting fairly."""
     g = state.group(group)
     on = dated(state, g, on)
-    parts = [Part(one_member(state, g, on, who, role.replace("_", "-")), role)
+    parts = [Part(one_member(state, g, on, who, HOST_WORDS[role]), role)
              for role, who in zip(HOST_ROLES, (facilitator, timekeeper, note_taker)) if who]
     if not parts:
-        raise LedgerError("Choose at least one host (facilitator, timekeeper or note-taker).")
+        raise LedgerError(_("Choose at least one host (facilitator, timekeeper or note-taker)."))
     return Entry("hosting", on, group=g.name, parts=parts)
 
 
@@ -322,10 +334,11 @@ def check_in(state: State, group, on, member) -> Entry:
     facilitator's "who is here" starts from the check-ins, and the facilitator records the exercise."""
     g = state.group(group)
     on = dated(state, g, on)
-    member = one_member(state, g, on, member, "member checking in")
+    member = one_member(state, g, on, member, N_("member checking in"))
     for row in state.live("check_in", g.id, on_date=on.isoformat()):
         if any(name_key(p.name) == name_key(member) for p in state.parts(row.id)):
-            raise LedgerError(f"{member} is already checked in for {g.name} on {on.isoformat()}.")
+            raise LedgerError(_("%(name)s is already checked in for %(group)s on %(day)s.", name=member, group=g.name,
+                                day=on.isoformat()))
     return Entry("check_in", on, group=g.name, parts=[Part(member, "checked_in")])
 
 
@@ -336,16 +349,17 @@ def propose(state: State, group, on, member, what, text=None, offer_kind=None) -
     nothing and waits until the facilitator accepts it into the money round (or declines it)."""
     g = state.group(group)
     on = dated(state, g, on)
-    member = one_member(state, g, on, member, "member")
+    member = one_member(state, g, on, member, N_("member"))
     if what not in PROPOSALS:
-        raise LedgerError(f"Send an offer or an ask, not “{shown(what)}”.")
+        raise LedgerError(_("Send an offer or an ask, not “%(what)s”.", what=shown(what)))
     if what == OFFER:
         kind = offer_kind.strip().lower() if isinstance(offer_kind, str) else offer_kind
         if kind not in OFFER_KINDS:
-            raise LedgerError(f"“{shown(offer_kind)}” is not a kind of offer; choose one of: {', '.join(OFFER_KINDS)}.")
-        text = clean_text(text, "offer note")
+            raise LedgerError(_("“%(kind)s” is not a kind of offer; choose %(kinds)s.", kind=shown(offer_kind),
+                                kinds=speech().list(OFFER_KINDS, style="or")))
+        text = clean_text(text, N_("offer note"))
     else:
-        kind, text = None, clean_text(text, "ask", required=True)
+        kind, text = None, clean_text(text, N_("ask"), required=True)
     # Private, as the money round's own texts are: an offer's note or an ask may be personal.
     return Entry("proposal", on, group=g.name, data=given(**{"what": what, OFFER_KIND: kind}), texts=given(text=text),
                  private=True,
@@ -366,11 +380,11 @@ def waiting_proposal(state: State, proposal_id) -> sa.Row:
     """An offer or ask sent from a phone that still waits for its answer, or ``LedgerError``."""
     proposal = state.event(proposal_id)
     if proposal.kind != "proposal":
-        raise LedgerError("That record is not an offer or ask sent from a phone.")
+        raise LedgerError(_("That record is not an offer or ask sent from a phone."))
     if state.void_of(proposal.id) is not None:
-        raise LedgerError("That offer or ask was withdrawn.")
+        raise LedgerError(_("That offer or ask was withdrawn."))
     if answer(state, proposal.id, proposal.group_id) is not None:
-        raise LedgerError("That offer or ask has been answered already.")
+        raise LedgerError(_("That offer or ask has been answered already."))
     return proposal
 
 
@@ -379,17 +393,18 @@ def settle(state: State, proposal_id, on, outcome, round_id=None) -> Entry:
     or declined."""
     proposal = waiting_proposal(state, proposal_id)
     if outcome not in SETTLEMENTS:
-        raise LedgerError(f"An offer or ask is accepted or declined, not “{shown(outcome)}”.")
+        raise LedgerError(_("An offer or ask is accepted or declined, not “%(outcome)s”.", outcome=shown(outcome)))
     on = clean_date(on)
     if on.isoformat() < proposal.on_date:
-        raise LedgerError(f"That offer or ask was sent on {proposal.on_date}: it cannot be answered before.")
+        raise LedgerError(_("That offer or ask was sent on %(day)s: it cannot be answered before.",
+                            day=proposal.on_date))
     into = None
     if outcome == ACCEPTED:
         if round_id is None:
-            raise LedgerError("Say which money round the offer or ask was accepted into.")
+            raise LedgerError(_("Say which money round the offer or ask was accepted into."))
         into = state.event(round_id)
         if not KINDS[into.kind].takes_proposals or into.group_id != proposal.group_id or state.void_of(into.id) is not None:
-            raise LedgerError("An offer or ask is accepted into a money round of its own group that stands.")
+            raise LedgerError(_("An offer or ask is accepted into a money round of its own group that stands."))
     group = state.group_name(proposal.group_id)
     return Entry("proposal_settled", on, group=group, ref_id=proposal.id, outcome=outcome,
                  data={} if into is None else {ROUND_ID: into.id})
@@ -399,18 +414,19 @@ def record_agreements(state: State, group, on, text, private=False) -> Entry:
     """The crew's agreements (confidentiality, cross-talk); a later record replaces the earlier."""
     g = state.group(group)
     if not isinstance(private, bool):
-        raise LedgerError("Say whether the agreements are private (yes or no).")
+        raise LedgerError(_("Say whether the agreements are private (yes or no)."))
     return Entry("agreements", dated(state, g, on), group=g.name, private=private,
-                 texts={"text": clean_text(text, "agreements", required=True)})
+                 texts={"text": clean_text(text, N_("agreements"), required=True)})
 
 
 # Events a void cannot take back: what they did is not undone by flagging them.
 UNVOIDABLE = {
-    st.VOID: "Event {id} is itself a correction; record the event again instead of voiding it.",
-    "group_created": "A group cannot be voided.",
-    "congregation_created": "A congregation cannot be voided.",
-    "renamed": "Event {id} is a rename, which a void cannot take back: rename them back instead.",
-    "forgotten": "Event {id} forgot a member: their texts are erased and cannot come back, so it cannot be voided.",
+    st.VOID: N_("Event %(id)s is itself a correction; record the event again instead of voiding it."),
+    "group_created": N_("A group cannot be voided."),
+    "congregation_created": N_("A congregation cannot be voided."),
+    "renamed": N_("Event %(id)s is a rename, which a void cannot take back: rename them back instead."),
+    "forgotten": N_("Event %(id)s forgot a member: their texts are erased and cannot come back, so it cannot be "
+                    "voided."),
 }
 
 
@@ -421,17 +437,18 @@ def void(state: State, event_id, reason, on=None) -> Entry:
     been recorded; ``history_problems`` checks that once the void is in place.
     """
     target = state.event(event_id)
-    reason = clean_text(reason, "reason", required=True)
+    reason = clean_text(reason, N_("reason"), required=True)
     if target.kind in UNVOIDABLE:
-        raise LedgerError(UNVOIDABLE[target.kind].format(id=target.id))
+        raise LedgerError(_(UNVOIDABLE[target.kind], id=target.id))
     on = correction_date(target, on)
     if target.kind == "formation" and target.outcome == "lasting":  # its crews must go with it
-        raise LedgerError(f"{_event_words(state, target)} formed crews: undo it as a whole on the congregation page "
-                          "(Congregation.undo_formation), which voids the crews with it.")
+        raise LedgerError(_("%(event)s formed crews: undo it as a whole on the congregation page "
+                            "(Congregation.undo_formation), which voids the crews with it.",
+                            event=_event_words(state, target)))
     # The next two are named in words: a level page's undo meets them when another page undid or
     # closed its record meanwhile, and a row id means nothing to the people in the room.
     if state.void_of(target.id):
-        raise LedgerError(f"{_event_words(state, target)} is already voided.")
+        raise LedgerError(_("%(event)s is already voided.", event=_event_words(state, target)))
     refusal = KINDS[target.kind].unvoidable(state, target) if target.kind in KINDS else None
     if refusal:
         raise LedgerError(refusal)
@@ -442,8 +459,8 @@ def correction_date(target: sa.Row, on) -> dt.date:
     """The day a correction of ``target`` is dated (default today): never before the event itself."""
     on = clean_date(on) if on is not None else dt.date.today()
     if on.isoformat() < target.on_date:
-        raise LedgerError(f"The {words(target.kind)} happened on {target.on_date}; its correction cannot be dated "
-                          f"{on.isoformat()}, before it.")
+        raise LedgerError(_("The %(event)s happened on %(day)s; its correction cannot be dated %(correction)s, before "
+                            "it.", event=words(target.kind), day=target.on_date, correction=on.isoformat()))
     return on
 
 
@@ -455,28 +472,32 @@ def _event_words(state: State, target: sa.Row) -> str:
         return own
     group = state.group_name(target.group_id) if target.group_id is not None else None
     names = sorted({p.name for p in state.parts(target.id)}, key=str.casefold)
-    return (f"The {words(target.kind)} on {target.on_date}" + (f" in {group}" if group else "") +
-            (f" ({', '.join(names)})" if 0 < len(names) <= 3 else ""))
+    values = {"event": words(target.kind), "day": target.on_date, "group": group}
+    said = _("The %(event)s on %(day)s in %(group)s", **values) if group else _("The %(event)s on %(day)s", **values)
+    return said + (f" ({', '.join(names)})" if 0 < len(names) <= 3 else "")
 
 
 def rename(state: State, what: str, old, new) -> Entry:
     table = st.groups if what == "group" else st.members
-    old = clean_name(old, f"{what} name")
-    new = clean_name(new, f"{what} name")
+    label = N_("group name") if what == "group" else N_("member name")
+    old = clean_name(old, label)
+    new = clean_name(new, label)
     row = state.con.execute(sa.select(table).where(table.c.name_key == name_key(old))).first()
     if row is None:
-        raise LedgerError(f"There is no {what} called “{old}”.")
+        raise LedgerError(_("There is no group called “%(name)s”.", name=old) if what == "group"
+                          else _("There is no member called “%(name)s”.", name=old))
     clash = state.con.execute(sa.select(table.c.id).where(table.c.name_key == name_key(new))).first()
     if clash and clash.id != row.id:
-        raise LedgerError(f"There is already a {what} called “{new}”.")
+        raise LedgerError(_("There is already a group called “%(name)s”.", name=new) if what == "group"
+                          else _("There is already a member called “%(name)s”.", name=new))
     return Entry("renamed", dt.date.today(), data={"what": what}, rename=(what, row.id, new))
 
 
 def forget(state: State, name) -> Entry:
-    name = clean_name(name, "member name")
+    name = clean_name(name, N_("member name"))
     row = state.member(name)
     if row is None:
-        raise LedgerError(f"There is no member called “{name}”.")
+        raise LedgerError(_("There is no member called “%(name)s”.", name=name))
     pseudonym, n = f"Former member {row.id}", 1
     # Someone may already carry that name (a rename): the pseudonym must not clash with a real one.
     while (taken := state.member(pseudonym)) is not None and taken.id != row.id:
@@ -504,16 +525,30 @@ _GROUP_HISTORY = (
 )
 
 
+# The kinds of event as a refusal names them (the stored kind in words), in the reader's language; a kind
+# not here is said as stored.
+KIND_WORDS = {
+    "group_created": N_("group created"), "member_joined": N_("member joined"), "member_left": N_("member left"),
+    "hosting": N_("hosting"), "check_in": N_("check in"), "proposal": N_("proposal"),
+    "proposal_settled": N_("proposal settled"), "agreements": N_("agreements"), "listening": N_("listening"),
+    "money": N_("money"), "meeting": N_("meeting"), "conflict_opened": N_("conflict opened"),
+    "conflict_closed": N_("conflict closed"), "venture": N_("venture"), "formation": N_("formation"),
+    "pool_joined": N_("pool joined"), "invitation": N_("invitation"), "season": N_("season"),
+    "retrospective": N_("retrospective"), "season_decided": N_("season decided"),
+}
+
+
 def words(kind: str) -> str:
-    """A kind of event in words: "conflict closed"."""
-    return kind.replace("_", " ")
+    """A kind of event in words, in the language spoken: "conflict closed"."""
+    return _(KIND_WORDS.get(kind, kind.replace("_", " ")))
 
 
 def history_problems(con: sa.Connection, group_id: int) -> dict[tuple, str]:
     """Every way the group's live history breaks the rules, keyed so that two checks compare."""
     group = con.execute(sa.select(st.groups).where(st.groups.c.id == group_id)).one()
     pool = group.kind not in GROUP_KINDS  # a congregation: its pool is its membership
-    member_of = f"in the pool of {group.name}" if pool else f"a member of {group.name}"
+    member_of = (_("in the pool of %(group)s", group=group.name) if pool
+                 else _("a member of %(group)s", group=group.name))
     events: dict[int, tuple] = {}
     people: dict[int, list[tuple[int, str]]] = {}  # who takes part in an event
     joiners: dict[int, list[tuple[int, str]]] = {}  # who joins or leaves by it
@@ -536,10 +571,13 @@ def history_problems(con: sa.Connection, group_id: int) -> dict[tuple, str]:
         for member_id, name in joiners[eid]:
             joins = kind != "member_left"
             if joins and member_id in inside:
-                problems[("joins twice", member_id, when)] = f"{name} would join {group.name} on {when} while already a member"
+                problems[("joins twice", member_id, when)] = _(
+                    "%(name)s would join %(group)s on %(day)s while already a member", name=name, group=group.name,
+                    day=when)
             elif not joins and member_id not in inside:
-                problems[("leaves unjoined", member_id, when)] = (f"{name} would leave {group.name} on {when} "
-                                                                  "without being a member then")
+                problems[("leaves unjoined", member_id, when)] = _(
+                    "%(name)s would leave %(group)s on %(day)s without being a member then", name=name,
+                    group=group.name, day=when)
             if joins:
                 inside[member_id] = name
             else:
@@ -548,12 +586,20 @@ def history_problems(con: sa.Connection, group_id: int) -> dict[tuple, str]:
         if not pool and (i + 1 == len(changes) or changes[i + 1][0] != when):  # the size once the day is counted
             size, day = len(inside), when or started
             low, high = (PARTNERSHIP_SIZE, PARTNERSHIP_SIZE) if group.kind == "partnership" else CREW_SIZE
+            sizes = {"group": group.name, "size": size, "day": day}
+            partnership = group.kind == "partnership"
             if size > high:
-                problems[("size", day)] = (f"{group.name} would have {size} members on {day}, and a {group.kind} "
-                                           f"has at most {high}")
+                problems[("size", day)] = (
+                    _("%(group)s would have %(size)s members on %(day)s, and a partnership has at most %(most)s",
+                      most=high, **sizes) if partnership else
+                    _("%(group)s would have %(size)s members on %(day)s, and a crew has at most %(most)s",
+                      most=high, **sizes))
             elif size < low:
-                problems[("size", day)] = (f"{group.name} would have {size} members on {day}, and a {group.kind} "
-                                           f"needs at least {low}")
+                problems[("size", day)] = (
+                    _("%(group)s would have %(size)s members on %(day)s, and a partnership needs at least %(least)s",
+                      least=low, **sizes) if partnership else
+                    _("%(group)s would have %(size)s members on %(day)s, and a crew needs at least %(least)s",
+                      least=low, **sizes))
 
     def member_on(member_id: int, day: str) -> bool:
         state = False
@@ -566,20 +612,23 @@ def history_problems(con: sa.Connection, group_id: int) -> dict[tuple, str]:
     firsts: dict[tuple, int] = {}  # the first event of each kind that comes once (``Event.once``), by its key
     for eid, (kind, on, ref_id, called) in events.items():
         if on < started and kind not in STARTING_KINDS:
-            problems[("before start", eid)] = (f"the {words(kind)} would be dated {on}, before "
-                                               f"{group.name} started on {started}")
+            problems[("before start", eid)] = _("the %(event)s would be dated %(day)s, before %(group)s started on "
+                                                "%(started)s", event=words(kind), day=on, group=group.name,
+                                                started=started)
         for member_id, name in people.get(eid, []):
             if not member_on(member_id, on):
-                problems[("not a member", eid, member_id)] = (f"{name} would not be {member_of} on {on}, "
-                                                              f"yet took part in the {words(kind)} that day")
+                problems[("not a member", eid, member_id)] = _(
+                    "%(name)s would not be %(member_of)s on %(day)s, yet took part in the %(event)s that day",
+                    name=name, member_of=member_of, day=on, event=words(kind))
         once = KINDS[kind].once if kind in KINDS else None
         if once is not None:
             problem, key_of, message = once
             key = (problem, key_of(on, ref_id, called))
             first = firsts.setdefault(key, eid)
             if first != eid:
-                problems[key] = message.format(group=group.name, on=on, called=called, ref_id=ref_id, first=first,
-                                               eid=eid)
+                # A level's message is marked N_ in its folder, with {group}, {on}… as str.format reads them.
+                problems[key] = _(message).format(group=group.name, on=on, called=called, ref_id=ref_id, first=first,
+                                                  eid=eid)
     return problems
 
 
@@ -598,10 +647,11 @@ def refuse_new_problems(con: sa.Connection, group_id: int, before: dict[tuple, s
     new = [message for key, message in history_problems(con, group_id).items() if key not in before]
     if not new:
         return
-    more = f" (and {counted(len(new) - 1, 'more problem')})" if len(new) > 1 else ""
+    more = (" " + ngettext("(and %(num)s more problem)", "(and %(num)s more problems)", len(new) - 1)
+            if len(new) > 1 else "")
     if lead is None and entry is not None and entry.kind == st.VOID:
         state = State(con)
-        lead = f"{_event_words(state, state.event(entry.ref_id))} cannot be voided: without it, "
+        lead = _("%(event)s cannot be voided: without it, ", event=_event_words(state, state.event(entry.ref_id)))
     elif lead is None:
-        lead = "Not recorded: with this change, "
+        lead = _("Not recorded: with this change, ")
     raise LedgerError(f"{lead}{new[0]}{more}.")

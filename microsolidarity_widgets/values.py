@@ -13,6 +13,7 @@ import unicodedata
 import babel
 
 from .errors import LedgerError
+from .i18n import N_, _, words
 
 MAX_NAME = 80
 MAX_TEXT = 5000
@@ -64,29 +65,33 @@ def shown(value: object, width: int = 40) -> str:
     return _short(str(value), width)
 
 
-def clean_name(value: object, what: str = "name") -> str:
+def clean_name(value: object, what: str = N_("name")) -> str:
     """Return the name as it will be stored (trimmed), or raise ``LedgerError``.
 
     Emoji, accents and right-to-left scripts are names like any other, kept in their composed
     form (NFC), so that "Zoë" typed on two keyboards is stored as one spelling. Angle brackets are
     refused because no name needs them and they are the usual start of injected markup.
     """
+    # ``what`` is said in the reader's language: callers mark it with N_ ("member name").
+    what = _(what)
     if not isinstance(value, str):
-        raise LedgerError(f"A {what} must be text, not {type(value).__name__}.")
+        raise LedgerError(_("A %(what)s must be text, not %(type)s.", what=what, type=type(value).__name__))
     name = unicodedata.normalize("NFC", value.strip())
     if not name:
-        raise LedgerError(f"The {what} is empty: type a name.")
+        raise LedgerError(_("The %(what)s is empty: type a name.", what=what))
     if len(name) > MAX_NAME:
-        raise LedgerError(
-            f"The {what} “{_short(name)}” is {len(name)} characters long; keep it to {MAX_NAME}."
-        )
+        raise LedgerError(_("The %(what)s “%(name)s” is %(length)s characters long; keep it to %(most)s.",
+                            what=what, name=_short(name), length=len(name), most=MAX_NAME))
     if any(unicodedata.category(c) == "Cc" or c in "\u2028\u2029" for c in name):
-        raise LedgerError(f"The {what} “{_short(name)}” contains a line break, tab or other control character.")
+        raise LedgerError(_("The %(what)s “%(name)s” contains a line break, tab or other control character.",
+                            what=what, name=_short(name)))
     if _invisible(name):
-        raise LedgerError(f"The {what} “{_short(name)}” contains an invisible character (a zero-width space, a "
-                          "text-direction mark or a filler); type it again without pasting.")
+        raise LedgerError(_("The %(what)s “%(name)s” contains an invisible character (a zero-width space, a "
+                            "text-direction mark or a filler); type it again without pasting.", what=what,
+                            name=_short(name)))
     if "<" in name or ">" in name:
-        raise LedgerError(f"The {what} “{_short(name)}” contains < or >, which a {what} cannot hold.")
+        raise LedgerError(_("The %(what)s “%(name)s” contains < or >, which a %(what)s cannot hold.", what=what,
+                            name=_short(name)))
     return name
 
 
@@ -95,16 +100,16 @@ def name_key(name: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
 
 
-def clean_names(values: object, what: str = "member") -> list[str]:
+def clean_names(values: object, what: str = N_("member")) -> list[str]:
     """Clean a list of names and refuse repeats (compared as ``name_key`` does)."""
     if isinstance(values, (str, bytes, dict)) or not hasattr(values, "__iter__"):
-        raise LedgerError(f"Give the names of each {what} as a list.")
+        raise LedgerError(_("Give the names of each %(what)s as a list.", what=_(what)))
     names = [clean_name(v, what) for v in values]
     seen: dict[str, str] = {}
     for name in names:
         key = name_key(name)
         if key in seen:
-            raise LedgerError(f"“{name}” is listed twice (as “{seen[key]}” too).")
+            raise LedgerError(_("“%(name)s” is listed twice (as “%(other)s” too).", name=name, other=seen[key]))
         seen[key] = name
     return names
 
@@ -121,12 +126,12 @@ def new_once_key() -> str:
 def clean_once_key(value: object) -> str:
     """A one-time key as a form or a page sends it (``new_once_key``'s letters), or ``LedgerError``."""
     if not isinstance(value, str) or not ONCE_KEY.fullmatch(value):
-        raise LedgerError("This form's one-time key is missing or not one the workbook made: reload the page and "
-                          "send it again.")
+        raise LedgerError(_("This form's one-time key is missing or not one the workbook made: reload the page and "
+                            "send it again."))
     return value
 
 
-def clean_date(value: object, what: str = "date", today: dt.date | None = None) -> dt.date:
+def clean_date(value: object, what: str = N_("date"), today: dt.date | None = None) -> dt.date:
     """Accept a ``datetime.date`` or an ISO ``YYYY-MM-DD`` string that is not in the future."""
     if isinstance(value, dt.datetime):
         try:
@@ -135,34 +140,40 @@ def clean_date(value: object, what: str = "date", today: dt.date | None = None) 
             value = None
     if isinstance(value, dt.date) and value != value:  # pandas' NaT: a datetime that holds no date
         value = None
+    what = _(what)
     if isinstance(value, str):
         try:
             value = dt.date.fromisoformat(value.strip())
         except ValueError:
-            raise LedgerError(f"“{_short(value)}” is not a date: write it as YYYY-MM-DD, e.g. 2026-03-01.") from None
+            raise LedgerError(_("“%(value)s” is not a date: write it as YYYY-MM-DD, e.g. 2026-03-01.",
+                                value=_short(value))) from None
     if not isinstance(value, dt.date):
-        raise LedgerError(f"The {what} is missing or not a date: write it as YYYY-MM-DD.")
+        raise LedgerError(_("The %(what)s is missing or not a date: write it as YYYY-MM-DD.", what=what))
     today = today or dt.date.today()
     if value > today:
-        raise LedgerError(f"The {what} {value.isoformat()} is in the future; record things once they have happened.")
+        raise LedgerError(_("The %(what)s %(day)s is in the future; record things once they have happened.",
+                            what=what, day=value.isoformat()))
     if value < EARLIEST:
-        raise LedgerError(f"The {what} {value.isoformat()} is before {EARLIEST.year}; check the year.")
+        raise LedgerError(_("The %(what)s %(day)s is before %(year)s; check the year.", what=what,
+                            day=value.isoformat(), year=EARLIEST.year))
     return value
 
 
-def clean_text(value: object, what: str = "note", required: bool = False) -> str | None:
+def clean_text(value: object, what: str = N_("note"), required: bool = False) -> str | None:
     """Free text (notes, asks, agreements): any characters, but bounded in size."""
+    what = _(what)
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            raise LedgerError(f"The {what} is empty.")
+            raise LedgerError(_("The %(what)s is empty.", what=what))
         return None
     if not isinstance(value, str):
-        raise LedgerError(f"The {what} must be text.")
+        raise LedgerError(_("The %(what)s must be text.", what=what))
     text = value.strip()
     if len(text) > MAX_TEXT:
-        raise LedgerError(f"The {what} is {len(text)} characters long; keep it under {MAX_TEXT}.")
+        raise LedgerError(_("The %(what)s is %(length)s characters long; keep it under %(most)s.", what=what,
+                            length=len(text), most=MAX_TEXT))
     if "\x00" in text:
-        raise LedgerError(f"The {what} contains a NUL character, which cannot be stored.")
+        raise LedgerError(_("The %(what)s contains a NUL character, which cannot be stored.", what=what))
     return text
 
 
@@ -205,9 +216,11 @@ def counted(n: int, noun: str, plural: str | None = None) -> str:
     return f"{n:,} {noun_for(n, noun, plural)}"
 
 
-def day_words(day: dt.date, short: bool = False) -> str:
-    """A day as a sentence says it: "2 October 2026" (``short``: "2 Oct 2026")."""
-    return f"{day.day} {day:{'%b' if short else '%B'} %Y}"
+def day_words(day: dt.date | str, short: bool = False) -> str:
+    """A day as a sentence says it, in the language spoken (Babel): "2 October 2026" (``short``:
+    "2 Oct 2026"), "2. Oktober 2026" in German. An ISO date (as the ledger keeps them) too."""
+    day = dt.date.fromisoformat(day) if isinstance(day, str) else day
+    return words().date(day, "medium" if short else "long")
 
 
 def file_stem(name: str) -> str:

@@ -55,8 +55,8 @@ OTHER_SITE = N_("This form can only be sent from the workbook's own page.")
 
 def said_to_phone(exc: LedgerError, w: i18n.Words | None = None) -> str:
     """Why a ledger refused, in words for a member: a file's trouble is named without its path (that
-    is the facilitator's to know), a rule's refusal as the rules say it (the rules' messages are not
-    translated yet: they stay in English)."""
+    is the facilitator's to know), a rule's refusal as the rules said it (in the phone's language: the
+    record thread speaks it, see ``recorded``)."""
     w = w or i18n.words()
     if isinstance(exc, LedgerBusy):
         return w._("The workbook is busy saving something else just now.")
@@ -218,7 +218,12 @@ class MemberHandler(RequestHandler):
     async def shown(self, view, *args, **kwargs):
         """``view(ledger, *args)`` worked out in a page thread: reading and scoring never hold up the loop."""
         kwargs.setdefault("w", self.w)
-        return await IOLoop.current().run_in_executor(self.pages, lambda: view(self.ledger(), *args, **kwargs))
+
+        def show():
+            with i18n.speaking(self.w.lang):  # the model's words (a chart, a refusal) in the phone's language
+                return view(self.ledger(), *args, **kwargs)
+
+        return await IOLoop.current().run_in_executor(self.pages, show)
 
     async def recorded(self, action):
         """``action(ledger)`` in a record thread, waiting for the ledger's lock ``patience`` seconds
@@ -227,7 +232,8 @@ class MemberHandler(RequestHandler):
         deadline = time.monotonic() + self.patience
 
         def attempt():
-            with storage.patience(deadline):
+            # A rule's refusal is said in the phone's language: the thread does not inherit the request's context.
+            with storage.patience(deadline), i18n.speaking(self.w.lang):
                 return action(self.ledger())
 
         return await IOLoop.current().run_in_executor(self.records, attempt)
