@@ -16,10 +16,9 @@ import pandas as pd
 
 from . import levels, review
 from .review import ReviewData, Selection
-from .values import counted
+from .i18n import N_, _, ngettext
 
 WIDTH = "container"
-WHEN = alt.Tooltip("date:T", title="as of", format="%d %b %Y")
 
 READABLE = 16  # px: the smallest type in a chart, read on a projector from the back of a room
 # Each member (or group) also has a shape on its line's points, so no line is told apart by colour alone.
@@ -45,7 +44,7 @@ def _shapes(names) -> alt.Scale:
 
 def _span(dates: pd.Series) -> str:
     if dates.empty:
-        return "nothing recorded yet"
+        return _("nothing recorded yet")
     return review.span_words(dates.min(), dates.max())
 
 
@@ -173,17 +172,36 @@ def _readable(chart: alt.Chart, description: str = "") -> alt.Chart:
             .configure_view(strokeWidth=0))
 
 
-def _each(n: int, noun: str) -> str:
-    """"each of 8 members", "1 member": how many lines a description speaks of."""
-    return counted(n, noun) if n == 1 else f"each of {counted(n, noun)}"
+def _when() -> alt.Tooltip:
+    return alt.Tooltip("date:T", title=_("as of"), format="%d %b %Y")
+
+
+def _each(n: int, key: str) -> str:
+    """"each of 8 members", "1 member": how many lines (members or groups) a description speaks of."""
+    if key == "group":
+        return ngettext("%(num)s group", "each of %(num)s groups", n)
+    return ngettext("%(num)s member", "each of %(num)s members", n)
 
 
 def _subtitle(*notes) -> list[str]:
     return [n for n in notes if n]
 
 
-def _left_out(n: int, what: str) -> str | None:
-    return f"{n} more {what} not shown (the most active are)." if n else None
+def _left_out(n: int, key: str) -> str | None:
+    if not n:
+        return None
+    if key == "group":
+        return ngettext("%(num)s more group not shown (the most active are).",
+                        "%(num)s more groups not shown (the most active are).", n)
+    return ngettext("%(num)s more member not shown (the most active are).",
+                    "%(num)s more members not shown (the most active are).", n)
+
+
+# How a chart names a series' key (its legend) and a bucket of time (its tooltips, its subtitles).
+KEY_WORDS = {"member": (N_("Member"), N_("member")), "group": (N_("Group"), N_("group"))}
+BUCKET_WORDS = {"day": N_("day"), "week": N_("week"), "month": N_("month"), "quarter": N_("quarter"),
+                "year": N_("year")}
+NOTHING_YET = N_("Nothing recorded in this choice yet.")
 
 
 # (longest span in days, tick interval, step, label format): labels that differ from tick to tick.
@@ -212,9 +230,10 @@ def _lines(data: pd.DataFrame, key: str, colours, title: str, y_title: str, note
     pick = alt.selection_point(fields=[key], bind="legend")
     n = data[key].nunique()
     empty = data.empty
+    legend_title, tip_title = (_(w) for w in KEY_WORDS[key])
     return _readable(
         alt.Chart(_side_by_side(data, key), title=alt.Title(title, subtitle=_subtitle(
-            *notes, "Nothing recorded in this choice yet." if empty else None)))
+            *notes, _(NOTHING_YET) if empty else None)))
         .mark_line(point=alt.OverlayMarkDef(**MARKER), interpolate="step-after", strokeWidth=2.5,
                    xOffset=MARKER["xOffset"])
         .encode(
@@ -222,97 +241,107 @@ def _lines(data: pd.DataFrame, key: str, colours, title: str, y_title: str, note
                     scale=_no_days(start, end) if empty else alt.Undefined),
             y=alt.Y("cumulative:Q", title=y_title, axis=_points_axis(data["cumulative"]),
                     scale=NO_POINTS if empty else alt.Undefined),
-            color=alt.Color(f"{key}:N", title=key.capitalize(), scale=_scale(data[key], colours),
+            color=alt.Color(f"{key}:N", title=legend_title, scale=_scale(data[key], colours),
                             legend=_legend()),
-            shape=alt.Shape(f"{key}:N", title=key.capitalize(), scale=_shapes(data[key])),
+            shape=alt.Shape(f"{key}:N", title=legend_title, scale=_shapes(data[key])),
             opacity=alt.condition(pick, alt.value(1), alt.value(0.15)),
-            tooltip=[alt.Tooltip(f"{key}:N", title=key), WHEN,
-                     alt.Tooltip("cumulative:Q", title="points so far"),
-                     alt.Tooltip("points:Q", title="earned since the last point")],
+            tooltip=[alt.Tooltip(f"{key}:N", title=tip_title), _when(),
+                     alt.Tooltip("cumulative:Q", title=_("points so far")),
+                     alt.Tooltip("points:Q", title=_("earned since the last point"))],
         )
         .add_params(pick)
         .properties(width=WIDTH, height=260),
-        f"Line chart, {title}: {y_title.lower()} for {_each(n, key)}, {_span(data['date'])}."
+        _("Line chart, %(title)s: points so far for %(each)s, %(span)s.", title=title, each=_each(n, key),
+          span=_span(data["date"]))
     )
 
 
-def trust_chart(trust: pd.DataFrame, title: str = "Trust over time", colours=None) -> alt.Chart:
-    """Cumulative points per member by date, from ``Ledger.trust_over_time()`` (one group's rows)."""
+def trust_chart(trust: pd.DataFrame, title: str = N_("Trust over time"), colours=None) -> alt.Chart:
+    """Cumulative points per member by date, from ``Ledger.trust_over_time()`` (one group's rows).
+    Every chart says its words in the language spoken (``i18n.speaking``); a title given in English
+    that the catalogs know is said in it too."""
     data = review.cumulative(trust[["date", "member", "points"]])
-    return _lines(data, "member", colours, title, "Points so far",
-                  [_left_out(data.attrs["left_out"], "members")])
+    return _lines(data, "member", colours, _(title), _("Points so far"),
+                  [_left_out(data.attrs["left_out"], "member")])
 
 
 def cumulative_chart(points: pd.DataFrame, colours=None, start=None, end=None, max_members: int = 12,
-                     title: str = "Trust built, member by member", everyone=()) -> alt.Chart:
+                     title: str = N_("Trust built, member by member"), everyone=()) -> alt.Chart:
     """1. Each member's running total of points, from ``Ledger.points()`` rows; each of ``everyone``
     with no points is drawn at 0."""
     data = review.cumulative(points, start=start, end=end, max_series=max_members, everyone=everyone)
     bucket = data.attrs["bucket"]
-    return _lines(data, "member", colours, title, "Points so far", [
-        "Click a name in the legend to follow one member.",
-        None if bucket == "day" else f"One point per {bucket}: the history is long.",
-        _left_out(data.attrs["left_out"], "members")], start=start, end=end)
+    return _lines(data, "member", colours, _(title), _("Points so far"), [
+        _("Click a name in the legend to follow one member."),
+        None if bucket == "day" else _("One point per %(bucket)s: the history is long.", bucket=_(BUCKET_WORDS[bucket])),
+        _left_out(data.attrs["left_out"], "member")], start=start, end=end)
 
 
-def levels_chart(points: pd.DataFrame, title: str = "Which levels the crew plays", start=None, end=None) -> alt.Chart:
+def levels_chart(points: pd.DataFrame, title: str = N_("Which levels the crew plays"), start=None,
+                 end=None) -> alt.Chart:
     """2. Points per level per month, stacked; losses (missed meetings…) below zero. ``start`` and
     ``end`` only give an empty chart its dates."""
     data = review.by_level(points)
     bucket = data.attrs["bucket"]
+    per = _(BUCKET_WORDS[bucket])
     empty = data.empty
+    title = _(title)
     return _readable(
         alt.Chart(data, title=alt.Title(title, subtitle=_subtitle(
-            f"Points per {bucket}, by level; below zero: points lost.",
-            "Nothing recorded in this choice yet." if empty else None)))
+            _("Points per %(bucket)s, by level; below zero: points lost.", bucket=per),
+            _(NOTHING_YET) if empty else None)))
         .mark_bar()
         .encode(
             x=alt.X("period:T", title=None, timeUnit="yearmonth" if bucket == "month" else "yearquarter"
                     if bucket == "quarter" else "year", scale=_no_days(start, end) if empty else alt.Undefined),
-            y=alt.Y("sum(points):Q", title=f"Points per {bucket}", stack="zero",
+            y=alt.Y("sum(points):Q", title=_("Points per %(bucket)s", bucket=per), stack="zero",
                     axis=_points_axis(_stacked(data, "period")),
                     scale=NO_POINTS if empty else alt.Undefined),
-            color=alt.Color("level_name:N", title="Level", scale=_level_scale(), legend=_legend()),
+            color=alt.Color("level_name:N", title=_("Level"), scale=_level_scale(), legend=_legend()),
             order=alt.Order("level:Q"),
-            tooltip=[alt.Tooltip("period:T", title=bucket, format="%B %Y" if bucket == "month" else "%Y"),
-                     alt.Tooltip("level_name:N", title="level"), alt.Tooltip("sign:N", title="points"),
-                     alt.Tooltip("sum(points):Q", title="how many")],
+            tooltip=[alt.Tooltip("period:T", title=per, format="%B %Y" if bucket == "month" else "%Y"),
+                     alt.Tooltip("level_name:N", title=_("level")), alt.Tooltip("sign:N", title=_("points")),
+                     alt.Tooltip("sum(points):Q", title=_("how many"))],
         )
         .properties(width=WIDTH, height=240),
-        f"Stacked bar chart, {title}: points per {bucket} at each level, {_span(data['period'])}; "
-        "points lost are drawn below zero."
+        _("Stacked bar chart, %(title)s: points per %(bucket)s at each level, %(span)s; points lost are drawn "
+          "below zero.", title=title, bucket=per, span=_span(data["period"]))
     )
 
 
 def groups_chart(points: pd.DataFrame, start=None, end=None, selected=(), colours=None,
-                 title: str = "Groups of the congregation compared") -> alt.Chart:
+                 title: str = N_("Groups of the congregation compared")) -> alt.Chart:
     """3. Every group's running total by month: the height is its total, the slope its growth."""
     data = review.group_growth(points, start=start, end=end, selected=selected)
     colours = colours or review.cycle_colours(data["group"])
     pick = alt.selection_point(fields=["group"], bind="legend")
     empty = data.empty
+    title = _(title)
     return _readable(
         alt.Chart(_side_by_side(data, "group"), title=alt.Title(title, subtitle=_subtitle(
-            f"Points so far, {data.attrs['bucket']} by {data.attrs['bucket']}: the steeper, the faster a group grows.",
-            "Chosen groups are drawn thick." if selected else None,
-            _left_out(data.attrs["left_out"], "groups"), "Nothing recorded in this choice yet." if empty else None)))
+            _("Points so far, %(bucket)s by %(bucket)s: the steeper, the faster a group grows.",
+              bucket=_(BUCKET_WORDS[data.attrs["bucket"]])),
+            _("Chosen groups are drawn thick.") if selected else None,
+            _left_out(data.attrs["left_out"], "group"), _(NOTHING_YET) if empty else None)))
         .mark_line(point=alt.OverlayMarkDef(**MARKER), xOffset=MARKER["xOffset"])
         .encode(
             x=alt.X("date:T", title=None, axis=_time_axis(data["date"]),
                     scale=_no_days(start, end) if empty else alt.Undefined),
-            y=alt.Y("cumulative:Q", title="Points so far", axis=_points_axis(data["cumulative"]),
+            y=alt.Y("cumulative:Q", title=_("Points so far"), axis=_points_axis(data["cumulative"]),
                     scale=NO_POINTS if empty else alt.Undefined),
-            color=alt.Color("group:N", title="Group", scale=_scale(data["group"], colours),
+            color=alt.Color("group:N", title=_("Group"), scale=_scale(data["group"], colours),
                             legend=_legend()),
-            shape=alt.Shape("group:N", title="Group", scale=_shapes(data["group"])),
+            shape=alt.Shape("group:N", title=_("Group"), scale=_shapes(data["group"])),
             strokeWidth=alt.condition("datum.selected", alt.value(3.5), alt.value(1.5)),
             opacity=alt.condition(pick, alt.value(1), alt.value(0.15)),
-            tooltip=[alt.Tooltip("group:N"), WHEN, alt.Tooltip("cumulative:Q", title="total so far"),
-                     alt.Tooltip("points:Q", title="growth that month")],
+            tooltip=[alt.Tooltip("group:N", title=_("group")), _when(),
+                     alt.Tooltip("cumulative:Q", title=_("total so far")),
+                     alt.Tooltip("points:Q", title=_("growth that month"))],
         )
         .add_params(pick)
         .properties(width=WIDTH, height=260),
-        f"Line chart, {title}: points so far for {_each(data['group'].nunique(), 'group')}, {_span(data['date'])}."
+        _("Line chart, %(title)s: points so far for %(each)s, %(span)s.", title=title,
+          each=_each(data["group"].nunique(), "group"), span=_span(data["date"]))
     )
 
 
@@ -323,18 +352,19 @@ def _tie_tooltips() -> list[alt.Tooltip]:
     """One tooltip per kind of tie the levels find: a directed kind given and received, the others as such."""
     words, directed = levels.tie_words(), levels.directed_ties()
     return [tip for kind, said in words.items() for tip in (
-        [alt.Tooltip(f"{kind}s_given:Q", title=f"{said} made to them"),
-         alt.Tooltip(f"{kind}s_received:Q", title=f"{said} received from them")] if kind in directed
+        [alt.Tooltip(f"{kind}s_given:Q", title=_("%(ties)s made to them", ties=said)),
+         alt.Tooltip(f"{kind}s_received:Q", title=_("%(ties)s received from them", ties=said))] if kind in directed
         else [alt.Tooltip(f"{kind}:Q", title=said)])]
 
 
 def network_chart(ties: pd.DataFrame, colours=None, members=None, max_members: int = 30,
-                  title: str = "Who is tied to whom") -> alt.Chart:
+                  title: str = N_("Who is tied to whom")) -> alt.Chart:
     """4. Member × member matrix of ties (``Ledger.ties()`` rows); darker means more ties."""
     data = review.tie_strength(ties, members=members, max_members=max_members)
     names = data.attrs["members"]
     axis = dict(sort=names, title=None)
     labels = _label_colours(colours, names)
+    title = _(title)
     # The legend lies under the matrix: at its right it had to end above the last row (Vega leaves what
     # hangs below out of the drawing), which left two members' scale 16 px for its labels, drawn on top
     # of one another. With fewer than two people there is no pair, so no scale (it would count from NaN)
@@ -344,40 +374,41 @@ def network_chart(ties: pd.DataFrame, colours=None, members=None, max_members: i
     # The names over the columns stand upright: slanted, the last one ran past the drawing's right edge.
     return _readable(
         alt.Chart(data, title=alt.Title(title, subtitle=_subtitle(
-            "Each cell counts what two members did together: offers (either way), respectful exchanges,",
-            "meetings both attended, conflicts both resolved, ventures both own.",
-            _left_out(data.attrs["left_out"], "members"), None if names else "Nothing done together in this choice.")))
+            _("Each cell counts what two members did together: offers (either way), respectful exchanges,"),
+            _("meetings both attended, conflicts both resolved, ventures both own."),
+            _left_out(data.attrs["left_out"], "member"), None if names else _("Nothing done together in this choice."))))
         .mark_rect(stroke="white", strokeWidth=1)
         .encode(
             x=alt.X("b:N", **axis, axis=alt.Axis(orient="top", labelAngle=-90, labelColor=labels,
                                                  labelFontWeight="bold", labelLimit=120)),
             y=alt.Y("a:N", **axis, axis=alt.Axis(labelColor=labels, labelFontWeight="bold", labelLimit=120)),
-            color=alt.Color("ties:Q", title="Ties", legend=legend,
+            color=alt.Color("ties:Q", title=_("Ties"), legend=legend,
                             scale=alt.Scale(scheme="blues", domainMin=0) if len(data) else
                             alt.Scale(scheme="blues", domain=[0, 1])),
-            tooltip=[alt.Tooltip("a:N", title="member"), alt.Tooltip("b:N", title="with"),
-                     alt.Tooltip("ties:Q", title="ties in all"),
+            tooltip=[alt.Tooltip("a:N", title=_("member")), alt.Tooltip("b:N", title=_("with")),
+                     alt.Tooltip("ties:Q", title=_("ties in all")),
                      *_tie_tooltips()],
         )
         .properties(width=WIDTH, height=alt.Step(ROW)),
-        f"Matrix, {title}: for each pair of {len(names)} members, how many things they did together; "
-        "a darker cell means more."
+        _("Matrix, %(title)s: for each pair of %(num)s members, how many things they did together; a darker cell "
+          "means more.", title=title, num=len(names))
     )
 
 
 def attendance_chart(attendance: pd.DataFrame, colours=None, max_meetings: int = 36,
-                     title: str = "Level 3: who came to each meeting") -> alt.Chart:
+                     title: str = N_("Level 3: who came to each meeting")) -> alt.Chart:
     """5. Meetings × members from ``Ledger.attendance()``: the streak number, or ✗ when missed."""
     data = review.attendance_grid(attendance, max_meetings=max_meetings)
     rows = review.grid_rows(data)
     member_of = dict(zip(data["row"], data["member"]))
     labels = _label_colours({r: colours[m] for r, m in member_of.items() if m in colours} if colours else None, rows)
+    title = _(title)
     # No meeting: no rows, no height, and the legend cut off below (as in the network chart).
     return _readable(
         alt.Chart(data, title=alt.Title(title, subtitleFontWeight="normal", subtitle=_subtitle(
-            "Each number is a streak: meetings attended in a row. ✗: missed (−5 points).",
-            f"The latest {max_meetings} meetings." if data["date"].nunique() >= max_meetings else None,
-            None if rows else "No meeting in this choice.")))
+            _("Each number is a streak: meetings attended in a row. ✗: missed (−5 points)."),
+            _("The latest %(num)s meetings.", num=max_meetings) if data["date"].nunique() >= max_meetings else None,
+            None if rows else _("No meeting in this choice."))))
         .mark_text(fontSize=READABLE, fontWeight="bold")
         .encode(
             x=alt.X("date:O", timeUnit="yearmonthdate", title=None,
@@ -385,30 +416,34 @@ def attendance_chart(attendance: pd.DataFrame, colours=None, max_meetings: int =
             y=alt.Y("row:N", sort=rows, title=None,
                     axis=alt.Axis(labelColor=labels, labelFontWeight="bold", labelLimit=200, grid=True)),
             text=alt.Text("mark:N"),
-            color=alt.Color("status:N", title="Meeting",
+            color=alt.Color("status:N", title=_("Meeting"),
                             scale=alt.Scale(domain=["attended", "missed"], range=["#0072B2", "#D55E00"]),
                             legend=alt.Undefined if rows else None),
-            tooltip=[alt.Tooltip("member:N"), alt.Tooltip("group:N"),
-                     alt.Tooltip("date:T", title="meeting", format="%d %b %Y"), alt.Tooltip("status:N"),
-                     alt.Tooltip("streak:Q", title="streak"), alt.Tooltip("points:Q")],
+            tooltip=[alt.Tooltip("member:N", title=_("member")), alt.Tooltip("group:N", title=_("group")),
+                     alt.Tooltip("date:T", title=_("meeting"), format="%d %b %Y"),
+                     alt.Tooltip("status:N", title=_("status")),
+                     alt.Tooltip("streak:Q", title=_("streak")), alt.Tooltip("points:Q", title=_("points"))],
         )
         .properties(width=WIDTH, height=alt.Step(24)),
-        f"Grid, {title}: one row per member, one column per meeting ({data['date'].nunique()} meetings, "
-        f"{_span(data['date'])}); a number is the member's streak of meetings attended, a cross a missed meeting."
+        _("Grid, %(title)s: one row per member, one column per meeting (%(meetings)s, %(span)s); a number is the "
+          "member's streak of meetings attended, a cross a missed meeting.", title=title,
+          meetings=ngettext("%(num)s meeting", "%(num)s meetings", data["date"].nunique()), span=_span(data["date"]))
     )
 
 
 CHART_TITLES = {
-    "trust": "Trust built, member by member",
-    "levels": "Which levels the crew plays",
-    "groups": "Groups of the congregation compared",
-    "network": "Who is tied to whom",
+    "trust": N_("Trust built, member by member"),
+    "levels": N_("Which levels the crew plays"),
+    "groups": N_("Groups of the congregation compared"),
+    "network": N_("Who is tied to whom"),
 }
 
 
 def chart_titles() -> dict[str, str]:
-    """Every review chart's title by its key: the shared ones, then each level's own (``Level.review_chart``)."""
-    return CHART_TITLES | {lv.review_chart.key: lv.review_chart.title for lv in levels.all_levels() if lv.review_chart}
+    """Every review chart's title by its key, in the language spoken: the shared ones, then each level's
+    own (``Level.review_chart``)."""
+    return {key: _(title) for key, title in CHART_TITLES.items()} | {
+        lv.review_chart.key: _(lv.review_chart.title) for lv in levels.all_levels() if lv.review_chart}
 
 
 def review_charts(data: ReviewData, sel: Selection) -> dict[str, alt.Chart]:
@@ -437,10 +472,12 @@ def _everyone_of(points: pd.DataFrame, sel: Selection) -> pd.DataFrame:
 # --- the congregation ------------------------------------------------------------------------------
 
 
-def invitation_chart(tree: pd.DataFrame, title: str = "Who brought whom into the pool") -> alt.Chart:
+def invitation_chart(tree: pd.DataFrame, title: str = N_("Who brought whom into the pool")) -> alt.Chart:
     """The invitation tree from ``Congregation.invitation_tree()``: the hosts on the left, each person one
     step right of whoever invited them, a line from inviter to invitee."""
-    nodes = tree.assign(kind=tree["generation"].map(lambda g: "hosts" if g == 0 else f"generation {g}"))
+    title = _(title)
+    nodes = tree.assign(kind=tree["generation"].map(
+        lambda g: _("hosts") if g == 0 else _("generation %(num)s", num=g)))
     edges = tree.dropna(subset=["parent_x"])
     height = max(120, 26 * (int(tree["y"].max()) + 1)) if len(tree) else 120
     right = float(tree["x"].max()) + 1.2 if len(tree) else 1.0
@@ -450,60 +487,70 @@ def invitation_chart(tree: pd.DataFrame, title: str = "Who brought whom into the
         x=alt.X("parent_x:Q", title=None, axis=None, scale=alt.Scale(domain=[-0.2, right])),
         y=alt.Y("parent_y:Q", title=None, axis=None, scale=alt.Scale(reverse=True)), x2="x:Q", y2="y:Q")
     dots = alt.Chart(nodes).mark_circle(size=140, opacity=1).encode(
-        x=x, y=y, color=alt.Color("kind:N", title="Who", scale=alt.Scale(scheme="tableau10")),
-        tooltip=[alt.Tooltip("name:N", title="person"), alt.Tooltip("inviter:N", title="invited by"),
-                 alt.Tooltip("generation:Q")])
+        x=x, y=y, color=alt.Color("kind:N", title=_("Who"), scale=alt.Scale(scheme="tableau10")),
+        tooltip=[alt.Tooltip("name:N", title=_("person")), alt.Tooltip("inviter:N", title=_("invited by")),
+                 alt.Tooltip("generation:Q", title=_("generation"))])
     labels = alt.Chart(nodes).mark_text(align="left", dx=9, fontSize=READABLE).encode(x=x, y=y, text="name:N")
     generations = int(tree["generation"].max()) if len(tree) else 0
     return _readable(alt.layer(lines, dots, labels, title=alt.Title(title, subtitle=_subtitle(
-        "Left to right: the hosts, the people they invited, the people those invited, and so on.",
-        "No one yet." if len(tree) <= 1 else None))).properties(width=WIDTH, height=height),
-        f"Tree, {title}: {len(tree)} people, the hosts on the left and each person one step right of whoever "
-        f"invited them, a line from inviter to invitee; {generations} generations of invitations.")
+        _("Left to right: the hosts, the people they invited, the people those invited, and so on."),
+        _("No one yet.") if len(tree) <= 1 else None))).properties(width=WIDTH, height=height),
+        _("Tree, %(title)s: %(people)s, the hosts on the left and each person one step right of whoever invited "
+          "them, a line from inviter to invitee; %(generations)s.", title=title,
+          people=ngettext("%(num)s person", "%(num)s people", len(tree)),
+          generations=ngettext("%(num)s generation of invitations", "%(num)s generations of invitations",
+                               generations)))
 
 
-def availability_chart(slots: pd.DataFrame, title: str = "The pool by availability") -> alt.Chart:
+def availability_chart(slots: pd.DataFrame, title: str = N_("The pool by availability")) -> alt.Chart:
     """How many people of the pool can meet in each weekly slot (``Congregation.availability()``)."""
     from .formation import DAYS, PARTS
 
+    title = _(title)
     x = alt.X("day:N", sort=list(DAYS), title=None, axis=alt.Axis(orient="top", labelAngle=0))
     y = alt.Y("part:N", sort=list(PARTS), title=None)
     # No colour legend: each cell has its number written in it, and the legend's scale, taller than the
     # three rows, hung its lowest label below the drawing, cut off.
     cells = alt.Chart().mark_rect(stroke="white", strokeWidth=2).encode(
-        x=x, y=y, color=alt.Color("people:Q", title="People", scale=alt.Scale(scheme="greens", domainMin=0),
+        x=x, y=y, color=alt.Color("people:Q", title=_("People"), scale=alt.Scale(scheme="greens", domainMin=0),
                                   legend=None),
-        tooltip=[alt.Tooltip("day:N"), alt.Tooltip("part:N"), alt.Tooltip("people:Q")])
+        tooltip=[alt.Tooltip("day:N", title=_("day")), alt.Tooltip("part:N", title=_("part of the day")),
+                 alt.Tooltip("people:Q", title=_("people"))])
     counts = alt.Chart().mark_text(fontSize=READABLE, fontWeight="bold").encode(
         x=x, y=y, text="people:Q",
         color=alt.condition(f"datum.people > {max(1, int(slots['people'].max()) if len(slots) else 1) / 2}",
                             alt.value("white"), alt.value("#10311b")))
     without = int(slots.attrs.get("without", 0))
     best = slots.sort_values("people", ascending=False, kind="stable").head(1) if len(slots) else slots
-    most = (f"; the most, {int(best['people'].iloc[0])}, on {best['day'].iloc[0]} {best['part'].iloc[0]}"
-            if len(best) and int(best["people"].iloc[0]) else "; nobody has given a slot yet")
+    most = (_("the most, %(num)s, on %(day)s %(part)s", num=int(best["people"].iloc[0]), day=best["day"].iloc[0],
+              part=best["part"].iloc[0])
+            if len(best) and int(best["people"].iloc[0]) else _("nobody has given a slot yet"))
     return _readable(alt.layer(cells, counts, data=slots, title=alt.Title(title, subtitle=_subtitle(
-        "People who can meet each week in each slot; a crew needs one slot all its members share.",
-        f"{without} people gave no slot yet." if without else None))).properties(width=WIDTH, height=alt.Step(44)),
-        f"Grid, {title}: one column per day, one row per part of the day, each cell the number of people "
-        f"of the pool who can meet then, written in the cell{most}.")
+        _("People who can meet each week in each slot; a crew needs one slot all its members share."),
+        ngettext("%(num)s person gave no slot yet.", "%(num)s people gave no slot yet.", without) if without
+        else None))).properties(width=WIDTH, height=alt.Step(44)),
+        _("Grid, %(title)s: one column per day, one row per part of the day, each cell the number of people of the "
+          "pool who can meet then, written in the cell; %(most)s.", title=title, most=most))
 
 
-def crews_chart(compare: pd.DataFrame, title: str = "The crews that formed, compared") -> alt.Chart:
+def crews_chart(compare: pd.DataFrame, title: str = N_("The crews that formed, compared")) -> alt.Chart:
     """Points per crew formed by the congregation since it formed (``Congregation.compare_crews()``)."""
+    title = _(title)
     return _readable(
         alt.Chart(compare, title=alt.Title(title, subtitle=_subtitle(
-            "Each crew's points since its formation round, by level.", "No crews formed yet." if compare.empty else None)))
+            _("Each crew's points since its formation round, by level."),
+            _("No crews formed yet.") if compare.empty else None)))
         .mark_bar()
         .encode(y=alt.Y("crew:N", title=None, sort="-x"),
-                x=alt.X("points:Q", title="Points since forming", stack="zero",
+                x=alt.X("points:Q", title=_("Points since forming"), stack="zero",
                         axis=_points_axis(_stacked(compare, "crew")),
                         scale=alt.Undefined if len(compare) else NO_POINTS),
-                color=alt.Color("level_name:N", title="Level",
+                color=alt.Color("level_name:N", title=_("Level"),
                                 scale=_level_scale()),
-                tooltip=[alt.Tooltip("crew:N"), alt.Tooltip("formed:T", format="%d %b %Y"),
-                         alt.Tooltip("level_name:N", title="level"), alt.Tooltip("points:Q")])
+                tooltip=[alt.Tooltip("crew:N", title=_("crew")),
+                         alt.Tooltip("formed:T", title=_("formed"), format="%d %b %Y"),
+                         alt.Tooltip("level_name:N", title=_("level")), alt.Tooltip("points:Q", title=_("points"))])
         .properties(width=WIDTH, height=alt.Step(30)),
-        f"Bar chart, {title}: for each of {compare['crew'].nunique() if len(compare) else 0} crews, its points "
-        "since its formation round, stacked by level."
+        _("Bar chart, %(title)s: for each of %(num)s crews, its points since its formation round, stacked by level.",
+          title=title, num=compare["crew"].nunique() if len(compare) else 0)
     )
