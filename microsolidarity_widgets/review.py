@@ -13,9 +13,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from babel import dates
 
 from . import levels, scoring
-from .values import counted, day_words, noun_for
+from .i18n import SOURCE, _, ngettext, words
+from .values import day_words
 
 MAX_ROWS = 5000
 # Eight colours (a crew has at most 8 members), each at least 3:1 against white, and any two of them
@@ -360,24 +362,28 @@ def chosen_members(data: ReviewData, sel: Selection) -> list[str]:
 NUMBER_WORDS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
 
 
-def _count(n: int, one: str, many: str) -> str:
-    word = NUMBER_WORDS[n] if 0 <= n < len(NUMBER_WORDS) else f"{n:,}"
-    return f"{word} {noun_for(n, one, many)}"
-
-
-def _and(names) -> str:
-    names = list(names)
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+def _num(n: int) -> str:
+    """A count as the summary says it: small ones in words in English ("three meetings"), digits in the
+    language's way otherwise (the catalogs spell no numbers)."""
+    w = words()
+    return NUMBER_WORDS[n] if w.lang == SOURCE and 0 <= n < len(NUMBER_WORDS) else w.number(n)
 
 
 def _pts(n: int) -> str:
-    return counted(n, "point")
+    return ngettext("%(num)s point", "%(num)s points", n)
+
+
+def _month(day) -> str:
+    """"April 2026", "abril de 2026": a month as the language names it (Babel's skeleton)."""
+    return dates.format_skeleton("yMMMM", pd.Timestamp(day).date(), locale=words().locale)
 
 
 def span_words(first, last) -> str:
     """"from 1 May 2026 to 30 June 2026", or "on 7 December 2026" when both are the same day."""
     first, last = pd.Timestamp(first).date(), pd.Timestamp(last).date()
-    return f"on {day_words(first)}" if first == last else f"from {day_words(first)} to {day_words(last)}"
+    if first == last:
+        return _("on %(day)s", day=day_words(first))
+    return _("from %(first)s to %(last)s", first=day_words(first), last=day_words(last))
 
 
 def open_conflicts_at(conflicts: pd.DataFrame, end=None) -> pd.DataFrame:
@@ -406,42 +412,52 @@ def summary(data: ReviewData, sel: Selection) -> list[str]:
     pts = sel.when(sel.who(data.points))
     first, final = (pd.Timestamp(d) for d in data.date_span())
     first, final = sel.start or first, sel.end or final
-    lines = [] if groups else ["Nothing is recorded yet: set up a crew, play a round, and come back."]
+    w = words()  # the summary is said in the language spoken (``i18n.speaking``)
+    span = span_words(first, final)
+    lines = [] if groups else [_("Nothing is recorded yet: set up a crew, play a round, and come back.")]
     if sel.members:
-        lines.append(f"Showing {_and(sel.members)}.")
+        lines.append(_("Showing %(names)s.", names=w.list(sel.members)))
     for group in groups:
         mine = pts[pts["group"] == group]
         if mine.empty:
-            lines.append(f"{group} earned no points {span_words(first, final)}.")
+            lines.append(_("%(who)s earned no points %(span)s.", who=group, span=span))
             continue
         month = mine["date"].dt.to_period("M")
         last = mine[month == month.max()]
         if len(last) == len(mine) and first.to_period("M") == final.to_period("M"):
             # the whole window is one month (one evening, above all): its total said once
-            lines.append(f"{group} earned {_pts(int(mine['points'].sum()))} {span_words(first, final)}.")
+            lines.append(_("%(group)s earned %(points)s %(span)s.", group=group, points=_pts(int(mine["points"].sum())),
+                           span=span))
             continue
-        lines.append(f"{group} earned {_pts(int(last['points'].sum()))} in {last['date'].iloc[0]:%B %Y} "
-                     f"and {_pts(int(mine['points'].sum()))} {span_words(first, final)}.")
+        lines.append(_("%(group)s earned %(points)s in %(month)s and %(total)s %(span)s.", group=group,
+                       points=_pts(int(last["points"].sum())), month=_month(last["date"].iloc[0]),
+                       total=_pts(int(mine["points"].sum())), span=span))
     scored = set(pts["member"].astype(str))
     nothing_yet = [m for m in chosen_members(data, sel) if m not in scored] if groups else []
     if nothing_yet:
         # named as a crew's members are (eight at most); a whole congregation's are counted
-        who = _and(nothing_yet) if len(nothing_yet) <= 8 else counted(len(nothing_yet), "member")
-        lines.append(f"{who} earned no points {span_words(first, final)}.")
+        who = (w.list(nothing_yet) if len(nothing_yet) <= 8
+               else ngettext("%(num)s member", "%(num)s members", len(nothing_yet)))
+        lines.append(_("%(who)s earned no points %(span)s.", who=who, span=span))
     streaks = current_streaks(sel.who(sel.when(data.attendance)))
     for group in groups:
         mine = streaks[(streaks["group"] == group) & (streaks["streak"] > 0)]
         if len(mine):
             longest = int(mine["streak"].max())
             best = sorted(mine.loc[mine["streak"] == longest, "member"].astype(str), key=str.casefold)
-            streak = _count(longest, "meeting", "meetings")
-            lines.append(f"In {group}, {best[0]}'s streak is {streak}." if len(best) == 1 else
-                         f"In {group}, the longest streak is {streak}, shared by {_and(best)}.")
+            streak = ngettext("%(num)s meeting", "%(num)s meetings", longest, num=_num(longest))
+            lines.append(_("In %(group)s, %(name)s's streak is %(streak)s.", group=group, name=best[0], streak=streak)
+                         if len(best) == 1 else
+                         _("In %(group)s, the longest streak is %(streak)s, shared by %(names)s.", group=group,
+                           streak=streak, names=w.list(best)))
     conflicts = open_conflicts_at(data.conflicts[data.conflicts["group"].isin(groups)], sel.end)
     if sel.members:
         conflicts = conflicts[conflicts["parties"].str.split(", ").map(lambda ps: bool(set(ps) & set(sel.members)))]
-    lines.append(f"{_count(len(conflicts), 'conflict is', 'conflicts are').capitalize()} open"
-                 + (f" ({'; '.join(conflicts['group'] + ': ' + conflicts['parties'])})." if len(conflicts) else "."))
+    n = len(conflicts)
+    said = (ngettext("%(num)s conflict is open", "%(num)s conflicts are open", n, num=_num(n)) if n
+            else _("No conflicts are open"))
+    lines.append(said[:1].upper() + said[1:]
+                 + (f" ({'; '.join(conflicts['group'] + ': ' + conflicts['parties'])})." if n else "."))
     t = selected_ties(data, sel)
     if len(t):
         # counted per (source, target) first, so the names are compared on a few rows, not on every tie
@@ -449,8 +465,10 @@ def summary(data: ReviewData, sel: Selection) -> list[str]:
         a, b = pairs["source"].astype(str).to_numpy(), pairs["target"].astype(str).to_numpy()
         strength = pairs.assign(a=np.minimum(a, b), b=np.maximum(a, b)).groupby(["a", "b"])["n"].sum()
         n = int(strength.max())
-        strongest = [f"{a} and {b}" for a, b in strength.index[strength.to_numpy() == n]]
-        ties = _count(n, "tie", "ties")
-        lines.append(f"The strongest tie is between {strongest[0]}: {ties}." if len(strongest) == 1 else
-                     f"The strongest ties, {ties} each, are between {'; '.join(strongest)}.")
+        strongest = [w.list([a, b]) for a, b in strength.index[strength.to_numpy() == n]]
+        ties = ngettext("%(num)s tie", "%(num)s ties", n, num=_num(n))
+        lines.append(_("The strongest tie is between %(pair)s: %(ties)s.", pair=strongest[0], ties=ties)
+                     if len(strongest) == 1 else
+                     _("The strongest ties, %(ties)s each, are between %(pairs)s.", ties=ties,
+                       pairs="; ".join(strongest)))
     return lines
