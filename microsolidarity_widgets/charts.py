@@ -154,7 +154,7 @@ def _fit_title(title):
 def title_text(chart) -> str:
     """A chart's title as one line of words, however it is broken for the drawing."""
     text = chart.title.text if hasattr(chart.title, "text") else chart.title
-    return " ".join(text) if isinstance(text, list) else str(text or "Chart")
+    return " ".join(text) if isinstance(text, list) else str(text or _("Chart"))
 
 
 def _readable(chart: alt.Chart, description: str = "") -> alt.Chart:

@@ -20,6 +20,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from . import charts, offline, review
+from .i18n import N_, _
 from .review import ReviewData, Selection
 from .templating import render
 from .values import day_words, file_stem, file_stems
@@ -40,8 +41,31 @@ def _safe_cells(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def to_csv(frame: pd.DataFrame) -> bytes:
-    return _safe_cells(frame).to_csv(index=False, date_format="%Y-%m-%d").encode("utf-8")
+# Each table's columns as a spreadsheet's reader sees them (``header="words"``), in the language spoken.
+COLUMN_WORDS = {
+    "id": N_("event number"), "date": N_("date"), "recorded_at": N_("recorded at"), "kind": N_("kind"),
+    "level": N_("level"), "group": N_("group"), "members": N_("members"), "outcome": N_("outcome"),
+    "data": N_("details"), "ref_id": N_("refers to event"), "voided": N_("voided"),
+    "voided_by": N_("voided by event"), "private": N_("private"), "texts": N_("texts"),
+    "member_notes": N_("members' notes"), "member": N_("member"), "points": N_("points"),
+    "event_id": N_("event number"), "reason": N_("reason"), "name": N_("name"), "invited_by": N_("invited by"),
+    "joined": N_("joined"), "answered": N_("answered"), "work": N_("work"), "slots": N_("free times"),
+    "region": N_("region"), "size": N_("crew size"), "knows": N_("knows"),
+}
+HEADERS = ("words", "keys")
+
+
+def to_csv(frame: pd.DataFrame, header: str = "words") -> bytes:
+    """The table as UTF-8 CSV. Its first row is, with ``header="words"`` (the default: an export is
+    opened by people, in a spreadsheet), each column in the reader's language; with ``header="keys"``,
+    the columns' keys (``event_id``, ``member_notes``), the same in every language, for a script that
+    reads the file back."""
+    if header not in HEADERS:
+        raise ValueError(f"header is one of {HEADERS}, not {header!r}")
+    frame = _safe_cells(frame)
+    if header == "words":
+        frame = frame.rename(columns=lambda key: _(COLUMN_WORDS[key]) if key in COLUMN_WORDS else key)
+    return frame.to_csv(index=False, date_format="%Y-%m-%d").encode("utf-8")
 
 
 def events_table(ledger, sel: Selection = Selection(), include_private: bool = False) -> pd.DataFrame:
@@ -108,7 +132,8 @@ def report_html(title: str, when: str, chart_specs: dict[str, alt.TopLevelMixin]
     """One self-contained page: the summary, every chart (drawn by the inlined Vega) and totals."""
     specs = {f"chart-{i}": _fixed_width(c) for i, c in enumerate(chart_specs.values())}
     rows = [] if totals is None else list(zip(totals.index, totals.itertuples(index=False)))
-    return render("report.html", title=title, when=when, summary=summary, charts=list(chart_specs), totals=totals,
+    labels = [charts.title_text(c) if isinstance(c, alt.TopLevelMixin) else key for key, c in chart_specs.items()]
+    return render("report.html", title=title, when=when, summary=summary, charts=labels, totals=totals,
                   rows=rows, specs=Markup(_script_json(specs)), style=Markup(REPORT_STYLE),
                   bundle=Markup(offline.report_bundle()))
 
@@ -118,27 +143,30 @@ def _span(data: ReviewData, sel: Selection) -> str:
     start = sel.start.date() if sel.start is not None else first
     end = sel.end.date() if sel.end is not None else last
     span = review.span_words(start, end)
-    return f"{span[0].upper()}{span[1:]}. Made {day_words(dt.date.today())}."
+    return f"{span[0].upper()}{span[1:]}. " + _("Made %(day)s.", day=day_words(dt.date.today()))
 
 
 def review_files(ledger, data: ReviewData, sel: Selection, include_private: bool = False,
-                 stem: str | None = None) -> dict[str, bytes]:
-    """Every export of one review, in memory: {file name: content}."""
+                 stem: str | None = None, header: str = "words") -> dict[str, bytes]:
+    """Every export of one review, in memory: {file name: content}, its words in the language spoken
+    (``i18n.speaking``); the CSV files headed as ``to_csv``'s ``header`` says. File names stay the same
+    in every language."""
     stem = stem or ("-".join(file_stem(g) for g in sel.groups) if sel.groups else "congregation")
     chosen = charts.review_charts(data, sel)
     summary = review.summary(data, sel)
     files = {
-        f"{stem}-events.csv": to_csv(events_table(ledger, sel, include_private)),
-        f"{stem}-points.csv": to_csv(points_table(data, sel)),
+        f"{stem}-events.csv": to_csv(events_table(ledger, sel, include_private), header),
+        f"{stem}-points.csv": to_csv(points_table(data, sel), header),
     }
     if not sel.groups:  # the whole congregation: its pool, invitations and the crews it formed too
         extra, tables = congregation_exports(ledger, include_private)
         chosen.update(extra)
-        files.update({f"{stem}-{key}.csv": to_csv(table) for key, table in tables.items()})
+        files.update({f"{stem}-{key}.csv": to_csv(table, header) for key, table in tables.items()})
     for key, chart in chosen.items():
         files[f"{stem}-{key}.png"] = chart_png(chart)
         files[f"{stem}-{key}.svg"] = chart_svg(chart)
-    title = "Trust review: " + (", ".join(sel.groups) if sel.groups else "the whole congregation")
+    title = (_("Trust review: %(groups)s", groups=", ".join(sel.groups)) if sel.groups
+             else _("Trust review: the whole congregation"))
     files[f"{stem}-report.html"] = report_html(title, _span(data, sel), chosen, summary,
                                                review.member_totals(points_table(data, sel),
                                                                     review.chosen_members(data, sel))).encode("utf-8")
@@ -154,10 +182,13 @@ def congregation_exports(ledger, include_private: bool = False) -> tuple[dict[st
     chosen, tables = {}, {}
     for name, slug in file_stems(Congregation.names(ledger)).items():
         c = Congregation(ledger, name)
-        chosen[f"{slug}-invitations"] = charts.invitation_chart(c.invitation_tree(), title=f"{name}: who brought whom")
-        chosen[f"{slug}-crews"] = charts.crews_chart(c.compare_crews(), title=f"{name}: the crews that formed")
+        chosen[f"{slug}-invitations"] = charts.invitation_chart(
+            c.invitation_tree(), title=_("%(congregation)s: who brought whom", congregation=name))
+        chosen[f"{slug}-crews"] = charts.crews_chart(
+            c.compare_crews(), title=_("%(congregation)s: the crews that formed", congregation=name))
         if include_private:
-            chosen[f"{slug}-availability"] = charts.availability_chart(c.availability(), title=f"{name}: availability")
+            chosen[f"{slug}-availability"] = charts.availability_chart(
+                c.availability(), title=_("%(congregation)s: availability", congregation=name))
         pool = c.pool(include_private=include_private)
         for col in ("work", "slots", "knows"):
             if col in pool:
@@ -166,15 +197,15 @@ def congregation_exports(ledger, include_private: bool = False) -> tuple[dict[st
     return chosen, tables
 
 
-def export_group(ledger, group: str, out_dir, include_private: bool = False) -> list[Path]:
+def export_group(ledger, group: str, out_dir, include_private: bool = False, header: str = "words") -> list[Path]:
     """Write one group's review (CSV of events and points, PNG and SVG of each chart, the HTML
-    report) into ``out_dir`` and return the paths written."""
+    report) into ``out_dir`` and return the paths written (``header``: see ``to_csv``)."""
     name = ledger.group_name(group)
     data = ReviewData.load(ledger)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = []
-    for file_name, content in review_files(ledger, data, Selection(groups=(name,)), include_private).items():
+    for file_name, content in review_files(ledger, data, Selection(groups=(name,)), include_private, header=header).items():
         path = out / file_name
         path.write_bytes(content)
         paths.append(path)
