@@ -1,8 +1,11 @@
 """Errors a facilitator can read.
 
 Every message says what went wrong in the crew's words and, where it helps, what to do next.
-A ``LedgerError`` always means nothing was recorded.
+A ``LedgerError`` always means nothing was recorded. Its message is in the language spoken where it
+was raised (``i18n.speaking``: a phone's request speaks the phone's).
 """
+
+from .i18n import _
 
 
 class LedgerError(ValueError):
@@ -22,7 +25,7 @@ class AlreadyRecorded(LedgerError):
     with the event it recorded the first time (``event_id``). Nothing new was written."""
 
     def __init__(self, event_id: int):
-        super().__init__("This was sent already and is recorded; nothing was added.")
+        super().__init__(_("This was sent already and is recorded; nothing was added."))
         self.event_id = event_id
 
 

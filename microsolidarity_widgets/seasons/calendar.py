@@ -9,10 +9,14 @@ import uuid
 import icalendar
 import pandas as pd
 
+from ..i18n import _, words
 from ..values import file_stem
 
 
 def retrospectives_ics(group: str, days: list[pd.Timestamp], now: dt.datetime | None = None) -> str:
+    """The calendar file, its texts in the language spoken (``i18n.speaking``) and marked with it (RFC 5545's
+    LANGUAGE), so a calendar app reads them as what they are."""
+    language = {"LANGUAGE": words().tag}
     cal = icalendar.Calendar()
     cal.add("prodid", "-//Reciprocity Workbook//EN")
     cal.add("version", "2.0")
@@ -26,9 +30,11 @@ def retrospectives_ics(group: str, days: list[pd.Timestamp], now: dt.datetime | 
         event.add("dtstamp", now if now.tzinfo else now.replace(tzinfo=dt.timezone.utc))
         event.add("dtstart", day)
         event.add("dtend", day + dt.timedelta(days=1))
-        event.add("summary", f"{group} retrospective")
-        event.add("description", "What is working, what could be better, what will we change?" +
-                  (" The season ends: continue, change or close." if day == last.date() else ""))
+        event.add("summary", _("%(group)s retrospective", group=group), parameters=language)
+        about = _("What is working, what could be better, what will we change?")
+        if day == last.date():
+            about += " " + _("The season ends: continue, change or close.")
+        event.add("description", about, parameters=language)
         cal.add_component(event)
     return cal.to_ical().decode("utf-8")
 
