@@ -179,8 +179,10 @@ def _when() -> alt.Tooltip:
 def _each(n: int, key: str) -> str:
     """"each of 8 members", "1 member": how many lines (members or groups) a description speaks of."""
     if key == "group":
-        return ngettext("%(num)s group", "each of %(num)s groups", n)
-    return ngettext("%(num)s member", "each of %(num)s members", n)
+        return (ngettext("%(num)s group", "%(num)s groups", n) if n == 1
+                else ngettext("each of %(num)s group", "each of %(num)s groups", n))
+    return (ngettext("%(num)s member", "%(num)s members", n) if n == 1
+            else ngettext("each of %(num)s member", "each of %(num)s members", n))
 
 
 def _subtitle(*notes) -> list[str]:
