@@ -378,6 +378,12 @@ def _month(day) -> str:
     return dates.format_skeleton("yMMMM", pd.Timestamp(day).date(), locale=words().locale)
 
 
+def _none(who: str, n: int, span: str) -> str:
+    """"Kestrels earned no points…", "Ama and Bo earned no points…": the verb agrees with ``n`` (one group
+    or person, or several) in the languages where it does."""
+    return ngettext("%(who)s earned no points %(span)s.", "%(who)s earned no points %(span)s.", n, who=who, span=span)
+
+
 def span_words(first, last) -> str:
     """"from 1 May 2026 to 30 June 2026", or "on 7 December 2026" when both are the same day."""
     first, last = pd.Timestamp(first).date(), pd.Timestamp(last).date()
@@ -420,7 +426,7 @@ def summary(data: ReviewData, sel: Selection) -> list[str]:
     for group in groups:
         mine = pts[pts["group"] == group]
         if mine.empty:
-            lines.append(_("%(who)s earned no points %(span)s.", who=group, span=span))
+            lines.append(_none(group, 1, span))
             continue
         month = mine["date"].dt.to_period("M")
         last = mine[month == month.max()]
@@ -438,7 +444,7 @@ def summary(data: ReviewData, sel: Selection) -> list[str]:
         # named as a crew's members are (eight at most); a whole congregation's are counted
         who = (w.list(nothing_yet) if len(nothing_yet) <= 8
                else ngettext("%(num)s member", "%(num)s members", len(nothing_yet)))
-        lines.append(_("%(who)s earned no points %(span)s.", who=who, span=span))
+        lines.append(_none(who, len(nothing_yet), span))
     streaks = current_streaks(sel.who(sel.when(data.attendance)))
     for group in groups:
         mine = streaks[(streaks["group"] == group) & (streaks["streak"] > 0)]
