@@ -14,7 +14,7 @@ import pytest
 
 from microsolidarity_widgets import charts, export, i18n, review
 from microsolidarity_widgets.errors import LedgerError
-from microsolidarity_widgets.events import CheckIn
+from microsolidarity_widgets.rules import CheckIn
 from microsolidarity_widgets.ledger import Ledger
 from microsolidarity_widgets.review import ReviewData, Selection
 from microsolidarity_widgets.seasons.calendar import retrospectives_ics
