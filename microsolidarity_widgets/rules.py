@@ -848,26 +848,33 @@ def describe(ledger: Ledger, event_ids: list[int], when: bool = True) -> str:
             roles = roles[:-1] if mine["role"].eq(PRESENT).any() else roles
         roles += of.also(ledger, row)
         what = words(kind) if of is Event else of.told(row)
-        text = f"{what} on {row['date']:%Y-%m-%d}" + (f" in {row['group']}" if isinstance(row["group"], str) else "")
+        day = f"{row['date']:%Y-%m-%d}"
+        text = (_("%(what)s on %(day)s in %(group)s", what=what, day=day, group=row["group"])
+                if isinstance(row["group"], str) else _("%(what)s on %(day)s", what=what, day=day))
         if when:
-            text += f", recorded at {_local_time(row['recorded_at'])}"
+            at = _local_time(row["recorded_at"])
+            text += _(", recorded at %(time)s", time=at) if at else _(", recorded at an unknown time")
             # Two records of one exercise can share a second: their order tells them apart for sure.
             same = ev[(ev["kind"] == kind) & (ev["group"] == row["group"]) & (ev["date"] == row["date"])
                       & (~ev["voided"] | (ev.index == event_id))]
             if len(same) > 1:
-                text += f" (the {_ordinal(list(same.index).index(event_id) + 1)} of {len(same)} that day)"
+                text += " " + _("(the %(nth)s of %(count)s that day)",
+                                nth=_ordinal(list(same.index).index(event_id) + 1), count=len(same))
         people = "; ".join(f"{w} {', '.join(names)}" for w, names in roles if names)
         told.append(text + (f": {people}" if people else ""))
-    return " and ".join(told)
+    return speech().list(told)
 
 
 def _ordinal(n: int) -> str:
+    """"2nd" in English; the number alone elsewhere (the catalogs say it as "n.º 2", "Nr. 2")."""
+    if speech().lang != "en":
+        return speech().number(n)
     return {1: "1st", 2: "2nd", 3: "3rd"}.get(n, f"{n}th")
 
 
-def _local_time(recorded_at: str) -> str:
-    """The clock time on this machine at which an event was recorded (stored in UTC)."""
+def _local_time(recorded_at: str) -> str | None:
+    """The clock time on this machine at which an event was recorded (stored in UTC); None if unreadable."""
     try:
         return f"{dt.datetime.fromisoformat(recorded_at).astimezone():%H:%M:%S}"
     except (TypeError, ValueError):
-        return "an unknown time"
+        return None
