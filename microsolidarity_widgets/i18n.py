@@ -216,11 +216,16 @@ _ACCENTED = str.maketrans("AaCcDEeGgHIiJLlNnOoRrSsTUuWwYyZz", "ÅåÇçÐÉéĜ�
 
 
 def pseudo(message: str) -> str:
-    """``message`` accented and wrapped in ⟦…⟧, its placeholders (``%(name)s``) left as they are."""
+    """``message`` accented and wrapped in ⟦…⟧, its placeholders (``%(name)s``, and ``{name}`` in the
+    messages a level formats with ``str.format``) left as they are."""
     out, i = [], 0
     while i < len(message):
         if message.startswith("%(", i) and ")" in message[i:]:
             end = message.index(")", i) + 2  # ")s" or ")d"
+            out.append(message[i:end])
+            i = end
+        elif message[i] == "{" and "}" in message[i:]:
+            end = message.index("}", i) + 1
             out.append(message[i:end])
             i = end
         else:

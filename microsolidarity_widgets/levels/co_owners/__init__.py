@@ -14,6 +14,7 @@ import pandas as pd
 
 from ... import rules
 from ...errors import LedgerError
+from ...i18n import N_, _
 from ...rules import Entry, InGroup, Names, Part, State
 from ...scoring import History, Pairs
 from ...values import clean_name, name_key
@@ -32,9 +33,9 @@ def record_venture(state: State, group, on, name, form, owners) -> Entry:
     form = clean_name(form, "legal form")
     names = rules.in_group(state, g, on, owners, "owner")
     if len(names) < 2:
-        raise LedgerError("A venture needs at least 2 owners from the group.")
+        raise LedgerError(_("A venture needs at least 2 owners from the group."))
     if any(name_key(r.data[NAME]) == name_key(title) for r in state.live(Venture.kind, g.id)):
-        raise LedgerError(f"{g.name} already has a venture called “{title}”.")
+        raise LedgerError(_("%(group)s already has a venture called “%(name)s”.", group=g.name, name=title))
     return Entry(Venture.kind, on, group=g.name, data={NAME: title, FORM: form}, parts=[Part(n, OWNER) for n in names])
 
 
@@ -50,7 +51,7 @@ class Venture(InGroup):
     roles = {OWNER: "owners"}
     # A group's ventures have names of their own (rules.history_problems).
     once = ("two ventures", lambda on, ref_id, called: name_key(called or ""),
-            "{group} would have two ventures called “{called}”")
+            N_("{group} would have two ventures called “{called}”"))
 
     @classmethod
     def told(cls, row) -> str:

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from ... import rules
 from ...errors import LedgerError
+from ...i18n import N_, _
 from ...rules import Day, Entry, Event, InGroup, Names, Part, State, given, text
 from ...scoring import History, Pairs
 from ...values import clean_date, clean_text, shown
@@ -38,18 +39,19 @@ def open_conflict(state: State, group, on, parties, description=None) -> Entry:
 def close_conflict(state: State, conflict_id, on, outcome, note=None) -> Entry:
     opened = state.event(conflict_id)
     if opened.kind != ConflictOpened.kind:
-        raise LedgerError("That record is not a conflict: choose a conflict to close.")
+        raise LedgerError(_("That record is not a conflict: choose a conflict to close."))
     # Named by its people and its day, as the pages list conflicts (row ids mean nothing to anyone).
     which = ConflictOpened.words(state, opened)
     if state.void_of(opened.id):
-        raise LedgerError(f"{which} was undone; there is nothing to close.")
+        raise LedgerError(_("%(conflict)s was undone; there is nothing to close.", conflict=which))
     on = clean_date(on)
     if on.isoformat() < opened.on_date:
-        raise LedgerError(f"{which} was opened on {opened.on_date}; it cannot close before that.")
+        raise LedgerError(_("%(conflict)s was opened on %(day)s; it cannot close before that.", conflict=which, day=opened.on_date))
     if outcome not in OUTCOMES:
-        raise LedgerError(f"A conflict closes as “{RESOLVED}” or “{UNRESOLVED}”, not “{shown(outcome)}”.")
+        raise LedgerError(_("A conflict closes as “%(resolved)s” or “%(unresolved)s”, not “%(outcome)s”.",
+                            resolved=RESOLVED, unresolved=UNRESOLVED, outcome=shown(outcome)))
     if state.live(ConflictClosed.kind, ref_id=opened.id):
-        raise LedgerError(f"{which} is already closed.")
+        raise LedgerError(_("%(conflict)s is already closed.", conflict=which))
     return Entry(ConflictClosed.kind, on, group=state.group_name(opened.group_id), ref_id=opened.id, outcome=outcome,
                  texts=given(note=clean_text(note)), private=True)
 
@@ -90,7 +92,7 @@ class ConflictClosed(Event):
     rule = close_conflict
     # A conflict closes once: a second closing is a history problem (rules.history_problems).
     once = ("closed twice", lambda on, ref_id, called: ref_id,
-            "conflict {ref_id} would be closed twice (events {first} and {eid})")
+            N_("conflict {ref_id} would be closed twice (events {first} and {eid})"))
 
     @classmethod
     def told(cls, row) -> str:

@@ -16,6 +16,7 @@ import pandas as pd
 
 from ... import rules
 from ...errors import LedgerError
+from ...i18n import N_, _
 from ...rules import Entry, InGroup, Names, Part, State, given, text
 from ...scoring import History, Pairs, live, membership_changes
 from ...values import clean_text, shown
@@ -30,12 +31,13 @@ def record_meeting(state: State, group, on, attended, process=None, note=None) -
     """A regular meeting; everyone in the group that day who is not listed missed it."""
     g = state.group(group)
     on = rules.dated(state, g, on)
-    names = rules.in_group(state, g, on, attended, "member who attended")
+    names = rules.in_group(state, g, on, attended, N_("member who attended"))
     if process is not None and process not in rules.MEETING_PROCESSES:
-        raise LedgerError(f"“{shown(process)}” is not a meeting process we know; choose one of: "
-                          f"{', '.join(rules.MEETING_PROCESSES)}.")
+        raise LedgerError(_("“%(process)s” is not a meeting process we know; choose one of: %(processes)s.",
+                            process=shown(process), processes=", ".join(rules.MEETING_PROCESSES)))
     if state.live(Meeting.kind, g.id, on_date=on.isoformat()):
-        raise LedgerError(f"{g.name} already has a meeting recorded on {on.isoformat()}. Undo it first if it was wrong.")
+        raise LedgerError(_("%(group)s already has a meeting recorded on %(day)s. Undo it first if it was wrong.",
+                            group=g.name, day=on.isoformat()))
     return Entry(Meeting.kind, on, group=g.name, data=given(**{PROCESS: process}), texts=given(note=clean_text(note)),
                  private=True,
                  parts=[Part(n, ATTENDED) for n in names])
@@ -52,7 +54,7 @@ class Meeting(InGroup):
     rule = record_meeting
     roles = {ATTENDED: "came"}
     # A group meets once a day: a second meeting that day is a history problem (rules.history_problems).
-    once = ("two meetings", lambda on, ref_id, called: on, "{group} would have two meetings on {on}")
+    once = ("two meetings", lambda on, ref_id, called: on, N_("{group} would have two meetings on {on}"))
 
     @classmethod
     def also(cls, ledger, row) -> list[tuple[str, list[str]]]:

@@ -13,6 +13,7 @@ import pandas as pd
 
 from ... import rules
 from ...errors import LedgerError
+from ...i18n import _
 from ...rules import PRESENT, Entry, InGroup, Names, Part, State
 from ...scoring import History
 from .. import Level, register
@@ -26,7 +27,7 @@ def record_listening(state: State, group, on, present, everyone_listened=True) -
     g, on, names = rules.some_of(state, group, on, present, "present member",
                                  "A listening round needs at least 2 people present.")
     if not isinstance(everyone_listened, bool):
-        raise LedgerError("Say whether everyone listened to everyone (yes or no).")
+        raise LedgerError(_("Say whether everyone listened to everyone (yes or no)."))
     outcome = LISTENED if everyone_listened else NOT_LISTENED
     return Entry(Listening.kind, on, group=g.name, outcome=outcome, parts=[Part(n, PRESENT) for n in names])
 

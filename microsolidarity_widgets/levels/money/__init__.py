@@ -18,6 +18,7 @@ import sqlalchemy as sa
 
 from ... import rules
 from ...errors import LedgerError
+from ...i18n import N_, _, words
 from ...rules import (ASK, OFFER, OFFER_KIND, OFFER_KINDS, PRESENT, Entry, InGroup, Names, Part, Proposal, State, given,
                       text)
 from ...scoring import History, Pairs
@@ -49,27 +50,28 @@ def record_money(state: State, group, on, speaker, offers=(), asks=(), respectfu
     on = rules.dated(state, g, on)
     speaker = rules.one_member(state, g, on, speaker, "speaker")
     if isinstance(from_phones, (str, bytes, dict)) or not hasattr(from_phones, "__iter__"):
-        raise LedgerError("Give the offers and asks from phones as a list of their ids.")
+        raise LedgerError(_("Give the offers and asks from phones as a list of their ids."))
     settles = tuple(from_phones)
     for proposal_id in settles:
         proposal = rules.waiting_proposal(state, proposal_id)
         if proposal.group_id != g.id:
-            raise LedgerError("An offer or ask sent from a phone is accepted into a money round of its own group.")
+            raise LedgerError(_("An offer or ask sent from a phone is accepted into a money round of its own group."))
     parts = [Part(speaker, SPEAKER)]
     involved = {name_key(speaker)}
     exchanged: set[str] = set()  # members who made an offer or were asked: the only ones a bonus can go to
-    for listed, what in ((offers, "offers"), (asks, "asks")):
+    for listed, what in ((offers, N_("offers")), (asks, N_("asks"))):
         if listed is not None and not isinstance(listed, str) and not isinstance(listed, (list, tuple)):
-            raise LedgerError(f"Give the {what} as a list, not {type(listed).__name__}.")
+            raise LedgerError(_("Give the %(what)s as a list, not %(type)s.", what=_(what), type=type(listed).__name__))
     for item in offers or ():
         if isinstance(item, str) or not isinstance(item, (tuple, list)) or len(item) not in (2, 3):
-            raise LedgerError("Each offer is (member, kind) or (member, kind, note).")
-        who = rules.one_member(state, g, on, item[0], "member making the offer")
+            raise LedgerError(_("Each offer is (member, kind) or (member, kind, note)."))
+        who = rules.one_member(state, g, on, item[0], N_("member making the offer"))
         if name_key(who) == name_key(speaker):
-            raise LedgerError(f"{who} is the speaker: offers come from the other members.")
+            raise LedgerError(_("%(name)s is the speaker: offers come from the other members.", name=who))
         kind = item[1].strip().lower() if isinstance(item[1], str) else item[1]
         if kind not in OFFER_KINDS:
-            raise LedgerError(f"“{shown(item[1])}” is not a kind of offer; choose one of: {', '.join(OFFER_KINDS)}.")
+            raise LedgerError(_("“%(kind)s” is not a kind of offer; choose %(kinds)s.", kind=shown(item[1]),
+                                kinds=words().list(OFFER_KINDS, style="or")))
         offer_note = clean_text(item[2], "offer note") if len(item) == 3 else None
         parts.append(Part(who, OFFER, data={OFFER_KIND: kind}, texts=given(note=offer_note)))
         involved.add(name_key(who))
@@ -89,11 +91,12 @@ def record_money(state: State, group, on, speaker, offers=(), asks=(), respectfu
     for who in clean_names(respectful or (), "member in a respectful exchange"):
         who = rules.one_member(state, g, on, who, "member in a respectful exchange")
         if name_key(who) == name_key(speaker):
-            raise LedgerError("The respectful-exchange bonus is for the members who exchanged with the speaker, not the speaker.")
+            raise LedgerError(_("The respectful-exchange bonus is for the members who exchanged with the speaker, not "
+                                "the speaker."))
         if name_key(who) not in exchanged:
-            raise LedgerError(f"{who} made no offer and was not asked for anything in this round: the mutual-respect "
-                              "bonus is only for members who exchanged with the speaker. Add their offer, or the ask "
-                              "addressed to them, first.")
+            raise LedgerError(_("%(name)s made no offer and was not asked for anything in this round: the mutual-respect "
+                                "bonus is only for members who exchanged with the speaker. Add their offer, or the ask "
+                                "addressed to them, first.", name=who))
         parts.append(Part(who, RESPECTFUL))
         involved.add(name_key(who))
     if present is not None:
@@ -101,11 +104,11 @@ def record_money(state: State, group, on, speaker, offers=(), asks=(), respectfu
         here = {name_key(n) for n in present}
         missing = [p.member for p in parts if name_key(p.member) not in here]
         if missing:
-            raise LedgerError(f"{missing[0]} took part but is not marked present.")
+            raise LedgerError(_("%(name)s took part but is not marked present.", name=missing[0]))
         involved = here
         parts += [Part(n, PRESENT) for n in present]
     if len(involved) < 2:
-        raise LedgerError("A money round needs the speaker and at least one other member present.")
+        raise LedgerError(_("A money round needs the speaker and at least one other member present."))
     return Entry(Money.kind, on, group=g.name, parts=parts, texts=given(note=clean_text(note)), private=True,
                  settles=settles)
 
@@ -116,7 +119,7 @@ def _ask(ask) -> tuple[object, object]:
         return ask, None
     if isinstance(ask, (tuple, list)) and len(ask) == 2 and isinstance(ask[0], str):
         return ask[0], ask[1]
-    raise LedgerError("Each ask is its text, or (text, member or list of members it is addressed to).")
+    raise LedgerError(_("Each ask is its text, or (text, member or list of members it is addressed to)."))
 
 
 def _addressees(state: State, group: sa.Row, on: dt.date, to, speaker: str) -> list[str]:
@@ -125,7 +128,7 @@ def _addressees(state: State, group: sa.Row, on: dt.date, to, speaker: str) -> l
         return []
     names = rules.in_group(state, group, on, [to] if isinstance(to, str) else to, "member the ask is addressed to")
     if any(name_key(n) == name_key(speaker) for n in names):
-        raise LedgerError(f"{speaker} is the speaker: an ask is addressed to the other members.")
+        raise LedgerError(_("%(name)s is the speaker: an ask is addressed to the other members.", name=speaker))
     return names
 
 
