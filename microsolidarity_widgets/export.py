@@ -205,7 +205,8 @@ def export_group(ledger, group: str, out_dir, include_private: bool = False, hea
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = []
-    for file_name, content in review_files(ledger, data, Selection(groups=(name,)), include_private, header=header).items():
+    files = review_files(ledger, data, Selection(groups=(name,)), include_private, header=header)
+    for file_name, content in files.items():
         path = out / file_name
         path.write_bytes(content)
         paths.append(path)

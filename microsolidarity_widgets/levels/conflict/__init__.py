@@ -46,7 +46,8 @@ def close_conflict(state: State, conflict_id, on, outcome, note=None) -> Entry:
         raise LedgerError(_("%(conflict)s was undone; there is nothing to close.", conflict=which))
     on = clean_date(on)
     if on.isoformat() < opened.on_date:
-        raise LedgerError(_("%(conflict)s was opened on %(day)s; it cannot close before that.", conflict=which, day=opened.on_date))
+        raise LedgerError(_("%(conflict)s was opened on %(day)s; it cannot close before that.", conflict=which,
+                            day=opened.on_date))
     if outcome not in OUTCOMES:
         raise LedgerError(_("A conflict closes as “%(resolved)s” or “%(unresolved)s”, not “%(outcome)s”.",
                             resolved=RESOLVED, unresolved=UNRESOLVED, outcome=shown(outcome)))
