@@ -12,6 +12,7 @@ from dateutil.relativedelta import relativedelta
 
 from .. import storage as st
 from ..errors import LedgerError
+from ..i18n import _, ngettext
 from ..rules import Entry, Part, State, dated, given, one_member
 from ..values import clean_date, clean_text, name_key, shown
 
@@ -31,7 +32,9 @@ DECISIONS = ("continue", "change", "close")
 def crew(state: State, group) -> sa.Row:
     g = state.group(group)
     if g.kind != "crew":
-        raise LedgerError(f"{g.name} is a {g.kind}: seasons and retrospectives are for crews.")
+        raise LedgerError(_("%(group)s is a partnership: seasons and retrospectives are for crews.", group=g.name)
+                          if g.kind == "partnership" else
+                          _("%(group)s is a congregation: seasons and retrospectives are for crews.", group=g.name))
     return g
 
 
@@ -56,23 +59,24 @@ def agree_season(state: State, group, on, end=None, retrospectives=None, every_m
     every = whole(every_months, "number of months between retrospectives", 1, 12)
     end = clean_date(end, "season's end") if end is not None else start + relativedelta(months=SEASON_MONTHS)
     if end <= start:
-        raise LedgerError(f"A season ends after it starts: {end.isoformat()} is not after {start.isoformat()}.")
+        raise LedgerError(_("A season ends after it starts: %(end)s is not after %(start)s.", end=end.isoformat(),
+                            start=start.isoformat()))
     if retrospectives is None:
         days = season_days(start, end, every)
     else:
         if isinstance(retrospectives, (str, dt.date)) or not hasattr(retrospectives, "__iter__"):
-            raise LedgerError("Give the retrospectives' days as a list of dates.")
+            raise LedgerError(_("Give the retrospectives' days as a list of dates."))
         days = sorted({clean_date(d, "retrospective's day") for d in retrospectives})
         if not days:
-            raise LedgerError("A season has at least one retrospective, on its last day at the latest.")
+            raise LedgerError(_("A season has at least one retrospective, on its last day at the latest."))
         for day in days:
             if not start < day <= end:
-                raise LedgerError(f"The retrospective on {day.isoformat()} is outside the season "
-                                  f"({start.isoformat()} to {end.isoformat()}).")
+                raise LedgerError(_("The retrospective on %(day)s is outside the season (%(start)s to %(end)s).",
+                                    day=day.isoformat(), start=start.isoformat(), end=end.isoformat()))
     for earlier in state.live("season", g.id):
         if earlier.on_date >= start.isoformat():
-            raise LedgerError(f"{g.name} already has a season starting on {earlier.on_date}: a new season starts "
-                              "after it (undo that one first if it was wrong).")
+            raise LedgerError(_("%(group)s already has a season starting on %(day)s: a new season starts after it (undo "
+                                "that one first if it was wrong).", group=g.name, day=earlier.on_date))
     return Entry("season", start, group=g.name,
                  data={"end": end.isoformat(), "retrospectives": [d.isoformat() for d in days]})
 
@@ -82,7 +86,7 @@ def hold_retrospective(state: State, group, on, votes=VOTES) -> Entry:
     on = dated(state, g, on)
     votes = whole(votes, "number of votes each member has", 1, MAX_VOTES)
     if state.live("retrospective", g.id, on_date=on.isoformat()):
-        raise LedgerError(f"{g.name} already has a retrospective on {on.isoformat()}.")
+        raise LedgerError(_("%(group)s already has a retrospective on %(day)s.", group=g.name, day=on.isoformat()))
     return Entry("retrospective", on, group=g.name, data={"votes": votes})
 
 
@@ -90,9 +94,9 @@ def standing_retrospective(state: State, event_id) -> sa.Row:
     """A retrospective that stands, by its event id."""
     row = state.event(event_id)
     if row.kind != "retrospective":
-        raise LedgerError("That record is not a retrospective: choose one of the crew's retrospectives.")
+        raise LedgerError(_("That record is not a retrospective: choose one of the crew's retrospectives."))
     if state.void_of(row.id):
-        raise LedgerError(f"The retrospective of {row.on_date} was undone.")
+        raise LedgerError(_("The retrospective of %(day)s was undone.", day=row.on_date))
     return row
 
 
@@ -112,10 +116,10 @@ def reflect(state: State, retrospective, member, column, words=None, typed_by_fa
                           "(a few sentences), or split it in two.")
     words = clean_text(words, "reflection", required=True)
     if not isinstance(typed_by_facilitator, bool):
-        raise LedgerError("Say whether the facilitator typed this reflection (yes or no).")
+        raise LedgerError(_("Say whether the facilitator typed this reflection (yes or no)."))
     if revealed(state, retro):
-        raise LedgerError("The reflections of this retrospective are already revealed: say it aloud, or undo the "
-                          "reveal to add it.")
+        raise LedgerError(_("The reflections of this retrospective are already revealed: say it aloud, or undo the "
+                          "reveal to add it."))
     # Private: a reflection is someone's own words (docs/rules.md#private-words).
     return Entry("reflection", dt.date.fromisoformat(retro.on_date), group=g.name, ref_id=retro.id,
                  data=given(column=column, typed_by_facilitator=typed_by_facilitator or None),
@@ -125,9 +129,9 @@ def reflect(state: State, retrospective, member, column, words=None, typed_by_fa
 def reveal(state: State, retrospective) -> Entry:
     retro = standing_retrospective(state, retrospective)
     if revealed(state, retro):
-        raise LedgerError("The reflections of this retrospective are already revealed.")
+        raise LedgerError(_("The reflections of this retrospective are already revealed."))
     if not state.live("reflection", ref_id=retro.id):
-        raise LedgerError("Nobody has written a reflection in this retrospective yet: there is nothing to reveal.")
+        raise LedgerError(_("Nobody has written a reflection in this retrospective yet: there is nothing to reveal."))
     return Entry("reflections_revealed", dt.date.fromisoformat(retro.on_date), group=state.group_name(retro.group_id),
                  ref_id=retro.id)
 
@@ -156,19 +160,19 @@ def topic_of(state: State, retro_id: int, reflection_id: int) -> int | None:
 def group_reflections(state: State, retrospective, reflections, title=None) -> Entry:
     retro = standing_retrospective(state, retrospective)
     if not revealed(state, retro):
-        raise LedgerError("Reveal the reflections before grouping them.")
+        raise LedgerError(_("Reveal the reflections before grouping them."))
     if isinstance(title, str) and len(title.strip()) > MAX_TITLE:
         raise LedgerError(f"A topic's title is {len(title.strip())} characters long; keep it under {MAX_TITLE}.")
     title = clean_text(title, "topic's title", required=True)
     ids = _ids(reflections, "reflections")
     if not ids:
-        raise LedgerError("Choose at least one reflection for this topic.")
+        raise LedgerError(_("Choose at least one reflection for this topic."))
     for rid in ids:
         row = state.event(rid)
         if row.kind != "reflection" or row.ref_id != retro.id or state.void_of(rid):
-            raise LedgerError(f"Reflection {rid} is not one of this retrospective's.")
+            raise LedgerError(_("Reflection %(id)s is not one of this retrospective's.", id=rid))
         if topic_of(state, retro.id, rid) is not None:
-            raise LedgerError(f"Reflection {rid} is already in a topic: undo that topic to regroup it.")
+            raise LedgerError(_("Reflection %(id)s is already in a topic: undo that topic to regroup it.", id=rid))
     return Entry("topic", dt.date.fromisoformat(retro.on_date), group=state.group_name(retro.group_id), ref_id=retro.id,
                  data={"reflections": ids}, texts={"title": title}, private=True)
 
@@ -182,7 +186,7 @@ def votes_cast(state: State, retro_id: int, member: str) -> int:
 def vote(state: State, topic, member, votes=1) -> Entry:
     row = state.event(topic)
     if row.kind != "topic" or state.void_of(row.id):
-        raise LedgerError("That record is not a topic of a retrospective: vote for one of the topics shown.")
+        raise LedgerError(_("That record is not a topic of a retrospective: vote for one of the topics shown."))
     retro = standing_retrospective(state, row.ref_id)
     g = state.group(state.group_name(retro.group_id))
     member = one_member(state, g, dt.date.fromisoformat(retro.on_date), member, "member voting")
@@ -190,8 +194,11 @@ def vote(state: State, topic, member, votes=1) -> Entry:
     limit, cast = retro.data["votes"], votes_cast(state, retro.id, member)
     if cast + votes > limit:
         left = limit - cast
-        raise LedgerError(f"{member} has {left or 'no'} vote{'s' * (left != 1)} left in this retrospective "
-                          f"({limit} each): that vote is not counted.")
+        raise LedgerError(ngettext("%(name)s has %(num)s vote left in this retrospective (%(limit)s each): that vote "
+                                   "is not counted.", "%(name)s has %(num)s votes left in this retrospective "
+                                   "(%(limit)s each): that vote is not counted.", left, name=member, limit=limit)
+                          if left else _("%(name)s has no votes left in this retrospective (%(limit)s each): that "
+                                         "vote is not counted.", name=member, limit=limit))
     return Entry("vote", dt.date.fromisoformat(retro.on_date), group=g.name, ref_id=row.id, data={"votes": votes},
                  parts=[Part(member, "voter")])
 
@@ -203,8 +210,8 @@ def agree_action(state: State, retrospective, owner, due, what=None) -> Entry:
     owner = one_member(state, g, day, owner, "owner of the action")
     due = clean_date(due, "due date")
     if due < day:
-        raise LedgerError(f"An action is due after the retrospective that agreed it ({retro.on_date}), "
-                          f"not on {due.isoformat()}.")
+        raise LedgerError(_("An action is due after the retrospective that agreed it (%(agreed)s), not on %(due)s.",
+                            agreed=retro.on_date, due=due.isoformat()))
     what = clean_text(what, "action", required=True)
     # Private like meeting notes: the crew's own words.
     return Entry("action", day, group=g.name, ref_id=retro.id, data={"due": due.isoformat()}, texts={"what": what},
@@ -214,15 +221,15 @@ def agree_action(state: State, retrospective, owner, due, what=None) -> Entry:
 def review_action(state: State, action, on, done) -> Entry:
     row = state.event(action)
     if row.kind != "action" or state.void_of(row.id):
-        raise LedgerError("That record is not an action of a retrospective.")
+        raise LedgerError(_("That record is not an action of a retrospective."))
     if not isinstance(done, bool):
-        raise LedgerError("Say whether the action was done (yes or no).")
+        raise LedgerError(_("Say whether the action was done (yes or no)."))
     g = state.group(state.group_name(row.group_id))
     on = dated(state, g, on)
     if on.isoformat() < row.on_date:
-        raise LedgerError(f"That action was agreed on {row.on_date}: it cannot be reviewed before.")
+        raise LedgerError(_("That action was agreed on %(day)s: it cannot be reviewed before.", day=row.on_date))
     if state.live("action_reviewed", ref_id=row.id):
-        raise LedgerError("That action has been reviewed already: undo that review to change it.")
+        raise LedgerError(_("That action has been reviewed already: undo that review to change it."))
     return Entry("action_reviewed", on, group=g.name, ref_id=row.id, outcome="done" if done else "not_done")
 
 
@@ -231,15 +238,16 @@ def decision(state: State, group, on, decision) -> Entry:
     g = crew(state, group)
     on = dated(state, g, on)
     if state.ended(g) is not None:
-        raise LedgerError(f"{g.name} closed on {state.ended(g)}: undo that closing first.")
+        raise LedgerError(_("%(group)s closed on %(day)s: undo that closing first.", group=g.name, day=state.ended(g)))
     if decision not in DECISIONS:
-        raise LedgerError(f"At a season's end the crew decides to continue, change or close, not “{shown(decision)}”.")
+        raise LedgerError(_("At a season's end the crew decides to continue, change or close, not “%(decision)s”.",
+                            decision=shown(decision)))
     if decision == "close":
         e = st.events
         later = state.con.execute(sa.select(sa.func.max(e.c.on_date)).where(
             e.c.group_id == g.id, e.c.on_date > on.isoformat(), e.c.kind != st.VOID,
             e.c.id.not_in(st.voided_ids()))).scalar()
         if later is not None:
-            raise LedgerError(f"{g.name} has records dated {later}, after {on.isoformat()}: it can close on {later} "
-                              "at the earliest.")
+            raise LedgerError(_("%(group)s has records dated %(later)s, after %(day)s: it can close on %(later)s at the "
+                                "earliest.", group=g.name, later=later, day=on.isoformat()))
     return Entry("season_decided", on, group=g.name, outcome=decision)
