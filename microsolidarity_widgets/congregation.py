@@ -35,6 +35,7 @@ import sqlalchemy as sa
 from . import formation, levels, rules
 from . import storage as st
 from .errors import LedgerError
+from .i18n import N_, _
 from .ledger import Ledger
 from .rules import POOL_KINDS, POOL_ROLES, Entry, Part, State, given
 from .seasons import closed_crews
@@ -64,19 +65,20 @@ class Answers:
         if isinstance(answers, Answers):
             answers = answers.as_dict()
         if not isinstance(answers, dict):
-            raise LedgerError("Give the pool answers as a dict (work, slots, region, size, knows).")
+            raise LedgerError(_("Give the pool answers as a dict (work, slots, region, size, knows)."))
         unknown = set(answers) - {"work", "slots", "region", "size", "knows"}
         if unknown:
-            raise LedgerError(f"Pool answers have no “{sorted(unknown)[0]}”; they are: work, slots, region, size, knows.")
+            raise LedgerError(_("Pool answers have no “%(key)s”; they are: work, slots, region, size, knows.",
+                                key=sorted(unknown)[0]))
         of = f" for {who}" if who else ""
-        work = _words(answers.get("work"), "meaningful work tag")
+        work = _words(answers.get("work"), N_("meaningful work tag"))
         if len(work) > MAX_TAGS:
             raise LedgerError(f"Keep the meaningful work{of} to {MAX_TAGS} tags; there are {len(work)}.")
         for w in work:
             if len(w) > MAX_TAG:
                 raise LedgerError(f"The tag “{w[:30]}…”{of} is long; keep each tag under {MAX_TAG} characters.")
         region = answers.get("region")
-        region = clean_name(region, "region or time zone") if region not in (None, "") and not (
+        region = clean_name(region, N_("region or time zone")) if region not in (None, "") and not (
             isinstance(region, str) and not region.strip()) else None
         size = answers.get("size")
         if isinstance(size, str):
@@ -89,9 +91,9 @@ class Answers:
         if size is not None and (isinstance(size, bool) or not isinstance(size, int)
                                  or not formation.CREW_RANGE[0] <= size <= formation.CREW_RANGE[1]):
             raise LedgerError(f"A preferred crew size{of} is a number from 3 to 8; got {size!r}.")
-        knows = _words(answers.get("knows"), "person they know well")
+        knows = _words(answers.get("knows"), N_("person they know well"))
         if who and any(name_key(k) == name_key(who) for k in knows):
-            raise LedgerError(f"{who} lists themselves among the people they know well.")
+            raise LedgerError(_("%(name)s lists themselves among the people they know well.", name=who))
         return cls(work, formation.parse_slots(answers.get("slots")), region, size, knows)
 
     def as_dict(self) -> dict:
@@ -106,7 +108,7 @@ def _words(value, what: str) -> tuple[str, ...]:
     if isinstance(value, str) and ";" not in value:
         items = value.split(",")
     if isinstance(items, dict) or not hasattr(items, "__iter__"):
-        raise LedgerError(f"Give each {what} in a list.")
+        raise LedgerError(_("Give each %(what)s in a list.", what=_(what)))
     out: dict[str, str] = {}
     for item in items:
         if isinstance(item, str) and not item.strip():
@@ -543,30 +545,34 @@ class Congregation:
         return pool[name_key(person)]
 
     def _not_in_pool(self, person: str) -> LedgerError:
-        return LedgerError(f"{person} is not in the pool of {self.name}: add them to the pool first.")
+        return LedgerError(_("%(name)s is not in the pool of %(congregation)s: add them to the pool first.", name=person,
+                             congregation=self.name))
 
     def _known_in_pool(self, state: State, person: str, knows, line: str = "", later=frozenset()) -> None:
         pool = self._pool_keys(state)
         for k in knows:
             if name_key(k) not in pool and name_key(k) not in later:
-                raise LedgerError(f"{line}{person} knows {k} well, but {k} is not in the pool; add them first.")
+                raise LedgerError(line + _("%(name)s knows %(other)s well, but %(other)s is not in the pool; add them first.",
+                                         name=person, other=k))
 
     def _join(self, state: State, add, name, inviter, on, answers, line=None, later=frozenset()) -> int:
-        at = f"Line {line}: " if line else ""
-        person = clean_name(name, "person's name")
+        at = _("Line %(line)s: ", line=line) if line else ""
+        person = clean_name(name, N_("person's name"))
         pool = self._pool_keys(state)
         if name_key(person) in pool:
-            raise LedgerError(f"{at}{pool[name_key(person)]} is already in the pool of {self.name}.")
+            raise LedgerError(at + _("%(name)s is already in the pool of %(congregation)s.", name=pool[name_key(person)],
+                                    congregation=self.name))
         existing = state.member(person)
         person = existing.name if existing else person
         cleaned = Answers.clean(answers, person) if answers is not None else None
         parts = [Part(person, "pool" if inviter is None else "invitee")]
         if inviter is not None:
-            inviter = clean_name(inviter, "inviter's name")
+            inviter = clean_name(inviter, N_("inviter's name"))
             if name_key(inviter) == name_key(person):
-                raise LedgerError(f"{at}{person} cannot invite themselves.")
+                raise LedgerError(at + _("%(name)s cannot invite themselves.", name=person))
             if name_key(inviter) not in pool:
-                raise LedgerError(f"{at}{inviter}, who invited {person}, is not in the pool of {self.name}.")
+                raise LedgerError(at + _("%(inviter)s, who invited %(name)s, is not in the pool of %(congregation)s.",
+                                        inviter=inviter, name=person, congregation=self.name))
             parts.append(Part(pool[name_key(inviter)], "inviter"))
         kind = "pool_joined" if inviter is None else "invitation"
         event_id = add(Entry(kind, on, group=self.name, parts=parts))
