@@ -223,3 +223,23 @@ def test_the_level_scan_finds_a_level_imported(tmp_path):
     bad = tmp_path / "ledger.py"
     bad.write_text("from .levels.money import Money\nfrom .levels import listening, all_levels\nfrom . import levels\n")
     assert level_folders_imported(bad) == ["levels.money", "levels.listening"]
+
+
+def level_words_in(path: Path) -> list[tuple[str, int]]:
+    """(word, line) of every string constant in ``path`` that is a level's kind or role, a kind of offer
+    or a proposal's part (offer, ask), and every name it imports from ``rules`` for them."""
+    from microsolidarity_widgets import rules
+
+    words = set(level_words()) | set(rules.OFFER_KINDS) | set(rules.PROPOSALS)
+    tree = ast.parse(path.read_text())
+    found = [(n.value, n.lineno) for n in ast.walk(tree) if isinstance(n, ast.Constant) and n.value in words]
+    found += [(a.name, n.lineno) for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module == "rules"
+              for a in n.names if a.name in ("OFFER_KINDS", "OFFER", "ASK", "PROPOSALS", "OFFER_KIND")]
+    return found
+
+
+def test_the_member_pages_name_no_level():
+    """Money's kinds of offer and how a phone tells an offer it sent live in levels/money (its PhoneForm's
+    values), not in the member pages, which include each level's form without knowing it."""
+    found = level_words_in(PACKAGE / "members" / "views.py")
+    assert not found, "members/views.py names a level's words: " + ", ".join(f"“{w}” (line {n})" for w, n in found)
