@@ -446,12 +446,15 @@ SIZE_TABLE = 150_000
 # The share of the round's time kept for moves and swaps after the annealing: one pass looks at every pair
 # of people, so larger pools get more (90 people: 3 %, 300 and more: 10 %).
 POLISH = 1 / 3000
-# The annealing: draws per unit of the round's deterministic ``work`` (100,000 take about a second here),
-# its temperature from hot to cold (a crew's score moves by 1 to 4 points a change: at 1.5, a change
-# losing 4 is taken one time in 14; at 0.3, a change losing 1 one time in 28), and the share of draws
-# that move a person rather than swap two. Chosen among 8 settings on six pools of 90 with 200,000
-# draws each (what 2 s give on this machine under load): these scored 1070 in all, the others 1022–1059.
-ANNEAL_STEPS, ANNEAL_HEAT, ANNEAL_COLD, ANNEAL_MOVES = 100_000, 1.5, 0.3, 0.3
+# The annealing: draws per unit of the round's deterministic ``work`` (100,000 take about half a second
+# here), its temperature from hot to cold (a crew's score moves by 1 to 4 points a change: at 1.5, a change
+# losing 4 is taken one time in 14; at 0.4, a change losing 1 one time in 12), and the share of draws
+# that move a person rather than swap two. Chosen among 17 settings on three pools of 90, two seeds each,
+# with 300,000 draws (what 2 s give on this machine under some load): these scored 1110 in all, the
+# others 1059–1104 (the settings before, 1.5, 0.3 and 0.3, 1059–1098 around them); the differences
+# are within what another seed changes, so the choice matters less than the number of draws (tuned
+# before q was drawn among those with a slot p's crew shares; kept after).
+ANNEAL_STEPS, ANNEAL_HEAT, ANNEAL_COLD, ANNEAL_MOVES = 100_000, 1.5, 0.4, 0.15
 
 
 def suggest(people: list[Person], rnd: Round = Round(), hint: list[list[str]] | None = None,
@@ -1001,8 +1004,9 @@ def _anneal(people: list[Person], crews: list[list[int]], rnd: Round, deadline: 
     crews, where, rest, common = tally.crews, tally.where, tally.rest, tally.common
     # Whoever the start left out (and is pinned to nobody) joins a crew as soon as one can take them.
     waiting = [p for p in range(len(people)) if p not in where and p not in b.pinned and mask[p]]
-    near = {p: [q for q in range(len(people)) if q != p and mask[p] & mask[q]] for p in range(len(people))}
-    movable = [p for p in where if p not in b.pinned and near[p]]
+    slot_people = [[p for p in range(len(people)) if mask[p] >> s & 1] for s in range(len(SLOTS))]
+    slots_of = functools.cache(lambda m: [s for s in range(len(SLOTS)) if m >> s & 1])
+    movable = [p for p in where if p not in b.pinned and any(len(slot_people[s]) > 1 for s in slots_of(mask[p]))]
     if len(crews) < 2 or not movable:
         return [list(c) for c in crews]
     placed, current = len(where), sum(b.value(c) for c in crews)
@@ -1036,13 +1040,19 @@ def _anneal(people: list[Person], crews: list[list[int]], rnd: Round, deadline: 
                 report(best_crews)
         step += 1
         p = movable[int(draw() * len(movable))]  # draw() is random.random: a C call, where randrange is Python
-        others = near[p]
+        moving = draw() < ANNEAL_MOVES
+        # q is drawn among those who have a slot p's crew-mates share (a swap) or one of p's own (a move):
+        # most draws then price a change that keeps the slots, where drawing among everyone wasted most.
+        slots = slots_of(mask[p] if moving else rest[p])
+        if not slots:
+            continue
+        others = slot_people[slots[int(draw() * len(slots))]]
         q = others[int(draw() * len(others))]
         c, d = where[p], where.get(q)
         if c == d or d is None:
             continue
         kc, kd = len(crews[c]), len(crews[d])
-        if draw() < ANNEAL_MOVES:  # p moves to q's crew
+        if moving:  # p moves to q's crew
             if kc <= low or kd >= high or not common[d] & mask[p]:
                 continue
             gain = tally.move_gain(p, c, d, kc, kd)
@@ -1052,7 +1062,7 @@ def _anneal(people: list[Person], crews: list[list[int]], rnd: Round, deadline: 
                 continue
             tally.move(p, d)
         else:  # p and q swap
-            if q in b.pinned or not mask[q] & rest[p] or not mask[p] & rest[q]:
+            if q in b.pinned or not mask[p] & rest[q]:
                 continue
             gain = tally.swap_gain(p, q, c, d, kc, kd)
             if gain < 0 and draw() >= exp(gain / heat):
