@@ -449,7 +449,7 @@ POLISH = 1 / 3000
 # The annealing: draws per unit of the round's deterministic ``work`` (100,000 take about half a second
 # here), its temperature from hot to cold (a crew's score moves by 1 to 4 points a change: at 1.5, a change
 # losing 4 is taken one time in 14; at 0.4, a change losing 1 one time in 12), and the share of draws
-# that move a person rather than swap two. Chosen among 17 settings on three pools of 90, two seeds each,
+# that move a person rather than swap two. Chosen among 15 settings on three pools of 90, two seeds each,
 # with 300,000 draws (what 2 s give on this machine under some load): these scored 1110 in all, the
 # others 1059–1104 (the settings before, 1.5, 0.3 and 0.3, 1059–1098 around them); the differences
 # are within what another seed changes, so the choice matters less than the number of draws (tuned
