@@ -451,8 +451,8 @@ POLISH = 1 / 3000
 # losing 4 is taken one time in 14; at 0.4, a change losing 1 one time in 12), and the share of draws
 # that move a person rather than swap two. Chosen among 15 settings on three pools of 90, two seeds each,
 # with 300,000 draws (what 2 s give on this machine under some load): these scored 1110 in all, the
-# others 1059–1104 (the settings before, 1.5, 0.3 and 0.3, 1059–1098 around them); the differences
-# are within what another seed changes, so the choice matters less than the number of draws (tuned
+# others 1059–1104 (1.5 to 0.2 or 0.4, with 0.3 moves, around the settings before: 1059 and 1098); the
+# differences are within what another seed changes, so the choice matters less than the number of draws (tuned
 # before q was drawn among those with a slot p's crew shares; kept after).
 ANNEAL_STEPS, ANNEAL_HEAT, ANNEAL_COLD, ANNEAL_MOVES = 100_000, 1.5, 0.4, 0.15
 
@@ -885,7 +885,7 @@ class _Tally:
         self.tags = [tuple(tag_col.setdefault(t, len(tag_col)) for t in sorted({name_key(w) for w in p.work}))
                      for p in people]
         self.region = [region_col.setdefault(name_key(p.region), len(region_col)) if p.region else -1 for p in people]
-        self.seat, self.mask, self.high = b.seat, b.mask, rnd.max_size
+        self.seat, self.mask = b.seat, b.mask
         self.crews = [list(c) for c in crews]
         self.where = {p: c for c, members in enumerate(crews) for p in members}
         self.counts = [[0] * len(tag_col) for _ in crews]
@@ -933,7 +933,8 @@ class _Tally:
         return gain
 
     def _regions(self, c: int, out: int, into: int) -> int:
-        """What crew ``c``'s regions cost less when ``out`` leaves it and ``into`` joins it (either may be -1)."""
+        """What crew ``c`` gains on its regions (a crew pays for each beyond the first) when ``out`` leaves it
+        and ``into`` joins it (either may be -1)."""
         r_out = self.region[out] if out >= 0 else -1
         r_in = self.region[into] if into >= 0 else -1
         if r_out == r_in:
@@ -984,8 +985,9 @@ class _Tally:
 
 def _anneal(people: list[Person], crews: list[list[int]], rnd: Round, deadline: float, steps: float,
             report: Callable[..., None] = lambda *_: None) -> list[list[int]]:
-    """Simulated annealing over moves and swaps of one person at a time: a person and someone who shares a
-    weekly slot with them are drawn, and the first moves to the other's crew (or they swap); a change that
+    """Simulated annealing over moves and swaps of one person at a time: a person p is drawn, then someone
+    who has one of p's weekly slots, and p moves to their crew; or someone who has a slot p's crew-mates
+    share, and they swap (most of what is drawn then keeps the slots); a change that
     keeps every hard rule is taken when it raises the score, and when it lowers it by d with the chance
     e^(d/T), the temperature T cooling from ANNEAL_HEAT to ANNEAL_COLD. A change is priced from running
     counts (``_Tally``), not by scoring the two crews again. Whoever ``crews`` leave out joins a crew as
