@@ -23,7 +23,8 @@ How: a pool of up to 40 people is one CP-SAT model (small ones are proven optima
 starts from greedy crews (``greedy``, or greedy region by region when that places more); CP-SAT
 re-forms two or three crews at a time while someone who could be placed is left out; then simulated
 annealing (``_anneal``) moves and swaps single people between crews, taking some changes for the worse
-while it is hot, and the best crews it saw are polished by the best move or swap for each person
+while it is hot, in runs of 50,000 draws each started again from the best crews so far, and the best
+crews it saw are polished by the best move or swap for each person
 (``_improve``). One model of the whole pool was too slow to build and search (90 people: no better than
 greedy in 2 s), and the neighbourhood search that re-formed crews with CP-SAT for the whole time did
 worse in 20 s than the annealing in 2 (README, "Formation figures").
