@@ -23,7 +23,7 @@ How: a pool of up to 40 people is one CP-SAT model (small ones are proven optima
 starts from greedy crews (``greedy``, or greedy region by region when that places more); CP-SAT
 re-forms two or three crews at a time while someone who could be placed is left out; then simulated
 annealing (``_anneal``) moves and swaps single people between crews, taking some changes for the worse
-while it is hot, in runs of 50,000 draws each started again from the best crews so far, and the best
+while it is hot, in runs of 550 draws a person each started again from the best crews so far, and the best
 crews it saw are polished by the best move or swap for each person
 (``_improve``). One model of the whole pool was too slow to build and search (90 people: no better than
 greedy in 2 s), and the neighbourhood search that re-formed crews with CP-SAT for the whole time did
@@ -456,8 +456,11 @@ POLISH = 1 / 3000
 # differences are within what another seed changes, so the choice matters less than the number of draws (tuned
 # before q was drawn among those with a slot p's crew shares; kept after).
 ANNEAL_STEPS, ANNEAL_HEAT, ANNEAL_COLD, ANNEAL_MOVES = 100_000, 1.5, 0.4, 0.15
-# Draws in one run of the annealing (see ``_anneal``): about a seventh of a CPU-second here.
-ANNEAL_CHAIN = 50_000
+# Draws in one run of the annealing per person of the round (see ``_anneal``): 90 people, 50,000 draws,
+# about a seventh of a CPU-second here. Per person, because 50,000 draws for 300 people were too few for one
+# run to settle (pool 300/11: the best of a run ten times longer and three other seeds was 842, where with
+# one long run it had been 910).
+ANNEAL_CHAIN = 550
 
 
 def suggest(people: list[Person], rnd: Round = Round(), hint: list[list[str]] | None = None,
@@ -988,8 +991,8 @@ class _Tally:
 
 def _anneal(people: list[Person], crews: list[list[int]], rnd: Round, deadline: float, steps: float,
             report: Callable[..., None] = lambda *_: None) -> list[list[int]]:
-    """Simulated annealing (``_cool``) run again and again from the best crews so far, ANNEAL_CHAIN draws at a
-    time, each run with a seed of its own (the round's seed, plus one, plus two…), until ``steps`` draws are
+    """Simulated annealing (``_cool``) run again and again from the best crews so far, ANNEAL_CHAIN draws a
+    person at a time, each run with a seed of its own (the round's seed, plus one, plus two…), until ``steps`` draws are
     done or, when ``steps`` is infinite, until ``deadline``. Returns the best crews seen, placing the most
     people (never worse than ``crews``).
 
@@ -1002,7 +1005,7 @@ def _anneal(people: list[Person], crews: list[list[int]], rnd: Round, deadline: 
     value = (sum(map(len, best)), sum(b.value(c) for c in best))
     done, chain = 0, 0
     while done < steps and time.perf_counter() < deadline:
-        draws = min(ANNEAL_CHAIN, steps - done)
+        draws = min(ANNEAL_CHAIN * len(people), steps - done)
         found, drew = _cool(people, best, replace(rnd, seed=rnd.seed + chain), deadline, draws, report)
         if not drew:  # nothing to move (or no time left): another run would not either
             break
