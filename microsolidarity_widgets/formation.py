@@ -23,8 +23,7 @@ How: a pool of up to 40 people is one CP-SAT model (small ones are proven optima
 starts from greedy crews (``greedy``, or greedy region by region when that places more); CP-SAT
 re-forms two or three crews at a time while someone who could be placed is left out; then simulated
 annealing (``_anneal``) moves and swaps single people between crews, taking some changes for the worse
-while it is hot, in runs of 550 draws a person each started again from the best crews so far, and the best
-crews it saw are polished by the best move or swap for each person
+while it is hot, and the best crews it saw are polished by the best move or swap for each person
 (``_improve``). One model of the whole pool was too slow to build and search (90 people: no better than
 greedy in 2 s), and the neighbourhood search that re-formed crews with CP-SAT for the whole time did
 worse in 20 s than the annealing in 2 (README, "Formation figures").
@@ -456,11 +455,6 @@ POLISH = 1 / 3000
 # differences are within what another seed changes, so the choice matters less than the number of draws (tuned
 # before q was drawn among those with a slot p's crew shares; kept after).
 ANNEAL_STEPS, ANNEAL_HEAT, ANNEAL_COLD, ANNEAL_MOVES = 100_000, 1.5, 0.4, 0.15
-# Draws in one run of the annealing per person of the round (see ``_anneal``): 90 people, 50,000 draws,
-# about a seventh of a CPU-second here. Per person, because 50,000 draws for 300 people were too few for one
-# run to settle (pool 300/11: the best of a run ten times longer and three other seeds was 842, where with
-# one long run it had been 910).
-ANNEAL_CHAIN = 550
 
 
 def suggest(people: list[Person], rnd: Round = Round(), hint: list[list[str]] | None = None,
@@ -991,47 +985,21 @@ class _Tally:
 
 def _anneal(people: list[Person], crews: list[list[int]], rnd: Round, deadline: float, steps: float,
             report: Callable[..., None] = lambda *_: None) -> list[list[int]]:
-    """Simulated annealing (``_cool``) run again and again from the best crews so far, ANNEAL_CHAIN draws a
-    person at a time, each run with a seed of its own (the round's seed, plus one, plus two…), until ``steps`` draws are
-    done or, when ``steps`` is infinite, until ``deadline``. Returns the best crews seen, placing the most
-    people (never worse than ``crews``).
-
-    Runs from the best so far, rather than one long run, because one run's answer differs from another's by
-    several per cent: on three pools of 90, ten runs of 50,000 draws found 211, 106 and the best known where
-    one run of 500,000 found 213, 100 and 209 (docs/benchmarks.md, "Formation quality"). On a loaded machine
-    the first run is cut short by the deadline and cools over the time left, as one run would."""
-    b = _Bits(people, rnd)
-    best = [list(c) for c in crews]
-    value = (sum(map(len, best)), sum(b.value(c) for c in best))
-    done, chain = 0, 0
-    while done < steps and time.perf_counter() < deadline:
-        draws = min(ANNEAL_CHAIN * len(people), steps - done)
-        found, drew = _cool(people, best, replace(rnd, seed=rnd.seed + chain), deadline, draws, report)
-        if not drew:  # nothing to move (or no time left): another run would not either
-            break
-        found_value = (sum(map(len, found)), sum(b.value(c) for c in found))
-        if found_value >= value:
-            best, value = found, found_value
-        done, chain = done + draws, chain + 1
-    return best
-
-
-def _cool(people: list[Person], crews: list[list[int]], rnd: Round, deadline: float, steps: float,
-          report: Callable[..., None] = lambda *_: None) -> tuple[list[list[int]], int]:
-    """One run of simulated annealing over moves and swaps of one person at a time: a person p is drawn, then someone
+    """Simulated annealing over moves and swaps of one person at a time: a person p is drawn, then someone
     who has one of p's weekly slots, and p moves to their crew; or someone who has a slot p's crew-mates
     share, and they swap (most of what is drawn then keeps the slots); a change that
     keeps every hard rule is taken when it raises the score, and when it lowers it by d with the chance
     e^(d/T), the temperature T cooling from ANNEAL_HEAT to ANNEAL_COLD. A change is priced from running
     counts (``_Tally``), not by scoring the two crews again. Whoever ``crews`` leave out joins a crew as
     soon as one can take them (not those pinned together: they stay as they are). Returns the best crews
-    seen, placing the most people (never worse than ``crews``), and the number of draws made.
+    seen, placing the most people (never worse than ``crews``).
 
-    It cools over ``steps`` draws (drawn from the round's seed: the same round gives the same crews). When
-    the deadline comes before the draws are done (a loaded machine), it cools by whichever is further
-    along, the draws or the time to ``deadline``, so that the search still ends cold instead of being cut
-    short while hot. On the benchmark's pools it did better in 2 s than the neighbourhood search in 20 s:
-    a draw costs a few microseconds where one CP-SAT step costs a tenth of a second."""
+    It cools over ``steps`` draws (drawn from the round's seed: the same round gives the same crews) or,
+    when ``steps`` is infinite, over the time left to ``deadline`` (a page's time budget). When the
+    deadline comes before the draws are done (a loaded machine), it cools by whichever is further along,
+    so that the search still ends cold instead of being cut short while hot. On the benchmark's pools it
+    did better in 2 s than the neighbourhood search in 20 s: a draw costs a microsecond or two where one
+    CP-SAT step costs a tenth of a second."""
     b = _Bits(people, rnd)
     mask = b.mask
     tally = _Tally(people, crews, rnd, b)
@@ -1042,7 +1010,7 @@ def _cool(people: list[Person], crews: list[list[int]], rnd: Round, deadline: fl
     slots_of = functools.cache(lambda m: [s for s in range(len(SLOTS)) if m >> s & 1])
     movable = [p for p in where if p not in b.pinned and any(len(slot_people[s]) > 1 for s in slots_of(mask[p]))]
     if len(crews) < 2 or not movable:
-        return [list(c) for c in crews], 0
+        return [list(c) for c in crews]
     placed, current = len(where), sum(b.value(c) for c in crews)
     best, best_crews = (placed, current), [list(c) for c in crews]
     draw = random.Random(rnd.seed).random
@@ -1109,7 +1077,7 @@ def _cool(people: list[Person], crews: list[list[int]], rnd: Round, deadline: fl
         current += gain
         if (placed, current) > best:
             best, best_crews = (placed, current), [list(m) for m in crews]
-    return best_crews, step
+    return best_crews
 
 
 def _improve(people: list[Person], crews: list[list[int]], rnd: Round, deadline: float,

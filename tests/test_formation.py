@@ -555,30 +555,3 @@ def test_the_annealing_prices_each_change_as_scoring_the_two_crews_again_would(r
             assert tally.common[e] == bits.common(tally.crews[e])
             for r in tally.crews[e]:
                 assert tally.rest[r] == bits.common([s for s in tally.crews[e] if s != r])
-
-
-def test_the_annealing_runs_again_from_its_best_crews_and_keeps_the_best(monkeypatch):
-    """Runs of ANNEAL_CHAIN draws a person, each from the best crews so far with a seed of its own: never worse than
-    its first run alone, and on a pool of 90 three runs find more than the first did (runs differ by a few
-    per cent, which is why there are several)."""
-    import random as rnd_module
-
-    r = rnd_module.Random(11)
-    slots = ["Tue evening", "Thu evening", "Sat morning"]
-    people = [Person(f"P{i:02d}", tuple(r.sample(TAGS, r.randint(1, 2))), tuple(r.sample(slots, r.randint(1, 2))),
-                     r.choice(["Lisbon", "Porto", "Faro"]), r.choice([None, 4, 5, 6])) for i in range(90)]
-    rnd = Round(seed=3)
-    people = [p for p in people if p.name not in f._cannot(people, rnd)]
-    idx = {p.name: i for i, p in enumerate(people)}
-    start = [[idx[n] for n in c] for c in f.greedy(people, rnd)]
-    monkeypatch.setattr(f, "ANNEAL_CHAIN", 4000 // len(people) + 1)
-    chain = f.ANNEAL_CHAIN * len(people)
-    first, drew = f._cool(people, start, rnd, float("inf"), chain)
-    assert drew == chain
-    after = f._anneal(people, start, rnd, float("inf"), 3 * chain)
-
-    def value(crews):
-        return sum(map(len, crews)), f.score([[people[i].name for i in c] for c in crews], people, rnd)
-
-    assert value(after) > value(first)
-    assert f.violations([[people[i].name for i in c] for c in after], people, rnd) == []
