@@ -446,7 +446,7 @@ SIZE_TABLE = 150_000
 # The share of the round's time kept for moves and swaps after the annealing: one pass looks at every pair
 # of people, so larger pools get more (90 people: 3 %, 300 and more: 10 %).
 POLISH = 1 / 3000
-# The annealing: draws per unit of the round's deterministic ``work`` (100,000 take about half a second
+# The annealing: draws per unit of the round's deterministic ``work`` (100,000 take about 0.3 CPU-seconds
 # here), its temperature from hot to cold (a crew's score moves by 1 to 4 points a change: at 1.5, a change
 # losing 4 is taken one time in 14; at 0.4, a change losing 1 one time in 12), and the share of draws
 # that move a person rather than swap two. Chosen among 15 settings on three pools of 90, two seeds each,
