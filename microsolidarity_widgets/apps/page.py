@@ -5,9 +5,10 @@ until ``wait_for_request()`` and waits there for a visitor. The page is built be
 the visitor does not wait for the ledger to be read and a hundred-odd widgets to be made. It must
 still show the ledger as it is when opened, not as it was when the kernel started: after the wait
 it is built again if anyone wrote to the ledger meanwhile (the ledger's revision changed), the
-day changed (date pickers start at today) or the facilitator chose another group on another page,
-and the widgets of the first build are closed, so the browser is not sent them too. The points per
-group the notebook prints after the page are worked out ahead in the same way. Outside a preheated Voilà kernel (JupyterLab, nbval) the wait returns at once and the
+day changed (date pickers start at today), the facilitator chose another group on another page or
+another language on the landing page; the widgets of the first build are closed, so the browser is
+not sent them too. The points per group the notebook prints after the page are worked out ahead in
+the same way. Outside a preheated Voilà kernel (JupyterLab, nbval) the wait returns at once and the
 first build is the one shown.
 """
 
@@ -23,7 +24,7 @@ import ipywidgets as widgets
 from IPython.display import display
 from voila.utils import wait_for_request
 
-from .. import offline
+from .. import choices, offline
 from ..errors import LedgerError
 from ..ledger import Ledger
 from . import last_group
@@ -112,6 +113,10 @@ class Build:
                 # Read before building: a write landing during the build makes it stale, never lost.
                 self.revision = self.ledger.revision()
                 self.group = last_group.remembered(self.ledger)  # the group it opens on
+                # The language chosen on the landing page, this kernel's from now on: the page, its charts
+                # and the model's messages all say their words in it.
+                self.language_file = choices.language_file(self.ledger.store)
+                self.lang = choices.speak_chosen(self.language_file)
                 self.widget = build(self.ledger).widget
             except LedgerError as exc:
                 if ledger is None:
@@ -119,11 +124,13 @@ class Build:
                 self.error = exc
 
     def current(self) -> bool:
-        """Whether this build still shows the ledger, the day and the group last worked on as they are now."""
+        """Whether this build still shows the ledger, the day, the group last worked on and the language
+        chosen as they are now."""
         if self.error is not None or self.on != dt.date.today():
             return False
         try:
-            return self.ledger.revision() == self.revision and last_group.remembered(self.ledger) == self.group
+            return (self.ledger.revision() == self.revision and last_group.remembered(self.ledger) == self.group
+                    and choices.language(self.language_file) in (None, self.lang))
         except LedgerError:
             return False  # a new build will say why in plain words
 
