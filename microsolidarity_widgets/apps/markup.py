@@ -35,9 +35,14 @@ def html_list(items: Iterable[str], cls: str = "ms-prompts", lead: str = "") -> 
     return snippet("list", items=[Markup(item) for item in items], cls=cls, lead=lead)
 
 
-def box(text: str, cls: str = "ms-hint", lead: str = "", then: str = "") -> str:
-    """A line of plain ``text`` in one of the pages' styles, ``lead`` in bold before it, markup ``then`` after."""
-    return snippet("box", text=text, cls=cls, lead=lead, then=Markup(then))
+def box(text: str, cls: str = "ms-hint") -> str:
+    """A line of plain ``text`` in one of the pages' styles (a hint, a caution, a message)."""
+    return snippet("box", text=text, cls=cls)
+
+
+def lead(words: str, text: str = "", then: str = "") -> str:
+    """``words`` in bold, then plain ``text`` and/or markup ``then`` (a table another template made)."""
+    return snippet("lead", lead=words, text=text, then=Markup(then))
 
 
 def empty(text: str) -> str:
