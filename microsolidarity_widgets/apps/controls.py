@@ -27,8 +27,8 @@ def section(title: str, *children: widgets.Widget) -> widgets.VBox:
 
 
 def hint(markup: str) -> widgets.HTML:
-    """A fixed guide text (trusted HTML from ``texts``)."""
-    w = widgets.HTML(markup)
+    """A fixed guide text: trusted markup (a template's, or a text escaped with ``markup.esc``)."""
+    w = widgets.HTML(str(markup))
     w.add_class("ms-hint")
     return w
 
