@@ -24,7 +24,7 @@ import ipywidgets as widgets
 from IPython.display import display
 from voila.utils import wait_for_request
 
-from .. import choices, offline
+from .. import choices, i18n, offline
 from ..errors import LedgerError
 from ..ledger import Ledger
 from . import last_group
@@ -64,14 +64,15 @@ def _group_points(ledger: Ledger, revision: tuple[int, int], level: int | None) 
 
 def cannot_open(what: str, exc: LedgerError, root: type[widgets.Box] = widgets.VBox) -> widgets.Box:
     """What a page shows in place of itself when its ledger cannot be read: why, in plain words, in the
-    pages' own message area (announced to screen readers)."""
+    pages' own message area (announced to screen readers). ``what``: a sentence saying which page cannot
+    open its ledger, in the page's language."""
     status = Status()
-    status.error(f"{what} cannot open its ledger. {exc}", nothing_recorded=False)
+    status.error(f"{what} {exc}", nothing_recorded=False)
     return root([widgets.HTML(STYLE), status.widget])
 
 
 def _cannot_open(exc: LedgerError) -> widgets.Widget:
-    return cannot_open("The workbook", exc)
+    return cannot_open(i18n.words()._("The workbook cannot open its ledger."), exc)
 
 
 def fresh_page(build: Callable[[Ledger], object], cannot_open: Callable[[LedgerError], widgets.Widget],
