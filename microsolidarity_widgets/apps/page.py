@@ -86,7 +86,7 @@ def fresh_page(build: Callable[[Ledger], object], cannot_open: Callable[[LedgerE
     early = Build(build, ledger)
     wait_for_request()
     if early.current():
-        return early.widget
+        return speaking(early.widget)
     early.close()
     # Let go of the stale build before the next one reads the ledger: its widgets hold it in
     # reference cycles that only a collection frees, and a review holds the whole history.
@@ -96,7 +96,14 @@ def fresh_page(build: Callable[[Ledger], object], cannot_open: Callable[[LedgerE
     if late.error is not None:
         late.close()
         return cannot_open(late.error)
-    return late.widget
+    return speaking(late.widget)
+
+
+def speaking(widget: widgets.Widget) -> widgets.Widget:
+    """The page's root widget, saying which language it speaks (the page template sets ``<html lang>``
+    from it, since a page rendered ahead of the choice cannot know it)."""
+    widget.add_class(f"ms-lang-{i18n.words().tag}")
+    return widget
 
 
 class Build:
