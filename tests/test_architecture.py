@@ -19,7 +19,7 @@ LAYERS = [
     {"errors", "guard", "offline", "room"},
     {"values"},
     {"storage", "frames", "holds"},
-    {"scoring"},
+    {"scoring", "choices"},
     {"rules"},
     {"events"},
     {"levels"},
