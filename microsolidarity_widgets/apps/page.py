@@ -24,7 +24,7 @@ import ipywidgets as widgets
 from IPython.display import display
 from voila.utils import wait_for_request
 
-from .. import choices, i18n, offline
+from .. import charts, choices, i18n
 from ..errors import LedgerError
 from ..ledger import Ledger
 from . import last_group
@@ -82,7 +82,7 @@ def fresh_page(build: Callable[[Ledger], object], cannot_open: Callable[[LedgerE
 
     ``ledger`` defaults to ``kernel_ledger()``.
     """
-    offline.enable_offline_charts()
+    charts.enable_offline_charts()
     early = Build(build, ledger)
     wait_for_request()
     if early.current():
