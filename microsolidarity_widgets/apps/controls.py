@@ -16,7 +16,7 @@ from ..errors import LedgerBusy, LedgerError
 from ..i18n import N_
 from ..ledger import Ledger
 from . import texts
-from .markup import empty, html_list, snippet
+from .markup import empty, esc, html_list, snippet
 
 def section(title: str, *children: widgets.Widget) -> widgets.VBox:
     heading = widgets.HTML(snippet("heading", title=title))
@@ -281,7 +281,7 @@ class Hosts:
                         for role in rules.HOST_ROLES}
         self.record = widgets.Checkbox(value=False, description=w._("Record these hosts with this session"),
                                        indent=False, layout=widgets.Layout(width="auto"))
-        self.widget = widgets.VBox([hint(w._(texts.HOSTS_HINT)), widgets.HBox(list(self.pickers.values())),
+        self.widget = widgets.VBox([hint(esc(w._(texts.HOSTS_HINT))), widgets.HBox(list(self.pickers.values())),
                                     self.record])
 
     def set_group(self, ledger: Ledger, group: str | None, members: list[str]) -> None:
