@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import ipywidgets as widgets
 import pytest
@@ -29,6 +30,31 @@ BACKENDS = ["sqlite", "postgresql"]
 
 def in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+BROWSER_DIR = Path(__file__).resolve().parent / "browser"
+
+
+def shares_a_slow_start(item: pytest.Item) -> bool:
+    """A browser module's tests share a server started once for the module (its kernels preheated), and a
+    notebook's cells share one kernel: each must run whole on one worker."""
+    return item.path.suffix == ".ipynb" or BROWSER_DIR in item.path.parents
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    # `make test` runs the whole suite in one pytest on every core with `--dist loadgroup`: each browser
+    # module and notebook is one unit of work, every other test a unit of its own. xdist hands out the
+    # units with the most tests first, in collection order when they hold as many: so the browser modules
+    # and notebooks go first (a one-test module or notebook too), and the quick tests fill whichever
+    # worker is free at the end instead of one worker waiting for the other's last module.
+    # (tryfirst: xdist reads the marks in its own hook.)
+    if not getattr(config.option, "loadgroup", False):  # set on xdist's workers only
+        return
+    for item in items:
+        if shares_a_slow_start(item):
+            item.add_marker(pytest.mark.xdist_group(item.path.relative_to(config.rootpath).as_posix()))
+    items.sort(key=lambda item: not shares_a_slow_start(item))  # stable: each module keeps its order
 
 
 @pytest.fixture(scope="session")
