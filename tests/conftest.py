@@ -35,26 +35,36 @@ def in_ci() -> bool:
 BROWSER_DIR = Path(__file__).resolve().parent / "browser"
 
 
-def shares_a_slow_start(item: pytest.Item) -> bool:
+def shares_a_slow_start(path: Path) -> bool:
     """A browser module's tests share a server started once for the module (its kernels preheated), and a
     notebook's cells share one kernel: each must run whole on one worker."""
-    return item.path.suffix == ".ipynb" or BROWSER_DIR in item.path.parents
+    return path.suffix == ".ipynb" or BROWSER_DIR in path.parents
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """`make test` runs the whole suite in one pytest on every core with `--dist loadgroup`: each browser
+    module and notebook is one unit of work, every other test a unit of its own. xdist hands out the units
+    with the most tests first, in collection order when they hold as many (see below): so the browser
+    modules and notebooks go first, and the quick tests fill whichever worker is free at the end instead
+    of one worker waiting for the other's last module. The units are named here, from each test's path:
+    xdist 3.8 names them from `xdist_group` marks by editing the node id, which pytest 9 no longer reads."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ModuleOrTest(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return path if shares_a_slow_start(config.rootpath / path) else nodeid
+
+    return ModuleOrTest(config, log)
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    # `make test` runs the whole suite in one pytest on every core with `--dist loadgroup`: each browser
-    # module and notebook is one unit of work, every other test a unit of its own. xdist hands out the
-    # units with the most tests first, in collection order when they hold as many: so the browser modules
-    # and notebooks go first (a one-test module or notebook too), and the quick tests fill whichever
-    # worker is free at the end instead of one worker waiting for the other's last module.
-    # (tryfirst: xdist reads the marks in its own hook.)
-    if not getattr(config.option, "loadgroup", False):  # set on xdist's workers only
-        return
-    for item in items:
-        if shares_a_slow_start(item):
-            item.add_marker(pytest.mark.xdist_group(item.path.relative_to(config.rootpath).as_posix()))
-    items.sort(key=lambda item: not shares_a_slow_start(item))  # stable: each module keeps its order
+    # A module or notebook of one test would otherwise wait among the quick tests, maybe until the end.
+    if getattr(config.option, "loadgroup", False):  # set on xdist's workers under `--dist loadgroup`
+        items.sort(key=lambda item: not shares_a_slow_start(item.path))  # stable: each module keeps its order
 
 
 @pytest.fixture(scope="session")
