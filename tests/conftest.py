@@ -43,14 +43,14 @@ def shares_a_slow_start(path: Path) -> bool:
 
 def pytest_xdist_make_scheduler(config, log):
     """`make test` runs the whole suite in one pytest on every core with `--dist loadgroup`: each browser
-    module and notebook is one unit of work, every other test a unit of its own. xdist hands out the units
-    with the most tests first, in collection order when they hold as many (see below): so the browser
-    modules and notebooks go first, and the quick tests fill whichever worker is free at the end instead
-    of one worker waiting for the other's last module. The units are named here, from each test's path:
-    xdist 3.8 names them from `xdist_group` marks by editing the node id, which pytest 9 no longer reads."""
+    module and notebook is one unit of work, every other test a unit of its own, handed out in the order
+    of ``pytest_collection_modifyitems`` below. The units are named here, from each test's path: xdist 3.8
+    names them from `xdist_group` marks by editing the node id, which pytest 9 no longer reads."""
     if config.getvalue("dist") != "loadgroup":
         return None
     from xdist.scheduler import LoadScopeScheduling
+
+    config.option.loadscopereorder = False  # not by number of tests: a module of two may take the longest
 
     class ModuleOrTest(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
@@ -60,11 +60,19 @@ def pytest_xdist_make_scheduler(config, log):
     return ModuleOrTest(config, log)
 
 
-@pytest.hookimpl(tryfirst=True)
+def longest_first(item: pytest.Item) -> tuple[bool, bool]:
+    """The installed wheel's module (a build and a virtual environment) first, then the other browser
+    modules and notebooks, then the slow tests of their own (wheel builds, the benchmarks' smoke runs),
+    then the quick ones: these fill whichever worker is free at the end, so neither waits long for the
+    other's last unit."""
+    whole = shares_a_slow_start(item.path)
+    slow = item.get_closest_marker("slow") is not None or (not whole and item.get_closest_marker("browser") is not None)
+    return (not whole, not slow)
+
+
 def pytest_collection_modifyitems(config, items):
-    # A module or notebook of one test would otherwise wait among the quick tests, maybe until the end.
     if getattr(config.option, "loadgroup", False):  # set on xdist's workers under `--dist loadgroup`
-        items.sort(key=lambda item: not shares_a_slow_start(item.path))  # stable: each module keeps its order
+        items.sort(key=longest_first)  # stable: the tests of a module keep their order
 
 
 @pytest.fixture(scope="session")
