@@ -97,15 +97,11 @@ $(HUB_PROXY):
 	fi
 hub: install-test $(HUB_PROXY)
 
-BROWSER_TESTS_ELSEWHERE := tests/test_benchmarks.py::test_first_paint_and_record_latency tests/test_benchmarks.py::test_phones
-# Two runs, both always reported: the tests without a browser on every core (each starts its own
-# throw-away ledgers), then the browser tests and the notebooks on two workers, a module to a worker
-# (each module starts its own server, so two servers' kernels share the machine's cores).
+# One run on every core (xdist's loadgroup): each browser module and each notebook goes whole to one worker,
+# as its tests share one server or kernel (tests/conftest.py), the biggest first; the tests without a browser,
+# each on its own, then fill whichever worker is free, so neither waits for the other's last module.
 test: install-test chromium postgres hub
-	status=0; \
-	$(BIN)/python -m pytest tests --ignore=tests/browser -m "not browser" -n auto || status=1; \
-	$(BIN)/python -m pytest tests/browser $(BROWSER_TESTS_ELSEWHERE) workbooks --nbval-lax -n 2 --dist loadfile || status=1; \
-	exit $$status
+	$(BIN)/python -m pytest tests workbooks --nbval-lax -n auto --dist loadgroup
 
 test-fast: install-test
 	$(BIN)/python -m pytest tests -m "not browser and not slow"

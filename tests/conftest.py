@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import ipywidgets as widgets
 import pytest
@@ -29,6 +30,49 @@ BACKENDS = ["sqlite", "postgresql"]
 
 def in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+BROWSER_DIR = Path(__file__).resolve().parent / "browser"
+
+
+def shares_a_slow_start(path: Path) -> bool:
+    """A browser module's tests share a server started once for the module (its kernels preheated), and a
+    notebook's cells share one kernel: each must run whole on one worker."""
+    return path.suffix == ".ipynb" or BROWSER_DIR in path.parents
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """`make test` runs the whole suite in one pytest on every core with `--dist loadgroup`: each browser
+    module and notebook is one unit of work, every other test a unit of its own, handed out in the order
+    of ``pytest_collection_modifyitems`` below. The units are named here, from each test's path: xdist 3.8
+    names them from `xdist_group` marks by editing the node id, which pytest 9 no longer reads."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    config.option.loadscopereorder = False  # not by number of tests: a module of two may take the longest
+
+    class ModuleOrTest(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return path if shares_a_slow_start(config.rootpath / path) else nodeid
+
+    return ModuleOrTest(config, log)
+
+
+def longest_first(item: pytest.Item) -> tuple[bool, bool]:
+    """The installed wheel's module (a build and a virtual environment) first, then the other browser
+    modules and notebooks, then the slow tests of their own (wheel builds, the benchmarks' smoke runs),
+    then the quick ones: these fill whichever worker is free at the end, so neither waits long for the
+    other's last unit."""
+    whole = shares_a_slow_start(item.path)
+    slow = item.get_closest_marker("slow") is not None or (not whole and item.get_closest_marker("browser") is not None)
+    return (not whole, not slow)
+
+
+def pytest_collection_modifyitems(config, items):
+    if getattr(config.option, "loadgroup", False):  # set on xdist's workers under `--dist loadgroup`
+        items.sort(key=longest_first)  # stable: the tests of a module keep their order
 
 
 @pytest.fixture(scope="session")
