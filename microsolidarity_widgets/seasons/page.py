@@ -4,7 +4,8 @@ The page opens with what the crew did since its last retrospective (from the led
 retrospective through: the facilitator types reflections for those without a phone, reveals them,
 groups them into topics, records the votes and the actions, and at the season's end the crew's decision.
 Built from the level pages' kit (``apps.session``); the model is this folder's ``rules`` and ``queries``.
-Phones (reflections and votes sent by members themselves) are not wired to this page yet.
+Members send their own reflections and votes from their phones (``phone``); the page looks at the ledger
+every second while it is open, so what they send shows on the projector without a reload.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import pandas as pd
 from dateutil.relativedelta import relativedelta
 
 from ..apps import last_group
+from ..apps.session import keep_looking
 from ..apps.controls import Choice, MemberChoice, Status, chosen, date_picker, hint, primary, section, wide
 from ..apps.markup import STYLE, esc, html_table
 from ..levels.consistency.page import download_link
@@ -24,7 +26,7 @@ from ..ledger import Ledger
 from ..values import day_words
 from . import queries
 from .calendar import calendar_file_name, retrospectives_ics
-from .decisions import decide
+from .decisions import add_to_topic, decide
 from .events import Action, ActionReviewed, Reflection, Retrospective, Reveal, Season, Topic, Vote
 from .rules import COLUMNS, EVERY_MONTHS, SEASON_MONTHS, VOTES
 
@@ -70,9 +72,14 @@ class RetrospectiveApp:
         self.reveal_button = widgets.Button(description="Reveal everyone's reflections", button_style="warning")
 
         self.ungrouped = widgets.SelectMultiple(description="Reflections", layout=widgets.Layout(width="100%"), **wide())
+        self.into = Choice(description="Into", options=[("a new topic", None)], layout=widgets.Layout(width="420px"),
+                           **wide())
         self.title = widgets.Text(description="Topic", placeholder="A few words for what they share",
                                   layout=widgets.Layout(width="420px"), **wide())
         self.topic_button = widgets.Button(description="Group them", button_style="primary")
+        # A new topic needs its title; an existing one has it.
+        self.into.observe(lambda change: setattr(self.title.layout, "display", None if change.new is None else "none"),
+                          "value")
         self.topics = widgets.HTML()
 
         self.voter = MemberChoice("Member")
@@ -115,6 +122,9 @@ class RetrospectiveApp:
             self.group.value = last_group.remembered(ledger)
         self.group.observe(lambda change: last_group.remember(ledger, change.new), "value")
         self._refresh()
+        self._revision = ledger.revision()
+        # Phones send reflections and votes while the page is on the projector: it follows them.
+        self._watcher = keep_looking(self.group, self.poll)
 
     # --- what the page shows --------------------------------------------------------------------
 
@@ -177,6 +187,18 @@ class RetrospectiveApp:
         self.review_box.children = [hint("<b>Last time's actions</b>")] + rows if rows else []
         self.review_button.layout.display = None if self.reviews else "none"
 
+    def poll(self) -> None:
+        """Show what phones (or another page) recorded since the last look: today's reflections, topics and
+        votes. Only that part is drawn again, keeping what the facilitator is typing or has chosen."""
+        try:
+            revision = self.ledger.revision()
+        except LedgerError:
+            return  # busy for a moment: the next look tries again
+        if revision != self._revision:
+            self._revision = revision
+            if self.crew and self.date.value is not None:
+                self._show_today()
+
     def _show_today(self) -> None:
         retro = self.retro()
         if retro is None:
@@ -192,9 +214,14 @@ class RetrospectiveApp:
             self.reflector, self.column, self.words, self.reflect_button, self.reveal_button]))]
         if revealed:
             loose = notes[notes["topic"].isna()]
-            self.ungrouped.options = [(f"{COLUMNS[r.column]} · {r.member}: {_short(r.words)}", r.id)
-                                      for r in loose.itertuples()]
+            chosen_before = self.ungrouped.value
+            options = [(f"{COLUMNS[r.column]} · {r.member}: {_short(r.words)}", r.id) for r in loose.itertuples()]
+            if list(self.ungrouped.options) != options:
+                self.ungrouped.options = options
+                self.ungrouped.value = tuple(v for v in chosen_before if v in set(loose["id"]))
             found = queries.topics(self.ledger, retro)
+            # Reflections go into a new topic or one nobody has voted for yet.
+            self.into.options = [("a new topic", None)] + [(t.title, t.id) for t in found.itertuples() if not t.votes]
             self.topic.options = [("— choose —", None)] + [(f"{t.title} ({t.votes})", t.id) for t in found.itertuples()]
             table = found.assign(reflections=found["reflections"].map(len))[["title", "reflections", "votes"]]
             self.topics.value = html_table(table.rename(columns=str.capitalize), numeric=["Reflections", "Votes"],
@@ -203,7 +230,8 @@ class RetrospectiveApp:
             self.action_list.value = "" if actions.empty else html_table(pd.DataFrame({
                 "Owner": actions["owner"], "Action": actions["what"], "Due": actions["due"].dt.strftime("%Y-%m-%d")}),
                 caption="Today's actions")
-            children += [section("Group the reflections", self.ungrouped, self.title, self.topic_button, self.topics),
+            children += [section("Group the reflections", self.ungrouped, self.into, self.title, self.topic_button,
+                                 self.topics),
                          section("Votes", hint(f"{self._votes_each(retro)} votes each."), self.voter, self.topic,
                                  self.vote_button),
                          section("Actions", self.owner, self.action_text, self.due, self.action_button,
@@ -284,9 +312,13 @@ class RetrospectiveApp:
 
     def group_reflections(self) -> None:
         def write():
-            self.ledger.record(Topic(self._needs_retro(), list(self.ungrouped.value), self.title.value))
-            self.title.value = ""
-            return "Grouped."
+            if self.into.value is None:
+                self.ledger.record(Topic(self._needs_retro(), list(self.ungrouped.value), self.title.value))
+                self.title.value = ""
+                return "Grouped."
+            title = dict(zip(self.into.options_values(), self.into.options))[self.into.value][0]
+            add_to_topic(self.ledger, self.into.value, list(self.ungrouped.value), title)
+            return f"Added to “{title}”."
         self._do(write)
 
     def vote(self) -> None:

@@ -1,0 +1,67 @@
+"""Issue 24: the retrospective page follows what phones send, and the facilitator chooses the topic a
+reflection goes into (on the page tests' crew Kestrels: Ama, Bo, Caz, Dev)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from microsolidarity_widgets.errors import LedgerError
+from microsolidarity_widgets.seasons import Reflection, Reveal, Topic, Vote, queries
+from microsolidarity_widgets.seasons.decisions import add_to_topic
+from microsolidarity_widgets.seasons.page import RetrospectiveApp
+
+
+def started(ledger) -> RetrospectiveApp:
+    app = RetrospectiveApp(ledger)
+    app.group.value = "Kestrels"
+    app.date.value = dt.date(2026, 4, 1)
+    app.start()
+    assert app.status.kind == "ok", app.status.text
+    return app
+
+
+def test_what_phones_send_shows_on_the_page_without_a_reload(crew_ledger):
+    app = started(crew_ledger)
+    retro = app.retro()
+    crew_ledger.record(Reflection(retro, "Ama", "working", "We laugh a lot"))  # from Ama's phone
+    app.poll()
+    assert "Ama (1)" in app.board.value and "laugh" not in app.board.value
+    app.words.value = "half typed"
+    crew_ledger.record(Reflection(retro, "Bo", "better", "Shorter meetings"))
+    crew_ledger.record(Reveal(retro))
+    app.poll()
+    assert "We laugh a lot" in app.board.value and "Shorter meetings" in app.board.value
+    ids = [v for _, v in app.ungrouped.options]
+    app.ungrouped.value = (ids[0],)
+    topic = crew_ledger.record(Topic(retro, [ids[1]], "Time"))  # grouped on another page, say
+    app.poll()
+    assert app.ungrouped.value == (ids[0],), "the facilitator's choice survives what others record"
+    crew_ledger.record(Vote(topic, "Caz"))
+    app.poll()
+    assert ("Time (1)", topic) in app.topic.options and "Time" in app.topics.value
+
+
+def test_a_reflection_goes_into_a_topic_the_facilitator_chooses(crew_ledger):
+    app = started(crew_ledger)
+    retro = app.retro()
+    for member, words in (("Ama", "Start on time"), ("Bo", "End on time"), ("Caz", "Bring tea")):
+        crew_ledger.record(Reflection(retro, member, "better", words))
+    crew_ledger.record(Reveal(retro))
+    app.poll()
+    first, second, third = (v for _, v in app.ungrouped.options)
+    app.ungrouped.value, app.title.value = (first,), "Time"
+    app.group_reflections()
+    app.ungrouped.value = (second,)
+    app.into.value = next(v for v in app.into.options_values() if v is not None)
+    assert app.title.layout.display == "none"
+    app.group_reflections()
+    assert app.status.kind == "ok" and "Added to “Time”" in app.status.text
+    found = queries.topics(crew_ledger, retro)
+    assert list(found["title"]) == ["Time"] and sorted(found["reflections"].iloc[0]) == sorted([first, second])
+    # Once someone voted for it, a topic keeps its reflections: nothing recorded, said in words.
+    crew_ledger.record(Vote(int(found["id"].iloc[0]), "Dev"))
+    with pytest.raises(LedgerError, match="has votes already"):
+        add_to_topic(crew_ledger, int(found["id"].iloc[0]), [third], "Time")
+    assert len(queries.topics(crew_ledger, retro)) == 1 and int(queries.topics(crew_ledger, retro)["votes"][0]) == 1
