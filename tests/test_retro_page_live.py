@@ -65,3 +65,19 @@ def test_a_reflection_goes_into_a_topic_the_facilitator_chooses(crew_ledger):
     with pytest.raises(LedgerError, match="has votes already"):
         add_to_topic(crew_ledger, int(found["id"].iloc[0]), [third], "Time")
     assert len(queries.topics(crew_ledger, retro)) == 1 and int(queries.topics(crew_ledger, retro)["votes"][0]) == 1
+
+
+def test_a_season_and_an_action_agreed_today_may_end_and_fall_due_in_the_future(crew_ledger):
+    """Agreed ahead: a season agreed today ends in six months, an action is due next month (the ledger
+    refuses future dates for what happened, not for what is planned)."""
+    app = RetrospectiveApp(crew_ledger)
+    app.group.value = "Kestrels"
+    app.date.value = dt.date.today()
+    app.agree_season()
+    assert app.status.kind == "ok", app.status.text
+    app.start()
+    app.owner.value, app.action_text.value = "Caz", "Book the room"
+    app.add_action()  # due a month from today, as the page proposes
+    assert app.status.kind == "ok", app.status.text
+    due = queries.actions(crew_ledger, "Kestrels", include_private=True).set_index("what").loc["Book the room", "due"]
+    assert due.date() > dt.date.today()
