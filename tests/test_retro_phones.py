@@ -82,3 +82,17 @@ class RetrospectiveOnPhones(PhonePages):
         assert code == 400 and "Eve" in body and "not a member" in body.replace("isn't", "not")
         assert queries.reflections(self.ledger, self.retro, include_private=True).empty
         assert "Traceback" not in body
+
+    def test_reflections_sent_from_phones_stay_out_of_a_crews_export_unless_asked(self):
+        from microsolidarity_widgets import export
+
+        assert self.reflect(self.as_("Caz"), "Dev talks over me")[0] == 302
+        self.ledger.record(Reveal(self.retro))  # revealed in the room, still the crew's own words
+
+        def exported(include_private: bool) -> str:
+            out = f"{self.folder}/export-{include_private}"
+            files = export.export_group(self.ledger, "Kestrels", out, include_private=include_private)
+            return "".join(p.read_bytes().decode("utf-8", "replace") for p in files)
+
+        assert "Dev talks over me" not in exported(False)
+        assert "Dev talks over me" in exported(True)

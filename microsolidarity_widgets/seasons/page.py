@@ -217,6 +217,8 @@ class RetrospectiveApp:
             chosen_before = self.ungrouped.value
             options = [(f"{COLUMNS[r.column]} · {r.member}: {_short(r.words)}", r.id) for r in loose.itertuples()]
             if list(self.ungrouped.options) != options:
+                # Nothing chosen first: a page shown a choice beyond the new, shorter list fails to draw it.
+                self.ungrouped.value = ()
                 self.ungrouped.options = options
                 self.ungrouped.value = tuple(v for v in chosen_before if v in set(loose["id"]))
             found = queries.topics(self.ledger, retro)
