@@ -1,7 +1,8 @@
 """The retrospective page in a browser, at a phone's size and a projector's: axe-core finds no serious or
 critical violation and the layout checks pass as opened, after a refusal, with reflections hidden and once
 they are revealed. Then a retrospective played with phones (issue 24): a facilitator and three members'
-phones (390×844) on one shared server."""
+phones (390×844) on one shared server; and a closed crew's people formed into new crews on the
+congregation page, last season's crew-mates apart."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from .test_members import wait_for
 from .test_room import PHONE as PHONE_CONTEXT
 
 pytestmark = pytest.mark.browser
-PREHEAT = ("08_retrospective",)
+PREHEAT = ("08_retrospective", "00_congregation")
 
 
 @pytest.mark.parametrize("size,crew", [(PHONE, "Otters"), (PROJECTOR, "Kestrels")], ids=["phone", "projector"])
@@ -167,3 +168,54 @@ def test_a_retrospective_played_with_three_phones(shared, browser):
             context.close()
     assert not [p for said in problems for p in said], problems
     assert not [u for out in outside for u in out], outside
+
+
+# Last season: three crews of three from one congregation (nobody of the demo ledger's crews).
+LAST_SEASON = (("Uma", "Vic", "Wes"), ("Xan", "Yul", "Zed"), ("Aki", "Bea", "Cyd"))
+
+
+def test_a_closed_crews_people_form_new_crews_with_last_seasons_crew_mates_apart(server, page):
+    import datetime as dt
+
+    from microsolidarity_widgets.congregation import Congregation
+    from microsolidarity_widgets.seasons import closed_crews, decide
+
+    with server.ledger() as ledger:
+        tide = Congregation.create(ledger, "Tide circle", on="2026-06-01")
+        for person in (p for crew in LAST_SEASON for p in crew):
+            tide.add_person(person, on="2026-06-01", answers={"work": ["gardening"], "slots": ["Tue evening"]})
+        tide.form_crews([list(c) for c in LAST_SEASON], on="2026-06-01")
+        groups = ledger.groups()
+        crews = sorted(groups.loc[(groups["kind"] == "crew") & groups["group"].str.startswith("Tide circle"), "group"])
+        assert len(crews) == 3
+        for crew in crews[1:]:
+            decide(ledger, crew, dt.date.today(), "close")
+
+    # The first crew decides to close on the retrospective page.
+    server.open(page, "08_retrospective.ipynb")
+    page.get_by_label("Crew", exact=True).select_option(label=crews[0])
+    page.get_by_role("button", name="Close", exact=True).click()
+    page.get_by_role("button", name="Record the decision").click()
+    expect(page.get_by_role("status")).to_contain_text(f"Recorded: {crews[0]} closed on")
+    with server.ledger() as ledger:
+        assert set(closed_crews(ledger)) >= set(crews)
+
+    server.open(page, "00_congregation.ipynb", timeout=300_000)
+    page.get_by_label("Congregation", exact=True).select_option("Tide circle")
+    expect(page.get_by_text("9 people in the pool.")).to_be_visible()
+    page.get_by_role("spinbutton", name="Crew size").fill("3")
+    page.get_by_role("checkbox", name="Keep last season's crews apart").check()
+    page.get_by_role("button", name="Suggest crews").click()
+    expect(page.get_by_role("status")).to_contain_text("Nothing is recorded until you create them.", timeout=60_000)
+    new = [re.match(r"Crew \d+: ([^\n]+)", t).group(1).split(", ")
+           for t in page.locator("ol.ms-crews > li").all_inner_texts()]
+    assert sorted(p for c in new for p in c) == sorted(p for c in LAST_SEASON for p in c)
+    # Counted as knowing each other well: at most one pair of last season's crew-mates in a new crew,
+    # and no old crew formed again.
+    for crew in new:
+        pairs = sum(len(set(crew) & set(old)) * (len(set(crew) & set(old)) - 1) // 2 for old in LAST_SEASON)
+        assert pairs <= 1, new
+        assert not any(set(old) <= set(crew) for old in LAST_SEASON), new
+    page.get_by_role("button", name="Create these crews").click()
+    expect(page.get_by_role("status")).to_contain_text("Each is now a crew on every level page.")
+    leave(page)
