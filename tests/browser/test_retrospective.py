@@ -191,9 +191,10 @@ def test_a_closed_crews_people_form_new_crews_with_last_seasons_crew_mates_apart
         for crew in crews[1:]:
             decide(ledger, crew, dt.date.today(), "close")
 
-    # The first crew decides to close on the retrospective page.
+    # The first crew decides to close at its retrospective.
     server.open(page, "08_retrospective.ipynb")
     page.get_by_label("Crew", exact=True).select_option(label=crews[0])
+    page.get_by_role("button", name="Start today's retrospective").click()
     page.get_by_role("button", name="Close", exact=True).click()
     page.get_by_role("button", name="Record the decision").click()
     expect(page.get_by_role("status")).to_contain_text(f"Recorded: {crews[0]} closed on")
@@ -203,6 +204,7 @@ def test_a_closed_crews_people_form_new_crews_with_last_seasons_crew_mates_apart
     server.open(page, "00_congregation.ipynb", timeout=300_000)
     page.get_by_label("Congregation", exact=True).select_option("Tide circle")
     expect(page.get_by_text("9 people in the pool.")).to_be_visible()
+    page.get_by_role("spinbutton", name="from", exact=True).fill("3")
     page.get_by_role("spinbutton", name="Crew size").fill("3")
     page.get_by_role("checkbox", name="Keep last season's crews apart").check()
     page.get_by_role("button", name="Suggest crews").click()
