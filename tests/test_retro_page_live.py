@@ -81,3 +81,19 @@ def test_a_season_and_an_action_agreed_today_may_end_and_fall_due_in_the_future(
     assert app.status.kind == "ok", app.status.text
     due = queries.actions(crew_ledger, "Kestrels", include_private=True).set_index("what").loc["Book the room", "due"]
     assert due.date() > dt.date.today()
+
+
+def test_the_page_speaks_the_facilitators_language(crew_ledger, monkeypatch):
+    """Every word of the page through gettext (here German, as `serve --language de` sets it), its markup
+    from a template: a member's words stay as typed, escaped."""
+    monkeypatch.setenv("MICROSOLIDARITY_LANGUAGE", "de")
+    app = started(crew_ledger)
+    assert app.start_button.description == "Den heutigen Rückblick beginnen"
+    assert "Der heutige Rückblick hat begonnen; 3 Stimmen pro Person." in app.status.text
+    crew_ledger.record(Reflection(app.retro(), "Ama", "working", "Wir <b>lachen</b> viel"))
+    app.poll()
+    assert "Bisher geschrieben: Ama (1)" in app.board.value
+    crew_ledger.record(Reveal(app.retro()))
+    app.poll()
+    assert "<h4>Was gut läuft</h4>" in app.board.value and "Wir &lt;b&gt;lachen&lt;/b&gt; viel" in app.board.value
+    assert [label for label, _ in app.decision.options] == ["Weitermachen", "Verändern", "Beenden"]
