@@ -12,6 +12,7 @@ Plain Python and pandas, no widgets: the member pages call ``of`` in the server'
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Callable
 
 import pandas as pd
@@ -19,6 +20,7 @@ import pandas as pd
 from ..errors import LedgerError
 from ..i18n import N_, Words
 from ..levels import PhoneForm
+from ..values import name_key
 from . import queries
 from .events import Reflection, Vote
 from .rules import COLUMNS, MAX_REFLECTION
@@ -31,21 +33,36 @@ assert COLUMN_WORDS.keys() == COLUMNS.keys()
 
 def of(ledger, group: str, who: str, today: dt.date, w: Words) -> dict | None:
     """What ``who``'s phone shows of ``group``'s retrospective today, or None when there is none."""
+    room = _room(ledger, ledger.revision(), group, today)
+    if room is None:
+        return None
+    retro_id, revealed, notes, topics = room
+    shown = {"id": retro_id, "revealed": revealed, "mine": [], "topics": [], "votes_left": 0,
+             "columns": [(key, w._(said)) for key, said in COLUMN_WORDS.items()], "max_words": MAX_REFLECTION}
+    if not revealed:  # the member's own words, nobody else's
+        mine = notes[notes["member"].map(name_key) == name_key(who)]
+        shown["mine"] = [(w._(COLUMN_WORDS[r.column]), r.words) for r in mine.itertuples()]
+    elif topics:
+        shown["topics"] = topics
+        shown["votes_left"] = queries.votes_left(ledger, retro_id, who)
+    return shown
+
+
+@functools.lru_cache(maxsize=32)
+def _room(ledger, revision: tuple[int, int], group: str, today: dt.date):
+    """``group``'s retrospective today as every member's page needs it, read once per change of the ledger
+    however many phones ask: (id, revealed, the reflections with their words until the reveal, the topics
+    after it), or None. ``of`` gives each member only their own words."""
     held = queries.retrospectives(ledger, group)
     held = held[held["date"] == pd.Timestamp(today)]
     if held.empty:
         return None
-    retro = held.iloc[0]
-    retro_id = int(retro["id"])
-    notes = queries.reflections(ledger, retro_id, viewer=who)
-    mine = notes[notes["words"].notna() & (notes["member"] == who)] if not retro["revealed"] else notes.iloc[0:0]
-    topics = queries.topics(ledger, retro_id) if retro["revealed"] else queries.topics(ledger, retro_id).iloc[0:0]
-    return {"id": retro_id, "revealed": bool(retro["revealed"]),
-            "columns": [(key, w._(said)) for key, said in COLUMN_WORDS.items()],
-            "mine": [(w._(COLUMN_WORDS[r.column]), r.words) for r in mine.itertuples()],
-            "topics": [{"id": int(t.id), "title": t.title, "votes": int(t.votes)} for t in topics.itertuples()],
-            "votes_left": queries.votes_left(ledger, retro_id, who), "votes_each": int(retro["votes"]),
-            "max_words": MAX_REFLECTION}
+    retro_id, revealed = int(held["id"].iloc[0]), bool(held["revealed"].iloc[0])
+    if not revealed:
+        return retro_id, False, queries.reflections(ledger, retro_id, include_private=True), []
+    topics = queries.topics(ledger, retro_id)
+    return retro_id, True, None, [{"id": int(t.id), "title": t.title, "votes": int(t.votes)}
+                                  for t in topics.itertuples()]
 
 
 def _number(value: str, what: str) -> int:
