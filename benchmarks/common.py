@@ -27,8 +27,11 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 FIRST_WIDGET = ".widget-button, .widget-dropdown, .widget-text, .widget-checkbox, .widget-radio-box"
 
 
-def arguments(description: str) -> argparse.Namespace:
+def arguments(description: str, **flags: str) -> argparse.Namespace:
+    """The common options, and a benchmark's own on/off ``flags`` (name: help)."""
     parser = argparse.ArgumentParser(description=description)
+    for flag, help_text in flags.items():
+        parser.add_argument(f"--{flag}", action="store_true", help=help_text)
     parser.add_argument("--smoke", action="store_true", help="a tiny run that only checks the benchmark still works")
     parser.add_argument("--results", type=Path, default=RESULTS, help="folder for the JSON results (default: %(default)s)")
     return parser.parse_args()

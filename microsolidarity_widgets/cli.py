@@ -48,6 +48,7 @@ def serve_settings(args: argparse.Namespace) -> Settings:
     from . import server
 
     return Settings(port=args.port, share=args.share, pool_size=args.pool_size, verbose=args.verbose,
+                    language=args.language,
                     preheat=None if args.preheat is None else tuple(args.preheat.split(",")),
                     max_open=args.max_open, max_open_per_page=args.max_open_per_page,
                     notebooks=Path(args.notebooks).resolve() if args.notebooks else server.workbooks_dir())

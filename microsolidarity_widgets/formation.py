@@ -446,12 +446,15 @@ SIZE_TABLE = 150_000
 # The share of the round's time kept for moves and swaps after the annealing: one pass looks at every pair
 # of people, so larger pools get more (90 people: 3 %, 300 and more: 10 %).
 POLISH = 1 / 3000
-# The annealing: draws per unit of the round's deterministic ``work`` (100,000 take about a second here),
-# its temperature from hot to cold (a crew's score moves by 1 to 4 points a change: at 1.5, a change
-# losing 4 is taken one time in 14; at 0.3, a change losing 1 one time in 28), and the share of draws
-# that move a person rather than swap two. Chosen among 8 settings on six pools of 90 with 200,000
-# draws each (what 2 s give on this machine under load): these scored 1070 in all, the others 1022–1059.
-ANNEAL_STEPS, ANNEAL_HEAT, ANNEAL_COLD, ANNEAL_MOVES = 100_000, 1.5, 0.3, 0.3
+# The annealing: draws per unit of the round's deterministic ``work`` (100,000 take about 0.3 CPU-seconds
+# here), its temperature from hot to cold (a crew's score moves by 1 to 4 points a change: at 1.5, a change
+# losing 4 is taken one time in 14; at 0.4, a change losing 1 one time in 12), and the share of draws
+# that move a person rather than swap two. Chosen among 15 settings on three pools of 90, two seeds each,
+# with 300,000 draws (what 2 s give on this machine under some load): these scored 1110 in all, the
+# others 1059–1104 (1.5 to 0.2 or 0.4, with 0.3 moves, around the settings before: 1059 and 1098); the
+# differences are within what another seed changes, so the choice matters less than the number of draws (tuned
+# before q was drawn among those with a slot p's crew shares; kept after).
+ANNEAL_STEPS, ANNEAL_HEAT, ANNEAL_COLD, ANNEAL_MOVES = 100_000, 1.5, 0.4, 0.15
 
 
 def suggest(people: list[Person], rnd: Round = Round(), hint: list[list[str]] | None = None,
@@ -870,52 +873,167 @@ class _Bits:
         return start
 
 
+class _Tally:
+    """The crews of a round as running counts (each crew's interests, regions, seats away at every size,
+    and the slots each person's crew-mates share), so that the annealing prices a move or a swap from the
+    few interests and the region of the one or two people who change crews, without looking at the others:
+    a draw costs a few lookups, and the counts are brought up to date only when a change is taken."""
+
+    def __init__(self, people: list[Person], crews: list[list[int]], rnd: Round, b: _Bits):
+        tag_col: dict[str, int] = {}
+        region_col: dict[str, int] = {}
+        self.tags = [tuple(tag_col.setdefault(t, len(tag_col)) for t in sorted({name_key(w) for w in p.work}))
+                     for p in people]
+        self.region = [region_col.setdefault(name_key(p.region), len(region_col)) if p.region else -1 for p in people]
+        self.seat, self.mask = b.seat, b.mask
+        self.crews = [list(c) for c in crews]
+        self.where = {p: c for c, members in enumerate(crews) for p in members}
+        self.counts = [[0] * len(tag_col) for _ in crews]
+        self.region_counts = [[0] * len(region_col) for _ in crews]
+        self.regions = [0] * len(crews)                 # regions present in each crew
+        self.seats = [[0] * (rnd.max_size + 2) for _ in crews]  # each crew's seats away, at every size
+        self.common = [0] * len(crews)                  # the slots each crew shares
+        self.rest = [0] * len(people)                   # the slots a person's crew-mates share
+        for c, members in enumerate(self.crews):
+            for p in members:
+                self._count(c, p, 1)
+            self._slots(c)
+
+    def _count(self, c: int, p: int, sign: int) -> None:
+        counts = self.counts[c]
+        for t in self.tags[p]:
+            counts[t] += sign
+        r = self.region[p]
+        if r >= 0:
+            before = self.region_counts[c][r]
+            self.region_counts[c][r] += sign
+            self.regions[c] += (before == 0) - (before + sign == 0)
+        seats, mine = self.seats[c], self.seat[p]
+        for k in range(len(seats)):
+            seats[k] += sign * mine[k]
+
+    def _slots(self, c: int) -> None:
+        members, mask = self.crews[c], self.mask
+        every = (1 << len(SLOTS)) - 1
+        self.common[c] = functools.reduce(operator.and_, (mask[p] for p in members), every)
+        for i, p in enumerate(members):
+            self.rest[p] = functools.reduce(operator.and_, (mask[q] for j, q in enumerate(members) if j != i), every)
+
+    def _interests(self, c: int, out: int, into: int) -> int:
+        """What crew ``c``'s interests gain when ``out`` leaves it and ``into`` joins it (either may be -1)."""
+        counts, gain = self.counts[c], 0
+        gone = self.tags[out] if out >= 0 else ()
+        for t in gone:
+            n = counts[t]
+            gain -= TAG if n == 1 else SHARED_TAG if n == 2 else 0
+        if into >= 0:
+            for t in self.tags[into]:
+                n = counts[t] - (t in gone)
+                gain += TAG if n == 0 else SHARED_TAG if n == 1 else 0
+        return gain
+
+    def _regions(self, c: int, out: int, into: int) -> int:
+        """What crew ``c`` gains on its regions (a crew pays for each beyond the first) when ``out`` leaves it
+        and ``into`` joins it (either may be -1)."""
+        r_out = self.region[out] if out >= 0 else -1
+        r_in = self.region[into] if into >= 0 else -1
+        if r_out == r_in:
+            return 0
+        counts, before = self.region_counts[c], self.regions[c]
+        after = before - (r_out >= 0 and counts[r_out] == 1) + (r_in >= 0 and counts[r_in] == 0)
+        return EXTRA_REGION * (max(0, after - 1) - max(0, before - 1))
+
+    def move_gain(self, p: int, c: int, d: int, kc: int, kd: int) -> int:
+        seat, seats_c, seats_d = self.seat[p], self.seats[c], self.seats[d]
+        return (self._interests(c, p, -1) + self._regions(c, p, -1) + self._interests(d, -1, p) + self._regions(d, -1, p)
+                + SEAT_AWAY * (seats_c[kc - 1] - seat[kc - 1] - seats_c[kc] + seats_d[kd + 1] + seat[kd + 1] - seats_d[kd]))
+
+    def swap_gain(self, p: int, q: int, c: int, d: int, kc: int, kd: int) -> int:
+        sp, sq = self.seat[p], self.seat[q]
+        return (self._interests(c, p, q) + self._regions(c, p, q) + self._interests(d, q, p) + self._regions(d, q, p)
+                + SEAT_AWAY * (sq[kc] - sp[kc] + sp[kd] - sq[kd]))
+
+    def move(self, p: int, d: int) -> None:
+        c = self.where[p]
+        self._count(c, p, -1)
+        self._count(d, p, 1)
+        self.crews[c].remove(p)
+        self.crews[d].append(p)
+        self.where[p] = d
+        self._slots(c)
+        self._slots(d)
+
+    def swap(self, p: int, q: int) -> None:
+        c, d = self.where[p], self.where[q]
+        self._count(c, p, -1)
+        self._count(c, q, 1)
+        self._count(d, q, -1)
+        self._count(d, p, 1)
+        self.crews[c][self.crews[c].index(p)] = q
+        self.crews[d][self.crews[d].index(q)] = p
+        self.where[p], self.where[q] = d, c
+        self._slots(c)
+        self._slots(d)
+
+    def join(self, p: int, d: int) -> None:
+        """``p``, placed nowhere yet, joins crew ``d``."""
+        self._count(d, p, 1)
+        self.crews[d].append(p)
+        self.where[p] = d
+        self._slots(d)
+
+
 def _anneal(people: list[Person], crews: list[list[int]], rnd: Round, deadline: float, steps: float,
             report: Callable[..., None] = lambda *_: None) -> list[list[int]]:
-    """Simulated annealing over moves and swaps of one person at a time: a person and someone who shares a
-    weekly slot with them are drawn, and the first moves to the other's crew (or they swap); a change that
+    """Simulated annealing over moves and swaps of one person at a time: a person p is drawn, then someone
+    who has one of p's weekly slots, and p moves to their crew; or someone who has a slot p's crew-mates
+    share, and they swap (most of what is drawn then keeps the slots); a change that
     keeps every hard rule is taken when it raises the score, and when it lowers it by d with the chance
-    e^(d/T), the temperature T cooling from ANNEAL_HEAT to ANNEAL_COLD. Whoever ``crews`` leave out joins a
-    crew as soon as one can take them (not those pinned together: they stay as they are). Returns the best
-    crews seen, placing the most people (never worse than ``crews``).
+    e^(d/T), the temperature T cooling from ANNEAL_HEAT to ANNEAL_COLD. A change is priced from running
+    counts (``_Tally``), not by scoring the two crews again. Whoever ``crews`` leave out joins a crew as
+    soon as one can take them (not those pinned together: they stay as they are). Returns the best crews
+    seen, placing the most people (never worse than ``crews``).
 
     It cools over ``steps`` draws (drawn from the round's seed: the same round gives the same crews) or,
-    when ``steps`` is infinite, over the time left to ``deadline`` (a page's time budget); the deadline
-    always stops it. On the benchmark's pools it did better in 2 s than the neighbourhood search in 20 s:
-    a draw costs microseconds where one CP-SAT step costs a tenth of a second."""
+    when ``steps`` is infinite, over the time left to ``deadline`` (a page's time budget). When the
+    deadline comes before the draws are done (a loaded machine), it cools by whichever is further along,
+    so that the search still ends cold instead of being cut short while hot. On the benchmark's pools it
+    did better in 2 s than the neighbourhood search in 20 s: a draw costs a microsecond or two where one
+    CP-SAT step costs a tenth of a second."""
     b = _Bits(people, rnd)
-    mask, value, common = b.mask, b.value, b.common
-    crews = [list(c) for c in crews]
-    where = {p: c for c, members in enumerate(crews) for p in members}
+    mask = b.mask
+    tally = _Tally(people, crews, rnd, b)
+    crews, where, rest, common = tally.crews, tally.where, tally.rest, tally.common
     # Whoever the start left out (and is pinned to nobody) joins a crew as soon as one can take them.
     waiting = [p for p in range(len(people)) if p not in where and p not in b.pinned and mask[p]]
-    near = {p: [q for q in range(len(people)) if q != p and mask[p] & mask[q]] for p in range(len(people))}
-    movable = [p for p in where if p not in b.pinned and near[p]]
+    slot_people = [[p for p in range(len(people)) if mask[p] >> s & 1] for s in range(len(SLOTS))]
+    slots_of = functools.cache(lambda m: [s for s in range(len(SLOTS)) if m >> s & 1])
+    movable = [p for p in where if p not in b.pinned and any(len(slot_people[s]) > 1 for s in slots_of(mask[p]))]
     if len(crews) < 2 or not movable:
-        return crews
-    values = [value(c) for c in crews]
-    placed, current = len(where), sum(values)
+        return [list(c) for c in crews]
+    placed, current = len(where), sum(b.value(c) for c in crews)
     best, best_crews = (placed, current), [list(c) for c in crews]
     draw = random.Random(rnd.seed).random
+    exp = math.exp
     low, high = rnd.min_size, rnd.max_size
     began = time.perf_counter()
     cooling = ANNEAL_COLD / ANNEAL_HEAT
     heat, step = ANNEAL_HEAT, 0
     while step < steps:
-        if step % 512 == 0:
+        if step % 1024 == 0:
             now = time.perf_counter()
             if now >= deadline:
                 break
-            done = step / steps if steps < math.inf else (now - began) / max(1e-9, deadline - began)
-            heat = ANNEAL_HEAT * cooling ** done
+            done = max(step / steps, (now - began) / max(1e-9, deadline - began))
+            heat = ANNEAL_HEAT * cooling ** min(1.0, done)
             for p in list(waiting):  # placing someone outweighs any score: always taken
                 fits = [d for d, there in enumerate(crews)
-                        if len(there) < high and common(there, mask[p]) and b.keeps_rules(there, p)]
+                        if len(there) < high and common[d] & mask[p] and b.keeps_rules(there, p)]
                 if fits:
-                    d = max(fits, key=lambda d: value(crews[d] + [p]) - values[d])
-                    crews[d] = crews[d] + [p]
-                    current += value(crews[d]) - values[d]
-                    values[d], where[p], placed = value(crews[d]), d, placed + 1
+                    d = max(fits, key=lambda d: b.value(crews[d] + [p]) - b.value(crews[d]))
+                    current += b.value(crews[d] + [p]) - b.value(crews[d])
+                    tally.join(p, d)
+                    placed += 1
                     waiting.remove(p)
                     movable.append(p)
             if (placed, current) > best:
@@ -924,38 +1042,38 @@ def _anneal(people: list[Person], crews: list[list[int]], rnd: Round, deadline: 
                 report(best_crews)
         step += 1
         p = movable[int(draw() * len(movable))]  # draw() is random.random: a C call, where randrange is Python
-        others = near[p]
+        moving = draw() < ANNEAL_MOVES
+        # q is drawn among those who have a slot p's crew-mates share (a swap) or one of p's own (a move):
+        # most draws then price a change that keeps the slots, where drawing among everyone wasted most.
+        slots = slots_of(mask[p] if moving else rest[p])
+        if not slots:
+            continue
+        others = slot_people[slots[int(draw() * len(slots))]]
         q = others[int(draw() * len(others))]
         c, d = where[p], where.get(q)
         if c == d or d is None:
             continue
-        here, there = crews[c], crews[d]
-        if draw() < ANNEAL_MOVES:  # p moves to q's crew
-            if len(here) <= low or len(there) >= high or not common(there, mask[p]):
+        kc, kd = len(crews[c]), len(crews[d])
+        if moving:  # p moves to q's crew
+            if kc <= low or kd >= high or not common[d] & mask[p]:
                 continue
-            new_here, new_there, q = [r for r in here if r != p], there + [p], None
+            gain = tally.move_gain(p, c, d, kc, kd)
+            if gain < 0 and draw() >= exp(gain / heat):
+                continue
+            if not b.keeps_rules(crews[d], p):
+                continue
+            tally.move(p, d)
         else:  # p and q swap
-            if q in b.pinned:
+            if q in b.pinned or not mask[p] & rest[q]:
                 continue
-            new_here = [r for r in here if r != p]
-            new_there = [r for r in there if r != q]
-            if not common(new_there, mask[p]) or not common(new_here, mask[q]):
+            gain = tally.swap_gain(p, q, c, d, kc, kd)
+            if gain < 0 and draw() >= exp(gain / heat):
                 continue
-            new_here.append(q)
-            new_there.append(p)
-        value_here, value_there = value(new_here), value(new_there)
-        gain = value_here + value_there - values[c] - values[d]
-        if gain < 0 and draw() >= math.exp(gain / heat):
-            continue
-        if not (b.keeps_rules(new_here[:-1], new_here[-1]) if q is not None else True) \
-                or not b.keeps_rules(new_there[:-1], new_there[-1]):
-            continue
-        crews[c], crews[d] = new_here, new_there
-        values[c] = value_here
-        values[d] = value_there
-        where[p] = d
-        if q is not None:
-            where[q] = c
+            here = [r for r in crews[c] if r != p]
+            there = [r for r in crews[d] if r != q]
+            if not b.keeps_rules(here, q) or not b.keeps_rules(there, p):
+                continue
+            tally.swap(p, q)
         current += gain
         if (placed, current) > best:
             best, best_crews = (placed, current), [list(m) for m in crews]

@@ -91,6 +91,9 @@ class Settings:
     max_open_per_page: int = 3
     max_open: int = 10
     members: object = None  # members.MemberCodes when shared: the members' join code
+    # ``serve --language``: the pages' language to start with (kept, as a choice on the landing page is);
+    # None keeps the one last chosen for this ledger, else the terminal's.
+    language: str | None = None
 
     @property
     def ip(self) -> str:
@@ -259,6 +262,7 @@ def run(settings: Settings) -> int:
         os.environ[room.ENV_VAR] = tempfile.mkdtemp(prefix="microsolidarity-room-")
         atexit.register(shutil.rmtree, os.environ[room.ENV_VAR], ignore_errors=True)
     check_port(settings.ip, settings.port)
+    language_file = speak_chosen(settings.language)
     prepare_environment()
     build_chart_bundle()
     from . import charts
@@ -266,7 +270,7 @@ def run(settings: Settings) -> int:
 
     # As `voila` itself does: as the singleton, the log every part of Voilà writes to (tracebacks included).
     app = WorkbookVoila.instance(declared=voila_config(settings), members=settings.members,
-                                 ready_lines=ready_lines(settings))
+                                 ready_lines=ready_lines(settings), language_file=language_file)
     app.initialize([str(settings.notebooks)])
     scrub_logs(app, settings.token)
     # Kernels (started by app.start) point their chart widgets at the bundle this server serves.
@@ -281,6 +285,22 @@ def run(settings: Settings) -> int:
         app.tornado_settings = {**app.tornado_settings, "allow_remote_access": False}
     app.start()
     return 0
+
+
+def speak_chosen(asked: str | None) -> Path:
+    """The pages' language for this run, set for this process and the kernels it starts: ``asked``
+    (``serve --language``, kept as the choice from now on), else the one last chosen on the landing page
+    for this ledger, else the terminal's (already set). Where the choice is kept."""
+    from . import choices
+    from .ledger import Ledger
+
+    with Ledger.open() as ledger:  # the ledger the kernels open: ``$MICROSOLIDARITY_LEDGER`` or the default
+        file = choices.language_file(ledger.store)
+    if asked:
+        choices.choose_language(file, asked)
+    else:
+        choices.speak_chosen(file)
+    return file
 
 
 def say(line: str) -> None:

@@ -49,10 +49,12 @@ from voila.static_file_handler import AllowListFileHandler, TemplateStaticFileHa
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
-from . import charts, guard, i18n, levels, members, room
-from .members.views import ask_for_code
+from . import charts, choices, guard, i18n, levels, members, room
+from .members.views import ask_for_code, page as plain_page
+from .templating import render
 
 BUNDLE_ROUTE = "microsolidarity/charts"  # public Vega code, no token needed
+LANGUAGE_ROUTE = "microsolidarity/language"  # the landing page's language form posts here
 WARM_WAIT = 120  # seconds to wait for the preheated pages before announcing anyway
 
 
@@ -174,6 +176,37 @@ class QuerySocket(RequestInfoSocketHandler):
         return await super().get(*args, **kwargs)
 
 
+class LanguageHandler(JupyterHandler):
+    """The facilitator's choice of language on the landing page: kept beside the ledger (``choices``), read
+    by every page's kernel when it builds its page, and by this server's own pages from now on."""
+
+    def initialize(self, file, base_url: str):
+        self.file, self.base_url_ = file, base_url
+
+    def check_xsrf_cookie(self):
+        pass  # the same-origin check in ``post`` stands in, as for the members' code renewal
+
+    def post(self):
+        w = i18n.words()
+        if not self.current_user or guard.cross_origin(self.request) or \
+                self.request.headers.get("Sec-Fetch-Site", "same-origin") != "same-origin":
+            self.set_status(403)
+            return self.finish(plain_page(w._("Refused"), "", w._("Only the facilitator's own landing page can "
+                                                                   "change the language of the pages."), refused=True, w=w))
+        if choices.choose_language(self.file, self.get_body_argument("language", "")) is None:
+            self.set_status(400)
+            return self.finish(plain_page(w._("Not a language of the workbook"), "",
+                                          w._("Choose one of the languages the list offers. Nothing was changed."),
+                                          refused=True, w=w))
+        self.redirect(url_path_join(self.base_url_, ""))
+
+
+def language_picker(action: str) -> str:
+    """The landing page's language form, in the language it has now."""
+    w = i18n.words()
+    return render("language.html", w, action=action, languages=i18n.LANGUAGES, chosen=w.lang)
+
+
 class LogoutHandler(JupyterHandler):
     """Forget this browser's login and say so (jupyter_server's own page needs templates Voilà lacks: a 500)."""
 
@@ -239,6 +272,7 @@ class WorkbookVoila(Voila):
     ready_lines = List(Unicode(), help="What the terminal says once the pages are ready.")
     members = Any(None, help="members.MemberCodes when shared: the members' join code.")
     declared = Any(None, help="The configuration server.run declared, applied over any config file.")
+    language_file = Any(None, help="Where the language of the pages is kept (choices.language_file).")
 
     def load_config_file(self, *args, **kwargs):
         super().load_config_file(*args, **kwargs)
@@ -267,8 +301,24 @@ class WorkbookVoila(Voila):
         tornado_settings["voila_jinja2_env"].globals["members_section"] = \
             lambda: members.landing(self.members, self.base_url)
         tornado_settings["voila_jinja2_env"].globals["level_cards"] = levels.cards  # each level's card on the landing page
+        self._speak_on_landing(tornado_settings["voila_jinja2_env"])
 
         return tornado_settings
+
+    def _speak_on_landing(self, env) -> None:
+        """The landing page in the language chosen (read at each render: the picker may change it), with
+        the picker, and every page's ``<html lang>`` saying which language it is in."""
+        if self.language_file is None:  # not started by ``server.run``: the ledger's own, as a kernel finds it
+            from .ledger import Ledger
+
+            with Ledger.open() as ledger:
+                self.language_file = choices.language_file(ledger.store)
+        env.policies["ext.i18n.trimmed"] = True
+        env.install_gettext_callables(gettext=lambda message: i18n.words().translations.gettext(message),
+                                      ngettext=lambda one, many, n: i18n.words().translations.ngettext(one, many, n),
+                                      newstyle=True)
+        env.globals["language_picker"] = lambda: language_picker(url_path_join(self.base_url, LANGUAGE_ROUTE))
+        env.globals["page_lang"] = lambda: i18n.words().tag
 
     def _log_quietly(self, handler):
         # Refused requests (a phone without the code, a stray address, a page past the cap) are the server
@@ -295,7 +345,9 @@ class WorkbookVoila(Voila):
             self.log.warning(message, *args, exc_info=exc_info if self.verbose else None)
 
     def init_handlers(self):
-        handlers = [(url_path_join(self.server_url, "logout"), plain_errors(LogoutHandler))]
+        handlers = [(url_path_join(self.server_url, "logout"), plain_errors(LogoutHandler)),
+                    (url_path_join(self.server_url, LANGUAGE_ROUTE), plain_errors(LanguageHandler),
+                     {"file": self.language_file, "base_url": self.base_url})]
         if self.members is not None:  # before Voilà's own, so /login is ours
             handlers += members.handlers(self.base_url, self.members)
         for route in super().init_handlers():

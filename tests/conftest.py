@@ -81,12 +81,13 @@ def crew_ledger(tmp_path):
 
 @pytest.fixture
 def open_page(crew_ledger):
-    """``open_page(App, group="Kestrels", on=None, date_label="Date", **kwargs)``: ``App(crew_ledger,
-    **kwargs)`` with ``group`` chosen in its "Group" list and, unless ``on`` is None (the page's
-    own today), the day ``on`` in the date picker labelled ``date_label``."""
-    def open_(app_class, group="Kestrels", on=None, date_label="Date", **kwargs):
+    """``open_page(App, group="Kestrels", on=None, date_label="Date", group_label="Group", **kwargs)``:
+    ``App(crew_ledger, **kwargs)`` with ``group`` chosen in its list labelled ``group_label`` and, unless
+    ``on`` is None (the page's own today), the day ``on`` in the date picker labelled ``date_label``
+    (both labels as the page says them in its language)."""
+    def open_(app_class, group="Kestrels", on=None, date_label="Date", group_label="Group", **kwargs):
         app = app_class(crew_ledger, **kwargs)
-        find(app, "Group", widgets.Dropdown).value = group
+        find(app, group_label, widgets.Dropdown).value = group
         if on is not None:
             find(app, date_label, widgets.DatePicker).value = on
         return app

@@ -422,9 +422,9 @@ def test_the_round_knows_last_season_and_can_keep_its_crews_apart(tmp_path):
         assert [sorted(c) for c in app.crews] == [["Ama", "Bo", "Caz", "Gus", "Hal", "Ida"]]
         # ... which the tick refuses at once on the crews shown, and the next search avoids.
         app.keep_apart.value = True
-        assert "re-forms last season&#x27;s crew of Ama, Bo, Caz" in app.result.value and app.create_button.disabled
+        assert "re-forms last season&#39;s crew of Ama, Bo, Caz" in app.result.value and app.create_button.disabled
         app.suggest().join()
         assert [len(c) for c in app.crews] == [5] and not oaks <= set(app.crews[0])
-        assert "<b>Not placed:</b>" in app.result.value and "none re-forms last season&#x27;s crews whole" in app.result.value
+        assert "<b>Not placed:</b>" in app.result.value and "none re-forms last season&#39;s crews whole" in app.result.value
         app.create()
         assert app.statuses["create"].text.startswith("Recorded:")

@@ -19,7 +19,7 @@ LAYERS = [
     {"errors", "guard", "room"},
     {"values"},
     {"storage", "holds"},
-    {"scoring"},
+    {"scoring", "choices"},
     {"rules"},
     {"levels"},
     {"ledger", "formation"},

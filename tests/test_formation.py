@@ -523,3 +523,35 @@ def test_no_search_re_forms_a_crew_whole_even_where_it_would_score_more():
     for how, crews in found.items():
         assert _history_broken(crews, people, rnd) == [], how
         assert sum(map(len, crews)) == 8, how
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.randoms(use_true_random=False), st.integers(3, 5))
+def test_the_annealing_prices_each_change_as_scoring_the_two_crews_again_would(rng, low):
+    """The running counts (``_Tally``) price a move or a swap by the interests, region and seats of the one
+    or two people who change crews; after any series of changes the price is what ``crew_score`` says of
+    the two crews after, less before, and the slots a crew shares are those of its members."""
+    people = [Person(f"P{i}", tuple(rng.sample(TAGS, rng.randint(0, 3))), tuple(rng.sample(SOME_SLOTS[:2], 1)),
+                     rng.choice([None, "Lisbon", "Porto"]), rng.choice([None, 3, 4, 5, 6])) for i in range(30)]
+    rnd = Round(size=low + 1, min_size=low, max_size=low + 2)
+    crews = [list(range(i, i + low + 1)) for i in range(0, 30 - low, low + 1)]
+    bits = f._Bits(people, rnd)
+    tally = f._Tally(people, crews, rnd, bits)
+    for _ in range(60):
+        c, d = rng.sample(range(len(tally.crews)), 2)
+        here, there = tally.crews[c], tally.crews[d]
+        kc, kd = len(here), len(there)
+        before = bits.value(here) + bits.value(there)
+        p = rng.choice(here)
+        if kc > low and kd < rnd.max_size and rng.random() < 0.5:
+            gain = tally.move_gain(p, c, d, kc, kd)
+            tally.move(p, d)
+        else:
+            q = rng.choice(there)
+            gain = tally.swap_gain(p, q, c, d, kc, kd)
+            tally.swap(p, q)
+        assert bits.value(tally.crews[c]) + bits.value(tally.crews[d]) - before == gain
+        for e in (c, d):
+            assert tally.common[e] == bits.common(tally.crews[e])
+            for r in tally.crews[e]:
+                assert tally.rest[r] == bits.common([s for s in tally.crews[e] if s != r])

@@ -45,7 +45,8 @@ def test_a_built_wheel_carries_the_front_end_files_and_the_voila_template(tmp_pa
         shutil.copytree(ROOT / folder, source / folder, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".*"))
     wanted = {p.relative_to(source).as_posix()
               for folder in ("microsolidarity_widgets/static", "microsolidarity_widgets/apps/static",
-                             "microsolidarity_widgets/share", "microsolidarity_widgets/members/templates")
+                             "microsolidarity_widgets/share", "microsolidarity_widgets/members/templates",
+                             "microsolidarity_widgets/templates")
               for p in (source / folder).rglob("*") if p.is_file()}
     wanted |= {p.relative_to(source).as_posix() for p in (source / "microsolidarity_widgets/levels").rglob("*.html")}
     assert {"microsolidarity_widgets/levels/money/phone.html",

@@ -16,21 +16,32 @@ from collections.abc import Callable
 from dataclasses import replace
 
 import ipywidgets as widgets
-import jinja2
 import pandas as pd
+from babel import numbers
+from markupsafe import Markup
 
-from .. import charts, formation
+from .. import charts, formation, i18n
 from ..congregation import Congregation
 from ..errors import LedgerError
+from ..i18n import N_
 from ..ledger import Ledger
-from ..values import counted, name_key
+from ..values import name_key
 from .controls import Checklist, Choice, Form, Status, chosen, date_picker, hint, primary, section, wide
-from .markup import STYLE, chart_table, esc, html_table
+from .markup import STYLE, chart_table, empty, esc, html_table, snippet
 from .session import keep_looking
 
 NEW = "__new__"
 HOST = "__host__"
 FIELD = widgets.Layout(width="100%", max_width="420px")
+
+
+def people_word(n: int, w: i18n.Words) -> str:
+    return w.ngettext("%(num)s person", "%(num)s people", n)
+
+
+def crews_word(n: int, w: i18n.Words, temporary: bool = False) -> str:
+    return (w.ngettext("%(num)s temporary crew", "%(num)s temporary crews", n) if temporary else
+            w.ngettext("%(num)s crew", "%(num)s crews", n))
 
 
 def _text(description: str, placeholder: str = "") -> widgets.Text:
@@ -49,104 +60,107 @@ PAGE_STYLE = ("<style>.ms-congregation .ms-crews li { margin: 6px 0; }"
 ROUND_SECONDS, SEARCH_AT_LEAST = 2.0, 0.5
 # How often the progress bar is redrawn while the round is searching (each redraw is a message to the page).
 PROGRESS_EVERY = 0.2
-# The progress bar is no live region: the status above it says once that the search started, and once
-# what it found, which is what a screen reader announces (politely); the bar is there to look at.
-PROGRESS = jinja2.Environment(autoescape=True).from_string(
-    '<div class="ms-progress"><progress max="100" value="{{ percent }}" aria-label="Looking for crews">'
-    '{{ percent }} %</progress> {% if crews %}Best so far: {{ crews }} for {{ placed }}, '
-    'score {{ score }}.{% endif %}</div>')
+# How a pin is said (the round keeps the English key): apart, together, new to each other.
+PIN_WORDS = {"apart": N_("apart"), "together": N_("together"), "new to each other": N_("new to each other")}
+# The kinds of formation, as the formations table says them.
+FORMATION_KINDS = {"lasting": N_("lasting"), "temporary": N_("temporary")}
 log = logging.getLogger(__name__)
 
 
 class CongregationApp:
     def __init__(self, ledger: Ledger):
         self.ledger = ledger
+        # The page's language: the kernel's, i.e. the one chosen on the landing page (apps/page.py).
+        self.w = w = i18n.words()
         self.congregation: Congregation | None = None
         self._shown: tuple[int, int] | None = None  # the ledger's revision the page shows
         self.suggestion: formation.Suggestion | None = None
         self.crews: list[list[str]] = []     # the round's crews as the facilitator left them (after swaps)
         self.pins: list[tuple[str, str, str]] = []  # (a, b, "together"|"apart"|"new to each other")
         self.last_season: tuple[tuple[str, ...], ...] = ()  # read from the ledger with the round's people
-        self.statuses = {k: Status() for k in ("start", "agree", "person", "csv", "gathering", "round", "create")}
+        self.statuses = {k: Status(w) for k in ("start", "agree", "person", "csv", "gathering", "round", "create")}
 
         # The congregation.
-        self.which = Choice(description="Congregation", layout=FIELD, **wide())
-        self.new_name = _text("Congregation name", "e.g. Lisbon circle")
-        self.new_region = _text("Region", "e.g. Lisbon and around")
-        self.new_purpose = widgets.Textarea(description="Purpose", placeholder="e.g. people supporting each other to "
-                                            "do more meaningful work", layout=FIELD, **wide())
-        self.new_date = date_picker("Started on")
-        self.start_button = widgets.Button(description="Start the congregation", button_style="success")
+        self.which = Choice(description=w._("Congregation"), layout=FIELD, **wide())
+        self.new_name = _text(w._("Congregation name"), w._("e.g. Lisbon circle"))
+        self.new_region = _text(w._("Region"), w._("e.g. Lisbon and around"))
+        self.new_purpose = widgets.Textarea(description=w._("Purpose"),
+                                            placeholder=w._("e.g. people supporting each other to do more meaningful work"),
+                                            layout=FIELD, **wide())
+        self.new_date = date_picker(w._("Started on"))
+        self.start_button = widgets.Button(description=w._("Start the congregation"), button_style="success")
         self.new_form = widgets.VBox([self.new_name, self.new_region, self.new_purpose, self.new_date,
                                       self.start_button, self.statuses["start"].widget])
         self.about = widgets.HTML()
-        self.agreements = widgets.Textarea(description="Agreements", layout=widgets.Layout(width="100%", height="80px"),
-                                           placeholder="How the congregation governs itself: the minimum structure "
-                                                       "the first gathering agreed", **wide())
-        self.agree_button = widgets.Button(description="Record agreements", button_style="primary")
+        self.agreements = widgets.Textarea(description=w._("Agreements"),
+                                           layout=widgets.Layout(width="100%", height="80px"),
+                                           placeholder=w._("How the congregation governs itself: the minimum structure "
+                                                           "the first gathering agreed"), **wide())
+        self.agree_button = widgets.Button(description=w._("Record agreements"), button_style="primary")
 
         # The pool.
-        self.person = _text("Person's name")
-        self.invited_by = Choice(description="Invited by", layout=FIELD, **wide())
-        self.work = _text("Meaningful work", "a few tags, separated by ;")
-        self.slots = _text("Can meet", "e.g. Tue evening; Sat morning")
-        self.region = _text("Region or time zone")
-        self.size = Choice(description="Preferred crew size", options=[("no preference", None)] +
-                           [(str(n), n) for n in range(3, 9)], **wide())
-        self.knows = _text("Knows well", "names in the pool, separated by ;")
-        self.on = date_picker("Joined on")
-        self.add_button = widgets.Button(description="Add to the pool", button_style="success")
-        self.upload = widgets.FileUpload(accept=".csv,text/csv", multiple=False, description="Choose a CSV")
-        self.import_button = widgets.Button(description="Import the CSV", button_style="primary")
-        self.show_answers = widgets.Checkbox(description="Show everyone's answers (personal: only on your own screen)",
+        self.person = _text(w._("Person's name"))
+        self.invited_by = Choice(description=w._("Invited by"), layout=FIELD, **wide())
+        self.work = _text(w._("Meaningful work"), w._("a few tags, separated by ;"))
+        self.slots = _text(w._("Can meet"), w._("e.g. Tue evening; Sat morning"))
+        self.region = _text(w._("Region or time zone"))
+        self.size = Choice(description=w._("Preferred crew size"), options=[(w._("no preference"), None)] +
+                           [(w.number(n), n) for n in range(3, 9)], **wide())
+        self.knows = _text(w._("Knows well"), w._("names in the pool, separated by ;"))
+        self.on = date_picker(w._("Joined on"))
+        self.add_button = widgets.Button(description=w._("Add to the pool"), button_style="success")
+        self.upload = widgets.FileUpload(accept=".csv,text/csv", multiple=False, description=w._("Choose a CSV"))
+        self.import_button = widgets.Button(description=w._("Import the CSV"), button_style="primary")
+        self.show_answers = widgets.Checkbox(description=w._("Show everyone's answers (personal: only on your own "
+                                                             "screen)"),
                                              indent=False, layout=widgets.Layout(width="auto"))
         self.pool_table = widgets.HTML()
 
         # Gatherings.
-        self.gathering_title = _text("Gathering", "e.g. First gathering")
-        self.gathering_date = date_picker("Held on")
-        self.came = Checklist("Who came?")
-        self.gathering_button = widgets.Button(description="Record the gathering", button_style="primary")
+        self.gathering_title = _text(w._("Gathering"), w._("e.g. First gathering"))
+        self.gathering_date = date_picker(w._("Held on"))
+        self.came = Checklist(w._("Who came?"))
+        self.gathering_button = widgets.Button(description=w._("Record the gathering"), button_style="primary")
         self.gathering_list = widgets.HTML()
 
         # The formation round.
-        self.who = Choice(description="Who is in this round", layout=FIELD, **wide())
-        self.target = widgets.BoundedIntText(value=formation.DEFAULT_SIZE, min=3, max=8, description="Crew size",
+        self.who = Choice(description=w._("Who is in this round"), layout=FIELD, **wide())
+        self.target = widgets.BoundedIntText(value=formation.DEFAULT_SIZE, min=3, max=8, description=w._("Crew size"),
                                              layout=widgets.Layout(width="170px"), **wide())
-        self.low = widgets.BoundedIntText(value=formation.DEFAULT_RANGE[0], min=3, max=8, description="from",
+        self.low = widgets.BoundedIntText(value=formation.DEFAULT_RANGE[0], min=3, max=8, description=w._("from"),
                                           layout=widgets.Layout(width="120px"), **wide())
-        self.high = widgets.BoundedIntText(value=formation.DEFAULT_RANGE[1], min=3, max=8, description="to",
+        self.high = widgets.BoundedIntText(value=formation.DEFAULT_RANGE[1], min=3, max=8, description=w._("to"),
                                            layout=widgets.Layout(width="120px"), **wide())
-        self.seed = widgets.BoundedIntText(value=0, min=0, max=10**6, description="Seed",
+        self.seed = widgets.BoundedIntText(value=0, min=0, max=10**6, description=w._("Seed"),
                                            layout=widgets.Layout(width="150px"), **wide())
-        self.suggest_button = primary("Suggest crews")
+        self.suggest_button = primary(w._("Suggest crews"))
         self.progress = widgets.HTML()
         self.solving: threading.Thread | None = None  # the round's search, off the page's thread
         self.round_number = 0  # a search whose round was forgotten meanwhile shows nothing
         self.round_lock = threading.Lock()  # ... checked and shown in one step, while nobody forgets the round
         self.could_create = False  # whether the crews on screen could be created before the search began
-        self.pin_a = Choice(description="Pin", layout=FIELD, **wide())
-        self.pin_b = Choice(description="and", layout=FIELD, **wide())
-        self.pin_how = widgets.ToggleButtons(options=[("apart", "apart"), ("together", "together"),
-                                                      ("new to each other", "new to each other")], value="apart")
+        self.pin_a = Choice(description=w._("Pin"), layout=FIELD, **wide())
+        self.pin_b = Choice(description=w._("and"), layout=FIELD, **wide())
+        self.pin_how = widgets.ToggleButtons(options=[(w._(said), how) for how, said in PIN_WORDS.items()],
+                                             value="apart")
         # Last season (issue 24): crew-mates count as knowing each other well unless unticked, and whole
         # crews of last season can be kept from forming again.
         self.history = widgets.Checkbox(value=True, indent=False, layout=widgets.Layout(width="auto"),
-                                        description="Count last season's crew-mates as knowing each other well")
+                                        description=w._("Count last season's crew-mates as knowing each other well"))
         self.keep_apart = widgets.Checkbox(value=False, indent=False, layout=widgets.Layout(width="auto"),
-                                           description="Keep last season's crews apart")
-        self.pin_button = widgets.Button(description="Add pin", button_style="primary")
-        self.clear_pins = widgets.Button(description="Clear pins")
+                                           description=w._("Keep last season's crews apart"))
+        self.pin_button = widgets.Button(description=w._("Add pin"), button_style="primary")
+        self.clear_pins = widgets.Button(description=w._("Clear pins"))
         self.pin_list = widgets.HTML()
-        self.swap_a = Choice(description="Swap", layout=FIELD, **wide())
-        self.swap_b = Choice(description="with", layout=FIELD, **wide())
-        self.swap_button = widgets.Button(description="Swap them", button_style="primary")
+        self.swap_a = Choice(description=w._("Swap"), layout=FIELD, **wide())
+        self.swap_b = Choice(description=w._("with"), layout=FIELD, **wide())
+        self.swap_button = widgets.Button(description=w._("Swap them"), button_style="primary")
         self.result = widgets.HTML()
-        self.temporary = Choice(description="Create as", layout=FIELD, **wide())
-        self.create_button = primary("Create these crews", disabled=True)
+        self.temporary = Choice(description=w._("Create as"), layout=FIELD, **wide())
+        self.create_button = primary(w._("Create these crews"), disabled=True)
         self.formation_list = widgets.HTML()
-        self.undo_reason = _text("Reason for undoing", "e.g. formed too early")
-        self.undo_button = widgets.Button(description="Undo the last formation", button_style="warning")
+        self.undo_reason = _text(w._("Reason for undoing"), w._("e.g. formed too early"))
+        self.undo_button = widgets.Button(description=w._("Undo the last formation"), button_style="warning")
 
         self.tree = charts.chart_widget(charts.invitation_chart(pd.DataFrame(
             columns=["name", "inviter", "generation", "x", "y", "parent_x", "parent_y"])))
@@ -188,36 +202,38 @@ class CongregationApp:
         self.undo_button.on_click(self.undo)
 
         self.body = widgets.VBox([
-            section("Its purpose and agreements", self.about, self.agreements, self.agree_button, s["agree"].widget),
-            section("The pool", hint("Everyone who may join a crew. Their answers are personal: the table shows "
-                                     "them only when you ask, the availability chart below counts them without "
-                                     "names, and exports leave them out unless you ask, like money notes."),
+            section(w._("Its purpose and agreements"), self.about, self.agreements, self.agree_button, s["agree"].widget),
+            section(w._("The pool"), hint(esc(w._("Everyone who may join a crew. Their answers are personal: the table "
+                                                  "shows them only when you ask, the availability chart below counts "
+                                                  "them without names, and exports leave them out unless you ask, like "
+                                                  "money notes."))),
                     self.person, self.invited_by, self.work, self.slots, self.region, self.size, self.knows, self.on,
                     self.add_button, s["person"].widget,
-                    hint("Or import a form's export: a CSV with the columns <b>name, work, slots</b> and, if you "
-                         "have them, <b>invited_by, region, size, knows</b> (lists inside a cell separated by ;)."),
+                    hint(snippet("csv_columns")),
                     widgets.HBox([self.upload, self.import_button]), s["csv"].widget, self.show_answers, self.pool_table),
-            section("Who brought whom", self.tree, self.tree_table),
-            section("The pool by availability", self.availability, self.availability_table),
-            section("Gatherings", self.gathering_title, self.gathering_date, self.came.widget, self.gathering_button,
+            section(w._("Who brought whom"), self.tree, self.tree_table),
+            section(w._("The pool by availability"), self.availability, self.availability_table),
+            section(w._("Gatherings"), self.gathering_title, self.gathering_date, self.came.widget, self.gathering_button,
                     s["gathering"].widget, self.gathering_list),
-            section("Crew formation round",
-                    hint("The round suggests crews for the people in it: every crew shares a weekly slot, holds at "
-                         "most one pair who already know each other well, and keeps your pins; then it looks for "
-                         "shared or complementary interests, one region per crew and the sizes people asked for."),
+            section(w._("Crew formation round"),
+                    hint(esc(w._("The round suggests crews for the people in it: every crew shares a weekly slot, "
+                                 "holds at most one pair who already know each other well, and keeps your pins; then "
+                                 "it looks for shared or complementary interests, one region per crew and the sizes "
+                                 "people asked for."))),
                     self.who, widgets.HBox([self.target, self.low, self.high, self.seed]),
-                    hint("People who shared a crew last season (one that still meets or one that closed) count as "
-                         "knowing each other well, so a new crew holds at most one such pair; untick to let them "
-                         "mix freely, or pin two of them “new to each other”. Keeping last season's crews apart "
-                         "means no new crew holds all of an old crew's people who are in the round."),
+                    hint(esc(w._("People who shared a crew last season (one that still meets or one that closed) "
+                                 "count as knowing each other well, so a new crew holds at most one such pair; untick "
+                                 "to let them mix freely, or pin two of them “new to each other”. Keeping last "
+                                 "season's crews apart means no new crew holds all of an old crew's people who are in "
+                                 "the round."))),
                     self.history, self.keep_apart, self.suggest_button, self.progress,
                     widgets.HBox([self.pin_a, self.pin_b]),
                     widgets.HBox([self.pin_how, self.pin_button, self.clear_pins]), self.pin_list,
                     s["round"].widget, self.result, widgets.HBox([self.swap_a, self.swap_b]), self.swap_button,
                     self.temporary, self.create_button, s["create"].widget),
-            section("Formations so far", self.formation_list, self.undo_reason, self.undo_button),
+            section(w._("Formations so far"), self.formation_list, self.undo_reason, self.undo_button),
         ])
-        self.widget = widgets.VBox([widgets.HTML(STYLE), widgets.HTML(PAGE_STYLE), section("The congregation", self.which, self.new_form),
+        self.widget = widgets.VBox([widgets.HTML(STYLE), widgets.HTML(PAGE_STYLE), section(w._("The congregation"), self.which, self.new_form),
                                     self.body])
         self.widget.add_class("ms-page")
         self.widget.add_class("ms-congregation")
@@ -230,7 +246,7 @@ class CongregationApp:
     def _reload(self, select: str | None) -> None:
         names = Congregation.names(self.ledger)
         current = select or (self.which.value if self.which.value not in (None, NEW) else None)
-        self.which.options = [(n, n) for n in names] + [("Start a new congregation…", NEW)]
+        self.which.options = [(n, n) for n in names] + [(self.w._("Start a new congregation…"), NEW)]
         self.which.value = current if current in names else (names[0] if names else NEW)
         self._chosen()
 
@@ -256,32 +272,31 @@ class CongregationApp:
 
     def _refresh(self) -> None:
         self._shown = self.ledger.revision()  # read first: a write landing meanwhile is shown at the next look
-        c = self.congregation
+        c, w = self.congregation, self.w
         about = c.details()
-        self.about.value = (f"<b>{esc(c.name)}</b>" + (f" · {esc(about['region'])}" if about["region"] else "") +
-                            f" · started {about['started']:%Y-%m-%d}" +
-                            (f"<br>Purpose: {esc(about['purpose'])}" if about["purpose"] else "") +
-                            (f"<div style='white-space:pre-wrap'>Agreements: {esc(about['agreements'])}</div>"
-                             if about["agreements"] else ""))
+        self.about.value = snippet("congregation_about", w, name=c.name, region=about["region"],
+                                   started=w.date(about["started"]), purpose=about["purpose"],
+                                   agreements=about["agreements"])
         pool = c.pool()
         names = list(pool["name"])
-        self.invited_by.options = [("— a host invited them", HOST)] + [(n, n) for n in names]
+        self.invited_by.options = [(w._("— a host invited them"), HOST)] + [(n, n) for n in names]
         self.came.set_names(names)
         for dd in (self.pin_a, self.pin_b):
             dd.options = [(n, n) for n in names]
         gatherings = c.gatherings()
-        self.who.options = ([("Everyone in the pool not yet in a crew", None)] +
-                            [(f"Who came to {t} ({d:%Y-%m-%d})", int(i))
-                             for i, t, d in zip(gatherings["id"], gatherings["title"], gatherings["date"])])
-        self.temporary.options = ([("lasting crews (each becomes a crew of the workbook)", None)] +
-                                  [(f"temporary crews for {t} ({d:%Y-%m-%d})", int(i))
-                                   for i, t, d in zip(gatherings["id"], gatherings["title"], gatherings["date"])])
-        self.gathering_list.value = (html_table(pd.DataFrame({"Gathering": gatherings["title"],
-                                                              "Date": gatherings["date"].dt.strftime("%Y-%m-%d"),
-                                                              "Came": gatherings["count"],
-                                                              "Who came": gatherings["came"].map(", ".join)}),
-                                                numeric=["Came"])
-                                     if len(gatherings) else "<i>No gathering recorded yet.</i>")
+        held = list(zip(gatherings["id"], gatherings["title"], gatherings["date"].map(lambda d: w.date(d, "medium"))))
+        self.who.options = ([(w._("Everyone in the pool not yet in a crew"), None)] +
+                            [(w._("Who came to %(gathering)s (%(day)s)", gathering=t, day=d), int(i)) for i, t, d in held])
+        self.temporary.options = ([(w._("lasting crews (each becomes a crew of the workbook)"), None)] +
+                                  [(w._("temporary crews for %(gathering)s (%(day)s)", gathering=t, day=d), int(i))
+                                   for i, t, d in held])
+        came = w._("Came")
+        self.gathering_list.value = (html_table(pd.DataFrame({w._("Gathering"): gatherings["title"],
+                                                              w._("Date"): [d for _, _, d in held],
+                                                              came: gatherings["count"],
+                                                              w._("Who came"): gatherings["came"].map(", ".join)}),
+                                                numeric=[came], w=w)
+                                     if len(gatherings) else empty(w._("No gathering recorded yet.")))
         self._show_pool(pool)
         self._show_formations()
         self.tree.chart = charts.invitation_chart(c.invitation_tree())
@@ -294,30 +309,32 @@ class CongregationApp:
             return
         private = self.show_answers.value
         pool = self.congregation.pool(include_private=private) if pool is None or private else pool
+        w = self.w
         if pool.empty:
-            self.pool_table.value = "<i>Nobody in the pool yet: add the first people above.</i>"
+            self.pool_table.value = empty(w._("Nobody in the pool yet: add the first people above."))
             return
-        shown = pd.DataFrame({"Name": pool["name"], "Invited by": pool["invited_by"].fillna("a host"),
-                              "Answered": pool["answered"].map({True: "yes", False: "not yet"}),
-                              "In a crew": pool["member"].map({True: "yes", False: ""})})
+        yes = w._("yes")
+        shown = pd.DataFrame({w._("Name"): pool["name"], w._("Invited by"): pool["invited_by"].fillna(w._("a host")),
+                              w._("Answered"): pool["answered"].map({True: yes, False: w._("not yet")}),
+                              w._("In a crew"): pool["member"].map({True: yes, False: ""})})
         if private:
-            shown["Meaningful work"] = pool["work"].map("; ".join)
-            shown["Can meet"] = pool["slots"].map("; ".join)
-            shown["Region"] = pool["region"].fillna("")
-            shown["Size"] = pool["size"].map(lambda s: "" if pd.isna(s) else str(int(s)))
-            shown["Knows well"] = pool["knows"].map("; ".join)
-        self.pool_table.value = (f"<p>{counted(len(pool), 'person', 'people')} in the pool.</p>"
-                                 f"<div style='overflow-x:auto'>{html_table(shown)}</div>")
+            shown[w._("Meaningful work")] = pool["work"].map("; ".join)
+            shown[w._("Can meet")] = pool["slots"].map("; ".join)
+            shown[w._("Region")] = pool["region"].fillna("")
+            shown[w._("Size")] = pool["size"].map(lambda s: "" if pd.isna(s) else w.number(int(s)))
+            shown[w._("Knows well")] = pool["knows"].map("; ".join)
+        self.pool_table.value = snippet("pool", count=w._("%(people)s in the pool.", people=people_word(len(pool), w)),
+                                        table=Markup(html_table(shown, w=w)))
 
     def _show_formations(self) -> None:
-        f = self.congregation.formations()
+        f, w = self.congregation.formations(), self.w
         if f.empty:
-            self.formation_list.value = "<i>No crews formed yet.</i>"
+            self.formation_list.value = empty(w._("No crews formed yet."))
             return
-        rows = [{"Date": f"{d:%Y-%m-%d}", "Kind": k,
-                 "Crews": "; ".join(f"{crew}: {', '.join(ms)}" for crew, ms in crews.items())}
+        rows = [(w.date(d, "medium"), w._(FORMATION_KINDS.get(k, k)),
+                 "; ".join(f"{crew}: {', '.join(ms)}" for crew, ms in crews.items()))
                 for d, k, crews in zip(f["date"], f["kind"], f["crews"])]
-        self.formation_list.value = html_table(pd.DataFrame(rows))
+        self.formation_list.value = html_table(pd.DataFrame(rows, columns=[w._("Date"), w._("Kind"), w._("Crews")]), w=w)
 
     def _answer_under(self, key: str) -> Status:
         for k, status in self.statuses.items():
@@ -337,7 +354,8 @@ class CongregationApp:
             return
         self.forms["start"].reset()
         self._reload(select=c.name)
-        self.statuses["agree"].ok(f"Recorded: the congregation {c.name}. Add its people to the pool below.")
+        self.statuses["agree"].ok(self.w._("Recorded: the congregation %(name)s. Add its people to the pool below.",
+                                           name=c.name))
 
     def _record(self, key: str, act: Callable[[], str]) -> None:
         """One form's answer, said under that form: ``act`` records and returns what to say (it reads the
@@ -355,7 +373,7 @@ class CongregationApp:
     def record_agreements(self, _=None):
         def act():
             self.ledger.record_agreements(self.congregation.name, dt.date.today(), self.agreements.value)
-            return f"Recorded: {self.congregation.name}'s agreements."
+            return self.w._("Recorded: %(group)s's agreements.", group=self.congregation.name)
         self._record("agree", act)
 
     # --- the pool ---------------------------------------------------------------------------------
@@ -364,32 +382,34 @@ class CongregationApp:
         def act():
             answers = {"work": self.work.value, "slots": self.slots.value, "region": self.region.value or None,
                        "size": self.size.value, "knows": self.knows.value}
-            on = chosen(self.on, "the date they joined the pool")
+            on = chosen(self.on, self.w._("the date they joined the pool"))
             if self.invited_by.value in (None, HOST):
                 self.congregation.add_person(self.person.value, on=on, answers=answers)
             else:
                 self.congregation.invite(self.invited_by.value, self.person.value, on=on, answers=answers)
-            return f"Recorded: {self.person.value.strip()} is in the pool."
+            return self.w._("Recorded: %(name)s is in the pool.", name=self.person.value.strip())
         self._record("person", act)
 
     def import_csv(self, _=None):
         def act():
             if not self.upload.value:
-                raise LedgerError("Choose a CSV file first.")
+                raise LedgerError(self.w._("Choose a CSV file first."))
             upload = self.upload.value[0]
             try:
                 names = self.congregation.import_csv(bytes(upload["content"]),
-                                                     on=chosen(self.on, "the date they joined the pool"))
+                                                     on=chosen(self.on, self.w._("the date they joined the pool")))
             except LedgerError as exc:
                 raise LedgerError(f"{upload['name']}: {exc}") from exc
-            return (f"Recorded: {counted(len(names), 'person', 'people')} from {upload['name']} are in the pool "
-                    f"({', '.join(names)}).")
+            return self.w.ngettext("Recorded: %(num)s person from %(file)s is in the pool (%(names)s).",
+                                   "Recorded: %(num)s people from %(file)s are in the pool (%(names)s).", len(names),
+                                   file=upload["name"], names=", ".join(names))
         self._record("csv", act)
 
     def record_gathering(self, _=None):
         def act():
             self.congregation.record_gathering(self.gathering_title.value, chosen(self.gathering_date), self.came.value)
-            return f"Recorded: {self.gathering_title.value.strip()}, with {counted(len(self.came.value), 'person', 'people')}."
+            return self.w._("Recorded: %(gathering)s, with %(people)s.", gathering=self.gathering_title.value.strip(),
+                            people=people_word(len(self.came.value), self.w))
         self._record("gathering", act)
 
     # --- the formation round --------------------------------------------------------------------
@@ -430,8 +450,8 @@ class CongregationApp:
         same_search = self.suggestion is not None and self.suggestion.round.seed == rnd.seed
         hint = [list(c) for c in self.crews] if same_search and self.crews else None
         rnd = replace(rnd, time_limit=max(SEARCH_AT_LEAST, rnd.time_limit - (time.perf_counter() - started)))
-        status.info(f"Looking for crews for {counted(len(people), 'person', 'people')}: "
-                    f"about {ROUND_SECONDS:g} seconds…")
+        status.info(self.w._("Looking for crews for %(people)s: about %(seconds)s seconds…",
+                             people=people_word(len(people), self.w), seconds=self.w.number(ROUND_SECONDS)))
         self._searching(True)
         self._show_progress(formation.Progress(0.0, 0, 0, 0))
         self.solving = threading.Thread(target=self._search, args=(people, rnd, hint, started, self.round_number),
@@ -456,7 +476,7 @@ class CongregationApp:
             refused = exc
         except Exception:  # noqa: BLE001 - a failed search must not leave the page searching for ever
             log.exception("The formation round's search failed")
-            refused = "The search for crews stopped unexpectedly; press “Suggest crews” to try again."
+            refused = self.w._("The search for crews stopped unexpectedly; press “Suggest crews” to try again.")
         with self.round_lock:
             if round_number == self.round_number:  # else another congregation was chosen meanwhile
                 self._answer(suggestion, refused, people, started)
@@ -470,13 +490,15 @@ class CongregationApp:
             status.error(refused, nothing_recorded=False)
             return
         self.suggestion, self.crews = suggestion, formation.solution(suggestion)
-        s = suggestion
-        gap = "" if s.gap is None else (" It is the best possible." if s.status == "optimal" else
-                                        f" The solver proved it is within {s.gap:.0%} of the best possible.")
+        s, w = suggestion, self.w
+        gap = "" if s.gap is None else (" " + w._("It is the best possible.") if s.status == "optimal" else
+                                        " " + w._("The solver proved it is within %(gap)s of the best possible.",
+                                                  gap=numbers.format_percent(s.gap, locale=w.locale)))
         placed = sum(len(c) for c in self.crews)
         self._show_round(people)  # the crews first: whoever reads the status then finds them on the page
-        status.ok(f"Suggested {counted(len(self.crews), 'crew')} for {counted(placed, 'person', 'people')} in "
-                  f"{time.perf_counter() - started:.1f} s.{gap} Nothing is recorded until you create them.")
+        status.ok(w._("Suggested %(crews)s for %(people)s in %(seconds)s s.", crews=crews_word(len(self.crews), w),
+                      people=people_word(placed, w), seconds=w.number(round(time.perf_counter() - started, 1)))
+                  + gap + " " + w._("Nothing is recorded until you create them."))
 
     def _searching(self, busy: bool) -> None:
         """While the round searches, the buttons that would change its crews wait."""
@@ -487,14 +509,15 @@ class CongregationApp:
             self.create_button.disabled = not self.could_create
 
     def _show_progress(self, p: formation.Progress) -> None:
-        self.progress.value = PROGRESS.render(percent=round(100 * p.done), crews=p.crews and counted(p.crews, "crew"),
-                                              placed=counted(p.placed, "person", "people"), score=p.score)
+        self.progress.value = snippet("progress", self.w, percent=round(100 * p.done),
+                                      crews=p.crews and crews_word(p.crews, self.w), placed=people_word(p.placed, self.w),
+                                      score=self.w.number(p.score))
 
     def add_pin(self, _=None):
         status = self._answer_under("round")
         a, b = self.pin_a.value, self.pin_b.value
         if not a or not b or name_key(a) == name_key(b):
-            status.error("Choose two different people to pin.", nothing_recorded=False)
+            status.error(self.w._("Choose two different people to pin."), nothing_recorded=False)
             return
         kept = self.pins
         self.pins = [p for p in self.pins if {name_key(p[0]), name_key(p[1])} != {name_key(a), name_key(b)}]
@@ -506,7 +529,8 @@ class CongregationApp:
             status.error(exc, nothing_recorded=False)
             return
         self._show_pins()
-        status.info(f"Pinned {a} and {b} {self.pin_how.value}. Press “Suggest crews” to solve again with the pins.")
+        status.info(self.w._("Pinned %(a)s and %(b)s %(how)s. Press “Suggest crews” to solve again with the pins.",
+                             a=a, b=b, how=self.w._(PIN_WORDS[self.pin_how.value])))
 
     def clear(self, _=None):
         self.pins = []
@@ -517,16 +541,17 @@ class CongregationApp:
         a, b = self.swap_a.value, self.swap_b.value
         where = {n: i for i, crew in enumerate(self.crews) for n in crew}
         if a not in where or b not in where or where[a] == where[b]:
-            status.error("Choose two people in different crews to swap.", nothing_recorded=False)
+            status.error(self.w._("Choose two people in different crews to swap."), nothing_recorded=False)
             return
         ca, cb = self.crews[where[a]], self.crews[where[b]]
         ca[ca.index(a)], cb[cb.index(b)] = b, a
-        status.info(f"Swapped {a} and {b}.")
+        status.info(self.w._("Swapped %(a)s and %(b)s.", a=a, b=b))
         self._show_round()
 
     def _show_pins(self):
-        self.pin_list.value = ("Pins: " + "; ".join(f"{esc(a)} and {esc(b)} {how}" for a, b, how in self.pins)
-                               if self.pins else "")
+        w = self.w
+        said = "; ".join(w._("%(a)s and %(b)s %(how)s", a=a, b=b, how=w._(PIN_WORDS[how])) for a, b, how in self.pins)
+        self.pin_list.value = str(esc(w._("Pins: %(pins)s", pins=said))) if self.pins else ""
 
     def _show_round(self, people: list[formation.Person] | None = None):
         """The round's crews as the facilitator left them; ``people``: the round's, when already read."""
@@ -539,20 +564,11 @@ class CongregationApp:
         by = {name_key(p.name): p for p in people}
         rnd = self._round()
         broken = formation.violations(self.crews, people, rnd)
-        blocks = []
-        for i, crew in enumerate(self.crews, 1):
-            why = formation.describe([by[name_key(n)] for n in crew], rnd).why
-            blocks.append(f"<li><b>Crew {i}</b>: {esc(', '.join(crew))}<br><span class='ms-hint'>{esc(why)}</span></li>")
-        left = self.suggestion.unplaced
-        out = f"<ol class='ms-crews'>{''.join(blocks)}</ol>" if blocks else "<p>No crew could be formed.</p>"
-        if left:
-            out += ("<p><b>Not placed:</b></p><ul>" +
-                    "".join(f"<li>{esc(n)}: {esc(why)}.</li>" for n, why in left.items()) + "</ul>")
-        if broken:
-            # Swaps, or a tick about last season changed since the search, can break a rule.
-            out += ('<div class="ms-wait">These crews break a rule: ' + esc("; ".join(broken)) +
-                    ". Swap back, or suggest again.</div>")
-        self.result.value = out
+        crews = [(self.w.number(i), ", ".join(crew), formation.describe([by[name_key(n)] for n in crew], rnd).why)
+                 for i, crew in enumerate(self.crews, 1)]
+        # Swaps, or a tick about last season changed since the search, can break a rule.
+        self.result.value = snippet("round", self.w, crews=crews, unplaced=list(self.suggestion.unplaced.items()),
+                                    broken="; ".join(broken))
         names = [(n, n) for c in self.crews for n in c]
         self.swap_a.options, self.swap_b.options = names, names
         self.create_button.disabled = not self.crews or bool(broken)
@@ -583,15 +599,18 @@ class CongregationApp:
         crews = self.congregation.formations().set_index("id").loc[fid, "crews"]
         self._forget_round()
         self._refresh()
-        kind = "temporary crew" if temporary else "crew"
-        status.ok(f"Recorded: {counted(len(crews), kind)}: " + "; ".join(f"{c} ({', '.join(m)})" for c, m in crews.items()) +
-                  ("." if temporary else ". Each is now a crew on every level page."))
+        w = self.w
+        listed = "; ".join(f"{c} ({', '.join(m)})" for c, m in crews.items())
+        said = crews_word(len(crews), w, temporary=bool(temporary))
+        status.ok(w._("Recorded: %(crews)s: %(listed)s.", crews=said, listed=listed) if temporary else
+                  w._("Recorded: %(crews)s: %(listed)s. Each is now a crew on every level page.", crews=said,
+                      listed=listed))
 
     def undo(self, _=None):
         status = self._answer_under("create")
         f = self.congregation.formations()
         if f.empty:
-            status.error("There is no formation to undo.")
+            status.error(self.w._("There is no formation to undo."))
             return
         last = int(f["id"].iloc[-1])
         try:
@@ -601,8 +620,8 @@ class CongregationApp:
             return
         self.undo_reason.value = ""
         self._refresh()
-        status.ok(f"Undone: the formation of {f['date'].iloc[-1]:%Y-%m-%d} and its crews. "
-                  "It stays in the history, marked as undone.")
+        status.ok(self.w._("Undone: the formation of %(day)s and its crews. It stays in the history, marked as undone.",
+                           day=self.w.date(f["date"].iloc[-1], "medium")))
 
 
 def _no_slots() -> pd.DataFrame:

@@ -11,14 +11,15 @@ from typing import Callable, Iterable
 import ipywidgets as widgets
 import traitlets
 
-from .. import rules
+from .. import i18n, rules
 from ..errors import LedgerBusy, LedgerError
+from ..i18n import N_
 from ..ledger import Ledger
 from . import texts
-from .markup import esc, html_list
+from .markup import empty, esc, html_list, snippet
 
 def section(title: str, *children: widgets.Widget) -> widgets.VBox:
-    heading = widgets.HTML(f"<h3>{esc(title)}</h3>")
+    heading = widgets.HTML(snippet("heading", title=title))
     heading.add_class("ms-section-title")
     box = widgets.VBox([heading, *children])
     box.add_class("ms-section")
@@ -26,8 +27,8 @@ def section(title: str, *children: widgets.Widget) -> widgets.VBox:
 
 
 def hint(markup: str) -> widgets.HTML:
-    """A fixed guide text (trusted HTML from ``texts``)."""
-    w = widgets.HTML(markup)
+    """A fixed guide text: trusted markup (a template's, or a text escaped with ``markup.esc``)."""
+    w = widgets.HTML(str(markup))
     w.add_class("ms-hint")
     return w
 
@@ -47,22 +48,26 @@ def date_picker(description: str) -> widgets.DatePicker:
     return widgets.DatePicker(description=description, value=dt.date.today(), **wide())
 
 
-def chosen(picker: widgets.DatePicker, what: str = "the date") -> dt.date:
-    """The picked date; a cleared picker is refused rather than read as today (which the API
-    takes a missing date for)."""
+def chosen(picker: widgets.DatePicker, what: str | None = None) -> dt.date:
+    """The picked date; a cleared picker is refused ("Choose ``what``.", ``what`` said in the page's
+    language; "the date" by default) rather than read as today (which the API takes a missing date for)."""
     if picker.value is None:
-        raise LedgerError(f"Choose {what}.")
+        w = i18n.words()
+        raise LedgerError(w._("Choose %(what)s.", what=what) if what else w._("Choose the date."))
     return picker.value
 
 
-def points_word(n: int) -> str:
-    return f"{n:+d} point" + ("" if abs(n) == 1 else "s")
+def points_word(n: int, w: i18n.Words | None = None) -> str:
+    """``+2 points``, ``-1 point``: the sign always shown, the word in the language's plural."""
+    w = w or i18n.words()
+    return w.ngettext("%(signed)s point", "%(signed)s points", abs(n), signed=("+" if n >= 0 else "-") + w.number(abs(n)))
 
 
 class Status:
     """The page's message area: recorded (green), refused (red) or neutral, announced to screen readers."""
 
-    def __init__(self):
+    def __init__(self, w: i18n.Words | None = None):
+        self.w = w or i18n.words()
         self.widget = widgets.HTML()
         self.widget.add_class("ms-status")
         self.kind, self.text = None, ""
@@ -71,7 +76,7 @@ class Status:
         self.kind, self.text = kind, text
         role = "alert" if kind == "error" else "status"
         # The widget's own box is the live region (the page template marks it so before any message).
-        self.widget.value = f'<div class="ms-msg ms-msg-{kind}" role="{role}">{esc(text)}</div>'
+        self.widget.value = snippet("message", kind=kind, role=role, text=text)
 
     def ok(self, text: str) -> None:
         self._show("ok", text)
@@ -82,9 +87,10 @@ class Status:
     def error(self, exc: LedgerError | str, nothing_recorded: bool = True) -> None:
         text = str(exc)
         if isinstance(exc, LedgerBusy):
-            text = f"{text} (Someone else is saving right now.)"
-        if nothing_recorded and "Nothing was recorded" not in text:
-            text = f"Nothing was recorded. {text}"
+            text = self.w._("%(refusal)s (Someone else is saving right now.)", refusal=text)
+        nothing = self.w._("Nothing was recorded.")
+        if nothing_recorded and nothing.rstrip(".") not in text:
+            text = self.w._("Nothing was recorded. %(refusal)s", refusal=text)
         self._show("error", text)
 
     def clear(self) -> None:
@@ -201,15 +207,16 @@ class MemberChoice(Choice):
     stays chosen. Money's speaker and the one who offers are two."""
 
     def __init__(self, description: str, width: str = "300px"):
-        super().__init__(description=description, options=[CHOOSE], layout=widgets.Layout(width=width), **wide())
+        self.choose = (i18n.words()._(CHOOSE), None)
+        super().__init__(description=description, options=[self.choose], layout=widgets.Layout(width=width), **wide())
 
     def set_names(self, names: Iterable[str]) -> None:
-        options = [CHOOSE] + [(n, n) for n in names]
+        options = [self.choose] + [(n, n) for n in names]
         if options != list(self.options):  # the same names are not sent to the page again
             self.options = options
 
 
-CHOOSE = ("— choose —", None)
+CHOOSE = N_("— choose —")
 
 
 class Additions(traitlets.HasTraits):
@@ -257,7 +264,7 @@ class Additions(traitlets.HasTraits):
     @traitlets.observe("value")
     def _show(self, *_) -> None:
         shown = [self.show(item) for item in self.value]
-        self.list.value = html_list(shown) if shown else f"<i>{esc(self.empty)}</i>"
+        self.list.value = html_list(shown) if shown else empty(self.empty)
 
 
 class Hosts:
@@ -265,15 +272,17 @@ class Hosts:
 
     Only a suggestion: nothing is recorded unless the facilitator ticks the box (unticked by default)."""
 
-    LABELS = {"facilitator": "Facilitator", "timekeeper": "Timekeeper", "note_taker": "Note-taker"}
+    LABELS = {"facilitator": N_("Facilitator"), "timekeeper": N_("Timekeeper"), "note_taker": N_("Note-taker")}
 
-    def __init__(self):
-        self.pickers = {role: Choice(description=self.LABELS[role], options=[("—", None)],
+    def __init__(self, w: i18n.Words | None = None):
+        w = w or i18n.words()
+        self.pickers = {role: Choice(description=w._(self.LABELS[role]), options=[("—", None)],
                                      layout=widgets.Layout(width="260px"), **wide())
                         for role in rules.HOST_ROLES}
-        self.record = widgets.Checkbox(value=False, description="Record these hosts with this session", indent=False,
-                                       layout=widgets.Layout(width="auto"))
-        self.widget = widgets.VBox([hint(texts.HOSTS_HINT), widgets.HBox(list(self.pickers.values())), self.record])
+        self.record = widgets.Checkbox(value=False, description=w._("Record these hosts with this session"),
+                                       indent=False, layout=widgets.Layout(width="auto"))
+        self.widget = widgets.VBox([hint(esc(w._(texts.HOSTS_HINT))), widgets.HBox(list(self.pickers.values())),
+                                    self.record])
 
     def set_group(self, ledger: Ledger, group: str | None, members: list[str]) -> None:
         suggested = ledger.suggest_hosts(group) if group else {}

@@ -7,11 +7,19 @@ from pathlib import Path
 import anywidget
 import traitlets
 
+from .. import i18n
+from ..i18n import N_
+
 # The browser side lives in real files beside this module (static/). Given a Path, anywidget checks
 # the file exists when the class is defined and reads it when the first widget is made. It would
 # also watch the file for edits, but only when a developer opts in with ANYWIDGET_HMR=1 (and never
 # for a file under site-packages), so a served page starts no watcher and fetches nothing.
 STATIC = Path(__file__).with_name("static")
+
+
+# What the timer says, by the keys the browser side reads.
+WORDS = {"left": N_("Time left in this turn"), "reset": N_("Reset timer"), "time": N_("Time"),
+         "pause": N_("Pause timer"), "start": N_("Start timer"), "resume": N_("Resume timer")}
 
 
 class Countdown(anywidget.AnyWidget):
@@ -24,6 +32,13 @@ class Countdown(anywidget.AnyWidget):
     autostart = traitlets.Bool(True).tag(sync=True)
     remaining = traitlets.Int(60).tag(sync=True)  # reported by the page when paused, reset or finished
     running = traitlets.Bool(False).tag(sync=True)
+    # Its words in the page's language (the kernel's), sent with the widget.
+    words = traitlets.Dict().tag(sync=True)
+
+    @traitlets.default("words")
+    def _words(self) -> dict[str, str]:
+        w = i18n.words()
+        return {key: w._(text) for key, text in WORDS.items()}
 
     def restart(self, run: bool = True) -> None:
         """Back to the full length, counting down at once if ``run`` (the next speaker's turn)."""

@@ -5,9 +5,10 @@ until ``wait_for_request()`` and waits there for a visitor. The page is built be
 the visitor does not wait for the ledger to be read and a hundred-odd widgets to be made. It must
 still show the ledger as it is when opened, not as it was when the kernel started: after the wait
 it is built again if anyone wrote to the ledger meanwhile (the ledger's revision changed), the
-day changed (date pickers start at today) or the facilitator chose another group on another page,
-and the widgets of the first build are closed, so the browser is not sent them too. The points per
-group the notebook prints after the page are worked out ahead in the same way. Outside a preheated Voilà kernel (JupyterLab, nbval) the wait returns at once and the
+day changed (date pickers start at today), the facilitator chose another group on another page or
+another language on the landing page; the widgets of the first build are closed, so the browser is
+not sent them too. The points per group the notebook prints after the page are worked out ahead in
+the same way. Outside a preheated Voilà kernel (JupyterLab, nbval) the wait returns at once and the
 first build is the one shown.
 """
 
@@ -23,7 +24,7 @@ import ipywidgets as widgets
 from IPython.display import display
 from voila.utils import wait_for_request
 
-from .. import charts
+from .. import charts, choices, i18n
 from ..errors import LedgerError
 from ..ledger import Ledger
 from . import last_group
@@ -63,14 +64,15 @@ def _group_points(ledger: Ledger, revision: tuple[int, int], level: int | None) 
 
 def cannot_open(what: str, exc: LedgerError, root: type[widgets.Box] = widgets.VBox) -> widgets.Box:
     """What a page shows in place of itself when its ledger cannot be read: why, in plain words, in the
-    pages' own message area (announced to screen readers)."""
+    pages' own message area (announced to screen readers). ``what``: a sentence saying which page cannot
+    open its ledger, in the page's language."""
     status = Status()
-    status.error(f"{what} cannot open its ledger. {exc}", nothing_recorded=False)
+    status.error(f"{what} {exc}", nothing_recorded=False)
     return root([widgets.HTML(STYLE), status.widget])
 
 
 def _cannot_open(exc: LedgerError) -> widgets.Widget:
-    return cannot_open("The workbook", exc)
+    return cannot_open(i18n.words()._("The workbook cannot open its ledger."), exc)
 
 
 def fresh_page(build: Callable[[Ledger], object], cannot_open: Callable[[LedgerError], widgets.Widget],
@@ -84,7 +86,7 @@ def fresh_page(build: Callable[[Ledger], object], cannot_open: Callable[[LedgerE
     early = Build(build, ledger)
     wait_for_request()
     if early.current():
-        return early.widget
+        return speaking(early.widget)
     early.close()
     # Let go of the stale build before the next one reads the ledger: its widgets hold it in
     # reference cycles that only a collection frees, and a review holds the whole history.
@@ -94,7 +96,14 @@ def fresh_page(build: Callable[[Ledger], object], cannot_open: Callable[[LedgerE
     if late.error is not None:
         late.close()
         return cannot_open(late.error)
-    return late.widget
+    return speaking(late.widget)
+
+
+def speaking(widget: widgets.Widget) -> widgets.Widget:
+    """The page's root widget, saying which language it speaks (the page template sets ``<html lang>``
+    from it, since a page rendered ahead of the choice cannot know it)."""
+    widget.add_class(f"ms-lang-{i18n.words().tag}")
+    return widget
 
 
 class Build:
@@ -112,6 +121,10 @@ class Build:
                 # Read before building: a write landing during the build makes it stale, never lost.
                 self.revision = self.ledger.revision()
                 self.group = last_group.remembered(self.ledger)  # the group it opens on
+                # The language chosen on the landing page, this kernel's from now on: the page, its charts
+                # and the model's messages all say their words in it.
+                self.language_file = choices.language_file(self.ledger.store)
+                self.lang = choices.speak_chosen(self.language_file)
                 self.widget = build(self.ledger).widget
             except LedgerError as exc:
                 if ledger is None:
@@ -119,11 +132,13 @@ class Build:
                 self.error = exc
 
     def current(self) -> bool:
-        """Whether this build still shows the ledger, the day and the group last worked on as they are now."""
+        """Whether this build still shows the ledger, the day, the group last worked on and the language
+        chosen as they are now."""
         if self.error is not None or self.on != dt.date.today():
             return False
         try:
-            return self.ledger.revision() == self.revision and last_group.remembered(self.ledger) == self.group
+            return (self.ledger.revision() == self.revision and last_group.remembered(self.ledger) == self.group
+                    and choices.language(self.language_file) in (None, self.lang))
         except LedgerError:
             return False  # a new build will say why in plain words
 

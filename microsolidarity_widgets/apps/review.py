@@ -17,15 +17,14 @@ import anywidget
 import ipywidgets as widgets
 import traitlets
 
-from .. import charts, export, review
+from .. import charts, export, i18n, review
 from ..errors import LedgerError
 from ..ledger import Ledger
 from ..review import ReviewData, Selection
-from ..values import day_words
 from .page import cannot_open, fresh_page
 from .controls import Status, hint, primary, section, wide
 from .markup import STYLE as SESSION_STYLE
-from .markup import chart_table, esc, html_list, html_table
+from .markup import chart_table, esc, html_list, html_table, snippet
 
 MIME = {"csv": "text/csv", "png": "image/png", "svg": "image/svg+xml", "html": "text/html"}
 STATIC = Path(__file__).with_name("static")
@@ -41,14 +40,16 @@ class Downloads(anywidget.AnyWidget):
     _esm = STATIC / "downloads.js"  # anywidget reads the file; see countdown.py on file watching
     files = traitlets.List(traitlets.Dict()).tag(sync=True)
 
-    def offer(self, files: dict[str, bytes]) -> None:
+    def offer(self, files: dict[str, bytes], w: i18n.Words | None = None) -> None:
         self.files = [{"name": name, "mime": MIME.get(name.rsplit(".", 1)[-1], "application/octet-stream"),
-                       "size": _size(len(data)), "data": base64.b64encode(data).decode("ascii")}
+                       "size": _size(len(data), w), "data": base64.b64encode(data).decode("ascii")}
                       for name, data in files.items()]
 
 
-def _size(n: int) -> str:
-    return f"{n / 1_000_000:.1f} MB" if n >= 1_000_000 else f"{max(1, round(n / 1000))} kB"
+def _size(n: int, w: i18n.Words | None = None) -> str:
+    w = w or i18n.words()
+    return (w._("%(size)s MB", size=w.number(round(n / 1_000_000, 1))) if n >= 1_000_000 else
+            w._("%(size)s kB", size=w.number(max(1, round(n / 1000)))))
 
 
 class ReviewPage(widgets.VBox):
@@ -65,20 +66,23 @@ class ReviewPage(widgets.VBox):
 class ReviewApp:
     def __init__(self, ledger: Ledger):
         self.ledger = ledger
+        # The page's language: the kernel's, i.e. the one chosen on the landing page (apps/page.py).
+        self.w = w = i18n.words()
         self.data = ReviewData.load(ledger)
         groups = self.data.group_names()
         first, last = self.data.date_span()
         crews = self.data.groups.loc[self.data.groups["kind"] == "crew", "group"].tolist()
         self.groups = widgets.SelectMultiple(options=groups, value=tuple((crews or groups)[:1]), rows=7,
-                                             description="Groups", layout={"width": "260px"})
+                                             description=w._("Groups"), layout={"width": "260px"})
         self.members = widgets.SelectMultiple(options=self.data.members_of(self.groups.value), rows=7,
-                                              description="Members", layout={"width": "260px"})
-        self.start = widgets.DatePicker(value=first, description="From", **wide())
-        self.end = widgets.DatePicker(value=last, description="To", **wide())
-        self.reload = widgets.Button(description="Read the ledger again")
-        choosing = hint("Choose none to see everyone. Ctrl/⌘-click (or Shift and the arrow keys) to choose several.")
+                                              description=w._("Members"), layout={"width": "260px"})
+        self.start = widgets.DatePicker(value=first, description=w._("From"), **wide())
+        self.end = widgets.DatePicker(value=last, description=w._("To"), **wide())
+        self.reload = widgets.Button(description=w._("Read the ledger again"))
+        choosing = hint(esc(w._("Choose none to see everyone. Ctrl/⌘-click (or Shift and the arrow keys) to choose "
+                                "several.")))
         choosing.layout.max_width = "260px"
-        self.message = Status()  # the level pages' message area: why a choice cannot be shown is read out
+        self.message = Status(w)  # the level pages' message area: why a choice cannot be shown is read out
         self.message.widget.layout.min_height = "1.5em"
         self.summary = widgets.HTML()
         self.totals = widgets.HTML()
@@ -92,28 +96,29 @@ class ReviewApp:
         self.chart_tables = {key: widgets.HTML(chart_table(chart.chart), layout={"margin": "0 0 28px 0"})
                              for key, chart in self.charts.items()}
         self.private = widgets.Checkbox(value=False, indent=False, layout={"width": "auto"},
-                                        description="Include private notes (money and conflict texts) in the CSV")
-        self.prepare = primary("Prepare downloads")
+                                        description=w._("Include private notes (money and conflict texts) in the CSV"))
+        self.prepare = primary(w._("Prepare downloads"))
         self.downloads = Downloads()
-        self.export_status = Status()
+        self.export_status = Status(w)
 
         # The pickers are no form (the review records nothing, so there is no draft and nothing to reset):
         # each change redraws the page. The groups first list their members (redrawing once, after).
         self.groups.observe(self._groups_changed, "value")
-        for w in (self.members, self.start, self.end):
-            w.observe(self._picked, "value")
+        for picker in (self.members, self.start, self.end):
+            picker.observe(self._picked, "value")
         self.reload.on_click(lambda _: self.reread())
         self.prepare.on_click(lambda _: self.prepare_downloads())
 
         pickers = widgets.HBox([self.groups, self.members, widgets.VBox([self.start, self.end, self.reload, choosing])])
         self.widget = ReviewPage([
             widgets.HTML(STYLE),
-            section("Groups, members and dates", pickers, self.message.widget),
-            section("How trust grew", *(w for key in self.charts for w in (self.charts[key], self.chart_tables[key]))),
-            section("In a few words", self.summary),
-            section("Points per member", self.totals),
-            section("Take it home", hint("Tables (CSV), each chart as a picture (PNG and SVG) and one report page "
-                                         "that opens in any browser, even with no internet."),
+            section(w._("Groups, members and dates"), pickers, self.message.widget),
+            section(w._("How trust grew"), *(shown for key in self.charts
+                                             for shown in (self.charts[key], self.chart_tables[key]))),
+            section(w._("In a few words"), self.summary),
+            section(w._("Points per member"), self.totals),
+            section(w._("Take it home"), hint(esc(w._("Tables (CSV), each chart as a picture (PNG and SVG) and one "
+                                                      "report page that opens in any browser, even with no internet."))),
                     self.private, self.prepare, self.export_status.widget, self.downloads),
         ])
         self.widget.add_class("ms-page")
@@ -125,8 +130,8 @@ class ReviewApp:
     def selection(self) -> Selection:
         start, end = self.start.value, self.end.value
         if start and end and start > end:
-            raise LedgerError(f"“From” ({day_words(start, short=True)}) is after “To” "
-                              f"({day_words(end, short=True)}): swap them.")
+            raise LedgerError(self.w._("“From” (%(start)s) is after “To” (%(end)s): swap them.",
+                                       start=self.w.date(start, "medium"), end=self.w.date(end, "medium")))
         return Selection(groups=self.groups.value, members=self.members.value, start=start, end=end)
 
     def _groups_changed(self, _change) -> None:
@@ -185,10 +190,11 @@ class ReviewApp:
         those who scored nothing)."""
         table = review.member_totals(export.points_table(self.data, sel), review.chosen_members(self.data, sel))
         if table.empty:
-            self.totals.value = "<p>No points in this choice of groups, members and dates.</p>"
+            self.totals.value = snippet("paragraph", text=self.w._("No points in this choice of groups, members and dates."))
             return
-        shown = table.reset_index().rename(columns={"member": "Member", "total": "Total"})
-        self.totals.value = html_table(shown, numeric=[c for c in shown.columns if c != "Member"])
+        member = self.w._("Member")
+        shown = table.reset_index().rename(columns={"member": member, "total": self.w._("Total")})
+        self.totals.value = html_table(shown, numeric=[c for c in shown.columns if c != member], w=self.w)
 
     def reread(self) -> None:
         self.data = ReviewData.load(self.ledger)
@@ -208,12 +214,18 @@ class ReviewApp:
         sel = self._selection_or_say(self.export_status)
         if sel is None:
             return
-        self.export_status.info("Preparing…")
+        w = self.w
+        self.export_status.info(w._("Preparing…"))
         files = export.review_files(self.ledger, self.data, sel, include_private=self.private.value)
-        self.downloads.offer(files)
-        private = "with" if self.private.value else "without"
-        self.export_status.ok(f"Ready at {dt.datetime.now():%H:%M}: {len(files)} files, {private} private "
-                              "notes. Click a name to save it.")
+        self.downloads.offer(files, w)
+        at = w.time(dt.datetime.now())
+        self.export_status.ok(
+            w.ngettext("Ready at %(at)s: %(num)s file, with private notes. Click a name to save it.",
+                       "Ready at %(at)s: %(num)s files, with private notes. Click a name to save it.", len(files), at=at)
+            if self.private.value else
+            w.ngettext("Ready at %(at)s: %(num)s file, without private notes. Click a name to save it.",
+                       "Ready at %(at)s: %(num)s files, without private notes. Click a name to save it.", len(files),
+                       at=at))
 
 
 def show_review(ledger: Ledger | None = None) -> ReviewPage:
@@ -222,6 +234,6 @@ def show_review(ledger: Ledger | None = None) -> ReviewPage:
 
 
 def _cannot_open(exc: LedgerError) -> ReviewPage:
-    page = cannot_open("The review", exc, ReviewPage)
+    page = cannot_open(i18n.words()._("The review cannot open its ledger."), exc, ReviewPage)
     page.summary_text = str(exc)
     return page

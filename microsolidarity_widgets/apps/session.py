@@ -20,13 +20,17 @@ import ipywidgets as widgets
 import pandas as pd
 import traitlets
 
-from .. import charts, levels, room, rules
+from .. import charts, i18n, levels, room, rules
 from ..errors import LedgerError
+from ..i18n import N_
 from ..rules import Event, Hosting, describe
 from ..ledger import Ledger
 from . import last_group
 from .controls import Checklist, Choice, Form, Hosts, Status, chosen, date_picker, points_word, primary, section, wide
-from .markup import STYLE, chart_table, esc, html_table
+from .markup import STYLE, box, chart_table, html_table, lead
+
+# The frame's own questions, unless the page asks its own (a level page passes its texts translated).
+PRESENT, DATE = N_("Who is here today?"), N_("Date")
 
 # How often an open page looks for check-ins and offers from phones (the room sees them within two seconds).
 POLL_SECONDS = 1.0
@@ -92,10 +96,12 @@ class Session(traitlets.HasTraits):
     current = traitlets.Any(None)
 
     def __init__(self, ledger: Ledger, level: levels.Level, draft: Callable[[], Event], *,
-                 controls: Iterable = (), kept: Iterable = (), kinds: Iterable[str] = rules.GROUP_KINDS, present: str | None = "Who is here today?",
-                 date_label: str = "Date", warn: Callable[[], str] | None = None,
+                 controls: Iterable = (), kept: Iterable = (), kinds: Iterable[str] = rules.GROUP_KINDS, present: str | None = PRESENT,
+                 date_label: str = DATE, warn: Callable[[], str] | None = None,
                  hosts: bool = True):
         super().__init__()
+        # The page's language: the kernel's, i.e. the one chosen on the landing page (apps/page.py).
+        self.w = w = i18n.words()
         self.ledger, self.level, self.draft = ledger, level.number, draft
         self.warn = warn  # the page's own caution about a valid draft (plain text), or "" when there is none
         self.kinds = tuple(kinds)
@@ -121,25 +127,25 @@ class Session(traitlets.HasTraits):
         self._announced: tuple[str, dt.date] | None = None  # the group and day phones were last told of
         self._watcher: asyncio.Task | None = None
 
-        self.group = Choice(description="Group", layout=widgets.Layout(width="340px"), **wide())
-        self.date = date_picker(date_label)
-        self.present = Checklist(present, ticked=True) if present else None
+        self.group = Choice(description=w._("Group"), layout=widgets.Layout(width="340px"), **wide())
+        self.date = date_picker(w._(date_label))
+        self.present = Checklist(w._(present), ticked=True) if present else None
         self.joined = widgets.HTML()  # who checked in from their phones
-        self.hosts = Hosts() if hosts else None
+        self.hosts = Hosts(w) if hosts else None
         self.scoring = widgets.HTML(level.scoring)
         self.scoring.add_class("ms-scoring")
         self.preview = widgets.HTML()
         self.preview.add_class("ms-preview")
-        self.record_button = primary("Record", tooltip="Write this exercise into the ledger")
-        self.status = Status()
+        self.record_button = primary(w._("Record"), tooltip=w._("Write this exercise into the ledger"))
+        self.status = Status(w)
         self.undo_target = widgets.Label()
-        self.undo_reason = widgets.Text(description="Reason for undoing", placeholder="e.g. entered twice",
+        self.undo_reason = widgets.Text(description=w._("Reason for undoing"), placeholder=w._("e.g. entered twice"),
                                         layout=widgets.Layout(width="420px"), **wide())
-        self.undo_button = widgets.Button(description="Undo this record…", button_style="warning",
-                                          tooltip="Cancel this record (it stays in the history, marked as undone)")
+        self.undo_button = widgets.Button(description=w._("Undo this record…"), button_style="warning",
+                                          tooltip=w._("Cancel this record (it stays in the history, marked as undone)"))
         self.undo_question = widgets.HTML()
-        self.undo_yes = widgets.Button(description="Yes, undo it", button_style="danger")
-        self.undo_no = widgets.Button(description="No, keep it")
+        self.undo_yes = widgets.Button(description=w._("Yes, undo it"), button_style="danger")
+        self.undo_no = widgets.Button(description=w._("No, keep it"))
         self.undo_confirm = widgets.VBox([self.undo_question, widgets.HBox([self.undo_yes, self.undo_no])],
                                          layout=widgets.Layout(display="none"))
         self.chart = charts.chart_widget(self._trust_chart(None))
@@ -164,7 +170,7 @@ class Session(traitlets.HasTraits):
     @property
     def group_name(self) -> str:
         if not self.group.value:
-            raise LedgerError("Choose a group first (groups are created on the crew set-up page).")
+            raise LedgerError(self.w._("Choose a group first (groups are created on the crew set-up page)."))
         return self.group.value
 
     @property
@@ -206,7 +212,7 @@ class Session(traitlets.HasTraits):
         groups = self.ledger.groups()
         groups = groups[groups["kind"].isin(self.kinds)]
         groups = groups.iloc[groups["kind"].map(self.kinds.index).argsort(kind="stable")]  # the page's main kind first
-        return [(f"{g} ({k})", g) for g, k in zip(groups["group"], groups["kind"])]
+        return [(group_label(g, k, self.w), g) for g, k in zip(groups["group"], groups["kind"])]
 
     def reload_groups(self, refresh: bool = True) -> None:
         """The groups of the page's kinds: the one on screen stays chosen; a page opening shows the group
@@ -263,8 +269,9 @@ class Session(traitlets.HasTraits):
         self._checked_in = came
         if came and of is None:
             of = len(self.present.boxes) if self.present else len(self.members())
-        self.joined.value = (f'<div class="ms-hint">Checked in from their phones: {esc(", ".join(came))} '
-                             f'({len(came)} of {of}).</div>') if came else ""
+        self.joined.value = box(self.w._("Checked in from their phones: %(names)s (%(came)s of %(of)s).",
+                                         names=self.w.list(came), came=self.w.number(len(came)),
+                                         of=self.w.number(of))) if came else ""
 
     def _check_ins(self) -> list[str]:
         if not self.group.value or self.date.value is None:
@@ -343,29 +350,31 @@ class Session(traitlets.HasTraits):
         if self.status.kind is not None and (not self._message_for or key != self._message_for[1]):
             self.status.clear()  # the message was about a form that has changed since
         if self.status.kind is not None and self._message_for == ("recorded", key):
-            self.preview.value = '<div class="ms-msg-info ms-msg">Recorded. Fill in the next one when you are ready.</div>'
+            self.preview.value = box(self.w._("Recorded. Fill in the next one when you are ready."), "ms-msg-info ms-msg")
             return
         try:
             table = self._previews((self.draft().scored(), self.ledger.revision()))
         except LedgerError as exc:
-            self.preview.value = f'<div class="ms-wait">Not ready to record yet: {esc(exc)}</div>'
+            self.preview.value = box(self.w._("Not ready to record yet: %(why)s", why=exc), "ms-wait")
             return
         caution = self.warn() if self.warn else ""
-        caution = f'<div class="ms-wait">Check first: {esc(caution)}</div>' if caution else ""
+        caution = box(self.w._("Check first: %(caution)s", caution=caution), "ms-wait") if caution else ""
         if table.empty:
-            self.preview.value = caution + '<div class="ms-hint">Recording this gives no points.</div>'
+            self.preview.value = caution + box(self.w._("Recording this gives no points."))
             return
         # One row per person: their total, and the awards that make it up (each with its points when
         # there are several).
         rows = []
         for member, own in table.groupby("member", sort=False):
             why = own["reason"].iloc[0] if len(own) == 1 else \
-                ", ".join(f"{r} {n:+d}" for r, n in zip(own["reason"], own["points"]))
-            rows.append({"Member": member, "Points": f"{int(own['points'].sum()):+d}", "Why": why})
-        shown = pd.DataFrame(rows, columns=["Member", "Points", "Why"])
+                ", ".join(f"{r} {signed(n, self.w)}" for r, n in zip(own["reason"], own["points"]))
+            rows.append((member, signed(int(own["points"].sum()), self.w), why))
+        w = self.w
+        member, points = w._("Member"), w._("Points")
+        shown = pd.DataFrame(rows, columns=[member, points, w._("Why")])
         total = int(table["points"].sum())
-        self.preview.value = (caution + "<b>If you record this now:</b>" +
-                              html_table(shown, numeric=["Points"], footer={"Member": "Total", "Points": f"{total:+d}"}))
+        self.preview.value = caution + lead(w._("If you record this now:"), then=html_table(
+            shown, numeric=[points], footer={member: w._("Total"), points: signed(total, w)}, w=w))
 
     def refresh_chart(self):
         self.chart.chart = self._trust_chart(self.group.value)
@@ -373,7 +382,7 @@ class Session(traitlets.HasTraits):
 
     def _trust_chart(self, group: str | None):
         trust = self._trust((group, self.ledger.revision()))
-        title = f"Trust in {group} over time" if group else "Trust over time"
+        title = self.w._("Trust in %(group)s over time", group=group) if group else self.w._("Trust over time")
         return charts.trust_chart(trust, title=title)
 
     def record(self, _=None) -> int | None:
@@ -398,7 +407,7 @@ class Session(traitlets.HasTraits):
                 recorded.append(self.ledger.record(Hosting(group, self.on, **hosts)))
                 self.hosts.record.value = False  # hosts are recorded once per session, not per round
             except LedgerError as exc:
-                extra = f" Today's hosts were not recorded: {exc}"
+                extra = " " + self.w._("Today's hosts were not recorded: %(why)s", why=exc)
         self._last = (group, recorded)
         what = describe(self.ledger, recorded, when=False)
         if awards is None or before is None:  # no preview of this very draft to go by: score it properly
@@ -406,7 +415,9 @@ class Session(traitlets.HasTraits):
             awards = points[points["event_id"] == event_id]
             before = (group, int(points.loc[points["group"] == group, "points"].sum()) - int(awards["points"].sum()))
         def confirm(total: int) -> None:  # said now, and again if the redrawn chart finds another total
-            self.status.ok(f"Recorded ({what}). {_given(awards)} {group} now has {total} points in all.{extra}")
+            self.status.ok(self.w.ngettext("Recorded (%(what)s). %(given)s %(group)s now has %(num)s point in all.",
+                                           "Recorded (%(what)s). %(given)s %(group)s now has %(num)s points in all.",
+                                           total, what=what, given=_given(awards, self.w), group=group) + extra)
 
         total = before[1] + int(awards["points"].sum())
         confirm(total)
@@ -429,10 +440,10 @@ class Session(traitlets.HasTraits):
         screen, or the group's latest at this level); ``confirm_undo`` does it."""
         target = self._undo_target()
         if not target:
-            self._say_error("There is nothing to undo here yet.", nothing_recorded=False)
+            self._say_error(self.w._("There is nothing to undo here yet."), nothing_recorded=False)
             return
         if not self.undo_reason.value.strip():
-            self._say_error("Say why it is undone (the reason stays in the history). Nothing was undone.",
+            self._say_error(self.w._("Say why it is undone (the reason stays in the history). Nothing was undone."),
                             nothing_recorded=False)
             return
         self.status.clear()
@@ -441,8 +452,9 @@ class Session(traitlets.HasTraits):
     def _ask_undo(self, target: list[int] | None) -> None:
         self._undoing = list(target or [])
         if self._undoing:
-            self.undo_question.value = (f"<b>Undo {esc(describe(self.ledger, self._undoing))}?</b> It stays in the "
-                                        "history, marked as undone, and its points are taken back.")
+            self.undo_question.value = lead(
+                self.w._("Undo %(what)s?", what=describe(self.ledger, self._undoing)),
+                self.w._("It stays in the history, marked as undone, and its points are taken back."))
         self.undo_confirm.layout.display = None if self._undoing else "none"
 
     def confirm_undo(self, _=None) -> None:
@@ -465,7 +477,8 @@ class Session(traitlets.HasTraits):
         with self.hold_trait_notifications():
             self._after(None)
         self._refresh_after_change()
-        self.status.ok(f"Undone: {what}. It stays in the history, marked as undone ({reason.strip()}).")
+        self.status.ok(self.w._("Undone: %(what)s. It stays in the history, marked as undone (%(reason)s).",
+                                what=what, reason=reason.strip()))
         self._message_for = ("said", self.current)
 
     def _after(self, event_id: int | None) -> None:
@@ -501,7 +514,8 @@ class Session(traitlets.HasTraits):
 
     def _refresh_undo_target(self):
         target = self._undo_target()
-        self.undo_target.value = f"Last record: {describe(self.ledger, target)}." if target else "Nothing to undo yet."
+        self.undo_target.value = (self.w._("Last record: %(what)s.", what=describe(self.ledger, target)) if target
+                                  else self.w._("Nothing to undo yet."))
         self.undo_button.disabled = not target
 
     # --- layout -----------------------------------------------------------------------------
@@ -516,15 +530,16 @@ class Session(traitlets.HasTraits):
         context.append(self.joined)
         if self.hosts:
             context.append(self.hosts.widget)
-        scoring = section("Points at this level", self.scoring)
+        w = self.w
+        scoring = section(w._("Points at this level"), self.scoring)
         # The preview, the button and the answer stay in view at the foot of the screen while the form
         # above is filled in (a projector at 1280×720 shows a third of a level page at a time).
-        record = section("Record", widgets.HBox([self.record_button, self.status.widget]), self.preview)
+        record = section(w._("Record"), widgets.HBox([self.record_button, self.status.widget]), self.preview)
         record.add_class("ms-recordbar")
-        undo = section("Made a mistake?", self.undo_target, widgets.HBox([self.undo_reason, self.undo_button]),
+        undo = section(w._("Made a mistake?"), self.undo_target, widgets.HBox([self.undo_reason, self.undo_button]),
                        self.undo_confirm)
-        chart = section("Trust over time", self.chart, self.chart_table)
-        page = widgets.VBox([widgets.HTML(STYLE), section("Today's session", *context),
+        chart = section(w._("Trust over time"), self.chart, self.chart_table)
+        page = widgets.VBox([widgets.HTML(STYLE), section(w._("Today's session"), *context),
                              *body, scoring, record, undo, chart])
         page.add_class("ms-page")
         self._context_changed()
@@ -538,11 +553,24 @@ def _group_trust(ledger: Ledger, group: str | None) -> pd.DataFrame:
     return trust[trust["group"] == group] if group else trust.iloc[:0]
 
 
-def _given(awards: pd.DataFrame) -> str:
+def group_label(group: str, kind: str, w: i18n.Words) -> str:
+    """A group in a list of groups: its name, and its kind in the page's language."""
+    return w._("%(group)s (%(kind)s)", group=group, kind=w._(KIND_WORDS.get(kind, kind)))
+
+
+KIND_WORDS = {"crew": N_("crew"), "partnership": N_("partnership"), "congregation": N_("congregation")}
+
+
+def signed(n: int, w: i18n.Words) -> str:
+    """A number of points with its sign (+3, -1, +0), in the language's digits."""
+    return ("+" if n >= 0 else "-") + w.number(abs(n))
+
+
+def _given(awards: pd.DataFrame, w: i18n.Words) -> str:
     if awards.empty:
-        return "No points for this one."
+        return w._("No points for this one.")
     per = awards.groupby("member", sort=False)["points"].sum()
-    return "Points: " + ", ".join(f"{m} {points_word(int(p))}" for m, p in per.items()) + "."
+    return w._("Points: %(given)s.", given=", ".join(f"{m} {points_word(int(p), w)}" for m, p in per.items()))
 
 
 def points_by_group(ledger: Ledger, level: int | None = None) -> str:
@@ -551,9 +579,10 @@ def points_by_group(ledger: Ledger, level: int | None = None) -> str:
     if level is not None:
         awards = awards[awards["level"] == level]
     groups = ledger.groups()
+    w = i18n.words()
     if groups.empty:
-        return "No groups yet."
+        return w._("No groups yet.")
     totals = awards.groupby("group")["points"].sum()
-    table = pd.DataFrame({"group": groups["group"], "kind": groups["kind"], "members": groups["size"],
-                          "points": groups["group"].map(totals).fillna(0).astype(int)})
+    table = pd.DataFrame({w._("group"): groups["group"], w._("kind"): groups["kind"].map(lambda k: w._(KIND_WORDS.get(k, k))),
+                          w._("members"): groups["size"], w._("points"): groups["group"].map(totals).fillna(0).astype(int)})
     return table.to_string(index=False)

@@ -8,26 +8,28 @@ function fmt(s) {
   return `${m}:${String(r).padStart(2, "0")}`;
 }
 function render({ model, el }) {
+  // The timer's words, in the page's language (Countdown.words, set by the kernel).
+  const say = (key) => model.get("words")[key];
   el.classList.add("ms-countdown");
   const face = document.createElement("div");
   face.className = "ms-countdown-face";
   face.setAttribute("role", "timer");
-  face.setAttribute("aria-label", "Time left in this turn");
+  face.setAttribute("aria-label", say("left"));
   const toggle = document.createElement("button");
   toggle.type = "button";
   toggle.className = "ms-countdown-button";
   const reset = document.createElement("button");
   reset.type = "button";
   reset.className = "ms-countdown-button";
-  reset.textContent = "Reset timer";
+  reset.textContent = say("reset");
   let remaining = model.get("seconds"), timer = null, endAt = 0;
 
   function show() {
-    face.textContent = remaining > 0 ? fmt(remaining) : "Time";
+    face.textContent = remaining > 0 ? fmt(remaining) : say("time");
     el.classList.toggle("ms-countdown-done", remaining <= 0);
     el.classList.toggle("ms-countdown-running", timer !== null);
     const full = remaining === model.get("seconds") || remaining <= 0;
-    toggle.textContent = timer !== null ? "Pause timer" : (full ? "Start timer" : "Resume timer");
+    toggle.textContent = timer !== null ? say("pause") : (full ? say("start") : say("resume"));
   }
   function sync() {
     model.set("remaining", remaining);
