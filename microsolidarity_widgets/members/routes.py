@@ -25,6 +25,7 @@ from .. import guard, holds, i18n, levels, storage
 from ..errors import AlreadyRecorded, LedgerBusy, LedgerError, LedgerFileError, LedgerFull, LedgerReadOnly
 from ..rules import CheckIn
 from ..i18n import N_
+from ..seasons import phone as retro_phone
 from ..values import name_key
 from . import standing, views
 from .codes import MemberCodes, WrongCodes
@@ -368,7 +369,8 @@ class CheckInHandler(MemberRecord):
 
 
 class LevelFormHandler(MemberRecord):
-    """A level's phone form (``levels.PhoneForm``): the event it makes of what the member sent."""
+    """A phone form (``levels.PhoneForm``: a level's, or the retrospective's): the event it makes of what
+    the member sent."""
 
     def initialize(self, form, **deps):
         super().initialize(**deps)
@@ -552,6 +554,9 @@ def handlers(base_url: str, codes: MemberCodes, **given) -> list[tuple]:
         (url_path_join(base_url, r"m/checkin"), CheckInHandler, deps),
         *((url_path_join(base_url, f"m/{lv.phone.route}"), LevelFormHandler, {**deps, "form": lv.phone})
           for lv in levels.phone_forms()),
+        # A crew's retrospective: reflections and votes from the members' phones (seasons/phone.py).
+        *((url_path_join(base_url, f"m/{form.route}"), LevelFormHandler, {**deps, "form": form})
+          for form in retro_phone.FORMS),
         (url_path_join(base_url, r"m/pool"), PoolHandler, deps),
         (url_path_join(base_url, r"microsolidarity/members/renew"), RenewHandler, {"codes": codes, "base_url": base_url}),
         (url_path_join(base_url, holds.ROUTE), NamesHandler, {"codes": codes, "base_url": base_url}),

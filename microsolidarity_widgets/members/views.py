@@ -14,6 +14,7 @@ import jinja2
 from markupsafe import Markup
 
 from .. import formation, guard, i18n, levels, room
+from ..seasons import phone as retro_phone
 from ..i18n import N_
 from ..holds import NameHolds, told_apart
 from ..values import MAX_NAME, name_key, new_once_key
@@ -25,8 +26,9 @@ PHONE_STYLE = guard.PLAIN_STYLE + """
   h2 { font-size: 1.3rem; margin: 1.6rem 0 0.6rem; }
   label { display: block; font-weight: 600; margin: 0.6rem 0 0.3rem; }
   h3 { font-size: 1.1rem; margin: 1rem 0 0.4rem; }
-  select, input, button, .button { font: inherit; font-size: 1rem; min-height: 48px; border-radius: 0.4rem; }
-  select, input { width: 100%; box-sizing: border-box; padding: 0 0.6rem; border: 2px solid #6b7785; background: #fff; color: var(--ink); }
+  select, input, textarea, button, .button { font: inherit; font-size: 1rem; min-height: 48px; border-radius: 0.4rem; }
+  textarea { min-height: 6rem; padding: 0.4rem 0.6rem; }
+  select, input, textarea { width: 100%; box-sizing: border-box; padding: 0 0.6rem; border: 2px solid #6b7785; background: #fff; color: var(--ink); }
   button, .button { display: inline-block; margin-top: 0.8rem; padding: 0 1.2rem; border: 0; background: var(--accent);
                     color: #fff; font-weight: 700; text-decoration: none; line-height: 48px; cursor: pointer; }
   button:focus-visible, select:focus-visible, input:focus-visible, a:focus-visible, summary:focus-visible { outline: 3px solid #1a73e8; outline-offset: 2px; }
@@ -68,8 +70,9 @@ PARTS = {"morning": N_("morning"), "afternoon": N_("afternoon"), "evening": N_("
 
 
 def typed() -> dict[str, str]:
-    """``TYPED`` and what the levels' phone forms ask (each level names its own fields)."""
-    return TYPED | {k: v for lv in levels.phone_forms() for k, v in lv.phone.typed.items()}
+    """``TYPED`` and what the levels' and the retrospective's phone forms ask (each names its own fields)."""
+    return TYPED | {k: v for lv in levels.phone_forms() for k, v in lv.phone.typed.items()} | {
+        k: v for form in retro_phone.FORMS for k, v in form.typed.items()}
 
 
 @functools.cache
@@ -208,7 +211,9 @@ def member_body(ledger, prefix: str, who: str, revision: tuple[int, int], today:
         today_groups.append({"name": group, "level": playing.get(group),
                              "checked_in": who in came,
                              # what they sent from phones today, told by the form it came from
-                             "sent": list(sent[sent["member"] == who].itertuples())})
+                             "sent": list(sent[sent["member"] == who].itertuples()),
+                             # the crew's retrospective today, as this member may see it (their own words only)
+                             "retro": retro_phone.of(ledger, group, who, today, w)})
     return str(render(
         "member.html", w, prefix=prefix, who=who, xsrf=Markup(XSRF_SLOT), once=ONCE_SLOT, today=today_groups,
         phone_forms=[{"template": f"level/{lv.number}/{lv.phone.template}", "action": f"{prefix}m/{lv.phone.route}",

@@ -1,7 +1,6 @@
-"""The season-end decision, recorded with what it brings in one transaction: continue (a new season),
-change (members leave or join, dated, and a new season) or close (a dated ending).
-
-Several ledger rows that land together, or none: the way ``congregation`` forms crews."""
+"""Writes of several rows that land together or not at all: the season-end decision with what it brings
+(continue: a new season; change: members leave or join, dated, and a new season; close: a dated ending),
+and reflections added to a topic (``add_to_topic``). The way ``congregation`` forms crews."""
 
 from __future__ import annotations
 
@@ -11,7 +10,7 @@ import sqlalchemy as sa
 
 from ..errors import LedgerError
 from ..ledger import Ledger
-from ..rules import Entry, Part, State
+from ..rules import Entry, Part, State, void
 from ..values import clean_names, name_key
 from . import rules
 from .rules import EVERY_MONTHS
@@ -68,3 +67,20 @@ def _changes(state: State, g: sa.Row, on: dt.date, joining, leaving) -> list[Ent
         known = state.member(name)
         out.append(Entry("member_joined", on, group=g.name, parts=[Part(known.name if known else name, "member")]))
     return out
+
+
+def add_to_topic(ledger: Ledger, topic, reflections, title) -> int:
+    """Group more reflections under a topic nobody has voted for yet; returns the topic's new event id.
+
+    A topic is a record like any other, never edited: it is undone and recorded again with the added
+    reflections (and ``title``, the topic's as the page shows it), in one transaction."""
+    with ledger.batch() as batch:
+        state = batch.state
+        row = state.event(topic)
+        if row.kind != "topic" or state.void_of(row.id):
+            raise LedgerError("Choose one of this retrospective's topics to add the reflections to.")
+        if state.live("vote", ref_id=row.id):
+            raise LedgerError(f"“{title}” has votes already: make a new topic for these reflections instead.")
+        batch.write(void, row.id, "Regrouped with more reflections")
+        return batch.write(rules.group_reflections, row.ref_id, list(row.data["reflections"]) + list(reflections),
+                           title)

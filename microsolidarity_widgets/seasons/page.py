@@ -4,7 +4,9 @@ The page opens with what the crew did since its last retrospective (from the led
 retrospective through: the facilitator types reflections for those without a phone, reveals them,
 groups them into topics, records the votes and the actions, and at the season's end the crew's decision.
 Built from the level pages' kit (``apps.session``); the model is this folder's ``rules`` and ``queries``.
-Phones (reflections and votes sent by members themselves) are not wired to this page yet.
+Members send their own reflections and votes from their phones (``phone``); the page looks at the ledger
+every second while it is open, so what they send shows on the projector without a reload. Every word is
+the facilitator's language (``i18n``); its markup comes from templates/retrospective_page.html.
 """
 
 from __future__ import annotations
@@ -16,17 +18,22 @@ import pandas as pd
 from dateutil.relativedelta import relativedelta
 
 from ..apps import last_group
+from ..apps.session import keep_looking
 from ..apps.controls import Choice, MemberChoice, Status, chosen, date_picker, hint, primary, section, wide
-from ..apps.markup import STYLE, esc, html_table
+from markupsafe import Markup
+
+from .. import i18n, templating
+from ..i18n import N_
+from ..apps.markup import STYLE
 from ..levels.consistency.page import download_link
 from ..errors import LedgerError
 from ..ledger import Ledger
-from ..values import day_words
 from . import queries
 from .calendar import calendar_file_name, retrospectives_ics
-from .decisions import decide
+from .decisions import add_to_topic, decide
 from .events import Action, ActionReviewed, Reflection, Retrospective, Reveal, Season, Topic, Vote
-from .rules import COLUMNS, EVERY_MONTHS, SEASON_MONTHS, VOTES
+from .phone import COLUMN_WORDS
+from .rules import EVERY_MONTHS, SEASON_MONTHS, VOTES
 
 
 def _short(text: str | None, size: int = 60) -> str:
@@ -41,57 +48,65 @@ class RetrospectiveApp:
 
     def __init__(self, ledger: Ledger):
         self.ledger = ledger
+        self.w = w = i18n.words()  # the facilitator's language
+        self.markup = templating.templates(w.lang).get_template("retrospective_page.html").module
         self.status = Status()
-        self.group = Choice(description="Crew", layout=widgets.Layout(width="340px"), **wide())
-        self.date = date_picker("Retrospective on")
+        self.group = Choice(description=w._("Crew"), layout=widgets.Layout(width="340px"), **wide())
+        self.date = date_picker(w._("Retrospective on"))
 
         self.where = widgets.HTML()
-        self.season_end = widgets.DatePicker(description="Season ends on", **wide())
-        self.every = widgets.BoundedIntText(value=EVERY_MONTHS, min=1, max=12, description="Months between retrospectives",
+        self.season_end = widgets.DatePicker(description=w._("Season ends on"), **wide())
+        self.every = widgets.BoundedIntText(value=EVERY_MONTHS, min=1, max=12, description=w._("Months between retrospectives"),
                                             **wide())
-        self.agree_button = widgets.Button(description="Agree this season", button_style="primary")
+        self.agree_button = widgets.Button(description=w._("Agree this season"), button_style="primary")
         self.calendar = widgets.HTML()
 
         self.since = widgets.HTML()
         self.reviews: dict[int, widgets.ToggleButtons] = {}
         self.review_box = widgets.VBox()
-        self.review_button = widgets.Button(description="Record what was done", button_style="primary")
+        self.review_button = widgets.Button(description=w._("Record what was done"), button_style="primary")
 
-        self.votes_each = widgets.BoundedIntText(value=VOTES, min=1, max=20, description="Votes each", **wide())
-        self.start_button = primary("Start today's retrospective")
+        self.votes_each = widgets.BoundedIntText(value=VOTES, min=1, max=20, description=w._("Votes each"), **wide())
+        self.start_button = primary(w._("Start today's retrospective"))
 
-        self.reflector = MemberChoice("Member")
-        self.column = widgets.ToggleButtons(description="Column", options=[(v, k) for k, v in COLUMNS.items()], **wide())
-        self.words = widgets.Textarea(description="Their words", layout=widgets.Layout(width="100%", height="70px"),
+        self.reflector = MemberChoice(w._("Member"))
+        self.column = widgets.ToggleButtons(description=w._("Column"), options=[(w._(v), k) for k, v in COLUMN_WORDS.items()], **wide())
+        self.words = widgets.Textarea(description=w._("Their words"), layout=widgets.Layout(width="100%", height="70px"),
                                       **wide())
         self.words.add_class("ms-private")
-        self.reflect_button = widgets.Button(description="Add their reflection", button_style="primary")
+        self.reflect_button = widgets.Button(description=w._("Add their reflection"), button_style="primary")
         self.board = widgets.HTML()
-        self.reveal_button = widgets.Button(description="Reveal everyone's reflections", button_style="warning")
+        self.reveal_button = widgets.Button(description=w._("Reveal everyone's reflections"), button_style="warning")
 
-        self.ungrouped = widgets.SelectMultiple(description="Reflections", layout=widgets.Layout(width="100%"), **wide())
-        self.title = widgets.Text(description="Topic", placeholder="A few words for what they share",
+        self.ungrouped = widgets.SelectMultiple(description=w._("Reflections"), layout=widgets.Layout(width="100%"), **wide())
+        self.into = Choice(description=w._("Into"), options=[(w._("a new topic"), None)], layout=widgets.Layout(width="420px"),
+                           **wide())
+        self.title = widgets.Text(description=w._("Topic"), placeholder=w._("A few words for what they share"),
                                   layout=widgets.Layout(width="420px"), **wide())
-        self.topic_button = widgets.Button(description="Group them", button_style="primary")
+        self.topic_button = widgets.Button(description=w._("Group them"), button_style="primary")
+        # A new topic needs its title; an existing one has it.
+        self.into.observe(lambda change: setattr(self.title.layout, "display", None if change.new is None else "none"),
+                          "value")
         self.topics = widgets.HTML()
 
-        self.voter = MemberChoice("Member")
-        self.topic = Choice(description="Topic", options=[("— choose —", None)], layout=widgets.Layout(width="340px"),
+        self.voter = MemberChoice(w._("Member"))
+        self.topic = Choice(description=w._("Topic"), options=[(w._("— choose —"), None)], layout=widgets.Layout(width="340px"),
                             **wide())
-        self.vote_button = widgets.Button(description="Add a vote", button_style="primary")
+        self.vote_button = widgets.Button(description=w._("Add a vote"), button_style="primary")
 
-        self.owner = MemberChoice("Owner")
-        self.action_text = widgets.Text(description="Action", layout=widgets.Layout(width="100%"), **wide())
-        self.due = widgets.DatePicker(description="Due on", **wide())
-        self.action_button = widgets.Button(description="Add the action", button_style="primary")
+        self.owner = MemberChoice(w._("Owner"))
+        self.action_text = widgets.Text(description=w._("Action"), layout=widgets.Layout(width="100%"), **wide())
+        self.due = widgets.DatePicker(description=w._("Due on"), **wide())
+        self.action_button = widgets.Button(description=w._("Add the action"), button_style="primary")
         self.action_list = widgets.HTML()
 
-        self.decision = widgets.ToggleButtons(description="The crew decides to", **wide(),
-                                              options=[("Continue", "continue"), ("Change", "change"), ("Close", "close")])
-        self.leaving = widgets.SelectMultiple(description="Leaving", **wide())
-        self.joining = widgets.Textarea(description="Joining, one per line", layout=widgets.Layout(width="420px"),
+        self.decision = widgets.ToggleButtons(description=w._("The crew decides to"), **wide(),
+                                              options=[(w._("Continue"), "continue"), (w._("Change"), "change"),
+                                                       (w._("Close"), "close")])
+        self.leaving = widgets.SelectMultiple(description=w._("Leaving"), **wide())
+        self.joining = widgets.Textarea(description=w._("Joining, one per line"), layout=widgets.Layout(width="420px"),
                                         **wide())
-        self.decide_button = widgets.Button(description="Record the decision", button_style="primary")
+        self.decide_button = widgets.Button(description=w._("Record the decision"), button_style="primary")
 
         self.group.observe(self._refresh, "value")
         self.date.observe(self._refresh, "value")
@@ -105,16 +120,19 @@ class RetrospectiveApp:
         self.today = widgets.VBox()
         self.widget = widgets.VBox([
             widgets.HTML(STYLE), self.status.widget,
-            section("Which crew, which day", self.group, self.date),
-            section("The season", self.where, self.season_end, self.every, self.agree_button, self.calendar),
-            section("Since the last retrospective", self.since, self.review_box, self.review_button),
+            section(w._("Which crew, which day"), self.group, self.date),
+            section(w._("The season"), self.where, self.season_end, self.every, self.agree_button, self.calendar),
+            section(w._("Since the last retrospective"), self.since, self.review_box, self.review_button),
             self.today,
         ])
-        self.group.options = [(g, g) for g in ledger.groups().query("kind == 'crew'")["group"]] or [("— no crew yet —", None)]
+        self.group.options = [(g, g) for g in ledger.groups().query("kind == 'crew'")["group"]] or [(w._("— no crew yet —"), None)]
         if last_group.remembered(ledger) in self.group.options_values():  # the crew the other pages were on
             self.group.value = last_group.remembered(ledger)
         self.group.observe(lambda change: last_group.remember(ledger, change.new), "value")
         self._refresh()
+        self._revision = ledger.revision()
+        # Phones send reflections and votes while the page is on the projector: it follows them.
+        self._watcher = keep_looking(self.group, self.poll)
 
     # --- what the page shows --------------------------------------------------------------------
 
@@ -140,75 +158,104 @@ class RetrospectiveApp:
             choice.set_names(members)
         self.leaving.options = members
         where = queries.standing(self.ledger, self.crew, self.date.value)
-        self.where.value = f"<p>{esc(where.words())}</p>"
+        # Where the crew is in its season: the model's sentence (seasons/queries.py), not translated yet.
+        self.where.value = self.markup.where(where.words(), Markup(""))
         self.season_end.value = self.date.value + relativedelta(months=SEASON_MONTHS)
         self.calendar.value = "" if where.season is None else download_link(
             retrospectives_ics(self.crew, where.planned), calendar_file_name(self.crew),
-            f"Download season {where.season}'s retrospectives (.ics calendar file)")
+            self.w._("Download season %(n)s's retrospectives (.ics calendar file)", n=where.season))
         self.due.value = self.date.value + relativedelta(months=1)
         self._show_since()
         self._show_today()
 
     def _show_since(self) -> None:
         opens = queries.since_last(self.ledger, self.crew, self.date.value, include_private=True)
-        began = f"the last retrospective, on {day_words(opens.since.date())}" if opens.since is not None else \
-            "the crew began"
-        points = opens.points.reset_index().rename(columns={"member": "Member", "total": "Total"})
-        parts = [f"<p>Since {esc(began)}: {opens.meetings} meeting(s), {opens.conflicts_opened} conflict(s) opened "
-                 f"and {opens.conflicts_closed} closed.</p>"]
-        if not points.empty:
-            parts.append(html_table(points, numeric=[c for c in points.columns if c != "Member"],
-                                    caption="Points by level in that time"))
-        if not opens.attendance.empty:
-            att = opens.attendance.rename(columns={"member": "Member", "attended": "Came", "missed": "Missed",
-                                                   "streak": "Streak now"})
-            parts.append(html_table(att, numeric=["Came", "Missed", "Streak now"], caption="Meetings and streaks"))
-        self.since.value = "".join(parts)
+        w = self.w
+        points = opens.points.reset_index()
+        level_columns = [c for c in points.columns if c not in ("member", "total")]
+        self.since.value = self.markup.since(
+            w.date(opens.since.date()) if opens.since is not None else None, opens.meetings, opens.conflicts_opened,
+            opens.conflicts_closed,
+            None if points.empty else {
+                "columns": [w._("Member"), *level_columns, w._("Total")],
+                "rows": points[["member", *level_columns, "total"]].itertuples(index=False),
+                "numeric": tuple(range(1, len(level_columns) + 2))},
+            None if opens.attendance.empty else {
+                "columns": [w._("Member"), w._("Came"), w._("Missed"), w._("Streak now")],
+                "rows": opens.attendance[["member", "attended", "missed", "streak"]].itertuples(index=False)})
         rows = []
         self.reviews = {}
         for action in opens.actions.itertuples():
-            toggle = widgets.ToggleButtons(options=[("Done", True), ("Not done", False)],
+            toggle = widgets.ToggleButtons(options=[(self.w._("Done"), True), (self.w._("Not done"), False)],
                                            value=None if pd.isna(action.done) else bool(action.done),
                                            disabled=not pd.isna(action.done),
                                            description=f"{action.owner}: {_short(action.what)}", **wide())
             if pd.isna(action.done):
                 self.reviews[action.id] = toggle
             rows.append(toggle)
-        self.review_box.children = [hint("<b>Last time's actions</b>")] + rows if rows else []
+        heading = hint(self.markup.where(self.w._("Last time's actions"), Markup("")))
+        self.review_box.children = [heading] + rows if rows else []
         self.review_button.layout.display = None if self.reviews else "none"
 
+    def poll(self) -> None:
+        """Show what phones (or another page) recorded since the last look: today's reflections, topics and
+        votes. Only that part is drawn again, keeping what the facilitator is typing or has chosen."""
+        try:
+            revision = self.ledger.revision()
+        except LedgerError:
+            return  # busy for a moment: the next look tries again
+        if revision != self._revision:
+            self._revision = revision
+            if self.crew and self.date.value is not None:
+                self._show_today()
+
     def _show_today(self) -> None:
-        retro = self.retro()
+        retro, w = self.retro(), self.w
         if retro is None:
-            self.today.children = [section("Today's retrospective", hint(
-                "Each member writes what is working, what could be better and what we will change; nobody sees "
-                "another's words until you reveal them."), self.votes_each, self.start_button)]
+            self.today.children = [section(w._("Today's retrospective"), hint(self.markup.where(w._(
+                "Each member writes what is working, what could be better and what we will change, on their phone "
+                "or through you; nobody sees another's words until you reveal them."), Markup("")))),
+                self.votes_each, self.start_button]
             return
         notes = queries.reflections(self.ledger, retro)
         revealed = bool(queries.retrospectives(self.ledger, self.crew).set_index("id").loc[retro, "revealed"])
         self._show_board(notes, revealed)
-        children = [section("Reflections", self.board, *([] if revealed else [
-            hint("For someone without a phone, type their reflection here."),
+        children = [section(w._("Reflections"), self.board, *([] if revealed else [
+            hint(self.markup.where(w._("For someone without a phone, type their reflection here."), Markup(""))),
             self.reflector, self.column, self.words, self.reflect_button, self.reveal_button]))]
         if revealed:
             loose = notes[notes["topic"].isna()]
-            self.ungrouped.options = [(f"{COLUMNS[r.column]} · {r.member}: {_short(r.words)}", r.id)
-                                      for r in loose.itertuples()]
+            chosen_before = self.ungrouped.value
+            options = [(w._("%(column)s · %(member)s: %(words)s", column=w._(COLUMN_WORDS[r.column]), member=r.member,
+                             words=_short(r.words)), r.id) for r in loose.itertuples()]
+            if list(self.ungrouped.options) != options:
+                # Nothing chosen first: a page shown a choice beyond the new, shorter list fails to draw it.
+                self.ungrouped.value = ()
+                self.ungrouped.options = options
+                self.ungrouped.value = tuple(v for v in chosen_before if v in set(loose["id"]))
             found = queries.topics(self.ledger, retro)
-            self.topic.options = [("— choose —", None)] + [(f"{t.title} ({t.votes})", t.id) for t in found.itertuples()]
-            table = found.assign(reflections=found["reflections"].map(len))[["title", "reflections", "votes"]]
-            self.topics.value = html_table(table.rename(columns=str.capitalize), numeric=["Reflections", "Votes"],
-                                           caption="Topics, most votes first") if not found.empty else ""
+            # Reflections go into a new topic or one nobody has voted for yet.
+            self.into.options = [(w._("a new topic"), None)] + [(t.title, t.id) for t in found.itertuples() if not t.votes]
+            self.topic.options = [(w._("— choose —"), None)] + [(w._("%(title)s (%(votes)s)", title=t.title, votes=t.votes),
+                                                                  t.id) for t in found.itertuples()]
+            self.topics.value = "" if found.empty else self.markup.table(
+                [w._("Title"), w._("Reflections"), w._("Votes")],
+                zip(found["title"], found["reflections"].map(len), found["votes"]), w._("Topics, most votes first"), (1, 2))
             actions = queries.actions(self.ledger, self.crew, retro, include_private=True)
-            self.action_list.value = "" if actions.empty else html_table(pd.DataFrame({
-                "Owner": actions["owner"], "Action": actions["what"], "Due": actions["due"].dt.strftime("%Y-%m-%d")}),
-                caption="Today's actions")
-            children += [section("Group the reflections", self.ungrouped, self.title, self.topic_button, self.topics),
-                         section("Votes", hint(f"{self._votes_each(retro)} votes each."), self.voter, self.topic,
-                                 self.vote_button),
-                         section("Actions", self.owner, self.action_text, self.due, self.action_button,
+            self.action_list.value = "" if actions.empty else self.markup.table(
+                [w._("Owner"), w._("Action"), w._("Due")],
+                zip(actions["owner"], actions["what"], (w.date(d.date()) for d in actions["due"])), w._("Today's actions"))
+            each = self._votes_each(retro)
+            children += [section(w._("Group the reflections"), self.ungrouped, self.into, self.title, self.topic_button,
+                                 self.topics),
+                         section(w._("Votes"), hint(self.markup.where(
+                             w.ngettext("%(num)s vote each, from the phones or here.",
+                                        "%(num)s votes each, from the phones or here.", each), Markup(""))),
+                                 self.voter, self.topic, self.vote_button),
+                         section(w._("Actions"), self.owner, self.action_text, self.due, self.action_button,
                                  self.action_list)]
-        children.append(section("At the season's end", self.decision, self.leaving, self.joining, self.decide_button))
+        children.append(section(w._("At the season's end"), self.decision, self.leaving, self.joining,
+                                self.decide_button))
         self.today.children = children
 
     def _votes_each(self, retro: int) -> int:
@@ -216,16 +263,14 @@ class RetrospectiveApp:
 
     def _show_board(self, notes: pd.DataFrame, revealed: bool) -> None:
         if notes.empty:
-            self.board.value = "<p><i>No reflections yet.</i></p>"
+            self.board.value = self.markup.board(None, ())
         elif not revealed:  # who has written, never what
             said = notes.groupby("member").size()
-            self.board.value = "<p>Written so far: " + esc(", ".join(f"{m} ({n})" for m, n in said.items())) + "</p>"
+            self.board.value = self.markup.board(", ".join(f"{m} ({n})" for m, n in said.items()), ())
         else:
-            self.board.value = "".join(
-                f"<h4>{esc(label)}</h4>" + html_table(pd.DataFrame({
-                    "Member": notes.loc[notes["column"] == key, "member"],
-                    "Reflection": notes.loc[notes["column"] == key, "words"]}), caption=label)
-                for key, label in COLUMNS.items() if (notes["column"] == key).any())
+            self.board.value = self.markup.board(None, [
+                (self.w._(label), zip(notes.loc[notes["column"] == key, "member"], notes.loc[notes["column"] == key, "words"]))
+                for key, label in COLUMN_WORDS.items() if (notes["column"] == key).any()])
 
     # --- what the facilitator does ------------------------------------------------------------
 
@@ -242,30 +287,33 @@ class RetrospectiveApp:
     def _needs_retro(self) -> int:
         retro = self.retro()
         if retro is None:
-            raise LedgerError("Start today's retrospective first.")
+            raise LedgerError(self.w._("Start today's retrospective first."))
         return retro
 
     def agree_season(self) -> None:
         def write():
             self.ledger.record(Season(self.crew, chosen(self.date), end=chosen(self.season_end, "the season's end"),
                                       every_months=self.every.value))
-            return f"Recorded: the season of {self.crew}, until {day_words(self.season_end.value)}."
+            return self.w._("Recorded: the season of %(crew)s, until %(day)s.", crew=self.crew,
+                           day=self.w.date(self.season_end.value))
         self._do(write)
 
     def review_actions(self) -> None:
         def write():
             answered = {aid: t.value for aid, t in self.reviews.items() if t.value is not None}
             if not answered:
-                raise LedgerError("Mark at least one action as done or not done.")
+                raise LedgerError(self.w._("Mark at least one action as done or not done."))
             for aid, done in answered.items():
                 self.ledger.record(ActionReviewed(aid, chosen(self.date), done))
-            return f"Recorded: {len(answered)} action(s) reviewed."
+            return self.w.ngettext("Recorded: %(num)s action reviewed.", "Recorded: %(num)s actions reviewed.",
+                                   len(answered))
         self._do(write)
 
     def start(self) -> None:
         def write():
             self.ledger.record(Retrospective(self.crew, chosen(self.date), votes=self.votes_each.value))
-            return f"Today's retrospective has started; {self.votes_each.value} votes each."
+            return self.w.ngettext("Today's retrospective has started; %(num)s vote each.",
+                                   "Today's retrospective has started; %(num)s votes each.", self.votes_each.value)
         self._do(write)
 
     def reflect(self) -> None:
@@ -273,29 +321,34 @@ class RetrospectiveApp:
             self.ledger.record(Reflection(self._needs_retro(), self.reflector.value, self.column.value, self.words.value,
                                           typed_by_facilitator=True))
             self.words.value = ""
-            return f"Recorded {self.reflector.value}'s reflection; it stays hidden until you reveal them."
+            return self.w._("Recorded %(name)s's reflection; it stays hidden until you reveal them.",
+                           name=self.reflector.value)
         self._do(write)
 
     def reveal(self) -> None:
         def write():
             self.ledger.record(Reveal(self._needs_retro()))
-            return "Revealed: everyone's reflections are on the screen."
+            return self.w._("Revealed: everyone's reflections are on the screen.")
         self._do(write)
 
     def group_reflections(self) -> None:
         def write():
-            self.ledger.record(Topic(self._needs_retro(), list(self.ungrouped.value), self.title.value))
-            self.title.value = ""
-            return "Grouped."
+            if self.into.value is None:
+                self.ledger.record(Topic(self._needs_retro(), list(self.ungrouped.value), self.title.value))
+                self.title.value = ""
+                return self.w._("Grouped.")
+            title = dict(zip(self.into.options_values(), self.into.options))[self.into.value][0]
+            add_to_topic(self.ledger, self.into.value, list(self.ungrouped.value), title)
+            return self.w._("Added to “%(title)s”.", title=title)
         self._do(write)
 
     def vote(self) -> None:
         def write():
             if self.topic.value is None:
-                raise LedgerError("Choose the topic to vote for.")
+                raise LedgerError(self.w._("Choose the topic to vote for."))
             self.ledger.record(Vote(self.topic.value, self.voter.value))
             left = queries.votes_left(self.ledger, self._needs_retro(), self.voter.value)
-            return f"Recorded {self.voter.value}'s vote; {left} left."
+            return self.w._("Recorded %(name)s's vote; %(left)s left.", name=self.voter.value, left=left)
         self._do(write)
 
     def add_action(self) -> None:
@@ -303,7 +356,8 @@ class RetrospectiveApp:
             self.ledger.record(Action(self._needs_retro(), self.owner.value, chosen(self.due, "the due date"),
                                       self.action_text.value))
             self.action_text.value = ""
-            return f"Recorded the action for {self.owner.value}; the next retrospective opens with it."
+            return self.w._("Recorded the action for %(name)s; the next retrospective opens with it.",
+                           name=self.owner.value)
         self._do(write)
 
     def decide(self) -> None:
@@ -312,9 +366,10 @@ class RetrospectiveApp:
             decide(self.ledger, self.crew, chosen(self.date), self.decision.value,
                    leaving=list(self.leaving.value), joining=joining)
             self.joining.value = ""
-            return {"continue": f"Recorded: {self.crew} continues with a new season.",
-                    "change": f"Recorded: {self.crew} changes and goes on with a new season.",
-                    "close": f"Recorded: {self.crew} closed on {day_words(self.date.value)}. Its history and points "
-                             "stay; its people are back in the pool."}[self.decision.value]
+            said = {"continue": N_("Recorded: %(crew)s continues with a new season."),
+                    "change": N_("Recorded: %(crew)s changes and goes on with a new season."),
+                    "close": N_("Recorded: %(crew)s closed on %(day)s. Its history and points stay; its people are "
+                                "back in the pool.")}[self.decision.value]
+            return self.w._(said, crew=self.crew, day=self.w.date(self.date.value))
         self._do(write)
 

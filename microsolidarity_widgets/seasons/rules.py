@@ -25,6 +25,9 @@ MAX_VOTES = 20
 MAX_REFLECTION = 1000   # a sticky note, not an essay: long enough for a paragraph
 MAX_TITLE = 200
 # The three questions of a retrospective, by the short name the ledger keeps.
+# A season's end, its retrospectives and an action's due date are agreed ahead: unlike what happened,
+# they may lie in the future.
+AHEAD = dt.date.max
 COLUMNS = {"working": "What is working", "better": "What could be better", "change": "What will we change"}
 DECISIONS = ("continue", "change", "close")
 
@@ -57,7 +60,7 @@ def agree_season(state: State, group, on, end=None, retrospectives=None, every_m
     g = crew(state, group)
     start = dated(state, g, on)
     every = whole(every_months, "number of months between retrospectives", 1, 12)
-    end = clean_date(end, "season's end") if end is not None else start + relativedelta(months=SEASON_MONTHS)
+    end = clean_date(end, "season's end", today=AHEAD) if end is not None else start + relativedelta(months=SEASON_MONTHS)
     if end <= start:
         raise LedgerError(_("A season ends after it starts: %(end)s is not after %(start)s.", end=end.isoformat(),
                             start=start.isoformat()))
@@ -66,7 +69,7 @@ def agree_season(state: State, group, on, end=None, retrospectives=None, every_m
     else:
         if isinstance(retrospectives, (str, dt.date)) or not hasattr(retrospectives, "__iter__"):
             raise LedgerError(_("Give the retrospectives' days as a list of dates."))
-        days = sorted({clean_date(d, "retrospective's day") for d in retrospectives})
+        days = sorted({clean_date(d, "retrospective's day", today=AHEAD) for d in retrospectives})
         if not days:
             raise LedgerError(_("A season has at least one retrospective, on its last day at the latest."))
         for day in days:
@@ -208,7 +211,7 @@ def agree_action(state: State, retrospective, owner, due, what=None) -> Entry:
     g = state.group(state.group_name(retro.group_id))
     day = dt.date.fromisoformat(retro.on_date)
     owner = one_member(state, g, day, owner, "owner of the action")
-    due = clean_date(due, "due date")
+    due = clean_date(due, "due date", today=AHEAD)
     if due < day:
         raise LedgerError(_("An action is due after the retrospective that agreed it (%(agreed)s), not on %(due)s.",
                             agreed=retro.on_date, due=due.isoformat()))

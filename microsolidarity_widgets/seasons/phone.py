@@ -1,0 +1,89 @@
+"""A retrospective on the members' phones: each member writes their reflections, then votes for topics.
+
+While a crew's retrospective of today stands, each member's page shows it under the crew: before the
+facilitator reveals the reflections, a form for one reflection and the member's own words so far (nobody
+else's: ``queries.reflections`` with the member as viewer); once they are revealed and grouped, the topics
+with a button to vote for each, as long as the member has votes left. The forms are ``levels.PhoneForm``
+values, served by the same handler as the levels' own (one-time keys, worker threads, refusals in words).
+
+Plain Python and pandas, no widgets: the member pages call ``of`` in the server's worker threads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from typing import Callable
+
+import pandas as pd
+
+from ..errors import LedgerError
+from ..i18n import N_, Words
+from ..levels import PhoneForm
+from ..values import name_key
+from . import queries
+from .events import Reflection, Vote
+from .rules import COLUMNS, MAX_REFLECTION
+
+# The three columns as a phone says them (``rules.COLUMNS`` keeps the ledger's English for the pages).
+COLUMN_WORDS = {"working": N_("What is working"), "better": N_("What could be better"),
+                "change": N_("What will we change")}
+assert COLUMN_WORDS.keys() == COLUMNS.keys()
+
+
+def of(ledger, group: str, who: str, today: dt.date, w: Words) -> dict | None:
+    """What ``who``'s phone shows of ``group``'s retrospective today, or None when there is none."""
+    room = _room(ledger, ledger.revision(), group, today)
+    if room is None:
+        return None
+    retro_id, revealed, notes, topics = room
+    shown = {"id": retro_id, "revealed": revealed, "mine": [], "topics": [], "votes_left": 0,
+             "columns": [(key, w._(said)) for key, said in COLUMN_WORDS.items()], "max_words": MAX_REFLECTION}
+    if not revealed:  # the member's own words, nobody else's
+        mine = notes[notes["member"].map(name_key) == name_key(who)]
+        shown["mine"] = [(w._(COLUMN_WORDS[r.column]), r.words) for r in mine.itertuples()]
+    elif topics:
+        shown["topics"] = topics
+        shown["votes_left"] = queries.votes_left(ledger, retro_id, who)
+    return shown
+
+
+@functools.lru_cache(maxsize=32)
+def _room(ledger, revision: tuple[int, int], group: str, today: dt.date):
+    """``group``'s retrospective today as every member's page needs it, read once per change of the ledger
+    however many phones ask: (id, revealed, the reflections with their words until the reveal, the topics
+    after it), or None. ``of`` gives each member only their own words."""
+    held = queries.retrospectives(ledger, group)
+    held = held[held["date"] == pd.Timestamp(today)]
+    if held.empty:
+        return None
+    retro_id, revealed = int(held["id"].iloc[0]), bool(held["revealed"].iloc[0])
+    if not revealed:
+        return retro_id, False, queries.reflections(ledger, retro_id, include_private=True), []
+    topics = queries.topics(ledger, retro_id)
+    return retro_id, True, None, [{"id": int(t.id), "title": t.title, "votes": int(t.votes)}
+                                  for t in topics.itertuples()]
+
+
+def _number(value: str, what: str) -> int:
+    """A record's number as a form carries it; a tampered or stale form is told in words."""
+    try:
+        return int(value)
+    except ValueError:
+        raise LedgerError(f"This form does not say which {what} it is for: open your page again and send it from "
+                          "there.") from None
+
+
+def _reflection(who: str, said: Callable[[str], str]) -> Reflection:
+    return Reflection(_number(said("retrospective"), "retrospective"), who, said("column"), said("words"))
+
+
+def _vote(who: str, said: Callable[[str], str]) -> Vote:
+    return Vote(_number(said("topic"), "topic"), who)
+
+
+# The forms' addresses under m/, and how a refusal names what a member typed, to give it back.
+REFLECT = PhoneForm("retrospective.html", "reflect", _reflection, failed=N_("Reflection not added"),
+                    typed={"words": N_("Your reflection")})
+VOTE = PhoneForm("retrospective.html", "vote", _vote, failed=N_("Vote not counted"))
+FORMS = (REFLECT, VOTE)
