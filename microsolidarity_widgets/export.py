@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from . import charts, offline, review
 from .review import ReviewData, Selection
+from .seasons.report import season_report, season_report_file_name  # the printable one, a page per crew
 from .templating import render
 from .values import day_words, file_stem, file_stems
 
@@ -142,6 +143,10 @@ def review_files(ledger, data: ReviewData, sel: Selection, include_private: bool
     files[f"{stem}-report.html"] = report_html(title, _span(data, sel), chosen, summary,
                                                review.member_totals(points_table(data, sel),
                                                                     review.chosen_members(data, sel))).encode("utf-8")
+    crews = [g for g in sel.groups if g in set(data.groups.loc[data.groups["kind"] == "crew", "group"])]
+    if crews or not sel.groups:  # the chosen crews' seasons, every crew's for the whole congregation
+        files[season_report_file_name(stem)] = season_report(ledger, crews, include_private=include_private,
+                                                             data=data).encode("utf-8")
     return files
 
 

@@ -9,12 +9,13 @@ keeps its output under ``MAX_ROWS`` however long the history is: time is buckete
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from . import levels, scoring
+from . import i18n, levels, scoring
+from .seasons.queries import Standing, standings
 from .values import counted, day_words, noun_for
 
 MAX_ROWS = 5000
@@ -47,6 +48,7 @@ class ReviewData:
     attendance: pd.DataFrame    # Ledger.attendance()
     memberships: pd.DataFrame   # Ledger.memberships()
     groups: pd.DataFrame        # Ledger.groups()
+    seasons: list[Standing] = field(default_factory=list)  # each crew's season on the day the ledger was read
 
     @classmethod
     def load(cls, ledger) -> "ReviewData":
@@ -59,7 +61,8 @@ class ReviewData:
         points = _coded(ledger.points(), "group", "member", "reason")
         ties = _coded(ledger.ties(), "group", "kind", "source", "target")
         attendance = _coded(ledger.attendance(), "group", "member")
-        return cls(points, ties, ledger.conflicts(), span, attendance, ledger.memberships(), ledger.groups())
+        return cls(points, ties, ledger.conflicts(), span, attendance, ledger.memberships(), ledger.groups(),
+                   standings(ledger))
 
     def group_names(self) -> list[str]:
         return self.groups["group"].tolist()
@@ -352,6 +355,11 @@ def member_totals(points: pd.DataFrame, everyone=()) -> pd.DataFrame:
 def chosen_members(data: ReviewData, sel: Selection) -> list[str]:
     """Everyone the review speaks of: the chosen members, else every member of the chosen groups."""
     return list(sel.members) or data.members_of(sel.groups)
+
+
+def season_lines(data: ReviewData, sel: Selection, w: i18n.Words | None = None) -> list[str]:
+    """Where each chosen crew (every crew when none is chosen) is in its season, one sentence each."""
+    return [where.words(w) for where in data.seasons if not sel.groups or where.group in sel.groups]
 
 
 # --- 7. the summary --------------------------------------------------------------------------

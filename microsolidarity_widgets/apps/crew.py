@@ -10,12 +10,13 @@ import ipywidgets as widgets
 import pandas as pd
 from markupsafe import Markup
 
-from .. import holds, rules
+from .. import holds, i18n, rules
 from ..errors import LedgerError, LookAlikeName
 from ..ledger import Ledger
+from ..seasons import standings
 from . import last_group, texts
 from .controls import Choice, Form, MemberChoice, Status, chosen, date_picker, hint, primary, section, wide
-from .markup import STYLE, esc, html_table
+from .markup import STYLE, esc, html_list, html_table
 
 
 def _group_dropdown(description: str) -> Choice:
@@ -83,6 +84,7 @@ class CrewApp:
         self.current_agreements = widgets.HTML()
 
         self.group_list = widgets.HTML()
+        self.season_list = widgets.HTML()  # where each crew is in its season (docs/rules.md#seasons-and-retrospectives)
 
         for w in (self.new_name, self.new_kind, self.new_members):
             w.observe(self._ready_to_create, "value")
@@ -130,6 +132,7 @@ class CrewApp:
                     self.confidentiality, self.cross_talk, self.agree_private, self.agree_button,
                     self.agree_status.widget, self.current_agreements),
             section("Every group and its members", self.group_list),
+            section(i18n.words()._("Where each crew is in its season"), self.season_list),
         ])
         self.widget.add_class("ms-page")
         self._ready_to_create()
@@ -250,6 +253,7 @@ class CrewApp:
         finally:
             self._filling_groups = False
         self._show_groups(groups)
+        self._show_seasons()
         self._show_agreements()
         self._list_members(chosen=chosen_member)
 
@@ -284,6 +288,12 @@ class CrewApp:
                               "Members": [roster(g, ms) for g, ms in zip(groups["group"], groups["members"])],
                               "Points": groups["group"].map(points).fillna(0).astype(int)})
         self.group_list.value = html_table(shown, numeric=["Size", "Points"])
+
+    def _show_seasons(self):
+        w = i18n.words()
+        said = [esc(where.words(w)) for where in standings(self.ledger)]
+        self.season_list.value = html_list(said, "ms-seasons") if said else \
+            f"<i>{esc(w._('No crew yet: once a crew is created, where it is in its season shows here.'))}</i>"
 
     def _show_agreements(self, *_):
         group = self.agree_group.value

@@ -17,7 +17,7 @@ import anywidget
 import ipywidgets as widgets
 import traitlets
 
-from .. import charts, export, offline, review
+from .. import charts, export, i18n, offline, review
 from ..errors import LedgerError
 from ..ledger import Ledger
 from ..review import ReviewData, Selection
@@ -81,6 +81,7 @@ class ReviewApp:
         self.message = Status()  # the level pages' message area: why a choice cannot be shown is read out
         self.message.widget.layout.min_height = "1.5em"
         self.summary = widgets.HTML()
+        self.seasons = widgets.HTML()  # where the chosen crews are in their seasons, today
         self.totals = widgets.HTML()
         self.totals.add_class("ms-totals")
         self.charts = {key: offline.chart_widget(chart) for key, chart in self._charts().items()}
@@ -111,6 +112,7 @@ class ReviewApp:
             section("Groups, members and dates", pickers, self.message.widget),
             section("How trust grew", *(w for key in self.charts for w in (self.charts[key], self.chart_tables[key]))),
             section("In a few words", self.summary),
+            section(i18n.words()._("Where the crews are in their seasons"), self.seasons),
             section("Points per member", self.totals),
             section("Take it home", hint("Tables (CSV), each chart as a picture (PNG and SVG) and one report page "
                                          "that opens in any browser, even with no internet."),
@@ -179,6 +181,13 @@ class ReviewApp:
         self.widget.summary_text = "\n".join(lines)
         self.summary.value = html_list([esc(line) for line in lines], "ms-summary")
         self._show_totals(sel or self.selection())
+        self._show_seasons(sel or self.selection())
+
+    def _show_seasons(self, sel: Selection) -> None:
+        w = i18n.words()
+        lines = review.season_lines(self.data, sel, w)
+        self.seasons.value = html_list([esc(line) for line in lines], "ms-summary") if lines else \
+            f"<p>{esc(w._('None of the chosen groups is a crew: seasons are for crews.'))}</p>"
 
     def _show_totals(self, sel: Selection) -> None:
         """Each chosen member's points by level and in all, for the chosen groups and dates (0 for
