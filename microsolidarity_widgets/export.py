@@ -139,14 +139,14 @@ def review_files(ledger, data: ReviewData, sel: Selection, include_private: bool
     for key, chart in chosen.items():
         files[f"{stem}-{key}.png"] = chart_png(chart)
         files[f"{stem}-{key}.svg"] = chart_svg(chart)
-    title = "Trust review: " + (", ".join(sel.groups) if sel.groups else "the whole congregation")
-    files[f"{stem}-report.html"] = report_html(title, _span(data, sel), chosen, summary,
-                                               review.member_totals(points_table(data, sel),
-                                                                    review.chosen_members(data, sel))).encode("utf-8")
     crews = [g for g in sel.groups if g in set(data.groups.loc[data.groups["kind"] == "crew", "group"])]
     if crews or not sel.groups:  # the chosen crews' seasons, every crew's for the whole congregation
         files[season_report_file_name(stem)] = season_report(ledger, crews, include_private=include_private,
                                                              data=data).encode("utf-8")
+    title = "Trust review: " + (", ".join(sel.groups) if sel.groups else "the whole congregation")
+    files[f"{stem}-report.html"] = report_html(title, _span(data, sel), chosen, summary,
+                                               review.member_totals(points_table(data, sel),
+                                                                    review.chosen_members(data, sel))).encode("utf-8")
     return files
 
 

@@ -292,8 +292,8 @@ class CrewApp:
     def _show_seasons(self):
         w = i18n.words()
         said = [esc(where.words(w)) for where in standings(self.ledger)]
-        self.season_list.value = html_list(said, "ms-seasons") if said else \
-            f"<i>{esc(w._('No crew yet: once a crew is created, where it is in its season shows here.'))}</i>"
+        none_yet = w._("No crew yet: once a crew is created, where it is in its season shows here.")
+        self.season_list.value = html_list(said, "ms-seasons") if said else f"<i>{esc(none_yet)}</i>"
 
     def _show_agreements(self, *_):
         group = self.agree_group.value

@@ -185,9 +185,9 @@ class ReviewApp:
 
     def _show_seasons(self, sel: Selection) -> None:
         w = i18n.words()
-        lines = review.season_lines(self.data, sel, w)
-        self.seasons.value = html_list([esc(line) for line in lines], "ms-summary") if lines else \
-            f"<p>{esc(w._('None of the chosen groups is a crew: seasons are for crews.'))}</p>"
+        lines = review.season_lines(self.data, sel, w) or [w._("None of the chosen groups is a crew: seasons are for "
+                                                               "crews.")]
+        self.seasons.value = html_list([esc(line) for line in lines], "ms-summary")
 
     def _show_totals(self, sel: Selection) -> None:
         """Each chosen member's points by level and in all, for the chosen groups and dates (0 for

@@ -104,7 +104,7 @@ class Standing:
             return w._("%(crew)s closed on %(day)s; its history and points stay.", day=w.date(self.closed), **said)
         if self.status == "no season":
             return w._("%(crew)s has not agreed a season yet. To agree one (when it starts, when it ends and when "
-                       "its retrospectives are), open the Retrospective page and choose “Agree this season”.", **said)
+                       "its retrospectives are), open the Retrospective page.", **said)
         if self.status == "ended":
             return w._("%(crew)s's season %(season)s ended on %(day)s: time to decide whether to continue, change "
                        "or close.", season=w.number(self.season), day=w.date(self.end), **said)
