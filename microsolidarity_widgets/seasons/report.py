@@ -86,14 +86,15 @@ def _page(ledger: Ledger, data: ReviewData, ev: pd.DataFrame, crew: str, day: pd
     number = int((ev.loc[ev["kind"] == "season", "date"] <= season["date"]).sum())
     start, end = season["date"], pd.Timestamp(season["data"]["end"])
     following = ev[(ev["kind"] == "season") & (ev["date"] > start)]["date"]
-    until = following.min() if len(following) else end
+    # What the season holds, as known on the report's day: nothing of a later season, nothing after that day.
+    until = min(following.min() if len(following) else end, day)
     # The decision that ends this season: after it began (not the one that began it), by the next one.
     began_by = season["ref_id"] if pd.notna(season["ref_id"]) else -1
-    decided = ev[(ev["kind"] == "season_decided") & (ev["date"] >= start) & (ev["date"] <= max(until, end))
+    decided = ev[(ev["kind"] == "season_decided") & (ev["date"] >= start) & (ev["date"] <= until)
                  & (ev["id"] != began_by)].sort_values(["date", "id"])
     decision = None if decided.empty else w._(DECIDED[decided["outcome"].iloc[0]],
                                               day=w.date(decided["date"].iloc[0]))
-    drawn = charts.review_charts(data, Selection(groups=(crew,), start=start, end=min(end, day)))
+    drawn = charts.review_charts(data, Selection(groups=(crew,), start=start, end=until))
     titles = charts.chart_titles()
     chosen = [(titles[key], _svg(drawn[key])) for key in SEASON_CHARTS if key in drawn]
     held = ev[(ev["kind"] == "retrospective") & (ev["date"] >= start) & (ev["date"] <= until)]["date"]
