@@ -276,6 +276,9 @@ def tie_strength(ties: pd.DataFrame, members=None, max_members: int = 30, keep=(
     kinds, directed = list(levels.tie_words()), levels.directed_ties()
     t = ties if members is None else ties[ties["source"].isin(members) & ties["target"].isin(members)]
     counts = t.groupby(["source", "target", "kind"], sort=False, observed=False).size().unstack("kind", fill_value=0)
+    # Names held as categories keep every member of the ledger: only pairs with a tie are pairs (a crew
+    # with no ties yet showed another crew's members).
+    counts = counts[counts.to_numpy().sum(axis=1) > 0]
     counts = counts.reindex(columns=kinds, fill_value=0).reset_index()
     fwd = counts.rename(columns={"source": "a", "target": "b"})
     back = counts.rename(columns={"source": "b", "target": "a"})

@@ -12,7 +12,7 @@ import pytest
 from microsolidarity_widgets import charts, export, i18n
 from microsolidarity_widgets.apps import CrewApp
 from microsolidarity_widgets.apps.review import ReviewApp
-from microsolidarity_widgets.review import ReviewData, Selection, season_lines
+from microsolidarity_widgets.review import ReviewData, Selection, season_lines, selected_ties, tie_strength
 from microsolidarity_widgets.seasons import (Action, ActionReviewed, Reflection, Retrospective, Season, decide,
                                              standing, standings)
 from microsolidarity_widgets.seasons.report import SEASON_CHARTS, season_report
@@ -159,3 +159,13 @@ def test_the_reviews_exports_carry_the_season_report_of_the_chosen_crews(history
     assert "Ama-Bo-season-report.html" not in export.review_files(history, data, Selection(groups=("Ama+Bo",)))
     every = export.review_files(history, data, Selection())["congregation-season-report.html"].decode()
     assert len(sections(every)) == 2
+
+
+def test_a_crew_with_no_ties_yet_shows_no_one_elses_in_its_season_and_review(history):
+    """Found by the season report: names kept as categories brought another crew's members into the matrix."""
+    history.add_group("Swifts", ["Hal", "Ines", "Jon"], kind="crew", on="2026-03-01")
+    history.record_listening("Swifts", "2026-03-05", present=["Hal", "Ines", "Jon"], everyone_listened=True)
+    data = ReviewData.load(history)
+    ties = charts.review_charts(data, Selection(groups=("Swifts",)))["network"].to_dict()
+    assert "Nothing done together in this choice." in str(ties["title"])
+    assert tie_strength(selected_ties(data, Selection(groups=("Swifts",)))).attrs["members"] == []
