@@ -5,7 +5,11 @@ its actions and its decision, private texts out unless asked for. The PDF itself
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -17,6 +21,8 @@ from microsolidarity_widgets.seasons import (Action, ActionReviewed, Reflection,
                                              standing, standings)
 from microsolidarity_widgets.seasons.report import SEASON_CHARTS, season_report
 
+ROOT = Path(__file__).resolve().parent.parent
+API = ROOT / "docs" / "api.md"
 REFLECTION = "SECRET-reflection-words"
 ACTION = "Book the <b>room</b> for May"
 
@@ -169,3 +175,15 @@ def test_a_crew_with_no_ties_yet_shows_no_one_elses_in_its_season_and_review(his
     ties = charts.review_charts(data, Selection(groups=("Swifts",)))["network"].to_dict()
     assert "Nothing done together in this choice." in str(ties["title"])
     assert tie_strength(selected_ties(data, Selection(groups=("Swifts",)))).attrs["members"] == []
+
+
+def test_the_api_pages_season_example_runs_as_written(tmp_path):
+    (block,) = [b for b in re.findall(r"```python\n(.*?)```", API.read_text(encoding="utf-8"), flags=re.S)
+                if "season_report" in b]
+    (tmp_path / "data").mkdir()
+    run = subprocess.run([sys.executable, "-c", block], cwd=tmp_path, capture_output=True, text=True, timeout=300,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith("Kestrels is in week 6 of 26 of season 1")
+    report = (tmp_path / "kestrels-season.html").read_text(encoding="utf-8")
+    assert "Kestrels: season 1" in report and "size: A4" in report and "decided to continue" in report
