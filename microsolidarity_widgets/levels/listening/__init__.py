@@ -12,9 +12,8 @@ from pathlib import Path
 import pandas as pd
 
 from ... import rules
-from ...events import InGroup, Names
 from ...errors import LedgerError
-from ...rules import PRESENT, Entry, Part, State
+from ...rules import PRESENT, Entry, InGroup, Names, Part, State
 from ...scoring import History
 from .. import Level, register
 

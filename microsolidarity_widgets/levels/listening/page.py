@@ -12,7 +12,7 @@ from ...apps.countdown import Countdown
 from ...apps.markup import esc, html_list
 from ...apps.session import Session
 from ...errors import LedgerError
-from ...events import describe
+from ...rules import describe
 from ...ledger import Ledger
 from . import LEVEL, Listening
 

@@ -18,8 +18,8 @@ import sqlalchemy as sa
 
 from ... import rules
 from ...errors import LedgerError
-from ...events import InGroup, Names, Proposal, text
-from ...rules import ASK, OFFER, OFFER_KIND, OFFER_KINDS, PRESENT, Entry, Part, State, given
+from ...rules import (ASK, OFFER, OFFER_KIND, OFFER_KINDS, PRESENT, Entry, InGroup, Names, Part, Proposal, State, given,
+                      text)
 from ...scoring import History, Pairs
 from ...values import clean_names, clean_text, name_key, shown
 from .. import Level, PhoneForm, register

@@ -9,7 +9,7 @@ from ...apps.controls import Additions, Checklist, Choice, MemberChoice, hint, s
 from ...apps.markup import esc, html_list
 from ...apps.session import Session
 from ...errors import LedgerError
-from ...events import ProposalSettled
+from ...rules import ProposalSettled
 from ...ledger import Ledger
 from . import LEVEL, Money
 
