@@ -55,6 +55,7 @@ class ReviewData:
         events = ledger.events(texts=False)
         days = events.loc[~events["voided"], "date"]
         span = (days.min().date(), days.max().date()) if len(days) else None
+        seasons = standings(ledger, events=events)
         del events, days  # before the next reads: at a million events every frame is 100 MB or more
         # Names, kinds and reasons held as categories (a small code per row instead of a pointer):
         # at a million events these frames hold millions of rows each.
@@ -62,7 +63,7 @@ class ReviewData:
         ties = _coded(ledger.ties(), "group", "kind", "source", "target")
         attendance = _coded(ledger.attendance(), "group", "member")
         return cls(points, ties, ledger.conflicts(), span, attendance, ledger.memberships(), ledger.groups(),
-                   standings(ledger))
+                   seasons)
 
     def group_names(self) -> list[str]:
         return self.groups["group"].tolist()

@@ -187,3 +187,14 @@ def test_the_api_pages_season_example_runs_as_written(tmp_path):
     assert run.stdout.startswith("Kestrels is in week 6 of 26 of season 1")
     report = (tmp_path / "kestrels-season.html").read_text(encoding="utf-8")
     assert "Kestrels: season 1" in report and "size: A4" in report and "decided to continue" in report
+
+
+def test_the_reviews_data_reads_the_events_once_when_no_crew_agreed_a_season(ledger, monkeypatch):
+    """At a million events a second read of every event (with its texts) would double the review's load."""
+    ledger.add_group("Owls", ["Eli", "Fay", "Gus"], kind="crew", on="2026-01-01")
+    reads = []
+    events = ledger.events
+    monkeypatch.setattr(ledger, "events", lambda *a, **k: reads.append(k) or events(*a, **k))
+    data = ReviewData.load(ledger)
+    assert reads == [{"texts": False}]
+    assert [(s.group, s.status) for s in data.seasons] == [("Owls", "no season")]

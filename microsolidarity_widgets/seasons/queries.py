@@ -128,14 +128,19 @@ def standing(ledger: Ledger, group: str, on=None) -> Standing:
     return _standing(ev[ev["group"] == name], name, day, _closed(ev).get(name))
 
 
-def standings(ledger: Ledger, on=None) -> list[Standing]:
+def standings(ledger: Ledger, on=None, events: pd.DataFrame | None = None) -> list[Standing]:
     """Where every crew is in its season on ``on`` (default today), in the ledger's order of crews; the
-    ledger is read once, however many crews and seasons it holds."""
+    ledger is read once, however many crews and seasons it holds. ``events``: ``ledger.events(texts=False)``
+    when the caller has read it already; with no season in it, nothing more is read (a long history
+    of crews that never agreed one costs no second read)."""
     day, groups = _day(on), ledger.groups()
+    crews = groups.loc[groups["kind"] == "crew", "group"]
+    if events is not None and not (events["kind"] == "season").any():
+        return [Standing(name, day, None, None, None, [], [], None, None) for name in crews]
     ev = _live(ledger)
     closed, by_group = _closed(ev), dict(tuple(ev.groupby("group", sort=False)))
     return [_standing(by_group.get(name, ev.iloc[0:0]), name, day, closed.get(name))
-            for name in groups.loc[groups["kind"] == "crew", "group"]]
+            for name in crews]
 
 
 def _standing(ev: pd.DataFrame, name: str, day: pd.Timestamp, closed: pd.Timestamp | None) -> Standing:
