@@ -30,6 +30,9 @@ OFFERS = ["perspective", "process or productivity idea", "introduction", "encour
 
 def play(ledger, crew: str, seasons: int) -> None:
     """``seasons`` seasons of six months for ``crew``, each ending with the decision to continue."""
+    from microsolidarity_widgets.levels.consistency import Meeting
+    from microsolidarity_widgets.levels.listening import Listening
+    from microsolidarity_widgets.levels.money import Money
     from microsolidarity_widgets.seasons import (Action, ActionReviewed, Reflection, Retrospective, Reveal, Season,
                                                  Topic, Vote, decide)
 
@@ -43,13 +46,13 @@ def play(ledger, crew: str, seasons: int) -> None:
         day = start + dt.timedelta(days=3)
         retro_days = [start + relativedelta(months=3), end]
         while day < end:
-            ledger.record_listening(crew, day, present=members[:5], everyone_listened=True)
-            ledger.record_meeting(crew, day, attended=members[(day.day % 3):])
+            ledger.record(Listening(crew, day, present=members[:5], everyone_listened=True))
+            ledger.record(Meeting(crew, day, attended=members[(day.day % 3):]))
             if day.day <= 7:  # the first week of each month
                 speaker = members[day.month % len(members)]
                 offerers = [m for m in members if m != speaker][:3]
-                ledger.record_money(crew, day, speaker=speaker, asks=["a lift to the market"],
-                                    offers=[(m, OFFERS[i]) for i, m in enumerate(offerers)], respectful=offerers[:1])
+                ledger.record(Money(crew, day, speaker=speaker, asks=["a lift to the market"],
+                                    offers=[(m, OFFERS[i]) for i, m in enumerate(offerers)], respectful=offerers[:1]))
             day += dt.timedelta(days=7)
         for retro_day in retro_days:
             retro = ledger.record(Retrospective(crew, retro_day))

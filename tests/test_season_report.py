@@ -16,6 +16,8 @@ import pytest
 from microsolidarity_widgets import charts, export, i18n
 from microsolidarity_widgets.apps import CrewApp
 from microsolidarity_widgets.apps.review import ReviewApp
+from microsolidarity_widgets.levels.consistency import Meeting
+from microsolidarity_widgets.levels.listening import Listening
 from microsolidarity_widgets.review import ReviewData, Selection, season_lines, selected_ties, tie_strength
 from microsolidarity_widgets.seasons import (Action, ActionReviewed, Reflection, Retrospective, Season, decide,
                                              standing, standings)
@@ -35,8 +37,8 @@ def one_season(ledger) -> None:
     ledger.add_group("Ama+Bo", ["Ama", "Bo"], kind="partnership", on="2026-01-01")
     ledger.record(Season("Kestrels", "2026-01-01"))
     for day in ("2026-01-08", "2026-02-08", "2026-03-08"):
-        ledger.record_listening("Kestrels", day, present=["Ama", "Bo", "Caz"], everyone_listened=True)
-        ledger.record_meeting("Kestrels", day, attended=["Ama", "Bo", "Dev"])
+        ledger.record(Listening("Kestrels", day, present=["Ama", "Bo", "Caz"], everyone_listened=True))
+        ledger.record(Meeting("Kestrels", day, attended=["Ama", "Bo", "Dev"]))
     retro = ledger.record(Retrospective("Kestrels", "2026-04-01"))
     ledger.record(Reflection(retro, "Ama", "working", REFLECTION))
     done = ledger.record(Action(retro, "Bo", "2026-05-01", ACTION))
@@ -170,7 +172,7 @@ def test_the_reviews_exports_carry_the_season_report_of_the_chosen_crews(history
 def test_a_crew_with_no_ties_yet_shows_no_one_elses_in_its_season_and_review(history):
     """Found by the season report: names kept as categories brought another crew's members into the matrix."""
     history.add_group("Swifts", ["Hal", "Ines", "Jon"], kind="crew", on="2026-03-01")
-    history.record_listening("Swifts", "2026-03-05", present=["Hal", "Ines", "Jon"], everyone_listened=True)
+    history.record(Listening("Swifts", "2026-03-05", present=["Hal", "Ines", "Jon"], everyone_listened=True))
     data = ReviewData.load(history)
     ties = charts.review_charts(data, Selection(groups=("Swifts",)))["network"].to_dict()
     assert "Nothing done together in this choice." in str(ties["title"])

@@ -11,6 +11,7 @@ from .a11y import PHONE, PROJECTOR, check_page
 from .conftest import ARTIFACTS
 from .test_review import open_offline
 from microsolidarity_widgets import Ledger, export
+from microsolidarity_widgets.levels.listening import Listening
 from microsolidarity_widgets.seasons import Season
 from microsolidarity_widgets.seasons.report import SEASON_CHARTS
 from test_season_report import one_season  # tests/ is on the path, as for every test module
@@ -32,7 +33,7 @@ def crews(tmp_path_factory):
         ledger.add_group("Swifts", ["Hal", "Ines", "Jon", "Kai", "Lu", "Mo", "Nia", "Oz"], kind="crew",
                          on="2026-03-01")
         ledger.record(Season("Swifts", "2026-03-01"))
-        ledger.record_listening("Swifts", "2026-03-05", present=["Hal", "Ines", "Jon"], everyone_listened=True)
+        ledger.record(Listening("Swifts", "2026-03-05", present=["Hal", "Ines", "Jon"], everyone_listened=True))
         yield ledger
 
 

@@ -49,7 +49,8 @@ class CoOwnersApp:
 
     def _show_ventures(self):
         group = self.session.group.value
-        found = self.ledger.ventures(group) if group else pd.DataFrame(columns=["venture", "form", "date", "owners"])
+        found = (self.ledger.table("ventures", group) if group
+                 else pd.DataFrame(columns=["venture", "form", "date", "owners"]))
         shown = pd.DataFrame({"Venture": found["venture"], "Legal form": found["form"],
                               "Since": pd.to_datetime(found["date"]).dt.strftime("%Y-%m-%d"), "Owners": found["owners"]})
         self.ventures.value = html_table(shown) if len(shown) else \

@@ -92,7 +92,7 @@ class ConflictApp:
     def _refresh(self):
         self.parties.set_names(self.session.members())
         group = self.session.group.value
-        self.open_now = conflicts = self.ledger.open_conflicts(group) if group else self.open_now.iloc[:0]
+        self.open_now = conflicts = self.ledger.table("open_conflicts", group) if group else self.open_now.iloc[:0]
         chosen = self.conflict.value
         self.conflict.options = [("— choose —", None)] + [
             (f"{_between(p)} — opened {day_words(d, short=True)} ({g})", int(i)) for i, g, d, p in

@@ -176,7 +176,7 @@ class ConsistencyApp:
         if not group:
             self.history.value = ""
             return
-        att = self.ledger.attendance(group)
+        att = self.ledger.table("attendance", group)
         if att.empty:
             self.history.value = f"<i>{esc(group)} has no meetings recorded yet. Today could be the first.</i>"
             return
