@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 BENCHMARKS = ["benchmarks.first_paint", "benchmarks.record_latency", "benchmarks.scale", "benchmarks.formation",
-              "benchmarks.phones", "benchmarks.locked_ledger"]
+              "benchmarks.phones", "benchmarks.locked_ledger", "benchmarks.seasons"]
 
 
 def main() -> int:

@@ -22,6 +22,7 @@ from markupsafe import Markup
 from . import charts, review
 from .i18n import N_, _
 from .review import ReviewData, Selection
+from .seasons.report import season_report, season_report_file_name  # the printable one, a page per crew
 from .templating import render
 from .values import day_words, file_stem, file_stems
 
@@ -165,6 +166,10 @@ def review_files(ledger, data: ReviewData, sel: Selection, include_private: bool
     for key, chart in chosen.items():
         files[f"{stem}-{key}.png"] = chart_png(chart)
         files[f"{stem}-{key}.svg"] = chart_svg(chart)
+    crews = [g for g in sel.groups if g in set(data.groups.loc[data.groups["kind"] == "crew", "group"])]
+    if crews or not sel.groups:  # the chosen crews' seasons, every crew's for the whole congregation
+        files[season_report_file_name(stem)] = season_report(ledger, crews, include_private=include_private,
+                                                             data=data).encode("utf-8")
     title = (_("Trust review: %(groups)s", groups=", ".join(sel.groups)) if sel.groups
              else _("Trust review: the whole congregation"))
     files[f"{stem}-report.html"] = report_html(title, _span(data, sel), chosen, summary,

@@ -9,14 +9,15 @@ keeps its output under ``MAX_ROWS`` however long the history is: time is buckete
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 from babel import dates
 
-from . import levels, scoring
+from . import i18n, levels, scoring
 from .i18n import SOURCE, _, ngettext, words
+from .seasons.queries import Standing, standings
 from .values import day_words
 
 MAX_ROWS = 5000
@@ -49,19 +50,22 @@ class ReviewData:
     attendance: pd.DataFrame    # ledger.table("attendance")
     memberships: pd.DataFrame   # Ledger.memberships()
     groups: pd.DataFrame        # Ledger.groups()
+    seasons: list[Standing] = field(default_factory=list)  # each crew's season on the day the ledger was read
 
     @classmethod
     def load(cls, ledger) -> "ReviewData":
         events = ledger.events(texts=False)
         days = events.loc[~events["voided"], "date"]
         span = (days.min().date(), days.max().date()) if len(days) else None
+        seasons = standings(ledger, events=events)
         del events, days  # before the next reads: at a million events every frame is 100 MB or more
         # Names, kinds and reasons held as categories (a small code per row instead of a pointer):
         # at a million events these frames hold millions of rows each.
         points = _coded(ledger.points(), "group", "member", "reason")
         ties = _coded(ledger.ties(), "group", "kind", "source", "target")
         attendance = _coded(ledger.table("attendance"), "group", "member")
-        return cls(points, ties, ledger.table("conflicts"), span, attendance, ledger.memberships(), ledger.groups())
+        return cls(points, ties, ledger.table("conflicts"), span, attendance, ledger.memberships(), ledger.groups(),
+                   seasons)
 
     def group_names(self) -> list[str]:
         return self.groups["group"].tolist()
@@ -275,6 +279,9 @@ def tie_strength(ties: pd.DataFrame, members=None, max_members: int = 30, keep=(
     kinds, directed = list(levels.tie_words()), levels.directed_ties()
     t = ties if members is None else ties[ties["source"].isin(members) & ties["target"].isin(members)]
     counts = t.groupby(["source", "target", "kind"], sort=False, observed=False).size().unstack("kind", fill_value=0)
+    # Names held as categories keep every member of the ledger: only pairs with a tie are pairs (a crew
+    # with no ties yet showed another crew's members).
+    counts = counts[counts.to_numpy().sum(axis=1) > 0]
     counts = counts.reindex(columns=kinds, fill_value=0).reset_index()
     fwd = counts.rename(columns={"source": "a", "target": "b"})
     back = counts.rename(columns={"source": "b", "target": "a"})
@@ -354,6 +361,11 @@ def member_totals(points: pd.DataFrame, everyone=()) -> pd.DataFrame:
 def chosen_members(data: ReviewData, sel: Selection) -> list[str]:
     """Everyone the review speaks of: the chosen members, else every member of the chosen groups."""
     return list(sel.members) or data.members_of(sel.groups)
+
+
+def season_lines(data: ReviewData, sel: Selection, w: i18n.Words | None = None) -> list[str]:
+    """Where each chosen crew (every crew when none is chosen) is in its season, one sentence each."""
+    return [where.words(w) for where in data.seasons if not sel.groups or where.group in sel.groups]
 
 
 # --- 7. the summary --------------------------------------------------------------------------

@@ -57,3 +57,11 @@ def test_locked_ledger(tmp_path):
     assert [r["while_locked"] for r in result["rows"]] == ["landing page", "another phone's page", "offer sent (busy)"]
     assert all(r["asked"] > 0 for r in result["rows"]) and result["busy"] == result["sent"]
     assert result["recorded_while_locked"] == 0 and result["recorded_after"] == 1
+
+
+def test_seasons(tmp_path):
+    result = smoke("benchmarks.seasons", tmp_path)
+    (row,) = result["rows"]
+    assert (row["crews"], row["seasons"], row["report_pages"], row["report_charts"]) == (1, 1, 1, 4)
+    assert row["events"] > 50 and all(row[k] > 0 for k in ("review_data_s", "review_page_s", "season_report_s"))
+    assert all(result["targets"].values())

@@ -39,7 +39,8 @@ def written(ledger, tmp_path_factory):
 
 def test_export_group_writes_every_file(written):
     names = sorted(p.name for p in written)
-    assert names == sorted(["Kestrels-events.csv", "Kestrels-points.csv", "Kestrels-report.html"]
+    assert names == sorted(["Kestrels-events.csv", "Kestrels-points.csv", "Kestrels-report.html",
+                            "Kestrels-season-report.html"]
                            + [f"Kestrels-{k}.{ext}" for k in charts.chart_titles() for ext in ("png", "svg")])
     for path in written:
         assert path.exists() and path.stat().st_size > 0

@@ -197,7 +197,7 @@ def test_review_page_follows_its_pickers(demo_ledger):
 
     app.prepare_downloads()
     names = [f["name"] for f in app.downloads.files]
-    assert "Kestrels-report.html" in names and len(names) == 13
+    assert "Kestrels-report.html" in names and len(names) == 14  # the season report too
     app.groups.value = ("Otters",)
     assert app.downloads.files == []  # stale downloads never outlive the choice they were made for
 
@@ -326,7 +326,8 @@ def test_the_review_page_is_built_as_the_level_pages_are(demo_ledger):
     assert "ms-page" in app.widget._dom_classes
     assert [t for t in shown_texts(app) if t.startswith("<h3>")] == [
         "<h3>Groups, members and dates</h3>", "<h3>How trust grew</h3>", "<h3>In a few words</h3>",
-        "<h3>Points per member</h3>", "<h3>Take it home</h3>"]
+        "<h3>Where the crews are in their seasons</h3>", "<h3>Points per member</h3>",
+            "<h3>Take it home</h3>"]
     assert "ms-primary" in find(app, "Prepare downloads")._dom_classes
     app.start.value, app.end.value = app.end.value, app.start.value
     assert 'class="ms-msg ms-msg-error" role="alert"' in app.message.widget.value

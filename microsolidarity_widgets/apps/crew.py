@@ -12,9 +12,10 @@ import pandas as pd
 from .. import holds, i18n, rules
 from ..errors import LedgerError, LookAlikeName
 from ..ledger import Ledger
+from ..seasons import standings
 from . import last_group, texts
 from .controls import Choice, Form, MemberChoice, Status, chosen, date_picker, hint, primary, section, wide
-from .markup import STYLE, empty, esc, html_table, snippet
+from .markup import STYLE, empty, esc, html_list, html_table, snippet
 from .session import KIND_WORDS, group_label
 
 
@@ -87,6 +88,7 @@ class CrewApp:
         self.current_agreements = widgets.HTML()
 
         self.group_list = widgets.HTML()
+        self.season_list = widgets.HTML()  # where each crew is in its season (docs/rules.md#seasons-and-retrospectives)
 
         for field in (self.new_name, self.new_kind, self.new_members):
             field.observe(self._ready_to_create, "value")
@@ -134,6 +136,7 @@ class CrewApp:
                     self.confidentiality, self.cross_talk, self.agree_private, self.agree_button,
                     self.agree_status.widget, self.current_agreements),
             section(w._("Every group and its members"), self.group_list),
+            section(w._("Where each crew is in its season"), self.season_list),
         ])
         self.widget.add_class("ms-page")
         self._ready_to_create()
@@ -261,6 +264,7 @@ class CrewApp:
         finally:
             self._filling_groups = False
         self._show_groups(groups)
+        self._show_seasons()
         self._show_agreements()
         self._list_members(chosen=chosen_member)
 
@@ -298,6 +302,12 @@ class CrewApp:
                               w._("Members"): [roster(g, ms) for g, ms in zip(groups["group"], groups["members"])],
                               total: groups["group"].map(points).fillna(0).astype(int)})
         self.group_list.value = html_table(shown, numeric=[size, total], w=w)
+
+    def _show_seasons(self):
+        w = i18n.words()
+        said = [esc(where.words(w)) for where in standings(self.ledger)]
+        none_yet = w._("No crew yet: once a crew is created, where it is in its season shows here.")
+        self.season_list.value = html_list(said, "ms-seasons") if said else empty(none_yet)
 
     def _show_agreements(self, *_):
         group = self.agree_group.value

@@ -85,6 +85,7 @@ class ReviewApp:
         self.message = Status(w)  # the level pages' message area: why a choice cannot be shown is read out
         self.message.widget.layout.min_height = "1.5em"
         self.summary = widgets.HTML()
+        self.seasons = widgets.HTML()  # where the chosen crews are in their seasons, today
         self.totals = widgets.HTML()
         self.totals.add_class("ms-totals")
         self.charts = {key: charts.chart_widget(chart) for key, chart in self._charts().items()}
@@ -116,6 +117,7 @@ class ReviewApp:
             section(w._("How trust grew"), *(shown for key in self.charts
                                              for shown in (self.charts[key], self.chart_tables[key]))),
             section(w._("In a few words"), self.summary),
+            section(w._("Where the crews are in their seasons"), self.seasons),
             section(w._("Points per member"), self.totals),
             section(w._("Take it home"), hint(esc(w._("Tables (CSV), each chart as a picture (PNG and SVG) and one "
                                                       "report page that opens in any browser, even with no internet."))),
@@ -184,6 +186,13 @@ class ReviewApp:
         self.widget.summary_text = "\n".join(lines)
         self.summary.value = html_list([esc(line) for line in lines], "ms-summary")
         self._show_totals(sel or self.selection())
+        self._show_seasons(sel or self.selection())
+
+    def _show_seasons(self, sel: Selection) -> None:
+        w = i18n.words()
+        lines = review.season_lines(self.data, sel, w) or [w._("None of the chosen groups is a crew: seasons are for "
+                                                               "crews.")]
+        self.seasons.value = html_list([esc(line) for line in lines], "ms-summary")
 
     def _show_totals(self, sel: Selection) -> None:
         """Each chosen member's points by level and in all, for the chosen groups and dates (0 for

@@ -14,10 +14,10 @@ it did since its last retrospective. Plain Python and pandas, no widgets.
 
 from .decisions import decide
 from .events import Action, ActionReviewed, Reflection, Retrospective, Reveal, Season, Topic, Vote
-from .queries import (actions, closed_crews, reflections, retrospectives, seasons, since_last, standing, topics,
-                      votes_left)
+from .queries import (actions, closed_crews, reflections, retrospectives, seasons, since_last, standing, standings,
+                      topics, votes_left)
 from .rules import COLUMNS, DECISIONS, VOTES
 
 __all__ = ["Action", "ActionReviewed", "COLUMNS", "DECISIONS", "Reflection", "Retrospective", "Reveal", "Season",
            "Topic", "VOTES", "Vote", "actions", "closed_crews", "decide", "reflections", "retrospectives", "seasons",
-           "since_last", "standing", "topics", "votes_left"]
+           "since_last", "standing", "standings", "topics", "votes_left"]

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .. import levels
+from .. import i18n, levels
 from ..ledger import Ledger
-from ..values import clean_date, counted, name_key
+from ..values import clean_date, name_key
 from .rules import COLUMNS
 
 SEASON_KINDS = ("season", "retrospective", "reflection", "reflections_revealed", "topic", "vote", "action",
@@ -39,14 +39,20 @@ def _live(ledger: Ledger, group: str | None = None, include_private: bool = Fals
 
 def closed_crews(ledger: Ledger) -> dict[str, pd.Timestamp]:
     """{crew: the day it closed} for every crew that decided to close."""
-    ev = _live(ledger)
+    return _closed(_live(ledger))
+
+
+def _closed(ev: pd.DataFrame) -> dict[str, pd.Timestamp]:
     closed = ev[(ev["kind"] == "season_decided") & (ev["outcome"] == "close")]
     return dict(zip(closed["group"], closed["date"]))
 
 
 def seasons(ledger: Ledger, group: str) -> pd.DataFrame:
     """The crew's seasons, in order: id, start, end, retrospectives (the planned days)."""
-    ev = _live(ledger, group)
+    return _seasons(_live(ledger, group))
+
+
+def _seasons(ev: pd.DataFrame) -> pd.DataFrame:
     rows = ev[ev["kind"] == "season"].sort_values("date")
     return pd.DataFrame({"id": rows["id"], "start": rows["date"],
                          "end": pd.to_datetime(rows["data"].str["end"]),
@@ -56,7 +62,10 @@ def seasons(ledger: Ledger, group: str) -> pd.DataFrame:
 
 def retrospectives(ledger: Ledger, group: str) -> pd.DataFrame:
     """The crew's retrospectives held: id, date, votes (each member's), reflections (how many), revealed."""
-    ev = _live(ledger, group)
+    return _retrospectives(_live(ledger, group))
+
+
+def _retrospectives(ev: pd.DataFrame) -> pd.DataFrame:
     retros = ev[ev["kind"] == "retrospective"].sort_values("date")
     per = ev[ev["kind"] == "reflection"].groupby("ref_id").size()
     shown = set(ev.loc[ev["kind"] == "reflections_revealed", "ref_id"])
@@ -87,38 +96,60 @@ class Standing:
             return "no season"
         return "ended" if self.day > self.end else "in season"
 
-    def words(self) -> str:
-        """One plain sentence for a page."""
+    def words(self, w: i18n.Words | None = None) -> str:
+        """One plain sentence for a page, in ``w``'s language (the facilitator's by default)."""
+        w = w or i18n.words()
+        said = {"crew": self.group}
         if self.status == "closed":
-            return f"{self.group} closed on {_said(self.closed)}; its history and points stay."
+            return w._("%(crew)s closed on %(day)s; its history and points stay.", day=w.date(self.closed), **said)
         if self.status == "no season":
-            return f"{self.group} has not agreed a season yet."
+            return w._("%(crew)s has not agreed a season yet. To agree one (when it starts, when it ends and when "
+                       "its retrospectives are), open the Retrospective page.", **said)
         if self.status == "ended":
-            return (f"{self.group}'s season {self.season} ended on {_said(self.end)}: time to decide whether to "
-                    "continue, change or close.")
+            return w._("%(crew)s's season %(season)s ended on %(day)s: time to decide whether to continue, change "
+                       "or close.", season=w.number(self.season), day=w.date(self.end), **said)
         week, weeks = (self.day - self.start).days // 7 + 1, -(-(self.end - self.start).days // 7)
-        said = f"{self.group} is in week {week} of {weeks} of season {self.season} (until {_said(self.end)})."
+        text = w._("%(crew)s is in week %(week)s of %(weeks)s of season %(season)s, which started on %(start)s "
+                   "and ends on %(day)s.", week=w.number(week), weeks=w.number(weeks), season=w.number(self.season),
+                   start=w.date(self.start), day=w.date(self.end), **said)
         if self.next_retrospective is not None:
             days = (self.next_retrospective - self.day).days
-            said += (" The retrospective is today." if days == 0 else
-                     f" Next retrospective: {_said(self.next_retrospective)}, in {counted(days, 'day')}.")
-        return said
-
-
-def _said(day: pd.Timestamp) -> str:
-    return f"{day.day} {day:%B %Y}"
+            text += " " + (w._("The retrospective is today.") if days == 0 else
+                           w.ngettext("Next retrospective: %(day)s, in %(num)s day.",
+                                      "Next retrospective: %(day)s, in %(num)s days.", days,
+                                      day=w.date(self.next_retrospective)))
+        return text
 
 
 def standing(ledger: Ledger, group: str, on=None) -> Standing:
     """Where ``group`` is in its season on ``on`` (default today)."""
     day, name = _day(on), ledger.group_name(group)
-    closed = closed_crews(ledger).get(name)
-    all_seasons = seasons(ledger, name)
+    ev = _live(ledger)
+    return _standing(ev[ev["group"] == name], name, day, _closed(ev).get(name))
+
+
+def standings(ledger: Ledger, on=None, events: pd.DataFrame | None = None) -> list[Standing]:
+    """Where every crew is in its season on ``on`` (default today), in the ledger's order of crews; the
+    ledger is read once, however many crews and seasons it holds. ``events``: ``ledger.events(texts=False)``
+    when the caller has read it already; with no season in it, nothing more is read (a long history
+    of crews that never agreed one costs no second read)."""
+    day, groups = _day(on), ledger.groups()
+    crews = groups.loc[groups["kind"] == "crew", "group"]
+    if events is not None and not (events["kind"] == "season").any():
+        return [Standing(name, day, None, None, None, [], [], None, None) for name in crews]
+    ev = _live(ledger)
+    closed, by_group = _closed(ev), dict(tuple(ev.groupby("group", sort=False)))
+    return [_standing(by_group.get(name, ev.iloc[0:0]), name, day, closed.get(name))
+            for name in crews]
+
+
+def _standing(ev: pd.DataFrame, name: str, day: pd.Timestamp, closed: pd.Timestamp | None) -> Standing:
+    all_seasons = _seasons(ev)
     started = all_seasons[all_seasons["start"] <= day]
     if started.empty:
         return Standing(name, day, None, None, None, [], [], None, closed)
     current = started.iloc[-1]
-    held = retrospectives(ledger, name)["date"]
+    held = _retrospectives(ev)["date"]
     held = [d for d in held if current["start"] <= d <= day]
     coming = [d for d in current["retrospectives"] if d >= day and d not in held]
     return Standing(name, day, len(started), current["start"], current["end"], current["retrospectives"], held,
@@ -231,4 +262,4 @@ def since_last(ledger: Ledger, group: str, on=None, include_private: bool = Fals
 
 
 __all__ = ["COLUMNS", "SinceLast", "Standing", "actions", "closed_crews", "reflections", "retrospectives", "seasons",
-           "since_last", "standing", "topics", "votes_left"]
+           "since_last", "standing", "standings", "topics", "votes_left"]

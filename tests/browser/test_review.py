@@ -88,7 +88,7 @@ def test_review_page_draws_every_chart_and_follows_the_pickers(server, page, bro
     links = page.locator(".ms-downloads a")
     links.first.wait_for(timeout=60_000)
     names = links.all_inner_texts()
-    assert any(n.startswith("Kestrels-events.csv") for n in names) and len(names) == 13
+    assert any(n.startswith("Kestrels-events.csv") for n in names) and len(names) == 14  # the season report too
     with page.expect_download() as got:
         page.locator(".ms-downloads a", has_text="Kestrels-report.html").click()
     report = tmp_path / "Kestrels-report.html"
