@@ -237,7 +237,7 @@ def cards(w: i18n.Words | None = None) -> dict[str, tuple[str, str, str]]:
 
 def _points(n: int, w: i18n.Words) -> str:
     n = abs(n)  # the words say "costs" or "loses" where the points are negative
-    return f"<b>{w.ngettext('%(num)s point', '%(num)s points', n)}</b>"
+    return "<b>" + w.ngettext("%(num)s point", "%(num)s points", n) + "</b>"
 
 
 # Every folder of this package is a level that registers itself as it is imported.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipywidgets as widgets
+from markupsafe import Markup
 import pandas as pd
 
 from ...apps.controls import Checklist, section, wide
@@ -57,4 +58,5 @@ class CoOwnersApp:
                               w._("Since"): pd.to_datetime(found["date"]).map(lambda d: w.date(d, "medium")),
                               w._("Owners"): found["owners"].map(lambda o: w.list(o.split(", ")))})
         self.ventures.value = html_table(shown) if len(shown) else \
-            f"<i>{esc(w._('%(group)s has no ventures recorded yet.', group=group) if group else w._('This group has no ventures recorded yet.'))}</i>"
+            Markup("<i>%s</i>") % (w._("%(group)s has no ventures recorded yet.", group=group) if group else
+                                   w._("This group has no ventures recorded yet."))

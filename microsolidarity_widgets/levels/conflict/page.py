@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipywidgets as widgets
+from markupsafe import Markup
 import pandas as pd
 
 from ...apps.controls import Checklist, Choice, hint, section, wide
@@ -107,7 +108,8 @@ class ConflictApp:
         shown = pd.DataFrame({w._("Between"): conflicts["parties"].map(lambda p: _between(p, w)),
                               w._("Opened"): conflicts["date"].map(lambda d: w.date(d, "medium"))})
         self.open_list.value = html_table(shown) if len(shown) else \
-            f"<i>{esc(w._('No open conflicts in %(group)s.', group=group) if group else w._('No open conflicts in this group.'))}</i>"
+            Markup("<i>%s</i>") % (w._("No open conflicts in %(group)s.", group=group) if group else
+                                   w._("No open conflicts in this group."))
 
 
 def _between(parties: str, w: Words) -> str:

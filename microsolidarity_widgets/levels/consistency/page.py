@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 import icalendar
 import ipywidgets as widgets
+from markupsafe import Markup
 import pandas as pd
 from dateutil.relativedelta import relativedelta
 
@@ -111,6 +112,10 @@ def download_link(text: str, filename: str, label: str) -> str:
     return f'<a class="ms-download" href="{esc(href)}" download="{esc(filename)}">{esc(label)}</a>'
 
 
+# The columns of a group's history, as ``member_history`` names them; the page says them in its language.
+HISTORY_COLUMNS = [N_("Member"), N_("Attended"), N_("Missed"), N_("Right now"), N_("Points so far")]
+
+
 def member_history(att: pd.DataFrame, w: Words | None = None) -> pd.DataFrame:
     """Per member: meetings attended and missed, the current run of either, and points so far (the
     columns named in English, the run said in ``w``'s language)."""
@@ -127,7 +132,7 @@ def member_history(att: pd.DataFrame, w: Words | None = None) -> pd.DataFrame:
                      "Right now": w.ngettext("%(num)s attended in a row", "%(num)s attended in a row", run)
                      if last else w.ngettext("missed the last one", "missed the last %(num)s", run),
                      "Points so far": int(own["points"].sum())})
-    return pd.DataFrame(rows, columns=["Member", "Attended", "Missed", "Right now", "Points so far"])
+    return pd.DataFrame(rows, columns=HISTORY_COLUMNS)
 
 
 class ConsistencyApp:
@@ -164,7 +169,7 @@ class ConsistencyApp:
 
         history_box = section(w._("How this group has been showing up"), self.history)
         meeting_box = section(w._("Today's meeting"),
-                              hint(f"<b>{esc(w._('Take turns reflecting'))}</b>" +
+                              hint(str(Markup("<b>%s</b>") % w._("Take turns reflecting")) +
                                    html_list(esc(w._(p)) for p in self.level.prompts)),
                               self.process, self.steps, self.note)
         next_box = section(w._("Next meeting"),
@@ -191,7 +196,7 @@ class ConsistencyApp:
         att = self.ledger.attendance(group)
         if att.empty:
             self.history.value = \
-                f"<i>{esc(w._('%(group)s has no meetings recorded yet. Today could be the first.', group=group))}</i>"
+                Markup("<i>%s</i>") % w._("%(group)s has no meetings recorded yet. Today could be the first.", group=group)
             return
         names = att.groupby(["event_id", "attended"])["member"].agg(w.list).unstack()
         meetings = pd.DataFrame({"date": att.groupby("event_id")["date"].first(),
@@ -199,15 +204,16 @@ class ConsistencyApp:
         meetings = meetings.sort_values("date", kind="stable").tail(6)
         meetings.insert(0, w._("Date"), meetings.pop("date").map(lambda d: w.date(d, "medium")))
         history = member_history(att, w)
-        numeric = [w._(c) for c in ("Attended", "Missed", "Points so far")]
+        numeric = [w._(c) for c in HISTORY_COLUMNS[1:3] + HISTORY_COLUMNS[4:]]
         history.columns = [w._(c) for c in history.columns]
         self.history.value = (html_table(history, numeric=numeric) +
-                              f"<p><b>{esc(w._('Latest meetings'))}</b></p>" + html_table(meetings))
+                              str(Markup("<p><b>%s</b></p>") % w._("Latest meetings")) + html_table(meetings))
 
     def _show_steps(self, *_):
         w, steps = self.w, PROCESS_STEPS.get(self.process.value)
         self.steps.value = html_list([esc(w._(step)) for step in steps], "ms-steps") if steps else \
-            f"<i>{esc(w._('Take turns in whatever way suits you; pick a process above for a ready-made structure.'))}</i>"
+            Markup("<i>%s</i>") % w._("Take turns in whatever way suits you; pick a process above for a ready-made "
+                                      "structure.")
 
     def _show_download(self, *_):
         group, day = self.session.group.value, self.next_date.value

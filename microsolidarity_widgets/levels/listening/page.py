@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 
 import ipywidgets as widgets
+from markupsafe import Markup
 import pandas as pd
 
 from ...apps.controls import Choice, hint, section, wide
@@ -71,7 +72,7 @@ class ListeningApp:
             widgets.HBox([widgets.Label(w._("Order:")), self.order_view, self.shuffle_button]),
             self.now,
             widgets.HBox([self.next_button, self.pass_button]),
-            hint(f"<b>{esc(w._('If you are not sure how to begin:'))}</b>" +
+            hint(str(Markup("<b>%s</b>") % w._("If you are not sure how to begin:")) +
                  html_list(esc(w._(p)) for p in self.level.prompts)),
             widgets.HBox([self.length]),
             self.timer,
@@ -145,7 +146,7 @@ class ListeningApp:
         w = self.w
 
         def item(i, name):
-            mark = f" ({esc(w._('passed'))})" if name in self.passed else ""
+            mark = Markup(" (%s)") % w._("passed") if name in self.passed else ""
             text = f"{w.number(i + 1)}. {esc(name)}{mark}"
             return f"<b><u>{text}</u></b>" if i == self.turn else text
 

@@ -84,7 +84,7 @@ class MoneyApp:
             listed.observe(self._lists_changed, names="value")
 
         speaker_box = section(w._("The speaker"), hint(esc(w._(MONEY_WHEN))), self.speaker,
-                              hint(f"<b>{esc(w._('Questions to explore together'))}</b>" +
+                              hint(str(Markup("<b>%s</b>") % w._("Questions to explore together")) +
                                    html_list(esc(w._(p)) for p in self.level.prompts)),
                               self.private_note)
         offers_box = section(w._("Offers from the group"), self.offered.widget)
@@ -171,7 +171,7 @@ class MoneyApp:
             accept.on_click(lambda _, row=row: self.accept(row))
             decline.on_click(lambda _, row=row: self.decline(row))
             rows.append(widgets.HBox([widgets.HTML(str(said)), accept, decline], layout=widgets.Layout(flex_flow="row wrap")))
-        self.from_phones.children = rows or [widgets.HTML(f"<i>{esc(w._('Nothing waiting.'))}</i>")]
+        self.from_phones.children = rows or [widgets.HTML(Markup("<i>%s</i>") % w._("Nothing waiting."))]
 
     def accept(self, row) -> None:
         """Take a member's offer or ask into this round; it scores when the round is recorded."""
@@ -243,7 +243,7 @@ class MoneyApp:
 
     def _show_ask(self, ask: str | tuple) -> str:
         return esc(ask) if isinstance(ask, str) else \
-            f"{esc(ask[0])} &mdash; <i>{esc(self.w._('to %(names)s', names=self.w.list(ask[1])))}</i>"
+            Markup("%s &mdash; <i>%s</i>") % (ask[0], self.w._("to %(names)s", names=self.w.list(ask[1])))
 
 
 def _kind(kind: str, w: Words) -> str:
