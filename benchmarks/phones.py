@@ -218,7 +218,8 @@ def main() -> int:
         f"server memory <= {TARGET_MB} MB per member": per_member_mb <= TARGET_MB,
         f"offer on the facilitator's page <= {TARGET_PENDING_S} s (median)":
             statistics.median(pending) <= TARGET_PENDING_S,
-        f"a phone in Spanish <= {TARGET_LANGUAGE_RATIO}x one in English (medians)": language_ratio <= TARGET_LANGUAGE_RATIO,
+        f"a phone in Spanish <= {TARGET_LANGUAGE_RATIO}x one in English (medians)":
+            language_ratio <= TARGET_LANGUAGE_RATIO,
     })
     save("phones", {"smoke": args.smoke, "rows": rows, "idle_mb": round(idle_mb, 1), "crowd_mb": round(crowd_mb, 1),
                     "per_member_mb": round(per_member_mb, 2), "pending_s": [round(s, 3) for s in pending],

@@ -7,7 +7,7 @@ from markupsafe import Markup
 import pandas as pd
 
 from ...apps.controls import Checklist, section, wide
-from ...apps.markup import esc, html_table
+from ...apps.markup import html_table
 from ...apps.session import Session
 from ...i18n import N_, words
 from ...ledger import Ledger

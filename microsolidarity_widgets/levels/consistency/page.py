@@ -149,14 +149,16 @@ class ConsistencyApp:
                               options=[(w._(NO_PROCESS), None)] + [(w._(p), p) for p in rules.MEETING_PROCESSES],
                               layout=widgets.Layout(width="380px"), **wide())
         self.steps = widgets.HTML()
-        self.note = widgets.Textarea(description=w._("Private notes (optional)"), layout=widgets.Layout(width="100%", height="80px"),
+        self.note = widgets.Textarea(description=w._("Private notes (optional)"),
+                                     layout=widgets.Layout(width="100%", height="80px"),
                                      **wide())
         self.note.add_class("ms-private")
         self.next_date = widgets.DatePicker(description=w._("Next meeting"), **wide())
         self.series = widgets.ToggleButtons(description=w._("Calendar file"), **wide(),
                                             options=[(w._("The next meeting"), False),
                                                      (w.ngettext("Every month (%(num)s meeting)",
-                                                                 "Every month (%(num)s meetings)", SERIES_LENGTH), True)])
+                                                                 "Every month (%(num)s meetings)", SERIES_LENGTH),
+                                                      True)])
         self.download = widgets.HTML()
 
         self.session = Session(ledger, self.level, self.draft, controls=[self.note], kept=[self.process],
@@ -196,7 +198,8 @@ class ConsistencyApp:
         att = self.ledger.attendance(group)
         if att.empty:
             self.history.value = \
-                Markup("<i>%s</i>") % w._("%(group)s has no meetings recorded yet. Today could be the first.", group=group)
+                Markup("<i>%s</i>") % w._("%(group)s has no meetings recorded yet. Today could be the first.",
+                                          group=group)
             return
         names = att.groupby(["event_id", "attended"])["member"].agg(w.list).unstack()
         meetings = pd.DataFrame({"date": att.groupby("event_id")["date"].first(),

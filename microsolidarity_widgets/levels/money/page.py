@@ -170,7 +170,8 @@ class MoneyApp:
             decline = widgets.Button(description=w._("Decline"), tooltip=w._("Answer no; it is kept, marked declined"))
             accept.on_click(lambda _, row=row: self.accept(row))
             decline.on_click(lambda _, row=row: self.decline(row))
-            rows.append(widgets.HBox([widgets.HTML(str(said)), accept, decline], layout=widgets.Layout(flex_flow="row wrap")))
+            rows.append(widgets.HBox([widgets.HTML(str(said)), accept, decline],
+                                     layout=widgets.Layout(flex_flow="row wrap")))
         self.from_phones.children = rows or [widgets.HTML(Markup("<i>%s</i>") % w._("Nothing waiting."))]
 
     def accept(self, row) -> None:
