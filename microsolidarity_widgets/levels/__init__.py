@@ -129,9 +129,6 @@ class Level:
         text = w._(self.words)
         return text % said if "%(" in text else text.format(**said)
 
-    def name_in(self, w: i18n.Words) -> str:
-        return w._(self.name)
-
     def awards(self, history: History) -> list[pd.DataFrame]:
         return self.award(history, self)
 
