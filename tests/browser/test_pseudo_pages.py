@@ -31,7 +31,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from microsolidarity_widgets import Ledger
+from microsolidarity_widgets import Ledger, i18n
 
 from .a11y import PHONE, PROJECTOR
 from .conftest import ARTIFACTS, guard, leave, start_server, stop_server
@@ -78,21 +78,26 @@ READ = """() => {
 # What sticks out sideways on a phone: the page itself, and any text cut or past the right edge.
 SIDEWAYS = """() => {
   const width = document.documentElement.clientWidth, problems = [];
-  if (document.scrollingElement.scrollWidth > width + 1)
-    problems.push(`the page scrolls sideways: ${document.scrollingElement.scrollWidth}px wide in ${width}px`);
-  const scrolls = el => { for (let p = el.parentElement; p; p = p.parentElement) {
-      const o = getComputedStyle(p).overflowX; if (o === 'auto' || o === 'scroll') return true; } return false; };
+  const scrolling = s => ['auto', 'scroll'].includes(s);
+  // The page's own scrolling area (Voilà's may be a box inside the body): it may scroll down, never sideways.
+  const main = el => el === document.scrollingElement
+                     || (scrolling(getComputedStyle(el).overflowY) && el.clientHeight >= innerHeight * 0.8);
+  const named = el => el.tagName.toLowerCase() + (el.className && typeof el.className === 'string'
+                                                  ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
+  for (const el of [document.scrollingElement, ...document.body.querySelectorAll('*')])
+    if (main(el) && el.scrollWidth > el.clientWidth + 1)
+      problems.push(`the page scrolls sideways: ${named(el)} is ${el.scrollWidth}px wide in ${el.clientWidth}px`);
+  // A box of its own that scrolls sideways (a wide table's) is how the page shows what is wider than a phone.
+  const ownScroller = el => { for (let p = el.parentElement; p; p = p.parentElement)
+      if (scrolling(getComputedStyle(p).overflowX) && !main(p)) return true; return false; };
   for (const el of document.body.querySelectorAll('*')) {
     if (!el.checkVisibility({checkVisibilityCSS: true}) || !el.innerText || !el.innerText.trim()) continue;
-    if (el.children.length && [...el.children].some(c => c.innerText && c.innerText.trim())) {
-      // Only the element holding the text itself is judged, not every box around it.
-      const own = [...el.childNodes].some(n => n.nodeType === 3 && n.nodeValue.trim());
-      if (!own) continue;
-    }
+    // Only the element holding the text itself is judged, not every box around it.
+    if (![...el.childNodes].some(n => n.nodeType === 3 && n.nodeValue.trim())) continue;
     const style = getComputedStyle(el), text = el.innerText.trim().slice(0, 60);
     if (['hidden', 'clip'].includes(style.overflowX) && el.scrollWidth > el.clientWidth + 1)
       problems.push(`cut: "${text}" (${el.scrollWidth}px of text in ${el.clientWidth}px)`);
-    else if (el.getBoundingClientRect().right > width + 1 && !scrolls(el))
+    else if (el.getBoundingClientRect().right > width + 1 && !ownScroller(el))
       problems.push(`past the right edge: "${text}" (to ${Math.round(el.getBoundingClientRect().right)}px)`);
   }
   return [...new Set(problems)];
@@ -205,6 +210,9 @@ def test_every_phone_state_is_all_pseudo_localised(browser, pseudo, request):
     who = sorted(set(parts[parts["event_id"].isin(events.loc[events["group"] == crew, "id"])]["member"]))[0]
 
     phone_context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    # A phone reads its own browser's language, not the facilitator's: this one has chosen the
+    # pseudo-locale by name (the cookie the phone's language switch sets).
+    phone_context.add_cookies([{"name": "ms_lang", "value": i18n.PSEUDO, "url": pseudo.url}])
     phone = phone_context.new_page()
     phone_outside, phone_problems = guard(phone)
     states = {}
