@@ -25,7 +25,7 @@ import os
 import sys
 from pathlib import Path
 
-from microsolidarity_widgets import offline, server, storage
+from microsolidarity_widgets import charts, server, storage
 
 c = get_config()  # noqa: F821 - provided by JupyterHub when it loads this file
 
@@ -82,11 +82,11 @@ c.Spawner.notebook_dir = str(server.workbooks_dir())
 # Not Voilà's list of pages (/voila/tree): without a kernel its widget plugins fail in the browser.
 c.Spawner.default_url = os.environ.get("MICROSOLIDARITY_HUB_START", "/voila/render/01_crew.ipynb")
 cache = STATE / "cache"
-os.environ[offline.CACHE_ENV] = str(cache)
-offline.build_bundle()  # once for everyone, not once per member's first page
+os.environ[charts.CACHE_ENV] = str(cache)
+charts.build_bundle()  # once for everyone, not once per member's first page
 c.Spawner.environment = {
     storage.ENV_VAR: LEDGER,
-    offline.CACHE_ENV: str(cache),
+    charts.CACHE_ENV: str(cache),
     # Our Voilà template and the kernel spec that logs page errors instead of showing them.
     "JUPYTER_PATH": str(server.JUPYTER_DATA),
     # voila.py here: where Voilà looks for its page settings (it ignores them in the server's config).

@@ -1,6 +1,6 @@
 """What a crew can take away from a review: CSV tables, chart images and one HTML report.
 
-Everything is built offline. The report inlines Vega, Vega-Lite and Vega-Embed, so it opens from
+Everything is built charts. The report inlines Vega, Vega-Lite and Vega-Embed, so it opens from
 a USB stick on a machine with no internet. Private notes (money and conflict texts) stay out
 unless ``include_private`` is asked for. Names are user input: in the report they are escaped
 as text, and in CSV a leading ``= + - @`` is neutralised so a spreadsheet never runs a name.
@@ -19,7 +19,7 @@ import altair as alt
 import pandas as pd
 from markupsafe import Markup
 
-from . import charts, offline, review
+from . import charts, review
 from .review import ReviewData, Selection
 from .templating import render
 from .values import day_words, file_stem, file_stems
@@ -99,7 +99,7 @@ def _script_json(value) -> str:
     return json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-# The exported report's CSS, inlined into its <style> so the one file works offline.
+# The exported report's CSS, inlined into its <style> so the one file works charts.
 REPORT_STYLE = "\n" + (Path(__file__).with_name("static") / "report.css").read_text(encoding="utf-8")
 
 
@@ -110,7 +110,7 @@ def report_html(title: str, when: str, chart_specs: dict[str, alt.TopLevelMixin]
     rows = [] if totals is None else list(zip(totals.index, totals.itertuples(index=False)))
     return render("report.html", title=title, when=when, summary=summary, charts=list(chart_specs), totals=totals,
                   rows=rows, specs=Markup(_script_json(specs)), style=Markup(REPORT_STYLE),
-                  bundle=Markup(offline.report_bundle()))
+                  bundle=Markup(charts.report_bundle()))
 
 
 def _span(data: ReviewData, sel: Selection) -> str:

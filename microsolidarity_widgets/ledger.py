@@ -9,7 +9,7 @@ Every ``record_*`` call validates, then commits before it returns the new event'
 ever edited: ``void`` adds an event that cancels another. Every write takes a one-time ``key`` (a
 phone's form carries one, made when the form was shown): a request sent twice records once, and the
 second sending raises ``AlreadyRecorded`` instead. Each ``record_*`` call makes a typed value
-of ``events`` (``record_money(...)`` is ``record(Money(...))``); any such value can be tried first
+``rules.Event`` (``record_money(...)`` is ``record(Money(...))``); any such value can be tried first
 with ``preview``, which shows the points it would award without writing anything.
 
 Every write, these and the congregation's, the formations', a copy's and a phone's, goes through one
@@ -29,8 +29,7 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from . import frames, levels, rules, scoring
-from .events import Event, Hosting
+from . import levels, rules, scoring
 from .levels.co_owners import Venture
 from .levels.conflict import PARTY, ConflictClosed, ConflictOpened
 from .levels.consistency import LEVEL as CONSISTENCY, Meeting, attendance
@@ -38,7 +37,7 @@ from .levels.listening import Listening
 from .levels.money import Money
 from . import storage as st
 from .errors import AlreadyRecorded, LedgerError
-from .rules import Entry, State
+from .rules import Entry, Event, Hosting, State
 from .values import clean_date, clean_once_key, name_key, shown
 
 
@@ -213,8 +212,8 @@ class Ledger:
             cached = self._cached
             if cached is not None and cached[0] == key:
                 return cached[1]
-            events = frames.read_table(con, st.events, SCORED_EVENT_COLUMNS).rename(columns={"on_date": "date"})
-            parts = frames.read_table(con, st.participants, SCORED_PARTICIPANT_COLUMNS)
+            events = st.read_table(con, st.events, SCORED_EVENT_COLUMNS).rename(columns={"on_date": "date"})
+            parts = st.read_table(con, st.participants, SCORED_PARTICIPANT_COLUMNS)
         self._cached = (key, (events, parts))
         return events, parts
 
@@ -323,8 +322,8 @@ class Ledger:
         names = self._names()
         if texts:
             with self._store.read() as con:
-                events = frames.read_table(con, st.events, EVENT_COLUMNS).rename(columns={"on_date": "date"})
-            who = frames.names_per_event(parts["event_id"].to_numpy(), parts["member_id"].to_numpy(), names["member"])
+                events = st.read_table(con, st.events, EVENT_COLUMNS).rename(columns={"on_date": "date"})
+            who = st.names_per_event(parts["event_id"].to_numpy(), parts["member_id"].to_numpy(), names["member"])
         void_rows = events[events["kind"] == st.VOID]
         voided_by = pd.Series(void_rows["id"].to_numpy(), index=void_rows["ref_id"].astype("int64").to_numpy())
         out = pd.DataFrame({
@@ -354,7 +353,7 @@ class Ledger:
         _yes_or_no(include_private, "include_private")
         if include_private:
             with self._store.read() as con:
-                parts = frames.read_table(con, st.participants, {**SCORED_PARTICIPANT_COLUMNS, "texts": frames.NAMED})
+                parts = st.read_table(con, st.participants, {**SCORED_PARTICIPANT_COLUMNS, "texts": st.NAMED})
         else:  # the very rows scoring reads, already cached
             parts = self._frames()[1]
         # a copy: the cached rows stay as they are
@@ -374,7 +373,7 @@ class Ledger:
         out = opened.merge(closes, on="id", how="left")
         parties = parts[(parts["role"] == PARTY) & parts["event_id"].isin(opened["id"])]
         names = self._names()
-        who = frames.names_per_event(parties["event_id"].to_numpy(), parties["member_id"].to_numpy(), names["member"])
+        who = st.names_per_event(parties["event_id"].to_numpy(), parties["member_id"].to_numpy(), names["member"])
         # Names as text even when there is no conflict yet (an empty map gives numbers): the review,
         # like a crew's own code, splits the parties with .str.
         out = pd.DataFrame({"id": out["id"], "group": out["group_id"].map(names["group"]).astype("str"),
@@ -510,13 +509,13 @@ class Ledger:
 # --- rows ------------------------------------------------------------------------------------
 
 # What scoring reads (no free texts: they would cost memory at every score), and what events() shows.
-SCORED_EVENT_COLUMNS = {"id": frames.ID, "kind": frames.WORD, "group_id": frames.REF, "on_date": frames.DAY,
-                        "ref_id": frames.REF, "outcome": frames.WORD, "private": frames.FLAG}
-SCORED_PARTICIPANT_COLUMNS = {"event_id": frames.ID, "member_id": frames.ID, "role": frames.WORD,
-                              "data": frames.NAMED}
-EVENT_COLUMNS = {"id": frames.ID, "recorded_at": frames.TEXT, "kind": frames.WORD, "group_id": frames.REF,
-                 "on_date": frames.DAY, "ref_id": frames.REF, "outcome": frames.WORD, "data": frames.NAMED,
-                 "texts": frames.NAMED, "private": frames.FLAG}
+SCORED_EVENT_COLUMNS = {"id": st.ID, "kind": st.WORD, "group_id": st.REF, "on_date": st.DAY,
+                        "ref_id": st.REF, "outcome": st.WORD, "private": st.FLAG}
+SCORED_PARTICIPANT_COLUMNS = {"event_id": st.ID, "member_id": st.ID, "role": st.WORD,
+                              "data": st.NAMED}
+EVENT_COLUMNS = {"id": st.ID, "recorded_at": st.TEXT, "kind": st.WORD, "group_id": st.REF,
+                 "on_date": st.DAY, "ref_id": st.REF, "outcome": st.WORD, "data": st.NAMED,
+                 "texts": st.NAMED, "private": st.FLAG}
 
 
 def _event(value: object) -> Event:

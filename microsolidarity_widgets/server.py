@@ -218,12 +218,12 @@ def prepare_environment() -> None:
 
 
 def build_chart_bundle() -> None:
-    from . import offline
+    from . import charts
 
     try:
-        offline.build_bundle()
+        charts.build_bundle()
     except OSError as exc:
-        raise ServeError(f"Cannot write the offline chart bundle to {offline.cache_dir()}: {exc.strerror}.") from None
+        raise ServeError(f"Cannot write the offline chart bundle to {charts.cache_dir()}: {exc.strerror}.") from None
 
 
 def check_limits(settings: Settings) -> None:
@@ -261,7 +261,7 @@ def run(settings: Settings) -> int:
     check_port(settings.ip, settings.port)
     prepare_environment()
     build_chart_bundle()
-    from . import offline
+    from . import charts
     from .voila_app import BUNDLE_ROUTE, WorkbookVoila, scrub_logs
 
     # As `voila` itself does: as the singleton, the log every part of Voilà writes to (tracebacks included).
@@ -271,7 +271,7 @@ def run(settings: Settings) -> int:
     scrub_logs(app, settings.token)
     # Kernels (started by app.start) point their chart widgets at the bundle this server serves.
     base = (app.server_url or app.base_url).rstrip("/")
-    os.environ[offline.BUNDLE_URL_ENV] = f"{base}/{BUNDLE_ROUTE}/{offline.bundle_path().name}"
+    os.environ[charts.BUNDLE_URL_ENV] = f"{base}/{BUNDLE_ROUTE}/{charts.bundle_path().name}"
     if settings.members is not None:  # the crew page links to where the facilitator frees names phones hold
         from . import holds
 

@@ -49,7 +49,7 @@ from voila.static_file_handler import AllowListFileHandler, TemplateStaticFileHa
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
-from . import guard, i18n, levels, members, offline, room
+from . import charts, guard, i18n, levels, members, room
 from .members.views import ask_for_code
 
 BUNDLE_ROUTE = "microsolidarity/charts"  # public Vega code, no token needed
@@ -303,7 +303,7 @@ class WorkbookVoila(Voila):
             handlers.append((route[0], handler, *route[2:]))
         # The chart bundle as a file the browser caches, instead of ~900 kB inside every chart widget.
         handlers.append((url_path_join(self.server_url, BUNDLE_ROUTE, "(.*)"), plain_errors(BundleHandler),
-                         {"path": str(offline.cache_dir())}))
+                         {"path": str(charts.cache_dir())}))
         return handlers
 
     def stop(self):
@@ -346,7 +346,7 @@ def chart_bundle_url(_value="") -> str:
     ``server.voila_config``): pages fetch it while their kernel starts, because anywidget gives a
     chart's code 2 s from its model's arrival to be ready, too little to fetch and parse 900 kB on a
     busy laptop."""
-    return os.environ.get(offline.BUNDLE_URL_ENV, "")
+    return os.environ.get(charts.BUNDLE_URL_ENV, "")
 
 
 async def _wait_until_warm(kernel_manager, timeout: float) -> None:

@@ -47,7 +47,7 @@ from pathlib import Path
 
 from microsolidarity_widgets import rules
 from microsolidarity_widgets.errors import LedgerError
-from microsolidarity_widgets.events import InGroup
+from microsolidarity_widgets.rules import InGroup
 from microsolidarity_widgets.levels import Level, PhoneForm, ReviewChart
 from microsolidarity_widgets.rules import Entry, Part
 

@@ -145,7 +145,7 @@ def test_every_dropdown_shows_the_value_it_holds(app):
 
 
 def test_accepting_a_phones_offer_says_what_it_did(open_page, crew_ledger):
-    from microsolidarity_widgets.events import Proposal
+    from microsolidarity_widgets.rules import Proposal
 
     crew_ledger.record(Proposal("Kestrels", dt.date.today(), "Ama", "offer", None, "introduction"))
     app = open_page(MoneyApp)

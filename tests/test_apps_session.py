@@ -233,7 +233,7 @@ def test_undo_names_what_it_voids_and_never_another_groups_record(open_page, cre
 
 
 def test_the_same_round_twice_warns_and_undo_says_which_one_went(open_page, crew_ledger):
-    import microsolidarity_widgets.events as session  # where a record is told
+    import microsolidarity_widgets.rules as session  # where a record is told
 
     app, s = listening_page(open_page)
     find(app, "Record").click()

@@ -16,12 +16,11 @@ PACKAGE = Path(__file__).resolve().parents[1] / "microsolidarity_widgets"
 LAYERS = [
     {"i18n"},
     {"templating"},
-    {"errors", "guard", "offline", "room"},
+    {"errors", "guard", "room"},
     {"values"},
-    {"storage", "frames", "holds"},
+    {"storage", "holds"},
     {"scoring"},
     {"rules"},
-    {"events"},
     {"levels"},
     {"ledger", "formation"},
     {"review", "congregation", "demo", "migrate"},
@@ -33,7 +32,7 @@ LAYERS = [
     {"cli", "apps"},
 ]
 RANK = {module: i for i, layer in enumerate(LAYERS) for module in layer}
-MODEL = {m for layer in LAYERS[:13] for m in layer} - {"guard", "members", "offline"}
+MODEL = {m for layer in LAYERS[:12] for m in layer} - {"guard", "members"}
 
 
 def _package_of(path: Path) -> list[str]:

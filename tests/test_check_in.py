@@ -9,7 +9,7 @@ import pytest
 
 from microsolidarity_widgets import LedgerError
 from microsolidarity_widgets.apps import ListeningApp
-from microsolidarity_widgets.events import CheckIn
+from microsolidarity_widgets.rules import CheckIn
 from pages import ask_to_undo, find, shown_texts
 
 TODAY = dt.date.today()
@@ -67,7 +67,7 @@ def test_the_page_ticks_who_checked_in_and_each_new_arrival(open_page, crew_ledg
 
 def test_an_offer_and_an_ask_from_phones_wait_then_are_accepted_or_declined(open_page, crew_ledger):
     from microsolidarity_widgets.apps import MoneyApp
-    from microsolidarity_widgets.events import Proposal, ProposalSettled
+    from microsolidarity_widgets.rules import Proposal, ProposalSettled
 
     offer = crew_ledger.record(Proposal("Kestrels", TODAY, "Ama", "offer", "I know a lawyer", "introduction"))
     crew_ledger.record(Proposal("Kestrels", TODAY, "Caz", "ask", "a lift on Friday"))
@@ -136,7 +136,7 @@ def test_an_offer_and_an_ask_from_phones_wait_then_are_accepted_or_declined(open
 
 def test_a_proposal_sent_while_the_page_is_open_appears_at_its_next_look(open_page, crew_ledger):
     from microsolidarity_widgets.apps import MoneyApp
-    from microsolidarity_widgets.events import Proposal
+    from microsolidarity_widgets.rules import Proposal
 
     app = open_page(MoneyApp)
     assert app.from_phones.children[0].value == "<i>Nothing waiting.</i>"
@@ -176,7 +176,7 @@ def test_pages_without_a_roll_call_still_show_who_checked_in(open_page, crew_led
 
 def test_markup_typed_on_a_phone_stays_text_in_the_facilitators_waiting_list(open_page, crew_ledger):
     from microsolidarity_widgets.apps import MoneyApp
-    from microsolidarity_widgets.events import Proposal
+    from microsolidarity_widgets.rules import Proposal
 
     crew_ledger.record(Proposal("Kestrels", TODAY, "Ama", "offer", "<img src=x onerror=alert(1)>", "introduction"))
     crew_ledger.record(Proposal("Kestrels", TODAY, "Caz", "ask", "<script>alert(2)</script>"))

@@ -15,7 +15,7 @@ import psutil
 import pytest
 
 import microsolidarity_widgets as pkg
-from microsolidarity_widgets import congregation, guard, members, offline, room, templating, values
+from microsolidarity_widgets import charts, congregation, guard, members, room, templating, values
 from microsolidarity_widgets.levels.consistency.page import month_later
 from microsolidarity_widgets.members import MemberCodes
 
@@ -72,12 +72,12 @@ def test_a_process_is_known_by_its_start_as_psutil_reads_it():
 
 
 def test_the_chart_bundle_is_cached_in_the_users_cache_folder(monkeypatch, tmp_path):
-    monkeypatch.delenv(offline.CACHE_ENV, raising=False)
+    monkeypatch.delenv(charts.CACHE_ENV, raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    assert offline.cache_dir() == platformdirs.user_cache_path("microsolidarity-widgets", appauthor=False)
-    assert offline.cache_dir() == tmp_path / "microsolidarity-widgets"
-    monkeypatch.setenv(offline.CACHE_ENV, str(tmp_path / "mine"))
-    assert offline.cache_dir() == tmp_path / "mine"
+    assert charts.cache_dir() == platformdirs.user_cache_path("microsolidarity-widgets", appauthor=False)
+    assert charts.cache_dir() == tmp_path / "microsolidarity-widgets"
+    monkeypatch.setenv(charts.CACHE_ENV, str(tmp_path / "mine"))
+    assert charts.cache_dir() == tmp_path / "mine"
 
 
 @pytest.mark.parametrize("day, later", [("2026-01-31", "2026-02-28"), ("2028-01-31", "2028-02-29"),

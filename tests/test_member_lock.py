@@ -18,7 +18,7 @@ from tornado.testing import gen_test
 
 from microsolidarity_widgets import storage
 from microsolidarity_widgets.errors import LedgerBusy
-from microsolidarity_widgets.events import CheckIn
+from microsolidarity_widgets.rules import CheckIn
 from microsolidarity_widgets.ledger import Ledger
 
 PATIENCE = 1.5  # seconds a record waits for the lock here (the server's is a few)

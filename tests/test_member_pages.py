@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 
 from microsolidarity_widgets import members, storage
-from microsolidarity_widgets.events import CheckIn
+from microsolidarity_widgets.rules import CheckIn
 from microsolidarity_widgets.levels.listening import Listening
 
 TODAY = dt.date.today()

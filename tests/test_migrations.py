@@ -249,7 +249,7 @@ def test_a_schema_4_ledger_gains_one_time_keys(backend, tmp_path, pg_database):
     """Schema 5 adds each event's one-time key, unique: an upgraded ledger refuses a replay as a new one
     does, and its older events (none of which has a key) stay as they were."""
     from microsolidarity_widgets import AlreadyRecorded
-    from microsolidarity_widgets.events import CheckIn
+    from microsolidarity_widgets.rules import CheckIn
     from microsolidarity_widgets.values import new_once_key
     from pg import SCHEMA_4_COLUMNS
 

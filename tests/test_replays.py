@@ -16,7 +16,7 @@ from microsolidarity_widgets import ledger as ledger_module
 from microsolidarity_widgets import migrate, rules
 from microsolidarity_widgets import storage as st
 from microsolidarity_widgets.congregation import Congregation
-from microsolidarity_widgets.events import CheckIn, Proposal
+from microsolidarity_widgets.rules import CheckIn, Proposal
 from microsolidarity_widgets.levels.money import Money
 from microsolidarity_widgets.values import new_once_key
 from pages import find

@@ -10,7 +10,7 @@ import pytest
 import microsolidarity_widgets as pkg
 from microsolidarity_widgets import rules
 from microsolidarity_widgets import AlreadyRecorded, LedgerError
-from microsolidarity_widgets.events import CheckIn
+from microsolidarity_widgets.rules import CheckIn
 from microsolidarity_widgets.levels.listening import Listening
 from microsolidarity_widgets.rules import Entry, Part
 from microsolidarity_widgets.values import new_once_key

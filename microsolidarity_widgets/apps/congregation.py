@@ -19,7 +19,7 @@ import ipywidgets as widgets
 import jinja2
 import pandas as pd
 
-from .. import charts, formation, offline
+from .. import charts, formation
 from ..congregation import Congregation
 from ..errors import LedgerError
 from ..ledger import Ledger
@@ -148,10 +148,10 @@ class CongregationApp:
         self.undo_reason = _text("Reason for undoing", "e.g. formed too early")
         self.undo_button = widgets.Button(description="Undo the last formation", button_style="warning")
 
-        self.tree = offline.chart_widget(charts.invitation_chart(pd.DataFrame(
+        self.tree = charts.chart_widget(charts.invitation_chart(pd.DataFrame(
             columns=["name", "inviter", "generation", "x", "y", "parent_x", "parent_y"])))
         self.tree.layout = widgets.Layout(width="100%")
-        self.availability = offline.chart_widget(charts.availability_chart(_no_slots()))
+        self.availability = charts.chart_widget(charts.availability_chart(_no_slots()))
         self.availability.layout = widgets.Layout(width="100%")
         # Each chart's figures for those who cannot see it (a table under the chart, opened on demand).
         self.tree_table, self.availability_table = widgets.HTML(), widgets.HTML()

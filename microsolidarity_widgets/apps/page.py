@@ -23,7 +23,7 @@ import ipywidgets as widgets
 from IPython.display import display
 from voila.utils import wait_for_request
 
-from .. import offline
+from .. import charts
 from ..errors import LedgerError
 from ..ledger import Ledger
 from . import last_group
@@ -80,7 +80,7 @@ def fresh_page(build: Callable[[Ledger], object], cannot_open: Callable[[LedgerE
 
     ``ledger`` defaults to ``kernel_ledger()``.
     """
-    offline.enable_offline_charts()
+    charts.enable_offline_charts()
     early = Build(build, ledger)
     wait_for_request()
     if early.current():

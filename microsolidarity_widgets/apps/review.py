@@ -17,7 +17,7 @@ import anywidget
 import ipywidgets as widgets
 import traitlets
 
-from .. import charts, export, offline, review
+from .. import charts, export, review
 from ..errors import LedgerError
 from ..ledger import Ledger
 from ..review import ReviewData, Selection
@@ -83,7 +83,7 @@ class ReviewApp:
         self.summary = widgets.HTML()
         self.totals = widgets.HTML()
         self.totals.add_class("ms-totals")
-        self.charts = {key: offline.chart_widget(chart) for key, chart in self._charts().items()}
+        self.charts = {key: charts.chart_widget(chart) for key, chart in self._charts().items()}
         for chart in self.charts.values():
             chart.layout = widgets.Layout(margin="0 0 8px 0", width="100%")
             # Drawn as SVG: sharp at any projector's zoom, and each label a text a test can measure.

@@ -2,12 +2,12 @@
 exercise would score, recording it, undoing it, and the group's trust chart.
 
 A level page builds its own questions and gives the session one function, ``draft()``, that
-returns the event it would record (a typed value of ``events``). The session previews that event
+returns the event it would record (a typed ``rules.Event``). The session previews that event
 while the facilitator fills the page in, and records the same value when they press Record.
 
 Anything a person typed is shown as text: widget labels and options are text already, and the HTML
 comes from ``markup``. The controls a page is built from are in ``controls``; how a record is told
-("Recorded …", "Undo …?") is the model's, beside each event (``events.describe``).
+("Recorded …", "Undo …?") is the model's, beside each event (``rules.describe``).
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ import ipywidgets as widgets
 import pandas as pd
 import traitlets
 
-from .. import charts, levels, offline, room, rules
+from .. import charts, levels, room, rules
 from ..errors import LedgerError
-from ..events import Event, Hosting, describe
+from ..rules import Event, Hosting, describe
 from ..ledger import Ledger
 from . import last_group
 from .controls import Checklist, Choice, Form, Hosts, Status, chosen, date_picker, points_word, primary, section, wide
@@ -142,7 +142,7 @@ class Session(traitlets.HasTraits):
         self.undo_no = widgets.Button(description="No, keep it")
         self.undo_confirm = widgets.VBox([self.undo_question, widgets.HBox([self.undo_yes, self.undo_no])],
                                          layout=widgets.Layout(display="none"))
-        self.chart = offline.chart_widget(self._trust_chart(None))
+        self.chart = charts.chart_widget(self._trust_chart(None))
         self.chart.layout = widgets.Layout(width="100%")
         self.chart_table = widgets.HTML()  # the chart's figures for those who cannot see it
 

@@ -25,8 +25,9 @@ from typing import TYPE_CHECKING, Callable, Mapping
 
 import pandas as pd
 
-from .. import events, i18n
+from .. import i18n
 from ..errors import LedgerError
+from ..rules import Event
 from ..scoring import History, Pairs
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ class PhoneForm:
 
     template: str
     route: str
-    event: Callable[[str, Callable[[str], str]], events.Event]
+    event: Callable[[str, Callable[[str], str]], Event]
     failed: str = "Not sent"
     typed: Mapping[str, str] = field(default_factory=dict)
     values: Mapping[str, object] = field(default_factory=dict)
@@ -78,7 +79,7 @@ class Level:
     number: int
     name: str
     colour: str                     # the level's colour in charts; see tests/test_palettes.py
-    events: tuple[type[events.Event], ...]  # what is recorded at this level (its page's undo voids these)
+    events: tuple[type[Event], ...]  # what is recorded at this level (its page's undo voids these)
     points: Mapping[str, object]    # the point values of docs/rules.md, by what earns them
     # How the level scores, as a page says it (trusted HTML, marked with N_ for translation): %(name)s is
     # replaced by points[name] said in points, %(name1)s… by each of a tuple's (a level kept outside

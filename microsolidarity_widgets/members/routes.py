@@ -23,7 +23,7 @@ from tornado.web import Finish, HTTPError, RequestHandler
 
 from .. import guard, holds, i18n, levels, storage
 from ..errors import AlreadyRecorded, LedgerBusy, LedgerError, LedgerFileError, LedgerFull, LedgerReadOnly
-from ..events import CheckIn
+from ..rules import CheckIn
 from ..i18n import N_
 from ..values import name_key
 from . import standing, views

@@ -1,6 +1,6 @@
 """A crew's season and its retrospectives as typed events, each with its rule beside it (``.rules``).
 
-They are ``events.Event`` values like a level's rounds: ``ledger.record(Retrospective("Kestrels",
+They are ``rules.Event`` values like a level's rounds: ``ledger.record(Retrospective("Kestrels",
 "2026-04-01"))`` validates and commits one, ``ledger.void`` undoes one, and a one-time ``key`` works as for
 any other event. None of them scores: see docs/rules.md#seasons-and-retrospectives.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..events import Day, Event, InGroup, text
+from ..rules import Day, Event, InGroup, text
 from . import rules
 
 

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from microsolidarity_widgets import Ledger
 from microsolidarity_widgets.congregation import Congregation
-from microsolidarity_widgets.events import Proposal
+from microsolidarity_widgets.rules import Proposal
 
 from .a11y import PHONE, PROJECTOR, check_page
 from .conftest import ARTIFACTS, guard, leave, start_server, stop_server

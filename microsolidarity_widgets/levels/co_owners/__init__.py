@@ -14,9 +14,8 @@ import pandas as pd
 
 from ... import rules
 from ...errors import LedgerError
-from ...events import InGroup, Names
 from ...i18n import N_
-from ...rules import Entry, Part, State
+from ...rules import Entry, InGroup, Names, Part, State
 from ...scoring import History, Pairs
 from ...values import clean_name, name_key
 from .. import Level, register

@@ -16,9 +16,8 @@ import sqlalchemy as sa
 
 from ... import rules
 from ...errors import LedgerError
-from ...events import Day, Event, InGroup, Names, text
 from ...i18n import N_
-from ...rules import Entry, Part, State, given
+from ...rules import Day, Entry, Event, InGroup, Names, Part, State, given, text
 from ...scoring import History, Pairs
 from ...values import clean_date, clean_text, shown
 from .. import Level, register

@@ -16,9 +16,8 @@ import pandas as pd
 
 from ... import rules
 from ...errors import LedgerError
-from ...events import InGroup, Names, text
 from ...i18n import N_
-from ...rules import Entry, Part, State, given
+from ...rules import Entry, InGroup, Names, Part, State, given, text
 from ...scoring import History, Pairs, live, membership_changes
 from ...values import clean_text, shown
 from .. import Level, ReviewChart, register

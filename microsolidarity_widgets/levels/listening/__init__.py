@@ -12,10 +12,9 @@ from pathlib import Path
 import pandas as pd
 
 from ... import rules
-from ...events import InGroup, Names
-from ...i18n import N_
 from ...errors import LedgerError
-from ...rules import PRESENT, Entry, Part, State
+from ...i18n import N_
+from ...rules import PRESENT, Entry, InGroup, Names, Part, State
 from ...scoring import History
 from .. import Level, register
 

@@ -13,9 +13,9 @@ from ...apps.countdown import Countdown
 from ...apps.markup import esc, html_list
 from ...apps.session import Session
 from ...errors import LedgerError
-from ...events import describe
 from ...i18n import N_, Words, words
 from ...ledger import Ledger
+from ...rules import describe
 from . import LEVEL, Listening
 
 # What the page says to the facilitator.

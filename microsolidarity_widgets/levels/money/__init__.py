@@ -18,9 +18,9 @@ import sqlalchemy as sa
 
 from ... import rules
 from ...errors import LedgerError
-from ...events import InGroup, Names, Proposal, text
 from ...i18n import N_
-from ...rules import ASK, OFFER, OFFER_KIND, OFFER_KINDS, PRESENT, Entry, Part, State, given
+from ...rules import (ASK, OFFER, OFFER_KIND, OFFER_KINDS, PRESENT, Entry, InGroup, Names, Part, Proposal, State, given,
+                      text)
 from ...scoring import History, Pairs
 from ...values import clean_names, clean_text, name_key, shown
 from .. import Level, PhoneForm, register

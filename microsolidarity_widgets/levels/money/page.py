@@ -10,9 +10,9 @@ from ...apps.controls import Additions, Checklist, Choice, MemberChoice, hint, s
 from ...apps.markup import esc, html_list
 from ...apps.session import Session
 from ...errors import LedgerError
-from ...events import ProposalSettled
 from ...i18n import N_, Words, words
 from ...ledger import Ledger
+from ...rules import ProposalSettled
 from . import LEVEL, Money
 
 # What the page says to the facilitator.

@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from microsolidarity_widgets import Ledger, demo, frames
+from microsolidarity_widgets import Ledger, demo
+from microsolidarity_widgets import storage as st
 
 ROWS = [  # id, kind (word), ref (nullable integer), on (day), note (text), flag
     (1, "listening", None, "2026-01-10", None, False),
@@ -16,8 +17,8 @@ ROWS = [  # id, kind (word), ref (nullable integer), on (day), note (text), flag
     (4, None, None, "2025-12-31", "x" * 300, True),
     (5, "meeting", 4, "2026-02-01", None, False),
 ]
-COLUMNS = {"id": frames.ID, "kind": frames.WORD, "ref": frames.REF, "on": frames.DAY, "note": frames.TEXT,
-           "flag": frames.FLAG}
+COLUMNS = {"id": st.ID, "kind": st.WORD, "ref": st.REF, "on": st.DAY, "note": st.TEXT,
+           "flag": st.FLAG}
 
 
 @pytest.fixture
@@ -37,9 +38,9 @@ def test_every_kind_of_column_whatever_the_chunks(table, monkeypatch, chunk):
     engine, t = table
     with engine.begin() as con:
         con.execute(sa.insert(t), [dict(zip(COLUMNS, row)) for row in reversed(ROWS)])  # stored out of order
-    monkeypatch.setattr(frames, "CHUNK_ROWS", chunk)
+    monkeypatch.setattr(st, "CHUNK_ROWS", chunk)
     with engine.connect() as con:
-        got = frames.read_table(con, t, COLUMNS)
+        got = st.read_table(con, t, COLUMNS)
     assert got["id"].tolist() == [1, 2, 3, 4, 5] and got["id"].dtype == np.int64
     assert isinstance(got["kind"].dtype, pd.CategoricalDtype)
     assert got["kind"].tolist()[:3] == ["listening", "money", "listening"] and pd.isna(got["kind"][3])
@@ -53,7 +54,7 @@ def test_every_kind_of_column_whatever_the_chunks(table, monkeypatch, chunk):
 def test_an_empty_table_gives_typed_columns(table):
     engine, t = table
     with engine.connect() as con:
-        got = frames.read_table(con, t, COLUMNS)
+        got = st.read_table(con, t, COLUMNS)
     assert got.empty and list(got.columns) == list(COLUMNS)
     assert got["id"].dtype == np.int64 and got["ref"].dtype == np.float64
     assert got["on"].dtype.kind == "M" and isinstance(got["kind"].dtype, pd.CategoricalDtype)
@@ -65,8 +66,8 @@ def test_names_per_event_keeps_order_and_drops_repeats():
     names = {1: "Ama", 2: "Bo", 3: "Caz", 4: "Dev"}
     events, members = rng.integers(1, 40, 500), rng.integers(1, 5, 500)
     expected = pd.Series(members).map(names).groupby(events).agg(lambda s: ", ".join(dict.fromkeys(s)))
-    assert frames.names_per_event(events, members, names).sort_index().to_dict() == expected.to_dict()
-    assert frames.names_per_event(events[:0], members[:0], names).empty
+    assert st.names_per_event(events, members, names).sort_index().to_dict() == expected.to_dict()
+    assert st.names_per_event(events[:0], members[:0], names).empty
 
 
 def test_a_ledger_read_in_tiny_chunks_says_the_same(monkeypatch, tmp_path):
@@ -74,7 +75,7 @@ def test_a_ledger_read_in_tiny_chunks_says_the_same(monkeypatch, tmp_path):
     path = demo.write(tmp_path / "demo.sqlite")
     with Ledger.open(path) as whole:
         expected = whole.points(), whole.trust_over_time(), whole.events(), whole.participants(True)
-    monkeypatch.setattr(frames, "CHUNK_ROWS", 7)
+    monkeypatch.setattr(st, "CHUNK_ROWS", 7)
     with Ledger.open(path) as chunked:
         got = chunked.points(), chunked.trust_over_time(), chunked.events(), chunked.participants(True)
     for a, b in zip(got, expected):

@@ -3,7 +3,7 @@
 import altair as alt
 import pytest
 
-from microsolidarity_widgets import offline
+from microsolidarity_widgets import charts
 
 
 @pytest.fixture
@@ -14,16 +14,16 @@ def fresh_chart_class(monkeypatch):
 
 
 def test_inline_bundle_outside_our_server(fresh_chart_class, monkeypatch):
-    monkeypatch.delenv(offline.BUNDLE_URL_ENV, raising=False)
-    offline.enable_offline_charts()
-    assert alt.JupyterChart._esm == offline.bundle_path().read_text(encoding="utf-8")
+    monkeypatch.delenv(charts.BUNDLE_URL_ENV, raising=False)
+    charts.enable_offline_charts()
+    assert alt.JupyterChart._esm == charts.bundle_path().read_text(encoding="utf-8")
     assert "https://" not in alt.JupyterChart._esm.split("\n", 1)[0]
 
 
 def test_served_bundle_is_a_small_loader(fresh_chart_class, monkeypatch):
-    offline.build_bundle()
-    monkeypatch.setenv(offline.BUNDLE_URL_ENV, "/microsolidarity/charts/x.js")
-    offline.enable_offline_charts()
+    charts.build_bundle()
+    monkeypatch.setenv(charts.BUNDLE_URL_ENV, "/microsolidarity/charts/x.js")
+    charts.enable_offline_charts()
     esm = alt.JupyterChart._esm
     assert len(esm) < 1000 and '"/microsolidarity/charts/x.js"' in esm and "document.baseURI" in esm
-    assert offline.chart_widget(alt.Chart().mark_point())._esm == esm
+    assert charts.chart_widget(alt.Chart().mark_point())._esm == esm
