@@ -371,7 +371,7 @@ def network_chart(ties: pd.DataFrame, colours=None, members=None, max_members: i
 
 def attendance_chart(attendance: pd.DataFrame, colours=None, max_meetings: int = 36,
                      title: str = "Level 3: who came to each meeting") -> alt.Chart:
-    """5. Meetings × members from ``Ledger.attendance()``: the streak number, or ✗ when missed."""
+    """5. Meetings × members from ``ledger.table("attendance")``: the streak number, or ✗ when missed."""
     data = review.attendance_grid(attendance, max_meetings=max_meetings)
     rows = review.grid_rows(data)
     member_of = dict(zip(data["row"], data["member"]))

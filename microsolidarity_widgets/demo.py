@@ -18,6 +18,11 @@ from dateutil.relativedelta import relativedelta
 
 from .errors import LedgerError
 from .ledger import Ledger
+from .levels.co_owners import Venture
+from .levels.conflict import ConflictClosed, ConflictOpened
+from .levels.consistency import Meeting
+from .levels.listening import Listening
+from .levels.money import Money
 
 SEED = 20250301
 START = dt.date(2025, 3, 1)
@@ -67,33 +72,33 @@ def build(ledger: Ledger, seed: int = SEED) -> dict[str, int]:
             hosts = rng.sample(roster, 3)
             ledger.record_hosting(crew, month(n, day), *hosts)
             present = sorted(rng.sample(roster, rng.randint(max(2, len(roster) - 2), len(roster))))
-            ledger.record_listening(crew, month(n, day), present=present, everyone_listened=rng.random() > 0.15)
+            ledger.record(Listening(crew, month(n, day), present=present, everyone_listened=rng.random() > 0.15))
             if n >= 2 and n % 2 == 0:
                 speaker = rng.choice(present)
                 others = [m for m in present if m != speaker]
                 offers = [(m, rng.choice(OFFER_KINDS)) for m in rng.sample(others, rng.randint(1, min(3, len(others))))]
                 asks = rng.sample(ASKS, rng.randint(0, 2))
                 respectful = sorted({m for m, _ in offers if rng.random() > 0.2})
-                ledger.record_money(crew, month(n, day + 7), speaker=speaker, offers=offers, asks=asks,
-                                    respectful=respectful, present=present)
+                ledger.record(Money(crew, month(n, day + 7), speaker=speaker, offers=offers, asks=asks,
+                                    respectful=respectful, present=present))
             if n >= 3:
                 attended = sorted(m for m in roster if rng.random() > 0.2) or roster[:1]
-                ledger.record_meeting(crew, month(n, day + 14), attended=attended,
-                                      process=PROCESSES[list(CREWS).index(crew)])
+                ledger.record(Meeting(crew, month(n, day + 14), attended=attended,
+                                      process=PROCESSES[list(CREWS).index(crew)]))
         for pair, people in PARTNERSHIPS.items():
             attended = [m for m in people if rng.random() > 0.15]
-            ledger.record_meeting(pair, month(n, 20), attended=attended)
+            ledger.record(Meeting(pair, month(n, 20), attended=attended))
 
-    cid = ledger.open_conflict("Kestrels", month(4, 12), parties=["Bo", "Dev"])
-    ledger.close_conflict(cid, month(5, 2), outcome="resolved")
-    cid = ledger.open_conflict("Herons", month(8, 9), parties=["Hana", "Joss"])
-    ledger.close_conflict(cid, month(10, 9), outcome="unresolved")
+    cid = ledger.record(ConflictOpened("Kestrels", month(4, 12), parties=["Bo", "Dev"]))
+    ledger.record(ConflictClosed(cid, month(5, 2), outcome="resolved"))
+    cid = ledger.record(ConflictOpened("Herons", month(8, 9), parties=["Hana", "Joss"]))
+    ledger.record(ConflictClosed(cid, month(10, 9), outcome="unresolved"))
     notable["unresolved_conflict"] = cid
-    notable["open_conflict"] = ledger.open_conflict("Otters", month(18, 14), parties=["Lior", "Pia"])
-    ledger.record_venture("Kestrels", month(14, 1), name="Kestrel Pod", form="livelihood pod", owners=["Ama", "Caz"])
-    ledger.record_venture("Herons", month(16, 20), name="Heron Savings Circle", form="savings pool",
-                          owners=["Fen", "Gus", "Ines"])
-    twice = ledger.record_listening("Otters", month(6, 6), present=["Lior", "Mina", "Noor"])
+    notable["open_conflict"] = ledger.record(ConflictOpened("Otters", month(18, 14), parties=["Lior", "Pia"]))
+    ledger.record(Venture("Kestrels", month(14, 1), name="Kestrel Pod", form="livelihood pod", owners=["Ama", "Caz"]))
+    ledger.record(Venture("Herons", month(16, 20), name="Heron Savings Circle", form="savings pool",
+                          owners=["Fen", "Gus", "Ines"]))
+    twice = ledger.record(Listening("Otters", month(6, 6), present=["Lior", "Mina", "Noor"]))
     ledger.void(twice, reason="entered twice", on=month(6, 7))
     notable["voided"] = twice
     return notable

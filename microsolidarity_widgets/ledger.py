@@ -2,15 +2,19 @@
 
     >>> ledger = Ledger.open("data/ledger.sqlite")
     >>> ledger.add_group("Kestrels", ["Ama", "Bo", "Caz", "Dev"], kind="crew")
-    >>> ledger.record_listening("Kestrels", "2026-01-10", present=["Ama", "Bo", "Caz"])
+    >>> ledger.record(Listening("Kestrels", "2026-01-10", present=["Ama", "Bo", "Caz"]))
     >>> ledger.points()
+    >>> ledger.table("attendance", "Kestrels")
 
-Every ``record_*`` call validates, then commits before it returns the new event's id. Nothing is
-ever edited: ``void`` adds an event that cancels another. Every write takes a one-time ``key`` (a
-phone's form carries one, made when the form was shown): a request sent twice records once, and the
-second sending raises ``AlreadyRecorded`` instead. Each ``record_*`` call makes a typed value
-``rules.Event`` (``record_money(...)`` is ``record(Money(...))``); any such value can be tried first
-with ``preview``, which shows the points it would award without writing anything.
+``record`` takes a typed event (a ``rules.Event``: each level's are in its folder, ``levels/<name>/``),
+validates it, then commits before it returns the new event's id. Nothing is ever edited: ``void`` adds
+an event that cancels another. Every write takes a one-time ``key`` (a phone's form carries one, made
+when the form was shown): a request sent twice records once, and the second sending raises
+``AlreadyRecorded`` instead. Any event can be tried first with ``preview``, which shows the points it
+would award without writing anything.
+
+The ledger names no level: what a level adds to reading the history (Level 3's attendance, Level 4's
+conflicts) is a table the level declares (``Level.tables``), read by name with ``table``.
 
 Every write, these and the congregation's, the formations', a copy's and a phone's, goes through one
 unit of work, ``Ledger.batch``: several events that land together or not at all.
@@ -30,11 +34,6 @@ import pandas as pd
 import sqlalchemy as sa
 
 from . import levels, rules, scoring
-from .levels.co_owners import Venture
-from .levels.conflict import PARTY, ConflictClosed, ConflictOpened
-from .levels.consistency import LEVEL as CONSISTENCY, Meeting, attendance
-from .levels.listening import Listening
-from .levels.money import Money
 from . import storage as st
 from .errors import AlreadyRecorded, LedgerError
 from .rules import Entry, Event, Hosting, State
@@ -107,12 +106,6 @@ class Ledger:
     add_group = _writes(rules.add_group)
     add_member = _writes(rules.add_member)
     remove_member = _writes(rules.remove_member)
-    record_listening = _records(Listening)
-    record_money = _records(Money)
-    record_meeting = _records(Meeting)
-    open_conflict = _records(ConflictOpened)
-    close_conflict = _records(ConflictClosed)
-    record_venture = _records(Venture)
     record_hosting = _records(Hosting)
     record_agreements = _writes(rules.record_agreements)
     void = _writes(rules.void)
@@ -195,7 +188,7 @@ class Ledger:
         events, parts = _like(events, [ev_row]), _like(parts, part_rows)
         awards = scoring.points(events, parts, levels.all_levels())
         awards = awards[awards["event_id"] == ev_row["id"]]
-        names = self._names()
+        names = self.names()
         return pd.DataFrame({
             "member": awards["member_id"].map(names["member"]).to_numpy(),
             "points": awards["points"].to_numpy(),
@@ -217,18 +210,32 @@ class Ledger:
         self._cached = (key, (events, parts))
         return events, parts
 
-    def _names(self) -> dict[str, dict[int, str]]:
+    def names(self) -> dict[str, dict[int, str]]:
+        """How the frames' ids read: {"group": {id: name}, "member": {id: name}, "kind": {group name: kind}}."""
         with self._store.read() as con:
             groups = dict(con.execute(sa.select(st.groups.c.id, st.groups.c.name)).all())
             members = dict(con.execute(sa.select(st.members.c.id, st.members.c.name)).all())
             kinds = dict(con.execute(sa.select(st.groups.c.name, st.groups.c.kind)).all())
         return {"group": groups, "member": members, "kind": kinds}
 
+    def history(self) -> scoring.History:
+        """The history as a level's award rule and its tables read it (ids, not names: see ``names``)."""
+        return scoring.History.of(*self._frames())
+
+    def table(self, name: str, group: str | None = None) -> pd.DataFrame:
+        """A level's own table of what was recorded, by the name the level gives it (``levels.tables()``
+        lists them: the five levels give "attendance", "conflicts", "open_conflicts" and "ventures");
+        with ``group``, only that group's rows."""
+        out = levels.table(name)(self)
+        if group is not None:
+            out = out[out["group"] == self.group_name(group)].reset_index(drop=True)
+        return out
+
     def points(self) -> pd.DataFrame:
         """One row per award: date, group, member, level, points, event_id, reason."""
         events, parts = self._frames()
         awards = scoring.points(events, parts, levels.all_levels())
-        names = self._names()
+        names = self.names()
         awards.insert(1, "group", awards.pop("group_id").map(names["group"]))
         awards.insert(2, "member", awards.pop("member_id").map(names["member"]))
         return awards
@@ -250,7 +257,7 @@ class Ledger:
             raise LedgerError(f'Trust over time is counted "by member" or "by group", not “{shown(by)}”.')
         events, parts = self._frames()
         daily = scoring.trust_over_time(scoring.points(events, parts, levels.all_levels()), by=by)
-        names = self._names()
+        names = self.names()
         daily.insert(1, "group", daily.pop("group_id").map(names["group"]))
         if by == "member":
             daily.insert(2, "member", daily.pop("member_id").map(names["member"]))
@@ -258,7 +265,7 @@ class Ledger:
 
     def groups(self) -> pd.DataFrame:
         """One row per group: group, kind, members (today), size."""
-        names = self._names()
+        names = self.names()
         # Today's rosters from the cached frames at once, as State.roster counts them (each member's
         # latest live membership change): one roster query per group took a minute at 10k groups.
         changes = scoring.membership_changes(*self._frames())
@@ -296,7 +303,7 @@ class Ledger:
         """Every join and departure: group, member, date, change (joined/left), event_id."""
         events, parts = self._frames()
         changes = scoring.membership_changes(events, parts)
-        names = self._names()
+        names = self.names()
         founding = changes["date"] == scoring._BEGINNING
         return pd.DataFrame({
             "group": changes["group_id"].map(names["group"]),
@@ -319,7 +326,7 @@ class Ledger:
         _yes_or_no(include_private, "include_private")
         _yes_or_no(texts, "texts")
         events, parts = self._frames()
-        names = self._names()
+        names = self.names()
         if texts:
             with self._store.read() as con:
                 events = st.read_table(con, st.events, EVENT_COLUMNS).rename(columns={"on_date": "date"})
@@ -358,35 +365,8 @@ class Ledger:
             parts = self._frames()[1]
         # a copy: the cached rows stay as they are
         parts = parts.assign(role=parts["role"].astype("str"), data=parts["data"].map(lambda d: d or {}))
-        parts.insert(1, "member", parts.pop("member_id").map(self._names()["member"]))
+        parts.insert(1, "member", parts.pop("member_id").map(self.names()["member"]))
         return parts
-
-    def conflicts(self, group: str | None = None) -> pd.DataFrame:
-        """Every conflict (voided ones left out): id, group, date (opened), parties, closed (date or
-        NaT while open), outcome."""
-        events, parts = self._frames()
-        ev = scoring.live(events)
-        opened = ev.loc[ev["kind"] == ConflictOpened.kind, ["id", "group_id", "date"]]
-        closes = ev.loc[ev["kind"] == ConflictClosed.kind, ["ref_id", "date", "outcome"]]
-        closes = pd.DataFrame({"id": closes["ref_id"].astype("int64"), "closed": closes["date"],
-                               "outcome": closes["outcome"].astype("str")})  # a live conflict closes once
-        out = opened.merge(closes, on="id", how="left")
-        parties = parts[(parts["role"] == PARTY) & parts["event_id"].isin(opened["id"])]
-        names = self._names()
-        who = st.names_per_event(parties["event_id"].to_numpy(), parties["member_id"].to_numpy(), names["member"])
-        # Names as text even when there is no conflict yet (an empty map gives numbers): the review,
-        # like a crew's own code, splits the parties with .str.
-        out = pd.DataFrame({"id": out["id"], "group": out["group_id"].map(names["group"]).astype("str"),
-                            "date": out["date"], "parties": out["id"].map(who).fillna("").astype("str"),
-                            "closed": out["closed"], "outcome": out["outcome"]})
-        if group is not None:
-            out = out[out["group"] == self.group_name(group)]
-        return out.reset_index(drop=True)
-
-    def open_conflicts(self, group: str | None = None) -> pd.DataFrame:
-        """Conflicts opened and not yet closed: id, group, date, parties."""
-        out = self.conflicts(group)
-        return out.loc[out["closed"].isna(), ["id", "group", "date", "parties"]].reset_index(drop=True)
 
     def ties(self) -> pd.DataFrame:
         """Every tie docs/rules.md counts between two members: date, group, event_id, kind, source, target.
@@ -394,7 +374,7 @@ class Ledger:
         See ``scoring.ties``; undirected ties name the pair in alphabetical order.
         """
         events, parts = self._frames()
-        names = self._names()
+        names = self.names()
         # Members coded in the order of their names, so "source < target" reads alphabetically.
         ordered = sorted(names["member"], key=lambda i: names["member"][i])
         code = pd.Series(np.arange(len(ordered)), index=ordered, dtype=np.int64)
@@ -409,26 +389,6 @@ class Ledger:
             "kind": t.pop("kind").astype("str"), "source": everyone[t.pop("source").to_numpy()],
             "target": everyone[t.pop("target").to_numpy()],
         })
-
-    def ventures(self, group: str | None = None) -> pd.DataFrame:
-        ev = self.events()
-        out = ev[(ev["kind"] == Venture.kind) & ~ev["voided"]]
-        if group is not None:
-            out = out[out["group"] == self.group_name(group)]
-        return pd.DataFrame({"id": out["id"], "group": out["group"], "date": out["date"],
-                             "venture": out["data"].str["name"], "form": out["data"].str["form"],
-                             "owners": out["members"]}).reset_index(drop=True)
-
-    def attendance(self, group: str | None = None) -> pd.DataFrame:
-        """Level 3 history: one row per meeting and member expected there, with streak and points."""
-        events, parts = self._frames()
-        att = attendance(events, parts, **CONSISTENCY.points)
-        names = self._names()
-        att.insert(1, "group", att.pop("group_id").map(names["group"]))
-        att.insert(3, "member", att.pop("member_id").map(names["member"]))
-        if group is not None:
-            att = att[att["group"] == self.group_name(group)]
-        return att.sort_values(["date", "event_id", "member"], kind="stable").reset_index(drop=True)
 
     def hosting(self, group: str) -> pd.DataFrame:
         """How often each current member has hosted, least first: member, times, last."""

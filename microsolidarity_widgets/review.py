@@ -42,9 +42,9 @@ class ReviewData:
 
     points: pd.DataFrame        # Ledger.points()
     ties: pd.DataFrame          # Ledger.ties()
-    conflicts: pd.DataFrame     # Ledger.conflicts()
+    conflicts: pd.DataFrame     # ledger.table("conflicts")
     span: tuple[dt.date, dt.date] | None  # the first and last day anything (not voided) happened
-    attendance: pd.DataFrame    # Ledger.attendance()
+    attendance: pd.DataFrame    # ledger.table("attendance")
     memberships: pd.DataFrame   # Ledger.memberships()
     groups: pd.DataFrame        # Ledger.groups()
 
@@ -58,8 +58,8 @@ class ReviewData:
         # at a million events these frames hold millions of rows each.
         points = _coded(ledger.points(), "group", "member", "reason")
         ties = _coded(ledger.ties(), "group", "kind", "source", "target")
-        attendance = _coded(ledger.attendance(), "group", "member")
-        return cls(points, ties, ledger.conflicts(), span, attendance, ledger.memberships(), ledger.groups())
+        attendance = _coded(ledger.table("attendance"), "group", "member")
+        return cls(points, ties, ledger.table("conflicts"), span, attendance, ledger.memberships(), ledger.groups())
 
     def group_names(self) -> list[str]:
         return self.groups["group"].tolist()
@@ -381,7 +381,7 @@ def span_words(first, last) -> str:
 
 
 def open_conflicts_at(conflicts: pd.DataFrame, end=None) -> pd.DataFrame:
-    """Of ``Ledger.conflicts()``, those opened by ``end`` and not closed by then: id, group, date, parties."""
+    """Of ``ledger.table("conflicts")``, those opened by ``end`` and not closed by then: id, group, date, parties."""
     if end is None:
         still = conflicts["closed"].isna()
     else:

@@ -29,6 +29,7 @@ from tornado.testing import gen_test
 import microsolidarity_widgets
 from microsolidarity_widgets import LedgerError, charts, export, levels
 from microsolidarity_widgets.levels.co_owners import Venture
+from microsolidarity_widgets.levels.listening import Listening
 from microsolidarity_widgets.members import views
 from microsolidarity_widgets.review import ReviewData, Selection
 from pages import ask_to_undo, find
@@ -226,7 +227,7 @@ def test_the_sixth_level_has_a_page_that_previews_records_and_undoes_in_words(op
 
 def test_the_sixth_level_is_in_the_ties_the_legend_its_review_chart_and_the_exports(crew_ledger, gratitude):
     crew_ledger.record(gratitude.Thanks("Kestrels", "2026-01-12", giver="Ama", receiver="Bo"))
-    crew_ledger.record_listening("Kestrels", "2026-01-12", present=["Ama", "Bo", "Caz"])
+    crew_ledger.record(Listening("Kestrels", "2026-01-12", present=["Ama", "Bo", "Caz"]))
     ties = crew_ledger.ties()
     assert ties.loc[ties["kind"] == "thanks", ["source", "target"]].values.tolist() == [["Ama", "Bo"]]
 

@@ -25,9 +25,9 @@ def test_no_bonus_without_an_exchange(crew):
     with pytest.raises(LedgerError, match="Ama made no offer and was not asked for anything"):
         crew.preview(Money(*ROUND, speaker="Caz", offers=[], asks=[], respectful=["Ama"]))
     with pytest.raises(LedgerError, match="only for members who exchanged with the speaker"):
-        crew.record_money(*ROUND, speaker="Caz", asks=["a lift"], respectful=["Ama"])  # an ask to the whole group
+        crew.record(Money(*ROUND, speaker="Caz", asks=["a lift"], respectful=["Ama"]))  # an ask to the whole group
     with pytest.raises(LedgerError, match="Bo made no offer"):  # Ama's offer makes Ama eligible, not Bo
-        crew.record_money(*ROUND, speaker="Caz", offers=[("Ama", "introduction")], respectful=["Ama", "Bo"])
+        crew.record(Money(*ROUND, speaker="Caz", offers=[("Ama", "introduction")], respectful=["Ama", "Bo"]))
     assert crew.events().query("kind == 'money'").empty
 
 
@@ -35,12 +35,12 @@ def test_an_ask_addressed_to_a_member_is_an_exchange(crew):
     preview = crew.preview(Money(*ROUND, speaker="Caz", asks=[("an intro to a lawyer", ["Bo"])],
                                  respectful=["Bo"]))
     assert preview.groupby("member")["points"].sum().to_dict() == {"Bo": 1, "Caz": 6}
-    crew.record_money(*ROUND, speaker="Caz", asks=[("an intro to a lawyer", "Bo"), "a reader"], respectful=["Bo"])
+    crew.record(Money(*ROUND, speaker="Caz", asks=[("an intro to a lawyer", "Bo"), "a reader"], respectful=["Bo"]))
     assert per_member(crew) == {"Bo": 1, "Caz": 5 + 5 + 1}
 
 
 def test_an_ask_to_several_members_links_each_to_its_ask(crew):
-    crew.record_money(*ROUND, speaker="Caz", asks=["a reader", ("a lift", ["Ama", "Dev"])], respectful=["Ama", "Dev"])
+    crew.record(Money(*ROUND, speaker="Caz", asks=["a reader", ("a lift", ["Ama", "Dev"])], respectful=["Ama", "Dev"]))
     parts = crew.participants()
     asks = parts[parts["role"] == "ask"]
     asked = parts[parts["role"] == "asked"]
@@ -58,17 +58,17 @@ def test_an_ask_to_several_members_links_each_to_its_ask(crew):
 ])
 def test_bad_addressed_asks_are_refused(crew, asks, message):
     with pytest.raises(LedgerError, match=message):
-        crew.record_money(*ROUND, speaker="Caz", asks=asks)
+        crew.record(Money(*ROUND, speaker="Caz", asks=asks))
 
 
 def test_an_addressee_must_be_present(crew):
     with pytest.raises(LedgerError, match="Dev took part but is not marked present"):
-        crew.record_money(*ROUND, speaker="Caz", asks=[("a lift", ["Dev"])], present=["Caz", "Ama", "Bo"])
+        crew.record(Money(*ROUND, speaker="Caz", asks=[("a lift", ["Dev"])], present=["Caz", "Ama", "Bo"]))
 
 
 def test_history_keeps_scoring_as_recorded(crew):
     """A bonus recorded before the rule (no offer, no addressed ask) stays: history is never rescored."""
-    eid = crew.record_money(*ROUND, speaker="Caz", offers=[("Ama", "perspective")], respectful=["Ama"])
+    eid = crew.record(Money(*ROUND, speaker="Caz", offers=[("Ama", "perspective")], respectful=["Ama"]))
     bo = crew.store  # write the row an older version of the workbook accepted
     with bo.write() as con:
         member = con.execute(sa.select(st.members.c.id).where(st.members.c.name == "Bo")).scalar_one()

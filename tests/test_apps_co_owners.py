@@ -3,6 +3,7 @@
 import datetime as dt
 
 from microsolidarity_widgets.apps import CoOwnersApp
+from microsolidarity_widgets.levels.co_owners import Venture
 from pages import find
 
 
@@ -34,11 +35,11 @@ def test_one_owner_or_a_repeated_name_is_refused(open_page, crew_ledger):
     owners.value = ["Ama"]
     find(app, "Record").click()
     assert s.status.kind == "error" and "at least 2 owners" in s.status.text
-    crew_ledger.record_venture("Kestrels", "2026-04-01", name="Kestrel Pod", form="co-op", owners=["Bo", "Dev"])
+    crew_ledger.record(Venture("Kestrels", "2026-04-01", name="Kestrel Pod", form="co-op", owners=["Bo", "Dev"]))
     owners.value = ["Ama", "Caz"]
     find(app, "Record").click()
     assert s.status.kind == "error" and "already has a venture" in s.status.text
-    assert len(crew_ledger.ventures()) == 1
+    assert len(crew_ledger.table("ventures")) == 1
 
 
 def test_the_venture_page_does_not_ask_about_hosts(crew_ledger):

@@ -4,6 +4,7 @@ import datetime as dt
 import re
 
 from microsolidarity_widgets.apps import ConflictApp
+from microsolidarity_widgets.levels.conflict import ConflictOpened
 from pages import ask_to_undo, find
 
 
@@ -16,7 +17,7 @@ def test_open_then_resolve(open_page, crew_ledger):
     find(app, "Open conflict").click()
     assert s.status.kind == "ok", s.status.text
     assert "Bo and Dev" in app.open_list.value
-    cid = int(crew_ledger.open_conflicts("Kestrels")["id"].iloc[0])
+    cid = int(crew_ledger.table("open_conflicts", "Kestrels")["id"].iloc[0])
 
     find(app, "What now?").value = "close"
     assert s.record_button.description == "Close conflict"
@@ -34,7 +35,7 @@ def test_open_then_resolve(open_page, crew_ledger):
     p = crew_ledger.points()
     assert p.groupby("member")["points"].sum().to_dict() == {"Bo": 10, "Dev": 10}
     assert (p["date"] == "2026-02-20").all()
-    assert crew_ledger.open_conflicts("Kestrels").empty and "No open conflicts" in app.open_list.value
+    assert crew_ledger.table("open_conflicts", "Kestrels").empty and "No open conflicts" in app.open_list.value
     private = crew_ledger.events(include_private=True)
     assert "careless remark" in private.loc[private["kind"] == "conflict_opened", "texts"].iloc[0]["description"]
     assert crew_ledger.events().loc[lambda e: e["kind"] == "conflict_opened", "texts"].isna().all()
@@ -46,7 +47,7 @@ def test_bad_input_records_nothing(open_page, crew_ledger):
     find(app, "Who is involved?").value = ["Bo"]
     find(app, "Open conflict").click()
     assert s.status.kind == "error" and "at least 2" in s.status.text
-    cid = crew_ledger.open_conflict("Kestrels", "2026-02-05", parties=["Bo", "Dev"])
+    cid = crew_ledger.record(ConflictOpened("Kestrels", "2026-02-05", parties=["Bo", "Dev"]))
     s.reload_groups()
     find(app, "What now?").value = "close"
     find(app, "Conflict").value = cid
@@ -56,18 +57,18 @@ def test_bad_input_records_nothing(open_page, crew_ledger):
     find(app, "Date").value = dt.date(2026, 2, 1)
     find(app, "Close conflict").click()
     assert s.status.kind == "error" and "cannot close before" in s.status.text
-    assert crew_ledger.points().empty and len(crew_ledger.open_conflicts()) == 1
+    assert crew_ledger.points().empty and len(crew_ledger.table("open_conflicts")) == 1
 
 
 def test_conflicts_are_named_by_who_and_when_and_a_lone_one_is_preselected(open_page, crew_ledger):
-    first = crew_ledger.open_conflict("Kestrels", "2026-02-05", parties=["Bo", "Dev"])
+    first = crew_ledger.record(ConflictOpened("Kestrels", "2026-02-05", parties=["Bo", "Dev"]))
     app = open_page(ConflictApp)
     find(app, "What now?").value = "close"
     conflict = find(app, "Conflict")
     assert conflict.options[1] == ("Bo and Dev — opened 5 Feb 2026 (Kestrels)", first)
     assert conflict.value == first  # the only one open: nothing to choose
     assert "<td>Bo and Dev</td><td>5 Feb 2026</td>" in app.open_list.value and "#" not in app.open_list.value
-    crew_ledger.open_conflict("Kestrels", "2026-02-07", parties=["Ama", "Caz", "Dev"])
+    crew_ledger.record(ConflictOpened("Kestrels", "2026-02-07", parties=["Ama", "Caz", "Dev"]))
     conflict.value = None
     app.session.reload_groups()
     assert conflict.value is None  # two open: the facilitator picks
@@ -75,7 +76,7 @@ def test_conflicts_are_named_by_who_and_when_and_a_lone_one_is_preselected(open_
 
 
 def test_opening_a_second_conflict_between_the_same_people_is_warned_not_refused(open_page, crew_ledger):
-    crew_ledger.open_conflict("Kestrels", "2026-02-05", parties=["Bo", "Dev"])
+    crew_ledger.record(ConflictOpened("Kestrels", "2026-02-05", parties=["Bo", "Dev"]))
     app = open_page(ConflictApp, on=dt.date(2026, 2, 9))
     s = app.session
     parties = find(app, "Who is involved?")
@@ -84,11 +85,11 @@ def test_opening_a_second_conflict_between_the_same_people_is_warned_not_refused
     parties.value = ["Dev", "Bo"]
     assert "Check first: Bo and Dev already have a conflict open here, opened 5 Feb 2026." in s.preview.value
     find(app, "Open conflict").click()
-    assert s.status.kind == "ok" and len(crew_ledger.open_conflicts("Kestrels")) == 2
+    assert s.status.kind == "ok" and len(crew_ledger.table("open_conflicts", "Kestrels")) == 2
 
 
 def test_messages_name_conflicts_by_people_and_day_and_leave_with_their_form(open_page, crew_ledger):
-    cid = crew_ledger.open_conflict("Kestrels", "2026-02-05", parties=["Bo", "Dev"])
+    cid = crew_ledger.record(ConflictOpened("Kestrels", "2026-02-05", parties=["Bo", "Dev"]))
     app = open_page(ConflictApp)
     s = app.session
     find(app, "What now?").value = "close"

@@ -5,6 +5,7 @@ import re
 from urllib.parse import unquote
 
 from microsolidarity_widgets.apps import ConsistencyApp
+from microsolidarity_widgets.levels.consistency import Meeting
 from microsolidarity_widgets.levels.consistency.page import meeting_ics, month_later
 from pages import find
 
@@ -25,7 +26,7 @@ def test_worked_example_meetings(open_page, crew_ledger):
 
 
 def test_a_second_meeting_on_the_same_day_is_refused(open_page, crew_ledger):
-    crew_ledger.record_meeting("Ama+Bo", "2026-02-01", attended=["Ama", "Bo"])
+    crew_ledger.record(Meeting("Ama+Bo", "2026-02-01", attended=["Ama", "Bo"]))
     app = open_page(ConsistencyApp, group="Ama+Bo", on=dt.date(2026, 2, 1))
     s = app.session
     find(app, "Record").click()

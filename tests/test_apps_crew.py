@@ -3,6 +3,7 @@
 import datetime as dt
 
 from microsolidarity_widgets.apps import CrewApp
+from microsolidarity_widgets.levels.listening import Listening
 
 
 def test_create_a_crew_add_a_joiner_and_agree(crew_ledger):
@@ -103,7 +104,7 @@ def test_a_look_alike_name_is_recorded_with_a_note(crew_ledger):
 
 def test_rename_and_remove_a_member_keep_history(crew_ledger):
     crew_ledger.add_member("Kestrels", "Zoë", on="2026-01-05")
-    crew_ledger.record_listening("Kestrels", "2026-01-10", present=["Ama", "Bo", "Zoë"])
+    crew_ledger.record(Listening("Kestrels", "2026-01-10", present=["Ama", "Bo", "Zoë"]))
     app = CrewApp(crew_ledger)
     app.change_group.value = "Kestrels"
     assert [v for _, v in app.change_member.options] == [None, "Ama", "Bo", "Caz", "Dev", "Zoë"]

@@ -13,6 +13,7 @@ import pytest
 from microsolidarity_widgets import Ledger
 from microsolidarity_widgets.apps import ConflictApp, ListeningApp, page
 from microsolidarity_widgets.apps.review import show_review
+from microsolidarity_widgets.levels.listening import Listening
 from pages import find
 
 
@@ -46,7 +47,7 @@ def test_unchanged_ledger_shows_the_page_built_before_the_visitor(crew_ledger, m
 def test_a_write_by_another_page_meanwhile_is_on_the_page_shown(crew_ledger, meanwhile):
     def another_page_records():
         with Ledger.open(crew_ledger.location) as other:
-            other.record_listening("Kestrels", "2026-01-10", present=["Ama", "Bo", "Caz"])
+            other.record(Listening("Kestrels", "2026-01-10", present=["Ama", "Bo", "Caz"]))
 
     meanwhile.happens = another_page_records
     built = []
@@ -65,7 +66,7 @@ def test_a_stale_build_is_let_go_before_the_page_is_built_again(crew_ledger, mea
     its widgets' reference cycles, it would double the peak memory of the rebuild."""
     def another_page_records():
         with Ledger.open(crew_ledger.location) as other:
-            other.record_listening("Kestrels", "2026-01-10", present=["Ama", "Bo", "Caz"])
+            other.record(Listening("Kestrels", "2026-01-10", present=["Ama", "Bo", "Caz"]))
 
     meanwhile.happens = another_page_records
     apps, earlier_alive = [], []
@@ -108,7 +109,7 @@ def test_a_new_day_rebuilds_the_page_so_its_dates_start_at_today(crew_ledger, me
 def test_the_review_follows_the_same_rule(crew_ledger, meanwhile):
     def another_page_records():
         with Ledger.open(crew_ledger.location) as other:
-            other.record_listening("Kestrels", "2026-01-10", present=["Ama", "Bo", "Caz", "Dev"])
+            other.record(Listening("Kestrels", "2026-01-10", present=["Ama", "Bo", "Caz", "Dev"]))
 
     before = show_review(crew_ledger).summary_text
     meanwhile.happens = another_page_records
@@ -167,7 +168,7 @@ def test_the_summary_worked_out_ahead_follows_later_writes(crew_ledger, monkeypa
     try:
         before = page.group_points(level=1)
         with Ledger.open(crew_ledger.location) as other:
-            other.record_listening("Kestrels", "2026-01-10", present=["Ama", "Bo", "Caz"])
+            other.record(Listening("Kestrels", "2026-01-10", present=["Ama", "Bo", "Caz"]))
         after = page.group_points(level=1)
     finally:
         page.kernel_ledger.cache_clear()

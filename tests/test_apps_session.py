@@ -4,6 +4,7 @@ import datetime as dt
 
 from microsolidarity_widgets import LedgerBusy
 from microsolidarity_widgets.apps import ListeningApp
+from microsolidarity_widgets.levels.listening import Listening
 from pages import ask_to_undo, find
 
 LISTENED = "Did everyone listen to everyone?"
@@ -95,8 +96,8 @@ def test_undo_needs_a_reason_and_voids_the_round_and_its_hosts(open_page, crew_l
 
 
 def test_undo_on_a_fresh_page_voids_the_groups_latest_round(open_page, crew_ledger):
-    crew_ledger.record_listening("Kestrels", "2026-01-03", present=["Ama", "Bo"])
-    latest = crew_ledger.record_listening("Kestrels", "2026-01-04", present=["Caz", "Dev"])
+    crew_ledger.record(Listening("Kestrels", "2026-01-03", present=["Ama", "Bo"]))
+    latest = crew_ledger.record(Listening("Kestrels", "2026-01-04", present=["Caz", "Dev"]))
     app = open_page(ListeningApp)
     s = app.session
     assert "2026-01-04" in s.undo_target.value
@@ -153,7 +154,7 @@ def test_the_confirmation_comes_after_the_commit_and_before_the_redraw(open_page
 
 def test_the_total_is_put_right_when_another_page_recorded_meanwhile(open_page, crew_ledger):
     app, s = listening_page(open_page)
-    crew_ledger.record_listening("Kestrels", "2026-01-09", present=["Ama", "Dev"])  # from another device
+    crew_ledger.record(Listening("Kestrels", "2026-01-09", present=["Ama", "Dev"]))  # from another device
     find(app, "Record").click()
     assert totals(crew_ledger) == {"Ama": 2, "Bo": 1, "Caz": 1, "Dev": 1}
     assert "Kestrels now has 5 points in all" in s.status.text
@@ -300,7 +301,7 @@ def test_a_record_confirms_with_the_preview_seen_and_scores_afresh_when_the_ledg
     find(app, LISTENED).value = True
     assert len(previews) == 1 and s.preview.value.count("+1") == 2
     with Ledger.open(crew_ledger.location) as other_page:  # meanwhile another page records a round
-        other_page.record_listening("Kestrels", dt.date(2026, 1, 12), present=["Ama", "Bo", "Caz", "Dev"])
+        other_page.record(Listening("Kestrels", dt.date(2026, 1, 12), present=["Ama", "Bo", "Caz", "Dev"]))
     find(app, "Record").click()
     assert "Points: Ama +1 point, Bo +1 point. Kestrels now has 9 points in all" in s.status.text  # 3 + 4 + 2
     assert len(previews) == 1

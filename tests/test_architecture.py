@@ -183,3 +183,63 @@ def test_a_void_is_named_by_its_constant():
     strays = [f"{path.relative_to(PACKAGE)}:{line}" for path in sorted(PACKAGE.rglob("*.py"))
               if path.name != "storage.py" for word, line in literals_in_kind_places(path) if word == "void"]
     assert not strays, "Use storage.VOID:\n" + "\n".join(strays)
+
+
+# --- the core names no level ------------------------------------------------------------------------
+#
+# The ledger, its storage and the scoring reach the levels only through the registry (``levels``):
+# recording takes any ``rules.Event``, a level's own tables are read with ``ledger.table(name)``, and no
+# shortcut of one level (``record_money``, ``attendance()``) is left in them.
+
+CORE = ("ledger.py", "storage.py", "scoring.py")
+
+
+def level_folders_imported(path: Path) -> list[str]:
+    """Each level folder ``path`` imports, as "levels.money" (``from .levels.money import Money`` or
+    ``from .levels import money``), imports only for type checkers left out as above."""
+    tree = ast.parse(path.read_text())
+    folders = {p.name for p in (PACKAGE / "levels").iterdir() if (p / "__init__.py").exists()}
+    skip = {id(n) for node in ast.walk(tree) if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+            for n in ast.walk(node)}
+    found = []
+    for node in ast.walk(tree):
+        if id(node) in skip or not isinstance(node, ast.ImportFrom) or node.level == 0:
+            continue
+        target = (node.module or "").split(".")
+        if target[0] == "levels":
+            named = target[1:2] or [a.name for a in node.names if a.name in folders]
+            found += [f"levels.{name}" for name in named]
+    return found
+
+
+@pytest.mark.parametrize("name", CORE)
+def test_the_core_imports_no_level_folder(name):
+    found = level_folders_imported(PACKAGE / name)
+    assert not found, f"{name} imports {', '.join(found)}: ask the registry (levels) instead"
+
+
+def test_the_level_scan_finds_a_level_imported(tmp_path):
+    """A test that could not fail would prove nothing: both ways of importing a level's folder are found."""
+    bad = tmp_path / "ledger.py"
+    bad.write_text("from .levels.money import Money\nfrom .levels import listening, all_levels\nfrom . import levels\n")
+    assert level_folders_imported(bad) == ["levels.money", "levels.listening"]
+
+
+def level_words_in(path: Path) -> list[tuple[str, int]]:
+    """(word, line) of every string constant in ``path`` that is a level's kind or role, a kind of offer
+    or a proposal's part (offer, ask), and every name it imports from ``rules`` for them."""
+    from microsolidarity_widgets import rules
+
+    words = set(level_words()) | set(rules.OFFER_KINDS) | set(rules.PROPOSALS)
+    tree = ast.parse(path.read_text())
+    found = [(n.value, n.lineno) for n in ast.walk(tree) if isinstance(n, ast.Constant) and n.value in words]
+    found += [(a.name, n.lineno) for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module == "rules"
+              for a in n.names if a.name in ("OFFER_KINDS", "OFFER", "ASK", "PROPOSALS", "OFFER_KIND")]
+    return found
+
+
+def test_the_member_pages_name_no_level():
+    """Money's kinds of offer and how a phone tells an offer it sent live in levels/money (its PhoneForm's
+    values), not in the member pages, which include each level's form without knowing it."""
+    found = level_words_in(PACKAGE / "members" / "views.py")
+    assert not found, "members/views.py names a level's words: " + ", ".join(f"“{w}” (line {n})" for w, n in found)

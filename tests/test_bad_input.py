@@ -14,6 +14,11 @@ import pandas as pd
 import pytest
 
 from microsolidarity_widgets import Ledger, LedgerError
+from microsolidarity_widgets.levels.co_owners import Venture
+from microsolidarity_widgets.levels.conflict import ConflictClosed, ConflictOpened
+from microsolidarity_widgets.levels.consistency import Meeting
+from microsolidarity_widgets.levels.listening import Listening
+from microsolidarity_widgets.levels.money import Money
 
 
 
@@ -29,7 +34,7 @@ DOCS = Path(__file__).resolve().parents[1] / "docs" / "bad-inputs.md"
 
 
 def listening(present, on=D, group="Kestrels", **kw):
-    return lambda l, ids: l.record_listening(group, on() if callable(on) else on, present=present, **kw)
+    return lambda l, ids: l.record(Listening(group, on() if callable(on) else on, present=present, **kw))
 
 
 def new_crew(name, members=("Eli", "Fay", "Gil"), kind="crew"):
@@ -38,11 +43,11 @@ def new_crew(name, members=("Eli", "Fay", "Gil"), kind="crew"):
 
 def money(**kw):
     kw = {"speaker": "Ama", "offers": [("Bo", "perspective")], **kw}
-    return lambda l, ids: l.record_money("Kestrels", D, **kw)
+    return lambda l, ids: l.record(Money("Kestrels", D, **kw))
 
 
 def close(conflict, outcome="resolved", on=D):
-    return lambda l, ids: l.close_conflict(ids.get(conflict, conflict), on, outcome)
+    return lambda l, ids: l.record(ConflictClosed(ids.get(conflict, conflict), on, outcome))
 
 
 # (case id, what is tried, words the message must contain)
@@ -63,7 +68,7 @@ CATALOGUE = [
     ("right-to-left override in a name", new_crew("\u202eFinches"), "invisible character"),
     ("<script> as a group name", new_crew(XSS_SCRIPT), "contains < or >"),
     ("<img onerror> as a member name", new_crew("Finches", [XSS_IMG, "Fay", "Gil"]), "contains < or >"),
-    ("markup in a venture name", lambda l, ids: l.record_venture("Kestrels", D, "<b>Pod</b>", "co-op", ["Ama", "Bo"]),
+    ("markup in a venture name", lambda l, ids: l.record(Venture("Kestrels", D, "<b>Pod</b>", "co-op", ["Ama", "Bo"])),
      "venture name “<b>Pod</b>” contains < or >"),
     ("markup in a rename", lambda l, ids: l.rename_member("Caz", XSS_IMG), "contains < or >"),
     ("right-to-left mark in a name", new_crew("Finches", ["A\u200fma", "Fay", "Gil"]), "invisible character"),
@@ -132,13 +137,13 @@ CATALOGUE = [
     ("everyone_listened as text", listening(["Ama", "Bo"], everyone_listened="no"), "Say whether everyone listened"),
     ("private as text", lambda l, ids: l.record_agreements("Kestrels", D, "No phones.", private="no"),
      "Say whether the agreements are private"),
-    ("unknown meeting process", lambda l, ids: l.record_meeting("Kestrels", D, ["Ama"], process="Book Club"),
+    ("unknown meeting process", lambda l, ids: l.record(Meeting("Kestrels", D, ["Ama"], process="Book Club")),
      "“Book Club” is not a meeting process we know"),
-    ("second meeting on one day", lambda l, ids: l.record_meeting("Kestrels", "2025-03-01", ["Bo"]),
+    ("second meeting on one day", lambda l, ids: l.record(Meeting("Kestrels", "2025-03-01", ["Bo"])),
      "already has a meeting recorded on 2025-03-01"),
-    ("venture with one owner", lambda l, ids: l.record_venture("Kestrels", D, "Solo", "company", ["Ama"]),
+    ("venture with one owner", lambda l, ids: l.record(Venture("Kestrels", D, "Solo", "company", ["Ama"])),
      "A venture needs at least 2 owners"),
-    ("same venture twice", lambda l, ids: l.record_venture("Kestrels", D, " kestrel pod ", "co-op", ["Ama", "Bo"]),
+    ("same venture twice", lambda l, ids: l.record(Venture("Kestrels", D, " kestrel pod ", "co-op", ["Ama", "Bo"])),
      "already has a venture called “kestrel pod”"),
     ("no host chosen", lambda l, ids: l.record_hosting("Kestrels", D), "Choose at least one host"),
     ("host as a number", lambda l, ids: l.record_hosting("Kestrels", D, facilitator=7), "must be text, not int"),
@@ -192,15 +197,15 @@ def crew(tmp_path_factory):
     ledger.record_hosting("Kestrels", "2025-05-02", facilitator="Eve")
     ids = {
         "eve joined": eve,
-        "listening": ledger.record_listening("Kestrels", "2025-02-01", present=["Ama", "Bo"]),
-        "conflict": ledger.open_conflict("Kestrels", "2025-02-01", parties=["Ama", "Bo"]),
-        "closed": ledger.open_conflict("Kestrels", "2025-02-01", parties=["Caz", "Dev"]),
-        "voided": ledger.record_listening("Kestrels", "2025-02-02", present=["Caz", "Dev"]),
+        "listening": ledger.record(Listening("Kestrels", "2025-02-01", present=["Ama", "Bo"])),
+        "conflict": ledger.record(ConflictOpened("Kestrels", "2025-02-01", parties=["Ama", "Bo"])),
+        "closed": ledger.record(ConflictOpened("Kestrels", "2025-02-01", parties=["Caz", "Dev"])),
+        "voided": ledger.record(Listening("Kestrels", "2025-02-02", present=["Caz", "Dev"])),
     }
-    ledger.close_conflict(ids["closed"], "2025-02-10", "resolved")
+    ledger.record(ConflictClosed(ids["closed"], "2025-02-10", "resolved"))
     ids["void"] = ledger.void(ids["voided"], "typed twice")
-    ledger.record_meeting("Kestrels", "2025-03-01", attended=["Ama", "Bo"])
-    ledger.record_venture("Kestrels", "2025-04-01", "Kestrel Pod", "livelihood pod", ["Ama", "Caz"])
+    ledger.record(Meeting("Kestrels", "2025-03-01", attended=["Ama", "Bo"]))
+    ledger.record(Venture("Kestrels", "2025-04-01", "Kestrel Pod", "livelihood pod", ["Ama", "Caz"]))
     yield ledger, ids, path
     ledger.close()
 
@@ -258,10 +263,10 @@ def test_emoji_and_right_to_left_names_round_trip_composed(tmp_path):
     with Ledger.open(tmp_path / "ledger.sqlite") as ledger:
         ledger.add_group("🦉 Búhos", WORLD, on="2025-01-01")
         ledger.add_group("نور+שָׁלוֹם", WORLD[:2], kind="partnership", on="2025-01-01")
-        ledger.record_listening("🦉 Búhos", "2025-02-01", present=WORLD)
-        ledger.record_money("🦉 Búhos", "2025-02-02", speaker="نور", offers=[("Zoë 🦊", "introduction")],
-                            respectful=["Zoë 🦊"])
-        ledger.record_meeting("نور+שָׁלוֹם", "2025-02-03", attended=["שָׁלוֹם"])
+        ledger.record(Listening("🦉 Búhos", "2025-02-01", present=WORLD))
+        ledger.record(Money("🦉 Búhos", "2025-02-02", speaker="نور", offers=[("Zoë 🦊", "introduction")],
+                            respectful=["Zoë 🦊"]))
+        ledger.record(Meeting("نور+שָׁלוֹם", "2025-02-03", attended=["שָׁלוֹם"]))
         assert set(ledger.groups()["group"]) == {"🦉 Búhos", "نور+שָׁלוֹם"}
         assert ledger.groups().set_index("group").loc["🦉 Búhos", "members"] == sorted(STORED, key=str.casefold)
         assert set(ledger.points()["member"]) == set(STORED)
@@ -270,7 +275,7 @@ def test_emoji_and_right_to_left_names_round_trip_composed(tmp_path):
         totals = ledger.totals("🦉 Búhos")["total"]
         assert totals["نور"] == 1 + 1 and totals["Zoë 🦊"] == 1 + 5 + 1
         # The same names typed differently (case, spacing, NFC/NFD) find the stored spelling.
-        ledger.record_listening(" 🦉 BÚHOS ", "2025-02-04", present=["zoë 🦊", "  نور  ", "Zoë NFD"])
+        ledger.record(Listening(" 🦉 BÚHOS ", "2025-02-04", present=["zoë 🦊", "  نور  ", "Zoë NFD"]))
         assert ledger.events()["members"].iloc[-1] == "Zoë 🦊, نور, Zo\u00eb NFD"
 
 
@@ -279,7 +284,7 @@ def test_markup_in_notes_is_kept_as_text(tmp_path):
     note = f"{XSS_SCRIPT} {XSS_IMG} & \"quotes\" 'and' `ticks` -- ; DROP TABLE events;"
     with Ledger.open(tmp_path / "ledger.sqlite") as ledger:
         ledger.add_group("Kestrels", CREW, on="2025-01-01")
-        ledger.record_money("Kestrels", D, speaker="Ama", offers=[("Bo", "other", note)], asks=[note], note=note)
+        ledger.record(Money("Kestrels", D, speaker="Ama", offers=[("Bo", "other", note)], asks=[note], note=note))
         ledger.record_agreements("Kestrels", D, note)
         events = ledger.events(include_private=True)
         assert events["texts"].tolist()[-2:] == [{"note": note}, {"text": note}]

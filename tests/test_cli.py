@@ -13,6 +13,7 @@ import pytest
 
 from microsolidarity_widgets import Ledger, demo
 from microsolidarity_widgets.cli import main
+from microsolidarity_widgets.levels.money import Money
 
 COMMAND = [sys.executable, "-m", "microsolidarity_widgets.cli"]
 
@@ -61,8 +62,8 @@ def test_export_writes_the_review_and_keeps_private_texts_out(demo_file, tmp_pat
     ledger_path.write_bytes(demo_file.read_bytes())
     secret = "rent is due and I am short 4321"
     with Ledger.open(ledger_path) as ledger:
-        ledger.record_money("Kestrels", "2026-10-20", speaker="Ama", offers=[("Bo", "encouragement")],
-                            present=["Ama", "Bo", "Caz"], note=secret)
+        ledger.record(Money("Kestrels", "2026-10-20", speaker="Ama", offers=[("Bo", "encouragement")],
+                            present=["Ama", "Bo", "Caz"], note=secret))
         # The round's own note survives its offers (an offer's note once overwrote it).
         assert ledger.events(include_private=True)["texts"].iloc[-1] == {"note": secret}
 
@@ -86,11 +87,12 @@ import datetime as dt
 import sys
 from pathlib import Path
 from microsolidarity_widgets import Ledger
+from microsolidarity_widgets.levels.money import Money
 ledger, stop = Ledger.open(sys.argv[1]), Path(sys.argv[2])
 day = dt.date(2026, 10, 31)
 while not stop.exists():
-    ledger.record_money("Herons", day, speaker="Fen", offers=[("Gus", "perspective"), ("Hana", "introduction")],
-                        asks=["a lift"], respectful=["Gus"], present=["Fen", "Gus", "Hana", "Ines"])
+    ledger.record(Money("Herons", day, speaker="Fen", offers=[("Gus", "perspective"), ("Hana", "introduction")],
+                        asks=["a lift"], respectful=["Gus"], present=["Fen", "Gus", "Hana", "Ines"]))
     print("wrote", flush=True)
 """
 

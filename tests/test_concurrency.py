@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from microsolidarity_widgets import Ledger
 from microsolidarity_widgets import storage as st
+from microsolidarity_widgets.levels.conflict import ConflictOpened
 
 PROCESSES, EACH = 8, 500
 
@@ -21,6 +22,10 @@ import datetime as dt
 import sys
 
 from microsolidarity_widgets import Ledger, LedgerError
+from microsolidarity_widgets.levels.conflict import ConflictClosed
+from microsolidarity_widgets.levels.consistency import Meeting
+from microsolidarity_widgets.levels.listening import Listening
+from microsolidarity_widgets.levels.money import Money
 
 CREW = ["Ama", "Bo", "Caz", "Dev", "Eve", "Fen", "Gus", "Hana"]
 KINDS = ["perspective", "introduction", "encouragement", "other"]
@@ -31,25 +36,23 @@ def plan(i, j):
     day = dt.date(2000, 1, 1) + dt.timedelta(days=i * 500 + j)
     a, b = CREW[(i + j) % 8], CREW[(i + j + 3) % 8]
     if j % 3 == 0:
-        return "record_listening", ("Kestrels", day), {"present": CREW[: 2 + (i * 7 + j) % 7],
-                                                      "everyone_listened": j % 5 != 0}
+        return Listening("Kestrels", day, present=CREW[: 2 + (i * 7 + j) % 7], everyone_listened=j % 5 != 0)
     if j % 3 == 1:
-        return "record_money", ("Kestrels", day), {"speaker": a, "offers": [(b, KINDS[j % 4])],
-                                                  "asks": ["a lift"] * (j % 2), "respectful": [b] * (i % 2)}
-    return "record_meeting", ("Kestrels", day), {"attended": CREW[(i + j) % 8:][:5]}
+        return Money("Kestrels", day, speaker=a, offers=[(b, KINDS[j % 4])], asks=["a lift"] * (j % 2),
+                     respectful=[b] * (i % 2))
+    return Meeting("Kestrels", day, attended=CREW[(i + j) % 8:][:5])
 
 
 def run(ledger, i, n, out=None):
     for j in range(n):
-        method, args, kwargs = plan(i, j)
-        event_id = getattr(ledger, method)(*args, **kwargs)
+        event_id = ledger.record(plan(i, j))
         if out:
             print(event_id, flush=True)
 
 
 def close_the_conflict(ledger, conflict_id):
     try:
-        ledger.close_conflict(conflict_id, "2000-01-02", "resolved")
+        ledger.record(ConflictClosed(conflict_id, "2000-01-02", "resolved"))
         return "closed"
     except LedgerError as exc:
         return "refused: " + str(exc)
@@ -73,7 +76,7 @@ def worker_namespace() -> dict:
 
 def set_up(ledger: Ledger) -> int:
     ledger.add_group("Kestrels", worker_namespace()["CREW"], on="1999-01-01")
-    return ledger.open_conflict("Kestrels", "2000-01-01", parties=["Ama", "Bo"])
+    return ledger.record(ConflictOpened("Kestrels", "2000-01-01", parties=["Ama", "Bo"]))
 
 
 def comparable(points: pd.DataFrame) -> pd.DataFrame:

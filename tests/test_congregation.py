@@ -7,6 +7,7 @@ import pytest
 
 from microsolidarity_widgets import LedgerError, export
 from microsolidarity_widgets.congregation import Congregation
+from microsolidarity_widgets.levels.listening import Listening
 
 DAY = "2026-01-10"
 ANSWERS = {
@@ -90,7 +91,7 @@ def test_gatherings_formation_and_undo_as_a_whole(cong, ledger):
     assert ledger.groups().empty and not cong.pool()["member"].any()
     fid = cong.form_crews(suggestion, on="2026-01-20", names=["Tuesday crew", "Evening crew"])
     crew = ledger.groups()["group"].iloc[0]
-    ledger.record_listening(crew, "2026-01-21", present=ledger.members(crew)[:2])
+    ledger.record(Listening(crew, "2026-01-21", present=ledger.members(crew)[:2]))
     with pytest.raises(LedgerError, match="has recorded a listening on 2026-01-21 since it formed"):
         cong.undo_formation(fid, "no")
     # Temporary crews for one gathering: recorded on the formation, no group of their own.

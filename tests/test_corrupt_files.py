@@ -8,6 +8,7 @@ import pytest
 
 from microsolidarity_widgets import Ledger, LedgerFileError
 from microsolidarity_widgets import storage as st
+from microsolidarity_widgets.levels.listening import Listening
 
 
 @pytest.fixture(scope="module")
@@ -17,7 +18,7 @@ def healthy(tmp_path_factory) -> bytes:
     with Ledger.open(path) as ledger:
         ledger.add_group("Kestrels", ["Ama", "Bo", "Caz", "Dev"], on="2026-01-01")
         for day in range(2, 28):
-            ledger.record_listening("Kestrels", f"2026-01-{day:02d}", present=["Ama", "Bo", "Caz"])
+            ledger.record(Listening("Kestrels", f"2026-01-{day:02d}", present=["Ama", "Bo", "Caz"]))
     return path.read_bytes()
 
 
@@ -156,7 +157,7 @@ def test_damage_found_only_while_reading_is_reported_in_words(tmp_path, healthy)
     path.write_bytes(bytes(damaged))
     with Ledger.open(path) as ledger:  # the header and the schema are intact
         for read in (ledger.points, ledger.participants,
-                     lambda: ledger.record_listening("Kestrels", "2026-02-01", present=["Ama", "Bo"])):
+                     lambda: ledger.record(Listening("Kestrels", "2026-02-01", present=["Ama", "Bo"]))):
             with pytest.raises(LedgerFileError) as err:
                 read()
             assert str(path) in str(err.value)

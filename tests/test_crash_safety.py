@@ -14,6 +14,8 @@ import pytest
 import sqlalchemy as sa
 
 from microsolidarity_widgets import Ledger, LedgerError, LedgerFileError
+from microsolidarity_widgets.levels.listening import Listening
+from microsolidarity_widgets.levels.money import Money
 
 CREW = ["Ama", "Bo", "Caz", "Dev"]
 
@@ -23,12 +25,13 @@ import datetime as dt
 import sys
 
 from microsolidarity_widgets import Ledger
+from microsolidarity_widgets.levels.money import Money
 
 ledger = Ledger.open(sys.argv[1])
 for j in range(10**6):
     day = dt.date(2000, 1, 1) + dt.timedelta(days=j)
-    event_id = ledger.record_money("Kestrels", day, speaker="Ama", offers=[("Bo", "perspective", "note %d" % j)],
-                                   asks=["ask %d" % j], respectful=["Bo"], note="round %d " % j + "x" * (j % 3000))
+    event_id = ledger.record(Money("Kestrels", day, speaker="Ama", offers=[("Bo", "perspective", "note %d" % j)],
+                                   asks=["ask %d" % j], respectful=["Bo"], note="round %d " % j + "x" * (j % 3000)))
     print(event_id, flush=True)
 '''
 
@@ -79,7 +82,7 @@ def test_a_page_killed_mid_write_loses_nothing_it_acknowledged(tmp_path, kill_af
         assert len(money) - len(acked) in (0, 1)  # at most the write that was in flight, whole
         assert half_written(ledger) == []
         # The ledger goes on as if nothing happened.
-        ledger.record_listening("Kestrels", "2026-01-01", present=["Ama", "Bo"])
+        ledger.record(Listening("Kestrels", "2026-01-01", present=["Ama", "Bo"]))
         assert ledger.totals().loc["Ama", "level 1"] == 1
 
 
@@ -112,9 +115,9 @@ def fill_until_full(ledger: Ledger) -> tuple[int, LedgerFileError]:
     recorded = 0
     for j in range(10_000):
         try:
-            ledger.record_money("Kestrels", f"2001-01-{1 + j % 28:02d}", speaker="Ama",  # shaped as RECORDER's
+            ledger.record(Money("Kestrels", f"2001-01-{1 + j % 28:02d}", speaker="Ama",  # shaped as RECORDER's
                                 offers=[("Bo", "other", "o" * 2000)], asks=["a" * 1000], respectful=["Bo"],
-                                note=f"{j} " + "n" * 4000)
+                                note=f"{j} " + "n" * 4000))
         except LedgerFileError as exc:
             return recorded, exc
         recorded += 1
@@ -131,7 +134,7 @@ def test_a_full_disk_is_reported_in_words_and_nothing_is_partial(small_disk):
         assert len(ledger.events()) == recorded + 1 and half_written(ledger) == []
         # Another try fails the same way, and still leaves nothing behind.
         with pytest.raises(LedgerFileError, match="is full"):
-            ledger.record_listening("Kestrels", "2001-02-01", present=["Ama", "Bo"])
+            ledger.record(Listening("Kestrels", "2001-02-01", present=["Ama", "Bo"]))
         assert len(ledger.events()) == recorded + 1
     assert integrity(path) == "ok"
 
@@ -157,7 +160,7 @@ def test_a_ledger_closed_on_a_full_disk_reopens_with_everything_acknowledged(sma
     # Once there is room again, the ledger simply goes on.
     subprocess.run(["mount", "-o", "remount,size=8m", str(small_disk)], check=True)
     with Ledger.open(path) as ledger:
-        ledger.record_listening("Kestrels", "2001-02-01", present=["Ama", "Bo"])
+        ledger.record(Listening("Kestrels", "2001-02-01", present=["Ama", "Bo"]))
         assert len(ledger.events()) == recorded + 2
     assert integrity(path) == "ok"
 
@@ -178,7 +181,7 @@ def test_a_full_ledger_by_page_limit_is_reported_and_recovers(tmp_path):
         assert len(ledger.events()) == recorded + 1 and half_written(ledger) == []
         limit["pages"] = 10**6  # space freed
         ledger.store.engine.dispose()
-        ledger.record_listening("Kestrels", "2001-02-01", present=["Ama", "Bo"])
+        ledger.record(Listening("Kestrels", "2001-02-01", present=["Ama", "Bo"]))
         assert len(ledger.events()) == recorded + 2
     assert integrity(path) == "ok"
 
@@ -193,7 +196,7 @@ def test_a_read_only_ledger_is_refused_in_words_and_left_untouched(tmp_path):
         path = where / "ledger.sqlite"
         with Ledger.open(path) as ledger:
             ledger.add_group("Kestrels", CREW, on="2000-01-01")
-            ledger.record_listening("Kestrels", "2001-01-01", present=["Ama", "Bo"])
+            ledger.record(Listening("Kestrels", "2001-01-01", present=["Ama", "Bo"]))
         before = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in where.iterdir()}
         if os.geteuid() == 0:  # root writes through file modes, so make the disk itself read-only
             subprocess.run(["mount", "-o", "remount,ro", str(where)], check=True)

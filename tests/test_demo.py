@@ -49,10 +49,10 @@ def test_congregation_shape(demo_ledger):
 def test_has_the_interesting_cases(demo_ledger):
     ev = demo_ledger.events()
     assert (ev["kind"] == "member_joined").any()                                    # a member joins late
-    assert (demo_ledger.attendance()["attended"] == False).any()                    # noqa: E712  missed meetings
+    assert (demo_ledger.table("attendance")["attended"] == False).any()                    # noqa: E712  missed meetings
     assert (ev.query("kind == 'conflict_closed'")["outcome"] == "unresolved").any()  # an unresolved conflict
     assert ev["voided"].any()                                                       # a voided event
-    assert not demo_ledger.open_conflicts().empty                                   # a conflict still open
+    assert not demo_ledger.table("open_conflicts").empty                                   # a conflict still open
     assert demo_ledger.points()["points"].min() < 0
 
 

@@ -10,6 +10,8 @@ import pandas as pd
 import pytest
 
 from microsolidarity_widgets import Ledger, LedgerError, charts, export
+from microsolidarity_widgets.levels.conflict import ConflictClosed, ConflictOpened
+from microsolidarity_widgets.levels.money import Money
 from microsolidarity_widgets.review import ReviewData, Selection
 from test_worked_example import play_worked_example
 
@@ -22,10 +24,10 @@ def ledger(tmp_path_factory):
     ledger = Ledger.open(tmp_path_factory.mktemp("export") / "ledger.sqlite")
     play_worked_example(ledger)
     ledger.add_member("Kestrels", ODD, on="2026-01-02")
-    ledger.record_money("Kestrels", "2026-03-10", speaker="Bo", offers=[("Caz", "other", SECRETS[2]), (ODD, "other")],
-                        asks=[SECRETS[3]], note=SECRETS[0])
-    cid = ledger.open_conflict("Kestrels", "2026-03-11", parties=["Ama", "Dev"], description=SECRETS[1])
-    ledger.close_conflict(cid, "2026-03-12", outcome="resolved", note=SECRETS[4])
+    ledger.record(Money("Kestrels", "2026-03-10", speaker="Bo", offers=[("Caz", "other", SECRETS[2]), (ODD, "other")],
+                        asks=[SECRETS[3]], note=SECRETS[0]))
+    cid = ledger.record(ConflictOpened("Kestrels", "2026-03-11", parties=["Ama", "Dev"], description=SECRETS[1]))
+    ledger.record(ConflictClosed(cid, "2026-03-12", outcome="resolved", note=SECRETS[4]))
     yield ledger
     ledger.close()
 

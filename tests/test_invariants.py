@@ -6,6 +6,11 @@ Every test runs on SQLite and on PostgreSQL (the ``ledger`` fixture)."""
 import pytest
 
 from microsolidarity_widgets import LedgerError
+from microsolidarity_widgets.levels.co_owners import Venture
+from microsolidarity_widgets.levels.conflict import ConflictClosed, ConflictOpened
+from microsolidarity_widgets.levels.consistency import Meeting
+from microsolidarity_widgets.levels.listening import Listening
+from microsolidarity_widgets.levels.money import Money
 
 
 
@@ -57,7 +62,7 @@ def test_voiding_a_join_of_someone_who_took_part_since_is_refused(kestrels):
     ledger, ids = kestrels
     ledger.add_member("Kestrels", "Eve", on="2025-04-01")
     joined = ledger.add_member("Kestrels", "Fay", on="2025-04-02")
-    round_id = ledger.record_listening("Kestrels", "2025-05-01", present=["Ama", "Fay"])
+    round_id = ledger.record(Listening("Kestrels", "2025-05-01", present=["Ama", "Fay"]))
     refused(ledger, lambda: ledger.void(joined, "typo"),
             "Fay would not be a member of Kestrels on 2025-05-01, yet took part in the listening that day")
     ledger.void(round_id, "wrong crew")  # once the round is voided, so can the join be
@@ -96,7 +101,7 @@ def test_voids_that_cannot_mean_anything_are_refused(kestrels, change, words):
 
 def test_a_void_cannot_be_dated_before_the_event_it_corrects(kestrels):
     ledger, _ = kestrels
-    round_id = ledger.record_listening("Kestrels", "2025-05-01", present=["Ama", "Bo"])
+    round_id = ledger.record(Listening("Kestrels", "2025-05-01", present=["Ama", "Bo"]))
     refused(ledger, lambda: ledger.void(round_id, "typo", on="2025-04-30"),
             "The listening happened on 2025-05-01; its correction cannot be dated 2025-04-30")
 
@@ -107,7 +112,7 @@ def test_a_void_cannot_be_dated_before_the_event_it_corrects(kestrels):
 def test_a_departure_dated_before_someone_took_part_is_refused(kestrels):
     ledger, _ = kestrels
     ledger.add_member("Kestrels", "Eve", on="2025-03-15")
-    ledger.record_listening("Kestrels", "2025-05-01", present=["Ama", "Dev"])
+    ledger.record(Listening("Kestrels", "2025-05-01", present=["Ama", "Dev"]))
     refused(ledger, lambda: ledger.remove_member("Kestrels", "Dev", on="2025-04-01"),
             "Not recorded: with this change, Dev would not be a member of Kestrels on 2025-05-01, yet took part "
             "in the listening that day")
@@ -135,13 +140,13 @@ def test_a_second_departure_before_a_later_one_is_refused(kestrels):
 
 
 @pytest.mark.parametrize("call", [
-    lambda l: l.record_meeting("Kestrels", "1950-03-01", attended=["Ama"]),
+    lambda l: l.record(Meeting("Kestrels", "1950-03-01", attended=["Ama"])),
     lambda l: l.add_member("Kestrels", "Eve", on="1901-01-01"),
     lambda l: l.remove_member("Kestrels", "Dev", on="2024-12-31"),
-    lambda l: l.record_venture("Kestrels", "1960-01-01", "Pod", "co-op", ["Ama", "Bo"]),
-    lambda l: l.record_listening("Kestrels", "2024-12-31", present=["Ama", "Bo"]),
-    lambda l: l.record_money("Kestrels", "2000-01-01", speaker="Ama", offers=[("Bo", "other")]),
-    lambda l: l.open_conflict("Kestrels", "2000-01-01", parties=["Ama", "Bo"]),
+    lambda l: l.record(Venture("Kestrels", "1960-01-01", "Pod", "co-op", ["Ama", "Bo"])),
+    lambda l: l.record(Listening("Kestrels", "2024-12-31", present=["Ama", "Bo"])),
+    lambda l: l.record(Money("Kestrels", "2000-01-01", speaker="Ama", offers=[("Bo", "other")])),
+    lambda l: l.record(ConflictOpened("Kestrels", "2000-01-01", parties=["Ama", "Bo"])),
     lambda l: l.record_hosting("Kestrels", "2000-01-01", facilitator="Ama"),
     lambda l: l.record_agreements("Kestrels", "2000-01-01", "No phones."),
 ], ids=["meeting", "join", "departure", "venture", "listening", "money", "conflict", "hosting", "agreements"])
@@ -187,9 +192,9 @@ def test_a_look_alike_of_a_member_is_recorded_with_a_warning(ledger):
     with pytest.warns(LookAlikeName, match="looks like “Ama”"):
         ledger.add_group("Larks", ["Ama", "\u0410ma", "Dev"], on="2025-01-01")
     # Recording for the look-alike when only the other is in the crew points at the difference.
-    refused(ledger, lambda: ledger.record_listening("Larks", "2025-03-01", present=["Dev", "\u0415va"]),
+    refused(ledger, lambda: ledger.record(Listening("Larks", "2025-03-01", present=["Dev", "\u0415va"])),
             "is not a member of Larks")
-    message = refused(ledger, lambda: ledger.record_listening("Kestrels", "2025-01-10", present=["Bo", "\u0415va"]),
+    message = refused(ledger, lambda: ledger.record(Listening("Kestrels", "2025-01-10", present=["Bo", "\u0415va"])),
                       "is not a member of Kestrels on that date")
     assert "Did you mean “Eva”" in message
 
@@ -243,24 +248,24 @@ def test_odd_arguments_get_words_not_tracebacks(ledger):
     ledger.add_group("Kestrels", ["Ama", "Bo", "Caz"], on="2025-01-01")
     refused(ledger, lambda: ledger.events(include_private="no"), "Say include_private=True or include_private=False, not “no”")
     refused(ledger, lambda: ledger.participants(include_private="yes"), "Say include_private=True or include_private=False")
-    refused(ledger, lambda: ledger.record_listening("Kestrels", pd.NaT, present=["Ama", "Bo"]),
+    refused(ledger, lambda: ledger.record(Listening("Kestrels", pd.NaT, present=["Ama", "Bo"])),
             "The date is missing or not a date")
     refused(ledger, lambda: ledger.add_member("Kestrels", "Eve", on=pd.NaT), "The date is missing or not a date")
 
 
 @pytest.mark.parametrize("call", [
-    lambda l: l.close_conflict("x" * 1_000_000, "2025-02-01", "resolved"),
-    lambda l: l.close_conflict(["y"] * 200_000, "2025-02-01", "resolved"),
+    lambda l: l.record(ConflictClosed("x" * 1_000_000, "2025-02-01", "resolved")),
+    lambda l: l.record(ConflictClosed(["y"] * 200_000, "2025-02-01", "resolved")),
     lambda l: l.add_group("Larks", ["A", "B", "C"], kind="z" * 1_000_000),
-    lambda l: l.record_meeting("Kestrels", "2025-02-01", ["Ama"], process="p" * 1_000_000),
-    lambda l: l.record_money("Kestrels", "2025-02-01", speaker="Ama", offers=[("Bo", "k" * 1_000_000)]),
+    lambda l: l.record(Meeting("Kestrels", "2025-02-01", ["Ama"], process="p" * 1_000_000)),
+    lambda l: l.record(Money("Kestrels", "2025-02-01", speaker="Ama", offers=[("Bo", "k" * 1_000_000)])),
     lambda l: l.trust_over_time(by="w" * 1_000_000),
     lambda l: l.preview("record_" + "m" * 1_000_000),
     lambda l: l.events(include_private="n" * 1_000_000),
 ], ids=["event id", "event id list", "group kind", "process", "offer kind", "trust by", "preview", "include_private"])
 def test_a_message_never_quotes_a_megabyte(ledger, call):
     ledger.add_group("Kestrels", ["Ama", "Bo", "Caz"], on="2025-01-01")
-    conflict = ledger.open_conflict("Kestrels", "2025-01-02", parties=["Ama", "Bo"])
+    conflict = ledger.record(ConflictOpened("Kestrels", "2025-01-02", parties=["Ama", "Bo"]))
     assert conflict
     message = refused(ledger, lambda: call(ledger))
     assert len(message) < 400, message[:500]

@@ -12,6 +12,8 @@ import sqlalchemy as sa
 
 from microsolidarity_widgets import Ledger, LedgerError, demo, migrate
 from microsolidarity_widgets import storage as st
+from microsolidarity_widgets.levels.co_owners import Venture
+from microsolidarity_widgets.levels.listening import Listening
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +22,7 @@ def crew_file(tmp_path_factory):
     path = tmp_path_factory.mktemp("crew") / "crew.sqlite"
     with Ledger.open(path) as ledger:
         demo.build(ledger)
-        wrong = ledger.record_venture("Otters", "2026-05-01", name="Otter Bikes", form="co-op", owners=["Mina", "Pia"])
+        wrong = ledger.record(Venture("Otters", "2026-05-01", name="Otter Bikes", form="co-op", owners=["Mina", "Pia"]))
         ledger.void(wrong, reason="not incorporated yet", on="2026-05-02")
         ledger.forget_member("Quinn")
     return str(path)
@@ -61,7 +63,7 @@ def test_copy_there_and_back_twice(crew_file, ledger_location, tmp_path):
     # The target already holds another crew, so every id shifts and must be translated.
     with Ledger.open(ledger_location) as shared:
         shared.add_group("Larks", ["Uma", "Vic", "Ama"], on="2025-02-01")
-        shared.record_listening("Larks", "2025-02-02", present=["Uma", "Vic", "Ama"])
+        shared.record(Listening("Larks", "2025-02-02", present=["Uma", "Vic", "Ama"]))
         larks = shared.totals("Larks")
     expected = content(crew_file)
 
@@ -96,7 +98,7 @@ def test_events_recorded_after_a_rename_still_land_on_the_same_people(crew_file,
         shared.rename_member("Bo", "Bo Lindqvist")
         shared.rename_group("Kestrels", "Kestrels North")
     with Ledger.open(crew_file) as crew:
-        crew.record_listening("Kestrels", "2026-10-20", present=["Ama", "Bo"])
+        crew.record(Listening("Kestrels", "2026-10-20", present=["Ama", "Bo"]))
     try:
         report = migrate.copy(crew_file, ledger_location)
         assert (report.events_added, report.groups_added, report.members_added) == (1, 0, 0)
@@ -144,7 +146,7 @@ def test_two_crews_of_one_name_are_not_merged(tmp_path, ledger_location):
     mine = tmp_path / "mine.sqlite"
     with Ledger.open(mine) as ledger:
         ledger.add_group("Kestrels", [f"A{i}" for i in range(8)], on="2025-01-01")
-        ledger.record_listening("Kestrels", "2025-02-01", present=["A0", "A1"])
+        ledger.record(Listening("Kestrels", "2025-02-01", present=["A0", "A1"]))
     with Ledger.open(ledger_location) as shared:
         shared.add_group("kestrels", [f"B{i}" for i in range(8)], on="2025-03-01")
     before = counts(ledger_location)
@@ -165,7 +167,7 @@ def test_copied_events_obey_the_rules_or_nothing_is_copied(tmp_path, ledger_loca
     migrate.copy(shared_file, ledger_location)
     with Ledger.open(shared_file) as ledger:
         ledger.add_member("Kestrels", "Yan", on="2025-02-01")
-        ledger.record_listening("Kestrels", "2025-02-02", present=["A0", "Yan"])
+        ledger.record(Listening("Kestrels", "2025-02-02", present=["A0", "Yan"]))
     with Ledger.open(ledger_location) as other:
         other.add_member("Kestrels", "Zoe", on="2025-02-01")
     before = counts(ledger_location)

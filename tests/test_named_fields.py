@@ -23,6 +23,8 @@ import sqlalchemy as sa
 from microsolidarity_widgets import Ledger
 from microsolidarity_widgets import storage as st
 from microsolidarity_widgets.congregation import Congregation
+from microsolidarity_widgets.levels.co_owners import Venture
+from microsolidarity_widgets.levels.money import Money
 from pg import SCHEMA_3_COLUMNS
 
 DATA = Path(__file__).parent / "data"
@@ -125,8 +127,8 @@ def test_every_participants_words_are_under_their_names_and_private_ones_stay_pr
 
 
 def test_each_kind_reads_as_before_through_its_named_fields(upgraded):
-    assert records(upgraded.ventures()) == OLD["ventures"]
-    assert records(upgraded.conflicts()) == OLD["conflicts"]
+    assert records(upgraded.table("ventures")) == OLD["ventures"]
+    assert records(upgraded.table("conflicts")) == OLD["conflicts"]
     assert records(upgraded.proposals("Kestrels", "2026-01-17").drop(columns="sent")) == OLD["proposals"]
     assert {g: [upgraded.agreements(g), upgraded.agreements(g, include_private=True)] for g in OLD["agreements"]} \
         == OLD["agreements"]
@@ -143,9 +145,10 @@ def test_each_kind_reads_as_before_through_its_named_fields(upgraded):
 
 
 def test_an_upgraded_ledger_records_and_forgets_with_named_fields(upgraded):
-    event_id = upgraded.record_venture("Kestrels", "2026-06-01", name="Heron Co-op", form="co-op", owners=["Bo", "Caz"])
-    round_id = upgraded.record_money("Kestrels", "2026-06-02", speaker="Bo", offers=[("Ama", "perspective", "a book")],
-                                     asks=[("a ladder", ["Caz"])])
+    event_id = upgraded.record(Venture("Kestrels", "2026-06-01", name="Heron Co-op", form="co-op",
+                                       owners=["Bo", "Caz"]))
+    round_id = upgraded.record(Money("Kestrels", "2026-06-02", speaker="Bo", offers=[("Ama", "perspective", "a book")],
+                                     asks=[("a ladder", ["Caz"])]))
     parts = upgraded.participants(include_private=True).query("event_id == @round_id")
     assert parts[["role", "data", "texts"]].values.tolist() == [
         ["speaker", {}, None], ["offer", {"offer_kind": "perspective"}, {"note": "a book"}],

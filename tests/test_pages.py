@@ -6,6 +6,7 @@ import ipywidgets as widgets
 import pytest
 
 from microsolidarity_widgets.apps import CoOwnersApp, ConflictApp, ListeningApp, MoneyApp
+from microsolidarity_widgets.levels.listening import Listening
 from pages import find
 
 
@@ -47,7 +48,7 @@ def test_a_pages_checklist_is_found_by_its_question_and_searched_inside(crew_led
 
 
 def test_what_the_page_hides_or_keeps_aside_is_not_found(crew_ledger):
-    crew_ledger.record_listening("Kestrels", "2026-01-10", present=["Ama", "Bo"])
+    crew_ledger.record(Listening("Kestrels", "2026-01-10", present=["Ama", "Bo"]))
     app = ListeningApp(crew_ledger)
     with pytest.raises(AssertionError, match="No control labelled 'Yes, undo it'"):
         find(app, "Yes, undo it")

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from microsolidarity_widgets import Ledger, LedgerError, demo
 from microsolidarity_widgets import storage as st
 from microsolidarity_widgets.errors import LedgerFileError
+from microsolidarity_widgets.levels.conflict import ConflictClosed, ConflictOpened
 from microsolidarity_widgets.levels.listening import Listening
 
 
@@ -38,7 +39,7 @@ def demo_pair(tmp_path_factory, pg_server):
     lambda l: l.totals("Kestrels"),
     lambda l: l.trust_over_time(),
     lambda l: l.trust_over_time(by="group"),
-    lambda l: l.attendance(),
+    lambda l: l.table("attendance"),
     lambda l: l.memberships(),
     lambda l: l.events(include_private=True).drop(columns="recorded_at"),
     lambda l: l.events().drop(columns="recorded_at"),
@@ -46,10 +47,10 @@ def demo_pair(tmp_path_factory, pg_server):
     lambda l: l.participants(include_private=True),
     lambda l: l.groups(),
     lambda l: l.hosting("Herons"),
-    lambda l: l.open_conflicts(),
-    lambda l: l.conflicts(),
+    lambda l: l.table("open_conflicts"),
+    lambda l: l.table("conflicts"),
     lambda l: l.ties(),
-    lambda l: l.ventures(),
+    lambda l: l.table("ventures"),
     lambda l: l.preview(Listening("Otters", "2026-10-02", present=["Lior", "Mina", "Noor"])),
 ], ids=["points", "totals", "totals-crew", "trust", "trust-group", "attendance", "memberships", "events-private",
         "events", "events-no-texts", "participants", "groups", "hosting", "open-conflicts", "conflicts", "ties",
@@ -65,7 +66,7 @@ def test_same_refusals_on_both_backends(demo_pair):
     messages = []
     for ledger in demo_pair:
         with pytest.raises(LedgerError) as refused:
-            ledger.record_listening("Nowhere", "2026-01-01", present=["Ama", "Bo"])
+            ledger.record(Listening("Nowhere", "2026-01-01", present=["Ama", "Bo"]))
         messages.append(str(refused.value))
     assert messages[0] == messages[1]
     assert "Known groups: Ama+Bo, Fen+Gus, Herons, Kestrels, Marsh Wrens, Mina+Noor, Otters." in messages[0]
@@ -77,7 +78,7 @@ def test_a_read_sees_one_snapshot(ledger_location):
         writer.add_group("Kestrels", ["Ama", "Bo", "Caz"], on="2025-01-01")
         with reader.store.read() as con:
             before = con.execute(sa.select(sa.func.count()).select_from(st.events)).scalar()
-            writer.record_listening("Kestrels", "2025-02-01", present=["Ama", "Bo"])
+            writer.record(Listening("Kestrels", "2025-02-01", present=["Ama", "Bo"]))
             during = con.execute(sa.select(sa.func.count()).select_from(st.events)).scalar()
             parts = con.execute(sa.select(sa.func.count()).select_from(st.participants)).scalar()
         assert (before, during, parts) == (1, 1, 3)
@@ -88,7 +89,7 @@ def test_pages_writing_at_once(ledger_location):
     """Eight pages record at the same moment: all land once; of four closing one conflict, one wins."""
     with Ledger.open(ledger_location) as setup:
         setup.add_group("Kestrels", ["Ama", "Bo", "Caz", "Dev"], on="2025-01-01")
-        conflict = setup.open_conflict("Kestrels", "2025-02-01", parties=["Ama", "Bo"])
+        conflict = setup.record(ConflictOpened("Kestrels", "2025-02-01", parties=["Ama", "Bo"]))
     start = threading.Barrier(12)
     outcomes = []
 
@@ -100,9 +101,9 @@ def test_pages_writing_at_once(ledger_location):
             except LedgerError as exc:
                 outcomes.append(("refused", str(exc)))
 
-    records = [lambda l, d=d: l.record_listening("Kestrels", f"2025-03-{d:02d}", present=["Ama", "Caz"])
+    records = [lambda l, d=d: l.record(Listening("Kestrels", f"2025-03-{d:02d}", present=["Ama", "Caz"]))
                for d in range(1, 9)]
-    records += [lambda l: l.close_conflict(conflict, "2025-03-10", outcome="resolved")] * 4
+    records += [lambda l: l.record(ConflictClosed(conflict, "2025-03-10", outcome="resolved"))] * 4
     threads = [threading.Thread(target=page, args=(r,)) for r in records]
     for t in threads:
         t.start()

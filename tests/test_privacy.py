@@ -16,8 +16,12 @@ import sqlalchemy as sa
 from microsolidarity_widgets import Ledger, LedgerError, demo, export
 from microsolidarity_widgets import storage as st
 from microsolidarity_widgets.charts import review_charts
+from microsolidarity_widgets.levels.co_owners import Venture
+from microsolidarity_widgets.levels.conflict import ConflictClosed, ConflictOpened
+from microsolidarity_widgets.levels.consistency import Meeting
 from microsolidarity_widgets.review import ReviewData, Selection
 from microsolidarity_widgets.levels.listening import Listening
+from microsolidarity_widgets.levels.money import Money
 
 REPO = Path(__file__).resolve().parents[1]
 # A distinctive name, so finding it in raw bytes cannot be a coincidence.
@@ -37,20 +41,21 @@ PUBLIC = {"agreements": "Public agreements: phones away during rounds", "void re
 def play(ledger: Ledger) -> dict[str, int]:
     ledger.add_group("Kestrels", ["Ama", ZEB, "Caz", "Dev"], on="2025-01-01")
     ledger.add_group("Herons", ["Fen", "Gus", "Hana"], on="2025-01-01")
-    ids = {"money": ledger.record_money(
+    ids = {"money": ledger.record(Money(
         "Kestrels", "2025-02-01", speaker=ZEB, offers=[("Ama", "introduction", SECRETS["offer note"])],
-        asks=[SECRETS["ask"]], respectful=["Ama"], note=SECRETS["money note"])}
-    ids["meeting"] = ledger.record_meeting("Kestrels", "2025-02-05", attended=[ZEB, "Caz"], note=SECRETS["meeting note"])
-    ids["conflict"] = ledger.open_conflict("Kestrels", "2025-02-06", parties=[ZEB, "Dev"],
-                                           description=SECRETS["conflict description"])
-    ids["close"] = ledger.close_conflict(ids["conflict"], "2025-02-20", "resolved", note=SECRETS["close note"])
+        asks=[SECRETS["ask"]], respectful=["Ama"], note=SECRETS["money note"]))}
+    ids["meeting"] = ledger.record(Meeting("Kestrels", "2025-02-05", attended=[ZEB, "Caz"],
+                                           note=SECRETS["meeting note"]))
+    ids["conflict"] = ledger.record(ConflictOpened("Kestrels", "2025-02-06", parties=[ZEB, "Dev"],
+                                                   description=SECRETS["conflict description"]))
+    ids["close"] = ledger.record(ConflictClosed(ids["conflict"], "2025-02-20", "resolved", note=SECRETS["close note"]))
     ids["private agreements"] = ledger.record_agreements("Kestrels", "2025-01-02", SECRETS["private agreements"],
                                                          private=True)
     ids["agreements"] = ledger.record_agreements("Herons", "2025-01-02", PUBLIC["agreements"])
-    ids["listening"] = ledger.record_listening("Kestrels", "2025-02-07", present=[ZEB, "Ama", "Caz"])
-    ids["venture"] = ledger.record_venture("Kestrels", "2025-03-01", "Van Share", "co-op", [ZEB, "Caz"])
+    ids["listening"] = ledger.record(Listening("Kestrels", "2025-02-07", present=[ZEB, "Ama", "Caz"]))
+    ids["venture"] = ledger.record(Venture("Kestrels", "2025-03-01", "Van Share", "co-op", [ZEB, "Caz"]))
     ids["hosting"] = ledger.record_hosting("Kestrels", "2025-02-07", facilitator=ZEB)
-    ids["void"] = ledger.void(ledger.record_listening("Herons", "2025-02-07", present=["Fen", "Gus"]),
+    ids["void"] = ledger.void(ledger.record(Listening("Herons", "2025-02-07", present=["Fen", "Gus"])),
                               PUBLIC["void reason"])
     return ids
 
@@ -95,8 +100,8 @@ def test_hidden_by_default_shown_when_asked(played):
 def test_no_private_text_in_any_reading_or_chart(played):
     ledger, _ = played
     readings = [ledger.points(), ledger.totals(), ledger.trust_over_time(), ledger.trust_over_time(by="group"),
-                ledger.groups(), ledger.memberships(), ledger.open_conflicts(), ledger.ventures(),
-                ledger.attendance(), ledger.hosting("Kestrels"), ledger.preview(
+                ledger.groups(), ledger.memberships(), ledger.table("open_conflicts"), ledger.table("ventures"),
+                ledger.table("attendance"), ledger.hosting("Kestrels"), ledger.preview(
                     Listening("Kestrels", "2025-03-02", present=["Ama", "Caz"]))]
     seen = "".join(text_of(r) for r in readings)
     data = ReviewData.load(ledger)
@@ -207,7 +212,8 @@ def test_the_readme_forget_example_runs_as_written(tmp_path):
     code = re.search(r"```python\n(.*?)```", section, flags=re.S).group(1)
     with Ledger.open(tmp_path / "data" / "ledger.sqlite") as ledger:
         ledger.add_group("Kestrels", ["Ama", "Bo", "Caz"], on="2025-01-01")
-        ledger.record_money("Kestrels", "2025-02-01", speaker="Ama", offers=[("Bo", "other")], asks=["a lift"], note="SECRET-readme")
+        ledger.record(Money("Kestrels", "2025-02-01", speaker="Ama", offers=[("Bo", "other")], asks=["a lift"],
+                            note="SECRET-readme"))
     run = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     assert "Former member 1" in run.stdout and "Ama" not in run.stdout

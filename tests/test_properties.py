@@ -8,6 +8,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from microsolidarity_widgets import Ledger
+from microsolidarity_widgets.levels.co_owners import Venture
+from microsolidarity_widgets.levels.conflict import ConflictClosed, ConflictOpened
+from microsolidarity_widgets.levels.consistency import Meeting
+from microsolidarity_widgets.levels.listening import Listening
+from microsolidarity_widgets.levels.money import Money
 
 MEMBERS = ["Ama", "Bo", "Caz", "Dev", "Eve"]
 START = dt.date(2025, 1, 1)
@@ -30,20 +35,20 @@ actions = st.one_of(
 def play(ledger, action, n):
     kind, day = action[0], _day(action[1])
     if kind == "listening":
-        return ledger.record_listening("Crew", day, present=action[2], everyone_listened=action[3])
+        return ledger.record(Listening("Crew", day, present=action[2], everyone_listened=action[3]))
     if kind == "money":
         speaker, *others = action[2]
-        return ledger.record_money("Crew", day, speaker=speaker, offers=[(o, "perspective") for o in others[: action[3]]],
+        return ledger.record(Money("Crew", day, speaker=speaker, offers=[(o, "perspective") for o in others[: action[3]]],
                                    asks=["help"] * action[3] + [("a lift", others[-1:])], respectful=others[-1:],
-                                   present=action[2])
+                                   present=action[2]))
     if kind == "meeting":
-        return ledger.record_meeting("Crew", day, attended=action[2])
+        return ledger.record(Meeting("Crew", day, attended=action[2]))
     if kind == "conflict":
-        cid = ledger.open_conflict("Crew", day, parties=action[2])
+        cid = ledger.record(ConflictOpened("Crew", day, parties=action[2]))
         if action[3]:
-            ledger.close_conflict(cid, day, outcome=action[3])
+            ledger.record(ConflictClosed(cid, day, outcome=action[3]))
         return cid
-    return ledger.record_venture("Crew", day, name=f"Venture {n}", form="co-op", owners=action[2])
+    return ledger.record(Venture("Crew", day, name=f"Venture {n}", form="co-op", owners=action[2]))
 
 
 def scores(ledger):

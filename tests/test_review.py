@@ -10,6 +10,11 @@ import pandas as pd
 import pytest
 
 from microsolidarity_widgets import Ledger, demo, levels, review, scoring
+from microsolidarity_widgets.levels.co_owners import Venture
+from microsolidarity_widgets.levels.conflict import ConflictClosed, ConflictOpened
+from microsolidarity_widgets.levels.consistency import Meeting
+from microsolidarity_widgets.levels.listening import Listening
+from microsolidarity_widgets.levels.money import Money
 from microsolidarity_widgets.review import ReviewData, Selection
 from test_worked_example import play_worked_example
 
@@ -45,9 +50,9 @@ def test_ties_of_the_worked_example(worked):
 def test_ties_skip_voided_and_unresolved(worked, tmp_path):
     ledger = Ledger.open(tmp_path / "l.sqlite")
     play_worked_example(ledger)
-    cid = ledger.open_conflict("Kestrels", "2026-03-01", parties=["Ama", "Caz"])
-    ledger.close_conflict(cid, "2026-03-05", outcome="unresolved")
-    meeting = ledger.record_meeting("Ama+Bo", "2026-05-01", attended=["Ama", "Bo"])
+    cid = ledger.record(ConflictOpened("Kestrels", "2026-03-01", parties=["Ama", "Caz"]))
+    ledger.record(ConflictClosed(cid, "2026-03-05", outcome="unresolved"))
+    meeting = ledger.record(Meeting("Ama+Bo", "2026-05-01", attended=["Ama", "Bo"]))
     ledger.void(meeting, reason="wrong day", on="2026-05-02")
     t = ledger.ties()
     assert len(t) == 9 and not ((t["kind"] == "conflict") & (t["source"] == "Ama")).any()
@@ -113,12 +118,12 @@ def test_group_growth_marks_the_chosen_groups(demo_ledger):
 
 
 def test_attendance_grid_marks_streaks_and_misses(worked):
-    grid = review.attendance_grid(worked.attendance())
+    grid = review.attendance_grid(worked.table("attendance"))
     assert grid[["member", "status", "mark"]].values.tolist() == [
         ["Ama", "attended", "1"], ["Bo", "attended", "1"], ["Ama", "attended", "2"], ["Bo", "missed", "✗"],
         ["Ama", "attended", "3"], ["Bo", "attended", "1"]]
     assert list(grid["row"]) == list(grid["member"])  # one group: rows are plain names
-    assert len(review.attendance_grid(worked.attendance(), max_meetings=1)) == 2
+    assert len(review.attendance_grid(worked.table("attendance"), max_meetings=1)) == 2
 
 
 def test_member_colours_differ_within_every_group(demo_ledger):
@@ -203,7 +208,7 @@ def test_review_page_reads_new_records_on_request(tmp_path):
     with Ledger.open(tmp_path / "l.sqlite") as ledger:
         play_worked_example(ledger)
         app = ReviewApp(ledger)
-        ledger.record_listening("Kestrels", "2026-07-04", present=["Ama", "Bo"])
+        ledger.record(Listening("Kestrels", "2026-07-04", present=["Ama", "Bo"]))
         assert "July 2026" not in app.widget.summary_text
         app.reread()
         assert app.widget.summary_text.startswith("Kestrels earned 2 points in July 2026")
@@ -223,10 +228,10 @@ def test_pairs_of_an_event_are_every_pair_once():
 def test_choosing_a_member_before_any_conflict_or_tie(crew_ledger):
     """A young crew (a round played, no conflict, no tie yet): the frames hold text, so the summary
     for one member reads them like any other."""
-    crew_ledger.record_listening("Kestrels", "2026-01-10", present=["Ama", "Bo", "Caz", "Dev"])
-    for frame in (crew_ledger.conflicts(), crew_ledger.open_conflicts(), crew_ledger.ties()):
+    crew_ledger.record(Listening("Kestrels", "2026-01-10", present=["Ama", "Bo", "Caz", "Dev"]))
+    for frame in (crew_ledger.table("conflicts"), crew_ledger.table("open_conflicts"), crew_ledger.ties()):
         assert frame.empty and frame["group"].str.len().sum() == 0
-    assert crew_ledger.conflicts()["parties"].str.split(", ").empty
+    assert crew_ledger.table("conflicts")["parties"].str.split(", ").empty
     lines = review.summary(ReviewData.load(crew_ledger), Selection(members=("Ama",)))
     assert "No conflicts are open." in lines
 
@@ -265,8 +270,8 @@ def test_the_exported_report_shows_the_current_month(tmp_path):
 
     with Ledger.open(tmp_path / "l.sqlite") as ledger:
         ledger.add_group("Kestrels", ["Zoë", "Ngozi", "Łukasz"], on="2026-09-01")
-        ledger.record_listening("Kestrels", "2026-09-15", present=["Zoë", "Ngozi"])
-        ledger.record_venture("Kestrels", "2026-10-20", name="Pod", form="co-op", owners=["Zoë", "Łukasz"])
+        ledger.record(Listening("Kestrels", "2026-09-15", present=["Zoë", "Ngozi"]))
+        ledger.record(Venture("Kestrels", "2026-10-20", name="Pod", form="co-op", owners=["Zoë", "Łukasz"]))
         data = ReviewData.load(ledger)
         files = export.review_files(ledger, data, Selection(groups=("Kestrels",), end="2026-10-20"))
     report = files["Kestrels-report.html"].decode()
@@ -344,9 +349,9 @@ def play_one_evening(ledger, day=None, group: str = "Evening crew") -> dt.date:
     two have 7. Returns the day."""
     day = day or dt.date.today()
     ledger.add_group(group, EVENING_CREW, kind="crew", on=day)
-    ledger.record_listening(group, day, present=EVENING_CREW[:5])
-    ledger.record_money(group, day, speaker=EVENING_CREW[0], offers=[(EVENING_CREW[1], "introduction")],
-                        asks=["an accountant who knows co-ops"], respectful=[EVENING_CREW[1]])
+    ledger.record(Listening(group, day, present=EVENING_CREW[:5]))
+    ledger.record(Money(group, day, speaker=EVENING_CREW[0], offers=[(EVENING_CREW[1], "introduction")],
+                        asks=["an accountant who knows co-ops"], respectful=[EVENING_CREW[1]]))
     return day
 
 

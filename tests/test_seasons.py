@@ -11,6 +11,9 @@ from microsolidarity_widgets import Ledger
 from microsolidarity_widgets.congregation import Congregation
 from microsolidarity_widgets.errors import AlreadyRecorded, LedgerError
 from microsolidarity_widgets.export import events_table
+from microsolidarity_widgets.levels.conflict import ConflictClosed, ConflictOpened
+from microsolidarity_widgets.levels.consistency import Meeting
+from microsolidarity_widgets.levels.listening import Listening
 from microsolidarity_widgets.seasons import (Action, ActionReviewed, Reflection, Retrospective, Reveal, Season, Topic,
                                              Vote, actions, closed_crews, decide, reflections, retrospectives, seasons,
                                              since_last, standing, topics, votes_left)
@@ -174,15 +177,15 @@ def test_a_request_sent_twice_records_once(crew, retro):
 
 
 def test_actions_and_what_the_next_retrospective_opens_with(crew):
-    crew.record_listening("Kestrels", "2026-01-10", present=["Ama", "Bo", "Caz"])  # before the first retrospective
+    crew.record(Listening("Kestrels", "2026-01-10", present=["Ama", "Bo", "Caz"]))  # before the first retrospective
     first = crew.record(Retrospective("Kestrels", "2026-02-01"))
     room = crew.record(Action(first, "Caz", "2026-03-01", "Book the room"))
     hosts = crew.record(Action(first, "Ama", "2026-03-01", "Rotate the hosts"))
-    crew.record_meeting("Kestrels", "2026-02-15", attended=["Ama", "Bo", "Caz"])
-    crew.record_meeting("Kestrels", "2026-03-15", attended=["Ama", "Bo", "Dev"])
-    c = crew.open_conflict("Kestrels", "2026-02-20", parties=["Bo", "Dev"])
-    crew.close_conflict(c, "2026-03-01", "resolved")
-    crew.open_conflict("Kestrels", "2026-03-20", parties=["Ama", "Caz"])
+    crew.record(Meeting("Kestrels", "2026-02-15", attended=["Ama", "Bo", "Caz"]))
+    crew.record(Meeting("Kestrels", "2026-03-15", attended=["Ama", "Bo", "Dev"]))
+    c = crew.record(ConflictOpened("Kestrels", "2026-02-20", parties=["Bo", "Dev"]))
+    crew.record(ConflictClosed(c, "2026-03-01", "resolved"))
+    crew.record(ConflictOpened("Kestrels", "2026-03-20", parties=["Ama", "Caz"]))
     crew.record(ActionReviewed(room, "2026-04-01", True))
     crew.record(ActionReviewed(hosts, "2026-04-01", False))
     refused(crew, lambda: crew.record(ActionReviewed(hosts, "2026-04-01", True)), "reviewed already")
@@ -236,7 +239,7 @@ def test_continue_starts_a_new_season(crew):
 
 
 def test_change_is_dated_and_all_or_nothing(crew):
-    crew.record_meeting("Kestrels", "2026-06-01", attended=["Ama", "Bo", "Caz", "Dev"])
+    crew.record(Meeting("Kestrels", "2026-06-01", attended=["Ama", "Bo", "Caz", "Dev"]))
     decide(crew, "Kestrels", "2026-07-01", "change", leaving=["Dev"], joining=["Eve", "Fay"])
     assert crew.members("Kestrels") == ["Ama", "Bo", "Caz", "Eve", "Fay"]
     assert crew.members("Kestrels", on="2026-06-30") == ["Ama", "Bo", "Caz", "Dev"]
@@ -250,19 +253,19 @@ def test_change_is_dated_and_all_or_nothing(crew):
 
 
 def test_a_closed_crew_keeps_its_history_and_records_nothing_after(crew):
-    crew.record_meeting("Kestrels", "2026-06-01", attended=["Ama", "Bo", "Caz", "Dev"])
+    crew.record(Meeting("Kestrels", "2026-06-01", attended=["Ama", "Bo", "Caz", "Dev"]))
     refused(crew, lambda: decide(crew, "Kestrels", "2026-05-01", "close"), "records dated 2026-06-01")
     points = crew.points()
     closing = decide(crew, "Kestrels", "2026-07-01", "close")
     assert closed_crews(crew) == {"Kestrels": day("2026-07-01")}
     assert standing(crew, "Kestrels", "2026-07-02").status == "closed"
     pd.testing.assert_frame_equal(crew.points(), points)
-    refused(crew, lambda: crew.record_meeting("Kestrels", "2026-07-02", attended=["Ama"]),
+    refused(crew, lambda: crew.record(Meeting("Kestrels", "2026-07-02", attended=["Ama"])),
             "Kestrels closed on 2026-07-01", "nothing can be recorded")
     refused(crew, lambda: crew.record(Retrospective("Kestrels", "2026-08-01")), "closed on 2026-07-01")
     refused(crew, lambda: decide(crew, "Kestrels", "2026-07-01", "close"), "closed on 2026-07-01")
     crew.void(closing, "we carry on after all", on="2026-07-02")
-    crew.record_meeting("Kestrels", "2026-07-02", attended=["Ama", "Bo"])
+    crew.record(Meeting("Kestrels", "2026-07-02", attended=["Ama", "Bo"]))
     assert closed_crews(crew) == {}
 
 

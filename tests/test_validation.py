@@ -8,6 +8,11 @@ import sqlalchemy as sa
 
 from microsolidarity_widgets import LedgerError
 from microsolidarity_widgets import storage as st
+from microsolidarity_widgets.levels.co_owners import Venture
+from microsolidarity_widgets.levels.conflict import ConflictClosed, ConflictOpened
+from microsolidarity_widgets.levels.consistency import Meeting
+from microsolidarity_widgets.levels.listening import Listening
+from microsolidarity_widgets.levels.money import Money
 
 
 def tomorrow() -> str:
@@ -30,17 +35,17 @@ def snapshot(ledger):
 
 
 def conflict(ledger, on="2026-01-01"):
-    return ledger.open_conflict("Kestrels", on, parties=["Bo", "Dev"])
+    return ledger.record(ConflictOpened("Kestrels", on, parties=["Bo", "Dev"]))
 
 
 def closed_conflict(ledger):
     cid = conflict(ledger)
-    ledger.close_conflict(cid, "2026-01-02", outcome="resolved")
+    ledger.record(ConflictClosed(cid, "2026-01-02", outcome="resolved"))
     return cid
 
 
 def voided_round(ledger):
-    eid = ledger.record_listening("Kestrels", "2026-01-01", present=["Ama", "Bo"])
+    eid = ledger.record(Listening("Kestrels", "2026-01-01", present=["Ama", "Bo"]))
     ledger.void(eid, reason="entered twice")
     return eid
 
@@ -51,14 +56,14 @@ def full_crew(ledger):
 
 
 def met(ledger):
-    ledger.record_meeting("Ama+Bo", "2026-01-01", attended=["Ama"])
+    ledger.record(Meeting("Ama+Bo", "2026-01-01", attended=["Ama"]))
 
 
 # case: (set-up recorded on purpose or None, the refused call given the set-up's result, words of the message)
 CASES = {
-    "unknown group": (None, lambda l, _: l.record_listening("Falcons", "2026-01-01", present=["Ama", "Bo"]),
+    "unknown group": (None, lambda l, _: l.record(Listening("Falcons", "2026-01-01", present=["Ama", "Bo"])),
                       "no group called “Falcons”"),
-    "unknown member": (None, lambda l, _: l.record_listening("Kestrels", "2026-01-01", present=["Ama", "Zed"]),
+    "unknown member": (None, lambda l, _: l.record(Listening("Kestrels", "2026-01-01", present=["Ama", "Zed"])),
                        "“Zed” is not a member of Kestrels"),
     "crew of nine": (None, lambda l, _: l.add_group("Big", [f"P{i}" for i in range(9)]),
                      "at most 8 members; Big would have 9"),
@@ -77,33 +82,33 @@ CASES = {
     "duplicate members": (None, lambda l, _: l.add_group("Larks", ["Ama", "Bo", " ama "]), "listed twice"),
     "existing group": (None, lambda l, _: l.add_group("kestrels", ["A", "B", "C"]), "already a group called"),
     "already a member": (None, lambda l, _: l.add_member("Kestrels", "AMA", on="2025-02-01"), "already a member"),
-    "future date": (None, lambda l, _: l.record_listening("Kestrels", tomorrow(), present=["Ama", "Bo"]),
+    "future date": (None, lambda l, _: l.record(Listening("Kestrels", tomorrow(), present=["Ama", "Bo"])),
                     "is in the future"),
-    "malformed date": (None, lambda l, _: l.record_listening("Kestrels", "10/01/2026", present=["Ama", "Bo"]),
+    "malformed date": (None, lambda l, _: l.record(Listening("Kestrels", "10/01/2026", present=["Ama", "Bo"])),
                        "is not a date"),
-    "one present": (None, lambda l, _: l.record_listening("Kestrels", "2026-01-01", present=["Ama"]),
+    "one present": (None, lambda l, _: l.record(Listening("Kestrels", "2026-01-01", present=["Ama"])),
                     "at least 2 people"),
-    "speaker outside the group": (None, lambda l, _: l.record_money("Kestrels", "2026-01-01", speaker="Fen",
-                                                                    offers=[("Ama", "perspective")]),
+    "speaker outside the group": (None, lambda l, _: l.record(Money("Kestrels", "2026-01-01", speaker="Fen",
+                                                                    offers=[("Ama", "perspective")])),
                                   "“Fen” is not a member of Kestrels"),
-    "self offer": (None, lambda l, _: l.record_money("Kestrels", "2026-01-01", speaker="Caz",
-                                                     offers=[("Caz", "perspective")]), "Caz is the speaker"),
-    "unknown offer kind": (None, lambda l, _: l.record_money("Kestrels", "2026-01-01", speaker="Caz",
-                                                             offers=[("Ama", "cash")]), "not a kind of offer"),
-    "party outside the group": (None, lambda l, _: l.open_conflict("Kestrels", "2026-01-01", parties=["Bo", "Fen"]),
+    "self offer": (None, lambda l, _: l.record(Money("Kestrels", "2026-01-01", speaker="Caz",
+                                                     offers=[("Caz", "perspective")])), "Caz is the speaker"),
+    "unknown offer kind": (None, lambda l, _: l.record(Money("Kestrels", "2026-01-01", speaker="Caz",
+                                                             offers=[("Ama", "cash")])), "not a kind of offer"),
+    "party outside the group": (None, lambda l, _: l.record(ConflictOpened("Kestrels", "2026-01-01", parties=["Bo", "Fen"])),
                                 "“Fen” is not a member of Kestrels"),
-    "conflict of one": (None, lambda l, _: l.open_conflict("Kestrels", "2026-01-01", parties=["Bo"]),
+    "conflict of one": (None, lambda l, _: l.record(ConflictOpened("Kestrels", "2026-01-01", parties=["Bo"])),
                         "at least 2 members"),
-    "venture of one": (None, lambda l, _: l.record_venture("Kestrels", "2026-01-01", name="Solo", form="company",
-                                                           owners=["Ama"]), "at least 2 owners"),
-    "meeting twice in a day": (met, lambda l, _: l.record_meeting("Ama+Bo", "2026-01-01", attended=["Bo"]),
+    "venture of one": (None, lambda l, _: l.record(Venture("Kestrels", "2026-01-01", name="Solo", form="company",
+                                                           owners=["Ama"])), "at least 2 owners"),
+    "meeting twice in a day": (met, lambda l, _: l.record(Meeting("Ama+Bo", "2026-01-01", attended=["Bo"])),
                                "already has a meeting recorded on 2026-01-01"),
-    "close twice": (closed_conflict, lambda l, cid: l.close_conflict(cid, "2026-01-03", outcome="resolved"),
+    "close twice": (closed_conflict, lambda l, cid: l.record(ConflictClosed(cid, "2026-01-03", outcome="resolved")),
                     "already closed"),
     "close before it opened": (lambda l: conflict(l, "2026-02-01"),
-                               lambda l, cid: l.close_conflict(cid, "2026-01-01", outcome="resolved"),
+                               lambda l, cid: l.record(ConflictClosed(cid, "2026-01-01", outcome="resolved")),
                                "cannot close before"),
-    "unknown outcome": (conflict, lambda l, cid: l.close_conflict(cid, "2026-02-02", outcome="fine"),
+    "unknown outcome": (conflict, lambda l, cid: l.record(ConflictClosed(cid, "2026-02-02", outcome="fine")),
                         "resolved” or “unresolved"),
     "void unknown event": (None, lambda l, _: l.void(9999, reason="typo"), "no event number 9999"),
     "void twice": (voided_round, lambda l, eid: l.void(eid, reason="again"), "already voided"),

@@ -3,20 +3,25 @@
 import pandas as pd
 
 from microsolidarity_widgets import Ledger
+from microsolidarity_widgets.levels.co_owners import Venture
+from microsolidarity_widgets.levels.conflict import ConflictClosed, ConflictOpened
+from microsolidarity_widgets.levels.consistency import Meeting
+from microsolidarity_widgets.levels.listening import Listening
+from microsolidarity_widgets.levels.money import Money
 
 
 def play_worked_example(ledger: Ledger) -> None:
     ledger.add_group("Kestrels", ["Ama", "Bo", "Caz", "Dev"], kind="crew", on="2026-01-01")
     ledger.add_group("Ama+Bo", ["Ama", "Bo"], kind="partnership", on="2026-01-01")
-    ledger.record_listening("Kestrels", "2026-01-10", present=["Ama", "Bo", "Caz"], everyone_listened=True)
-    ledger.record_money("Kestrels", "2026-01-17", speaker="Caz",
+    ledger.record(Listening("Kestrels", "2026-01-10", present=["Ama", "Bo", "Caz"], everyone_listened=True))
+    ledger.record(Money("Kestrels", "2026-01-17", speaker="Caz",
                         offers=[("Ama", "introduction"), ("Dev", "perspective"), ("Dev", "encouragement")],
-                        asks=["an intro to a co-op lawyer"], respectful=["Ama", "Dev"])
+                        asks=["an intro to a co-op lawyer"], respectful=["Ama", "Dev"]))
     for date, attended in [("2026-02-01", ["Ama", "Bo"]), ("2026-03-01", ["Ama"]), ("2026-04-01", ["Ama", "Bo"])]:
-        ledger.record_meeting("Ama+Bo", date, attended=attended)
-    cid = ledger.open_conflict("Kestrels", "2026-02-05", parties=["Bo", "Dev"])
-    ledger.close_conflict(cid, "2026-02-20", outcome="resolved")
-    ledger.record_venture("Kestrels", "2026-05-01", name="Kestrel Pod", form="livelihood pod", owners=["Ama", "Caz"])
+        ledger.record(Meeting("Ama+Bo", date, attended=attended))
+    cid = ledger.record(ConflictOpened("Kestrels", "2026-02-05", parties=["Bo", "Dev"]))
+    ledger.record(ConflictClosed(cid, "2026-02-20", outcome="resolved"))
+    ledger.record(Venture("Kestrels", "2026-05-01", name="Kestrel Pod", form="livelihood pod", owners=["Ama", "Caz"]))
 
 
 def test_totals_match_game_md(ledger):

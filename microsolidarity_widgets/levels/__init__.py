@@ -33,6 +33,7 @@ from ..scoring import History, Pairs
 if TYPE_CHECKING:
     import altair as alt
 
+    from ..ledger import Ledger
     from ..review import ReviewData, Selection
 
 
@@ -105,6 +106,10 @@ class Level:
     # A chart of its own for the trust review (None: only the review's shared charts, where the level
     # has its colour and its legend entry).
     review_chart: ReviewChart | None = field(default=None, repr=False, compare=False)
+    # Its own tables of what was recorded, by name ({"attendance": make}): ``make(ledger)`` reads the
+    # ledger's public API and gives one row per thing, with its "group" by name. A page, the review or a
+    # crew's notebook reads one as ``ledger.table("attendance", group)``; the ledger names no level.
+    tables: Mapping[str, Callable[["Ledger"], pd.DataFrame]] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def kinds(self) -> tuple[str, ...]:
@@ -208,6 +213,19 @@ def tie_words() -> dict[str, str]:
 def directed_ties() -> list[str]:
     """The tie kinds that go from one member to another (the review counts them given and received)."""
     return [kind for lv in all_levels() for kind in lv.directed_ties]
+
+
+def tables() -> dict[str, Callable[["Ledger"], pd.DataFrame]]:
+    """{name: make} of every level's own tables (``Level.tables``), level by level."""
+    return {name: make for lv in all_levels() for name, make in lv.tables.items()}
+
+
+def table(name: str) -> Callable[["Ledger"], pd.DataFrame]:
+    """The level table called ``name``, or ``LedgerError`` naming the tables there are."""
+    found = tables()
+    if name not in found:
+        raise LedgerError(f"There is no table “{name}”; the levels keep {', '.join(sorted(found)) or 'none'}.")
+    return found[name]
 
 
 def phone_forms() -> list[Level]:

@@ -15,7 +15,6 @@ from markupsafe import Markup
 
 from .. import formation, guard, i18n, levels, room
 from ..i18n import N_
-from ..rules import OFFER_KINDS
 from ..holds import NameHolds, told_apart
 from ..values import MAX_NAME, name_key, new_once_key
 from . import standing
@@ -58,22 +57,14 @@ XSRF_SLOT = "\x00xsrf\x00"  # where each browser's own form token goes into a bo
 ONCE_SLOT = "\x00once\x00"  # where each form's one-time key goes, afresh each time the page is shown
 
 # What a phone's forms ask, by field, as the answers are shown back when a form cannot be taken.
-TYPED = {"text": N_("What you wrote"), "offer_kind": N_("Kind of offer"), "name": N_("Your name"),
+TYPED = {"text": N_("What you wrote"), "name": N_("Your name"),
          "invited_by": N_("Invited by"), "work": N_("Meaningful work"), "slots": N_("When you can meet"),
          "region": N_("Region or time zone"), "size": N_("Crew size"), "knows": N_("Whom you know well")}
 
 POOL_FIELDS = ("name", "invited_by", "work", "region", "size", "knows")
 
-# The ledger's words (kept as they are in forms and records) as a phone says them.
-OFFER_KIND_WORDS = {"perspective": N_("perspective"), "process or productivity idea": N_("process or productivity idea"),
-                    "introduction": N_("introduction"), "encouragement": N_("encouragement"), "other": N_("other")}
+# The parts of a day a pool answer names (kept as they are in the form) as a phone says them.
 PARTS = {"morning": N_("morning"), "afternoon": N_("afternoon"), "evening": N_("evening")}
-SENT = {("offer", "waiting"): N_("Your offer (%(kind)s) sent at %(time)s: waiting for the facilitator"),
-        ("offer", "accepted"): N_("Your offer (%(kind)s) sent at %(time)s: accepted into the round"),
-        ("offer", "declined"): N_("Your offer (%(kind)s) sent at %(time)s: declined by the facilitator"),
-        ("ask", "waiting"): N_("Your ask sent at %(time)s: waiting for the facilitator"),
-        ("ask", "accepted"): N_("Your ask sent at %(time)s: accepted into the round"),
-        ("ask", "declined"): N_("Your ask sent at %(time)s: declined by the facilitator")}
 
 
 def typed() -> dict[str, str]:
@@ -191,12 +182,6 @@ def member_page(prefix: str, who: str, xsrf: str, status: str = "", refused: boo
                 switch=f"{prefix}m/", w=w)
 
 
-def sent_line(w: i18n.Words, r) -> str:
-    """One offer or ask this member sent today, as their phone says it (never its words)."""
-    kind = w._(OFFER_KIND_WORDS.get(r.offer_kind, r.offer_kind or ""))
-    return w._(SENT[(r.what, r.answer)], kind=kind, time=w.time(dt.time.fromisoformat(r.sent)))
-
-
 @functools.lru_cache(maxsize=128)
 def member_body(ledger, prefix: str, who: str, revision: tuple[int, int], today: dt.date,
                 playing: tuple[tuple[str, int], ...], w: i18n.Words) -> str:
@@ -222,10 +207,10 @@ def member_body(ledger, prefix: str, who: str, revision: tuple[int, int], today:
         came, sent = standing.group_today(ledger, group, revision, today)
         today_groups.append({"name": group, "level": playing.get(group),
                              "checked_in": who in came,
-                             "sent": [{"said": sent_line(w, r)} for r in sent[sent["member"] == who].itertuples()]})
+                             # what they sent from phones today, told by the form it came from
+                             "sent": list(sent[sent["member"] == who].itertuples())})
     return str(render(
         "member.html", w, prefix=prefix, who=who, xsrf=Markup(XSRF_SLOT), once=ONCE_SLOT, today=today_groups,
-        offer_kinds=[(kind, w._(OFFER_KIND_WORDS[kind])) for kind in OFFER_KINDS],
         phone_forms=[{"template": f"level/{lv.number}/{lv.phone.template}", "action": f"{prefix}m/{lv.phone.route}",
                       **lv.phone.values} for lv in levels.phone_forms()],
         pooled=[c for c, people in known.pools if who in people and not groups],

@@ -216,13 +216,13 @@ def since_last(ledger: Ledger, group: str, on=None, include_private: bool = Fals
     points = awards.pivot_table(index="member", columns="level", values="points", aggfunc="sum", fill_value=0)
     points = points.reindex(columns=list(labels), fill_value=0).rename(columns=labels)
     points["total"] = points.sum(axis=1)
-    att = ledger.attendance(name)
+    att = ledger.table("attendance", name)
     att = att[within(att["date"])]
     by = att.groupby("member")
     attendance = pd.DataFrame({"attended": by["attended"].sum().astype(int),
                                "missed": (~att["attended"]).groupby(att["member"]).sum().astype(int),
                                "streak": by["streak"].last().astype(int)}).rename_axis("member").reset_index()
-    conflicts = ledger.conflicts(name)
+    conflicts = ledger.table("conflicts", name)
     last_actions = actions(ledger, name, int(held["id"].iloc[-1]), include_private) if since is not None else \
         actions(ledger, name, include_private=include_private).iloc[0:0]
     return SinceLast(name, since, until, points.sort_values("total", ascending=False, kind="stable"),

@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import choose_speaker
+from microsolidarity_widgets.levels.co_owners import Venture
 
 pytestmark = pytest.mark.browser
 # The pages this module opens (see conftest).
@@ -185,7 +186,7 @@ def test_conflict_repair(server, page):
 
 def test_co_owners_venture(server, page):
     with server.ledger() as ledger:  # after the server preheated this page's kernel: it must still show
-        ledger.record_venture("Kestrels", "2026-06-01", name="Kestrel Bakery", form="co-op", owners=["Ama", "Eve"])
+        ledger.record(Venture("Kestrels", "2026-06-01", name="Kestrel Bakery", form="co-op", owners=["Ama", "Eve"]))
     since = last_id(server)
     server.open(page, "06_co_owners.ipynb")
     choose_group(page, "Kestrels")

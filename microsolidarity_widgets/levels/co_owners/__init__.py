@@ -66,8 +66,19 @@ def _ties(t: Pairs) -> list[pd.DataFrame]:
     return [t.pairs(t.same_event(t.named(OWNER, t.of_kind(Venture.kind))), VENTURE_TIE)]
 
 
+def _ventures(ledger) -> pd.DataFrame:
+    """Every venture (voided ones left out), as ``ledger.table("ventures")``: id, group, date, venture,
+    form, owners."""
+    ev = ledger.events()
+    out = ev[(ev["kind"] == Venture.kind) & ~ev["voided"]]
+    return pd.DataFrame({"id": out["id"], "group": out["group"], "date": out["date"],
+                         "venture": out["data"].str["name"], "form": out["data"].str["form"],
+                         "owners": out["members"]}).reset_index(drop=True)
+
+
 LEVEL = register(Level(
     5, N_("Co-owners"), "#332288", events=(Venture,), points={"owner": 100}, award=_award, page="06_co_owners",
+    tables={"ventures": _ventures},
     folder=Path(__file__).parent, app=f"{__name__}.page:CoOwnersApp",
     about=N_("Ventures members have formally set up and own together."),
     card=N_("Record a venture that members have set up and own together."),

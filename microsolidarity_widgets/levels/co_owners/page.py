@@ -53,7 +53,8 @@ class CoOwnersApp:
 
     def _show_ventures(self):
         w, group = self.w, self.session.group.value
-        found = self.ledger.ventures(group) if group else pd.DataFrame(columns=["venture", "form", "date", "owners"])
+        found = (self.ledger.table("ventures", group) if group
+                 else pd.DataFrame(columns=["venture", "form", "date", "owners"]))
         shown = pd.DataFrame({w._("Venture"): found["venture"], w._("Legal form"): found["form"],
                               w._("Since"): pd.to_datetime(found["date"]).map(lambda d: w.date(d, "medium")),
                               w._("Owners"): found["owners"].map(lambda o: w.list(o.split(", ")))})

@@ -19,6 +19,7 @@ from ...errors import LedgerError
 from ...i18n import N_
 from ...rules import Day, Entry, Event, InGroup, Names, Part, State, given, text
 from ...scoring import History, Pairs
+from ...storage import names_per_event
 from ...values import clean_date, clean_text, shown
 from .. import Level, register
 
@@ -128,8 +129,36 @@ def _ties(t: Pairs) -> list[pd.DataFrame]:
     return [t.pairs(t.same_event(pd.DataFrame({"event_id": parties["close"], "m": parties["m"]})), CONFLICT_TIE)]
 
 
+# --- its tables (``ledger.table("conflicts")``) -----------------------------------------------------
+
+
+def _conflicts(ledger) -> pd.DataFrame:
+    """Every conflict (voided ones left out): id, group, date (opened), parties, closed (date or NaT
+    while open), outcome."""
+    h, names = ledger.history(), ledger.names()
+    opened = h.events.loc[h.events["kind"] == ConflictOpened.kind, ["id", "group_id", "date"]]
+    closes = h.events.loc[h.events["kind"] == ConflictClosed.kind, ["ref_id", "date", "outcome"]]
+    closes = pd.DataFrame({"id": closes["ref_id"].astype("int64"), "closed": closes["date"],
+                           "outcome": closes["outcome"].astype("str")})  # a live conflict closes once
+    out = opened.merge(closes, on="id", how="left")
+    parties = h.parts[(h.parts["role"] == PARTY) & h.parts["event_id"].isin(opened["id"])]
+    who = names_per_event(parties["event_id"].to_numpy(), parties["member_id"].to_numpy(), names["member"])
+    # Names as text even when there is no conflict yet (an empty map gives numbers): the review,
+    # like a crew's own code, splits the parties with .str.
+    return pd.DataFrame({"id": out["id"], "group": out["group_id"].map(names["group"]).astype("str"),
+                         "date": out["date"], "parties": out["id"].map(who).fillna("").astype("str"),
+                         "closed": out["closed"], "outcome": out["outcome"]}).reset_index(drop=True)
+
+
+def _open_conflicts(ledger) -> pd.DataFrame:
+    """Conflicts opened and not yet closed: id, group, date, parties."""
+    out = _conflicts(ledger)
+    return out.loc[out["closed"].isna(), ["id", "group", "date", "parties"]].reset_index(drop=True)
+
+
 LEVEL = register(Level(
     4, N_("Conflict"), "#CC6677", events=(ConflictOpened, ConflictClosed),
+    tables={"conflicts": _conflicts, "open_conflicts": _open_conflicts},
     points={"resolved": 10, "unresolved": -20}, award=_award, page="05_conflict",
     folder=Path(__file__).parent, app=f"{__name__}.page:ConflictApp",
     about=N_("A hurt between members, repaired and closed."),

@@ -96,7 +96,7 @@ class ConflictApp:
     def _refresh(self):
         self.parties.set_names(self.session.members())
         w, group = self.w, self.session.group.value
-        self.open_now = conflicts = self.ledger.open_conflicts(group) if group else self.open_now.iloc[:0]
+        self.open_now = conflicts = self.ledger.table("open_conflicts", group) if group else self.open_now.iloc[:0]
         chosen = self.conflict.value
         self.conflict.options = [(w._("— choose —"), None)] + [
             (w._("%(people)s — opened %(day)s (%(group)s)", people=_between(p, w), day=w.date(d, "medium"), group=g),

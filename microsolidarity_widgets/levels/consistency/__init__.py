@@ -57,7 +57,7 @@ class Meeting(InGroup):
 
     @classmethod
     def also(cls, ledger, row) -> list[tuple[str, list[str]]]:
-        att = ledger.attendance(row["group"])
+        att = ledger.table("attendance", row["group"])
         return [("missed", att.loc[(att["event_id"] == row.name) & ~att["attended"], "member"].tolist())]
 
 
@@ -109,8 +109,19 @@ def _ties(t: Pairs) -> list[pd.DataFrame]:
     return [t.pairs(t.same_event(t.named(ATTENDED, t.of_kind(Meeting.kind))), MEETING_TIE)]
 
 
+def _attendance(ledger) -> pd.DataFrame:
+    """``ledger.table("attendance")``: one row per meeting and member expected there, with streak and
+    points: event_id, group, date, member, attended, nth, streak, points."""
+    h, names = ledger.history(), ledger.names()
+    att = attendance(h.all_events, h.all_participants, **LEVEL.points)
+    att.insert(1, "group", att.pop("group_id").map(names["group"]))
+    att.insert(3, "member", att.pop("member_id").map(names["member"]))
+    return att.sort_values(["date", "event_id", "member"], kind="stable").reset_index(drop=True)
+
+
 LEVEL = register(Level(
     3, N_("Consistency"), "#117733", events=(Meeting,), points={"meeting": (1, 3, 5), "missed": -5},
+    tables={"attendance": _attendance},
     award=_award, page="04_consistency", folder=Path(__file__).parent, app=f"{__name__}.page:ConsistencyApp",
     about=N_("Regular meetings: who came, who missed."),
     card=N_("Take attendance at a partnership's or crew's regular meeting and plan the next one."),

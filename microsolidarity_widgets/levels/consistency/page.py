@@ -195,7 +195,7 @@ class ConsistencyApp:
         if not group:
             self.history.value = ""
             return
-        att = self.ledger.attendance(group)
+        att = self.ledger.table("attendance", group)
         if att.empty:
             self.history.value = \
                 Markup("<i>%s</i>") % w._("%(group)s has no meetings recorded yet. Today could be the first.",

@@ -181,6 +181,25 @@ def _from_phone(who: str, said) -> Proposal:
                     said(OFFER_KIND) or None)
 
 
+# The ledger's kinds of offer (kept as they are in forms and records) as a phone says them.
+OFFER_KIND_WORDS = dict(zip(OFFER_KINDS, (N_("perspective"), N_("process or productivity idea"), N_("introduction"),
+                                          N_("encouragement"), N_("other"))))
+# What a member's phone says of an offer or an ask they sent today, by its answer so far.
+SENT = {(OFFER, rules.WAITING): N_("Your offer (%(kind)s) sent at %(time)s: waiting for the facilitator"),
+        (OFFER, rules.ACCEPTED): N_("Your offer (%(kind)s) sent at %(time)s: accepted into the round"),
+        (OFFER, rules.DECLINED): N_("Your offer (%(kind)s) sent at %(time)s: declined by the facilitator"),
+        (ASK, rules.WAITING): N_("Your ask sent at %(time)s: waiting for the facilitator"),
+        (ASK, rules.ACCEPTED): N_("Your ask sent at %(time)s: accepted into the round"),
+        (ASK, rules.DECLINED): N_("Your ask sent at %(time)s: declined by the facilitator")}
+
+
+def _sent(w, r) -> str:
+    """One offer or ask the member sent today (a row of ``Ledger.proposals``), in ``w``'s language, as
+    their phone lists it under the form: its kind and answer, never its words."""
+    kind = w._(OFFER_KIND_WORDS.get(r.offer_kind, r.offer_kind or ""))
+    return w._(SENT[(r.what, r.answer)], kind=kind, time=w.time(dt.time.fromisoformat(r.sent)))
+
+
 LEVEL = register(Level(
     2, N_("Money"), "#DDCC77", events=(Money,), points={"offer": 5, "ask": 5, "respect": 1}, award=_award,
     page="03_money", folder=Path(__file__).parent, app=f"{__name__}.page:MoneyApp",
@@ -200,4 +219,4 @@ LEVEL = register(Level(
     tie_words={OFFER_TIE: N_("offers"), RESPECT_TIE: N_("respectful exchanges")}, tie=_ties,
     directed_ties=(OFFER_TIE,),
     phone=PhoneForm("phone.html", "propose", _from_phone, typed={OFFER_KIND: N_("Kind of offer")},
-                    values={"offer_kinds": OFFER_KINDS})))
+                    values={"offer_kinds": tuple(OFFER_KIND_WORDS.items()), "sent": _sent})))
