@@ -6,7 +6,8 @@ and the phone's states are rendered by a real server whose facilitator's languag
 ⟦…⟧ messages are taken out fails the test, unless it is one of these, told apart as follows:
 
 - people's, crews' and congregations' names: every name the ledger holds (members, groups), taken out
-  as whole words; a name is never translated (docs/glossary.md);
+  as whole words; a name is never translated (docs/glossary.md); so is what people typed and a page
+  shows as it is (a venture's name and its legal form);
 - numbers: a text left with no letter at all (digits, signs, punctuation) passes;
 - addresses: a URL (``http://…``, the join address shown to the room) is an address, not a word;
 - dates: a day written by Babel in the pseudo-locale's English form ("5 Feb 2026", "5 February 2026",
@@ -105,11 +106,14 @@ SIDEWAYS = """() => {
 
 
 def names_in(ledger_path) -> list[str]:
-    """Every person's and group's name the ledger holds, longest first (so "Ama Lee" goes before "Ama")."""
+    """Every person's and group's name the ledger holds, and what people typed that pages show as it is
+    (a venture's name and legal form), longest first (so "Ama Lee" goes before "Ama")."""
     with Ledger.open(ledger_path) as ledger:
         people = set(ledger.participants()["member"].dropna())
         groups = set(ledger.events(texts=False)["group"].dropna())
-    return sorted({str(n) for n in people | groups if str(n).strip()}, key=len, reverse=True)
+        ventures = ledger.table("ventures")
+        typed = set(ventures["venture"].dropna()) | set(ventures["form"].dropna())
+    return sorted({str(n) for n in people | groups | typed if str(n).strip()}, key=len, reverse=True)
 
 
 def left_in_english(texts: list[str], names: list[str]) -> list[str]:
