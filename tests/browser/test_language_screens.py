@@ -47,7 +47,12 @@ def test_the_money_page_and_a_phone_in_each_language(browser, tmp_path, demo_led
         # The page's first list is its group's ("Kestrels (crew)"): the phone is one of that crew's.
         crew = page.evaluate("document.querySelector('select').selectedOptions[0].textContent")
         SHOTS.mkdir(parents=True, exist_ok=True)
+        # Voilà scrolls inside a box of its own, which a full-page screenshot does not unroll: the window
+        # is made as tall as the page's content for the picture, then set back.
+        tall = page.evaluate("Math.max(...[...document.querySelectorAll('body *')].map(e => e.scrollHeight))")
+        page.set_viewport_size({"width": PROJECTOR["width"], "height": min(int(tall) + 40, 8000)})
         page.screenshot(path=str(SHOTS / f"money-{lang}.png"), full_page=True)
+        page.set_viewport_size(PROJECTOR)
 
         with Ledger.open(ledger) as opened:
             parts, events = opened.participants(), opened.events(texts=False)
