@@ -11,7 +11,8 @@ and the phone's states are rendered by a real server whose facilitator's languag
 - numbers: a text left with no letter at all (digits, signs, punctuation) passes;
 - addresses: a URL (``http://…``, the join address shown to the room) is an address, not a word;
 - dates: a day written by Babel in the pseudo-locale's English form ("5 Feb 2026", "5 February 2026",
-  "Feb 2026", "2026-02-05"), matched only with its digits, so a month's name alone is still a word.
+  "Feb 2026", "2026-02-05", a chart's axis "19 Apr 26"), matched only with its digits, so a month's
+  name alone is still a word.
 
 What is read is what a person sees or hears: the text of every visible element, a sentence with a word
 in bold read as one text (grouped by its block), and the placeholders, labels, titles, alt texts and
@@ -46,7 +47,7 @@ NOTEBOOKS = ["00_congregation", "01_crew", "02_listening", "03_money", "04_consi
 _MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|December|"
            "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec")
 URLS = re.compile(r"\bhttps?://\S+")
-DATES = re.compile(rf"\b\d{{1,2}} (?:{_MONTHS})\.? \d{{4}}\b|\b(?:{_MONTHS})\.? \d{{4}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b")
+DATES = re.compile(rf"\b\d{{1,2}} (?:{_MONTHS})\.? (?:\d{{4}}|\d{{2}})\b|\b(?:{_MONTHS})\.? \d{{4}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b")
 
 # The texts a person sees and hears on the page, as the module's docstring says.
 READ = """() => {
