@@ -206,12 +206,16 @@ def test_every_phone_state_is_all_pseudo_localised(browser, pseudo, request):
     a level's page open for their crew (its prompts and phone form), and the pool's form."""
     facilitator, page, outside, problems = opened(browser, pseudo, PROJECTOR, request)
     open_notebook(page, pseudo, "03_money")
-    # The page's first list is its group's ("Kestrels (crew)", the kind said in the pseudo-locale).
-    shown = page.evaluate("document.querySelector('select').selectedOptions[0].textContent")
     with Ledger.open(pseudo.ledger_path) as ledger:
         parts = ledger.participants()
         events = ledger.events(texts=False)
-    crew = max((g for g in events["group"].dropna().unique() if shown.startswith(str(g))), key=len)
+    groups = [str(g) for g in events["group"].dropna().unique()]
+    # The page's group list is the one whose options are the groups ("Kestrels (crew)", the kind said in
+    # the pseudo-locale): the group it has chosen is the crew whose phone is looked at.
+    shown = page.evaluate("""groups => [...document.querySelectorAll('select')]
+        .find(s => [...s.options].some(o => groups.some(g => o.textContent.startsWith(g))))
+        .selectedOptions[0].textContent""", groups)
+    crew = max((g for g in groups if shown.startswith(g)), key=len)
     who = sorted(set(parts[parts["event_id"].isin(events.loc[events["group"] == crew, "id"])]["member"]))[0]
 
     phone_context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
