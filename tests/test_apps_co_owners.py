@@ -24,7 +24,7 @@ def test_record_a_venture(open_page, crew_ledger):
     assert s.status.kind == "ok", s.status.text
     assert "Kestrels now has 200 points" in s.status.text
     assert crew_ledger.points().groupby("member")["points"].sum().to_dict() == {"Ama": 100, "Caz": 100}
-    assert "<td>Kestrel Pod</td><td>livelihood pod</td><td>2026-05-01</td><td>Ama, Caz</td>" in app.ventures.value
+    assert "<td>Kestrel Pod</td><td>livelihood pod</td><td>1 May 2026</td><td>Ama and Caz</td>" in app.ventures.value
     assert app.name.value == "" and app.owners.value == []
 
 

@@ -16,7 +16,7 @@ def test_open_then_resolve(open_page, crew_ledger):
     assert "Recording this gives no points" in s.preview.value
     find(app, "Open conflict").click()
     assert s.status.kind == "ok", s.status.text
-    assert "Bo &amp; Dev" in app.open_list.value
+    assert "Bo and Dev" in app.open_list.value
     cid = int(crew_ledger.table("open_conflicts", "Kestrels")["id"].iloc[0])
 
     find(app, "What now?").value = "close"
@@ -65,14 +65,14 @@ def test_conflicts_are_named_by_who_and_when_and_a_lone_one_is_preselected(open_
     app = open_page(ConflictApp)
     find(app, "What now?").value = "close"
     conflict = find(app, "Conflict")
-    assert conflict.options[1] == ("Bo & Dev — opened 5 Feb 2026 (Kestrels)", first)
+    assert conflict.options[1] == ("Bo and Dev — opened 5 Feb 2026 (Kestrels)", first)
     assert conflict.value == first  # the only one open: nothing to choose
-    assert "<td>Bo &amp; Dev</td><td>5 Feb 2026</td>" in app.open_list.value and "#" not in app.open_list.value
+    assert "<td>Bo and Dev</td><td>5 Feb 2026</td>" in app.open_list.value and "#" not in app.open_list.value
     crew_ledger.record(ConflictOpened("Kestrels", "2026-02-07", parties=["Ama", "Caz", "Dev"]))
     conflict.value = None
     app.session.reload_groups()
     assert conflict.value is None  # two open: the facilitator picks
-    assert [label for label, _ in conflict.options][2] == "Ama, Caz & Dev — opened 7 Feb 2026 (Kestrels)"
+    assert [label for label, _ in conflict.options][2] == "Ama, Caz and Dev — opened 7 Feb 2026 (Kestrels)"
 
 
 def test_opening_a_second_conflict_between_the_same_people_is_warned_not_refused(open_page, crew_ledger):
@@ -83,7 +83,7 @@ def test_opening_a_second_conflict_between_the_same_people_is_warned_not_refused
     parties.value = ["Bo", "Caz"]
     assert "Check first" not in s.preview.value
     parties.value = ["Dev", "Bo"]
-    assert "Check first: Bo &amp; Dev already have a conflict open here, opened 5 Feb 2026." in s.preview.value
+    assert "Check first: Bo and Dev already have a conflict open here, opened 5 Feb 2026." in s.preview.value
     find(app, "Open conflict").click()
     assert s.status.kind == "ok" and len(crew_ledger.table("open_conflicts", "Kestrels")) == 2
 

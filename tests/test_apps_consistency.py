@@ -22,7 +22,7 @@ def test_worked_example_meetings(open_page, crew_ledger):
     p = crew_ledger.points()
     assert p.groupby("member")["points"].sum().to_dict() == {"Ama": 9, "Bo": -1}
     assert "3 attended in a row" in app.history.value and "1 attended in a row" in app.history.value
-    assert "<td>2026-03-01</td><td>Ama</td><td>Bo</td>" in app.history.value
+    assert "<td>1 Mar 2026</td><td>Ama</td><td>Bo</td>" in app.history.value  # the day as the language writes it
 
 
 def test_a_second_meeting_on_the_same_day_is_refused(open_page, crew_ledger):

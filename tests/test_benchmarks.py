@@ -39,6 +39,8 @@ def test_first_paint_and_record_latency(tmp_path):
     paint = smoke("benchmarks.first_paint", tmp_path)
     assert [p["page"] for p in paint["pages"]] == ["bare_button.ipynb", "02_listening.ipynb"]
     assert all(p["median_ms"] > 0 for p in paint["pages"])
+    # The same page in German, measured in the same rounds (issue 23).
+    assert [(p["page"], p["de_ms"] > 0, p["ratio"] > 0) for p in paint["languages"]] == [("02_listening.ipynb", True, True)]
     record = smoke("benchmarks.record_latency", tmp_path)
     assert len(record["bare_ms"]) == len(record["record_ms"]) == 2
     assert set(json.loads((tmp_path / "latest.json").read_text())) == {"first_paint", "record_latency"}
@@ -50,6 +52,7 @@ def test_phones(tmp_path):
     assert [r["phones"] for r in result["rows"]] == [1, 4, 8]
     assert all(r["slowest_s"] > 0 for r in result["rows"]) and result["per_member_mb"] >= 0
     assert len(result["pending_s"]) == 2 and all(s > 0 for s in result["pending_s"])
+    assert result["language"] == "es" and len(result["language_s"]) == len(result["one_s"]) and result["language_ratio"] > 0
 
 
 def test_locked_ledger(tmp_path):

@@ -139,21 +139,34 @@ def test_the_cli_speaks_the_facilitators_language(monkeypatch, capsys):
 
 class Visible(html.parser.HTMLParser):
     """The text a person sees or hears on a page: text nodes and the attributes read out or shown,
-    leaving out what is marked as written in another language (``lang``: the level texts of levels.py,
-    which are not translated yet, and the language switch's names, each in its own language), style
+    leaving out what is marked as written in another language (``lang``: the language switch's names,
+    each in its own language), style
     sheets, and the charts' pictures (their axes are drawn by charts.py, the facilitator's side)."""
 
     VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
     SPOKEN = ("aria-label", "placeholder", "title", "alt", "label")
+    # Inside a sentence: a message with a word in bold is one text, as it is read (levels' scoring words).
+    INLINE = {"a", "abbr", "b", "code", "em", "i", "small", "span", "strong", "u"}
 
     def __init__(self, page_lang: str):
         super().__init__()
-        self.page_lang, self.stack, self.texts = page_lang, [], []
+        self.page_lang, self.stack, self.texts, self.sentence = page_lang, [], [], []
+
+    def flush(self):
+        text, self.sentence = "".join(self.sentence), []
+        if text.strip():
+            self.texts.append(text)
+
+    def close(self):
+        super().close()
+        self.flush()
 
     def skipping(self) -> bool:
         return any(skip for _, skip in self.stack)
 
     def handle_starttag(self, tag, attrs):
+        if tag not in self.INLINE:
+            self.flush()
         attrs = dict(attrs)
         other = "lang" in attrs and tag != "html" and attrs["lang"] != self.page_lang
         skip = other or tag in ("style", "svg")
@@ -163,13 +176,15 @@ class Visible(html.parser.HTMLParser):
             self.stack.append((tag, skip))
 
     def handle_endtag(self, tag):
+        if tag not in self.INLINE:
+            self.flush()
         while self.stack:
             if self.stack.pop()[0] == tag:
                 break
 
     def handle_data(self, data):
-        if data.strip() and not self.skipping():
-            self.texts.append(data)
+        if not self.skipping():
+            self.sentence.append(data)
 
 
 def not_pseudo(page: str, names: tuple[str, ...] = ()) -> list[str]:
@@ -178,6 +193,7 @@ def not_pseudo(page: str, names: tuple[str, ...] = ()) -> list[str]:
     assert '<html lang="en-XA">' in page or "<html" not in page
     seen = Visible("en-XA")
     seen.feed(page)
+    seen.close()
     left = []
     for text in seen.texts:
         rest, before = text, None

@@ -25,10 +25,10 @@ from typing import TYPE_CHECKING, Callable, Mapping
 
 import pandas as pd
 
+from .. import i18n
 from ..errors import LedgerError
 from ..rules import Event
 from ..scoring import History, Pairs
-from ..values import counted
 
 if TYPE_CHECKING:
     import altair as alt
@@ -82,7 +82,9 @@ class Level:
     colour: str                     # the level's colour in charts; see tests/test_palettes.py
     events: tuple[type[Event], ...]  # what is recorded at this level (its page's undo voids these)
     points: Mapping[str, object]    # the point values of docs/rules.md, by what earns them
-    # How the level scores, as a page says it (trusted HTML); {name} is replaced by points[name] in words.
+    # How the level scores, as a page says it (trusted HTML, marked with N_ for translation): %(name)s is
+    # replaced by points[name] said in points, %(name1)s… by each of a tuple's (a level kept outside
+    # the catalogs may write {name} and {name[0]}).
     words: str
     award: Callable[[History, "Level"], list[pd.DataFrame]] = field(repr=False, compare=False)
     page: str | None = None         # its workbook page, e.g. "02_listening"
@@ -120,9 +122,18 @@ class Level:
 
     @property
     def scoring(self) -> str:
-        """``words`` with the level's own point values in them."""
-        said = {k: tuple(map(_points, v)) if isinstance(v, tuple) else _points(v) for k, v in self.points.items()}
-        return self.words.format(**said)
+        """``words`` with the level's own point values in them, in the facilitator's language."""
+        return self.scoring_in(i18n.words())
+
+    def scoring_in(self, w: i18n.Words) -> str:
+        """``words`` with the level's own point values in them, in ``w``'s language."""
+        said = {}
+        for k, v in self.points.items():
+            said[k] = tuple(_points(n, w) for n in v) if isinstance(v, tuple) else _points(v, w)
+            if isinstance(v, tuple):
+                said.update({f"{k}{i}": p for i, p in enumerate(said[k], 1)})
+        text = w._(self.words)
+        return text % said if "%(" in text else text.format(**said)
 
     def awards(self, history: History) -> list[pd.DataFrame]:
         return self.award(history, self)
@@ -130,9 +141,11 @@ class Level:
     def ties(self, pairs: Pairs) -> list[pd.DataFrame]:
         return self.tie(pairs) if self.tie else []
 
-    def landing_card(self) -> tuple[str, str, str]:
-        """("Level 1", "Listening", blurb): how the landing page lists its page."""
-        return f"Level {self.number}", self.name, self.card or self.about
+    def landing_card(self, w: i18n.Words | None = None) -> tuple[str, str, str]:
+        """("Level 1", "Listening", blurb): how the landing page lists its page, in ``w``'s language
+        (the facilitator's by default)."""
+        w = w or i18n.words()
+        return w._("Level %(number)s", number=self.number), w._(self.name), w._(self.card or self.about)
 
     def page_class(self):
         """Its page's class (imports ipywidgets: only pages ask)."""
@@ -233,14 +246,14 @@ def phone_template(name: str) -> tuple[str, str, Callable[[], bool]] | None:
     return path.read_text(encoding="utf-8"), str(path), lambda: True
 
 
-def cards() -> dict[str, tuple[str, str, str]]:
+def cards(w: i18n.Words | None = None) -> dict[str, tuple[str, str, str]]:
     """{notebook file: (kicker, title, blurb)} for every level with a page: the landing page's cards."""
-    return {f"{lv.page}.ipynb": lv.landing_card() for lv in all_levels() if lv.page}
+    return {f"{lv.page}.ipynb": lv.landing_card(w) for lv in all_levels() if lv.page}
 
 
-def _points(n: int) -> str:
+def _points(n: int, w: i18n.Words) -> str:
     n = abs(n)  # the words say "costs" or "loses" where the points are negative
-    return f"<b>{counted(n, 'point')}</b>"
+    return "<b>" + w.ngettext("%(num)s point", "%(num)s points", n) + "</b>"
 
 
 # Every folder of this package is a level that registers itself as it is imported.

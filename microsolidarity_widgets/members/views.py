@@ -220,7 +220,7 @@ def member_body(ledger, prefix: str, who: str, revision: tuple[int, int], today:
                       **lv.phone.values} for lv in levels.phone_forms()],
         pooled=[c for c, people in known.pools if who in people and not groups],
         by_level=[(lvl, int(by_level.get(lvl, 0))) for lvl in levels.numbers()], total=int(mine["points"].sum()),
-        crews=crews, levels=[{"number": lv.number, "name": lv.name, "scoring": Markup(lv.scoring)}
+        crews=crews, levels=[{"number": lv.number, "name": w._(lv.name), "scoring": Markup(lv.scoring_in(w))}
                              for lv in levels.all_levels()]))
 
 

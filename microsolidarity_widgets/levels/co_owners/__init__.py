@@ -48,7 +48,7 @@ class Venture(InGroup):
     form: str
     owners: Names
     rule = record_venture
-    roles = {OWNER: "owners"}
+    roles = {OWNER: N_("owners")}
     # A group's ventures have names of their own (rules.history_problems).
     once = ("two ventures", lambda on, ref_id, called: name_key(called or ""),
             N_("{group} would have two ventures called “{called}”"))
@@ -77,15 +77,15 @@ def _ventures(ledger) -> pd.DataFrame:
 
 
 LEVEL = register(Level(
-    5, "Co-owners", "#332288", events=(Venture,), points={"owner": 100}, award=_award, page="06_co_owners",
+    5, N_("Co-owners"), "#332288", events=(Venture,), points={"owner": 100}, award=_award, page="06_co_owners",
     tables={"ventures": _ventures},
     folder=Path(__file__).parent, app=f"{__name__}.page:CoOwnersApp",
-    about="Ventures members have formally set up and own together.",
-    card="Record a venture that members have set up and own together.",
-    prompts=("What could we build or hold together that none of us could alone?",
-             "Which legal form fits it: a company, an association, a co-op, a savings pool, a lending circle, "
-             "a livelihood pod, or something else?",
-             "Who will be an owner, and how will the owners decide together?"),
-    words=("<b>How Level 5 scores.</b> Each owner of a venture the group has formally set up together gets {owner}, "
-           "once per venture."),
-    tie_words={VENTURE_TIE: "ventures co-owned"}, tie=_ties))
+    about=N_("Ventures members have formally set up and own together."),
+    card=N_("Record a venture that members have set up and own together."),
+    prompts=(N_("What could we build or hold together that none of us could alone?"),
+             N_("Which legal form fits it: a company, an association, a co-op, a savings pool, a lending circle, "
+                "a livelihood pod, or something else?"),
+             N_("Who will be an owner, and how will the owners decide together?")),
+    words=N_("<b>How Level 5 scores.</b> Each owner of a venture the group has formally set up together gets "
+             "%(owner)s, once per venture."),
+    tie_words={VENTURE_TIE: N_("ventures co-owned")}, tie=_ties))

@@ -66,7 +66,7 @@ class ConflictOpened(InGroup):
     parties: Names
     description: str | None = text("description")
     rule = open_conflict
-    roles = {PARTY: "between"}
+    roles = {PARTY: N_("between")}
 
     @classmethod
     def words(cls, state: State, row: sa.Row) -> str:
@@ -159,19 +159,19 @@ def _open_conflicts(ledger) -> pd.DataFrame:
 
 
 LEVEL = register(Level(
-    4, "Conflict", "#CC6677", events=(ConflictOpened, ConflictClosed),
+    4, N_("Conflict"), "#CC6677", events=(ConflictOpened, ConflictClosed),
     tables={"conflicts": _conflicts, "open_conflicts": _open_conflicts},
     points={"resolved": 10, "unresolved": -20}, award=_award, page="05_conflict",
     folder=Path(__file__).parent, app=f"{__name__}.page:ConflictApp",
-    about="A hurt between members, repaired and closed.",
-    card="Keep track of a hurt while it is being repaired, and close it once it is settled.",
+    about=N_("A hurt between members, repaired and closed."),
+    card=N_("Keep track of a hurt while it is being repaired, and close it once it is settled."),
     # The steps of a repair, in order; the page ticks them off one by one.
-    prompts=("The one who caused the hurt apologises.",
-             "They take responsibility for what happened, without excuses.",
-             "They try to make it right.",
-             "The one who was hurt is heard out fully.",
-             "The one who was hurt forgives, when they are ready."),
-    words=("<b>How Level 4 scores.</b> Opening a conflict scores nothing: it is work in progress. When it closes "
-           "<b>resolved</b>, each person involved gets {resolved}; closed <b>unresolved</b>, each loses "
-           "{unresolved}. A conflict only ever scores once."),
-    tie_words={CONFLICT_TIE: "conflicts resolved"}, tie=_ties))
+    prompts=(N_("The one who caused the hurt apologises."),
+             N_("They take responsibility for what happened, without excuses."),
+             N_("They try to make it right."),
+             N_("The one who was hurt is heard out fully."),
+             N_("The one who was hurt forgives, when they are ready.")),
+    words=N_("<b>How Level 4 scores.</b> Opening a conflict scores nothing: it is work in progress. When it closes "
+             "<b>resolved</b>, each person involved gets %(resolved)s; closed <b>unresolved</b>, each loses "
+             "%(unresolved)s. A conflict only ever scores once."),
+    tie_words={CONFLICT_TIE: N_("conflicts resolved")}, tie=_ties))

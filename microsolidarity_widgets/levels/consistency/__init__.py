@@ -52,7 +52,7 @@ class Meeting(InGroup):
     process: str | None = None
     note: str | None = text()
     rule = record_meeting
-    roles = {ATTENDED: "came"}
+    roles = {ATTENDED: N_("came")}
     # A group meets once a day: a second meeting that day is a history problem (rules.history_problems).
     once = ("two meetings", lambda on, ref_id, called: on, N_("{group} would have two meetings on {on}"))
 
@@ -121,16 +121,16 @@ def _attendance(ledger) -> pd.DataFrame:
 
 
 LEVEL = register(Level(
-    3, "Consistency", "#117733", events=(Meeting,), points={"meeting": (1, 3, 5), "missed": -5},
+    3, N_("Consistency"), "#117733", events=(Meeting,), points={"meeting": (1, 3, 5), "missed": -5},
     tables={"attendance": _attendance},
     award=_award, page="04_consistency", folder=Path(__file__).parent, app=f"{__name__}.page:ConsistencyApp",
-    about="Regular meetings: who came, who missed.",
-    card="Take attendance at a partnership's or crew's regular meeting and plan the next one.",
-    prompts=("Looking back: what has happened for you since we last met?",
-             "Looking ahead: where might you go next, and what would help?",
-             "Is there anything you would like the others to keep in mind until next time?"),
-    words=("<b>How Level 3 scores.</b> Counting only the meetings each person came to: their 1st gives {meeting[0]}, "
-           "their 2nd {meeting[1]}, and every one after that {meeting[2]}. Each meeting a member misses costs "
-           "{missed}. Someone who joined later only counts meetings after they joined."),
-    tie_words={MEETING_TIE: "meetings together"}, tie=_ties,
-    review_chart=ReviewChart("attendance", "Level 3: who came to each meeting", f"{__name__}.chart:review_chart")))
+    about=N_("Regular meetings: who came, who missed."),
+    card=N_("Take attendance at a partnership's or crew's regular meeting and plan the next one."),
+    prompts=(N_("Looking back: what has happened for you since we last met?"),
+             N_("Looking ahead: where might you go next, and what would help?"),
+             N_("Is there anything you would like the others to keep in mind until next time?")),
+    words=N_("<b>How Level 3 scores.</b> Counting only the meetings each person came to: their 1st gives "
+             "%(meeting1)s, their 2nd %(meeting2)s, and every one after that %(meeting3)s. Each meeting a member "
+             "misses costs %(missed)s. Someone who joined later only counts meetings after they joined."),
+    tie_words={MEETING_TIE: N_("meetings together")}, tie=_ties,
+    review_chart=ReviewChart("attendance", N_("Level 3: who came to each meeting"), f"{__name__}.chart:review_chart")))

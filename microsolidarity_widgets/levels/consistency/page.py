@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 import icalendar
 import ipywidgets as widgets
+from markupsafe import Markup
 import pandas as pd
 from dateutil.relativedelta import relativedelta
 
@@ -15,47 +16,48 @@ from ... import rules
 from ...apps.controls import Choice, hint, section, wide
 from ...apps.markup import esc, html_list, html_table
 from ...apps.session import Session
+from ...i18n import N_, Words, words
 from ...ledger import Ledger
-from ...values import day_words, file_stem
+from ...values import file_stem
 from . import LEVEL, Meeting
 
 # What the page says to the facilitator.
 PROCESS_STEPS = {
-    "Feelz Circle": [
-        "Agree the norms for cross-talk and confidentiality before anything else.",
-        "Open with a poem, a quote or a short moment of quiet.",
-        "Go round: each person speaks to the personal, the political and the professional.",
-        "After their turn, each person may ask the circle for feedback.",
-        "Variants: a Council round (speak and listen from the heart, keep it lean and spontaneous, maybe a "
-        "silent witness) or a Clearness Committee (one focus person, 4–6 people and a facilitator; a 10–15 "
-        "minute opening; only honest open questions; mirroring near the end; double confidentiality; "
-        "1.5–2 hours).",
+    N_("Feelz Circle"): [
+        N_("Agree the norms for cross-talk and confidentiality before anything else."),
+        N_("Open with a poem, a quote or a short moment of quiet."),
+        N_("Go round: each person speaks to the personal, the political and the professional."),
+        N_("After their turn, each person may ask the circle for feedback."),
+        N_("Variants: a Council round (speak and listen from the heart, keep it lean and spontaneous, maybe a "
+           "silent witness) or a Clearness Committee (one focus person, 4–6 people and a facilitator; a 10–15 "
+           "minute opening; only honest open questions; mirroring near the end; double confidentiality; "
+           "1.5–2 hours)."),
     ],
-    "Care Pod": [
-        "3–5 people, 60–90 minutes; weekly at first, later every two weeks or monthly.",
-        "The host role rotates, and the pod agrees up front when it will end.",
-        "Explore your ideal self, then your real self: strengths and gaps.",
-        "Turn the gaps into a learning agenda, then experiment and practise between meetings.",
-        "Lean on the trusting relationships in the pod; at the end, look back: what works, what could be "
-        "better, what will we change?",
+    N_("Care Pod"): [
+        N_("3–5 people, 60–90 minutes; weekly at first, later every two weeks or monthly."),
+        N_("The host role rotates, and the pod agrees up front when it will end."),
+        N_("Explore your ideal self, then your real self: strengths and gaps."),
+        N_("Turn the gaps into a learning agenda, then experiment and practise between meetings."),
+        N_("Lean on the trusting relationships in the pod; at the end, look back: what works, what could be "
+           "better, what will we change?"),
     ],
-    "Stewardship": [
-        "Each member has a steward (it need not be mutual); meet about once a month.",
-        "How did last month go? What did you enjoy, what did you not?",
-        "What will you do differently?",
-        "How are your longer-term goals coming along?",
-        "How can I support you?",
+    N_("Stewardship"): [
+        N_("Each member has a steward (it need not be mutual); meet about once a month."),
+        N_("How did last month go? What did you enjoy, what did you not?"),
+        N_("What will you do differently?"),
+        N_("How are your longer-term goals coming along?"),
+        N_("How can I support you?"),
     ],
-    "The Elephants": [
-        "About 4 people who agree to be fully open with each other.",
-        "Begin with a personal reflection: what do you want from life?",
-        "Set goals at 10-year, 3-year, 1-year and quarterly horizons across relationships, work, money, "
-        "health and leisure.",
-        "Share a short report every week and a longer one every quarter.",
-        "Hold a review together each quarter.",
+    N_("The Elephants"): [
+        N_("About 4 people who agree to be fully open with each other."),
+        N_("Begin with a personal reflection: what do you want from life?"),
+        N_("Set goals at 10-year, 3-year, 1-year and quarterly horizons across relationships, work, money, "
+           "health and leisure."),
+        N_("Share a short report every week and a longer one every quarter."),
+        N_("Hold a review together each quarter."),
     ],
 }
-NO_PROCESS = "Our own way"
+NO_PROCESS = N_("Our own way")
 
 
 def month_later(day: dt.date) -> dt.date:
@@ -67,13 +69,16 @@ def month_later(day: dt.date) -> dt.date:
 SERIES_LENGTH = 12
 
 
-def meeting_ics(group: str, day: dt.date, now: dt.datetime | None = None, monthly: bool = False) -> str:
+def meeting_ics(group: str, day: dt.date, now: dt.datetime | None = None, monthly: bool = False,
+                w: Words | None = None) -> str:
     """A calendar file (RFC 5545, written by ``icalendar``) for an all-day meeting of ``group`` on
     ``day``, or with ``monthly`` a series of ``SERIES_LENGTH`` meetings a month apart from it.
 
     A series started on the 29th–31st keeps to that day, or the month's last day when it is shorter
-    (as ``month_later`` does): a plain monthly rule would skip the months without that day.
+    (as ``month_later`` does): a plain monthly rule would skip the months without that day. Its words
+    are in ``w``'s language (the facilitator's by default): the crew reads them in their calendars.
     """
+    w = w or words()
     cal = icalendar.Calendar()
     cal.add("prodid", "-//Reciprocity Workbook//EN")
     cal.add("version", "2.0")
@@ -84,8 +89,8 @@ def meeting_ics(group: str, day: dt.date, now: dt.datetime | None = None, monthl
     event.add("dtstamp", now if now.tzinfo else now.replace(tzinfo=dt.timezone.utc))  # a stamp is in UTC
     event.add("dtstart", day)
     event.add("dtend", day + dt.timedelta(days=1))
-    event.add("summary", f"{group} meeting")
-    event.add("description", "Our monthly meeting: where we have been, and where we might go next.")
+    event.add("summary", w._("%(group)s meeting", group=group))
+    event.add("description", w._("Our monthly meeting: where we have been, and where we might go next."))
     if monthly:
         rule = {"freq": "monthly", "count": SERIES_LENGTH}
         if day.day > 28:
@@ -107,8 +112,14 @@ def download_link(text: str, filename: str, label: str) -> str:
     return f'<a class="ms-download" href="{esc(href)}" download="{esc(filename)}">{esc(label)}</a>'
 
 
-def member_history(att: pd.DataFrame) -> pd.DataFrame:
-    """Per member: meetings attended and missed, the current run of either, and points so far."""
+# The columns of a group's history, as ``member_history`` names them; the page says them in its language.
+HISTORY_COLUMNS = [N_("Member"), N_("Attended"), N_("Missed"), N_("Right now"), N_("Points so far")]
+
+
+def member_history(att: pd.DataFrame, w: Words | None = None) -> pd.DataFrame:
+    """Per member: meetings attended and missed, the current run of either, and points so far (the
+    columns named in English, the run said in ``w``'s language)."""
+    w = w or words()
     rows = []
     for member, own in att.groupby("member", sort=True):
         flags = own["attended"].tolist()
@@ -118,9 +129,10 @@ def member_history(att: pd.DataFrame) -> pd.DataFrame:
                 break
             run += 1
         rows.append({"Member": member, "Attended": sum(flags), "Missed": len(flags) - sum(flags),
-                     "Right now": f"{run} attended in a row" if last else f"missed the last {run}",
+                     "Right now": w.ngettext("%(num)s attended in a row", "%(num)s attended in a row", run)
+                     if last else w.ngettext("missed the last one", "missed the last %(num)s", run),
                      "Points so far": int(own["points"].sum())})
-    return pd.DataFrame(rows, columns=["Member", "Attended", "Missed", "Right now", "Points so far"])
+    return pd.DataFrame(rows, columns=HISTORY_COLUMNS)
 
 
 class ConsistencyApp:
@@ -129,34 +141,41 @@ class ConsistencyApp:
     level = LEVEL
 
     def __init__(self, ledger: Ledger):
+        w = self.w = words()
         self.ledger = ledger
         self.history = widgets.HTML()
-        self.process = Choice(description="Meeting process",
-                              options=[(NO_PROCESS, None)] + [(p, p) for p in rules.MEETING_PROCESSES],
+        # The ledger keeps a process by its English name; the facilitator reads it in their language.
+        self.process = Choice(description=w._("Meeting process"),
+                              options=[(w._(NO_PROCESS), None)] + [(w._(p), p) for p in rules.MEETING_PROCESSES],
                               layout=widgets.Layout(width="380px"), **wide())
         self.steps = widgets.HTML()
-        self.note = widgets.Textarea(description="Private notes (optional)", layout=widgets.Layout(width="100%", height="80px"),
+        self.note = widgets.Textarea(description=w._("Private notes (optional)"),
+                                     layout=widgets.Layout(width="100%", height="80px"),
                                      **wide())
         self.note.add_class("ms-private")
-        self.next_date = widgets.DatePicker(description="Next meeting", **wide())
-        self.series = widgets.ToggleButtons(description="Calendar file", **wide(),
-                                            options=[("The next meeting", False),
-                                                     (f"Every month ({SERIES_LENGTH} meetings)", True)])
+        self.next_date = widgets.DatePicker(description=w._("Next meeting"), **wide())
+        self.series = widgets.ToggleButtons(description=w._("Calendar file"), **wide(),
+                                            options=[(w._("The next meeting"), False),
+                                                     (w.ngettext("Every month (%(num)s meeting)",
+                                                                 "Every month (%(num)s meetings)", SERIES_LENGTH),
+                                                      True)])
         self.download = widgets.HTML()
 
         self.session = Session(ledger, self.level, self.draft, controls=[self.note], kept=[self.process],
-                               present="Who came to today's meeting?")
+                               present=w._("Who came to today's meeting?"))
         self.session.on_context(self._refresh)
         self.session.on_record(self._show_history)
         self.process.observe(self._show_steps, "value")
         self.next_date.observe(self._show_download, "value")
         self.series.observe(self._show_download, "value")
 
-        history_box = section("How this group has been showing up", self.history)
-        meeting_box = section("Today's meeting",
-                              hint("<b>Take turns reflecting</b>" + html_list(esc(p) for p in self.level.prompts)),
+        history_box = section(w._("How this group has been showing up"), self.history)
+        meeting_box = section(w._("Today's meeting"),
+                              hint(str(Markup("<b>%s</b>") % w._("Take turns reflecting")) +
+                                   html_list(esc(w._(p)) for p in self.level.prompts)),
                               self.process, self.steps, self.note)
-        next_box = section("Next meeting", hint("About a month after this one. Add it to everyone's calendar now."),
+        next_box = section(w._("Next meeting"),
+                           hint(esc(w._("About a month after this one. Add it to everyone's calendar now."))),
                            self.next_date, self.series, self.download)
         self.widget = self.session.page(history_box, meeting_box, next_box)
         self._show_steps()
@@ -172,34 +191,40 @@ class ConsistencyApp:
         self._show_download()
 
     def _show_history(self, *_):
-        group = self.session.group.value
+        w, group = self.w, self.session.group.value
         if not group:
             self.history.value = ""
             return
         att = self.ledger.table("attendance", group)
         if att.empty:
-            self.history.value = f"<i>{esc(group)} has no meetings recorded yet. Today could be the first.</i>"
+            self.history.value = \
+                Markup("<i>%s</i>") % w._("%(group)s has no meetings recorded yet. Today could be the first.",
+                                          group=group)
             return
-        names = att.groupby(["event_id", "attended"])["member"].agg(", ".join).unstack()
+        names = att.groupby(["event_id", "attended"])["member"].agg(w.list).unstack()
         meetings = pd.DataFrame({"date": att.groupby("event_id")["date"].first(),
-                                 "Came": names.get(True), "Missed": names.get(False)}).fillna("—")
+                                 w._("Came"): names.get(True), w._("Missed"): names.get(False)}).fillna("—")
         meetings = meetings.sort_values("date", kind="stable").tail(6)
-        meetings.insert(0, "Date", meetings.pop("date").dt.strftime("%Y-%m-%d"))
-        self.history.value = (html_table(member_history(att), numeric=["Attended", "Missed", "Points so far"]) +
-                              "<p><b>Latest meetings</b></p>" + html_table(meetings))
+        meetings.insert(0, w._("Date"), meetings.pop("date").map(lambda d: w.date(d, "medium")))
+        history = member_history(att, w)
+        numeric = [w._(c) for c in HISTORY_COLUMNS[1:3] + HISTORY_COLUMNS[4:]]
+        history.columns = [w._(c) for c in history.columns]
+        self.history.value = (html_table(history, numeric=numeric) +
+                              str(Markup("<p><b>%s</b></p>") % w._("Latest meetings")) + html_table(meetings))
 
     def _show_steps(self, *_):
-        steps = PROCESS_STEPS.get(self.process.value)
-        self.steps.value = html_list(steps, "ms-steps") if steps else \
-            "<i>Take turns in whatever way suits you; pick a process above for a ready-made structure.</i>"
+        w, steps = self.w, PROCESS_STEPS.get(self.process.value)
+        self.steps.value = html_list([esc(w._(step)) for step in steps], "ms-steps") if steps else \
+            Markup("<i>%s</i>") % w._("Take turns in whatever way suits you; pick a process above for a ready-made "
+                                      "structure.")
 
     def _show_download(self, *_):
         group, day = self.session.group.value, self.next_date.value
         if not group or day is None:
             self.download.value = ""
             return
-        monthly = self.series.value
-        label = (f"Download a meeting every month from {day_words(day)} (.ics calendar file)" if monthly else
-                 f"Download the {day_words(day)} meeting (.ics calendar file)")
-        self.download.value = download_link(meeting_ics(group, day, monthly=monthly),
+        w, monthly = self.w, self.series.value
+        label = (w._("Download a meeting every month from %(day)s (.ics calendar file)", day=w.date(day)) if monthly
+                 else w._("Download the %(day)s meeting (.ics calendar file)", day=w.date(day)))
+        self.download.value = download_link(meeting_ics(group, day, monthly=monthly, w=w),
                                             calendar_file_name(group, day, monthly), label)

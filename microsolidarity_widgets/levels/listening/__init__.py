@@ -13,7 +13,7 @@ import pandas as pd
 
 from ... import rules
 from ...errors import LedgerError
-from ...i18n import _
+from ...i18n import N_, _
 from ...rules import PRESENT, Entry, InGroup, Names, Part, State
 from ...scoring import History
 from .. import Level, register
@@ -40,7 +40,7 @@ class Listening(InGroup):
     present: Names
     everyone_listened: bool = True
     rule = record_listening
-    roles = {PRESENT: "present"}
+    roles = {PRESENT: N_("present")}
 
 
 def _award(h: History, level: Level) -> list[pd.DataFrame]:
@@ -50,12 +50,12 @@ def _award(h: History, level: Level) -> list[pd.DataFrame]:
 
 
 LEVEL = register(Level(
-    1, "Listening", "#88CCEE", events=(Listening,), points={"listened": 1}, award=_award,
+    1, N_("Listening"), "#88CCEE", events=(Listening,), points={"listened": 1}, award=_award,
     page="02_listening", folder=Path(__file__).parent, app=f"{__name__}.page:ListeningApp",
-    about="Go round the circle, one true thing each while the others listen.",
-    card="Go round the circle, one true thing each while the others listen, and record the round.",
-    prompts=("Right now I'm looking forward to …", "Today I feel … and I think it's because …",
-             "Something on my mind this week is …"),
-    words=("<b>How Level 1 scores.</b> If everyone listened to everyone, each person who was here gets {listened}. "
-           "If not, the round is still written down but nobody gets points this time. At least 2 people need to be "
-           "here.")))
+    about=N_("Go round the circle, one true thing each while the others listen."),
+    card=N_("Go round the circle, one true thing each while the others listen, and record the round."),
+    prompts=(N_("Right now I'm looking forward to …"), N_("Today I feel … and I think it's because …"),
+             N_("Something on my mind this week is …")),
+    words=N_("<b>How Level 1 scores.</b> If everyone listened to everyone, each person who was here gets "
+             "%(listened)s. If not, the round is still written down but nobody gets points this time. At least 2 "
+             "people need to be here.")))

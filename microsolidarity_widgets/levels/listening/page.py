@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 
 import ipywidgets as widgets
+from markupsafe import Markup
 import pandas as pd
 
 from ...apps.controls import Choice, hint, section, wide
@@ -12,15 +13,22 @@ from ...apps.countdown import Countdown
 from ...apps.markup import esc, html_list
 from ...apps.session import Session
 from ...errors import LedgerError
-from ...rules import describe
+from ...i18n import N_, Words, words
 from ...ledger import Ledger
+from ...rules import describe
 from . import LEVEL, Listening
 
 # What the page says to the facilitator.
-LISTENING_RULE = "While someone has the turn, nobody replies or gives advice. Anyone may pass."
+LISTENING_RULE = N_("While someone has the turn, nobody replies or gives advice. Anyone may pass.")
 
-TURN_LENGTHS = [("30 seconds", 30), ("1 minute", 60), ("90 seconds", 90), ("2 minutes", 120),
-                ("3 minutes", 180), ("5 minutes", 300)]
+TURN_SECONDS = [30, 60, 90, 120, 180, 300]
+
+
+def turn_length(seconds: int, w: Words) -> str:
+    """"30 seconds", "1 minute", "90 seconds", "2 minutes": as the facilitator says a turn's length."""
+    if seconds % 60 or seconds < 60:
+        return w.ngettext("%(num)s second", "%(num)s seconds", seconds)
+    return w.ngettext("%(num)s minute", "%(num)s minutes", seconds // 60)
 
 
 class ListeningApp:
@@ -29,22 +37,24 @@ class ListeningApp:
     level = LEVEL
 
     def __init__(self, ledger: Ledger, rng: random.Random | None = None):
+        w = self.w = words()
         self.rng = rng or random.Random()
         self.order: list[str] = []
         self.turn = -1  # index into order; -1 before the round starts
         self.passed: set[str] = set()
 
         self.order_view = widgets.HTML()
-        self.shuffle_button = widgets.Button(description="Shuffle the order")
+        self.shuffle_button = widgets.Button(description=w._("Shuffle the order"))
         self.now = widgets.HTML()
         self.now.add_class("ms-turn")
-        self.next_button = widgets.Button(description="Start the round", button_style="info")
-        self.pass_button = widgets.Button(description="Pass", disabled=True,
-                                          tooltip="This person passes: move on to the next")
-        self.length = Choice(description="Time per turn", options=TURN_LENGTHS, value=60, **wide())
+        self.next_button = widgets.Button(description=w._("Start the round"), button_style="info")
+        self.pass_button = widgets.Button(description=w._("Pass"), disabled=True,
+                                          tooltip=w._("This person passes: move on to the next"))
+        self.length = Choice(description=w._("Time per turn"),
+                             options=[(turn_length(s, w), s) for s in TURN_SECONDS], value=60, **wide())
         self.timer = Countdown(seconds=60)
-        self.listened = widgets.RadioButtons(description="Did everyone listen to everyone?", value=None,
-                                             options=[("Yes", True), ("No", False)], **wide())
+        self.listened = widgets.RadioButtons(description=w._("Did everyone listen to everyone?"), value=None,
+                                             options=[(w._("Yes"), True), (w._("No"), False)], **wide())
 
         self.ledger = ledger
         self.session = Session(ledger, self.level, self.draft, controls=[self.listened], warn=self._recorded_already)
@@ -57,21 +67,22 @@ class ListeningApp:
         self.length.observe(lambda ch: setattr(self.timer, "seconds", ch["new"]), "value")
 
         round_box = section(
-            "The round",
-            hint(LISTENING_RULE),
-            widgets.HBox([widgets.Label("Order:"), self.order_view, self.shuffle_button]),
+            w._("The round"),
+            hint(esc(w._(LISTENING_RULE))),
+            widgets.HBox([widgets.Label(w._("Order:")), self.order_view, self.shuffle_button]),
             self.now,
             widgets.HBox([self.next_button, self.pass_button]),
-            hint("<b>If you are not sure how to begin:</b>" + html_list(esc(p) for p in self.level.prompts)),
+            hint(str(Markup("<b>%s</b>") % w._("If you are not sure how to begin:")) +
+                 html_list(esc(w._(p)) for p in self.level.prompts)),
             widgets.HBox([self.length]),
             self.timer,
         )
-        end_box = section("At the end of the round", self.listened)
+        end_box = section(w._("At the end of the round"), self.listened)
         self.widget = self.session.page(round_box, end_box)
 
     def draft(self):
         if self.listened.value is None:
-            raise LedgerError("Say whether everyone listened to everyone (yes or no).")
+            raise LedgerError(self.w._("Say whether everyone listened to everyone (yes or no)."))
         s = self.session
         return Listening(s.group_name, s.on, present=s.here, everyone_listened=self.listened.value)
 
@@ -89,8 +100,9 @@ class ListeningApp:
         same = [int(i) for i in rounds if set(parts.loc[parts["event_id"] == i, "member"]) == here]
         if not same:
             return ""
-        return (f"a listening round with the same people is already recorded for {s.group.value} on {s.on:%Y-%m-%d} "
-                f"({describe(self.ledger, same[-1:])}). Record this one too only if it is another round.")
+        return self.w._("a listening round with the same people is already recorded for %(group)s on %(day)s "
+                        "(%(record)s). Record this one too only if it is another round.",
+                        group=s.group.value, day=self.w.date(s.on), record=describe(self.ledger, same[-1:]))
 
     # --- the round --------------------------------------------------------------------------
 
@@ -131,19 +143,21 @@ class ListeningApp:
         return self.order[self.turn] if 0 <= self.turn < len(self.order) else None
 
     def _show_turn(self):
+        w = self.w
+
         def item(i, name):
-            mark = " (passed)" if name in self.passed else ""
-            text = f"{i + 1}. {esc(name)}{mark}"
+            mark = Markup(" (%s)") % w._("passed") if name in self.passed else ""
+            text = f"{w.number(i + 1)}. {esc(name)}{mark}"
             return f"<b><u>{text}</u></b>" if i == self.turn else text
 
-        self.order_view.value = " &rarr; ".join(item(i, n) for i, n in enumerate(self.order)) or "nobody yet"
+        self.order_view.value = " &rarr; ".join(item(i, n) for i, n in enumerate(self.order)) or esc(w._("nobody yet"))
         done = self.turn >= len(self.order) and self.order
         if self.speaker:
-            self.now.value = f"Now speaking: {esc(self.speaker)}"
+            self.now.value = esc(w._("Now speaking: %(name)s", name=self.speaker))
         elif done:
-            self.now.value = "Everyone has had a turn."
+            self.now.value = esc(w._("Everyone has had a turn."))
         else:
-            self.now.value = "Ready when you are."
-        self.next_button.description = "Start the round" if self.turn < 0 else "Next speaker"
+            self.now.value = esc(w._("Ready when you are."))
+        self.next_button.description = w._("Start the round") if self.turn < 0 else w._("Next speaker")
         self.next_button.disabled = bool(done) or not self.order
         self.pass_button.disabled = self.speaker is None

@@ -150,7 +150,7 @@ class Money(InGroup):
     from_phones: Sequence[int] = ()
     rule = record_money
     takes_proposals = True
-    roles = {SPEAKER: "speaker", OFFER: "offers from", ASKED: "asked", PRESENT: "present"}
+    roles = {SPEAKER: N_("speaker"), OFFER: N_("offers from"), ASKED: N_("asked"), PRESENT: N_("present")}
 
 
 def _award(h: History, level: Level) -> list[pd.DataFrame]:
@@ -203,22 +203,22 @@ def _sent(w, r) -> str:
 
 
 LEVEL = register(Level(
-    2, "Money", "#DDCC77", events=(Money,), points={"offer": 5, "ask": 5, "respect": 1}, award=_award,
+    2, N_("Money"), "#DDCC77", events=(Money,), points={"offer": 5, "ask": 5, "respect": 1}, award=_award,
     page="03_money", folder=Path(__file__).parent, app=f"{__name__}.page:MoneyApp",
-    about="One member talks about paid and meaningful work; the others offer, the speaker asks.",
-    card="One member talks about paid and meaningful work; record the offers and asks that follow.",
-    prompts=("Paid work — what do you do that brings in money?",
-             "Meaningful work — what work matters most to you, paid or not?",
-             "Roughly how much comes in, and from where? (Say only what you are comfortable with — no amounts "
-             "needed.)",
-             "What way of living would help you be at your best, and what would that cost?",
-             "If it's not enough: what new approach could you experiment with?",
-             "If it's enough: could you earn it with fewer compromises, more freedom or more impact?",
-             "If there's more than you need: what would have to be true for you to share some with the crew?"),
-    words=("<b>How Level 2 scores.</b> Each offer earns the person who made it {offer}. Each thing the speaker asks "
-           "for earns the speaker {ask} &mdash; asking is a gift too. For each person who exchanged with the speaker "
-           "with mutual respect, both of them get {respect} (once per pair per round)."),
-    tie_words={OFFER_TIE: "offers", RESPECT_TIE: "respectful exchanges"}, tie=_ties,
+    about=N_("One member talks about paid and meaningful work; the others offer, the speaker asks."),
+    card=N_("One member talks about paid and meaningful work; record the offers and asks that follow."),
+    prompts=(N_("Paid work — what do you do that brings in money?"),
+             N_("Meaningful work — what work matters most to you, paid or not?"),
+             N_("Roughly how much comes in, and from where? (Say only what you are comfortable with — no "
+                "amounts needed.)"),
+             N_("What way of living would help you be at your best, and what would that cost?"),
+             N_("If it's not enough: what new approach could you experiment with?"),
+             N_("If it's enough: could you earn it with fewer compromises, more freedom or more impact?"),
+             N_("If there's more than you need: what would have to be true for you to share some with the crew?")),
+    words=N_("<b>How Level 2 scores.</b> Each offer earns the person who made it %(offer)s. Each thing the speaker "
+             "asks for earns the speaker %(ask)s — asking is a gift too. For each person who exchanged with the "
+             "speaker with mutual respect, both of them get %(respect)s (once per pair per round)."),
+    tie_words={OFFER_TIE: N_("offers"), RESPECT_TIE: N_("respectful exchanges")}, tie=_ties,
     directed_ties=(OFFER_TIE,),
     phone=PhoneForm("phone.html", "propose", _from_phone, typed={OFFER_KIND: N_("Kind of offer")},
                     values={"offer_kinds": tuple(OFFER_KIND_WORDS.items()), "sent": _sent})))

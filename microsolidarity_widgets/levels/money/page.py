@@ -3,26 +3,29 @@
 from __future__ import annotations
 
 import ipywidgets as widgets
+from markupsafe import Markup
 
 from ... import rules
 from ...apps.controls import Additions, Checklist, Choice, MemberChoice, hint, section, wide
 from ...apps.markup import esc, html_list
 from ...apps.session import Session
 from ...errors import LedgerError
-from ...rules import ProposalSettled
+from ...i18n import N_, Words, words
 from ...ledger import Ledger
+from ...rules import ProposalSettled
 from . import LEVEL, Money
 
 # What the page says to the facilitator.
-MONEY_WHEN = "Only come to this level once the crew feels safe with each other."
-RESPECT_HINT = ("Your call as facilitator: tick someone only if their exchange with the speaker was made with "
+MONEY_WHEN = N_("Only come to this level once the crew feels safe with each other.")
+RESPECT_HINT = N_("Your call as facilitator: tick someone only if their exchange with the speaker was made with "
                 "mutual respect and positive regard. Nobody is ticked for you. Only members who made an offer, or "
-                "to whom an ask was addressed, are listed: an exchange is what the bonus rewards.")
-RESPECT_NOBODY_YET = ("Nobody to tick yet: add an offer, or an ask addressed to someone, and they appear here.")
-ASK_TO_HINT = "Addressed to (optional): tick whom the speaker asks; leave all unticked for an ask to the whole group."
-FROM_PHONES_HINT = ("Offers members send from their phones, and the speaker's asks, wait here. Accept puts one into "
-                    "this round (it scores when you record the round); Decline answers no. Their phones show which.")
-PRIVATE_NOTE_HINT = "Private: kept out of exports and charts. Nothing here is required."
+                  "to whom an ask was addressed, are listed: an exchange is what the bonus rewards.")
+RESPECT_NOBODY_YET = N_("Nobody to tick yet: add an offer, or an ask addressed to someone, and they appear here.")
+ASK_TO_HINT = N_("Addressed to (optional): tick whom the speaker asks; leave all unticked for an ask to the whole "
+                 "group.")
+FROM_PHONES_HINT = N_("Offers members send from their phones, and the speaker's asks, wait here. Accept puts one into "
+                      "this round (it scores when you record the round); Decline answers no. Their phones show which.")
+PRIVATE_NOTE_HINT = N_("Private: kept out of exports and charts. Nothing here is required.")
 
 
 class MoneyApp:
@@ -31,34 +34,40 @@ class MoneyApp:
     level = LEVEL
 
     def __init__(self, ledger: Ledger):
+        w = self.w = words()
         # Offers and asks from phones the facilitator accepted: {proposal id: (who sent it, the item in offers
         # or asks)}. One still in its list is in this round, and is answered "accepted" in the very
         # transaction that records the round. Another group or day, or (for an ask) another speaker,
         # sends it back to wait.
         self.accepted: dict[int, tuple[str, object]] = {}
 
-        self.speaker = MemberChoice("Speaker", width="320px")
-        self.private_note = widgets.Textarea(description="Private notes (optional)", placeholder=PRIVATE_NOTE_HINT,
+        self.speaker = MemberChoice(w._("Speaker"), width="320px")
+        self.private_note = widgets.Textarea(description=w._("Private notes (optional)"),
+                                             placeholder=w._(PRIVATE_NOTE_HINT),
                                              layout=widgets.Layout(width="100%", height="90px"), **wide())
         self.private_note.add_class("ms-private")
-        self.offer_who = MemberChoice("Who offers", width="260px")
-        self.offer_kind = Choice(description="Kind of offer", options=list(rules.OFFER_KINDS),
+        self.offer_who = MemberChoice(w._("Who offers"), width="260px")
+        # The ledger keeps the kind's English word; the facilitator reads it in their language.
+        self.offer_kind = Choice(description=w._("Kind of offer"),
+                                 options=[(_kind(kind, w), kind) for kind in rules.OFFER_KINDS],
                                            layout=widgets.Layout(width="380px"), **wide())
-        self.offer_note = widgets.Text(description="Offer note (optional)", continuous_update=False,
+        self.offer_note = widgets.Text(description=w._("Offer note (optional)"), continuous_update=False,
                                        layout=widgets.Layout(width="420px"), **wide())
         # The button says whose offer it adds, so nobody credits the wrong person by accident.
         self.offered = Additions([[self.offer_who, self.offer_kind], [self.offer_note]],
-                                 [self.offer_who, self.offer_kind, self.offer_note], self._offer, _show_offer,
-                                 add=lambda item: f"Add offer from {item[0]}" if item else "Add offer",
-                                 remove="Remove last offer", empty="No offers yet.", clear=[self.offer_note])
-        self.ask_text = widgets.Text(description="The speaker asks for", placeholder="e.g. an introduction to …",
+                                 [self.offer_who, self.offer_kind, self.offer_note], self._offer, self._show_offer,
+                                 add=lambda item: w._("Add offer from %(name)s", name=item[0]) if item else
+                                 w._("Add offer"), remove=w._("Remove last offer"), empty=w._("No offers yet."),
+                                 clear=[self.offer_note])
+        self.ask_text = widgets.Text(description=w._("The speaker asks for"),
+                                     placeholder=w._("e.g. an introduction to …"),
                                      layout=widgets.Layout(width="520px"), **wide())
-        self.ask_to = Checklist(ASK_TO_HINT)
+        self.ask_to = Checklist(w._(ASK_TO_HINT))
         self.asked = Additions([[self.ask_text], [self.ask_to.widget]], [self.ask_text, self.ask_to], self._ask,
-                               _show_ask, add=lambda _: "Add ask", remove="Remove last ask", empty="No asks yet.",
-                               buttons_on=0, clear=[self.ask_text, self.ask_to])
-        self.respectful = Checklist("Who exchanged with the speaker with mutual respect?")
-        self.nobody_to_respect = hint(RESPECT_NOBODY_YET)
+                               self._show_ask, add=lambda _: w._("Add ask"), remove=w._("Remove last ask"),
+                               empty=w._("No asks yet."), buttons_on=0, clear=[self.ask_text, self.ask_to])
+        self.respectful = Checklist(w._("Who exchanged with the speaker with mutual respect?"))
+        self.nobody_to_respect = hint(esc(w._(RESPECT_NOBODY_YET)))
         self.from_phones = widgets.VBox()
         self._waiting: tuple | None = None  # the proposals on screen: the list is rebuilt only when they change
 
@@ -74,14 +83,15 @@ class MoneyApp:
         for listed in (self.offered, self.asked):
             listed.observe(self._lists_changed, names="value")
 
-        speaker_box = section("The speaker", hint(MONEY_WHEN), self.speaker,
-                              hint("<b>Questions to explore together</b>" + html_list(esc(p) for p in self.level.prompts)),
+        speaker_box = section(w._("The speaker"), hint(esc(w._(MONEY_WHEN))), self.speaker,
+                              hint(str(Markup("<b>%s</b>") % w._("Questions to explore together")) +
+                                   html_list(esc(w._(p)) for p in self.level.prompts)),
                               self.private_note)
-        offers_box = section("Offers from the group", self.offered.widget)
-        asks_box = section("Asks by the speaker", self.asked.widget)
-        respect_box = section("Mutual respect", hint(RESPECT_HINT), self.respectful.widget,
+        offers_box = section(w._("Offers from the group"), self.offered.widget)
+        asks_box = section(w._("Asks by the speaker"), self.asked.widget)
+        respect_box = section(w._("Mutual respect"), hint(esc(w._(RESPECT_HINT))), self.respectful.widget,
                               self.nobody_to_respect)
-        phones_box = section("Sent from phones", hint(FROM_PHONES_HINT), self.from_phones)
+        phones_box = section(w._("Sent from phones"), hint(esc(w._(FROM_PHONES_HINT))), self.from_phones)
         self.widget = self.session.page(speaker_box, phones_box, offers_box, asks_box, respect_box)
         self._lists_changed()
 
@@ -98,7 +108,7 @@ class MoneyApp:
     def draft(self):
         s = self.session
         if not self.speaker.value:
-            raise LedgerError("Choose the speaker.")
+            raise LedgerError(self.w._("Choose the speaker."))
         return Money(s.group_name, s.on, speaker=self.speaker.value, offers=tuple(self.offers), asks=tuple(self.asks),
                      respectful=self.respectful.value, present=s.here, note=self.private_note.value,
                      from_phones=tuple(self._taken()))
@@ -146,33 +156,41 @@ class MoneyApp:
         if tuple(waiting) == self._waiting:
             return
         self._waiting = tuple(waiting)
-        rows = []
+        w, rows = self.w, []
         for row in waiting:
-            said = (f"<b>{esc(row.member)}</b> offers {esc(row.offer_kind)}" if row.what == rules.OFFER else
-                    f"<b>{esc(row.member)}</b> asks for {esc(row.text)}")
+            # The name in bold, the sentence in the language's order; Markup escapes what members typed.
+            name = Markup("<b>%s</b>") % row.member
+            said = (Markup(esc(w._("%(name)s offers %(kind)s"))) % {"name": name, "kind": _kind(row.offer_kind, w)}
+                    if row.what == rules.OFFER else
+                    Markup(esc(w._("%(name)s asks for %(ask)s"))) % {"name": name, "ask": row.text})
             if row.what == rules.OFFER and row.text:
-                said += f" <i>({esc(row.text)})</i>"
-            accept = widgets.Button(description="Accept", button_style="success", tooltip="Add it to this round")
-            decline = widgets.Button(description="Decline", tooltip="Answer no; it is kept, marked declined")
+                said += Markup(" <i>(%s)</i>") % row.text
+            accept = widgets.Button(description=w._("Accept"), button_style="success",
+                                    tooltip=w._("Add it to this round"))
+            decline = widgets.Button(description=w._("Decline"), tooltip=w._("Answer no; it is kept, marked declined"))
             accept.on_click(lambda _, row=row: self.accept(row))
             decline.on_click(lambda _, row=row: self.decline(row))
-            rows.append(widgets.HBox([widgets.HTML(said), accept, decline], layout=widgets.Layout(flex_flow="row wrap")))
-        self.from_phones.children = rows or [widgets.HTML("<i>Nothing waiting.</i>")]
+            rows.append(widgets.HBox([widgets.HTML(str(said)), accept, decline],
+                                     layout=widgets.Layout(flex_flow="row wrap")))
+        self.from_phones.children = rows or [widgets.HTML(Markup("<i>%s</i>") % w._("Nothing waiting."))]
 
     def accept(self, row) -> None:
         """Take a member's offer or ask into this round; it scores when the round is recorded."""
+        w = self.w
         if row.what == "ask":
             if self.speaker.value != row.member:
-                self.session.status.error(f"{row.member} sent an ask: choose {row.member} as the speaker to accept it.",
-                                          nothing_recorded=False)
+                self.session.status.error(w._("%(name)s sent an ask: choose %(name)s as the speaker to accept it.",
+                                              name=row.member), nothing_recorded=False)
                 return
             item, listed = row.text, self.asked
         else:
             item, listed = (row.member, row.offer_kind) + ((row.text,) if row.text else ()), self.offered
         self.accepted[row.id] = (row.member, item)
         listed.value = (*listed.value, item)  # and the list from the phones shows it no more
-        self.session.say(f"Accepted {row.member}'s {row.what} into this round: it counts once you record the "
-                         "round, and their phone then says so.")
+        self.session.say(w._("Accepted %(name)s's ask into this round: it counts once you record the round, and "
+                             "their phone then says so.", name=row.member) if row.what == "ask" else
+                         w._("Accepted %(name)s's offer into this round: it counts once you record the round, and "
+                             "their phone then says so.", name=row.member))
 
     def decline(self, row) -> None:
         try:
@@ -180,7 +198,9 @@ class MoneyApp:
         except LedgerError as exc:
             self.session.status.error(exc, nothing_recorded=False)
             return
-        self.session.status.ok(f"Declined {row.member}'s {row.what}; their phone says so.")
+        self.session.status.ok(self.w._("Declined %(name)s's ask; their phone says so.", name=row.member)
+                               if row.what == "ask" else
+                               self.w._("Declined %(name)s's offer; their phone says so.", name=row.member))
         self._show_from_phones()
 
     def _forget_accepted(self, event_id):
@@ -218,9 +238,16 @@ class MoneyApp:
         self.nobody_to_respect.layout.display = "none" if names else None
 
 
-def _show_offer(offer: tuple) -> str:
-    return f"{esc(offer[0])} &mdash; {esc(offer[1])}" + (f" <i>({esc(offer[2])})</i>" if len(offer) == 3 else "")
+    def _show_offer(self, offer: tuple) -> str:
+        return (f"{esc(offer[0])} &mdash; {esc(_kind(offer[1], self.w))}" +
+                (f" <i>({esc(offer[2])})</i>" if len(offer) == 3 else ""))
+
+    def _show_ask(self, ask: str | tuple) -> str:
+        return esc(ask) if isinstance(ask, str) else \
+            Markup("%s &mdash; <i>%s</i>") % (ask[0], self.w._("to %(names)s", names=self.w.list(ask[1])))
 
 
-def _show_ask(ask: str | tuple) -> str:
-    return esc(ask) if isinstance(ask, str) else f"{esc(ask[0])} &mdash; <i>to {esc(', '.join(ask[1]))}</i>"
+def _kind(kind: str, w: Words) -> str:
+    """A kind of offer as the facilitator reads it: the ledger keeps the English word, which is also its
+    message in the catalogs (the phones say the same words, docs/glossary.md)."""
+    return w._(kind) if kind in rules.OFFER_KINDS else kind
