@@ -41,23 +41,33 @@ def shares_a_slow_start(path: Path) -> bool:
     return path.suffix == ".ipynb" or BROWSER_DIR in path.parents
 
 
-def pytest_xdist_make_scheduler(config, log):
-    """`make test` runs the whole suite in one pytest on every core with `--dist loadgroup`: each browser
-    module and notebook is one unit of work, every other test a unit of its own, handed out in the order
-    of ``pytest_collection_modifyitems`` below. The units are named here, from each test's path: xdist 3.8
-    names them from `xdist_group` marks by editing the node id, which pytest 9 no longer reads."""
-    if config.getvalue("dist") != "loadgroup":
-        return None
-    from xdist.scheduler import LoadScopeScheduling
+class Scheduling:
+    """Registered only when xdist is loaded (``pytest_configure``): with `-p no:xdist`, as when one browser
+    module is run alone, pytest would stop at a hook it does not know."""
 
-    config.option.loadscopereorder = False  # not by number of tests: a module of two may take the longest
+    @staticmethod
+    def pytest_xdist_make_scheduler(config, log):
+        """`make test` runs the whole suite in one pytest on every core with `--dist loadgroup`: each browser
+        module and notebook is one unit of work, every other test a unit of its own, handed out in the order
+        of ``pytest_collection_modifyitems`` below. The units are named here, from each test's path: xdist 3.8
+        names them from `xdist_group` marks by editing the node id, which pytest 9 no longer reads."""
+        if config.getvalue("dist") != "loadgroup":
+            return None
+        from xdist.scheduler import LoadScopeScheduling
 
-    class ModuleOrTest(LoadScopeScheduling):
-        def _split_scope(self, nodeid: str) -> str:
-            path = nodeid.split("::", 1)[0]
-            return path if shares_a_slow_start(config.rootpath / path) else nodeid
+        config.option.loadscopereorder = False  # not by number of tests: a module of two may take the longest
 
-    return ModuleOrTest(config, log)
+        class ModuleOrTest(LoadScopeScheduling):
+            def _split_scope(self, nodeid: str) -> str:
+                path = nodeid.split("::", 1)[0]
+                return path if shares_a_slow_start(config.rootpath / path) else nodeid
+
+        return ModuleOrTest(config, log)
+
+
+def pytest_configure(config):
+    if config.pluginmanager.hasplugin("xdist"):
+        config.pluginmanager.register(Scheduling, "microsolidarity-scheduling")
 
 
 def longest_first(item: pytest.Item) -> tuple[bool, bool]:

@@ -15,7 +15,7 @@ class Options(types.SimpleNamespace):
 
 def test_browser_modules_and_notebooks_are_units_and_the_rest_go_one_by_one(pytestconfig):
     config = Options(option=types.SimpleNamespace(loadscopereorder=True), rootpath=pytestconfig.rootpath)
-    scheduler = conftest.pytest_xdist_make_scheduler(config, None)
+    scheduler = conftest.Scheduling.pytest_xdist_make_scheduler(config, None)
     assert scheduler._split_scope("tests/browser/test_a11y.py::test_landing_page[phone]") == "tests/browser/test_a11y.py"
     assert scheduler._split_scope("workbooks/01_crew.ipynb::Cell 0") == "workbooks/01_crew.ipynb"
     assert scheduler._split_scope("tests/test_scoring.py::test_one[2]") == "tests/test_scoring.py::test_one[2]"
