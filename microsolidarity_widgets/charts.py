@@ -149,6 +149,9 @@ def _fit_title(title):
     if not isinstance(title, alt.Title):
         return title
     title = title.copy()
+    # Out of the accessibility tree (Vega-Lite's config.aria leaves titles in, read as "Title text '…'"):
+    # the chart's description says the title, in the page's language.
+    title.aria = False
     lines = _lines_of(title.text, TITLE_LINE)
     title.text = lines[0] if len(lines) == 1 else lines
     if title.subtitle is not alt.Undefined:

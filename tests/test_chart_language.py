@@ -18,7 +18,8 @@ def test_vegas_generated_descriptions_are_off_and_the_charts_own_stays():
         spec = charts.trust_chart(_trust()).to_dict()
     with i18n.speaking("en"):
         english = charts.trust_chart(_trust()).to_dict()["description"]
-    assert spec["config"]["aria"] is False  # marks, axes, legends and titles: no "X-axis for a time scale…"
+    assert spec["config"]["aria"] is False  # marks, axes and legends: no "X-axis for a time scale…"
+    assert spec["title"]["aria"] is False  # nor "Title text '…'"
     assert spec["description"] and spec["description"] != english  # the chart's own, said in German
 
 
