@@ -50,7 +50,7 @@ i18n-tools: | $(BIN)/python
 
 i18n: i18n-tools
 	$(PYBABEL) -q extract -F babel.cfg -k N_ -c "Translators:" --no-location --sort-output -w 120 \
-		--project "Reciprocity Workbook" --copyright-holder "The Reciprocity Workbook's authors" -o $(CATALOG) microsolidarity_widgets
+		--project "Reciprocity Workbook" --copyright-holder "The Reciprocity Workbook's authors" -o $(CATALOG) microsolidarity_widgets workbooks
 	$(PYBABEL) -q update -D microsolidarity -i $(CATALOG) -d $(LOCALE) -w 120 --ignore-obsolete
 	$(BIN)/python -m microsolidarity_widgets.i18n pseudo
 	$(MAKE) --no-print-directory i18n-compile

@@ -17,8 +17,9 @@ import altair as alt
 import numpy as np
 import pandas as pd
 import platformdirs
+from babel import dates
 
-from . import levels, review
+from . import i18n, levels, review
 from .review import ReviewData, Selection
 from .i18n import N_, _, ngettext
 
@@ -148,6 +149,9 @@ def _fit_title(title):
     if not isinstance(title, alt.Title):
         return title
     title = title.copy()
+    # Out of the accessibility tree (Vega-Lite's config.aria leaves titles in, read as "Title text '…'"):
+    # the chart's description says the title, in the page's language.
+    title.aria = False
     lines = _lines_of(title.text, TITLE_LINE)
     title.text = lines[0] if len(lines) == 1 else lines
     if title.subtitle is not alt.Undefined:
@@ -164,13 +168,14 @@ def title_text(chart) -> str:
 def _readable(chart: alt.Chart, description: str = "") -> alt.Chart:
     """Type large enough to read on a projector at the back of a room, titles in lines that fit a phone,
     and a description that screen readers announce for the whole chart (Vega-Lite ``description``, the
-    drawing's ``aria-label``). Single marks are left out of the accessibility tree: the page shows the
-    chart's figures as a table instead."""
+    drawing's ``aria-label``). Vega's own descriptions of each mark, axis, legend and title ("X-axis for a
+    time scale…") are left out of the accessibility tree: they are English whatever the page's language,
+    and the page shows the chart's figures as a table instead."""
     if chart.title is not alt.Undefined:
         chart = chart.properties(title=_fit_title(chart.title))
     if description:
         chart = chart.properties(description=description)
-    return (chart.configure_mark(aria=False).configure_axis(labelFontSize=READABLE, titleFontSize=READABLE)
+    return (chart.configure(aria=False).configure_axis(labelFontSize=READABLE, titleFontSize=READABLE)
             .configure_legend(labelFontSize=READABLE, titleFontSize=READABLE)
             .configure_title(fontSize=READABLE + 5, subtitleFontSize=READABLE, subtitleColor="#444", anchor="start")
             .configure_view(strokeWidth=0))
@@ -640,10 +645,32 @@ export default {{
 """
 
 
+def time_format_locale(w: i18n.Words | None = None) -> dict:
+    """d3's ``timeFormatLocale`` for the language of ``w`` (the one spoken, by default), from Babel's month
+    and day names: the months on the charts' time axes and tooltips, in the page's language, offline."""
+    w = w or i18n.words()
+
+    def names(kind, width, order):
+        found = getattr(dates, f"get_{kind}_names")(width, context="format", locale=w.locale)
+        return [i18n.pseudo(found[i]) if w.lang == i18n.PSEUDO else found[i] for i in order]
+
+    sunday_first = (6, 0, 1, 2, 3, 4, 5)  # d3 counts days from Sunday, Babel from Monday
+    periods = dates.get_period_names(width="abbreviated", context="format", locale=w.locale)
+    return {"dateTime": "%x %X", "date": "%d/%m/%Y", "time": "%H:%M:%S",
+            "periods": [periods["am"], periods["pm"]],
+            "days": names("day", "wide", sunday_first), "shortDays": names("day", "abbreviated", sunday_first),
+            "months": names("month", "wide", range(1, 13)), "shortMonths": names("month", "abbreviated", range(1, 13))}
+
+
+def embed_options(w: i18n.Words | None = None) -> dict:
+    """vega-embed's options for a chart (a page's widget, an exported report): no menu, dates in the language."""
+    return {"actions": False, "timeFormatLocale": time_format_locale(w)}
+
+
 def chart_widget(chart: alt.TopLevelMixin) -> alt.JupyterChart:
     """A widget showing ``chart`` offline; update it later by setting ``.chart``."""
     enable_offline_charts()
-    return alt.JupyterChart(chart, embed_options={"actions": False})
+    return alt.JupyterChart(chart, embed_options=embed_options())
 
 
 def report_bundle() -> str:

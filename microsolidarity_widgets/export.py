@@ -135,7 +135,8 @@ def report_html(title: str, when: str, chart_specs: dict[str, alt.TopLevelMixin]
     rows = [] if totals is None else list(zip(totals.index, totals.itertuples(index=False)))
     labels = [charts.title_text(c) if isinstance(c, alt.TopLevelMixin) else key for key, c in chart_specs.items()]
     return render("report.html", title=title, when=when, summary=summary, charts=labels, totals=totals,
-                  rows=rows, specs=Markup(_script_json(specs)), style=Markup(REPORT_STYLE),
+                  rows=rows, specs=Markup(_script_json(specs)),
+                  embed_options=Markup(_script_json(charts.embed_options())), style=Markup(REPORT_STYLE),
                   bundle=Markup(charts.report_bundle()))
 
 

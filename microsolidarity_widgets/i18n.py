@@ -29,7 +29,9 @@ import contextvars
 import datetime as dt
 import functools
 import io
+import json
 import os
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -208,6 +210,45 @@ def _(message: str, **values) -> str:
 def ngettext(singular: str, plural: str, n: int, **values) -> str:
     """The form of the message for ``n``, in the language spoken in this context."""
     return words().ngettext(singular, plural, n, **values)
+
+
+# The notebooks' Markdown ------------------------------------------------------------------------
+# The workbooks stay English and readable in Jupyter; Voilà's pages show each Markdown cell translated
+# (``voila_app.SpokenMarkdown``). A message is a paragraph with its lines joined by single spaces (as
+# Markdown shows it), a heading without its ``#``, or one item of a list without its ``- ``.
+
+_MARKUP = re.compile(r"^(#{1,6} |- )")
+
+
+def _markdown_pieces(source: str) -> list[list[tuple[str, str]]]:
+    """The cell's blocks, each a list of (markup, text): a list's items apart, any other block whole."""
+    blocks = []
+    for block in filter(None, (b.strip() for b in source.split("\n\n"))):
+        lines = block.splitlines()
+        if all(line.startswith("- ") for line in lines):
+            blocks.append([("- ", line[2:].strip()) for line in lines])
+        else:
+            markup = _MARKUP.match(block)
+            prefix = markup.group(1) if markup else ""
+            blocks.append([(prefix, " ".join(line.strip() for line in block[len(prefix):].splitlines()))])
+    return blocks
+
+
+def translate_markdown(source: str, w: Words | None = None) -> str:
+    """A notebook's Markdown cell in the language of ``w`` (the facilitator's, by default)."""
+    w = w or words()
+    return "\n\n".join("\n".join(prefix + w._(text) for prefix, text in block)
+                         for block in _markdown_pieces(source))
+
+
+def extract_notebook(fileobj, keywords, comment_tags, options):
+    """Babel's extractor for the notebooks' Markdown cells (babel.cfg)."""
+    for cell in json.load(fileobj)["cells"]:
+        if cell["cell_type"] == "markdown":
+            source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+            for block in _markdown_pieces(source):
+                for _markup, text in block:
+                    yield 1, None, text, []
 
 
 # The pseudo-locale --------------------------------------------------------------------------------

@@ -198,8 +198,10 @@ def voila_config(settings: Settings):
             # than the one Voilà's pages carry (the browser warned 4 times per page).
             "extension_denylist": ["@voila-dashboards/jupyterlab-preview"]},
         "VoilaExecutor": {"cell_error_instruction": ERROR_NOTE},
-        # The page template's one filter of ours: the chart bundle's address, which each page preloads.
-        "VoilaExporter": {"filters": {"chart_bundle_url": "microsolidarity_widgets.voila_app.chart_bundle_url"}},
+        # The page template's one filter of ours: the chart bundle's address, which each page preloads; and
+        # the notebooks' Markdown (titles, introductions) in the facilitator's language.
+        "VoilaExporter": {"filters": {"chart_bundle_url": "microsolidarity_widgets.voila_app.chart_bundle_url"},
+                          "preprocessors": ["microsolidarity_widgets.voila_app.SpokenMarkdown"]},
         "MappingKernelManager": {"cull_idle_timeout": CULL_AFTER, "cull_interval": CULL_EVERY},
         # The pages' contents come from the folder served, whatever a voila.json where we are started says.
         "LargeFileManager": {"root_dir": str(settings.notebooks.resolve())},

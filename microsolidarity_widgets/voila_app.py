@@ -34,6 +34,7 @@ import os
 import re
 import shutil
 
+from nbconvert.preprocessors import Preprocessor
 from jupyter_core.utils import run_sync
 from jupyter_server.auth.decorator import allow_unauthenticated
 from jupyter_server.base.handlers import APIHandler, JupyterHandler
@@ -391,6 +392,16 @@ class WorkbookVoila(Voila):
         await _wait_until_warm(self.kernel_manager, WARM_WAIT)
         for line in self.ready_lines:
             print(line, flush=True)
+
+
+class SpokenMarkdown(Preprocessor):
+    """Each Markdown cell of a page (its title and introduction) in the facilitator's language, as
+    Voilà's exporter renders it in this process; the notebook itself stays English (i18n.extract_notebook)."""
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type == "markdown":
+            cell.source = i18n.translate_markdown(cell.source)
+        return cell, resources
 
 
 def chart_bundle_url(_value="") -> str:

@@ -41,7 +41,9 @@ def primary(description: str, **kwargs) -> widgets.Button:
 
 
 def wide(**extra) -> dict:
-    return {"style": {"description_width": "initial"}, **extra}
+    # An empty tooltip rather than none: ipywidgets 8's label sets its title to the tooltip as it is, and
+    # showed "null" on hovering, and to screen readers, beside every described control.
+    return {"style": {"description_width": "initial"}, "tooltip": "", **extra}
 
 
 def date_picker(description: str) -> widgets.DatePicker:

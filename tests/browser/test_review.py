@@ -148,7 +148,9 @@ DRAWN_JS = """() => [...document.querySelectorAll('.vega-embed svg')].map(svg =>
     const box = (el) => { const r = el.getBoundingClientRect();
                           return {text: el.textContent, left: r.left, right: r.right, top: r.top, bottom: r.bottom}; };
     const shown = (el) => el.getAttribute('opacity') !== '0' && getComputedStyle(el).opacity !== '0';
-    const y = svg.querySelector('[aria-label^="Y-axis titled \\'Points"]');  // an axis of points
+    // An axis of points, found by its title (the charts leave Vega's own ARIA labels out).
+    const y = [...svg.querySelectorAll('g.role-axis')].find(a => [...a.querySelectorAll('g.role-axis-title text')]
+                                                              .some(t => t.textContent.startsWith('Points')));
     return {
         chart: svg.closest('.vega-embed').getAttribute('aria-label') || svg.getAttribute('aria-label') || '',
         legend: [...svg.querySelectorAll('g.role-legend-label text')].filter(shown).map(box),
