@@ -55,3 +55,4 @@ def test_a_change_of_members_is_refused_in_german(crew):
     with i18n.speaking("de"), pytest.raises(LedgerError) as refused:
         decide(crew, "Kestrels", "2026-04-01", "change", leaving=["Zed"])
     assert str(refused.value) == "„Zed“ ist am 1. April 2026 kein Mitglied von Kestrels und kann deshalb nicht gehen."
+
