@@ -35,11 +35,11 @@ import sqlalchemy as sa
 from . import formation, levels, rules
 from . import storage as st
 from .errors import LedgerError
-from .i18n import N_, _
+from .i18n import N_, _, words
 from .ledger import Ledger
 from .rules import POOL_KINDS, POOL_ROLES, Entry, Part, State, given
 from .seasons import closed_crews
-from .values import MAX_NAME, clean_date, clean_name, clean_text, name_key
+from .values import MAX_NAME, clean_date, clean_name, clean_text, day_words, name_key
 
 KIND = "congregation"
 KINDS = ("congregation_created", *POOL_KINDS, "pool_answers", "gathering", "formation")
@@ -70,13 +70,19 @@ class Answers:
         if unknown:
             raise LedgerError(_("Pool answers have no “%(key)s”; they are: work, slots, region, size, knows.",
                                 key=sorted(unknown)[0]))
-        of = f" for {who}" if who else ""
+        # Whole sentences with and without the person's name: languages place "for Ama" differently.
         work = _words(answers.get("work"), N_("meaningful work tag"))
         if len(work) > MAX_TAGS:
-            raise LedgerError(f"Keep the meaningful work{of} to {MAX_TAGS} tags; there are {len(work)}.")
+            raise LedgerError(_("Keep the meaningful work of %(name)s to %(most)s tags; there are %(count)s.",
+                                name=who, most=MAX_TAGS, count=len(work)) if who else
+                              _("Keep the meaningful work to %(most)s tags; there are %(count)s.",
+                                most=MAX_TAGS, count=len(work)))
         for w in work:
             if len(w) > MAX_TAG:
-                raise LedgerError(f"The tag “{w[:30]}…”{of} is long; keep each tag under {MAX_TAG} characters.")
+                raise LedgerError(_("The tag “%(tag)s…” of %(name)s is long; keep each tag under %(most)s characters.",
+                                    tag=w[:30], name=who, most=MAX_TAG) if who else
+                                  _("The tag “%(tag)s…” is long; keep each tag under %(most)s characters.",
+                                    tag=w[:30], most=MAX_TAG))
         region = answers.get("region")
         region = clean_name(region, N_("region or time zone")) if region not in (None, "") and not (
             isinstance(region, str) and not region.strip()) else None
@@ -87,10 +93,15 @@ class Answers:
                 try:
                     size = int(size)
                 except ValueError:
-                    raise LedgerError(f"“{size[:20]}” is not a crew size{of}; give a number from 3 to 8.") from None
+                    raise LedgerError(_("“%(size)s”, the crew size of %(name)s, is not a number; give one from 3 to 8.",
+                                        size=size[:20], name=who) if who else
+                                      _("“%(size)s” is not a crew size; give a number from 3 to 8.",
+                                        size=size[:20])) from None
         if size is not None and (isinstance(size, bool) or not isinstance(size, int)
                                  or not formation.CREW_RANGE[0] <= size <= formation.CREW_RANGE[1]):
-            raise LedgerError(f"A preferred crew size{of} is a number from 3 to 8; got {size!r}.")
+            raise LedgerError(_("The preferred crew size of %(name)s is a number from 3 to 8, not %(size)s.",
+                                name=who, size=size) if who else
+                              _("A preferred crew size is a number from 3 to 8, not %(size)s.", size=size))
         knows = _words(answers.get("knows"), N_("person they know well"))
         if who and any(name_key(k) == name_key(who) for k in knows):
             raise LedgerError(_("%(name)s lists themselves among the people they know well.", name=who))
@@ -136,10 +147,10 @@ class Congregation:
     def create(cls, ledger: Ledger, name, region=None, purpose=None, on=None) -> "Congregation":
         """Start a congregation: a name, its region and the purpose its first gathering agreed."""
         def build(state: State, add):
-            cname = clean_name(name, "congregation name")
+            cname = clean_name(name, N_("congregation name"))
             if state.con.execute(sa.select(st.groups.c.id).where(st.groups.c.name_key == name_key(cname))).first():
-                raise LedgerError(f"There is already a group or congregation called “{cname}”.")
-            where = clean_name(region, "region") if region is not None and str(region).strip() else None
+                raise LedgerError(_("There is already a group or congregation called “%(name)s”.", name=cname))
+            where = clean_name(region, N_("region")) if region is not None and str(region).strip() else None
             started = clean_date(on) if on is not None else dt.date.today()
             add(Entry("congregation_created", started, group=cname, new_group_kind=KIND, data=given(region=where),
                       texts=given(purpose=clean_text(purpose, "purpose"))))
@@ -177,9 +188,9 @@ class Congregation:
     def record_gathering(self, title, on, came) -> int:
         """A gathering of the congregation and who of the pool came."""
         def build(state, add):
-            names = _unique([self._in_pool(state, n) for n in _list(came, "person who came")])
+            names = _unique([self._in_pool(state, n) for n in _list(came, N_("person who came"))])
             if not names:
-                raise LedgerError("Tick at least one person who came to the gathering.")
+                raise LedgerError(_("Tick at least one person who came to the gathering."))
             return add(Entry("gathering", self._dated(state, on, today_if_none=False), group=self.name,
                              data={"name": clean_name(title, "gathering name")},
                              parts=[Part(n, "came") for n in names]))
@@ -201,9 +212,10 @@ class Congregation:
             for n, row in enumerate(rows, 2):
                 key = name_key(row["name"])
                 if key in seen:
-                    raise LedgerError(f"Line {n}: {row['name']} is listed twice (line {seen[key]} too).")
+                    raise LedgerError(_("Line %(line)s: %(name)s is listed twice (on line %(other)s too).",
+                                        line=n, name=row["name"], other=seen[key]))
                 if key in pool:
-                    raise LedgerError(f"Line {n}: {row['name']} is already in the pool.")
+                    raise LedgerError(_("Line %(line)s: %(name)s is already in the pool.", line=n, name=row["name"]))
                 seen[key] = n
             order = _invitation_order(rows, pool)
             for row in order:
@@ -227,29 +239,32 @@ class Congregation:
         def build(state, add):
             when = self._dated(state, on)
             if not isinstance(crews, list) or not crews:
-                raise LedgerError("There are no crews to create: run a formation round first.")
-            placed: dict[str, str] = {}
+                raise LedgerError(_("There are no crews to create: run a formation round first."))
+            placed: dict[str, int] = {}
             cleaned = []
             for i, crew in enumerate(crews, 1):
-                members = [self._in_pool(state, n) for n in _list(crew, "crew member")]
+                members = [self._in_pool(state, n) for n in _list(crew, N_("crew member"))]
                 low, high = formation.CREW_RANGE
                 if not low <= len(members) <= high:
-                    raise LedgerError(f"Crew {i} has {len(members)} people; a crew has {low} to {high}.")
+                    raise LedgerError(_("Crew %(number)s has %(count)s people; a crew has %(low)s to %(high)s.",
+                                        number=i, count=len(members), low=low, high=high))
                 for m in members:
                     if name_key(m) in placed:
-                        raise LedgerError(f"{m} is in two crews ({placed[name_key(m)]} and crew {i}).")
-                    placed[name_key(m)] = f"crew {i}"
+                        raise LedgerError(_("%(name)s is in two crews (crew %(first)s and crew %(second)s).",
+                                            name=m, first=placed[name_key(m)], second=i))
+                    placed[name_key(m)] = i
                 cleaned.append(members)
             crew_names = self._crew_names(state, names, len(cleaned), temporary_for is not None)
             gathering = None
             if temporary_for is not None:
                 gathering = state.event(temporary_for)
                 if gathering.kind != "gathering" or gathering.group_id != self.id or state.void_of(gathering.id):
-                    raise LedgerError(f"Event {gathering.id} is not a gathering of {self.name}.")
+                    raise LedgerError(_("Event %(id)s is not a gathering of %(congregation)s.",
+                                        id=gathering.id, congregation=self.name))
             # Private: why a crew fits repeats what its people answered.
             formed = [{"crew": n, "members": m, "why": w} for n, m, w in zip(crew_names, cleaned, explained)]
             fid = add(Entry("formation", when, group=self.name,
-                            data=given(name=clean_name(label, "round name") if label else None),
+                            data=given(name=clean_name(label, N_("round name")) if label else None),
                             outcome="temporary" if gathering else "lasting", ref_id=gathering.id if gathering else None,
                             texts={"crews": formed}, private=True,
                             parts=[Part(m, "placed", data={"crew": cn}) for cn, ms in zip(crew_names, cleaned) for m in ms]))
@@ -270,10 +285,11 @@ class Congregation:
         def build(state, add):
             target = state.event(formation_id)
             if target.kind != "formation" or target.group_id != self.id:
-                raise LedgerError(f"Event {target.id} is not a crew formation of {self.name}.")
+                raise LedgerError(_("Event %(id)s is not a crew formation of %(congregation)s.",
+                                    id=target.id, congregation=self.name))
             if state.void_of(target.id):
-                raise LedgerError(f"The formation of {target.on_date} is already undone.")
-            why = clean_text(reason, "reason", required=True)
+                raise LedgerError(_("The formation of %(date)s is already undone.", date=day_words(target.on_date)))
+            why = clean_text(reason, N_("reason"), required=True)
             when = rules.correction_date(target, on)
             e = st.events.c
             created = state.con.execute(sa.select(e.id, e.group_id).where(
@@ -283,8 +299,10 @@ class Congregation:
                     e.group_id == row.group_id, e.id != row.id, e.id.not_in(st.voided_ids())).limit(1)).first()
                 if later is not None:
                     crew = state.group_name(row.group_id)
-                    raise LedgerError(f"{crew} has recorded a {later.kind.replace('_', ' ')} on {later.on_date} since it "
-                                      "formed: undo that first, or keep the crews.")
+                    # The kind is named by the ledger's own word for it, not spelled out in English.
+                    raise LedgerError(_("%(crew)s has recorded something (%(kind)s) on %(date)s since it formed: undo "
+                                        "that first, or keep the crews.", crew=crew, kind=later.kind,
+                                        date=day_words(later.on_date)))
             vid = add(Entry(st.VOID, when, ref_id=target.id, texts={"reason": why}))
             for row in created:
                 add(Entry(st.VOID, when, ref_id=row.id, texts={"reason": why}))
@@ -437,8 +455,8 @@ class Congregation:
         if names is not None:
             # Checked, not filtered: someone left out of the round without a word would be neither placed
             # nor given a reason.
-            chosen = {name_key(n): n for n in _unique([clean_name(n, "person's name")
-                                                       for n in _list(names, "person of the round")])}
+            chosen = {name_key(n): n for n in _unique([clean_name(n, N_("person's name"))
+                                                       for n in _list(names, N_("person of the round"))])}
             keys = pool["name"].map(name_key)
             missing = [n for key, n in chosen.items() if key not in set(keys)]
             if missing:
@@ -585,19 +603,21 @@ class Congregation:
         # Temporary crews get no group of their own, so only lasting crews' names must be free.
         taken = set() if temporary else set(state.con.execute(sa.select(st.groups.c.name_key)).scalars())
         if names is not None:
-            names = [clean_name(n, "crew name") for n in _list(names, "crew name")]
+            names = [clean_name(n, N_("crew name")) for n in _list(names, N_("crew name"))]
             if len(names) != count:
-                raise LedgerError(f"Give one name for each of the {count} crews.")
+                raise LedgerError(_("Give one name for each of the %(count)s crews.", count=count))
             if len({name_key(n) for n in names}) != len(names):
-                raise LedgerError("Two crews would have the same name.")
+                raise LedgerError(_("Two crews would have the same name."))
             clash = [n for n in names if name_key(n) in taken]
             if clash:
-                raise LedgerError(f"There is already a group called “{clash[0]}”.")
+                raise LedgerError(_("There is already a group called “%(name)s”.", name=clash[0]))
             return names
         out, k = [], 1
-        base = self.name[: MAX_NAME - 10]
+        base = self.name[: MAX_NAME - 20]  # room for the word "crew" or "table" in any language
         while len(out) < count:
-            candidate = f"{base} {'table' if temporary else 'crew'} {k}"
+            # A name, given once in the facilitator's language, then kept as any name is.
+            candidate = (_("%(congregation)s table %(number)s", congregation=base, number=k) if temporary
+                         else _("%(congregation)s crew %(number)s", congregation=base, number=k))
             if name_key(candidate) not in taken:
                 out.append(candidate)
             k += 1
@@ -622,18 +642,19 @@ def read_csv(data: bytes | str) -> list[dict]:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise LedgerError(f"The file is not UTF-8 text (byte 0x{data[exc.start]:02x} at position {exc.start} is "
-                              "not valid): save it again as “CSV UTF-8” and import that. Nothing was recorded.") from None
+            raise LedgerError(_("The file is not UTF-8 text (byte 0x%(byte)s at position %(position)s is not valid): "
+                                "save it again as “CSV UTF-8” and import that. Nothing was recorded.",
+                                byte=f"{data[exc.start]:02x}", position=exc.start)) from None
     elif isinstance(data, str):
         text = data.removeprefix("\ufeff")
     else:
-        raise LedgerError("Give the CSV as text or bytes.")
+        raise LedgerError(_("Give the CSV as text or bytes."))
     if "\ufffd" in text:
         line = text[: text.index("\ufffd")].count("\n") + 1
-        raise LedgerError(f"Line {line} holds a “\ufffd”: the file was saved in another encoding and converted "
-                          "badly. Export it again as “CSV UTF-8”. Nothing was recorded.")
+        raise LedgerError(_("Line %(line)s holds a “%(mark)s”: the file was saved in another encoding and converted "
+                            "badly. Export it again as “CSV UTF-8”. Nothing was recorded.", line=line, mark="\ufffd"))
     if not text.strip():
-        raise LedgerError("The file is empty.")
+        raise LedgerError(_("The file is empty."))
     try:
         # A spreadsheet set to a language that writes decimal commas saves its CSV with ; between columns
         # (lists inside a cell then take ,). Strict: a quote left open swallowed the rest of the file as one name.
@@ -641,27 +662,31 @@ def read_csv(data: bytes | str) -> list[dict]:
         header = [h.strip().lower().replace(" ", "_") for h in (reader.fieldnames or [])]
         missing = [c for c in CSV_COLUMNS if c not in header]
         if missing:
-            raise LedgerError(f"The CSV has no column {', '.join(missing)}; it needs {', '.join(CSV_COLUMNS)} "
-                              f"(and may have {', '.join(CSV_OPTIONAL)}). Nothing was recorded.")
+            # Column names are the file's own words (a header row is machine-read), so they stay as they are.
+            said = words()
+            raise LedgerError(_("The CSV has no column %(missing)s; it needs %(needed)s (and may have %(optional)s). "
+                                "Nothing was recorded.", missing=said.list(missing), needed=said.list(CSV_COLUMNS),
+                                optional=said.list(CSV_OPTIONAL)))
         rows = []
         for n, raw in enumerate(reader, 2):
             if None in raw:
-                raise LedgerError(f"Line {n} has more cells than the header has columns.")
+                raise LedgerError(_("Line %(line)s has more cells than the header has columns.", line=n))
             row = {h: (v or "").strip() for h, v in zip(header, raw.values())}
             if not any(row.values()):
                 continue
             try:
-                name = clean_name(row["name"], "name")
+                name = clean_name(row["name"], N_("name"))
                 answers = Answers.clean({k: row.get(k) or None for k in ("work", "slots", "region", "size", "knows")}, name)
-                inviter = clean_name(row["invited_by"], "inviter's name") if row.get("invited_by") else None
+                inviter = clean_name(row["invited_by"], N_("inviter's name")) if row.get("invited_by") else None
             except LedgerError as exc:
-                raise LedgerError(f"Line {n}: {exc}") from None
+                raise LedgerError(_("Line %(line)s: %(problem)s", line=n, problem=exc)) from None
             rows.append({"line": n, "name": name, "invited_by": inviter, "answers": answers})
     except csv.Error as exc:
-        raise LedgerError(f"The file cannot be read as CSV ({exc}): a quote mark left open or a stray one is the usual "
-                          "cause. Nothing was recorded.") from None
+        # csv's own explanation is Python's English; the sentence around it says what to do.
+        raise LedgerError(_("The file cannot be read as CSV (%(problem)s): a quote mark left open or a stray one is "
+                            "the usual cause. Nothing was recorded.", problem=exc)) from None
     if not rows:
-        raise LedgerError("The CSV has a header but nobody in it.")
+        raise LedgerError(_("The CSV has a header but nobody in it."))
     return rows
 
 
@@ -677,8 +702,10 @@ def _invitation_order(rows: list[dict], pool: dict[str, str]) -> list[dict]:
             return
         if key in path:
             cycle = [by[k]["name"] for k in path[path.index(key):]] + [row["name"]]
-            raise LedgerError("The invitations go round in a circle (" + " invited by ".join(cycle) +
-                              "): someone in it must have been invited by a host or by someone already in the pool.")
+            # Each link said as a whole phrase: "Ama, invited by Bo" reads in every language.
+            links = [_("%(name)s, invited by %(inviter)s", name=a, inviter=b) for a, b in zip(cycle, cycle[1:])]
+            raise LedgerError(_("The invitations go round in a circle (%(links)s): someone in it must have been "
+                                "invited by a host or by someone already in the pool.", links="; ".join(links)))
         inviter = row.get("invited_by")
         if inviter and name_key(inviter) in by and name_key(inviter) not in pool:
             visit(by[name_key(inviter)], path + [key])
@@ -694,13 +721,15 @@ def _invitation_order(rows: list[dict], pool: dict[str, str]) -> list[dict]:
 
 
 def _congregation(state: State, name) -> sa.Row:
-    cname = clean_name(name, "congregation name")
+    cname = clean_name(name, N_("congregation name"))
     g = st.groups.c
     row = state.con.execute(sa.select(st.groups).where(g.name_key == name_key(cname), g.kind == KIND)).first()
     if row is None:
         known = state.con.execute(sa.select(g.name).where(g.kind == KIND).order_by(g.name)).scalars().all()
-        hint = f" Known congregations: {', '.join(known)}." if known else " Start one first."
-        raise LedgerError(f"There is no congregation called “{cname}”.{hint}")
+        if known:
+            raise LedgerError(_("There is no congregation called “%(name)s”. Known congregations: %(known)s.",
+                                name=cname, known=words().list(known)))
+        raise LedgerError(_("There is no congregation called “%(name)s”. Start one first.", name=cname))
     return row
 
 
@@ -711,7 +740,7 @@ def _answers_entry(congregation: str, person: str, answers: Answers, on: dt.date
 
 def _list(values, what: str) -> list:
     if isinstance(values, (str, bytes, dict)) or not hasattr(values, "__iter__"):
-        raise LedgerError(f"Give each {what} in a list.")
+        raise LedgerError(_("Give each %(what)s in a list.", what=_(what)))
     return list(values)
 
 
@@ -719,6 +748,6 @@ def _unique(names: list[str]) -> list[str]:
     seen = {}
     for n in names:
         if name_key(n) in seen:
-            raise LedgerError(f"“{n}” is listed twice.")
+            raise LedgerError(_("“%(name)s” is listed twice.", name=n))
         seen[name_key(n)] = n
     return names

@@ -250,7 +250,7 @@ def test_bad_input_on_the_page_is_said_plainly_and_records_nothing(tmp_path):
         (typed("Zed", "Tuesday-ish"), "“Tuesday-ish” is not a weekly slot we know"),
         (imported((BAD_CSV + "Yan,x,Tue evening,\nyan ,y,Tue evening,\n").encode()), "Line 3: yan is listed twice"),
         (imported((BAD_CSV + "Yan,x,Tue evening,Zoe\nZoe,x,Tue evening,Yan\n").encode()),
-         "go round in a circle \\(Yan invited by Zoe invited by Yan\\)"),
+         "go round in a circle \\(Yan, invited by Zoe; Zoe, invited by Yan\\)"),
         (imported((BAD_CSV + "Yan,x,Someday,\n").encode()), "Line 2: “Someday” is not a weekly slot"),
         (imported(b"name,work\nYan,x\n"), "The CSV has no column slots"),
         (imported((BAD_CSV + "Zo\u00eb,x,Tue evening,\n").encode("latin-1")), "pool.csv: The file is not UTF-8 text"),

@@ -92,7 +92,7 @@ def test_gatherings_formation_and_undo_as_a_whole(cong, ledger):
     fid = cong.form_crews(suggestion, on="2026-01-20", names=["Tuesday crew", "Evening crew"])
     crew = ledger.groups()["group"].iloc[0]
     ledger.record(Listening(crew, "2026-01-21", present=ledger.members(crew)[:2]))
-    with pytest.raises(LedgerError, match="has recorded a listening on 2026-01-21 since it formed"):
+    with pytest.raises(LedgerError, match="has recorded something \\(listening\\) on 21 January 2026 since it formed"):
         cong.undo_formation(fid, "no")
     # Temporary crews for one gathering: recorded on the formation, no group of their own.
     tmp = cong.form_crews([["Ama", "Bo", "Caz"]], temporary_for=g)
@@ -124,17 +124,17 @@ def test_bad_input_is_refused_with_a_plain_message_and_nothing_recorded(cong, le
     nothing_recorded(ledger, lambda: cong.add_person("Yan", answers={"slots": "Tuesday-ish"}),
                      "“Tuesday-ish” is not a weekly slot we know")
     nothing_recorded(ledger, lambda: cong.add_person("Yan", answers={"slots": "Tue evening", "size": 9}),
-                     "preferred crew size for Yan is a number from 3 to 8")
+                     "preferred crew size of Yan is a number from 3 to 8")
     nothing_recorded(ledger, lambda: cong.add_person("Yan", answers={"knows": ["Nobody"]}),
                      "Yan knows Nobody well, but Nobody is not in the pool")
     csv_ok = "name,work,slots,invited_by\n"
     nothing_recorded(ledger, lambda: cong.import_csv(csv_ok + "Yan,x,Tue evening,\nyan ,y,Tue evening,\n"),
-                     "Line 3: yan is listed twice \\(line 2 too\\)")
+                     "Line 3: yan is listed twice \\(on line 2 too\\)")
     nothing_recorded(ledger, lambda: cong.import_csv(csv_ok + "Yan,x,Tue evening,Ama\nBo,x,Tue evening,\n"),
                      "Line 3: Bo is already in the pool")
     nothing_recorded(ledger, lambda: cong.import_csv(csv_ok + "Yan,x,Tue evening,Zoe\nZoe,x,Tue evening,Xi\n"
                                                               "Xi,x,Tue evening,Yan\n"),
-                     "go round in a circle \\(Yan invited by Zoe invited by Xi invited by Yan\\)")
+                     "go round in a circle \\(Yan, invited by Zoe; Zoe, invited by Xi; Xi, invited by Yan\\)")
     nothing_recorded(ledger, lambda: cong.import_csv(csv_ok + "Yan,x,Tue evening,\nZoe,x,Someday,\n"),
                      "Line 3: “Someday” is not a weekly slot")
     nothing_recorded(ledger, lambda: cong.import_csv("name,work\nYan,x\n"), "The CSV has no column slots")

@@ -119,8 +119,9 @@ class ReviewApp:
             section(w._("In a few words"), self.summary),
             section(w._("Where the crews are in their seasons"), self.seasons),
             section(w._("Points per member"), self.totals),
-            section(w._("Take it home"), hint(esc(w._("Tables (CSV), each chart as a picture (PNG and SVG) and one "
-                                                      "report page that opens in any browser, even with no internet."))),
+            section(w._("Take it home"), hint(esc(w._("Tables (CSV), each chart as a picture (PNG and SVG), one "
+                                                      "report page that opens in any browser, even with no internet, "
+                                                      "and the crews' season report, one printed page per crew."))),
                     self.private, self.prepare, self.export_status.widget, self.downloads),
         ])
         self.widget.add_class("ms-page")

@@ -117,8 +117,9 @@ class Level:
 
     @property
     def label(self) -> str:
-        """How charts and tables name it: "2 Money"."""
-        return f"{self.number} {self.name}"
+        """How charts and tables name it: "2 Money", in the language spoken when they are drawn (the
+        name is kept in English, N_, and said at display time: a chart redraws in the page's language)."""
+        return f"{self.number} {i18n._(self.name)}"
 
     @property
     def scoring(self) -> str:

@@ -9,9 +9,10 @@ import datetime as dt
 import sqlalchemy as sa
 
 from ..errors import LedgerError
+from ..i18n import N_, _
 from ..ledger import Ledger
 from ..rules import Entry, Part, State, void
-from ..values import clean_names, name_key
+from ..values import clean_names, day_words, name_key
 from . import rules
 from .rules import EVERY_MONTHS
 
@@ -35,13 +36,13 @@ def decide(ledger: Ledger, group, on, decision, *, end=None, every_months=EVERY_
         if decision == "change":
             entries += _changes(state, g, entry.on, joining, leaving)
         elif joining or leaving:
-            raise LedgerError("Members join or leave when the crew decides to change.")
+            raise LedgerError(_("Members join or leave when the crew decides to change."))
         new_season = None
         if decision in ("continue", "change"):
             # Checked after the decision, as the new season begins where the old one was decided.
             new_season = rules.agree_season(state, g.name, entry.on, end, retrospectives, every_months)
         elif (end, retrospectives, every_months) != (None, None, EVERY_MONTHS):
-            raise LedgerError("A crew that closes starts no new season: leave out its end and retrospectives.")
+            raise LedgerError(_("A crew that closes starts no new season: leave out its end and retrospectives."))
         event_id = batch.add(entries[0])
         for extra in entries[1:] + ([new_season] if new_season else []):
             extra.ref_id = event_id  # what the decision brought, linked to it
@@ -52,18 +53,19 @@ def decide(ledger: Ledger, group, on, decision, *, end=None, every_months=EVERY_
 def _changes(state: State, g: sa.Row, on: dt.date, joining, leaving) -> list[Entry]:
     """Who leaves and who joins, dated ``on``; the sizes are checked on the history they leave."""
     roster = state.roster(g.id, on)
-    leaving = clean_names(leaving, "member who leaves") if leaving else []
-    joining = clean_names(joining, "person who joins") if joining else []
+    leaving = clean_names(leaving, N_("member who leaves")) if leaving else []
+    joining = clean_names(joining, N_("person who joins")) if joining else []
     if not leaving and not joining:
-        raise LedgerError("Say who leaves or who joins: a change of the crew changes its members.")
+        raise LedgerError(_("Say who leaves or who joins: a change of the crew changes its members."))
     out = []
     for name in leaving:
         if name_key(name) not in roster:
-            raise LedgerError(f"“{name}” is not a member of {g.name} on {on.isoformat()}, so cannot leave it.")
+            raise LedgerError(_("“%(name)s” is not a member of %(group)s on %(date)s, so cannot leave it.",
+                                name=name, group=g.name, date=day_words(on)))
         out.append(Entry("member_left", on, group=g.name, parts=[Part(roster[name_key(name)], "member")]))
     for name in joining:
         if name_key(name) in roster:
-            raise LedgerError(f"{roster[name_key(name)]} is already a member of {g.name}.")
+            raise LedgerError(_("%(name)s is already a member of %(group)s.", name=roster[name_key(name)], group=g.name))
         known = state.member(name)
         out.append(Entry("member_joined", on, group=g.name, parts=[Part(known.name if known else name, "member")]))
     return out
@@ -78,9 +80,9 @@ def add_to_topic(ledger: Ledger, topic, reflections, title) -> int:
         state = batch.state
         row = state.event(topic)
         if row.kind != "topic" or state.void_of(row.id):
-            raise LedgerError("Choose one of this retrospective's topics to add the reflections to.")
+            raise LedgerError(_("Choose one of this retrospective's topics to add the reflections to."))
         if state.live("vote", ref_id=row.id):
-            raise LedgerError(f"“{title}” has votes already: make a new topic for these reflections instead.")
+            raise LedgerError(_("“%(title)s” has votes already: make a new topic for these reflections instead.", title=title))
         batch.write(void, row.id, "Regrouped with more reflections")
         return batch.write(rules.group_reflections, row.ref_id, list(row.data["reflections"]) + list(reflections),
                            title)

@@ -12,7 +12,8 @@ from dateutil.relativedelta import relativedelta
 
 from .. import storage as st
 from ..errors import LedgerError
-from ..i18n import _, ngettext
+from .. import i18n
+from ..i18n import N_, _, ngettext
 from ..rules import Entry, Part, State, dated, given, one_member
 from ..values import clean_date, clean_text, name_key, shown
 
@@ -43,7 +44,8 @@ def crew(state: State, group) -> sa.Row:
 
 def whole(value, what: str, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise LedgerError(f"The {what} is a whole number from {low} to {high}, not “{shown(value)}”.")
+        raise LedgerError(_("The %(what)s is a whole number from %(low)s to %(high)s, not “%(value)s”.",
+                            what=_(what), low=low, high=high, value=shown(value)))
     return value
 
 
@@ -59,8 +61,8 @@ def season_days(start: dt.date, end: dt.date, every_months: int) -> list[dt.date
 def agree_season(state: State, group, on, end=None, retrospectives=None, every_months=EVERY_MONTHS) -> Entry:
     g = crew(state, group)
     start = dated(state, g, on)
-    every = whole(every_months, "number of months between retrospectives", 1, 12)
-    end = clean_date(end, "season's end", today=AHEAD) if end is not None else start + relativedelta(months=SEASON_MONTHS)
+    every = whole(every_months, N_("number of months between retrospectives"), 1, 12)
+    end = clean_date(end, N_("season's end"), today=AHEAD) if end is not None else start + relativedelta(months=SEASON_MONTHS)
     if end <= start:
         raise LedgerError(_("A season ends after it starts: %(end)s is not after %(start)s.", end=end.isoformat(),
                             start=start.isoformat()))
@@ -69,7 +71,7 @@ def agree_season(state: State, group, on, end=None, retrospectives=None, every_m
     else:
         if isinstance(retrospectives, (str, dt.date)) or not hasattr(retrospectives, "__iter__"):
             raise LedgerError(_("Give the retrospectives' days as a list of dates."))
-        days = sorted({clean_date(d, "retrospective's day", today=AHEAD) for d in retrospectives})
+        days = sorted({clean_date(d, N_("retrospective's day"), today=AHEAD) for d in retrospectives})
         if not days:
             raise LedgerError(_("A season has at least one retrospective, on its last day at the latest."))
         for day in days:
@@ -87,7 +89,7 @@ def agree_season(state: State, group, on, end=None, retrospectives=None, every_m
 def hold_retrospective(state: State, group, on, votes=VOTES) -> Entry:
     g = crew(state, group)
     on = dated(state, g, on)
-    votes = whole(votes, "number of votes each member has", 1, MAX_VOTES)
+    votes = whole(votes, N_("number of votes each member has"), 1, MAX_VOTES)
     if state.live("retrospective", g.id, on_date=on.isoformat()):
         raise LedgerError(_("%(group)s already has a retrospective on %(day)s.", group=g.name, day=on.isoformat()))
     return Entry("retrospective", on, group=g.name, data={"votes": votes})
@@ -110,14 +112,15 @@ def revealed(state: State, retro: sa.Row) -> bool:
 def reflect(state: State, retrospective, member, column, words=None, typed_by_facilitator=False) -> Entry:
     retro = standing_retrospective(state, retrospective)
     g = state.group(state.group_name(retro.group_id))
-    member = one_member(state, g, dt.date.fromisoformat(retro.on_date), member, "member reflecting")
+    member = one_member(state, g, dt.date.fromisoformat(retro.on_date), member, N_("member reflecting"))
     if column not in COLUMNS:
-        raise LedgerError(f"A reflection goes in one of the columns: {', '.join(COLUMNS.values())}; "
-                          f"not “{shown(column)}”.")
+        # The columns as the reader's language names them (the phone's words, phone.COLUMN_WORDS).
+        raise LedgerError(_("A reflection goes in one of the columns %(columns)s, not “%(value)s”.",
+                            columns=i18n.words().list([_(c) for c in COLUMNS.values()], style="or"), value=shown(column)))
     if isinstance(words, str) and len(words.strip()) > MAX_REFLECTION:
-        raise LedgerError(f"This reflection is {len(words.strip())} characters long; keep it under {MAX_REFLECTION} "
-                          "(a few sentences), or split it in two.")
-    words = clean_text(words, "reflection", required=True)
+        raise LedgerError(_("This reflection is %(length)s characters long; keep it under %(most)s (a few sentences), "
+                            "or split it in two.", length=len(words.strip()), most=MAX_REFLECTION))
+    words = clean_text(words, N_("reflection"), required=True)
     if not isinstance(typed_by_facilitator, bool):
         raise LedgerError(_("Say whether the facilitator typed this reflection (yes or no)."))
     if revealed(state, retro):
@@ -139,14 +142,15 @@ def reveal(state: State, retrospective) -> Entry:
                  ref_id=retro.id)
 
 
-def _ids(values, what: str) -> list[int]:
+def _ids(values) -> list[int]:
+    """The reflections' event ids, as a list of whole numbers."""
     if isinstance(values, (str, bytes, dict, int)) or not hasattr(values, "__iter__"):
-        raise LedgerError(f"Give the {what} as a list of their numbers.")
+        raise LedgerError(_("Give the reflections as a list of their numbers."))
     out = []
     for v in values:
         # Any whole number (a frame's numpy integers too), never True or False.
         if isinstance(v, bool) or not isinstance(v, numbers.Integral):
-            raise LedgerError(f"“{shown(v)}” is not the number of a {what[:-1]}.")
+            raise LedgerError(_("“%(value)s” is not the number of a reflection.", value=shown(v)))
         if int(v) not in out:
             out.append(int(v))
     return out
@@ -165,9 +169,10 @@ def group_reflections(state: State, retrospective, reflections, title=None) -> E
     if not revealed(state, retro):
         raise LedgerError(_("Reveal the reflections before grouping them."))
     if isinstance(title, str) and len(title.strip()) > MAX_TITLE:
-        raise LedgerError(f"A topic's title is {len(title.strip())} characters long; keep it under {MAX_TITLE}.")
-    title = clean_text(title, "topic's title", required=True)
-    ids = _ids(reflections, "reflections")
+        raise LedgerError(_("A topic's title is %(length)s characters long; keep it under %(most)s.",
+                            length=len(title.strip()), most=MAX_TITLE))
+    title = clean_text(title, N_("topic's title"), required=True)
+    ids = _ids(reflections)
     if not ids:
         raise LedgerError(_("Choose at least one reflection for this topic."))
     for rid in ids:
@@ -193,7 +198,7 @@ def vote(state: State, topic, member, votes=1) -> Entry:
     retro = standing_retrospective(state, row.ref_id)
     g = state.group(state.group_name(retro.group_id))
     member = one_member(state, g, dt.date.fromisoformat(retro.on_date), member, "member voting")
-    votes = whole(votes, "number of votes", 1, MAX_VOTES)
+    votes = whole(votes, N_("number of votes"), 1, MAX_VOTES)
     limit, cast = retro.data["votes"], votes_cast(state, retro.id, member)
     if cast + votes > limit:
         left = limit - cast
@@ -210,12 +215,12 @@ def agree_action(state: State, retrospective, owner, due, what=None) -> Entry:
     retro = standing_retrospective(state, retrospective)
     g = state.group(state.group_name(retro.group_id))
     day = dt.date.fromisoformat(retro.on_date)
-    owner = one_member(state, g, day, owner, "owner of the action")
-    due = clean_date(due, "due date", today=AHEAD)
+    owner = one_member(state, g, day, owner, N_("owner of the action"))
+    due = clean_date(due, N_("due date"), today=AHEAD)
     if due < day:
         raise LedgerError(_("An action is due after the retrospective that agreed it (%(agreed)s), not on %(due)s.",
                             agreed=retro.on_date, due=due.isoformat()))
-    what = clean_text(what, "action", required=True)
+    what = clean_text(what, N_("action"), required=True)
     # Private like meeting notes: the crew's own words.
     return Entry("action", day, group=g.name, ref_id=retro.id, data={"due": due.isoformat()}, texts={"what": what},
                  private=True, parts=[Part(owner, OWNER)])

@@ -72,7 +72,7 @@ READ = """() => {
     if (hidden(el) || other(el)) continue;
     for (const a of ['placeholder', 'aria-label', 'title', 'alt']) if (el.getAttribute(a)) out.push(el.getAttribute(a));
     if (el.matches('input[type=button], input[type=submit]') && el.value) out.push(el.value);
-    if (el.matches('select')) for (const o of el.options) out.push(o.textContent);
+    if (el.matches('select')) for (const o of el.options) if (!other(o)) out.push(o.textContent);
   }
   return out.map(t => t.replace(/\\s+/g, ' ').trim()).filter(Boolean);
 }"""
