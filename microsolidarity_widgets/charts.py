@@ -149,9 +149,6 @@ def _fit_title(title):
     if not isinstance(title, alt.Title):
         return title
     title = title.copy()
-    # Out of the accessibility tree (Vega-Lite's config.aria leaves titles in, read as "Title text '…'"):
-    # the chart's description says the title, in the page's language.
-    title.aria = False
     lines = _lines_of(title.text, TITLE_LINE)
     title.text = lines[0] if len(lines) == 1 else lines
     if title.subtitle is not alt.Undefined:
@@ -168,14 +165,14 @@ def title_text(chart) -> str:
 def _readable(chart: alt.Chart, description: str = "") -> alt.Chart:
     """Type large enough to read on a projector at the back of a room, titles in lines that fit a phone,
     and a description that screen readers announce for the whole chart (Vega-Lite ``description``, the
-    drawing's ``aria-label``). Vega's own descriptions of each mark, axis, legend and title ("X-axis for a
-    time scale…") are left out of the accessibility tree: they are English whatever the page's language,
-    and the page shows the chart's figures as a table instead."""
+    drawing's ``aria-label``). Single marks are left out of the accessibility tree: the page shows the
+    chart's figures as a table instead. (Vega's own descriptions of axes, legends and titles stay, in
+    English: taking them out with ``config.aria`` left the marks' containers unlabelled for axe.)"""
     if chart.title is not alt.Undefined:
         chart = chart.properties(title=_fit_title(chart.title))
     if description:
         chart = chart.properties(description=description)
-    return (chart.configure(aria=False).configure_axis(labelFontSize=READABLE, titleFontSize=READABLE)
+    return (chart.configure_mark(aria=False).configure_axis(labelFontSize=READABLE, titleFontSize=READABLE)
             .configure_legend(labelFontSize=READABLE, titleFontSize=READABLE)
             .configure_title(fontSize=READABLE + 5, subtitleFontSize=READABLE, subtitleColor="#444", anchor="start")
             .configure_view(strokeWidth=0))

@@ -28,6 +28,11 @@ from pg import PgServer, PgUnavailable
 BACKENDS = ["sqlite", "postgresql"]
 
 
+# Tornado's own tests (the member pages' handlers) wait 5 s by default; a member page built on a busy
+# 2-core machine, with browser modules running beside it, has taken 10 s.
+os.environ.setdefault("ASYNC_TEST_TIMEOUT", "60")
+
+
 def in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 

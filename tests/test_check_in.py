@@ -47,7 +47,7 @@ def test_the_page_ticks_who_checked_in_and_each_new_arrival(open_page, crew_ledg
     crew_ledger.record(CheckIn("Kestrels", TODAY, "Ama"))
     s.poll()
     assert s.present.value == ["Ama", "Bo"]  # the first check-ins replace the untouched default
-    assert "Checked in from their phones: Bo, Ama (2 of 4)" in s.joined.value
+    assert "Checked in from their phones: Bo and Ama (2 of 4)" in s.joined.value
 
     here = find(app, "Who is here today?")
     find(here, "Dev").value = True  # the facilitator ticks someone without a phone
@@ -172,7 +172,7 @@ def test_pages_without_a_roll_call_still_show_who_checked_in(open_page, crew_led
     assert "Checked in from their phones: Bo (1 of 4)" in app.session.joined.value
     crew_ledger.record(CheckIn("Kestrels", TODAY, "Dev"))
     app.session.poll()
-    assert any("Checked in from their phones: Bo, Dev (2 of 4)" in text for text in shown_texts(app))
+    assert any("Checked in from their phones: Bo and Dev (2 of 4)" in text for text in shown_texts(app))
 
 def test_markup_typed_on_a_phone_stays_text_in_the_facilitators_waiting_list(open_page, crew_ledger):
     from microsolidarity_widgets.apps import MoneyApp

@@ -193,7 +193,7 @@ class ReviewApp:
         w = i18n.words()
         lines = review.season_lines(self.data, sel, w) or [w._("None of the chosen groups is a crew: seasons are for "
                                                                "crews.")]
-        self.seasons.value = html_list([esc(line) for line in lines], "ms-summary")
+        self.seasons.value = html_list([esc(line) for line in lines], "ms-seasons")
 
     def _show_totals(self, sel: Selection) -> None:
         """Each chosen member's points by level and in all, for the chosen groups and dates (0 for

@@ -131,7 +131,10 @@ def server(request, tmp_path_factory, demo_ledger_file):
     stop_server(srv.proc)
 
 
-@pytest.fixture(scope="session")
+# One Chromium per module, not per session: `make test` runs browser modules and tornado's own tests in
+# one pytest, and Playwright's sync API keeps its event loop running in the worker while it is open, so
+# a tornado test given to that worker afterwards could not run its loop.
+@pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import expect, sync_playwright
 

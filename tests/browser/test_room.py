@@ -78,7 +78,7 @@ def test_two_phones_check_in_and_the_facilitator_sees_and_records_them(shared, b
             expect(phone.get_by_text("You are checked in for Kestrels today.")).to_be_visible()
 
         # The page looks every second: both show up, and the ticks follow them.
-        expect(laptop.get_by_text("Checked in from their phones: Ama, Bo (2 of 5).")).to_be_visible(timeout=10_000)
+        expect(laptop.get_by_text("Checked in from their phones: Ama and Bo (2 of 5).")).to_be_visible(timeout=10_000)
         for name in everyone:
             box = expect(laptop.get_by_role("checkbox", name=name, exact=True))
             box.to_be_checked() if name in ("Ama", "Bo") else box.not_to_be_checked()

@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
+from microsolidarity_widgets import i18n
 from microsolidarity_widgets.levels.consistency.page import month_later
 from microsolidarity_widgets.values import day_words
 
@@ -76,8 +77,9 @@ def test_two_pages_record_in_turn_and_see_each_other(server, page):
         p.get_by_label("Group", exact=True).select_option(f"{PAIR} (partnership)")
     for p in (page, other, fresh):
         expect(p.get_by_text("Latest meetings")).to_be_visible()
-        for day in DATES:
-            expect(p.get_by_role("cell", name=day).first).to_be_visible()
+        for day in DATES:  # as the page's meetings table writes a day (Babel's medium date: "5 Jan 2026")
+            shown = i18n.words("en").date(dt.date.fromisoformat(day), "medium")
+            expect(p.get_by_role("cell", name=shown).first).to_be_visible()
 
     bodies = [p.locator("body").inner_text() for p in (other, fresh)]
     assert not outside + fresh_outside, f"requests left localhost: {outside + fresh_outside}"
