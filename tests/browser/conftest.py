@@ -171,6 +171,35 @@ def guard(page) -> tuple[list[str], list[str]]:
     return outside, problems
 
 
+
+def close_guarded(context, page, name: str, outside, problems) -> None:
+    """Leave a guarded page as a person's tab does, after a screenshot for review (``test-artifacts/``),
+    close its context, and fail on what ``guard`` collected."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    leave(page)
+    context.close()
+    assert not outside, f"requests left localhost: {outside}"
+    assert not problems, "\n".join(problems)
+
+
+def guarded_pages(browser):
+    """A test's own browser contexts (a laptop and phones), every page guarded as ``guard`` does: returns
+    the lists the test checks and closes at its end (contexts, problems, requests that left) and the
+    function that opens a page in a new context (``browser.new_context``'s options)."""
+    contexts, problems, outside = [], [], []
+
+    def open_page(**options):
+        context = browser.new_context(**options)
+        contexts.append(context)
+        page = context.new_page()
+        out, said = guard(page)
+        outside.append(out)
+        problems.append(said)
+        return page
+
+    return contexts, problems, outside, open_page
+
 def leave(page) -> None:
     """Navigate away, as a closed tab does: Voilà's page then shuts its kernel down, so the server's
     kernel cap counts only the pages still open (closing the context alone skips the page's goodbye)."""

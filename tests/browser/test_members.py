@@ -30,7 +30,7 @@ from playwright.sync_api import expect
 from microsolidarity_widgets.values import new_once_key
 
 from .a11y import check_page
-from .conftest import free_port
+from .conftest import free_port, start_server, stop_server
 
 pytestmark = pytest.mark.browser
 
@@ -74,6 +74,21 @@ def wait_for(srv, pattern: str, timeout: float = 240, after: int = 0):
             return found[after]
         time.sleep(0.2)
     raise AssertionError(f"{pattern!r} never appeared:\n{srv.log.read_text()[-3000:]}")
+
+
+def start_shared(tmp: Path, demo_ledger_file: Path, extra_args: list[str]):
+    """A server on a copy of the demo ledger sharing its members' address (``--share``), with the member
+    address and the facilitator's token it printed (``join_url``, ``token``)."""
+    ledger = tmp / "ledger.sqlite"
+    shutil.copy(demo_ledger_file, ledger)
+    srv = start_server(tmp, ledger, extra_args=["--share", *extra_args])
+    try:
+        srv.join_url = wait_for(srv, r"^Members join at: (http://\S+/join/\S+)$").group(1)
+        srv.token = wait_for(srv, r"^Facilitator: http://\S+\?token=(\S+)$").group(1)
+    except BaseException:
+        stop_server(srv.proc)
+        raise
+    return srv
 
 
 class Browser:

@@ -36,7 +36,7 @@ from playwright.sync_api import expect
 from microsolidarity_widgets import Ledger, i18n
 
 from .a11y import PHONE, PROJECTOR
-from .conftest import ARTIFACTS, guard, leave, start_server, stop_server
+from .conftest import close_guarded, guard, start_server, stop_server
 from .test_members import wait_for
 
 pytestmark = pytest.mark.browser
@@ -180,15 +180,6 @@ def opened(browser, srv, viewport, request):
     return context, page, outside, problems
 
 
-def close(context, page, name: str, outside, problems) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-    leave(page)
-    context.close()
-    assert not outside, f"requests left localhost: {outside}"
-    assert not problems, "\n".join(problems)
-
-
 def open_notebook(page, srv, notebook: str) -> None:
     page.goto(f"{srv.url}/voila/render/{notebook}.ipynb", timeout=300_000)
     page.wait_for_selector(".widget-button, .widget-dropdown", timeout=300_000)
@@ -200,7 +191,7 @@ def test_every_workbook_page_is_all_pseudo_localised(browser, pseudo, notebook, 
     context, page, outside, problems = opened(browser, pseudo, PROJECTOR, request)
     open_notebook(page, pseudo, notebook)
     left = left_in_english(page.evaluate(READ), pseudo.names)
-    close(context, page, f"qps-{notebook}", outside, problems)
+    close_guarded(context, page, f"qps-{notebook}", outside, problems)
     assert not left, f"{notebook}: text outside gettext in the pseudo-locale:\n" + "\n".join(left)
 
 
@@ -208,7 +199,7 @@ def test_the_landing_page_is_all_pseudo_localised(browser, pseudo, request):
     context, page, outside, problems = opened(browser, pseudo, PROJECTOR, request)
     page.wait_for_selector("a[href*='03_money']")
     left = left_in_english(page.evaluate(READ), pseudo.names + [pseudo.code])
-    close(context, page, "qps-landing", outside, problems)
+    close_guarded(context, page, "qps-landing", outside, problems)
     assert not left, "the landing page: text outside gettext in the pseudo-locale:\n" + "\n".join(left)
 
 
@@ -260,11 +251,11 @@ def test_every_phone_state_is_all_pseudo_localised(browser, pseudo, request):
     for details in phone.locator("details").all():
         details.evaluate("el => el.open = true")
     states[f"{who}'s page with every section opened"] = phone.evaluate(READ)
-    close(facilitator, page, "qps-phone-facilitator", outside, problems)
+    close_guarded(facilitator, page, "qps-phone-facilitator", outside, problems)
     phone.reload()
     states[f"{who}'s page with no page open"] = phone.evaluate(READ)
     left = {state: left_in_english(texts, pseudo.names) for state, texts in states.items()}
-    close(phone_context, phone, "qps-phone", phone_outside, phone_problems)
+    close_guarded(phone_context, phone, "qps-phone", phone_outside, phone_problems)
     assert not any(left.values()), "\n".join(f"{state}:\n  " + "\n  ".join(texts)
                                              for state, texts in left.items() if texts)
 
@@ -274,5 +265,5 @@ def test_every_page_in_german_fits_a_phone(browser, german, notebook, request):
     context, page, outside, problems = opened(browser, german, PHONE, request)
     open_notebook(page, german, notebook)
     sideways = page.evaluate(SIDEWAYS)
-    close(context, page, f"de-390-{notebook}", outside, problems)
+    close_guarded(context, page, f"de-390-{notebook}", outside, problems)
     assert not sideways, f"{notebook} in German at 390×844:\n" + "\n".join(sideways)

@@ -7,14 +7,13 @@ congregation page, last season's crew-mates apart."""
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 from playwright.sync_api import expect
 
 from .a11y import PHONE, PROJECTOR, check_page
-from .conftest import guard, leave, start_server, stop_server
-from .test_members import wait_for
+from .conftest import guarded_pages, leave, stop_server
+from .test_members import start_shared
 from .test_room import PHONE as PHONE_CONTEXT
 
 pytestmark = pytest.mark.browser
@@ -46,16 +45,9 @@ def test_a_retrospective_in_the_browser(server, page, size, crew):
 
 @pytest.fixture(scope="module")
 def shared(tmp_path_factory, demo_ledger_file):
-    tmp = tmp_path_factory.mktemp("retro")
-    ledger = tmp / "ledger.sqlite"
-    shutil.copy(demo_ledger_file, ledger)
-    srv = start_server(tmp, ledger, extra_args=["--share", "--preheat", "08_retrospective"])
-    try:
-        srv.join_url = wait_for(srv, r"^Members join at: (http://\S+/join/\S+)$").group(1)
-        srv.token = wait_for(srv, r"^Facilitator: http://\S+\?token=(\S+)$").group(1)
-        yield srv
-    finally:
-        stop_server(srv.proc)
+    srv = start_shared(tmp_path_factory.mktemp("retro"), demo_ledger_file, ["--preheat", "08_retrospective"])
+    yield srv
+    stop_server(srv.proc)
 
 
 WORDS = {"Ama": ("What is working", "We keep our Thursday evenings"),
@@ -66,16 +58,7 @@ WORDS = {"Ama": ("What is working", "We keep our Thursday evenings"),
 def test_a_retrospective_played_with_three_phones(shared, browser):
     """Reflections hidden until revealed (on the projector and on every other phone), grouped, voted from
     the phones with the projector following, two actions, and the crew decides to continue."""
-    contexts, problems, outside = [], [], []
-
-    def open_page(**options):
-        context = browser.new_context(**options)
-        contexts.append(context)
-        page = context.new_page()
-        out, said = guard(page)
-        outside.append(out)
-        problems.append(said)
-        return page
+    contexts, problems, outside, open_page = guarded_pages(browser)
 
     join = re.sub(r"^http://[^/]+", shared.url, shared.join_url)
     try:

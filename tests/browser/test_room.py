@@ -7,15 +7,14 @@ every screen shows the result."""
 from __future__ import annotations
 
 import re
-import shutil
 import time
 
 import pytest
 from playwright.sync_api import expect
 
 from .a11y import check_page
-from .conftest import ARTIFACTS, choose_speaker, guard, leave, start_server, stop_server
-from .test_members import wait_for
+from .conftest import ARTIFACTS, choose_speaker, guard, guarded_pages, leave, stop_server
+from .test_members import start_shared
 
 pytestmark = pytest.mark.browser
 PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
@@ -23,16 +22,9 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobil
 
 @pytest.fixture(scope="module")
 def shared(tmp_path_factory, demo_ledger_file):
-    tmp = tmp_path_factory.mktemp("room")
-    ledger = tmp / "ledger.sqlite"
-    shutil.copy(demo_ledger_file, ledger)
-    srv = start_server(tmp, ledger, extra_args=["--share", "--pool-size", "0"])
-    try:
-        srv.join_url = wait_for(srv, r"^Members join at: (http://\S+/join/\S+)$").group(1)
-        srv.token = wait_for(srv, r"^Facilitator: http://\S+\?token=(\S+)$").group(1)
-        yield srv
-    finally:
-        stop_server(srv.proc)
+    srv = start_shared(tmp_path_factory.mktemp("room"), demo_ledger_file, ["--pool-size", "0"])
+    yield srv
+    stop_server(srv.proc)
 
 
 def refreshed(phone, text: str, tries: int = 10) -> None:
@@ -48,16 +40,7 @@ def refreshed(phone, text: str, tries: int = 10) -> None:
 
 
 def test_two_phones_check_in_and_the_facilitator_sees_and_records_them(shared, browser):
-    contexts, problems, outside = [], [], []
-
-    def open_page(**options):
-        context = browser.new_context(**options)
-        contexts.append(context)
-        page = context.new_page()
-        out, said = guard(page)
-        outside.append(out)
-        problems.append(said)
-        return page
+    contexts, problems, outside, open_page = guarded_pages(browser)
 
     # The member address names the LAN address; the phones here reach the same server on localhost.
     join = re.sub(r"^http://[^/]+", shared.url, shared.join_url)

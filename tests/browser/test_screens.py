@@ -18,7 +18,7 @@ from microsolidarity_widgets.congregation import Congregation
 from microsolidarity_widgets.rules import Proposal
 
 from .a11y import PHONE, PROJECTOR, check_page
-from .conftest import ARTIFACTS, guard, leave, start_server, stop_server
+from .conftest import close_guarded, guard, leave, start_server, stop_server
 from .test_members import wait_for
 
 pytestmark = pytest.mark.browser
@@ -52,12 +52,7 @@ def facilitator(browser, shared, request):
     outside, problems = guard(page)
     page.goto(f"{shared.url}/?token={shared.token}")
     yield page
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
-    leave(page)
-    context.close()
-    assert not outside, f"requests left localhost: {outside}"
-    assert not problems, "\n".join(problems)
+    close_guarded(context, page, request.node.name, outside, problems)
 
 
 def open_page(page, shared, notebook: str):
