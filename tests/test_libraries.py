@@ -93,7 +93,7 @@ def test_a_pool_csv_with_semicolons_is_sniffed(header):
 
 
 def test_a_pool_csv_of_one_column_reads_with_commas():
-    with pytest.raises(pkg.LedgerError, match="no column work, slots"):
+    with pytest.raises(pkg.LedgerError, match="no column work and slots"):
         congregation.read_csv("name\nAma\n")
 
 

@@ -69,7 +69,7 @@ def test_same_refusals_on_both_backends(demo_pair):
             ledger.record(Listening("Nowhere", "2026-01-01", present=["Ama", "Bo"]))
         messages.append(str(refused.value))
     assert messages[0] == messages[1]
-    assert "Known groups: Ama+Bo, Fen+Gus, Herons, Kestrels, Marsh Wrens, Mina+Noor, Otters." in messages[0]
+    assert "Known groups: Ama+Bo, Fen+Gus, Herons, Kestrels, Marsh Wrens, Mina+Noor and Otters." in messages[0]
 
 
 def test_a_read_sees_one_snapshot(ledger_location):
