@@ -14,7 +14,7 @@ from dateutil.relativedelta import relativedelta
 
 from ... import rules
 from ...apps.controls import Choice, hint, section, wide
-from ...apps.markup import esc, html_list, html_table
+from ...apps.markup import esc, html_list, html_table, snippet
 from ...apps.session import Session
 from ...i18n import N_, Words, words
 from ...ledger import Ledger
@@ -109,7 +109,7 @@ def calendar_file_name(group: str, day: dt.date, monthly: bool = False) -> str:
 def download_link(text: str, filename: str, label: str) -> str:
     """An <a download> holding ``text`` in a data: URI, so it works offline and in Voilà."""
     href = "data:text/calendar;charset=utf-8," + quote(text, safe="")
-    return f'<a class="ms-download" href="{esc(href)}" download="{esc(filename)}">{esc(label)}</a>'
+    return snippet("download", href=href, filename=filename, label=label)
 
 
 # The columns of a group's history, as ``member_history`` names them; the page says them in its language.

@@ -7,7 +7,7 @@ from markupsafe import Markup
 
 from ... import rules
 from ...apps.controls import Additions, Checklist, Choice, MemberChoice, hint, section, wide
-from ...apps.markup import esc, html_list
+from ...apps.markup import esc, html_list, snippet
 from ...apps.session import Session
 from ...errors import LedgerError
 from ...i18n import N_, Words, words
@@ -239,8 +239,8 @@ class MoneyApp:
 
 
     def _show_offer(self, offer: tuple) -> str:
-        return (f"{esc(offer[0])} &mdash; {esc(_kind(offer[1], self.w))}" +
-                (f" <i>({esc(offer[2])})</i>" if len(offer) == 3 else ""))
+        return snippet("offer", self.w, who=offer[0], kind=_kind(offer[1], self.w),
+                       said=offer[2] if len(offer) == 3 else None)
 
     def _show_ask(self, ask: str | tuple) -> str:
         return esc(ask) if isinstance(ask, str) else \
