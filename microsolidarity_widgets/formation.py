@@ -56,10 +56,15 @@ from __future__ import annotations
 
 import functools
 import itertools
+import json
 import math
 import operator
+import os
 import random
 import re
+import select
+import signal
+import sys
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -142,6 +147,9 @@ class Round:
     history: bool = True
     new_to_each_other: tuple[tuple[str, str], ...] = ()
     keep_apart: bool = False
+    # How many processes anneal at once, each from the same crews with a seed of its own, the best crews
+    # kept (``_search``); 0: one for each core this process may use, up to ``PROCESSES``.
+    processes: int = 0
 
     def check(self) -> None:
         low, high = CREW_RANGE
@@ -455,6 +463,12 @@ POLISH = 1 / 3000
 # differences are within what another seed changes, so the choice matters less than the number of draws (tuned
 # before q was drawn among those with a slot p's crew shares; kept after).
 ANNEAL_STEPS, ANNEAL_HEAT, ANNEAL_COLD, ANNEAL_MOVES = 100_000, 1.5, 0.4, 0.15
+# The most processes a round anneals in (one per core): on a loaded machine each runnable process gets
+# its share of the cores, so a second one doubles the round's CPU-seconds, and one run differs from another
+# by a few per cent, so the best of two is nearer the best known than either (docs/benchmarks.md).
+PROCESSES = 4
+# The share of the round's time the copies stop before its deadline, and are waited for after it.
+COPY_MARGIN = 0.02
 
 
 def suggest(people: list[Person], rnd: Round = Round(), hint: list[list[str]] | None = None,
@@ -541,9 +555,7 @@ def suggest(people: list[Person], rnd: Round = Round(), hint: list[list[str]] | 
             bound = objective_bound - PLACED * sum(map(len, crews))
             proven = min(proven, bound)
         if not solved or not optimal:
-            crews = _anneal(round_people, crews, rnd, deadline - rnd.time_limit * POLISH * n, rnd.work * ANNEAL_STEPS,
-                            report)
-            crews = _improve(round_people, crews, rnd, deadline, report=report)
+            crews = _search(round_people, crews, rnd, deadline - rnd.time_limit * POLISH * n, deadline, report)
     else:
         # Whoever the start leaves out is placed by CP-SAT re-forming a few crews at a time (with half of the
         # time at most); then the annealing, and moves and swaps, each the best for its person, to finish.
@@ -552,8 +564,7 @@ def suggest(people: list[Person], rnd: Round = Round(), hint: list[list[str]] | 
         if sum(map(len, crews)) < n:
             crews = _neighbourhoods(cp_model, round_people, crews, rnd,
                                     min(deadline - reserve, time.perf_counter() + rnd.time_limit / 2), report)
-        crews = _anneal(round_people, crews, rnd, deadline - reserve, rnd.work * ANNEAL_STEPS, report)
-        crews = _improve(round_people, crews, rnd, deadline, report=report)
+        crews = _search(round_people, crews, rnd, deadline - reserve, deadline, report)
     crews = _relabel([[round_people[p].name for p in c] for c in crews], {k: i for k, i in idx.items()})
     by = {name_key(p.name): p for p in round_people}
     placed_names = {name_key(nm) for c in crews for nm in c}
@@ -981,6 +992,89 @@ class _Tally:
         self.crews[d].append(p)
         self.where[p] = d
         self._slots(d)
+
+
+def _processes(rnd: Round) -> int:
+    """How many processes the round anneals in: ``rnd.processes``, or one per core it may use. Only where a
+    process can be forked (Linux): elsewhere forking a process with threads is not safe, and starting a fresh
+    interpreter costs more than the search it would add."""
+    if not sys.platform.startswith("linux"):
+        return 1
+    return rnd.processes or min(PROCESSES, len(os.sched_getaffinity(0)))
+
+
+def _search(people: list[Person], crews: list[list[int]], rnd: Round, cool_by: float, deadline: float,
+            report: Callable[..., None]) -> list[list[int]]:
+    """The annealing (until ``cool_by``) and its polish by moves and swaps (until ``deadline``), here and in
+    ``_processes`` − 1 forked copies of this process at once, each from ``crews`` with a seed of its own
+    (the round's seed, then the next ones); the best crews are kept, placing the most people, then scoring
+    the most, the first in seed order on a tie: with a fixed number of draws the same round still gives the
+    same crews. A copy that has not answered by the deadline is stopped and left out."""
+    def run(seed: int, done_by: float, report: Callable[..., None]) -> list[list[int]]:
+        own = replace(rnd, seed=seed)
+        return _improve(people, _anneal(people, crews, own, min(cool_by, done_by), rnd.work * ANNEAL_STEPS, report),
+                        own, done_by, report=report)
+
+    # The copies stop a little before the deadline and are waited for a little after it (a loaded machine
+    # may keep a process waiting for a tenth of a second): their answers are seldom lost, nor the round late.
+    margin = COPY_MARGIN * rnd.time_limit
+    copies = [_Forked(functools.partial(run, rnd.seed + i, deadline - margin, lambda *_: None))
+              for i in range(1, _processes(rnd))]
+    try:
+        found = [run(rnd.seed, deadline, report)] + [copy.result(deadline + margin) for copy in copies]
+    finally:
+        for copy in copies:
+            copy.stop()
+    b = _Bits(people, rnd)
+    return max((c for c in found if c is not None), key=lambda cs: (sum(map(len, cs)), sum(map(b.value, cs))))
+
+
+class _Forked:
+    """A job run in a forked copy of this process, its answer (crews: lists of numbers) sent back as JSON
+    through a pipe. The copy leaves with ``os._exit``: nothing of the page's server (its threads, sockets
+    and exit handlers) runs in it, and a copy that fails says nothing and sends nothing."""
+
+    def __init__(self, job: Callable[[], object]):
+        self._read, write = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:
+            code = 1
+            try:
+                os.close(self._read)
+                data = memoryview(json.dumps(job()).encode())
+                while data:
+                    data = data[os.write(write, data):]
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(write)
+
+    def result(self, deadline: float):
+        """The job's answer, or None when it failed or has not sent it by ``deadline``."""
+        chunks = []
+        while self._read is not None:
+            ready, _, _ = select.select([self._read], [], [], max(0.0, deadline - time.perf_counter()))
+            if not ready:
+                return None
+            chunk = os.read(self._read, 1 << 16)
+            if not chunk:
+                break
+            chunks.append(chunk)
+        self.stop()
+        try:
+            return json.loads(b"".join(chunks)) if chunks else None
+        except ValueError:  # cut short: the copy failed while writing
+            return None
+
+    def stop(self) -> None:
+        """Close the pipe, and stop the copy if it is still running (reaped either way, no zombie left)."""
+        if self._read is None:
+            return
+        os.close(self._read)
+        self._read = None
+        if os.waitpid(self.pid, os.WNOHANG) == (0, 0):
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
 
 
 def _anneal(people: list[Person], crews: list[list[int]], rnd: Round, deadline: float, steps: float,
