@@ -1050,19 +1050,19 @@ class _Forked:
         os.close(write)
 
     def result(self, deadline: float):
-        """The job's answer, or None when it failed or has not sent it by ``deadline``."""
-        chunks = []
-        while self._read is not None:
-            ready, _, _ = select.select([self._read], [], [], max(0.0, deadline - time.perf_counter()))
+        """The job's answer, or None when it failed or has not sent it by ``deadline`` (then it is stopped)."""
+        chunks, ended = [], False
+        while not ended:
+            wait = deadline - time.perf_counter()
+            ready, _, _ = select.select([self._read], [], [], None if wait == math.inf else max(0.0, wait))
             if not ready:
-                return None
-            chunk = os.read(self._read, 1 << 16)
-            if not chunk:
                 break
+            chunk = os.read(self._read, 1 << 16)
             chunks.append(chunk)
+            ended = not chunk
         self.stop()
         try:
-            return json.loads(b"".join(chunks)) if chunks else None
+            return json.loads(b"".join(chunks)) if ended and len(chunks) > 1 else None
         except ValueError:  # cut short: the copy failed while writing
             return None
 

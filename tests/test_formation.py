@@ -4,6 +4,9 @@ and why; the same pool and seed give the same crews; the explanations say what t
 from __future__ import annotations
 
 import itertools
+import os
+import select
+import time
 from dataclasses import replace
 
 import pytest
@@ -555,3 +558,25 @@ def test_the_annealing_prices_each_change_as_scoring_the_two_crews_again_would(r
             assert tally.common[e] == bits.common(tally.crews[e])
             for r in tally.crews[e]:
                 assert tally.rest[r] == bits.common([s for s in tally.crews[e] if s != r])
+
+
+def test_a_round_anneals_in_a_copy_of_itself_per_core_and_keeps_the_best_crews():
+    """Two processes, each from the same crews with its own seed (the round's, then the next): the better
+    crews are kept, and with a fixed number of draws the same round still gives the same crews."""
+    people = _big_pool(seed=4)
+    rnd = Round(seed=0, **QUICK)
+    alone, next_seed = (f.suggest(people, replace(rnd, seed=s, processes=1)) for s in (0, 1))
+    assert next_seed.score > alone.score  # on this pool, seed 1 anneals to better crews than seed 0
+    both = f.suggest(people, replace(rnd, processes=2))
+    assert both.score == next_seed.score and f.violations(f.solution(both), people, rnd) == []
+    assert f.solution(both) == f.solution(f.suggest(people, replace(rnd, processes=2)))
+
+
+def test_a_copy_that_fails_or_is_late_is_left_out_and_stopped():
+    failing = f._Forked(lambda: 1 / 0)
+    assert failing.result(float("inf")) is None
+    late = f._Forked(lambda: select.select([], [], []))  # waits for ever
+    assert late.result(time.perf_counter() + 0.05) is None
+    with pytest.raises(ChildProcessError):  # stopped and reaped: no process left behind
+        os.waitpid(late.pid, 0)
+    assert f._Forked(lambda: [[1, 2], [3]]).result(float("inf")) == [[1, 2], [3]]
