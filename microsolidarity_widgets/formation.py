@@ -897,8 +897,13 @@ class _Tally:
                      for p in people]
         self.region = [region_col.setdefault(name_key(p.region), len(region_col)) if p.region else -1 for p in people]
         self.seat, self.mask = b.seat, b.mask
+        # What a crew of r regions pays for them, by r.
+        self.extra = [EXTRA_REGION * max(0, r - 1) for r in range(len(region_col) + 2)]
         self.crews = [list(c) for c in crews]
-        self.where = {p: c for c, members in enumerate(crews) for p in members}
+        self.where = [-1] * len(people)                 # each person's crew (-1: none yet)
+        for c, members in enumerate(crews):
+            for p in members:
+                self.where[p] = c
         self.counts = [[0] * len(tag_col) for _ in crews]
         self.region_counts = [[0] * len(region_col) for _ in crews]
         self.regions = [0] * len(crews)                 # regions present in each crew
@@ -930,39 +935,45 @@ class _Tally:
         for i, p in enumerate(members):
             self.rest[p] = functools.reduce(operator.and_, (mask[q] for j, q in enumerate(members) if j != i), every)
 
-    def _interests(self, c: int, out: int, into: int) -> int:
-        """What crew ``c``'s interests gain when ``out`` leaves it and ``into`` joins it (either may be -1)."""
-        counts, gain = self.counts[c], 0
-        gone = self.tags[out] if out >= 0 else ()
-        for t in gone:
-            n = counts[t]
-            gain -= TAG if n == 1 else SHARED_TAG if n == 2 else 0
-        if into >= 0:
-            for t in self.tags[into]:
-                n = counts[t] - (t in gone)
-                gain += TAG if n == 0 else SHARED_TAG if n == 1 else 0
-        return gain
-
-    def _regions(self, c: int, out: int, into: int) -> int:
-        """What crew ``c`` gains on its regions (a crew pays for each beyond the first) when ``out`` leaves it
-        and ``into`` joins it (either may be -1)."""
-        r_out = self.region[out] if out >= 0 else -1
-        r_in = self.region[into] if into >= 0 else -1
-        if r_out == r_in:
-            return 0
-        counts, before = self.region_counts[c], self.regions[c]
-        after = before - (r_out >= 0 and counts[r_out] == 1) + (r_in >= 0 and counts[r_in] == 0)
-        return EXTRA_REGION * (max(0, after - 1) - max(0, before - 1))
+    # What an interest held by n of a crew gains it when one of them leaves (``_LEAVES[n]``) and when someone
+    # else holding it joins (``_JOINS[n]``): a change is priced by a lookup per interest of those who change crews.
+    _LEAVES = (0, -TAG, -SHARED_TAG) + (0,) * (CREW_RANGE[1] + 2)
+    _JOINS = (TAG, SHARED_TAG) + (0,) * (CREW_RANGE[1] + 3)
 
     def move_gain(self, p: int, c: int, d: int, kc: int, kd: int) -> int:
+        """What the score gains when ``p`` moves from crew ``c`` (of ``kc`` people) to crew ``d`` (of ``kd``).
+        Written out in one function, without calls: the annealing prices a change at almost every draw."""
+        leaves, joins, extra = self._LEAVES, self._JOINS, self.extra
+        here, there = self.counts[c], self.counts[d]
+        gain = 0
+        for t in self.tags[p]:
+            gain += leaves[here[t]] + joins[there[t]]
+        r = self.region[p]
+        if r >= 0:
+            in_c, in_d = self.regions[c], self.regions[d]
+            gain += (extra[in_c - (self.region_counts[c][r] == 1)] - extra[in_c]
+                     + extra[in_d + (self.region_counts[d][r] == 0)] - extra[in_d])
         seat, seats_c, seats_d = self.seat[p], self.seats[c], self.seats[d]
-        return (self._interests(c, p, -1) + self._regions(c, p, -1) + self._interests(d, -1, p) + self._regions(d, -1, p)
-                + SEAT_AWAY * (seats_c[kc - 1] - seat[kc - 1] - seats_c[kc] + seats_d[kd + 1] + seat[kd + 1] - seats_d[kd]))
+        return gain + SEAT_AWAY * (seats_c[kc - 1] - seat[kc - 1] - seats_c[kc] + seats_d[kd + 1] + seat[kd + 1] - seats_d[kd])
 
     def swap_gain(self, p: int, q: int, c: int, d: int, kc: int, kd: int) -> int:
+        """What the score gains when ``p`` (of crew ``c``, ``kc`` people) and ``q`` (of ``d``, ``kd``) swap."""
+        leaves, joins = self._LEAVES, self._JOINS
+        here, there = self.counts[c], self.counts[d]
+        tp, tq = self.tags[p], self.tags[q]
+        gain = 0
+        for t in tp:
+            gain += leaves[here[t]] + joins[there[t] - (t in tq)]
+        for t in tq:
+            gain += leaves[there[t]] + joins[here[t] - (t in tp)]
+        rp, rq = self.region[p], self.region[q]
+        if rp != rq:  # each crew loses one region's person and gains another's
+            extra, at_c, at_d = self.extra, self.region_counts[c], self.region_counts[d]
+            in_c, in_d = self.regions[c], self.regions[d]
+            gain += (extra[in_c - (rp >= 0 and at_c[rp] == 1) + (rq >= 0 and at_c[rq] == 0)] - extra[in_c]
+                     + extra[in_d - (rq >= 0 and at_d[rq] == 1) + (rp >= 0 and at_d[rp] == 0)] - extra[in_d])
         sp, sq = self.seat[p], self.seat[q]
-        return (self._interests(c, p, q) + self._regions(c, p, q) + self._interests(d, q, p) + self._regions(d, q, p)
-                + SEAT_AWAY * (sq[kc] - sp[kc] + sp[kd] - sq[kd]))
+        return gain + SEAT_AWAY * (sq[kc] - sp[kc] + sp[kd] - sq[kd])
 
     def move(self, p: int, d: int) -> None:
         c = self.where[p]
@@ -1099,13 +1110,15 @@ def _anneal(people: list[Person], crews: list[list[int]], rnd: Round, deadline: 
     tally = _Tally(people, crews, rnd, b)
     crews, where, rest, common = tally.crews, tally.where, tally.rest, tally.common
     # Whoever the start left out (and is pinned to nobody) joins a crew as soon as one can take them.
-    waiting = [p for p in range(len(people)) if p not in where and p not in b.pinned and mask[p]]
+    pinned = b.pinned
+    waiting = [p for p in range(len(people)) if where[p] < 0 and p not in pinned and mask[p]]
     slot_people = [[p for p in range(len(people)) if mask[p] >> s & 1] for s in range(len(SLOTS))]
     slots_of = functools.cache(lambda m: [s for s in range(len(SLOTS)) if m >> s & 1])
-    movable = [p for p in where if p not in b.pinned and any(len(slot_people[s]) > 1 for s in slots_of(mask[p]))]
+    movable = [p for members in crews for p in members
+               if p not in pinned and any(len(slot_people[s]) > 1 for s in slots_of(mask[p]))]
     if len(crews) < 2 or not movable:
         return [list(c) for c in crews]
-    placed, current = len(where), sum(b.value(c) for c in crews)
+    placed, current = sum(map(len, crews)), sum(b.value(c) for c in crews)
     best, best_crews = (placed, current), [list(c) for c in crews]
     draw = random.Random(rnd.seed).random
     exp = math.exp
@@ -1113,6 +1126,9 @@ def _anneal(people: list[Person], crews: list[list[int]], rnd: Round, deadline: 
     began = time.perf_counter()
     cooling = ANNEAL_COLD / ANNEAL_HEAT
     heat, step = ANNEAL_HEAT, 0
+    # Bound once: the loop below runs hundreds of thousands of times, and each lookup of an attribute costs.
+    move_gain, swap_gain, keeps_rules, moves = tally.move_gain, tally.swap_gain, b.keeps_rules, ANNEAL_MOVES
+    some = len(movable)
     while step < steps:
         if step % 1024 == 0:
             now = time.perf_counter()
@@ -1130,13 +1146,14 @@ def _anneal(people: list[Person], crews: list[list[int]], rnd: Round, deadline: 
                     placed += 1
                     waiting.remove(p)
                     movable.append(p)
+                    some += 1
             if (placed, current) > best:
                 best, best_crews = (placed, current), [list(m) for m in crews]
             if step % 8192 == 0:
                 report(best_crews)
         step += 1
-        p = movable[int(draw() * len(movable))]  # draw() is random.random: a C call, where randrange is Python
-        moving = draw() < ANNEAL_MOVES
+        p = movable[int(draw() * some)]  # draw() is random.random: a C call, where randrange is Python
+        moving = draw() < moves
         # q is drawn among those who have a slot p's crew-mates share (a swap) or one of p's own (a move):
         # most draws then price a change that keeps the slots, where drawing among everyone wasted most.
         slots = slots_of(mask[p] if moving else rest[p])
@@ -1144,28 +1161,28 @@ def _anneal(people: list[Person], crews: list[list[int]], rnd: Round, deadline: 
             continue
         others = slot_people[slots[int(draw() * len(slots))]]
         q = others[int(draw() * len(others))]
-        c, d = where[p], where.get(q)
-        if c == d or d is None:
+        c, d = where[p], where[q]
+        if c == d or d < 0:
             continue
         kc, kd = len(crews[c]), len(crews[d])
         if moving:  # p moves to q's crew
             if kc <= low or kd >= high or not common[d] & mask[p]:
                 continue
-            gain = tally.move_gain(p, c, d, kc, kd)
+            gain = move_gain(p, c, d, kc, kd)
             if gain < 0 and draw() >= exp(gain / heat):
                 continue
-            if not b.keeps_rules(crews[d], p):
+            if not keeps_rules(crews[d], p):
                 continue
             tally.move(p, d)
         else:  # p and q swap
-            if q in b.pinned or not mask[p] & rest[q]:
+            if q in pinned or not mask[p] & rest[q]:
                 continue
-            gain = tally.swap_gain(p, q, c, d, kc, kd)
+            gain = swap_gain(p, q, c, d, kc, kd)
             if gain < 0 and draw() >= exp(gain / heat):
                 continue
             here = [r for r in crews[c] if r != p]
             there = [r for r in crews[d] if r != q]
-            if not b.keeps_rules(here, q) or not b.keeps_rules(there, p):
+            if not keeps_rules(here, q) or not keeps_rules(there, p):
                 continue
             tally.swap(p, q)
         current += gain
