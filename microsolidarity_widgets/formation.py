@@ -445,6 +445,10 @@ def _cannot(people: list[Person], rnd: Round) -> dict[str, str]:
 # by annealing from the greedy crews (CP-SAT re-forms a few crews at a time first, to place whoever they
 # leave out).
 WHOLE_POOL = 40
+# The share of a small pool's time that placing as many as possible may take: placing someone outweighs
+# any score, and proving how many can be placed took 0.08–0.4 CPU-seconds on pools of 20 (docs/benchmarks.md),
+# more than half of 2 s gives a process on a loaded machine (at a load average of 13, about 0.25 CPU-s a second).
+PLACING = 3 / 4
 # How many crews one step of the neighbourhood search re-forms, at first and at most.
 STEP_CREWS, MAX_STEP_CREWS = 2, 3
 # Deterministic seconds of search one step may spend (the round's ``work`` is the budget of all steps).
@@ -530,12 +534,12 @@ def suggest(people: list[Person], rnd: Round = Round(), hint: list[list[str]] | 
 
     report(crews)
     if n <= WHOLE_POOL:
-        # First a model that only places as many as it can, for half of the time at most (it stops once
+        # First a model that only places as many as it can, for ``PLACING`` of the time at most (it stops once
         # proven, usually in a moment): on a loaded machine the whole model's 2 s are a fraction of a second
         # of work, too little to place everyone (pool 20/101: 18 of 20 placed, where 20 can be). Then the
         # whole model from there, for half of what is left: it proves small pools optimal. What it leaves
         # unproven, the annealing and moves and swaps work on with the rest.
-        placing = _solve(cp_model, round_people, crews, rnd, rnd.work / 4, (deadline - time.perf_counter()) / 2,
+        placing = _solve(cp_model, round_people, crews, rnd, rnd.work / 4, (deadline - time.perf_counter()) * PLACING,
                          rnd.seed, presolve=True, placing=True)
         if placing is not None and sum(map(len, placing[0])) > sum(map(len, crews)):
             crews = placing[0]

@@ -580,3 +580,20 @@ def test_a_copy_that_fails_or_is_late_is_left_out_and_stopped():
     with pytest.raises(ChildProcessError):  # stopped and reaped: no process left behind
         os.waitpid(late.pid, 0)
     assert f._Forked(lambda: [[1, 2], [3]]).result(float("inf")) == [[1, 2], [3]]
+
+
+def test_placing_everyone_in_a_small_pool_may_take_most_of_the_round(monkeypatch):
+    """On a loaded machine a round gets a fraction of a core: placing as many as possible comes first and
+    may take three quarters of the time (half left too little to place everyone a pool of 20 could)."""
+    given = []
+    solve = f._solve
+
+    def recorded(*args, placing=False, **kwargs):
+        given.append((placing, args[5]))
+        return solve(*args, placing=placing, **kwargs)
+
+    monkeypatch.setattr(f, "_solve", recorded)
+    people = [Person(f"P{i}", ("music",), ("Tue evening",)) for i in range(8)]
+    f.suggest(people, Round(size=4, min_size=4, max_size=4, time_limit=20.0))
+    seconds = dict(given)
+    assert seconds[True] > 0.6 * 20 and seconds[False] < seconds[True]
