@@ -24,7 +24,8 @@ starts from greedy crews (``greedy``, or greedy region by region when that place
 re-forms two or three crews at a time while someone who could be placed is left out; then simulated
 annealing (``_anneal``) moves and swaps single people between crews, taking some changes for the worse
 while it is hot, and the best crews it saw are polished by the best move or swap for each person
-(``_improve``). One model of the whole pool was too slow to build and search (90 people: no better than
+(``_improve``); the annealing and the polish run at once in a forked copy of the process per core, each with
+a seed of its own, and the best crews are kept (``_search``). One model of the whole pool was too slow to build and search (90 people: no better than
 greedy in 2 s), and the neighbourhood search that re-formed crews with CP-SAT for the whole time did
 worse in 20 s than the annealing in 2 (README, "Formation figures").
 
@@ -447,7 +448,7 @@ def _cannot(people: list[Person], rnd: Round) -> dict[str, str]:
 WHOLE_POOL = 40
 # The share of a small pool's time that placing as many as possible may take: placing someone outweighs
 # any score, and proving how many can be placed took 0.08–0.4 CPU-seconds on pools of 20 (docs/benchmarks.md),
-# more than half of 2 s gives a process on a loaded machine (at a load average of 13, about 0.25 CPU-s a second).
+# more than half of 2 s gives a process on a loaded machine (at a load average of 13 on 2 cores, 0.15 CPU-s a second).
 PLACING = 3 / 4
 # How many crews one step of the neighbourhood search re-forms, at first and at most.
 STEP_CREWS, MAX_STEP_CREWS = 2, 3
