@@ -474,6 +474,10 @@ ANNEAL_STEPS, ANNEAL_HEAT, ANNEAL_COLD, ANNEAL_MOVES = 100_000, 1.5, 0.4, 0.15
 PROCESSES = 4
 # The share of the round's time the copies stop before its deadline, and are waited for after it.
 COPY_MARGIN = 0.02
+# The least share of the round's time left for a copy to be worth starting: a fork costs 5–8 ms of CPU here and
+# as much again in the copy (a process of 150 MB), a tenth of a second or more on a loaded machine, more than a
+# search of a tenth of 2 s would find (a small pool after CP-SAT: 2.26 s for 2 s with two busy processes).
+COPY_LEAST = 1 / 4
 
 
 def suggest(people: list[Person], rnd: Round = Round(), hint: list[list[str]] | None = None,
@@ -1025,7 +1029,8 @@ def _search(people: list[Person], crews: list[list[int]], rnd: Round, cool_by: f
     ``_processes`` − 1 forked copies of this process at once, each from ``crews`` with a seed of its own
     (the round's seed, then the next ones); the best crews are kept, placing the most people, then scoring
     the most, the first in seed order on a tie: with a fixed number of draws the same round still gives the
-    same crews. A copy that has not answered by the deadline is stopped and left out."""
+    same crews. A copy that has not answered by the deadline is stopped and left out; none is started when
+    less than ``COPY_LEAST`` of the round's time is left."""
     def run(seed: int, done_by: float, report: Callable[..., None]) -> list[list[int]]:
         own = replace(rnd, seed=seed)
         return _improve(people, _anneal(people, crews, own, min(cool_by, done_by), rnd.work * ANNEAL_STEPS, report),
@@ -1034,8 +1039,9 @@ def _search(people: list[Person], crews: list[list[int]], rnd: Round, cool_by: f
     # The copies stop a little before the deadline and are waited for a little after it (a loaded machine
     # may keep a process waiting for a tenth of a second): their answers are seldom lost, nor the round late.
     margin = COPY_MARGIN * rnd.time_limit
+    worth = cool_by - time.perf_counter() >= COPY_LEAST * rnd.time_limit
     copies = [_Forked(functools.partial(run, rnd.seed + i, deadline - margin, lambda *_: None))
-              for i in range(1, _processes(rnd))]
+              for i in range(1, _processes(rnd) if worth else 1)]
     try:
         found = [run(rnd.seed, deadline, report)] + [copy.result(deadline + margin) for copy in copies]
     finally:

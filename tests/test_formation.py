@@ -597,3 +597,28 @@ def test_placing_everyone_in_a_small_pool_may_take_most_of_the_round(monkeypatch
     f.suggest(people, Round(size=4, min_size=4, max_size=4, time_limit=20.0))
     seconds = dict(given)
     assert seconds[True] > 0.6 * 20 and seconds[False] < seconds[True]
+
+
+def test_no_copy_is_started_when_little_of_the_round_is_left(monkeypatch):
+    """Forking costs more than a search of the last few tenths of a second would find on a loaded machine."""
+    started = []
+
+    class Counted:  # a copy that is counted and answers nothing
+        def __init__(self, job):
+            started.append(job)
+
+        def result(self, deadline):
+            return None
+
+        def stop(self):
+            pass
+
+    monkeypatch.setattr(f, "_Forked", Counted)
+    people = _big_pool(seed=4)
+    people = [p for p in people if p.name not in f._cannot(people, Round())]
+    crews = [list(range(i, i + 5)) for i in range(0, len(people) - 4, 5)]
+    crews = [c for c in crews if not f.violations([[people[i].name for i in c]], people, Round())]
+    rnd = Round(processes=2, work=0.01, time_limit=20.0)
+    now = time.perf_counter()
+    f._search(people, crews, rnd, now + 2, now + 2, lambda *_: None)  # a tenth of the round left
+    assert started == []
