@@ -196,7 +196,7 @@ def voila_config(settings: Settings):
             "preheat_kernel": settings.pool_size > 0, "default_pool_size": max(settings.pool_size, 0),
             # JupyterLab's "preview in Voilà" button: no use inside Voilà, and built for a newer JupyterLab
             # than the one Voilà's pages carry (the browser warned 4 times per page).
-            "extension_denylist": ["@voila-dashboards/jupyterlab-preview", "@jupyter-widgets/jupyterlab-manager"]},
+            "extension_denylist": ["@voila-dashboards/jupyterlab-preview"]},
         "VoilaExecutor": {"cell_error_instruction": ERROR_NOTE},
         # The page template's one filter of ours: the chart bundle's address, which each page preloads; and
         # the notebooks' Markdown (titles, introductions) in the facilitator's language.
