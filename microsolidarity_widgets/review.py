@@ -2,8 +2,9 @@
 
 Pure pandas, no widgets. Every function takes plain frames (the ones the ``Ledger`` API returns)
 so a chart's input can be checked, or generated at scale, without a ledger. Each aggregation
-keeps its output under ``MAX_ROWS`` however long the history is: time is bucketed coarser
-(day → week → month → quarter → year) and the number of members shown is capped.
+keeps its output under ``scoring.MAX_ROWS`` however long the history is: time is bucketed coarser
+(day → week → month → quarter → year) and the number of members shown is capped. Trust over time
+(each member's running total, the chart every page draws) is scoring's: ``scoring.cumulative``.
 """
 
 from __future__ import annotations
@@ -15,20 +16,17 @@ import numpy as np
 import pandas as pd
 from babel import dates
 
-from . import i18n, levels, scoring
+from . import i18n, levels
 from .i18n import SOURCE, _, ngettext, words
+from .scoring import FREQ_WORDS, FREQS, MAX_ROWS, cumulative, largest, period_end
 from .seasons.queries import Standing, standings
 from .values import day_words
 
-MAX_ROWS = 5000
 # Eight colours (a crew has at most 8 members), each at least 3:1 against white, and any two of them
 # at least 12 apart (CIEDE2000) with normal vision and as seen with protanopia, deuteranopia or
 # tritanopia (tests/test_palettes.py simulates them). From Okabe–Ito and Paul Tol's palettes, with
 # black and dark grey; a line also has a shape, so colour is never the only difference.
 PALETTE = ["#0072B2", "#D55E00", "#000000", "#555555", "#332288", "#B2182B", "#009E73", "#CC79A7"]
-# Bucket sizes tried in turn until a chart's rows fit; None keeps one row per day.
-FREQS = (None, "W", "M", "Q", "Y")
-FREQ_WORDS = {None: "day", "W": "week", "M": "month", "Q": "quarter", "Y": "year"}
 
 
 # --- the data a review reads, and what the pickers chose -------------------------------------
@@ -157,64 +155,7 @@ def cycle_colours(names, palette=PALETTE) -> dict[str, str]:
     return {n: palette[i % len(palette)] for i, n in enumerate(ordered)}
 
 
-# --- 1. cumulative points per member -----------------------------------------------------------
-
-
-def _bucket(dates: pd.Series, freq: str | None) -> pd.Series:
-    """The last day of each date's period (a point on a cumulative line is 'as of' that day)."""
-    if freq is None:
-        return dates
-    return dates.dt.to_period(freq).dt.end_time.dt.normalize()
-
-
-def _top(totals: pd.Series, n: int, keep=()) -> list:
-    """The ``n`` largest by absolute value (ties by name), always including ``keep``."""
-    order = sorted(totals.index, key=lambda k: (-abs(totals[k]), str(k).casefold(), str(k)))
-    chosen = [k for k in order if k in set(keep)]
-    return (chosen + [k for k in order if k not in set(chosen)])[:max(n, len(chosen))]
-
-
-def cumulative(points: pd.DataFrame, key: str = "member", start=None, end=None, max_series: int = 12,
-               max_rows: int = MAX_ROWS, keep=(), everyone=()) -> pd.DataFrame:
-    """Running total of points per member (or per ``key``) from ``points`` rows (date, key, points).
-
-    The total counts everything before ``start`` too (trust is all that was built so far); rows
-    are the window's dates. Each of ``everyone`` who has no points by ``end`` gets one row at 0 (on
-    ``start``, else the first day drawn): a member who has not scored yet is still in the crew.
-    Returns date, <key>, points (earned in the bucket), cumulative; the frame's ``attrs`` say the
-    bucket size ("day", "week", ...) and how many series were left out.
-    """
-    start = None if start is None else pd.Timestamp(start)
-    end = None if end is None else pd.Timestamp(end)
-    pts = points[[key, "date", "points"]]
-    if end is not None:
-        pts = pts[pts["date"] <= end]
-    totals = pts.groupby(key, sort=False, observed=True)["points"].sum()
-    nothing = [k for k in dict.fromkeys(everyone) if k not in totals.index]
-    totals = pd.concat([totals, pd.Series(0, index=pd.Index(nothing, dtype=object), dtype=totals.dtype)])
-    shown = _top(totals, max_series, keep=[k for k in keep if k in totals.index])
-    pts = pts[pts[key].isin(shown)]
-    for freq in FREQS:
-        per = pts.groupby([key, _bucket(pts["date"], freq)], sort=True)["points"].sum().reset_index()
-        per["cumulative"] = per.groupby(key, sort=False)["points"].cumsum()
-        if start is not None:
-            before = per[per["date"] < start].groupby(key, sort=True).tail(1).copy()
-            before["date"], before["points"] = start, 0
-            per = pd.concat([before, per[per["date"] >= start]], ignore_index=True)
-        if end is not None:
-            per["date"] = per["date"].clip(upper=end)
-        if len(per) <= max_rows:
-            break
-    zeros = [k for k in nothing if k in shown]
-    if zeros:
-        day = start if start is not None else per["date"].min() if len(per) else end
-        day = pd.Timestamp.today().normalize() if day is None or pd.isna(day) else day
-        per[key] = per[key].astype(object)  # a category would refuse the new names
-        per = pd.concat([per, pd.DataFrame({key: zeros, "date": day, "points": 0, "cumulative": 0})],
-                        ignore_index=True)
-    per = per.sort_values([key, "date"], kind="stable").reset_index(drop=True)[["date", key, "points", "cumulative"]]
-    per.attrs = {"bucket": FREQ_WORDS[freq], "left_out": len(totals) - len(shown)}
-    return per
+# --- 1. cumulative points per member: ``scoring.cumulative`` (trust over time is scoring's) --------
 
 
 # --- 2. points per level per month -----------------------------------------------------------
@@ -257,7 +198,7 @@ def group_growth(points: pd.DataFrame, start=None, end=None, selected=(), max_gr
         points = points[points["date"] <= end]
     elif len(points):
         end = points["date"].max()
-    monthly = points.assign(date=_bucket(points["date"], "M").clip(upper=end))
+    monthly = points.assign(date=period_end(points["date"], "M").clip(upper=end))
     out = cumulative(monthly, key="group", start=start, end=end, max_series=max_groups, max_rows=max_rows,
                      keep=selected)
     bucket = "month" if out.attrs["bucket"] in ("day", "week") else out.attrs["bucket"]
@@ -293,7 +234,7 @@ def tie_strength(ties: pd.DataFrame, members=None, max_members: int = 30, keep=(
     undirected = [k for k in kinds if k not in directed]
     both["ties"] = both[[*one_way, *undirected]].sum(axis=1)
     per_member = both.groupby("a")["ties"].sum()
-    shown = _top(per_member, max_members, keep=[k for k in keep if k in per_member.index])
+    shown = largest(per_member, max_members, keep=[k for k in keep if k in per_member.index])
     both = both[both["a"].isin(shown) & both["b"].isin(shown)].reset_index(drop=True)
     both.attrs = {"members": sorted(shown, key=lambda m: (m.casefold(), m)), "left_out": len(per_member) - len(shown)}
     return both[["a", "b", "ties", *one_way, *undirected]]

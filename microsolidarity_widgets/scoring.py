@@ -7,7 +7,8 @@ Inputs are two frames read straight from storage:
 
 Every function is vectorised over the whole history and depends only on the events, never on the
 order they were recorded in. What each level awards, and docs/rules.md's numbers, are in ``levels``: here
-are the parts every level's rule is built from, the game's ties between members, and trust over time.
+are the parts every level's rule is built from, the game's ties between members, and trust over time
+(``trust_over_time`` by day, ``cumulative`` thinned to what a chart can hold).
 """
 
 from __future__ import annotations
@@ -92,7 +93,8 @@ def membership_changes(events: pd.DataFrame, participants: pd.DataFrame) -> pd.D
 def points(events: pd.DataFrame, participants: pd.DataFrame, levels: Iterable["Level"]) -> pd.DataFrame:
     """One row per award of each of ``levels``: date, group_id, member_id, level, points, event_id, reason."""
     history = History.of(events, participants)
-    frames = [frame for level in levels for frame in level.awards(history)]
+    # Each level's award hook is asked itself, given its level (for its points): no registry code between.
+    frames = [frame for level in levels for frame in level.award(history, level)]
     del history  # the awards are all that is needed from here on: at a million events, every copy is 100s of MB
     return _stack(frames)
 
@@ -206,3 +208,71 @@ def trust_over_time(awards: pd.DataFrame, by: str = "member") -> pd.DataFrame:
     daily = awards.groupby(keys + ["date"], as_index=False, sort=True)["points"].sum()
     daily["cumulative"] = daily.groupby(keys, sort=False)["points"].cumsum()
     return daily[["date"] + keys + ["points", "cumulative"]]
+
+
+# --- trust over time, as a chart can hold it -------------------------------------------------------
+# The trust chart of every level page, of a member's phone, of the review and of the season report
+# draws a running total from awards; a long history is thinned here, where the totals are made, so no
+# chart carries more than MAX_ROWS.
+
+MAX_ROWS = 5000
+# Bucket sizes tried in turn until the rows fit; None keeps one row per day.
+FREQS = (None, "W", "M", "Q", "Y")
+FREQ_WORDS = {None: "day", "W": "week", "M": "month", "Q": "quarter", "Y": "year"}
+
+
+def period_end(dates: pd.Series, freq: str | None) -> pd.Series:
+    """The last day of each date's period (a point on a cumulative line is 'as of' that day)."""
+    if freq is None:
+        return dates
+    return dates.dt.to_period(freq).dt.end_time.dt.normalize()
+
+
+def largest(totals: pd.Series, n: int, keep=()) -> list:
+    """The ``n`` largest by absolute value (ties by name), always including ``keep``."""
+    order = sorted(totals.index, key=lambda k: (-abs(totals[k]), str(k).casefold(), str(k)))
+    chosen = [k for k in order if k in set(keep)]
+    return (chosen + [k for k in order if k not in set(chosen)])[:max(n, len(chosen))]
+
+
+def cumulative(points: pd.DataFrame, key: str = "member", start=None, end=None, max_series: int = 12,
+               max_rows: int = MAX_ROWS, keep=(), everyone=()) -> pd.DataFrame:
+    """Running total of points per member (or per ``key``) from ``points`` rows (date, key, points).
+
+    The total counts everything before ``start`` too (trust is all that was built so far); rows
+    are the window's dates. Each of ``everyone`` who has no points by ``end`` gets one row at 0 (on
+    ``start``, else the first day drawn): a member who has not scored yet is still in the crew.
+    Returns date, <key>, points (earned in the bucket), cumulative; the frame's ``attrs`` say the
+    bucket size ("day", "week", ...) and how many series were left out.
+    """
+    start = None if start is None else pd.Timestamp(start)
+    end = None if end is None else pd.Timestamp(end)
+    pts = points[[key, "date", "points"]]
+    if end is not None:
+        pts = pts[pts["date"] <= end]
+    totals = pts.groupby(key, sort=False, observed=True)["points"].sum()
+    nothing = [k for k in dict.fromkeys(everyone) if k not in totals.index]
+    totals = pd.concat([totals, pd.Series(0, index=pd.Index(nothing, dtype=object), dtype=totals.dtype)])
+    shown = largest(totals, max_series, keep=[k for k in keep if k in totals.index])
+    pts = pts[pts[key].isin(shown)]
+    for freq in FREQS:
+        per = pts.groupby([key, period_end(pts["date"], freq)], sort=True)["points"].sum().reset_index()
+        per["cumulative"] = per.groupby(key, sort=False)["points"].cumsum()
+        if start is not None:
+            before = per[per["date"] < start].groupby(key, sort=True).tail(1).copy()
+            before["date"], before["points"] = start, 0
+            per = pd.concat([before, per[per["date"] >= start]], ignore_index=True)
+        if end is not None:
+            per["date"] = per["date"].clip(upper=end)
+        if len(per) <= max_rows:
+            break
+    zeros = [k for k in nothing if k in shown]
+    if zeros:
+        day = start if start is not None else per["date"].min() if len(per) else end
+        day = pd.Timestamp.today().normalize() if day is None or pd.isna(day) else day
+        per[key] = per[key].astype(object)  # a category would refuse the new names
+        per = pd.concat([per, pd.DataFrame({key: zeros, "date": day, "points": 0, "cumulative": 0})],
+                        ignore_index=True)
+    per = per.sort_values([key, "date"], kind="stable").reset_index(drop=True)[["date", key, "points", "cumulative"]]
+    per.attrs = {"bucket": FREQ_WORDS[freq], "left_out": len(totals) - len(shown)}
+    return per

@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 
 from microsolidarity_widgets import Ledger, charts, demo, levels, review, scoring
-from microsolidarity_widgets.review import MAX_ROWS, ReviewData, Selection
+from microsolidarity_widgets.review import ReviewData, Selection
+from microsolidarity_widgets.scoring import MAX_ROWS
 
 
 def rows(chart: alt.Chart) -> list[dict]:
@@ -103,7 +104,7 @@ def test_trust_chart_keeps_its_signature(data):
     with pytest.raises(TypeError):
         charts.trust_chart()
     trust = data.points[data.points["group"] == "Wrens"]
-    trust = review.cumulative(trust)  # any frame with date, member, points
+    trust = scoring.cumulative(trust)  # any frame with date, member, points
     chart = charts.trust_chart(trust, "Wrens")
     assert isinstance(chart, alt.Chart) and chart.to_dict()["title"]["text"] == "Wrens"
 

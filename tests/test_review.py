@@ -71,19 +71,19 @@ def test_tie_strength_is_a_symmetric_matrix(worked):
 def test_cumulative_ends_at_each_members_total(demo_ledger):
     points = demo_ledger.points()
     kestrels = points[points["group"] == "Kestrels"]
-    data = review.cumulative(kestrels)
+    data = scoring.cumulative(kestrels)
     last = data.groupby("member")["cumulative"].last().to_dict()
     assert last == kestrels.groupby("member")["points"].sum().to_dict()
     assert data.attrs == {"bucket": "day", "left_out": 0}
     # coarser buckets when rows would not fit, same totals
-    squeezed = review.cumulative(kestrels, max_rows=60)
+    squeezed = scoring.cumulative(kestrels, max_rows=60)
     assert len(squeezed) <= 60 and squeezed.attrs["bucket"] in ("month", "quarter")
     assert squeezed.groupby("member")["cumulative"].last().to_dict() == last
 
 
 def test_cumulative_window_counts_what_came_before(worked):
     p = worked.points()
-    data = review.cumulative(p, start="2026-03-01", end="2026-04-30")
+    data = scoring.cumulative(p, start="2026-03-01", end="2026-04-30")
     ama = data[data["member"] == "Ama"]
     # 1 (listening) + 6 (money) + 1 (first meeting) before March, then +3 on 1 March, +5 on 1 April
     assert ama["cumulative"].tolist() == [8, 11, 16]
@@ -94,7 +94,7 @@ def test_cumulative_window_counts_what_came_before(worked):
 def test_cumulative_caps_the_members_shown():
     points = pd.DataFrame({"date": pd.Timestamp("2026-01-01"), "member": [f"m{i:02}" for i in range(30)],
                            "points": range(30)})
-    data = review.cumulative(points, max_series=12)
+    data = scoring.cumulative(points, max_series=12)
     assert data["member"].nunique() == 12 and data.attrs["left_out"] == 18
     assert set(data["member"]) == {f"m{i:02}" for i in range(18, 30)}  # the most points
 

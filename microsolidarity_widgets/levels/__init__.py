@@ -136,9 +136,6 @@ class Level:
         text = w._(self.words)
         return text % said if "%(" in text else text.format(**said)
 
-    def awards(self, history: History) -> list[pd.DataFrame]:
-        return self.award(history, self)
-
     def ties(self, pairs: Pairs) -> list[pd.DataFrame]:
         return self.tie(pairs) if self.tie else []
 
