@@ -562,7 +562,7 @@ class Batch:
         # What the event settles (a money round's offers and asks from phones) lands with it: never a
         # round without its answers, nor answers into a round that is not there.
         for proposal_id in entry.settles:
-            self.add(rules.settle(self.state, proposal_id, entry.on, "accepted", event_id))
+            self.add(rules.settle(self.state, proposal_id, entry.on, rules.ACCEPTED, event_id))
         return event_id
 
     def check_history(self, group_id: int, entry: Entry | None = None, lead: str | None = None) -> None:
