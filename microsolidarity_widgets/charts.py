@@ -162,14 +162,67 @@ def title_text(chart) -> str:
     return " ".join(text) if isinstance(text, list) else str(text or _("Chart"))
 
 
+# What an axis with no title of its own shows, by its field: a screen reader says it for the axis.
+AXIS_WORDS = {"date": N_("dates"), "period": N_("dates"), "a": N_("members"), "b": N_("members"),
+              "row": N_("members"), "crew": N_("crews"), "day": N_("days of the week"),
+              "part": N_("parts of the day")}
+LEGEND_CHANNELS = ("color", "shape", "size", "fill", "stroke")
+
+
+def _channel_words(channel) -> str | None:
+    """What a channel shows, in the language spoken: its own title, else its field's word."""
+    title = channel._get("title")
+    if isinstance(title, str) and title:
+        return title
+    field = alt.utils.parse_shorthand(channel.shorthand).get("field") if isinstance(channel.shorthand, str) else None
+    return _(AXIS_WORDS[field]) if field in AXIS_WORDS else None
+
+
+def _described(chart):
+    """``chart`` with each axis and legend described in the language spoken ("Horizontal axis: dates",
+    "Legend: members"): Vega's own descriptions of them ("X-axis for a time scale…") are English
+    whatever the page's language, and a screen reader says them. Layers are described each."""
+    if isinstance(chart, alt.LayerChart):
+        return chart.copy(deep=False).properties(layer=[_described(layer) for layer in chart.layer])
+    encoding = chart._get("encoding")
+    if encoding is alt.Undefined:
+        return chart
+    encoding = encoding.copy()
+    for name, part, holder, said in (("x", "axis", alt.Axis, N_("Horizontal axis: %(what)s")),
+                                     ("y", "axis", alt.Axis, N_("Vertical axis: %(what)s")),
+                                     *((name, "legend", alt.Legend, N_("Legend: %(what)s")) for name in LEGEND_CHANNELS)):
+        channel = encoding._get(name)
+        if not isinstance(channel, alt.FieldChannelMixin) or channel._get(part) is None:
+            continue
+        what = _channel_words(channel)
+        if what is None:
+            continue
+        shown = channel._get(part)
+        shown = holder() if shown is alt.Undefined else shown.copy()
+        shown.description = _(said, what=what)
+        encoding[name] = channel.copy()
+        encoding[name][part] = shown
+    return chart.properties(encoding=encoding)
+
+
 def _readable(chart: alt.Chart, description: str = "") -> alt.Chart:
     """Type large enough to read on a projector at the back of a room, titles in lines that fit a phone,
     and a description that screen readers announce for the whole chart (Vega-Lite ``description``, the
-    drawing's ``aria-label``). Single marks are left out of the accessibility tree: the page shows the
-    chart's figures as a table instead. (Vega's own descriptions of axes, legends and titles stay, in
-    English: taking them out with ``config.aria`` left the marks' containers unlabelled for axe.)"""
+    drawing's ``aria-label``), followed by the subtitle's notes. Single marks are left out of the
+    accessibility tree: the page shows the chart's figures as a table instead. Each axis and legend says
+    what it shows in the page's language (``_described``); the title is left out of the accessibility
+    tree when the description already says it (Vega would read it again as "Title text '…'", in English)."""
+    chart = _described(chart)
     if chart.title is not alt.Undefined:
-        chart = chart.properties(title=_fit_title(chart.title))
+        title = chart.title if isinstance(chart.title, alt.Title) else alt.Title(chart.title)
+        notes = title.subtitle if title.subtitle is not alt.Undefined else []
+        notes = [notes] if isinstance(notes, str) else list(notes)
+        if description and notes:
+            description = " ".join([description, *notes])
+        title = _fit_title(title)
+        if description and title_text(chart) in description:
+            title.aria = False
+        chart = chart.properties(title=title)
     if description:
         chart = chart.properties(description=description)
     return (chart.configure_mark(aria=False).configure_axis(labelFontSize=READABLE, titleFontSize=READABLE)
@@ -403,10 +456,16 @@ def network_chart(ties: pd.DataFrame, colours=None, members=None, max_members: i
     )
 
 
+# A member's part in a meeting, as the attendance grid keeps it (``review.attendance_grid``) and as its
+# legend and tooltips say it.
+STATUS_WORDS = {"attended": N_("attended"), "missed": N_("missed")}
+
+
 def attendance_chart(attendance: pd.DataFrame, colours=None, max_meetings: int = 36,
                      title: str = N_("Level 3: who came to each meeting")) -> alt.Chart:
     """5. Meetings × members from ``ledger.table("attendance")``: the streak number, or ✗ when missed."""
     data = review.attendance_grid(attendance, max_meetings=max_meetings)
+    data["status"] = data["status"].map({key: _(said) for key, said in STATUS_WORDS.items()})
     rows = review.grid_rows(data)
     member_of = dict(zip(data["row"], data["member"]))
     labels = _label_colours({r: colours[m] for r, m in member_of.items() if m in colours} if colours else None, rows)
@@ -425,7 +484,7 @@ def attendance_chart(attendance: pd.DataFrame, colours=None, max_meetings: int =
                     axis=alt.Axis(labelColor=labels, labelFontWeight="bold", labelLimit=200, grid=True)),
             text=alt.Text("mark:N"),
             color=alt.Color("status:N", title=_("Meeting"),
-                            scale=alt.Scale(domain=["attended", "missed"], range=["#0072B2", "#D55E00"]),
+                            scale=alt.Scale(domain=[_(said) for said in STATUS_WORDS.values()], range=["#0072B2", "#D55E00"]),
                             legend=alt.Undefined if rows else None),
             tooltip=[alt.Tooltip("member:N", title=_("member")), alt.Tooltip("group:N", title=_("group")),
                      alt.Tooltip("date:T", title=_("meeting"), format="%d %b %Y"),
