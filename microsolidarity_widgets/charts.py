@@ -162,11 +162,12 @@ def title_text(chart) -> str:
     return " ".join(text) if isinstance(text, list) else str(text or _("Chart"))
 
 
-# What an axis with no title of its own shows, by its field: a screen reader says it for the axis.
+# What an axis with no title of its own shows, by its field: the chart's description names each axis.
 AXIS_WORDS = {"date": N_("dates"), "period": N_("dates"), "a": N_("members"), "b": N_("members"),
               "row": N_("members"), "crew": N_("crews"), "day": N_("days of the week"),
               "part": N_("parts of the day")}
-LEGEND_CHANNELS = ("color", "shape", "size", "fill", "stroke")
+GUIDES = (("x", "axis", N_("Horizontal axis: %(what)s.")), ("y", "axis", N_("Vertical axis: %(what)s.")),
+          *((channel, "legend", N_("Legend: %(what)s.")) for channel in ("color", "shape", "size", "fill", "stroke")))
 
 
 def _channel_words(channel) -> str | None:
@@ -178,55 +179,49 @@ def _channel_words(channel) -> str | None:
     return _(AXIS_WORDS[field]) if field in AXIS_WORDS else None
 
 
-def _described(chart):
-    """``chart`` with each axis and legend described in the language spoken ("Horizontal axis: dates",
-    "Legend: members"): Vega's own descriptions of them ("X-axis for a time scale…") are English
-    whatever the page's language, and a screen reader says them. Layers are described each."""
-    if isinstance(chart, alt.LayerChart):
-        return chart.copy(deep=False).properties(layer=[_described(layer) for layer in chart.layer])
-    encoding = chart._get("encoding")
-    if encoding is alt.Undefined:
-        return chart
-    encoding = encoding.copy()
-    for name, part, holder, said in (("x", "axis", alt.Axis, N_("Horizontal axis: %(what)s")),
-                                     ("y", "axis", alt.Axis, N_("Vertical axis: %(what)s")),
-                                     *((name, "legend", alt.Legend, N_("Legend: %(what)s")) for name in LEGEND_CHANNELS)):
-        channel = encoding._get(name)
-        if not isinstance(channel, alt.FieldChannelMixin) or channel._get(part) is None:
+def _guides(chart) -> list[str]:
+    """What each axis and legend of ``chart`` (and of its layers) shows, one sentence each, in the language
+    spoken ("Horizontal axis: dates."); a legend two channels share is said once."""
+    said = []
+    for layer in [chart, *(chart.layer if isinstance(chart, alt.LayerChart) else ())]:
+        encoding = layer._get("encoding")
+        if encoding is alt.Undefined:
             continue
-        what = _channel_words(channel)
-        if what is None:
-            continue
-        shown = channel._get(part)
-        shown = holder() if shown is alt.Undefined else shown.copy()
-        shown.description = _(said, what=what)
-        encoding[name] = channel.copy()
-        encoding[name][part] = shown
-    return chart.properties(encoding=encoding)
+        for name, part, sentence in GUIDES:
+            channel = encoding._get(name)
+            if not isinstance(channel, alt.FieldChannelMixin) or channel._get(part) is None:
+                continue
+            what = _channel_words(channel)
+            if what is not None and _(sentence, what=what) not in said:
+                said.append(_(sentence, what=what))
+    return said
 
 
 def _readable(chart: alt.Chart, description: str = "") -> alt.Chart:
     """Type large enough to read on a projector at the back of a room, titles in lines that fit a phone,
     and a description that screen readers announce for the whole chart (Vega-Lite ``description``, the
-    drawing's ``aria-label``), followed by the subtitle's notes. Single marks are left out of the
-    accessibility tree: the page shows the chart's figures as a table instead. Each axis and legend says
-    what it shows in the page's language (``_described``); the title is left out of the accessibility
-    tree when the description already says it (Vega would read it again as "Title text '…'", in English)."""
-    chart = _described(chart)
+    drawing's ``aria-label``): the chart's own sentence (which says its title), the subtitle's notes and
+    what each axis and legend shows, all in the page's language.
+
+    Vega's own descriptions of the title, axes and legends ("X-axis titled '…' for a time scale…") are
+    English whatever the page's language, and a guide's ``description`` does not replace them (Vega's
+    renderer labels a guide from its items, which Vega-Lite cannot encode): title, axes and legends are
+    taken out of the accessibility tree (``aria=False``), and the description says them instead. So are
+    single marks: the page shows the chart's figures as a table. (Vega-Lite's ``config.aria`` is left
+    alone: it also unlabelled the marks' containers, which axe reports.)"""
+    guides = _guides(chart)
     if chart.title is not alt.Undefined:
         title = chart.title if isinstance(chart.title, alt.Title) else alt.Title(chart.title)
         notes = title.subtitle if title.subtitle is not alt.Undefined else []
-        notes = [notes] if isinstance(notes, str) else list(notes)
-        if description and notes:
-            description = " ".join([description, *notes])
+        guides = ([notes] if isinstance(notes, str) else list(notes)) + guides
         title = _fit_title(title)
-        if description and title_text(chart) in description:
-            title.aria = False
+        title.aria = False
         chart = chart.properties(title=title)
     if description:
-        chart = chart.properties(description=description)
-    return (chart.configure_mark(aria=False).configure_axis(labelFontSize=READABLE, titleFontSize=READABLE)
-            .configure_legend(labelFontSize=READABLE, titleFontSize=READABLE)
+        chart = chart.properties(description=" ".join([description, *guides]))
+    return (chart.configure_mark(aria=False)
+            .configure_axis(aria=False, labelFontSize=READABLE, titleFontSize=READABLE)
+            .configure_legend(aria=False, labelFontSize=READABLE, titleFontSize=READABLE)
             .configure_title(fontSize=READABLE + 5, subtitleFontSize=READABLE, subtitleColor="#444", anchor="start")
             .configure_view(strokeWidth=0))
 
