@@ -165,7 +165,8 @@ def _open_conflicts(ledger) -> pd.DataFrame:
 LEVEL = register(Level(
     4, N_("Conflict"), "#CC6677", events=(ConflictOpened, ConflictClosed),
     tables={"conflicts": _conflicts, "open_conflicts": _open_conflicts},
-    points={"resolved": 10, "unresolved": -20}, award=_award, reasons=(RESOLVED_REASON, UNRESOLVED_REASON), page="05_conflict",
+    points={"resolved": 10, "unresolved": -20}, award=_award, page="05_conflict",
+    reasons=(RESOLVED_REASON, UNRESOLVED_REASON),
     folder=Path(__file__).parent, app=f"{__name__}.page:ConflictApp",
     about=N_("A hurt between members, repaired and closed."),
     card=N_("Keep track of a hurt while it is being repaired, and close it once it is settled."),
