@@ -172,7 +172,7 @@ GUIDES = (("x", "axis", N_("Horizontal axis: %(what)s.")), ("y", "axis", N_("Ver
 
 def _channel_words(channel) -> str | None:
     """What a channel shows, in the language spoken: its own title, else its field's word."""
-    title = channel._get("title")
+    title = channel["title"]
     if isinstance(title, str) and title:
         return title
     field = alt.utils.parse_shorthand(channel.shorthand).get("field") if isinstance(channel.shorthand, str) else None
@@ -184,12 +184,12 @@ def _guides(chart) -> list[str]:
     spoken ("Horizontal axis: dates."); a legend two channels share is said once."""
     said = []
     for layer in [chart, *(chart.layer if isinstance(chart, alt.LayerChart) else ())]:
-        encoding = layer._get("encoding")
+        encoding = layer["encoding"]
         if encoding is alt.Undefined:
             continue
         for name, part, sentence in GUIDES:
-            channel = encoding._get(name)
-            if not isinstance(channel, alt.FieldChannelMixin) or channel._get(part) is None:
+            channel = encoding[name]
+            if not isinstance(channel, alt.FieldChannelMixin) or channel[part] is None:
                 continue
             what = _channel_words(channel)
             if what is not None and _(sentence, what=what) not in said:
@@ -205,8 +205,9 @@ def _readable(chart: alt.Chart, description: str = "") -> alt.Chart:
 
     Vega's own descriptions of the title, axes and legends ("X-axis titled '…' for a time scale…") are
     English whatever the page's language, and a guide's ``description`` does not replace them (Vega's
-    renderer labels a guide from its items, which Vega-Lite cannot encode): title, axes and legends are
-    taken out of the accessibility tree (``aria=False``), and the description says them instead. So are
+    renderer labels a guide from its items, which Vega-Lite cannot encode): axes and legends are taken
+    out of the accessibility tree (``aria=False``), and so is the title when the description says it
+    (every chart's does): the description says them instead. So are
     single marks: the page shows the chart's figures as a table. (Vega-Lite's ``config.aria`` is left
     alone: it also unlabelled the marks' containers, which axe reports.)"""
     guides = _guides(chart)
@@ -214,8 +215,9 @@ def _readable(chart: alt.Chart, description: str = "") -> alt.Chart:
         title = chart.title if isinstance(chart.title, alt.Title) else alt.Title(chart.title)
         notes = title.subtitle if title.subtitle is not alt.Undefined else []
         guides = ([notes] if isinstance(notes, str) else list(notes)) + guides
+        said = title_text(chart)
         title = _fit_title(title)
-        title.aria = False
+        title.aria = not (description and said in description)  # else the title would go unsaid
         chart = chart.properties(title=title)
     if description:
         chart = chart.properties(description=" ".join([description, *guides]))
@@ -479,7 +481,8 @@ def attendance_chart(attendance: pd.DataFrame, colours=None, max_meetings: int =
                     axis=alt.Axis(labelColor=labels, labelFontWeight="bold", labelLimit=200, grid=True)),
             text=alt.Text("mark:N"),
             color=alt.Color("status:N", title=_("Meeting"),
-                            scale=alt.Scale(domain=[_(said) for said in STATUS_WORDS.values()], range=["#0072B2", "#D55E00"]),
+                            scale=alt.Scale(domain=[_(said) for said in STATUS_WORDS.values()],
+                                            range=["#0072B2", "#D55E00"]),
                             legend=alt.Undefined if rows else None),
             tooltip=[alt.Tooltip("member:N", title=_("member")), alt.Tooltip("group:N", title=_("group")),
                      alt.Tooltip("date:T", title=_("meeting"), format="%d %b %Y"),
