@@ -162,18 +162,68 @@ def title_text(chart) -> str:
     return " ".join(text) if isinstance(text, list) else str(text or _("Chart"))
 
 
+# What an axis with no title of its own shows, by its field: the chart's description names each axis.
+AXIS_WORDS = {"date": N_("dates"), "period": N_("dates"), "a": N_("members"), "b": N_("members"),
+              "row": N_("members"), "crew": N_("crews"), "day": N_("days of the week"),
+              "part": N_("parts of the day")}
+GUIDES = (("x", "axis", N_("Horizontal axis: %(what)s.")), ("y", "axis", N_("Vertical axis: %(what)s.")),
+          *((channel, "legend", N_("Legend: %(what)s.")) for channel in ("color", "shape", "size", "fill", "stroke")))
+
+
+def _channel_words(channel) -> str | None:
+    """What a channel shows, in the language spoken: its own title, else its field's word."""
+    title = channel["title"]
+    if isinstance(title, str) and title:
+        return title
+    field = alt.utils.parse_shorthand(channel.shorthand).get("field") if isinstance(channel.shorthand, str) else None
+    return _(AXIS_WORDS[field]) if field in AXIS_WORDS else None
+
+
+def _guides(chart) -> list[str]:
+    """What each axis and legend of ``chart`` (and of its layers) shows, one sentence each, in the language
+    spoken ("Horizontal axis: dates."); a legend two channels share is said once."""
+    said = []
+    for layer in [chart, *(chart.layer if isinstance(chart, alt.LayerChart) else ())]:
+        encoding = layer["encoding"]
+        if encoding is alt.Undefined:
+            continue
+        for name, part, sentence in GUIDES:
+            channel = encoding[name]
+            if not isinstance(channel, alt.FieldChannelMixin) or channel[part] is None:
+                continue
+            what = _channel_words(channel)
+            if what is not None and _(sentence, what=what) not in said:
+                said.append(_(sentence, what=what))
+    return said
+
+
 def _readable(chart: alt.Chart, description: str = "") -> alt.Chart:
     """Type large enough to read on a projector at the back of a room, titles in lines that fit a phone,
     and a description that screen readers announce for the whole chart (Vega-Lite ``description``, the
-    drawing's ``aria-label``). Single marks are left out of the accessibility tree: the page shows the
-    chart's figures as a table instead. (Vega's own descriptions of axes, legends and titles stay, in
-    English: taking them out with ``config.aria`` left the marks' containers unlabelled for axe.)"""
+    drawing's ``aria-label``): the chart's own sentence (which says its title), the subtitle's notes and
+    what each axis and legend shows, all in the page's language.
+
+    Vega's own descriptions of the title, axes and legends ("X-axis titled '…' for a time scale…") are
+    English whatever the page's language, and a guide's ``description`` does not replace them (Vega's
+    renderer labels a guide from its items, which Vega-Lite cannot encode): axes and legends are taken
+    out of the accessibility tree (``aria=False``), and so is the title when the description says it
+    (every chart's does): the description says them instead. So are
+    single marks: the page shows the chart's figures as a table. (Vega-Lite's ``config.aria`` is left
+    alone: it also unlabelled the marks' containers, which axe reports.)"""
+    guides = _guides(chart)
     if chart.title is not alt.Undefined:
-        chart = chart.properties(title=_fit_title(chart.title))
+        title = chart.title if isinstance(chart.title, alt.Title) else alt.Title(chart.title)
+        notes = title.subtitle if title.subtitle is not alt.Undefined else []
+        guides = ([notes] if isinstance(notes, str) else list(notes)) + guides
+        said = title_text(chart)
+        title = _fit_title(title)
+        title.aria = not (description and said in description)  # else the title would go unsaid
+        chart = chart.properties(title=title)
     if description:
-        chart = chart.properties(description=description)
-    return (chart.configure_mark(aria=False).configure_axis(labelFontSize=READABLE, titleFontSize=READABLE)
-            .configure_legend(labelFontSize=READABLE, titleFontSize=READABLE)
+        chart = chart.properties(description=" ".join([description, *guides]))
+    return (chart.configure_mark(aria=False)
+            .configure_axis(aria=False, labelFontSize=READABLE, titleFontSize=READABLE)
+            .configure_legend(aria=False, labelFontSize=READABLE, titleFontSize=READABLE)
             .configure_title(fontSize=READABLE + 5, subtitleFontSize=READABLE, subtitleColor="#444", anchor="start")
             .configure_view(strokeWidth=0))
 
@@ -403,10 +453,16 @@ def network_chart(ties: pd.DataFrame, colours=None, members=None, max_members: i
     )
 
 
+# A member's part in a meeting, as the attendance grid keeps it (``review.attendance_grid``) and as its
+# legend and tooltips say it.
+STATUS_WORDS = {"attended": N_("attended"), "missed": N_("missed")}
+
+
 def attendance_chart(attendance: pd.DataFrame, colours=None, max_meetings: int = 36,
                      title: str = N_("Level 3: who came to each meeting")) -> alt.Chart:
     """5. Meetings × members from ``ledger.table("attendance")``: the streak number, or ✗ when missed."""
     data = review.attendance_grid(attendance, max_meetings=max_meetings)
+    data["status"] = data["status"].map({key: _(said) for key, said in STATUS_WORDS.items()})
     rows = review.grid_rows(data)
     member_of = dict(zip(data["row"], data["member"]))
     labels = _label_colours({r: colours[m] for r, m in member_of.items() if m in colours} if colours else None, rows)
@@ -425,7 +481,8 @@ def attendance_chart(attendance: pd.DataFrame, colours=None, max_meetings: int =
                     axis=alt.Axis(labelColor=labels, labelFontWeight="bold", labelLimit=200, grid=True)),
             text=alt.Text("mark:N"),
             color=alt.Color("status:N", title=_("Meeting"),
-                            scale=alt.Scale(domain=["attended", "missed"], range=["#0072B2", "#D55E00"]),
+                            scale=alt.Scale(domain=[_(said) for said in STATUS_WORDS.values()],
+                                            range=["#0072B2", "#D55E00"]),
                             legend=alt.Undefined if rows else None),
             tooltip=[alt.Tooltip("member:N", title=_("member")), alt.Tooltip("group:N", title=_("group")),
                      alt.Tooltip("date:T", title=_("meeting"), format="%d %b %Y"),

@@ -19,7 +19,7 @@ import altair as alt
 import pandas as pd
 from markupsafe import Markup
 
-from . import charts, review
+from . import charts, levels, review
 from .i18n import N_, _
 from .review import ReviewData, Selection
 from .seasons.report import season_report, season_report_file_name  # the printable one, a page per crew
@@ -92,8 +92,14 @@ def events_table(ledger, sel: Selection = Selection(), include_private: bool = F
     return events.reset_index(drop=True)
 
 
-def points_table(data: ReviewData, sel: Selection = Selection()) -> pd.DataFrame:
-    return sel.when(sel.who(data.points)).reset_index(drop=True)
+def points_table(data: ReviewData, sel: Selection = Selection(), worded: bool = False) -> pd.DataFrame:
+    """The chosen awards; ``worded``: each reason in the language spoken (``levels.reason_words``) rather
+    than its key, the same in every language, that a file headed by keys keeps for a script."""
+    table = sel.when(sel.who(data.points)).reset_index(drop=True)
+    if worded:
+        said = {r: levels.reason_words(r) for r in table["reason"].unique()}  # a few reasons, many rows
+        table["reason"] = table["reason"].map(said)
+    return table
 
 
 # --- charts ----------------------------------------------------------------------------------
@@ -158,7 +164,7 @@ def review_files(ledger, data: ReviewData, sel: Selection, include_private: bool
     summary = review.summary(data, sel)
     files = {
         f"{stem}-events.csv": to_csv(events_table(ledger, sel, include_private), header),
-        f"{stem}-points.csv": to_csv(points_table(data, sel), header),
+        f"{stem}-points.csv": to_csv(points_table(data, sel, worded=header == "words"), header),
     }
     if not sel.groups:  # the whole congregation: its pool, invitations and the crews it formed too
         extra, tables = congregation_exports(ledger, include_private)

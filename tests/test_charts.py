@@ -255,7 +255,7 @@ def drawn(chart: alt.TopLevelMixin, width: int = 760) -> str:
 
     # With Vega's ARIA labels back on (the pages have them off): ``axis_labels`` finds an axis by its label.
     chart = chart.copy(deep=True)
-    chart.config.aria = True
+    chart.config.aria = chart.config.axis.aria = True
     return export.chart_svg(chart, width=width).decode()
 
 

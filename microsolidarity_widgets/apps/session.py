@@ -366,8 +366,9 @@ class Session(traitlets.HasTraits):
         # there are several).
         rows = []
         for member, own in table.groupby("member", sort=False):
-            why = own["reason"].iloc[0] if len(own) == 1 else \
-                ", ".join(f"{r} {signed(n, self.w)}" for r, n in zip(own["reason"], own["points"]))
+            said = [levels.reason_words(r, self.w) for r in own["reason"]]  # in the page's language
+            why = said[0] if len(own) == 1 else \
+                ", ".join(f"{r} {signed(n, self.w)}" for r, n in zip(said, own["points"]))
             rows.append((member, signed(int(own["points"].sum()), self.w), why))
         w = self.w
         member, points = w._("Member"), w._("Points")

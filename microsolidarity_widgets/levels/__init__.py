@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Mapping
@@ -110,6 +111,11 @@ class Level:
     # ledger's public API and gives one row per thing, with its "group" by name. A page, the review or a
     # crew's notebook reads one as ``ledger.table("attendance", group)``; the ledger names no level.
     tables: Mapping[str, Callable[["Ledger"], pd.DataFrame]] = field(default_factory=dict, repr=False, compare=False)
+    # The reasons its award rule gives, each a message marked N_ and given in English: that English is
+    # the award's key (the points table's ``reason``, the same in every language, as exports keep it),
+    # and ``reason_words`` says it in the reader's language at display time. A message with %(num)s
+    # is given with a number ("attended meeting #12"); a reason not listed is shown as it is.
+    reasons: tuple[str, ...] = ()
 
     @property
     def kinds(self) -> tuple[str, ...]:
@@ -224,6 +230,22 @@ def table(name: str) -> Callable[["Ledger"], pd.DataFrame]:
     if name not in found:
         raise LedgerError(f"There is no table “{name}”; the levels keep {', '.join(sorted(found)) or 'none'}.")
     return found[name]
+
+
+def reason_words(reason: str, w: i18n.Words | None = None) -> str:
+    """An award's ``reason`` (its English key, ``Level.reasons``) in ``w``'s language, the facilitator's by
+    default: "attended meeting #12" is "beim 12. Treffen dabei" in German, its number in the language's
+    digits. A reason no level lists is said as it is."""
+    w = w or i18n.words()
+    for lv in all_levels():
+        for message in lv.reasons:
+            if message == reason:
+                return w._(message)
+            if "%(num)s" in message:
+                found = re.fullmatch(re.escape(message).replace(re.escape("%(num)s"), r"(\d+)"), reason)
+                if found:
+                    return w._(message, num=w.number(int(found[1])))
+    return reason
 
 
 def phone_forms() -> list[Level]:

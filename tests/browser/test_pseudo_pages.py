@@ -16,8 +16,9 @@ and the phone's states are rendered by a real server whose facilitator's languag
 
 What is read is what a person sees or hears: the text of every visible element, a sentence with a word
 in bold read as one text (grouped by its block), and the placeholders, labels, titles, alt texts and
-options a screen reader says. Text marked ``lang`` in another language (the language switch's names)
-is left out.
+options a screen reader says (not those inside an ``aria-hidden`` element, which it never says: a
+chart's title, axes and legends, whose words its description says). Text marked ``lang`` in another
+language (the language switch's names) is left out.
 
 The same pages in German at 390×844: no sideways scrolling of the page, and no text cut (an element
 whose text overflows a box that hides the overflow, or that reaches past the screen's right edge
@@ -69,7 +70,7 @@ READ = """() => {
   const out = [...texts.values()];
   for (const el of document.querySelectorAll('[placeholder], [aria-label], [title], img[alt], select, '
                                              + 'input[type=button], input[type=submit]')) {
-    if (hidden(el) || other(el)) continue;
+    if (hidden(el) || other(el) || el.closest('[aria-hidden=true]')) continue;  // never said to anyone
     for (const a of ['placeholder', 'aria-label', 'title', 'alt']) if (el.getAttribute(a)) out.push(el.getAttribute(a));
     if (el.matches('input[type=button], input[type=submit]') && el.value) out.push(el.value);
     if (el.matches('select')) for (const o of el.options) if (!other(o)) out.push(o.textContent);
@@ -117,21 +118,10 @@ def names_in(ledger_path) -> list[str]:
     return sorted({str(n) for n in people | groups | typed if str(n).strip()}, key=len, reverse=True)
 
 
-# Known English, still to be translated (issue 23 stays open for them); everything else fails:
-# - Vega's own descriptions of a chart's title, axes and legends, which it writes in English (taking them
-#   out with Vega-Lite's config.aria left the marks' containers unlabelled for axe);
-# - the reasons and words of the points table stored in English ("attended meeting #12"), to be worded
-#   at display time from the award's kind.
-KNOWN_ENGLISH = re.compile(r"(Title|Subtitle) text '.*'|[XY]-axis (titled '.*' )?for an? \w+ scale .*"
-                           r"|(Symbol|Gradient) legend titled .*|attended meeting #\d+|attended|missed", re.S)
-
-
 def left_in_english(texts: list[str], names: list[str]) -> list[str]:
     """The texts with a word outside ⟦…⟧ once names, numbers and dates are set aside."""
     left = []
     for text in texts:
-        if KNOWN_ENGLISH.fullmatch(text):
-            continue
         rest, before = text, None
         while rest != before:  # innermost first: a name or a number inside a message inside another
             before, rest = rest, re.sub(r"⟦[^⟦⟧]*⟧", "", rest)

@@ -58,8 +58,11 @@ class Venture(InGroup):
         return f"{super().told(row)} “{row['data'][NAME]}”"
 
 
+CO_OWNS = N_("co-owns a venture")  # the award's reason (its key, in English; ``Level.reasons``)
+
+
 def _award(h: History, level: Level) -> list[pd.DataFrame]:
-    return [h.award(h.roles(h.of_kind(Venture.kind), OWNER), level, level.points["owner"], "co-owns a venture")]
+    return [h.award(h.roles(h.of_kind(Venture.kind), OWNER), level, level.points["owner"], CO_OWNS)]
 
 
 def _ties(t: Pairs) -> list[pd.DataFrame]:
@@ -78,7 +81,7 @@ def _ventures(ledger) -> pd.DataFrame:
 
 LEVEL = register(Level(
     5, N_("Co-owners"), "#332288", events=(Venture,), points={"owner": 100}, award=_award, page="06_co_owners",
-    tables={"ventures": _ventures},
+    tables={"ventures": _ventures}, reasons=(CO_OWNS,),
     folder=Path(__file__).parent, app=f"{__name__}.page:CoOwnersApp",
     about=N_("Ventures members have formally set up and own together."),
     card=N_("Record a venture that members have set up and own together."),

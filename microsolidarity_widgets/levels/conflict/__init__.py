@@ -106,6 +106,10 @@ class ConflictClosed(Event):
         return int(row["ref_id"]) if pd.notna(row["ref_id"]) else row.name
 
 
+# The awards' reasons (their keys, in English; ``Level.reasons``).
+RESOLVED_REASON, UNRESOLVED_REASON = N_("conflict resolved"), N_("conflict closed unresolved")
+
+
 def _award(h: History, level: Level) -> list[pd.DataFrame]:
     ev, p = h.events, level.points
     opened = ev.loc[ev["kind"] == ConflictOpened.kind, ["id"]]
@@ -118,7 +122,7 @@ def _award(h: History, level: Level) -> list[pd.DataFrame]:
     closed["event_id"] = closed["close_id"]
     resolved = closed["outcome"] == RESOLVED
     return [h.award(closed, level, np.where(resolved, p["resolved"], p["unresolved"]),
-                    np.where(resolved, "conflict resolved", "conflict closed unresolved"))]
+                    np.where(resolved, RESOLVED_REASON, UNRESOLVED_REASON))]
 
 
 def _ties(t: Pairs) -> list[pd.DataFrame]:
@@ -162,6 +166,7 @@ LEVEL = register(Level(
     4, N_("Conflict"), "#CC6677", events=(ConflictOpened, ConflictClosed),
     tables={"conflicts": _conflicts, "open_conflicts": _open_conflicts},
     points={"resolved": 10, "unresolved": -20}, award=_award, page="05_conflict",
+    reasons=(RESOLVED_REASON, UNRESOLVED_REASON),
     folder=Path(__file__).parent, app=f"{__name__}.page:ConflictApp",
     about=N_("A hurt between members, repaired and closed."),
     card=N_("Keep track of a hurt while it is being repaired, and close it once it is settled."),

@@ -97,12 +97,16 @@ def attendance(events: pd.DataFrame, participants: pd.DataFrame, *, meeting: Seq
     return expected[["event_id", "group_id", "date", "member_id", "attended", "nth", "streak", "points"]]
 
 
+# The awards' reasons (their keys, in English; ``Level.reasons``): the nth meeting a member attended.
+MISSED = N_("missed a meeting")
+ATTENDED_NTH = N_("attended meeting #%(num)s")
+
+
 def _award(h: History, level: Level) -> list[pd.DataFrame]:
     att = attendance(h.all_events, h.all_participants, **level.points)
     # One string per distinct count, looked up by code: built per row, millions of equal strings.
     nth = att["nth"].to_numpy()
-    said = np.array(["missed a meeting"] + [f"attended meeting #{n}" for n in range(1, int(nth.max(initial=0)) + 1)],
-                    dtype=object)
+    said = np.array([MISSED] + [ATTENDED_NTH % {"num": n} for n in range(1, int(nth.max(initial=0)) + 1)], dtype=object)
     return [h.award(att, level, att["points"], said[np.where(att["attended"].to_numpy(), nth, 0)])]
 
 
@@ -122,7 +126,7 @@ def _attendance(ledger) -> pd.DataFrame:
 
 LEVEL = register(Level(
     3, N_("Consistency"), "#117733", events=(Meeting,), points={"meeting": (1, 3, 5), "missed": -5},
-    tables={"attendance": _attendance},
+    tables={"attendance": _attendance}, reasons=(MISSED, ATTENDED_NTH),
     award=_award, page="04_consistency", folder=Path(__file__).parent, app=f"{__name__}.page:ConsistencyApp",
     about=N_("Regular meetings: who came, who missed."),
     card=N_("Take attendance at a partnership's or crew's regular meeting and plan the next one."),

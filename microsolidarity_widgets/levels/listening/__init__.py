@@ -43,14 +43,18 @@ class Listening(InGroup):
     roles = {PRESENT: N_("present")}
 
 
+LISTENED_REASON = N_("listened in a round")  # the award's reason (its key, in English; ``Level.reasons``)
+
+
 def _award(h: History, level: Level) -> list[pd.DataFrame]:
     rounds = h.of_kind(Listening.kind)
     listened = rounds[rounds["outcome"] == LISTENED]
-    return [h.award(h.roles(listened, PRESENT), level, level.points["listened"], "listened in a round")]
+    return [h.award(h.roles(listened, PRESENT), level, level.points["listened"], LISTENED_REASON)]
 
 
 LEVEL = register(Level(
     1, N_("Listening"), "#88CCEE", events=(Listening,), points={"listened": 1}, award=_award,
+    reasons=(LISTENED_REASON,),
     page="02_listening", folder=Path(__file__).parent, app=f"{__name__}.page:ListeningApp",
     about=N_("Go round the circle, one true thing each while the others listen."),
     card=N_("Go round the circle, one true thing each while the others listen, and record the round."),

@@ -153,6 +153,13 @@ class Money(InGroup):
     roles = {SPEAKER: N_("speaker"), OFFER: N_("offers from"), ASKED: N_("asked"), PRESENT: N_("present")}
 
 
+# The awards' reasons (their keys, in English; ``Level.reasons``): an offer's is "offer: " and its kind
+# as the ledger keeps it (``OFFER_KINDS``).
+ASKED_HELP, RESPECTED = N_("asked for help"), N_("respectful exchange")
+REASONS = (N_("offer: perspective"), N_("offer: process or productivity idea"), N_("offer: introduction"),
+           N_("offer: encouragement"), N_("offer: other"), ASKED_HELP, RESPECTED)
+
+
 def _award(h: History, level: Level) -> list[pd.DataFrame]:
     rounds = h.of_kind(Money.kind)
     p = level.points
@@ -161,11 +168,11 @@ def _award(h: History, level: Level) -> list[pd.DataFrame]:
     speakers = h.parts.loc[h.parts["role"] == SPEAKER, ["event_id", "member_id"]]
     return [
         h.award(offers, level, p["offer"], "offer: " + offers["data"].str[OFFER_KIND].astype(str)),
-        h.award(h.roles(rounds, ASK), level, p["ask"], "asked for help"),
+        h.award(h.roles(rounds, ASK), level, p["ask"], ASKED_HELP),
         # Both sides of each respectful exchange: the member, then the speaker.
-        h.award(respect, level, p["respect"], "respectful exchange"),
+        h.award(respect, level, p["respect"], RESPECTED),
         h.award(respect.drop(columns="member_id").merge(speakers, on="event_id"), level, p["respect"],
-                "respectful exchange"),
+                RESPECTED),
     ]
 
 
@@ -204,6 +211,7 @@ def _sent(w, r) -> str:
 
 LEVEL = register(Level(
     2, N_("Money"), "#DDCC77", events=(Money,), points={"offer": 5, "ask": 5, "respect": 1}, award=_award,
+    reasons=REASONS,
     page="03_money", folder=Path(__file__).parent, app=f"{__name__}.page:MoneyApp",
     about=N_("One member talks about paid and meaningful work; the others offer, the speaker asks."),
     card=N_("One member talks about paid and meaningful work; record the offers and asks that follow."),
