@@ -22,7 +22,7 @@ language (the language switch's names) is left out.
 
 The same pages in German at 390×844: no sideways scrolling of the page, and no text cut (an element
 whose text overflows a box that hides the overflow, or that reaches past the screen's right edge
-outside a box that scrolls on its own).
+outside a box that scrolls on its own); axe-clean, and each chart said to a screen reader in German.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from playwright.sync_api import expect
 
 from microsolidarity_widgets import Ledger, i18n
 
-from .a11y import PHONE, PROJECTOR
+from .a11y import PHONE, PROJECTOR, axe_violations, describe_violation
 from .conftest import close_guarded, guard, start_server, stop_server
 from .test_members import wait_for
 
@@ -250,10 +250,38 @@ def test_every_phone_state_is_all_pseudo_localised(browser, pseudo, request):
                                              for state, texts in left.items() if texts)
 
 
+# The pages that draw a chart: the congregation's, each level's (its group's trust) and the review. (The
+# retrospective's season report draws its charts as pictures, each a figure named by its title.)
+CHARTED = {"00_congregation", "02_listening", "03_money", "04_consistency", "05_conflict", "06_co_owners",
+           "07_trust_review"}
+VEGAS_ENGLISH = re.compile(r"[XY]-axis|axis titled|legend titled|Title text|Subtitle text|for an? \w+ scale")
+
+# Every drawing's description, and the aria-labels inside it a screen reader reaches (not aria-hidden).
+SAID = """() => [...document.querySelectorAll('.vega-embed')].map(embed => ({
+  description: embed.getAttribute('aria-label') || '',
+  inside: [...embed.querySelectorAll('[aria-label]')].filter(el => !el.closest('[aria-hidden=true]'))
+          .map(el => el.getAttribute('aria-label'))}))"""
+
+
 @pytest.mark.parametrize("notebook", NOTEBOOKS)
-def test_every_page_in_german_fits_a_phone(browser, german, notebook, request):
+def test_every_page_in_german_fits_a_phone_and_is_said_in_german(browser, german, notebook, request):
+    """No sideways scrolling, nothing cut; axe finds no serious or critical violation; and a chart is said to a
+    screen reader in German: its description names its axes and legends, and no label of Vega's own ("X-axis
+    for a time scale…", "Title text '…'") is left where a screen reader reaches it. (The English pages are
+    axe-checked by test_a11y; every chart's words in each language by test_chart_language.)"""
     context, page, outside, problems = opened(browser, german, PHONE, request)
     open_notebook(page, german, notebook)
     sideways = page.evaluate(SIDEWAYS)
+    drawings = []
+    if notebook in CHARTED:
+        page.locator(".vega-embed svg").first.wait_for(state="attached")  # some are in a closed section
+        drawings = page.evaluate(SAID)
+    violations = [describe_violation(v) for v in axe_violations(page)]
     close_guarded(context, page, f"de-390-{notebook}", outside, problems)
     assert not sideways, f"{notebook} in German at 390×844:\n" + "\n".join(sideways)
+    assert not violations, f"{notebook} in German:\n" + "\n".join(violations)
+    if notebook in CHARTED:
+        axis = i18n.words("de")._("Vertical axis: %(what)s.").split("%(what)s")[0]
+        assert drawings and any(axis in d["description"] for d in drawings), drawings
+        english = [label for d in drawings for label in d["inside"] if VEGAS_ENGLISH.search(label)]
+        assert not english, f"{notebook} in German: Vega's own English labels:\n" + "\n".join(english)
