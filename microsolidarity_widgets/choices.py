@@ -79,5 +79,11 @@ def speak_chosen(file: Path) -> str:
     say which it is now."""
     lang = language(file)
     if lang is not None:
-        os.environ[i18n.ENV_VAR] = lang
+        speak(lang)
     return i18n.default_language()
+
+
+def speak(lang: str) -> None:
+    """In a page's kernel: ``lang`` is this kernel's language from now on (its page switched to it; the
+    kernel serves that page alone, so no other page changes)."""
+    os.environ[i18n.ENV_VAR] = lang
