@@ -10,8 +10,10 @@ import ipywidgets as widgets
 import pytest
 
 from microsolidarity_widgets import choices, i18n, levels
-from microsolidarity_widgets.apps import CongregationApp, CrewApp, MoneyApp, page, relabel
+from microsolidarity_widgets.apps import CongregationApp, CrewApp, ListeningApp, MoneyApp, page, relabel
 from microsolidarity_widgets.apps.review import ReviewApp
+from microsolidarity_widgets.errors import LedgerError
+from microsolidarity_widgets.levels.listening import Listening
 from microsolidarity_widgets.rules import Proposal
 from microsolidarity_widgets.seasons.page import RetrospectiveApp
 from pages import find, shown_texts
@@ -117,3 +119,80 @@ def test_the_money_page_keeps_a_half_typed_offer_the_lists_and_an_offer_taken_fr
     assert geld.ask_text.value == "a lift" and geld.respectful.value == ["Bo"]
     assert geld.private_note.value == "kept to ourselves"
     assert "Wenn du das jetzt einträgst" in geld.session.preview.value
+
+
+def chart_title(widget) -> str:
+    title = widget.chart.to_dict()["title"]["text"]
+    return " ".join(title) if isinstance(title, list) else title
+
+
+def test_the_review_redraws_its_charts_in_the_new_language_for_the_crews_chosen(crew_ledger, english):
+    crew_ledger.add_group("Herons", ["Eve", "Fay", "Gus"], kind="crew", on="2026-01-01")
+    frame = framed(ReviewApp, crew_ledger)
+    review = frame.build.app
+    review.groups.value = ("Kestrels",)
+    assert chart_title(review.charts["trust"]) == "Trust built, member by member"
+
+    frame.switch_to("de")
+
+    überblick = frame.build.app
+    assert überblick.groups.value == ("Kestrels",) and überblick.members.value == review.members.value
+    assert chart_title(überblick.charts["trust"]) == "Aufgebautes Vertrauen, Mitglied für Mitglied"
+    assert überblick.charts["trust"].embed_options["timeFormatLocale"]["months"][0] == "Januar"  # the axis' months
+
+
+def test_the_listening_round_and_its_timer_go_on_where_they_were(crew_ledger, english):
+    frame = framed(ListeningApp, crew_ledger)
+    listening = frame.build.app
+    find(listening, "Time per turn").value = 120
+    find(listening, "Start the round").click()
+    find(listening, "Pass").click()  # the first speaker passes: the second speaks
+    listening.timer.running, listening.timer.ends_at = True, 1.9e12  # as the page reports a running turn
+
+    frame.switch_to("es")
+
+    escucha = frame.build.app
+    assert (escucha.order, escucha.turn, escucha.passed) == (listening.order, 1, {listening.order[0]})
+    assert f"Ahora habla: {listening.order[1]}" in escucha.now.value
+    assert (escucha.timer.seconds, escucha.timer.running, escucha.timer.ends_at) == (120, True, 1.9e12)
+    assert escucha.timer.words["pause"] != listening.timer.words["pause"]
+
+
+def test_the_session_still_undoes_the_record_made_before_the_switch(crew_ledger, english):
+    crew_ledger.record(Listening("Kestrels", "2026-01-03", present=["Ama", "Bo"]))  # the group's latest, later
+    frame = framed(ListeningApp, crew_ledger)
+    listening = frame.build.app
+    find(listening, "Date").value = dt.date(2026, 1, 2)
+    listening.listened.value = True
+    event_id = listening.session.record()
+    assert listening.session.undo_target.value.startswith("Last record: listening on 2026-01-02")
+
+    frame.switch_to("pt_PT")
+
+    assert frame.build.app.session._undo_target() == [event_id]  # this page's record, not the group's latest
+
+
+def test_a_page_s_own_choice_leaves_other_pages_alone_unless_made_every_page_s(crew_ledger, english):
+    crew, money = framed(CrewApp, crew_ledger), framed(MoneyApp, crew_ledger)
+    crew.select.value = "de"
+    crew.switch.click()
+    money.follow_default()
+    assert crew.lang == "de" and money.lang == "en"  # the crew page only
+    assert choices.language(choices.language_file(crew_ledger.store)) is None
+
+    crew.select.value = "es"
+    crew.everywhere.click()
+    assert crew.lang == "es" and choices.language(choices.language_file(crew_ledger.store)) == "es"
+    assert crew.status.text == "Todas las páginas se abren ahora en Español; las que están abiertas cambian en un segundo."
+    money.follow_default()  # its next look at the choice, within a second
+    assert money.lang == "es" and find(money.build.app, "Quien habla", widgets.Dropdown)
+    assert "ms-lang-es" in money.widget._dom_classes
+
+
+def test_a_page_that_cannot_be_built_again_stays_as_it_was_and_says_why(crew_ledger, english, monkeypatch):
+    frame = framed(CrewApp, crew_ledger)
+    before = frame.build
+    monkeypatch.setattr(frame, "rebuild", lambda lang: (_ for _ in ()).throw(LedgerError("The ledger is locked.")))
+    frame.switch_to("de")
+    assert frame.build is before and frame.lang == "en" and i18n.default_language() == "en"
+    assert frame.status.kind == "error" and "The ledger is locked." in frame.status.text

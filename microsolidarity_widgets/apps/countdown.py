@@ -51,12 +51,12 @@ class Countdown(anywidget.AnyWidget):
     def carry_from(self, old: Countdown) -> bool:
         """The same timer drawn again on the page rebuilt in another language (apps/relabel.py): the
         time left, running or paused, goes on where it was."""
+        # The length first: a new length starts the timer afresh, then the time left is the old one's.
         state = ("seconds", "turn", "autostart", "remaining", "running", "ends_at")
         if all(getattr(self, name) == getattr(old, name) for name in state):
             return False
-        with self.hold_trait_notifications():
-            for name in state:
-                setattr(self, name, getattr(old, name))
+        for name in state:
+            setattr(self, name, getattr(old, name))
         return True
 
     def restart(self, run: bool = True) -> None:

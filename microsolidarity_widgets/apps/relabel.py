@@ -71,10 +71,15 @@ def _carry_tree(old: widgets.Widget, new: widgets.Widget) -> bool:
     i = 0
     while i < min(len(getattr(old, "children", ())), len(getattr(new, "children", ()))):
         o, n = old.children[i], new.children[i]
-        if type(o) is type(n):
+        if _kind(o) == _kind(n):
             changed |= _carry_tree(o, n)
         i += 1
     return changed
+
+
+def _kind(obj) -> tuple[str, str]:
+    # By name: anywidget makes each of its widgets a class of its own, of the same name.
+    return type(obj).__module__, type(obj).__qualname__
 
 
 def _carry_value(old, new) -> bool:
@@ -105,7 +110,7 @@ def _carry_objects(old, new, seen: set[int]) -> bool:
         changed |= bool(new.carry_from(old))
     for name, n in vars(new).items():
         o = vars(old).get(name)
-        if o is None or type(o) is not type(n) or name.startswith("_"):
+        if o is None or _kind(o) != _kind(n) or name.startswith("_"):
             continue
         if isinstance(n, widgets.Widget) or (isinstance(n, traitlets.HasTraits) and n.has_trait("value")):
             changed |= _carry_value(o, n)
