@@ -9,7 +9,7 @@ import datetime as dt
 import ipywidgets as widgets
 import pytest
 
-from microsolidarity_widgets import choices, i18n, levels
+from microsolidarity_widgets import Ledger, choices, i18n, levels
 from microsolidarity_widgets.apps import CongregationApp, CrewApp, ListeningApp, MoneyApp, page, relabel
 from microsolidarity_widgets.apps.review import ReviewApp
 from microsolidarity_widgets.errors import LedgerError
@@ -195,3 +195,29 @@ def test_a_page_that_cannot_be_built_again_stays_as_it_was_and_says_why(crew_led
     frame.switch_to("de")
     assert frame.build is before and frame.lang == "en" and i18n.default_language() == "en"
     assert frame.status.kind == "error" and "The ledger is locked." in frame.status.text
+
+
+def test_the_congregation_s_round_keeps_its_suggestion_swaps_and_pins(tmp_path, english):
+    with Ledger.open(tmp_path / "pool.sqlite") as ledger:
+        ledger_first = framed(CongregationApp, ledger)
+        app = ledger_first.build.app
+        app.new_name.value, app.new_region.value = "Lisbon circle", "Lisbon"
+        app.start()
+        for name in ["Ama", "Bo", "Caz", "Dev", "Eli", "Fay", "Gus", "Hal"]:
+            app.person.value, app.slots.value, app.work.value = name, "Tue evening", "care"
+            app.add_person()
+        app.suggest().join()
+        a, b = app.crews[0][0], app.crews[1][0]
+        app.swap_a.value, app.swap_b.value = a, b
+        app.swap()
+        app.pin_a.value, app.pin_b.value, app.pin_how.value = a, b, "apart"
+        app.add_pin()
+        crews, pins = [list(c) for c in app.crews], list(app.pins)
+
+        ledger_first.switch_to("de")
+
+        versammlung = ledger_first.build.app
+        assert versammlung.which.value == "Lisbon circle"
+        assert versammlung.crews == crews and versammlung.pins == pins and versammlung.suggestion is app.suggestion
+        assert versammlung.pin_list.value.startswith("Festlegungen: ")  # said again in German
+        assert not versammlung.create_button.disabled  # the crews as swapped can still be created
