@@ -396,11 +396,19 @@ class WorkbookVoila(Voila):
 
 class SpokenMarkdown(Preprocessor):
     """Each Markdown cell of a page (its title and introduction) in the facilitator's language, as
-    Voilà's exporter renders it in this process; the notebook itself stays English (i18n.extract_notebook)."""
+    Voilà's exporter renders it in this process; the notebook itself stays English (i18n.extract_notebook).
+
+    The cell's other languages go with it, in its metadata (``ms_spoken``: the language shown, and each
+    other's text by its ``<html lang>`` tag): the page template renders them hidden, and a page that
+    switches language in place (apps/relabel.py) shows the one it now speaks."""
 
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type == "markdown":
-            cell.source = i18n.translate_markdown(cell.source)
+            shown = i18n.words()
+            others = {i18n.words(lang).tag: i18n.translate_markdown(cell.source, i18n.words(lang))
+                      for lang in i18n.LANGUAGES if lang != shown.lang}
+            cell.source = i18n.translate_markdown(cell.source, shown)
+            cell.metadata["ms_spoken"] = {"shown": shown.tag, "others": others}
         return cell, resources
 
 

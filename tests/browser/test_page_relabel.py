@@ -40,6 +40,7 @@ def test_the_crew_page_switches_to_german_keeping_a_crew_half_typed(server, page
     page.set_viewport_size(size)
     server.open(page, "01_crew.ipynb")
     page.get_by_role("button", name="Create crew").wait_for()
+    expect(page.get_by_role("heading", name="Crew set-up", exact=True)).to_be_visible()
     page.get_by_role("textbox", name="Group name", exact=True).fill("Wrens")
     page.get_by_role("textbox", name="Members, one per line", exact=True).fill("Uma\nVic")
 
@@ -50,6 +51,9 @@ def test_the_crew_page_switches_to_german_keeping_a_crew_half_typed(server, page
     expect(page.get_by_role("textbox", name="Name der Gruppe", exact=True)).to_have_value("Wrens")
     expect(page.get_by_role("textbox", name="Mitglieder, eines pro Zeile", exact=True)).to_have_value("Uma\nVic")
     expect(page.get_by_text("Create a crew or partnership")).to_have_count(0)
+    # The notebook's title and introduction above the page follow it.
+    expect(page.get_by_role("heading", name="Crew einrichten", exact=True)).to_be_visible()
+    expect(page.get_by_role("heading", name="Crew set-up", exact=True)).to_be_hidden()
     # The frame's own words follow, and its button keeps the focus (the page below it was rebuilt).
     expect(page.get_by_role("button", name="Diese Seite umstellen")).to_be_focused()
     expect(page.get_by_label("Sprache dieser Seite", exact=True)).to_have_value("de")
