@@ -191,6 +191,8 @@ def test_a_page_s_own_choice_leaves_other_pages_alone_unless_made_every_page_s(c
 def test_a_page_that_cannot_be_built_again_stays_as_it_was_and_says_why(crew_ledger, english, monkeypatch):
     frame = framed(CrewApp, crew_ledger)
     before = frame.build
+    frame.switch_to("xx")  # no language of the workbook's: nothing changes
+    assert frame.build is before and frame.lang == "en" and frame.status.kind is None
     monkeypatch.setattr(frame, "rebuild", lambda lang: (_ for _ in ()).throw(LedgerError("The ledger is locked.")))
     frame.switch_to("de")
     assert frame.build is before and frame.lang == "en" and i18n.default_language() == "en"
