@@ -5,6 +5,8 @@ axe-core finds nothing serious afterwards, at a projector's 1280×720 and a phon
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -115,3 +117,19 @@ def test_the_trust_review_redraws_its_charts_in_portuguese_for_the_groups_chosen
     expect(page.get_by_label("Grupos", exact=True)).to_have_values(picked)
     problems = checked(page, "07_trust_review switched to Portuguese")
     assert not problems, "\n".join(problems)
+
+
+def test_a_running_turn_s_timer_goes_on_counting_after_the_switch(server, page):
+    page.set_viewport_size(PHONE)
+    server.open(page, "02_listening.ipynb")
+    page.get_by_role("button", name="Start the round").click()
+    timer = page.locator(".ms-countdown")
+    expect(timer).to_have_class(re.compile("ms-countdown-running"))
+    page.wait_for_function("() => document.querySelector('.ms-countdown-face').textContent !== '1:00'")
+
+    switch_by_keyboard(page, "Language of this page", "de", "Switch this page")
+
+    expect(page.get_by_role("button", name="Timer anhalten")).to_be_visible()  # running, in German
+    expect(timer).to_have_class(re.compile("ms-countdown-running"))
+    left = page.locator(".ms-countdown-face").inner_text()
+    assert left not in ("1:00", "0:00"), left  # on its way down, not started afresh
