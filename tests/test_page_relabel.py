@@ -223,3 +223,21 @@ def test_the_congregation_s_round_keeps_its_suggestion_swaps_and_pins(tmp_path, 
         assert versammlung.crews == crews and versammlung.pins == pins and versammlung.suggestion is app.suggestion
         assert versammlung.pin_list.value.startswith("Festlegungen: ")  # said again in German
         assert not versammlung.create_button.disabled  # the crews as swapped can still be created
+
+
+def test_the_notebook_s_markdown_goes_with_the_page_in_every_language(english):
+    """The page's title and introduction are Voilà's, not the kernel's: the page carries them in every
+    language, for the one its kernel speaks after a switch (shown by the page template's script)."""
+    import nbformat
+    from nbconvert.exporters import Exporter
+    from voila.exporter import VoilaExporter
+
+    from microsolidarity_widgets.server import Settings, voila_config, workbooks_dir
+
+    exporter = VoilaExporter(config=voila_config(Settings()))
+    prepared, _ = Exporter.from_notebook_node(exporter, nbformat.read(workbooks_dir() / "02_listening.ipynb", 4))
+    title = next(cell for cell in prepared.cells if cell.cell_type == "markdown")
+    assert title.source.startswith("# Level 1 · Listening")
+    spoken = title.metadata["ms_spoken"]
+    assert spoken["shown"] == "en" and set(spoken["others"]) == {"es", "pt-PT", "de"}
+    assert spoken["others"]["de"].startswith("# Stufe 1 · Zuhören\n\nDas einfachste Spiel überhaupt:")
