@@ -241,3 +241,14 @@ def test_the_notebook_s_markdown_goes_with_the_page_in_every_language(english):
     spoken = title.metadata["ms_spoken"]
     assert spoken["shown"] == "en" and set(spoken["others"]) == {"es", "pt-PT", "de"}
     assert spoken["others"]["de"].startswith("# Stufe 1 · Zuhören\n\nDas einfachste Spiel überhaupt:")
+
+
+def test_the_server_takes_a_language_made_every_page_s_on_a_page(tmp_path, english):
+    """The landing page, and the pages the server renders next, speak the language a page made every
+    page's (the server reads the choice's file again when it changed)."""
+    file = tmp_path / "pages.sqlite.language.json"
+    choices.follow(file)  # nothing chosen yet: nothing changes
+    assert i18n.default_language() == "en"
+    choices.write(file, "language", "pt_PT")  # as "Use it on every page" keeps it, from a page's kernel
+    choices.follow(file)
+    assert i18n.default_language() == "pt_PT"
