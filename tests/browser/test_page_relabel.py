@@ -133,3 +133,31 @@ def test_a_running_turn_s_timer_goes_on_counting_after_the_switch(server, page):
     expect(timer).to_have_class(re.compile("ms-countdown-running"))
     left = page.locator(".ms-countdown-face").inner_text()
     assert left not in ("1:00", "0:00"), left  # on its way down, not started afresh
+
+
+def test_a_language_made_every_page_s_reaches_the_other_open_page_and_the_landing_page(server, page):
+    """Only "Use it on every page" changes another open page: the money page, open beside the crew page,
+    follows it within seconds, and the landing page speaks it too."""
+    other = page.context.new_page()
+    try:
+        server.open(other, "03_money.ipynb")
+        other.get_by_role("button", name="Record", exact=True).wait_for()
+        server.open(page, "01_crew.ipynb")
+        page.get_by_role("button", name="Create crew").wait_for()
+
+        switch_by_keyboard(page, "Language of this page", "es", "Switch this page")  # this page only
+        page.get_by_role("button", name="Crear equipo").wait_for()
+        expect(other.get_by_role("button", name="Record", exact=True)).to_be_visible()
+
+        page.get_by_label("Idioma de esta página", exact=True).select_option("de")
+        page.get_by_role("button", name="Usarlo en todas las páginas").click()
+        page.get_by_role("button", name="Crew anlegen").wait_for()
+        expect(other.get_by_role("button", name="Eintragen", exact=True)).to_be_visible()  # the open page followed
+        expect(other.locator("html")).to_have_attribute("lang", "de")
+        page.goto(server.url + "/")
+        expect(page.get_by_label("Sprache der Seiten")).to_have_value("de")
+    finally:
+        other.goto("about:blank")
+        other.close()
+        with server.ledger() as ledger:  # the module's other tests start from English pages
+            choices.write(choices.language_file(ledger.store), "language", "en")
