@@ -16,7 +16,7 @@ from microsolidarity_widgets.errors import LedgerError
 from microsolidarity_widgets.levels.listening import Listening
 from microsolidarity_widgets.rules import Proposal
 from microsolidarity_widgets.seasons.page import RetrospectiveApp
-from pages import find, shown_texts
+from pages import find
 
 APPS = [CongregationApp, CrewApp, *(level.page_class() for level in levels.all_levels() if level.app),
         ReviewApp, RetrospectiveApp]
