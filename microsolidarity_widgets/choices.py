@@ -79,5 +79,26 @@ def speak_chosen(file: Path) -> str:
     say which it is now."""
     lang = language(file)
     if lang is not None:
-        os.environ[i18n.ENV_VAR] = lang
+        speak(lang)
     return i18n.default_language()
+
+
+_looked: dict[Path, float] = {}  # each language file's time of change when the server last read it
+
+
+def follow(file: Path) -> None:
+    """In the server: take the pages' language from ``file`` again when it changed since the last look
+    (a page may have made its own language every page's); one ``stat`` when it did not."""
+    try:
+        changed = file.stat().st_mtime
+    except OSError:
+        return
+    if _looked.get(file) != changed:
+        _looked[file] = changed
+        speak_chosen(file)
+
+
+def speak(lang: str) -> None:
+    """In a page's kernel: ``lang`` is this kernel's language from now on (its page switched to it; the
+    kernel serves that page alone, so no other page changes)."""
+    os.environ[i18n.ENV_VAR] = lang

@@ -315,11 +315,16 @@ class WorkbookVoila(Voila):
             with Ledger.open() as ledger:
                 self.language_file = choices.language_file(ledger.store)
         env.policies["ext.i18n.trimmed"] = True
-        env.install_gettext_callables(gettext=lambda message: i18n.words().translations.gettext(message),
-                                      ngettext=lambda one, many, n: i18n.words().translations.ngettext(one, many, n),
+        env.install_gettext_callables(gettext=lambda message: self._spoken().translations.gettext(message),
+                                      ngettext=lambda one, many, n: self._spoken().translations.ngettext(one, many, n),
                                       newstyle=True)
         env.globals["language_picker"] = lambda: language_picker(url_path_join(self.base_url, LANGUAGE_ROUTE))
-        env.globals["page_lang"] = lambda: i18n.words().tag
+        env.globals["page_lang"] = lambda: self._spoken().tag
+
+    def _spoken(self) -> i18n.Words:
+        """The pages' language as chosen now: on the landing page, or made every page's on a page."""
+        choices.follow(self.language_file)
+        return i18n.words()
 
     def _log_quietly(self, handler):
         # Refused requests (a phone without the code, a stray address, a page past the cap) are the server
@@ -396,11 +401,19 @@ class WorkbookVoila(Voila):
 
 class SpokenMarkdown(Preprocessor):
     """Each Markdown cell of a page (its title and introduction) in the facilitator's language, as
-    Voilà's exporter renders it in this process; the notebook itself stays English (i18n.extract_notebook)."""
+    Voilà's exporter renders it in this process; the notebook itself stays English (i18n.extract_notebook).
+
+    The cell's other languages go with it, in its metadata (``ms_spoken``: the language shown, and each
+    other's text by its ``<html lang>`` tag): the page template renders them hidden, and a page that
+    switches language in place (apps/relabel.py) shows the one it now speaks."""
 
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type == "markdown":
-            cell.source = i18n.translate_markdown(cell.source)
+            shown = i18n.words()
+            others = {i18n.words(lang).tag: i18n.translate_markdown(cell.source, i18n.words(lang))
+                      for lang in i18n.LANGUAGES if lang != shown.lang}
+            cell.source = i18n.translate_markdown(cell.source, shown)
+            cell.metadata["ms_spoken"] = {"shown": shown.tag, "others": others}
         return cell, resources
 
 

@@ -30,6 +30,7 @@ def meanwhile(monkeypatch):
     return state
 
 
+# A page is shown under its language select (apps/relabel.py): the page itself is the frame's last child.
 def counting(app_class, built):
     def build(ledger):
         built.append(app_class(ledger))
@@ -41,7 +42,7 @@ def test_unchanged_ledger_shows_the_page_built_before_the_visitor(crew_ledger, m
     built = []
     shown = page.fresh_page(counting(ListeningApp, built), page._cannot_open, crew_ledger)
     assert meanwhile.waits == 1 and len(built) == 1
-    assert shown is built[0].widget and shown.comm is not None
+    assert shown.children[-1] is built[0].widget and shown.comm is not None
 
 
 def test_a_write_by_another_page_meanwhile_is_on_the_page_shown(crew_ledger, meanwhile):
@@ -52,7 +53,7 @@ def test_a_write_by_another_page_meanwhile_is_on_the_page_shown(crew_ledger, mea
     meanwhile.happens = another_page_records
     built = []
     shown = page.fresh_page(counting(ListeningApp, built), page._cannot_open, crew_ledger)
-    assert len(built) == 2 and shown is built[1].widget
+    assert len(built) == 2 and shown.children[-1] is built[1].widget
     assert built[0].session.undo_target.value == "Nothing to undo yet."
     assert built[1].session.undo_target.value.startswith(
         "Last record: listening on 2026-01-10 in Kestrels, recorded at ")
@@ -111,9 +112,9 @@ def test_the_review_follows_the_same_rule(crew_ledger, meanwhile):
         with Ledger.open(crew_ledger.location) as other:
             other.record(Listening("Kestrels", "2026-01-10", present=["Ama", "Bo", "Caz", "Dev"]))
 
-    before = show_review(crew_ledger).summary_text
+    before = show_review(crew_ledger).children[-1].summary_text
     meanwhile.happens = another_page_records
-    after = show_review(crew_ledger).summary_text
+    after = show_review(crew_ledger).children[-1].summary_text
     assert before != after and "4 points" in after, after
 
 
@@ -145,7 +146,7 @@ def test_a_ledger_repaired_before_the_visitor_arrives_shows_the_page(tmp_path, m
     built = []
     shown = page.fresh_page(counting(ListeningApp, built), page._cannot_open)
     page.kernel_ledger.cache_clear()
-    assert len(built) == 1 and shown is built[0].widget
+    assert len(built) == 1 and shown.children[-1] is built[0].widget
     assert built[0].session.group.value == "Kestrels"
 
 
@@ -185,7 +186,7 @@ def test_another_group_chosen_on_another_page_meanwhile_is_the_one_shown(crew_le
     meanwhile.happens = lambda: setattr(find(ConflictApp(crew_ledger), "Group"), "value", "Ama+Bo")
     built = []
     shown = page.fresh_page(counting(ListeningApp, built), page._cannot_open, crew_ledger)
-    assert len(built) == 2 and shown is built[1].widget
+    assert len(built) == 2 and shown.children[-1] is built[1].widget
     assert built[0].session.group.value == "Kestrels" and built[1].session.group.value == "Ama+Bo"
 
 

@@ -28,7 +28,8 @@ CSS = sorted(p for d in STATIC_DIRS for p in d.glob("*.css"))
 def test_the_front_end_files_are_there():
     names = {p.relative_to(PACKAGE).as_posix() for p in JS + CSS}
     assert names == {"static/report.css", "static/season_report.css", "apps/static/countdown.js", "apps/static/countdown.css",
-                     "apps/static/downloads.js", "apps/static/review.css", "apps/static/session.css"}
+                     "apps/static/downloads.js", "apps/static/review.css", "apps/static/session.css",
+                     "apps/static/language.js", "apps/static/language.css"}
 
 
 @pytest.mark.parametrize("path", JS, ids=lambda p: p.name)

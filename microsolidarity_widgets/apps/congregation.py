@@ -573,6 +573,18 @@ class CongregationApp:
         self.swap_a.options, self.swap_b.options = names, names
         self.create_button.disabled = not self.crews or bool(broken)
 
+    def carry_from(self, old: CongregationApp) -> bool:
+        """Built again in another language (apps/relabel.py): the round in progress stays, its suggestion,
+        its crews as swapped and its pins (a search still running answers the old page: ask again)."""
+        if (self.suggestion is old.suggestion and self.crews == old.crews and self.pins == old.pins
+                and self.last_season == old.last_season):
+            return False
+        self.suggestion, self.pins, self.last_season = old.suggestion, list(old.pins), old.last_season
+        self.crews = [list(crew) for crew in old.crews]
+        self._show_pins()
+        self._show_round()
+        return True
+
     def _forget_round(self):
         self.suggestion, self.crews, self.pins, self.last_season = None, [], [], ()
         with self.round_lock:

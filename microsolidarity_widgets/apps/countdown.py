@@ -32,6 +32,9 @@ class Countdown(anywidget.AnyWidget):
     autostart = traitlets.Bool(True).tag(sync=True)
     remaining = traitlets.Int(60).tag(sync=True)  # reported by the page when paused, reset or finished
     running = traitlets.Bool(False).tag(sync=True)
+    # When a running turn ends, by the page's clock (ms since 1970), reported with ``running``: a timer
+    # drawn again (its page switched language) goes on counting to it.
+    ends_at = traitlets.Float(0).tag(sync=True)
     # Its words in the page's language (the kernel's), sent with the widget.
     words = traitlets.Dict().tag(sync=True)
 
@@ -39,6 +42,22 @@ class Countdown(anywidget.AnyWidget):
     def _words(self) -> dict[str, str]:
         w = i18n.words()
         return {key: w._(text) for key, text in WORDS.items()}
+
+    @traitlets.observe("seconds")
+    def _full_length(self, _change) -> None:
+        # The page starts afresh at the new length (countdown.js); a timer drawn later must too.
+        self.remaining, self.running = self.seconds, False
+
+    def carry_from(self, old: Countdown) -> bool:
+        """The same timer drawn again on the page rebuilt in another language (apps/relabel.py): the
+        time left, running or paused, goes on where it was."""
+        # The length first: a new length starts the timer afresh, then the time left is the old one's.
+        state = ("seconds", "turn", "autostart", "remaining", "running", "ends_at")
+        if all(getattr(self, name) == getattr(old, name) for name in state):
+            return False
+        for name in state:
+            setattr(self, name, getattr(old, name))
+        return True
 
     def restart(self, run: bool = True) -> None:
         """Back to the full length, counting down at once if ``run`` (the next speaker's turn)."""

@@ -26,7 +26,7 @@ from IPython.display import display
 from .. import charts, choices, i18n
 from ..errors import LedgerError
 from ..ledger import Ledger
-from . import last_group
+from . import last_group, relabel
 from .controls import Status
 from .markup import STYLE
 from .session import points_by_group
@@ -96,7 +96,7 @@ def fresh_page(build: Callable[[Ledger], object], cannot_open: Callable[[LedgerE
     early = Build(build, ledger)
     wait_for_request()
     if early.current():
-        return speaking(early.widget)
+        return framed(early, build).widget
     early.close()
     # Let go of the stale build before the next one reads the ledger: its widgets hold it in
     # reference cycles that only a collection frees, and a review holds the whole history.
@@ -106,22 +106,29 @@ def fresh_page(build: Callable[[Ledger], object], cannot_open: Callable[[LedgerE
     if late.error is not None:
         late.close()
         return cannot_open(late.error)
-    return speaking(late.widget)
+    return framed(late, build).widget
 
 
-def speaking(widget: widgets.Widget) -> widgets.Widget:
-    """The page's root widget, saying which language it speaks (the page template sets ``<html lang>``
-    from it, since a page rendered ahead of the choice cannot know it)."""
-    widget.add_class(f"ms-lang-{i18n.words().tag}")
-    return widget
+def framed(first: Build, build: Callable[[Ledger], object]) -> relabel.Frame:
+    """The page under its language select, which builds it again in another language (apps/relabel.py)."""
+    def rebuild(lang: str):
+        again = Build(build, first.ledger, lang=lang)
+        if again.error is not None:
+            again.close()
+            raise again.error
+        return again
+
+    return relabel.Frame(first, rebuild, first.language_file)
 
 
 class Build:
-    """One build of a page: its root widget (or the error that stopped it), every widget it made,
-    and the ledger revision and day it was built for."""
+    """One build of a page: its app and root widget (or the error that stopped it), every widget it
+    made, and the ledger revision, day and language it was built for. ``lang``: the language asked for
+    on the page itself, else the one chosen on the landing page."""
 
-    def __init__(self, build: Callable[[Ledger], object], ledger: Ledger | None = None):
+    def __init__(self, build: Callable[[Ledger], object], ledger: Ledger | None = None, lang: str | None = None):
         self.made: list[widgets.Widget] = []
+        self.app = None
         self.widget: widgets.Widget | None = None
         self.error: LedgerError | None = None
         self.on = dt.date.today()
@@ -134,8 +141,9 @@ class Build:
                 # The language chosen on the landing page, this kernel's from now on: the page, its charts
                 # and the model's messages all say their words in it.
                 self.language_file = choices.language_file(self.ledger.store)
-                self.lang = choices.speak_chosen(self.language_file)
-                self.widget = build(self.ledger).widget
+                self.lang = lang or choices.speak_chosen(self.language_file)
+                self.app = build(self.ledger)
+                self.widget = self.app.widget
             except LedgerError as exc:
                 if ledger is None:
                     kernel_ledger.cache_clear()  # the next build opens it afresh, once it is fixed

@@ -206,6 +206,15 @@ class Session(traitlets.HasTraits):
         """Call ``callback(event_id)`` after each successful record and after an undo (with None)."""
         self._record_observers.append(callback)
 
+    def carry_from(self, old: Session) -> bool:
+        """The page built again in another language (apps/relabel.py) keeps what its old self recorded:
+        the undo still names this page's last record. Whether anything changed."""
+        if self._last == old._last:
+            return False
+        self._last = old._last
+        self._refresh_undo_target()
+        return True
+
     # --- behaviour --------------------------------------------------------------------------
 
     def _group_options(self) -> list[tuple[str, str]]:

@@ -44,8 +44,8 @@ def test_the_money_page_and_a_phone_in_each_language(browser, tmp_path, demo_led
         # The page's own words, in its language: the heading of the offers and the speaker's list.
         expect(page.get_by_text(w._("Offers from the group"), exact=True)).to_be_visible(timeout=300_000)
         expect(page.get_by_label(w._("Speaker"), exact=True)).to_be_visible()
-        # The page's first list is its group's ("Kestrels (crew)"): the phone is one of that crew's.
-        crew = page.evaluate("document.querySelector('select').selectedOptions[0].textContent")
+        # The page's list of groups ("Kestrels (crew)"): the phone is one of that crew's.
+        crew = page.get_by_label(w._("Group"), exact=True).evaluate("s => s.selectedOptions[0].textContent")
         SHOTS.mkdir(parents=True, exist_ok=True)
         # Voilà scrolls inside a box of its own, which a full-page screenshot does not unroll: the window
         # is made as tall as the page's content for the picture, then set back.

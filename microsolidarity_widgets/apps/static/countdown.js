@@ -22,7 +22,9 @@ function render({ model, el }) {
   reset.type = "button";
   reset.className = "ms-countdown-button";
   reset.textContent = say("reset");
-  let remaining = model.get("seconds"), timer = null, endAt = 0;
+  // Drawn again (the page switched language): the time left where the kernel last heard of it, and a
+  // running turn goes on to its end.
+  let remaining = model.get("remaining"), timer = null, endAt = 0;
 
   function show() {
     face.textContent = remaining > 0 ? fmt(remaining) : say("time");
@@ -34,6 +36,7 @@ function render({ model, el }) {
   function sync() {
     model.set("remaining", remaining);
     model.set("running", timer !== null);
+    model.set("ends_at", timer !== null ? endAt : 0);
     model.save_changes();
   }
   function tick() {
@@ -63,6 +66,11 @@ function render({ model, el }) {
   model.on("change:seconds", () => restart(false));
   model.on("change:turn", () => restart(model.get("autostart")));
   el.append(face, toggle, reset);
+  if (model.get("running") && model.get("ends_at") > Date.now()) {
+    endAt = model.get("ends_at");
+    timer = setInterval(tick, 250);
+    tick();
+  }
   show();
   return () => { if (timer !== null) clearInterval(timer); };
 }

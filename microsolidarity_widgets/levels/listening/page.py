@@ -80,6 +80,15 @@ class ListeningApp:
         end_box = section(w._("At the end of the round"), self.listened)
         self.widget = self.session.page(round_box, end_box)
 
+    def carry_from(self, old: ListeningApp) -> bool:
+        """Built again in another language (apps/relabel.py): the round goes on where it was (its order,
+        whose turn it is, who passed); the timer keeps its own time."""
+        if (self.order, self.turn, self.passed) == (old.order, old.turn, old.passed):
+            return False
+        self.order, self.turn, self.passed = list(old.order), old.turn, set(old.passed)
+        self._show_turn()
+        return True
+
     def draft(self):
         if self.listened.value is None:
             raise LedgerError(self.w._("Say whether everyone listened to everyone (yes or no)."))

@@ -95,6 +95,14 @@ class MoneyApp:
         self.widget = self.session.page(speaker_box, phones_box, offers_box, asks_box, respect_box)
         self._lists_changed()
 
+    def carry_from(self, old: MoneyApp) -> bool:
+        """Built again in another language (apps/relabel.py): the offers and asks taken from phones stay
+        taken (the lists themselves are carried as the page's values)."""
+        if self.accepted == old.accepted:
+            return False
+        self.accepted = dict(old.accepted)
+        return True
+
     @property
     def offers(self) -> list[tuple]:
         """This round's offers: ``(member, kind)`` or ``(member, kind, note)`` each."""
