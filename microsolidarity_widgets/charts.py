@@ -1,7 +1,7 @@
 """Altair charts of trust building over time. Each function returns an ``alt.Chart``.
 
 Data is aggregated in pandas (``review``) before it reaches Vega, so a chart's size does not grow
-with the ledger's history: no chart carries more than ``review.MAX_ROWS`` rows. Members keep one
+with the ledger's history: no chart carries more than ``scoring.MAX_ROWS`` rows. Members keep one
 colour everywhere (``review.member_colours``); pass the same ``colours`` mapping to every chart.
 """
 
@@ -19,7 +19,7 @@ import pandas as pd
 import platformdirs
 from babel import dates
 
-from . import i18n, levels, review
+from . import i18n, levels, review, scoring
 from .review import ReviewData, Selection
 from .i18n import N_, _, ngettext
 
@@ -318,7 +318,7 @@ def trust_chart(trust: pd.DataFrame, title: str = N_("Trust over time"), colours
     """Cumulative points per member by date, from ``Ledger.trust_over_time()`` (one group's rows).
     Every chart says its words in the language spoken (``i18n.speaking``); a title given in English
     that the catalogs know is said in it too."""
-    data = review.cumulative(trust[["date", "member", "points"]])
+    data = scoring.cumulative(trust[["date", "member", "points"]])
     return _lines(data, "member", colours, _(title), _("Points so far"),
                   [_left_out(data.attrs["left_out"], "member")])
 
@@ -327,7 +327,7 @@ def cumulative_chart(points: pd.DataFrame, colours=None, start=None, end=None, m
                      title: str = N_("Trust built, member by member"), everyone=()) -> alt.Chart:
     """1. Each member's running total of points, from ``Ledger.points()`` rows; each of ``everyone``
     with no points is drawn at 0."""
-    data = review.cumulative(points, start=start, end=end, max_series=max_members, everyone=everyone)
+    data = scoring.cumulative(points, start=start, end=end, max_series=max_members, everyone=everyone)
     bucket = data.attrs["bucket"]
     return _lines(data, "member", colours, _(title), _("Points so far"), [
         _("Click a name in the legend to follow one member."),
