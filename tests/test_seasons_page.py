@@ -48,14 +48,21 @@ def test_a_retrospective_from_reflections_to_the_decision(crew_ledger):
         app.add_action()
     assert "Book the room" in app.action_list.value and len(actions(crew_ledger, "Kestrels")) == 2
 
-    # The next retrospective opens with last time's actions, to mark done or not.
+    # The next retrospective opens with last time's actions (owner, due date), to mark done or not in it.
     on(app, "2026-07-01")
-    assert sorted(t.description for t in app.review_box.children[1:]) == ["Caz: Book the room", "Dev: Bring tea"]
+    assert "Book the room" in app.last_actions.value and "1 May 2026" in app.last_actions.value
+    assert sorted(t.description for t in app.review_box.children) == ["Caz: Book the room", "Dev: Bring tea"]
     first, second = app.reviews.values()
     first.value, second.value = True, False
     app.review_actions()
-    assert actions(crew_ledger, "Kestrels")["done"].tolist() == [True, False]
+    assert app.status.kind == "error" and "Start the retrospective of 1 July 2026 first" in app.status.text
     app.start()
+    first, second = app.reviews.values()
+    first.value, second.value = True, False
+    app.review_actions()
+    assert app.status.kind == "ok", app.status.text
+    assert actions(crew_ledger, "Kestrels")["done"].tolist() == [True, False]
+    assert "Not done" in app.last_actions.value and not app.reviews
     app.decision.value = "continue"
     app.decide()
     assert app.status.kind == "ok" and standing(crew_ledger, "Kestrels", "2026-07-02").season == 2
