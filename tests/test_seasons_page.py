@@ -84,6 +84,20 @@ def test_refusals_show_on_the_page_and_record_nothing(crew_ledger):
     assert crew_ledger.revision() == before
 
 
+def test_a_day_after_today_is_refused_as_it_is_picked(crew_ledger):
+    """It used to fail inside the page (the crew's members asked for a day ahead), leaving it as it was."""
+    app = RetrospectiveApp(crew_ledger)
+    app.group.value = "Kestrels"
+    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    app.date.value = tomorrow
+    assert app.status.kind == "error" and f"{tomorrow.isoformat()} is in the future" in app.status.text
+    assert not app.today.children and app.since.value == ""
+    on(app, "2026-04-01")
+    assert app.status.text == "" and "Start the retrospective of 1 April 2026" == app.start_button.description
+    app.start()
+    assert app.status.kind == "ok" and "The retrospective of 1 April 2026 has started" in app.status.text
+
+
 def test_the_calendar_file_carries_the_seasons_retrospectives(crew_ledger):
     app = RetrospectiveApp(crew_ledger)
     app.group.value = "Kestrels"

@@ -121,6 +121,7 @@ class RetrospectiveApp:
             button.on_click(lambda _, action=action: action())
 
         self.today = widgets.VBox()
+        self.day_refused = False  # the day picked cannot hold a retrospective (after today)
         self.widget = widgets.VBox([
             widgets.HTML(STYLE), self.status.widget,
             section(w._("Which crew, which day"), self.group, self.date),
@@ -153,10 +154,20 @@ class RetrospectiveApp:
 
     def _refresh(self, *_) -> None:
         if not self.crew or self.date.value is None:
-            self.where.value = self.since.value = ""
+            self.where.value = self.since.value = self.last_actions.value = ""
             self.today.children = []
             return
-        members = self.ledger.members(self.crew, on=self.date.value)
+        try:
+            members = self.ledger.members(self.crew, on=self.date.value)
+        except LedgerError as exc:  # a day ahead of today: refused as it is picked, nothing shown for it
+            self.status.error(exc, nothing_recorded=False)
+            self.day_refused = True
+            self.where.value = self.since.value = self.last_actions.value = ""
+            self.reviews, self.today.children = {}, []
+            return
+        if self.day_refused:  # the day is good again: its refusal goes
+            self.status.clear()
+            self.day_refused = False
         for choice in (self.reflector, self.voter, self.owner):
             choice.set_names(members)
         self.leaving.options = members
@@ -214,7 +225,7 @@ class RetrospectiveApp:
             return  # busy for a moment: the next look tries again
         if revision != self._revision:
             self._revision = revision
-            if self.crew and self.date.value is not None:
+            if self.crew and self.date.value is not None and not self.day_refused:
                 self._show_today()
 
     def _show_today(self) -> None:
