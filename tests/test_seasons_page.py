@@ -47,6 +47,7 @@ def test_a_retrospective_from_reflections_to_the_decision(crew_ledger):
         app.owner.value, app.action_text.value = owner, what
         app.add_action()
     assert "Book the room" in app.action_list.value and len(actions(crew_ledger, "Kestrels")) == 2
+    assert "The actions agreed on 1 April 2026" in app.action_list.value  # a past day's, never "today's"
 
     # The next retrospective opens with last time's actions (owner, due date), to mark done or not in it.
     on(app, "2026-07-01")

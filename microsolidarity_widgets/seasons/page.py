@@ -266,7 +266,8 @@ class RetrospectiveApp:
             actions = queries.actions(self.ledger, self.crew, retro, include_private=True)
             self.action_list.value = "" if actions.empty else self.markup.table(
                 [w._("Owner"), w._("Action"), w._("Due")],
-                zip(actions["owner"], actions["what"], (w.date(d.date()) for d in actions["due"])), w._("Today's actions"))
+                zip(actions["owner"], actions["what"], (w.date(d.date()) for d in actions["due"])),
+                self._on_the_day(w._("Today's actions"), N_("The actions agreed on %(day)s")))
             each = self._votes_each(retro)
             children += [section(w._("Group the reflections"), self.ungrouped, self.into, self.title, self.topic_button,
                                  self.topics),
