@@ -93,8 +93,14 @@ def test_a_day_after_today_is_refused_as_it_is_picked(crew_ledger):
     app.date.value = tomorrow
     assert app.status.kind == "error" and f"{tomorrow.isoformat()} is in the future" in app.status.text
     assert not app.today.children and app.since.value == ""
+    before = crew_ledger.revision()
+    on(app, "2025-12-31")  # a day that is not ahead: the refusal goes
+    assert app.status.text == "" and app.today.children
+    app.start()  # but before the crew existed
+    assert app.status.kind == "error" and "started on 2026-01-01" in app.status.text
+    assert crew_ledger.revision() == before
     on(app, "2026-04-01")
-    assert app.status.text == "" and "Start the retrospective of 1 April 2026" == app.start_button.description
+    assert "Start the retrospective of 1 April 2026" == app.start_button.description
     app.start()
     assert app.status.kind == "ok" and "The retrospective of 1 April 2026 has started" in app.status.text
 
