@@ -187,3 +187,19 @@ def test_another_group_chosen_on_another_page_meanwhile_is_the_one_shown(crew_le
     shown = page.fresh_page(counting(ListeningApp, built), page._cannot_open, crew_ledger)
     assert len(built) == 2 and shown is built[1].widget
     assert built[0].session.group.value == "Kestrels" and built[1].session.group.value == "Ama+Bo"
+
+
+def test_a_page_opened_without_preheating_does_not_load_voilas_server():
+    """Every page's kernel imports the apps; Voilà's server extension (jupyter_server, Tornado's web stack)
+    is only needed for a preheated kernel's wait, and was a third of every kernel's start."""
+    import subprocess
+    import sys
+
+    from microsolidarity_widgets.levels import all_levels
+
+    pages = "; ".join(f"import {level.app.split(':')[0]}" for level in all_levels())
+    loaded = subprocess.run(
+        [sys.executable, "-c", f"import sys, microsolidarity_widgets.apps; {pages}; "
+                               "print(sorted(m for m in ('voila', 'jupyter_server', 'tornado.web') if m in sys.modules))"],
+        capture_output=True, text=True, check=True)
+    assert loaded.stdout.strip() == "[]"

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,28 +14,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from builds import built_package
+
 from .conftest import free_port, stop_server, wait_http
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-ROOT = Path(__file__).resolve().parents[2]
-SOURCES = ("pyproject.toml", "setup.py", "README.md", "CHANGELOG.md", "microsolidarity_widgets", "workbooks", "etc")
-
-
-def build_wheel(into: Path) -> Path:
-    """The wheel of a copy of the sources, so the working tree gets no build/ or egg-info."""
-    source = into / "src"
-    for name in SOURCES:
-        if (ROOT / name).is_dir():
-            shutil.copytree(ROOT / name, source / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".*"))
-        else:
-            source.mkdir(parents=True, exist_ok=True)
-            shutil.copy(ROOT / name, source / name)
-    done = subprocess.run([sys.executable, "-m", "pip", "--disable-pip-version-check", "wheel", "--no-deps", "-q",
-                           "-w", str(into / "dist"), str(source)], capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
-    [wheel] = (into / "dist").glob("microsolidarity_widgets-*.whl")
-    return wheel
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +27,7 @@ def installed(tmp_path_factory):
     every dependency's sources at install time (`--no-compile`: 42 s of CPU instead of 24 here); the
     modules the commands import compile when first imported, as anywhere."""
     tmp = tmp_path_factory.mktemp("installed")
-    wheel = build_wheel(tmp)
+    _, wheel = built_package(tmp_path_factory)  # the wheel pipx would build from the sdist (builds.py)
     venv = tmp / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
     done = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "--disable-pip-version-check", "-q", "install",

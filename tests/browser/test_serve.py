@@ -461,12 +461,14 @@ def test_voila_serves_the_workbooks_folder_by_its_relative_name(plain_voila, bro
     from .conftest import guard
     status, body, _ = fetch(f"{plain_voila.url}/")
     assert status == 200, body[:500]
+    # Every page is listed; one is rendered here besides the one opened below: the root and the template
+    # are the folder's, the same for each page (each page's own rendering is tested with `serve`).
     pages = sorted(p.stem for p in (Path(__file__).resolve().parents[2] / "workbooks").glob("*.ipynb"))
     assert len(pages) == 9  # the crew, the congregation, five levels, the review and the retrospective
-    for name in pages:
-        status, body, _ = fetch(f"{plain_voila.url}/voila/render/{name}.ipynb")
-        assert status == 200 and WIDGET in body, (name, status, body[-2000:])
-        assert "fontawesome" not in body.lower(), name
+    assert all(f"{name}.ipynb" in body for name in pages), body[:2000]
+    status, body, _ = fetch(f"{plain_voila.url}/voila/render/07_trust_review.ipynb")
+    assert status == 200 and WIDGET in body, (status, body[-2000:])
+    assert "fontawesome" not in body.lower()
     context = browser.new_context(viewport={"width": 1280, "height": 720})
     try:
         page = context.new_page()
