@@ -24,7 +24,8 @@ starts from greedy crews (``greedy``, or greedy region by region when that place
 re-forms two or three crews at a time while someone who could be placed is left out; then simulated
 annealing (``_anneal``) moves and swaps single people between crews, taking some changes for the worse
 while it is hot, and the best crews it saw are polished by the best move or swap for each person
-(``_improve``). One model of the whole pool was too slow to build and search (90 people: no better than
+(``_improve``); the annealing and the polish run at once in a forked copy of the process per core, each with
+a seed of its own, and the best crews are kept (``_search``). One model of the whole pool was too slow to build and search (90 people: no better than
 greedy in 2 s), and the neighbourhood search that re-formed crews with CP-SAT for the whole time did
 worse in 20 s than the annealing in 2 (README, "Formation figures").
 
@@ -56,10 +57,15 @@ from __future__ import annotations
 
 import functools
 import itertools
+import json
 import math
 import operator
+import os
 import random
 import re
+import select
+import signal
+import sys
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -142,6 +148,9 @@ class Round:
     history: bool = True
     new_to_each_other: tuple[tuple[str, str], ...] = ()
     keep_apart: bool = False
+    # How many processes anneal at once, each from the same crews with a seed of its own, the best crews
+    # kept (``_search``); 0: one for each core this process may use, up to ``PROCESSES``.
+    processes: int = 0
 
     def check(self) -> None:
         low, high = CREW_RANGE
@@ -437,6 +446,10 @@ def _cannot(people: list[Person], rnd: Round) -> dict[str, str]:
 # by annealing from the greedy crews (CP-SAT re-forms a few crews at a time first, to place whoever they
 # leave out).
 WHOLE_POOL = 40
+# The share of a small pool's time that placing as many as possible may take: placing someone outweighs
+# any score, and proving how many can be placed took 0.08–0.4 CPU-seconds on pools of 20 (docs/benchmarks.md),
+# more than half of 2 s gives a process on a loaded machine (at a load average of 13 on 2 cores, 0.15 CPU-s a second).
+PLACING = 3 / 4
 # How many crews one step of the neighbourhood search re-forms, at first and at most.
 STEP_CREWS, MAX_STEP_CREWS = 2, 3
 # Deterministic seconds of search one step may spend (the round's ``work`` is the budget of all steps).
@@ -455,6 +468,16 @@ POLISH = 1 / 3000
 # differences are within what another seed changes, so the choice matters less than the number of draws (tuned
 # before q was drawn among those with a slot p's crew shares; kept after).
 ANNEAL_STEPS, ANNEAL_HEAT, ANNEAL_COLD, ANNEAL_MOVES = 100_000, 1.5, 0.4, 0.15
+# The most processes a round anneals in (one per core): on a loaded machine each runnable process gets
+# its share of the cores, so a second one doubles the round's CPU-seconds, and one run differs from another
+# by a few per cent, so the best of two is nearer the best known than either (docs/benchmarks.md).
+PROCESSES = 4
+# The share of the round's time the copies stop before its deadline, and are waited for after it.
+COPY_MARGIN = 0.02
+# The least share of the round's time left for a copy to be worth starting: a fork costs 5–8 ms of CPU here and
+# as much again in the copy (a process of 150 MB), a tenth of a second or more on a loaded machine, more than a
+# search of a tenth of 2 s would find (a small pool after CP-SAT: 2.26 s for 2 s with two busy processes).
+COPY_LEAST = 1 / 4
 
 
 def suggest(people: list[Person], rnd: Round = Round(), hint: list[list[str]] | None = None,
@@ -516,12 +539,12 @@ def suggest(people: list[Person], rnd: Round = Round(), hint: list[list[str]] | 
 
     report(crews)
     if n <= WHOLE_POOL:
-        # First a model that only places as many as it can, for half of the time at most (it stops once
+        # First a model that only places as many as it can, for ``PLACING`` of the time at most (it stops once
         # proven, usually in a moment): on a loaded machine the whole model's 2 s are a fraction of a second
         # of work, too little to place everyone (pool 20/101: 18 of 20 placed, where 20 can be). Then the
         # whole model from there, for half of what is left: it proves small pools optimal. What it leaves
         # unproven, the annealing and moves and swaps work on with the rest.
-        placing = _solve(cp_model, round_people, crews, rnd, rnd.work / 4, (deadline - time.perf_counter()) / 2,
+        placing = _solve(cp_model, round_people, crews, rnd, rnd.work / 4, (deadline - time.perf_counter()) * PLACING,
                          rnd.seed, presolve=True, placing=True)
         if placing is not None and sum(map(len, placing[0])) > sum(map(len, crews)):
             crews = placing[0]
@@ -541,9 +564,7 @@ def suggest(people: list[Person], rnd: Round = Round(), hint: list[list[str]] | 
             bound = objective_bound - PLACED * sum(map(len, crews))
             proven = min(proven, bound)
         if not solved or not optimal:
-            crews = _anneal(round_people, crews, rnd, deadline - rnd.time_limit * POLISH * n, rnd.work * ANNEAL_STEPS,
-                            report)
-            crews = _improve(round_people, crews, rnd, deadline, report=report)
+            crews = _search(round_people, crews, rnd, deadline - rnd.time_limit * POLISH * n, deadline, report)
     else:
         # Whoever the start leaves out is placed by CP-SAT re-forming a few crews at a time (with half of the
         # time at most); then the annealing, and moves and swaps, each the best for its person, to finish.
@@ -552,8 +573,7 @@ def suggest(people: list[Person], rnd: Round = Round(), hint: list[list[str]] | 
         if sum(map(len, crews)) < n:
             crews = _neighbourhoods(cp_model, round_people, crews, rnd,
                                     min(deadline - reserve, time.perf_counter() + rnd.time_limit / 2), report)
-        crews = _anneal(round_people, crews, rnd, deadline - reserve, rnd.work * ANNEAL_STEPS, report)
-        crews = _improve(round_people, crews, rnd, deadline, report=report)
+        crews = _search(round_people, crews, rnd, deadline - reserve, deadline, report)
     crews = _relabel([[round_people[p].name for p in c] for c in crews], {k: i for k, i in idx.items()})
     by = {name_key(p.name): p for p in round_people}
     placed_names = {name_key(nm) for c in crews for nm in c}
@@ -886,8 +906,13 @@ class _Tally:
                      for p in people]
         self.region = [region_col.setdefault(name_key(p.region), len(region_col)) if p.region else -1 for p in people]
         self.seat, self.mask = b.seat, b.mask
+        # What a crew of r regions pays for them, by r.
+        self.extra = [EXTRA_REGION * max(0, r - 1) for r in range(len(region_col) + 2)]
         self.crews = [list(c) for c in crews]
-        self.where = {p: c for c, members in enumerate(crews) for p in members}
+        self.where = [-1] * len(people)                 # each person's crew (-1: none yet)
+        for c, members in enumerate(crews):
+            for p in members:
+                self.where[p] = c
         self.counts = [[0] * len(tag_col) for _ in crews]
         self.region_counts = [[0] * len(region_col) for _ in crews]
         self.regions = [0] * len(crews)                 # regions present in each crew
@@ -919,39 +944,45 @@ class _Tally:
         for i, p in enumerate(members):
             self.rest[p] = functools.reduce(operator.and_, (mask[q] for j, q in enumerate(members) if j != i), every)
 
-    def _interests(self, c: int, out: int, into: int) -> int:
-        """What crew ``c``'s interests gain when ``out`` leaves it and ``into`` joins it (either may be -1)."""
-        counts, gain = self.counts[c], 0
-        gone = self.tags[out] if out >= 0 else ()
-        for t in gone:
-            n = counts[t]
-            gain -= TAG if n == 1 else SHARED_TAG if n == 2 else 0
-        if into >= 0:
-            for t in self.tags[into]:
-                n = counts[t] - (t in gone)
-                gain += TAG if n == 0 else SHARED_TAG if n == 1 else 0
-        return gain
-
-    def _regions(self, c: int, out: int, into: int) -> int:
-        """What crew ``c`` gains on its regions (a crew pays for each beyond the first) when ``out`` leaves it
-        and ``into`` joins it (either may be -1)."""
-        r_out = self.region[out] if out >= 0 else -1
-        r_in = self.region[into] if into >= 0 else -1
-        if r_out == r_in:
-            return 0
-        counts, before = self.region_counts[c], self.regions[c]
-        after = before - (r_out >= 0 and counts[r_out] == 1) + (r_in >= 0 and counts[r_in] == 0)
-        return EXTRA_REGION * (max(0, after - 1) - max(0, before - 1))
+    # What an interest held by n of a crew gains it when one of them leaves (``_LEAVES[n]``) and when someone
+    # else holding it joins (``_JOINS[n]``): a change is priced by a lookup per interest of those who change crews.
+    _LEAVES = (0, -TAG, -SHARED_TAG) + (0,) * (CREW_RANGE[1] + 2)
+    _JOINS = (TAG, SHARED_TAG) + (0,) * (CREW_RANGE[1] + 3)
 
     def move_gain(self, p: int, c: int, d: int, kc: int, kd: int) -> int:
+        """What the score gains when ``p`` moves from crew ``c`` (of ``kc`` people) to crew ``d`` (of ``kd``).
+        Written out in one function, without calls: the annealing prices a change at almost every draw."""
+        leaves, joins, extra = self._LEAVES, self._JOINS, self.extra
+        here, there = self.counts[c], self.counts[d]
+        gain = 0
+        for t in self.tags[p]:
+            gain += leaves[here[t]] + joins[there[t]]
+        r = self.region[p]
+        if r >= 0:
+            in_c, in_d = self.regions[c], self.regions[d]
+            gain += (extra[in_c - (self.region_counts[c][r] == 1)] - extra[in_c]
+                     + extra[in_d + (self.region_counts[d][r] == 0)] - extra[in_d])
         seat, seats_c, seats_d = self.seat[p], self.seats[c], self.seats[d]
-        return (self._interests(c, p, -1) + self._regions(c, p, -1) + self._interests(d, -1, p) + self._regions(d, -1, p)
-                + SEAT_AWAY * (seats_c[kc - 1] - seat[kc - 1] - seats_c[kc] + seats_d[kd + 1] + seat[kd + 1] - seats_d[kd]))
+        return gain + SEAT_AWAY * (seats_c[kc - 1] - seat[kc - 1] - seats_c[kc] + seats_d[kd + 1] + seat[kd + 1] - seats_d[kd])
 
     def swap_gain(self, p: int, q: int, c: int, d: int, kc: int, kd: int) -> int:
+        """What the score gains when ``p`` (of crew ``c``, ``kc`` people) and ``q`` (of ``d``, ``kd``) swap."""
+        leaves, joins = self._LEAVES, self._JOINS
+        here, there = self.counts[c], self.counts[d]
+        tp, tq = self.tags[p], self.tags[q]
+        gain = 0
+        for t in tp:
+            gain += leaves[here[t]] + joins[there[t] - (t in tq)]
+        for t in tq:
+            gain += leaves[there[t]] + joins[here[t] - (t in tp)]
+        rp, rq = self.region[p], self.region[q]
+        if rp != rq:  # each crew loses one region's person and gains another's
+            extra, at_c, at_d = self.extra, self.region_counts[c], self.region_counts[d]
+            in_c, in_d = self.regions[c], self.regions[d]
+            gain += (extra[in_c - (rp >= 0 and at_c[rp] == 1) + (rq >= 0 and at_c[rq] == 0)] - extra[in_c]
+                     + extra[in_d - (rq >= 0 and at_d[rq] == 1) + (rp >= 0 and at_d[rp] == 0)] - extra[in_d])
         sp, sq = self.seat[p], self.seat[q]
-        return (self._interests(c, p, q) + self._regions(c, p, q) + self._interests(d, q, p) + self._regions(d, q, p)
-                + SEAT_AWAY * (sq[kc] - sp[kc] + sp[kd] - sq[kd]))
+        return gain + SEAT_AWAY * (sq[kc] - sp[kc] + sp[kd] - sq[kd])
 
     def move(self, p: int, d: int) -> None:
         c = self.where[p]
@@ -983,6 +1014,91 @@ class _Tally:
         self._slots(d)
 
 
+def _processes(rnd: Round) -> int:
+    """How many processes the round anneals in: ``rnd.processes``, or one per core it may use. Only where a
+    process can be forked (Linux): elsewhere forking a process with threads is not safe, and starting a fresh
+    interpreter costs more than the search it would add."""
+    if not sys.platform.startswith("linux"):
+        return 1
+    return rnd.processes or min(PROCESSES, len(os.sched_getaffinity(0)))
+
+
+def _search(people: list[Person], crews: list[list[int]], rnd: Round, cool_by: float, deadline: float,
+            report: Callable[..., None]) -> list[list[int]]:
+    """The annealing (until ``cool_by``) and its polish by moves and swaps (until ``deadline``), here and in
+    ``_processes`` − 1 forked copies of this process at once, each from ``crews`` with a seed of its own
+    (the round's seed, then the next ones); the best crews are kept, placing the most people, then scoring
+    the most, the first in seed order on a tie: with a fixed number of draws the same round still gives the
+    same crews. A copy that has not answered by the deadline is stopped and left out; none is started when
+    less than ``COPY_LEAST`` of the round's time is left."""
+    def run(seed: int, done_by: float, report: Callable[..., None]) -> list[list[int]]:
+        own = replace(rnd, seed=seed)
+        return _improve(people, _anneal(people, crews, own, min(cool_by, done_by), rnd.work * ANNEAL_STEPS, report),
+                        own, done_by, report=report)
+
+    # The copies stop a little before the deadline and are waited for a little after it (a loaded machine
+    # may keep a process waiting for a tenth of a second): their answers are seldom lost, nor the round late.
+    margin = COPY_MARGIN * rnd.time_limit
+    worth = cool_by - time.perf_counter() >= COPY_LEAST * rnd.time_limit
+    copies = [_Forked(functools.partial(run, rnd.seed + i, deadline - margin, lambda *_: None))
+              for i in range(1, _processes(rnd) if worth else 1)]
+    try:
+        found = [run(rnd.seed, deadline, report)] + [copy.result(deadline + margin) for copy in copies]
+    finally:
+        for copy in copies:
+            copy.stop()
+    b = _Bits(people, rnd)
+    return max((c for c in found if c is not None), key=lambda cs: (sum(map(len, cs)), sum(map(b.value, cs))))
+
+
+class _Forked:
+    """A job run in a forked copy of this process, its answer (crews: lists of numbers) sent back as JSON
+    through a pipe. The copy leaves with ``os._exit``: nothing of the page's server (its threads, sockets
+    and exit handlers) runs in it, and a copy that fails says nothing and sends nothing."""
+
+    def __init__(self, job: Callable[[], object]):
+        self._read, write = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:
+            code = 1
+            try:
+                os.close(self._read)
+                data = memoryview(json.dumps(job()).encode())
+                while data:
+                    data = data[os.write(write, data):]
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(write)
+
+    def result(self, deadline: float):
+        """The job's answer, or None when it failed or has not sent it by ``deadline`` (then it is stopped)."""
+        chunks, ended = [], False
+        while not ended:
+            wait = deadline - time.perf_counter()
+            ready, _, _ = select.select([self._read], [], [], None if wait == math.inf else max(0.0, wait))
+            if not ready:
+                break
+            chunk = os.read(self._read, 1 << 16)
+            chunks.append(chunk)
+            ended = not chunk
+        self.stop()
+        try:
+            return json.loads(b"".join(chunks)) if ended and len(chunks) > 1 else None
+        except ValueError:  # cut short: the copy failed while writing
+            return None
+
+    def stop(self) -> None:
+        """Close the pipe, and stop the copy if it is still running (reaped either way, no zombie left)."""
+        if self._read is None:
+            return
+        os.close(self._read)
+        self._read = None
+        if os.waitpid(self.pid, os.WNOHANG) == (0, 0):
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+
+
 def _anneal(people: list[Person], crews: list[list[int]], rnd: Round, deadline: float, steps: float,
             report: Callable[..., None] = lambda *_: None) -> list[list[int]]:
     """Simulated annealing over moves and swaps of one person at a time: a person p is drawn, then someone
@@ -1005,13 +1121,15 @@ def _anneal(people: list[Person], crews: list[list[int]], rnd: Round, deadline: 
     tally = _Tally(people, crews, rnd, b)
     crews, where, rest, common = tally.crews, tally.where, tally.rest, tally.common
     # Whoever the start left out (and is pinned to nobody) joins a crew as soon as one can take them.
-    waiting = [p for p in range(len(people)) if p not in where and p not in b.pinned and mask[p]]
+    pinned = b.pinned
+    waiting = [p for p in range(len(people)) if where[p] < 0 and p not in pinned and mask[p]]
     slot_people = [[p for p in range(len(people)) if mask[p] >> s & 1] for s in range(len(SLOTS))]
     slots_of = functools.cache(lambda m: [s for s in range(len(SLOTS)) if m >> s & 1])
-    movable = [p for p in where if p not in b.pinned and any(len(slot_people[s]) > 1 for s in slots_of(mask[p]))]
+    movable = [p for members in crews for p in members
+               if p not in pinned and any(len(slot_people[s]) > 1 for s in slots_of(mask[p]))]
     if len(crews) < 2 or not movable:
         return [list(c) for c in crews]
-    placed, current = len(where), sum(b.value(c) for c in crews)
+    placed, current = sum(map(len, crews)), sum(b.value(c) for c in crews)
     best, best_crews = (placed, current), [list(c) for c in crews]
     draw = random.Random(rnd.seed).random
     exp = math.exp
@@ -1019,6 +1137,9 @@ def _anneal(people: list[Person], crews: list[list[int]], rnd: Round, deadline: 
     began = time.perf_counter()
     cooling = ANNEAL_COLD / ANNEAL_HEAT
     heat, step = ANNEAL_HEAT, 0
+    # Bound once: the loop below runs hundreds of thousands of times, and each lookup of an attribute costs.
+    move_gain, swap_gain, keeps_rules, moves = tally.move_gain, tally.swap_gain, b.keeps_rules, ANNEAL_MOVES
+    some = len(movable)
     while step < steps:
         if step % 1024 == 0:
             now = time.perf_counter()
@@ -1036,13 +1157,14 @@ def _anneal(people: list[Person], crews: list[list[int]], rnd: Round, deadline: 
                     placed += 1
                     waiting.remove(p)
                     movable.append(p)
+                    some += 1
             if (placed, current) > best:
                 best, best_crews = (placed, current), [list(m) for m in crews]
             if step % 8192 == 0:
                 report(best_crews)
         step += 1
-        p = movable[int(draw() * len(movable))]  # draw() is random.random: a C call, where randrange is Python
-        moving = draw() < ANNEAL_MOVES
+        p = movable[int(draw() * some)]  # draw() is random.random: a C call, where randrange is Python
+        moving = draw() < moves
         # q is drawn among those who have a slot p's crew-mates share (a swap) or one of p's own (a move):
         # most draws then price a change that keeps the slots, where drawing among everyone wasted most.
         slots = slots_of(mask[p] if moving else rest[p])
@@ -1050,28 +1172,28 @@ def _anneal(people: list[Person], crews: list[list[int]], rnd: Round, deadline: 
             continue
         others = slot_people[slots[int(draw() * len(slots))]]
         q = others[int(draw() * len(others))]
-        c, d = where[p], where.get(q)
-        if c == d or d is None:
+        c, d = where[p], where[q]
+        if c == d or d < 0:
             continue
         kc, kd = len(crews[c]), len(crews[d])
         if moving:  # p moves to q's crew
             if kc <= low or kd >= high or not common[d] & mask[p]:
                 continue
-            gain = tally.move_gain(p, c, d, kc, kd)
+            gain = move_gain(p, c, d, kc, kd)
             if gain < 0 and draw() >= exp(gain / heat):
                 continue
-            if not b.keeps_rules(crews[d], p):
+            if not keeps_rules(crews[d], p):
                 continue
             tally.move(p, d)
         else:  # p and q swap
-            if q in b.pinned or not mask[p] & rest[q]:
+            if q in pinned or not mask[p] & rest[q]:
                 continue
-            gain = tally.swap_gain(p, q, c, d, kc, kd)
+            gain = swap_gain(p, q, c, d, kc, kd)
             if gain < 0 and draw() >= exp(gain / heat):
                 continue
             here = [r for r in crews[c] if r != p]
             there = [r for r in crews[d] if r != q]
-            if not b.keeps_rules(here, q) or not b.keeps_rules(there, p):
+            if not keeps_rules(here, q) or not keeps_rules(there, p):
                 continue
             tally.swap(p, q)
         current += gain

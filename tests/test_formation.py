@@ -4,6 +4,9 @@ and why; the same pool and seed give the same crews; the explanations say what t
 from __future__ import annotations
 
 import itertools
+import os
+import select
+import time
 from dataclasses import replace
 
 import pytest
@@ -16,8 +19,9 @@ from microsolidarity_widgets.formation import Person, Round
 
 SOME_SLOTS = ["Tue evening", "Thu morning", "Sat morning", "Sun afternoon"]
 TAGS = ["gardening", "co-ops", "software", "care", "music"]
-# Small searches keep the property tests quick; the hard rules do not depend on how long it searched.
-QUICK = dict(work=0.3, time_limit=20.0)
+# Small searches keep the property tests quick; the hard rules do not depend on how long it searched, nor
+# on how many copies searched (a copy would double a fixed search's CPU while the suite keeps both cores busy).
+QUICK = dict(work=0.3, time_limit=20.0, processes=1)
 
 
 @st.composite
@@ -77,7 +81,7 @@ def test_same_pool_and_seed_same_suggestion(case):
 def test_same_seed_same_crews_on_a_pool_of_forty():
     people = [Person(f"P{i:02d}", (TAGS[i % 5], TAGS[(i * 3) % 5]), (SOME_SLOTS[i % 2], "Sat morning"),
                      ["Lisbon", "Porto"][i % 2], [None, 5, 6][i % 3]) for i in range(40)]
-    rnd = Round(seed=7, work=0.5, time_limit=60)
+    rnd = Round(seed=7, work=0.5, time_limit=60, processes=1)
     assert f.solution(f.suggest(people, rnd)) == f.solution(f.suggest(people, rnd))
 
 
@@ -244,7 +248,7 @@ def test_a_large_pool_keeps_every_rule_and_is_never_worse_than_greedy():
 
 def test_the_search_of_a_large_pool_gives_the_same_crews_for_the_same_seed():
     people = _big_pool(seed=4)
-    rnd = Round(seed=5, work=0.3, time_limit=120)
+    rnd = Round(seed=5, work=0.3, time_limit=120, processes=1)
     first, again = f.suggest(people, rnd), f.suggest(people, rnd)
     assert f.solution(first) == f.solution(again) and first.unplaced == again.unplaced
     assert (first.score, first.bound, first.status) == (again.score, again.bound, again.status)
@@ -555,3 +559,67 @@ def test_the_annealing_prices_each_change_as_scoring_the_two_crews_again_would(r
             assert tally.common[e] == bits.common(tally.crews[e])
             for r in tally.crews[e]:
                 assert tally.rest[r] == bits.common([s for s in tally.crews[e] if s != r])
+
+
+def test_a_round_anneals_in_a_copy_of_itself_per_core_and_keeps_the_best_crews():
+    """Two processes, each from the same crews with its own seed (the round's, then the next): the better
+    crews are kept, and with a fixed number of draws the same round still gives the same crews."""
+    people = _big_pool(seed=4)
+    rnd = Round(seed=0, **QUICK)
+    alone, next_seed = (f.suggest(people, replace(rnd, seed=s, processes=1)) for s in (0, 1))
+    assert next_seed.score > alone.score  # on this pool, seed 1 anneals to better crews than seed 0
+    both = f.suggest(people, replace(rnd, processes=2))
+    assert both.score == next_seed.score and f.violations(f.solution(both), people, rnd) == []
+    assert f.solution(both) == f.solution(f.suggest(people, replace(rnd, processes=2)))
+
+
+def test_a_copy_that_fails_or_is_late_is_left_out_and_stopped():
+    failing = f._Forked(lambda: 1 / 0)
+    assert failing.result(float("inf")) is None
+    late = f._Forked(lambda: select.select([], [], []))  # waits for ever
+    assert late.result(time.perf_counter() + 0.05) is None
+    with pytest.raises(ChildProcessError):  # stopped and reaped: no process left behind
+        os.waitpid(late.pid, 0)
+    assert f._Forked(lambda: [[1, 2], [3]]).result(float("inf")) == [[1, 2], [3]]
+
+
+def test_placing_everyone_in_a_small_pool_may_take_most_of_the_round(monkeypatch):
+    """On a loaded machine a round gets a fraction of a core: placing as many as possible comes first and
+    may take three quarters of the time (half left too little to place everyone a pool of 20 could)."""
+    given = []
+    solve = f._solve
+
+    def recorded(*args, placing=False, **kwargs):
+        given.append((placing, args[5]))
+        return solve(*args, placing=placing, **kwargs)
+
+    monkeypatch.setattr(f, "_solve", recorded)
+    people = [Person(f"P{i}", ("music",), ("Tue evening",)) for i in range(8)]
+    f.suggest(people, Round(size=4, min_size=4, max_size=4, time_limit=20.0))
+    seconds = dict(given)
+    assert seconds[True] > 0.6 * 20 and seconds[False] < seconds[True]
+
+
+def test_no_copy_is_started_when_little_of_the_round_is_left(monkeypatch):
+    """Forking costs more than a search of the last few tenths of a second would find on a loaded machine."""
+    started = []
+
+    class Counted:  # a copy that is counted and answers nothing
+        def __init__(self, job):
+            started.append(job)
+
+        def result(self, deadline):
+            return None
+
+        def stop(self):
+            pass
+
+    monkeypatch.setattr(f, "_Forked", Counted)
+    people = _big_pool(seed=4)
+    people = [p for p in people if p.name not in f._cannot(people, Round())]
+    crews = [list(range(i, i + 5)) for i in range(0, len(people) - 4, 5)]
+    crews = [c for c in crews if not f.violations([[people[i].name for i in c]], people, Round())]
+    rnd = Round(processes=2, work=0.01, time_limit=20.0)
+    now = time.perf_counter()
+    f._search(people, crews, rnd, now + 2, now + 2, lambda *_: None)  # a tenth of the round left
+    assert started == []
