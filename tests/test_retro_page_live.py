@@ -88,8 +88,9 @@ def test_the_page_speaks_the_facilitators_language(crew_ledger, monkeypatch):
     from a template: a member's words stay as typed, escaped."""
     monkeypatch.setenv("MICROSOLIDARITY_LANGUAGE", "de")
     app = started(crew_ledger)
-    assert app.start_button.description == "Den heutigen Rückblick beginnen"
-    assert "Der heutige Rückblick hat begonnen; 3 Stimmen pro Person." in app.status.text
+    # A past day's retrospective (recorded afterwards) is named by its day, never called today's.
+    assert app.start_button.description == "Den Rückblick vom 1. April 2026 beginnen"
+    assert "Der Rückblick vom 1. April 2026 hat begonnen; 3 Stimmen pro Person." in app.status.text
     crew_ledger.record(Reflection(app.retro(), "Ama", "working", "Wir <b>lachen</b> viel"))
     app.poll()
     assert "Bisher geschrieben: Ama (1)" in app.board.value

@@ -125,3 +125,17 @@ class RetrospectiveOnPhones(PhonePages):
         # The rules' refusals are not translated yet (members/routes.py says so): the reason stays English.
         left["refused"] = [t for t in left["refused"] if "reflection" not in t.lower()]
         assert not any(left.values()), {state: texts for state, texts in left.items() if texts}
+
+    def test_a_past_retrospective_started_today_is_on_the_phones_with_its_day(self):
+        """Recorded afterwards (last quarter's, say): the members still write in it from their phones,
+        and their page says which day it is for."""
+        herons = self.ledger.record(Retrospective("Herons", "2026-03-01"))
+        eve = self.as_("Eve")
+        body = eve.get("/m/")[1]
+        assert "Retrospective of Herons for 1 March 2026" in body and 'name="retrospective" value="%d"' % herons in body
+        fields = {"group": "Herons", "retrospective": herons, "column": "working", "words": "We keep going",
+                  "once": self.form_key(eve, "reflect")}
+        assert eve.post("/m/reflect", fields)[0] == 302
+        assert list(queries.reflections(self.ledger, herons, include_private=True)["member"]) == ["Eve"]
+        # Today's own retrospective is called plainly, with no day.
+        assert "Retrospective of Kestrels</h4>" in self.as_("Ama").get("/m/")[1]

@@ -4,6 +4,8 @@ privacy of reflections, and what a retrospective opens with."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import pytest
 
@@ -314,3 +316,49 @@ def test_every_step_can_be_undone_and_then_counts_for_nothing(crew, retro):
     assert reflections(crew, r, include_private=True)["member"].tolist() == ["Bo"]
     crew.void(int(season), "not agreed yet", on="2026-04-01")
     assert seasons(crew, "Kestrels").empty and standing(crew, "Kestrels", "2026-04-01").status == "no season"
+
+
+def test_a_retrospective_is_dated_from_the_crews_start_to_today_and_one_recorded_afterwards_says_so(crew):
+    refused(crew, lambda: crew.record(Retrospective("Kestrels", "2025-12-31")),
+            "Kestrels started on 2026-01-01", "before it existed")
+    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    refused(crew, lambda: crew.record(Retrospective("Kestrels", tomorrow)), tomorrow.isoformat(), "in the future")
+    refused(crew, lambda: crew.record(Retrospective("Kestrels", "someday")), "not a date")
+    # Last quarter's, recorded today: held on its own day, started today (what the phones follow).
+    crew.record(Retrospective("Kestrels", "2026-04-01"))
+    held = retrospectives(crew, "Kestrels").iloc[0]
+    assert (held["date"], held["started"]) == (day("2026-04-01"), pd.Timestamp(dt.date.today()))
+
+
+def test_last_times_actions_are_marked_in_a_later_retrospective_of_the_same_crew(crew):
+    crew.add_group("Otters", ["Lior", "Mina", "Noor"], kind="crew", on="2026-01-01")
+    first = crew.record(Retrospective("Kestrels", "2026-02-01"))
+    room = crew.record(Action(first, "Caz", "2026-03-01", "Book the room"))
+    hosts = crew.record(Action(first, "Ama", "2026-03-01", "Rotate the hosts"))
+    otters = crew.record(Retrospective("Otters", "2026-04-01"))
+    nxt = crew.record(Retrospective("Kestrels", "2026-04-01"))
+    refused(crew, lambda: crew.record(ActionReviewed(room, "2026-04-01", True, retrospective=otters)),
+            "That action belongs to Kestrels, not to Otters", "retrospective of Kestrels")
+    refused(crew, lambda: crew.record(ActionReviewed(room, "2026-02-01", True, retrospective=first)),
+            "agreed on 2026-02-01", "later retrospective")
+    refused(crew, lambda: crew.record(ActionReviewed(room, "2026-04-02", True, retrospective=nxt)),
+            "on 2026-04-01, not on 2026-04-02")
+    refused(crew, lambda: crew.record(ActionReviewed(room, "2026-04-01", True, retrospective=hosts)),
+            "not a retrospective")
+    refused(crew, lambda: crew.record(ActionReviewed(room, "2026-04-01", "yes", retrospective=nxt)), "yes or no")
+    assert actions(crew, "Kestrels")["done"].isna().all()
+
+    crew.record(ActionReviewed(room, "2026-04-01", True, retrospective=nxt))
+    said = crew.record(ActionReviewed(hosts, "2026-04-01", False, retrospective=nxt))
+    assert actions(crew, "Kestrels")["done"].tolist() == [True, False]
+    assert since_last(crew, "Kestrels", "2026-04-01").actions["done"].tolist() == [True, False]
+    # A mark undone is no mark; the retrospective they were said in, undone, takes its marks with it.
+    crew.void(said, "Ama did rotate them", on="2026-04-01")
+    assert actions(crew, "Kestrels")["done"].isna().tolist() == [False, True]
+    crew.void(nxt, "Held on the 2nd", on="2026-04-02")
+    assert actions(crew, "Kestrels")["done"].isna().all()
+    refused(crew, lambda: crew.record(ActionReviewed(room, "2026-04-01", True, retrospective=nxt)), "was undone")
+    again = crew.record(Retrospective("Kestrels", "2026-04-02"))
+    crew.record(ActionReviewed(room, "2026-04-02", True, retrospective=again))
+    done = actions(crew, "Kestrels")["done"]
+    assert done.iloc[0] == True and pd.isna(done.iloc[1])  # noqa: E712 (nullable booleans)

@@ -47,15 +47,23 @@ def test_a_retrospective_from_reflections_to_the_decision(crew_ledger):
         app.owner.value, app.action_text.value = owner, what
         app.add_action()
     assert "Book the room" in app.action_list.value and len(actions(crew_ledger, "Kestrels")) == 2
+    assert "The actions agreed on 1 April 2026" in app.action_list.value  # a past day's, never "today's"
 
-    # The next retrospective opens with last time's actions, to mark done or not.
+    # The next retrospective opens with last time's actions (owner, due date), to mark done or not in it.
     on(app, "2026-07-01")
-    assert sorted(t.description for t in app.review_box.children[1:]) == ["Caz: Book the room", "Dev: Bring tea"]
+    assert "Book the room" in app.last_actions.value and "1 May 2026" in app.last_actions.value
+    assert sorted(t.description for t in app.review_box.children) == ["Caz: Book the room", "Dev: Bring tea"]
     first, second = app.reviews.values()
     first.value, second.value = True, False
     app.review_actions()
-    assert actions(crew_ledger, "Kestrels")["done"].tolist() == [True, False]
+    assert app.status.kind == "error" and "Start the retrospective of 1 July 2026 first" in app.status.text
     app.start()
+    first, second = app.reviews.values()
+    first.value, second.value = True, False
+    app.review_actions()
+    assert app.status.kind == "ok", app.status.text
+    assert actions(crew_ledger, "Kestrels")["done"].tolist() == [True, False]
+    assert "Not done" in app.last_actions.value and not app.reviews
     app.decision.value = "continue"
     app.decide()
     assert app.status.kind == "ok" and standing(crew_ledger, "Kestrels", "2026-07-02").season == 2
@@ -75,6 +83,26 @@ def test_refusals_show_on_the_page_and_record_nothing(crew_ledger):
     on(app, "2025-12-01").agree_season()
     assert app.status.kind == "error" and "before it existed" in app.status.text
     assert crew_ledger.revision() == before
+
+
+def test_a_day_after_today_is_refused_as_it_is_picked(crew_ledger):
+    """It used to fail inside the page (the crew's members asked for a day ahead), leaving it as it was."""
+    app = RetrospectiveApp(crew_ledger)
+    app.group.value = "Kestrels"
+    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    app.date.value = tomorrow
+    assert app.status.kind == "error" and f"{tomorrow.isoformat()} is in the future" in app.status.text
+    assert not app.today.children and app.since.value == ""
+    before = crew_ledger.revision()
+    on(app, "2025-12-31")  # a day that is not ahead: the refusal goes
+    assert app.status.text == "" and app.today.children
+    app.start()  # but before the crew existed
+    assert app.status.kind == "error" and "started on 2026-01-01" in app.status.text
+    assert crew_ledger.revision() == before
+    on(app, "2026-04-01")
+    assert "Start the retrospective of 1 April 2026" == app.start_button.description
+    app.start()
+    assert app.status.kind == "ok" and "The retrospective of 1 April 2026 has started" in app.status.text
 
 
 def test_the_calendar_file_carries_the_seasons_retrospectives(crew_ledger):

@@ -95,10 +95,12 @@ class Action(Event):
 
 @dataclass(frozen=True)
 class ActionReviewed(Event):
-    """Whether an action was done, said on a later day (usually at the next retrospective)."""
+    """Whether an action was done, said on a later day: usually in the crew's next ``retrospective``
+    (its event id), which its day ``on`` is then."""
 
     kind = "action_reviewed"
     action: int
     on: Day
     done: bool
+    retrospective: int | None = None
     rule = rules.review_action

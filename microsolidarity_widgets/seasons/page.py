@@ -11,6 +11,7 @@ the facilitator's language (``i18n``); its markup comes from templates/retrospec
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Callable
 
 import ipywidgets as widgets
@@ -62,6 +63,8 @@ class RetrospectiveApp:
         self.calendar = widgets.HTML()
 
         self.since = widgets.HTML()
+        self.last_actions = widgets.HTML()
+        # Marked done or not once the retrospective has started: said in it (ActionReviewed).
         self.reviews: dict[int, widgets.ToggleButtons] = {}
         self.review_box = widgets.VBox()
         self.review_button = widgets.Button(description=w._("Record what was done"), button_style="primary")
@@ -118,11 +121,12 @@ class RetrospectiveApp:
             button.on_click(lambda _, action=action: action())
 
         self.today = widgets.VBox()
+        self.day_refused = False  # the day picked cannot hold a retrospective (after today)
         self.widget = widgets.VBox([
             widgets.HTML(STYLE), self.status.widget,
             section(w._("Which crew, which day"), self.group, self.date),
             section(w._("The season"), self.where, self.season_end, self.every, self.agree_button, self.calendar),
-            section(w._("Since the last retrospective"), self.since, self.review_box, self.review_button),
+            section(w._("Since the last retrospective"), self.since, self.last_actions),
             self.today,
         ])
         self.group.options = [(g, g) for g in ledger.groups().query("kind == 'crew'")["group"]] or [(w._("— no crew yet —"), None)]
@@ -141,7 +145,7 @@ class RetrospectiveApp:
         return self.group.value
 
     def retro(self) -> int | None:
-        """Today's retrospective, once started."""
+        """The retrospective of the day chosen (today, or a past one recorded afterwards), once started."""
         if not self.crew or self.date.value is None:
             return None
         held = queries.retrospectives(self.ledger, self.crew)
@@ -150,10 +154,20 @@ class RetrospectiveApp:
 
     def _refresh(self, *_) -> None:
         if not self.crew or self.date.value is None:
-            self.where.value = self.since.value = ""
+            self.where.value = self.since.value = self.last_actions.value = ""
             self.today.children = []
             return
-        members = self.ledger.members(self.crew, on=self.date.value)
+        try:
+            members = self.ledger.members(self.crew, on=self.date.value)
+        except LedgerError as exc:  # a day ahead of today: refused as it is picked, nothing shown for it
+            self.status.error(exc, nothing_recorded=False)
+            self.day_refused = True
+            self.where.value = self.since.value = self.last_actions.value = ""
+            self.reviews, self.today.children = {}, []
+            return
+        if self.day_refused:  # the day is good again: its refusal goes
+            self.status.clear()
+            self.day_refused = False
         for choice in (self.reflector, self.voter, self.owner):
             choice.set_names(members)
         self.leaving.options = members
@@ -165,6 +179,8 @@ class RetrospectiveApp:
             retrospectives_ics(self.crew, where.planned), calendar_file_name(self.crew),
             self.w._("Download season %(n)s's retrospectives (.ics calendar file)", n=where.season))
         self.due.value = self.date.value + relativedelta(months=1)
+        self.start_button.description = self._on_the_day(self.w._("Start today's retrospective"),
+                                                         N_("Start the retrospective of %(day)s"))
         self._show_since()
         self._show_today()
 
@@ -183,19 +199,22 @@ class RetrospectiveApp:
             None if opens.attendance.empty else {
                 "columns": [w._("Member"), w._("Came"), w._("Missed"), w._("Streak now")],
                 "rows": opens.attendance[["member", "attended", "missed", "streak"]].itertuples(index=False)})
-        rows = []
+        # Last time's actions: who owns each, when it was due, whether it was done (said in this one).
+        last = opens.actions
+        said = {True: w._("Done"), False: w._("Not done")}
+        self.last_actions.value = "" if last.empty else self.markup.table(
+            [w._("Owner"), w._("Action"), w._("Due"), w._("Done?")],
+            zip(last["owner"], last["what"], (w.date(d.date()) for d in last["due"]),
+                (w._("not said yet") if pd.isna(d) else said[bool(d)] for d in last["done"])),
+            w._("Last time's actions"))
         self.reviews = {}
-        for action in opens.actions.itertuples():
-            toggle = widgets.ToggleButtons(options=[(self.w._("Done"), True), (self.w._("Not done"), False)],
-                                           value=None if pd.isna(action.done) else bool(action.done),
-                                           disabled=not pd.isna(action.done),
+        toggles = []
+        for action in last[last["done"].isna()].itertuples():
+            toggle = widgets.ToggleButtons(options=[(said[True], True), (said[False], False)], value=None,
                                            description=f"{action.owner}: {_short(action.what)}", **wide())
-            if pd.isna(action.done):
-                self.reviews[action.id] = toggle
-            rows.append(toggle)
-        heading = hint(self.markup.where(self.w._("Last time's actions"), Markup("")))
-        self.review_box.children = [heading] + rows if rows else []
-        self.review_button.layout.display = None if self.reviews else "none"
+            self.reviews[action.id] = toggle
+            toggles.append(toggle)
+        self.review_box.children = toggles
 
     def poll(self) -> None:
         """Show what phones (or another page) recorded since the last look: today's reflections, topics and
@@ -206,13 +225,14 @@ class RetrospectiveApp:
             return  # busy for a moment: the next look tries again
         if revision != self._revision:
             self._revision = revision
-            if self.crew and self.date.value is not None:
+            if self.crew and self.date.value is not None and not self.day_refused:
                 self._show_today()
 
     def _show_today(self) -> None:
         retro, w = self.retro(), self.w
         if retro is None:
-            self.today.children = [section(w._("Today's retrospective"), hint(self.markup.where(w._(
+            self.today.children = [section(self._on_the_day(w._("Today's retrospective"),
+                                                            N_("The retrospective of %(day)s")), hint(self.markup.where(w._(
                 "Each member writes what is working, what could be better and what we will change, on their phone "
                 "or through you; nobody sees another's words until you reveal them."), Markup("")))),
                 self.votes_each, self.start_button]
@@ -220,7 +240,9 @@ class RetrospectiveApp:
         notes = queries.reflections(self.ledger, retro)
         revealed = bool(queries.retrospectives(self.ledger, self.crew).set_index("id").loc[retro, "revealed"])
         self._show_board(notes, revealed)
-        children = [section(w._("Reflections"), self.board, *([] if revealed else [
+        children = [section(w._("Were last time's actions done?"), self.review_box, self.review_button)
+                    ] if self.reviews else []
+        children += [section(w._("Reflections"), self.board, *([] if revealed else [
             hint(self.markup.where(w._("For someone without a phone, type their reflection here."), Markup(""))),
             self.reflector, self.column, self.words, self.reflect_button, self.reveal_button]))]
         if revealed:
@@ -244,7 +266,8 @@ class RetrospectiveApp:
             actions = queries.actions(self.ledger, self.crew, retro, include_private=True)
             self.action_list.value = "" if actions.empty else self.markup.table(
                 [w._("Owner"), w._("Action"), w._("Due")],
-                zip(actions["owner"], actions["what"], (w.date(d.date()) for d in actions["due"])), w._("Today's actions"))
+                zip(actions["owner"], actions["what"], (w.date(d.date()) for d in actions["due"])),
+                self._on_the_day(w._("Today's actions"), N_("The actions agreed on %(day)s")))
             each = self._votes_each(retro)
             children += [section(w._("Group the reflections"), self.ungrouped, self.into, self.title, self.topic_button,
                                  self.topics),
@@ -257,6 +280,13 @@ class RetrospectiveApp:
         children.append(section(w._("At the season's end"), self.decision, self.leaving, self.joining,
                                 self.decide_button))
         self.today.children = children
+
+    def _on_the_day(self, today: str, other: str) -> str:
+        """``today``'s words when the day chosen is today, else ``other``'s, saying the day: a past
+        retrospective recorded afterwards is never called today's."""
+        if self.date.value == dt.date.today():
+            return today
+        return self.w._(other, day=self.w.date(self.date.value))
 
     def _votes_each(self, retro: int) -> int:
         return int(queries.retrospectives(self.ledger, self.crew).set_index("id").loc[retro, "votes"])
@@ -287,7 +317,8 @@ class RetrospectiveApp:
     def _needs_retro(self) -> int:
         retro = self.retro()
         if retro is None:
-            raise LedgerError(self.w._("Start today's retrospective first."))
+            raise LedgerError(self._on_the_day(self.w._("Start today's retrospective first."),
+                                               N_("Start the retrospective of %(day)s first.")))
         return retro
 
     def agree_season(self) -> None:
@@ -303,8 +334,11 @@ class RetrospectiveApp:
             answered = {aid: t.value for aid, t in self.reviews.items() if t.value is not None}
             if not answered:
                 raise LedgerError(self.w._("Mark at least one action as done or not done."))
-            for aid, done in answered.items():
-                self.ledger.record(ActionReviewed(aid, chosen(self.date), done))
+            # Said in this retrospective, so it is started first; all the marks land together or none.
+            retro, day = self._needs_retro(), chosen(self.date)
+            with self.ledger.batch() as batch:
+                for aid, done in answered.items():
+                    batch.record(ActionReviewed(aid, day, done, retrospective=retro))
             return self.w.ngettext("Recorded: %(num)s action reviewed.", "Recorded: %(num)s actions reviewed.",
                                    len(answered))
         self._do(write)
@@ -312,8 +346,13 @@ class RetrospectiveApp:
     def start(self) -> None:
         def write():
             self.ledger.record(Retrospective(self.crew, chosen(self.date), votes=self.votes_each.value))
-            return self.w.ngettext("Today's retrospective has started; %(num)s vote each.",
-                                   "Today's retrospective has started; %(num)s votes each.", self.votes_each.value)
+            n = self.votes_each.value
+            if self.date.value == dt.date.today():
+                return self.w.ngettext("Today's retrospective has started; %(num)s vote each.",
+                                       "Today's retrospective has started; %(num)s votes each.", n)
+            return self.w.ngettext("The retrospective of %(day)s has started; %(num)s vote each.",
+                                   "The retrospective of %(day)s has started; %(num)s votes each.", n,
+                                   day=self.w.date(self.date.value))
         self._do(write)
 
     def reflect(self) -> None:

@@ -32,12 +32,14 @@ assert COLUMN_WORDS.keys() == COLUMNS.keys()
 
 
 def of(ledger, group: str, who: str, today: dt.date, w: Words) -> dict | None:
-    """What ``who``'s phone shows of ``group``'s retrospective today, or None when there is none."""
+    """What ``who``'s phone shows of the retrospective ``group`` holds today, or None when there is none."""
     room = _room(ledger, ledger.revision(), group, today)
     if room is None:
         return None
-    retro_id, revealed, notes, topics = room
+    retro_id, day, revealed, notes, topics = room
     shown = {"id": retro_id, "revealed": revealed, "mine": [], "topics": [], "votes_left": 0,
+             # the day it is for, when that is not today (one recorded afterwards)
+             "day": None if day == today else w.date(day),
              "columns": [(key, w._(said)) for key, said in COLUMN_WORDS.items()], "max_words": MAX_REFLECTION}
     if not revealed:  # the member's own words, nobody else's
         mine = notes[notes["member"].map(name_key) == name_key(who)]
@@ -50,19 +52,23 @@ def of(ledger, group: str, who: str, today: dt.date, w: Words) -> dict | None:
 
 @functools.lru_cache(maxsize=32)
 def _room(ledger, revision: tuple[int, int], group: str, today: dt.date):
-    """``group``'s retrospective today as every member's page needs it, read once per change of the ledger
-    however many phones ask: (id, revealed, the reflections with their words until the reveal, the topics
-    after it), or None. ``of`` gives each member only their own words."""
+    """The retrospective ``group`` holds today as every member's page needs it, read once per change of
+    the ledger however many phones ask: (id, its day, revealed, the reflections with their words until the
+    reveal, the topics after it), or None. ``of`` gives each member only their own words.
+
+    That is the one the facilitator started today: today's, or a past one recorded afterwards, in which
+    the members still write and vote from their phones; of several, the latest by its day."""
     held = queries.retrospectives(ledger, group)
-    held = held[held["date"] == pd.Timestamp(today)]
+    held = held[held["started"] == pd.Timestamp(today)]
     if held.empty:
         return None
-    retro_id, revealed = int(held["id"].iloc[0]), bool(held["revealed"].iloc[0])
+    retro = held.iloc[-1]
+    retro_id, day, revealed = int(retro["id"]), retro["date"].date(), bool(retro["revealed"])
     if not revealed:
-        return retro_id, False, queries.reflections(ledger, retro_id, include_private=True), []
+        return retro_id, day, False, queries.reflections(ledger, retro_id, include_private=True), []
     topics = queries.topics(ledger, retro_id)
-    return retro_id, True, None, [{"id": int(t.id), "title": t.title, "votes": int(t.votes)}
-                                  for t in topics.itertuples()]
+    return retro_id, day, True, None, [{"id": int(t.id), "title": t.title, "votes": int(t.votes)}
+                                       for t in topics.itertuples()]
 
 
 def _number(value: str, what: str) -> int:

@@ -31,6 +31,9 @@ def _live(ledger: Ledger, group: str | None = None, include_private: bool = Fals
     belongs = ev["kind"].isin(["reflection", "reflections_revealed", "topic", "vote", "action", "action_reviewed"])
     for _ in range(2):  # a vote -> its topic -> its retrospective
         gone |= set(ev.loc[belongs & ev["ref_id"].isin(gone), "id"])
+    # and a review said in an undone retrospective (rules.reviewed_in_undone)
+    reviews = ev[ev["kind"] == "action_reviewed"]
+    gone |= set(reviews.loc[reviews["data"].map(lambda d: d.get("retrospective") in gone), "id"])
     ev = ev[~ev["id"].isin(gone)]
     if group is not None:
         ev = ev[ev["group"] == ledger.group_name(group)]
@@ -61,17 +64,20 @@ def _seasons(ev: pd.DataFrame) -> pd.DataFrame:
 
 
 def retrospectives(ledger: Ledger, group: str) -> pd.DataFrame:
-    """The crew's retrospectives held: id, date, votes (each member's), reflections (how many), revealed."""
+    """The crew's retrospectives held: id, date, votes (each member's), reflections (how many), revealed,
+    started (the day, here, the facilitator started it: after its date for one recorded afterwards)."""
     return _retrospectives(_live(ledger, group))
 
 
 def _retrospectives(ev: pd.DataFrame) -> pd.DataFrame:
-    retros = ev[ev["kind"] == "retrospective"].sort_values("date")
+    retros = ev[ev["kind"] == "retrospective"].sort_values(["date", "id"])
     per = ev[ev["kind"] == "reflection"].groupby("ref_id").size()
     shown = set(ev.loc[ev["kind"] == "reflections_revealed", "ref_id"])
+    started = retros["recorded_at"].map(lambda at: pd.Timestamp(dt.datetime.fromisoformat(at).astimezone().date()))
     return pd.DataFrame({"id": retros["id"], "date": retros["date"], "votes": retros["data"].str["votes"],
                          "reflections": retros["id"].map(per).fillna(0).astype(int),
-                         "revealed": retros["id"].isin(shown)}).reset_index(drop=True)
+                         "revealed": retros["id"].isin(shown),
+                         "started": started.astype("datetime64[ns]")}).reset_index(drop=True)
 
 
 @dataclass(frozen=True)

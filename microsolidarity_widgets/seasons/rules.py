@@ -226,7 +226,7 @@ def agree_action(state: State, retrospective, owner, due, what=None) -> Entry:
                  private=True, parts=[Part(owner, OWNER)])
 
 
-def review_action(state: State, action, on, done) -> Entry:
+def review_action(state: State, action, on, done, retrospective=None) -> Entry:
     row = state.event(action)
     if row.kind != "action" or state.void_of(row.id):
         raise LedgerError(_("That record is not an action of a retrospective."))
@@ -236,9 +236,30 @@ def review_action(state: State, action, on, done) -> Entry:
     on = dated(state, g, on)
     if on.isoformat() < row.on_date:
         raise LedgerError(_("That action was agreed on %(day)s: it cannot be reviewed before.", day=row.on_date))
-    if state.live("action_reviewed", ref_id=row.id):
+    data = {}
+    if retrospective is not None:
+        # Looked at in a later retrospective of the same crew (usually the next one), on its day.
+        at = standing_retrospective(state, retrospective)
+        if at.group_id != row.group_id:
+            raise LedgerError(_("That action belongs to %(crew)s, not to %(group)s: mark it in a retrospective of "
+                                "%(crew)s.", crew=g.name, group=state.group_name(at.group_id)))
+        if at.on_date <= row.on_date:
+            raise LedgerError(_("That action was agreed on %(day)s: whether it was done is said in a later "
+                                "retrospective.", day=row.on_date))
+        if at.on_date != on.isoformat():
+            raise LedgerError(_("The retrospective chosen is on %(retro)s, not on %(day)s.", retro=at.on_date,
+                                day=on.isoformat()))
+        data = {"retrospective": at.id}
+    if [r for r in state.live("action_reviewed", ref_id=row.id) if not reviewed_in_undone(state, r)]:
         raise LedgerError(_("That action has been reviewed already: undo that review to change it."))
-    return Entry("action_reviewed", on, group=g.name, ref_id=row.id, outcome="done" if done else "not_done")
+    return Entry("action_reviewed", on, group=g.name, ref_id=row.id, outcome="done" if done else "not_done",
+                 data=data)
+
+
+def reviewed_in_undone(state: State, review: sa.Row) -> bool:
+    """A review said in a retrospective that was undone counts for nothing, like that retrospective."""
+    at = (review.data or {}).get("retrospective")
+    return at is not None and state.void_of(at) is not None
 
 
 def decision(state: State, group, on, decision) -> Entry:

@@ -1,12 +1,16 @@
 """The retrospective page in a browser, at a phone's size and a projector's: axe-core finds no serious or
 critical violation and the layout checks pass as opened, after a refusal, with reflections hidden and once
 they are revealed. Then a retrospective played with phones (issue 24): a facilitator and three members'
-phones (390×844) on one shared server; and a closed crew's people formed into new crews on the
-congregation page, last season's crew-mates apart."""
+phones (390×844) on one shared server, last quarter's recorded afterwards, and the next one, today, opening
+with its actions; and a closed crew's people formed into new crews on the congregation page, last season's
+crew-mates apart."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+
+from dateutil.relativedelta import relativedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -56,17 +60,27 @@ WORDS = {"Ama": ("What is working", "We keep our Thursday evenings"),
 
 
 def test_a_retrospective_played_with_three_phones(shared, browser):
-    """Reflections hidden until revealed (on the projector and on every other phone), grouped, voted from
-    the phones with the projector following, two actions, and the crew decides to continue."""
+    """Last quarter's retrospective, recorded afterwards: reflections hidden until revealed (on the
+    projector and on every other phone), grouped, voted from the phones with the projector following,
+    two actions. The next retrospective, today, opens with those actions (owner, due date), one marked
+    done, and the crew decides to continue. No clock is moved: the first is dated three months back."""
     contexts, problems, outside, open_page = guarded_pages(browser)
+    today = dt.date.today()
+    last_quarter = today - relativedelta(months=3)  # Kestrels began in March 2025 (the demo ledger)
 
     join = re.sub(r"^http://[^/]+", shared.url, shared.join_url)
     try:
         laptop = open_page(viewport=PROJECTOR)
         laptop.goto(f"{shared.url}/voila/render/08_retrospective.ipynb?token={shared.token}", timeout=120_000)
         laptop.get_by_label("Crew", exact=True).select_option(label="Kestrels", timeout=120_000)
-        laptop.get_by_role("button", name="Start today's retrospective").click()
-        expect(laptop.get_by_role("status")).to_contain_text("Today's retrospective has started")
+        day = laptop.get_by_label("Retrospective on", exact=True)
+        # Never one ahead of today: refused in words as it is picked, nothing to start.
+        day.fill((today + dt.timedelta(days=1)).isoformat())
+        expect(laptop.get_by_role("alert")).to_contain_text("is in the future; record things once they have happened")
+        expect(laptop.get_by_role("button", name="Start the retrospective of")).to_have_count(0)
+        day.fill(last_quarter.isoformat())
+        laptop.get_by_role("button", name="Start the retrospective of").click()
+        expect(laptop.get_by_role("status")).to_contain_text(re.compile(r"The retrospective of .+ has started"))
 
         phones = {}
         for name, (column, words) in WORDS.items():
@@ -132,6 +146,29 @@ def test_a_retrospective_played_with_three_phones(shared, browser):
             expect(laptop.get_by_role("cell", name=what)).to_be_visible()
         problems.append(check_page(laptop, "retrospective on the projector, voted"))
 
+        # The next retrospective, today: it opens with last quarter's actions, their owners and due dates.
+        day.fill(today.isoformat())
+        last_time = laptop.get_by_role("table", name="Last time's actions")
+        for owner, what in (("Caz", "Book the room for Thursdays"), ("Dev", "Bring the tea rota")):
+            expect(last_time.get_by_role("row").filter(has_text=what).get_by_role("cell")).to_contain_text(
+                [owner, what, re.compile(r"\d{4}"), "not said yet"])
+        laptop.get_by_role("button", name="Start today's retrospective").click()
+        expect(laptop.get_by_role("status")).to_contain_text("Today's retrospective has started")
+        # The phones follow to today's: an empty form again, no day named.
+        ama.reload()
+        expect(ama.get_by_role("heading", name="Retrospective of Kestrels", exact=True)).to_be_visible()
+        expect(ama.get_by_text(WORDS["Ama"][1])).to_have_count(0)
+        problems.append(check_page(ama, "the next retrospective on a phone"))
+        for what, said in (("Book the room for Thursdays", "Done"), ("Bring the tea rota", "Not done")):
+            laptop.locator(".widget-toggle-buttons", has_text=what).get_by_role("button", name=said, exact=True).click()
+        laptop.get_by_role("button", name="Record what was done").click()
+        expect(laptop.get_by_role("status")).to_contain_text("Recorded: 2 actions reviewed.")
+        for owner, what, said in (("Caz", "Book the room", "Done"), ("Dev", "Bring the tea", "Not done")):
+            expect(last_time.get_by_role("row").filter(has_text=what).get_by_role("cell")).to_contain_text([owner, said])
+        problems.append(check_page(laptop, "the next retrospective on the projector, actions marked"))
+        laptop.set_viewport_size(PHONE)
+        problems.append(check_page(laptop, "the next retrospective at a phone's size, actions marked"))
+
         laptop.get_by_role("button", name="Continue", exact=True).click()
         laptop.get_by_role("button", name="Record the decision").click()
         expect(laptop.get_by_role("status")).to_contain_text("Kestrels continues with a new season.")
@@ -139,11 +176,17 @@ def test_a_retrospective_played_with_three_phones(shared, browser):
         ledger = shared.ledger()
         from microsolidarity_widgets.seasons import actions, queries, retrospectives
 
-        retro = int(retrospectives(ledger, "Kestrels")["id"].iloc[-1])
-        notes = queries.reflections(ledger, retro, include_private=True)
+        held = retrospectives(ledger, "Kestrels")
+        assert [d.date() for d in held["date"]] == [last_quarter, today]
+        first, nxt = (int(i) for i in held["id"])
+        notes = queries.reflections(ledger, first, include_private=True)
         assert sorted(notes["member"]) == ["Ama", "Bo", "Caz", "Dev"]
         assert list(notes.loc[notes["member"] == "Dev", "typed_by_facilitator"]) == [True]
-        assert sorted(actions(ledger, "Kestrels")["owner"]) == ["Caz", "Dev"]
+        done = actions(ledger, "Kestrels").set_index("owner")
+        assert done["done"].to_dict() == {"Caz": True, "Dev": False}
+        assert set(done["retrospective"]) == {first}
+        reviews = ledger.events().query("kind == 'action_reviewed'")
+        assert [d["retrospective"] for d in reviews["data"]] == [nxt, nxt]
         for page in (laptop, *phones.values()):
             leave(page)
     finally:
