@@ -343,7 +343,8 @@ class MemberRecord(FormHandler):
                                             self.kept(back=self.base_url)))
         key = self.get_body_argument("once", "")
         try:
-            event = self.event(who)
+            with i18n.speaking(self.w.lang):  # an event refused as it is built (a form's bad field) in its words
+                event = self.event(who)
             await self.recorded(lambda ledger: ledger.record(event, key=key))
         except LedgerBusy:
             return self.busy()

@@ -18,7 +18,7 @@ from typing import Callable
 import pandas as pd
 
 from ..errors import LedgerError
-from ..i18n import N_, Words
+from ..i18n import N_, Words, _
 from ..levels import PhoneForm
 from ..values import name_key
 from . import queries
@@ -71,13 +71,20 @@ def _room(ledger, revision: tuple[int, int], group: str, today: dt.date):
                                        for t in topics.itertuples()]
 
 
+# One sentence per thing a form is for, not a word put into one: the word's gender changes the sentence.
+FORM_SAYS_NOT = {
+    "retrospective": N_("This form does not say which retrospective it is for: open your page again and send it "
+                        "from there."),
+    "topic": N_("This form does not say which topic it is for: open your page again and send it from there."),
+}
+
+
 def _number(value: str, what: str) -> int:
     """A record's number as a form carries it; a tampered or stale form is told in words."""
     try:
         return int(value)
     except ValueError:
-        raise LedgerError(f"This form does not say which {what} it is for: open your page again and send it from "
-                          "there.") from None
+        raise LedgerError(_(FORM_SAYS_NOT[what])) from None
 
 
 def _reflection(who: str, said: Callable[[str], str]) -> Reflection:
