@@ -137,6 +137,16 @@ class LanguageSelect(anywidget.AnyWidget):
     languages = traitlets.Dict().tag(sync=True)  # {code: its name in itself}
 
 
+class FrameBox(widgets.VBox):
+    """The frame's root widget. As plain text (nbval, logs) it is the page it holds, its last child: a
+    review's summary stays the notebook's output with the select above it, and follows a switch."""
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = super()._repr_mimebundle_(**kwargs)
+        bundle["text/plain"] = self.children[-1]._repr_mimebundle_(**kwargs)["text/plain"]
+        return bundle
+
+
 class Frame:
     """A page under its language select (see the module docstring). ``first``: the page's build (its
     ``app``, ``widget`` and ``lang``, and ``close()`` for every widget it made); ``rebuild(lang)`` builds
@@ -152,7 +162,7 @@ class Frame:
         self.status = Status()
         bar = widgets.VBox([widgets.HBox([self.select, self.switch, self.everywhere]), self.about, self.status.widget])
         bar.add_class("ms-language-bar")
-        self.widget = widgets.VBox([bar, first.widget])
+        self.widget = FrameBox([bar, first.widget])
         self.widget.add_class("ms-frame")
         self._say()
         self.switch.on_click(lambda _: self.switch_to(self.select.value))

@@ -27,6 +27,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "a11y"
 PHONE = {"width": 390, "height": 844}
 TABLET = {"width": 768, "height": 1024}
@@ -176,8 +178,25 @@ _LAYOUT_JS = r"""
 
 def layout_problems(page, min_target: int = MIN_TARGET, min_text: float = MIN_TEXT) -> list[str]:
     """Sideways scrolling, elements past the right edge, cut-off or small text and small targets, as
-    readable lines."""
-    return page.evaluate(_LAYOUT_JS, [min_target, min_text])
+    readable lines. A chart and its table of figures are two widgets, redrawn one after the other when a
+    page refreshes: a chart found without its table is looked at again once both are there (or 10 s)."""
+    problems = page.evaluate(_LAYOUT_JS, [min_target, min_text])
+    if any("has no table of its figures" in p for p in problems):
+        try:
+            page.wait_for_function(_EVERY_CHART_HAS_ITS_TABLE, timeout=10_000)
+        except PlaywrightTimeout:
+            return problems
+        problems = page.evaluate(_LAYOUT_JS, [min_target, min_text])
+    return problems
+
+
+_EVERY_CHART_HAS_ITS_TABLE = """() => [...document.querySelectorAll('.vega-embed')].every(embed => {
+  for (let p = embed.parentElement; p; p = p.parentElement) {
+    if (p.querySelector('details.ms-chart-table')) return true;
+    if (p.matches('.ms-section, .jp-Cell, body')) return false;
+  }
+  return false;
+})"""
 
 
 def screenshot(page, state: str) -> Path:
