@@ -91,7 +91,7 @@ def test_a_members_phone_shows_the_prompts_of_what_their_group_plays(crew_ledger
         # The level's own words are marked as English (levels are not translated yet): read the text.
         assert "Now: Level 2, Money." in re.sub(r"<[^>]+>", "", shown) and "<token>" in shown and members.XSRF_SLOT not in shown
         # Said through the catalog, as the template's gettext does (Jinja trusts a catalog's own text).
-        assert all(f"<li>{p}</li>" in shown for p in levels.get(2).prompts)
+        assert set(levels.get(2).prompts) <= set(re.findall(r"<li>(.*?)</li>", shown))
         assert "Paid work — what do you do that brings in money?" in shown
         assert "Now:" not in members.member_page("/", "Ama", "<token>").split("<h3>Kestrels</h3>")[0]  # Ama+Bo: nothing
     finally:
